@@ -1,0 +1,209 @@
+//! Field-level parsing shared by every entity: the `{field, message}` error
+//! list, the absent/null/value distinction of PATCH bodies, and the text,
+//! number and date rules every request field goes through.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A request field: `None` when absent, `Some(None)` when `null`,
+/// `Some(Some(v))` when given. POST treats absent and `null` alike; PATCH
+/// leaves absent fields alone and clears `null` ones.
+pub type Field<T> = Option<Option<T>>;
+
+/// Deserialize a [`Field`] (use with `#[serde(default, deserialize_with = "nullable")]`).
+pub fn nullable<'de, D, T>(d: D) -> Result<Field<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// One failing field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// The field's name, e.g. `installation_id` or `questions[2].topic`.
+    pub field: String,
+    /// What is wrong with it, in lower case, naming the offending input.
+    pub message: String,
+}
+
+/// Every failing field of one input.
+#[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl std::fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl FieldErrors {
+    /// One error.
+    pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+
+    /// The same errors with `prefix` before every field name (`attempts[3].`).
+    pub fn prefixed(self, prefix: &str) -> Self {
+        Self(
+            self.0
+                .into_iter()
+                .map(|e| FieldError { field: format!("{prefix}{}", e.field), message: e.message })
+                .collect(),
+        )
+    }
+}
+
+/// Collects the errors of one input while its fields are parsed.
+#[derive(Debug, Default)]
+pub struct Check {
+    errors: Vec<FieldError>,
+}
+
+impl Check {
+    /// Record an error.
+    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(FieldError { field: field.into(), message: message.into() });
+    }
+
+    /// Record the errors of a nested input under `prefix`.
+    pub fn extend(&mut self, errors: FieldErrors, prefix: &str) {
+        self.errors.extend(errors.prefixed(prefix).0);
+    }
+
+    /// A field that must be present and not null.
+    pub fn required<R, T>(
+        &mut self,
+        field: &str,
+        value: &Field<R>,
+        parse: impl FnOnce(&R) -> Result<T, String>,
+    ) -> Option<T> {
+        match value {
+            Some(Some(raw)) => self.record(field, parse(raw)),
+            _ => {
+                self.push(field, "is required");
+                None
+            }
+        }
+    }
+
+    /// A field that may be absent or null. `None` means it failed.
+    pub fn optional<R, T>(
+        &mut self,
+        field: &str,
+        value: &Field<R>,
+        parse: impl FnOnce(&R) -> Result<Option<T>, String>,
+    ) -> Option<Option<T>> {
+        match value {
+            Some(Some(raw)) => self.record(field, parse(raw)),
+            _ => Some(None),
+        }
+    }
+
+    /// Record the outcome of parsing one value.
+    pub fn record<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(message) => {
+                self.push(field, message);
+                None
+            }
+        }
+    }
+
+    /// `Ok` when nothing failed.
+    pub fn finish(self) -> Result<(), FieldErrors> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(FieldErrors(self.errors))
+        }
+    }
+
+    /// Whether anything failed so far.
+    pub fn failed(&self) -> bool {
+        !self.errors.is_empty()
+    }
+}
+
+/// After [`Check::finish`] succeeded every field parsed; this turns the
+/// `Option` of a parsed field into its value without a panic path.
+pub fn got<T>(value: Option<T>) -> Result<T, FieldErrors> {
+    value.ok_or_else(|| FieldErrors::one("request", "could not be read"))
+}
+
+/// Longest name (machines, tokens).
+pub const NAME_MAX: usize = 100;
+/// Longest short text (owner, product, shop, question…).
+pub const SHORT_MAX: usize = 200;
+/// Longest long text (notes, answers, follow-ups).
+pub const LONG_MAX: usize = 4000;
+
+/// Text that must not be blank, trimmed, at most `max` characters.
+pub fn text(max: usize) -> impl Fn(&String) -> Result<String, String> {
+    move |raw| {
+        let t = raw.trim();
+        if t.is_empty() {
+            return Err("must not be empty".into());
+        }
+        let n = t.chars().count();
+        if n > max {
+            return Err(format!("is {n} characters long; at most {max} are allowed"));
+        }
+        if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+            return Err("must not contain control characters".into());
+        }
+        Ok(t.to_string())
+    }
+}
+
+/// Optional text: blank means none.
+pub fn opt_text(max: usize) -> impl Fn(&String) -> Result<Option<String>, String> {
+    move |raw| if raw.trim().is_empty() { Ok(None) } else { text(max)(raw).map(Some) }
+}
+
+/// A positive row id.
+pub fn id(raw: &i64) -> Result<i64, String> {
+    if *raw >= 1 {
+        Ok(*raw)
+    } else {
+        Err(format!("{raw} is not an id (ids are whole numbers from 1)"))
+    }
+}
+
+/// A member of a closed set. (`&String`, not `&str`: parsers are passed
+/// where a `Fn(&String)` is expected, for `Field<String>` values.)
+#[allow(clippy::ptr_arg)]
+pub fn member<T: std::str::FromStr<Err = String>>(raw: &String) -> Result<T, String> {
+    raw.trim().parse()
+}
+
+/// A calendar date.
+#[allow(clippy::ptr_arg)]
+pub fn date(raw: &String) -> Result<chrono::NaiveDate, String> {
+    super::time::parse_date(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_rules() {
+        assert_eq!(text(5)(&" ab ".to_string()), Ok("ab".into()));
+        assert_eq!(text(5)(&"  ".to_string()), Err("must not be empty".into()));
+        assert!(text(2)(&"abc".to_string()).unwrap_err().contains("3 characters"));
+        assert_eq!(opt_text(5)(&"".to_string()), Ok(None));
+        assert!(text(9)(&"a\u{0}b".to_string()).is_err());
+    }
+
+    #[test]
+    fn errors_collect_and_prefix() {
+        let mut c = Check::default();
+        assert_eq!(c.required::<String, String>("name", &None, |s| Ok(s.clone())), None);
+        assert_eq!(c.optional("owner", &Some(None), opt_text(5)), Some(None));
+        let errs = c.finish().unwrap_err().prefixed("machines[0].");
+        assert_eq!(errs.to_string(), "machines[0].name: is required");
+    }
+}

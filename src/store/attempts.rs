@@ -1,0 +1,557 @@
+//! SQL of attempts and their questions: the open case an attempt joins or
+//! opens, the case an activated attempt closes, filtered lists, and the
+//! Installation ID → Confirmation ID look-up.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use utoipa::ToSchema;
+
+use super::{
+    cases, finish_create, finish_write, must_exist, replay, stored, stored_opt, visible, Created, Store, StoreError,
+    Table, WriteCtx,
+};
+use crate::domain::attempt::masked_answer;
+use crate::domain::time::{now_system, system_from_millis, TimeBound};
+use crate::domain::{
+    Attempt, AttemptFields, AttemptResult, AttemptTarget, ConfirmationId, FieldErrors, InstallationId, NewAttempt,
+    NewQuestion, OperatorOutcome, Page, PageRequest, Question, Trigger,
+};
+
+/// The filters of the attempts list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AttemptFilter {
+    pub machine_id: Option<i64>,
+    pub license_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub result: Option<AttemptResult>,
+    pub operator_outcome: Option<OperatorOutcome>,
+    pub from: Option<TimeBound>,
+    pub to: Option<TimeBound>,
+}
+
+/// An earlier activation with the same Installation ID.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ConfirmationMatch {
+    pub attempt_id: i64,
+    pub case_id: i64,
+    pub machine_id: i64,
+    pub license_id: i64,
+    pub started_at: String,
+    pub installation_id: String,
+    pub confirmation_id: String,
+}
+
+const COLUMNS: &str = "id, case_id, machine_id, license_id, started_at, ended_at, method, number_kind, called_from, \
+     country, ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, \
+     operator_rating, confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at, archived_at";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    case_id: i64,
+    machine_id: i64,
+    license_id: i64,
+    started_at: String,
+    ended_at: Option<String>,
+    method: String,
+    number_kind: Option<String>,
+    called_from: Option<String>,
+    country: Option<String>,
+    ivr_product: Option<String>,
+    installation_id: Option<String>,
+    ivr_result: Option<String>,
+    groups_reentered: String,
+    operator_outcome: Option<String>,
+    wait_seconds: Option<i64>,
+    operator_rating: Option<i64>,
+    confirmation_id: Option<String>,
+    result: Option<String>,
+    failure_reason: Option<String>,
+    notes: Option<String>,
+    warnings: String,
+    created_at: String,
+    updated_at: String,
+    archived_at: Option<String>,
+}
+
+fn grouped_iid(digits: String) -> String {
+    digits.parse::<InstallationId>().map(|i| i.to_string()).unwrap_or(digits)
+}
+
+fn grouped_cid(digits: String) -> String {
+    ConfirmationId::parse_checked(&digits).map(|c| c.id.to_string()).unwrap_or(digits)
+}
+
+fn json_list<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("a stored list: {e}")))
+}
+
+impl Row {
+    fn into_attempt(self, questions: Vec<Question>) -> Result<Attempt, StoreError> {
+        Ok(Attempt {
+            id: self.id,
+            case_id: self.case_id,
+            machine_id: self.machine_id,
+            license_id: self.license_id,
+            started_at: self.started_at,
+            ended_at: self.ended_at,
+            method: stored(&self.method)?,
+            number_kind: stored_opt(self.number_kind.as_deref())?,
+            called_from: stored_opt(self.called_from.as_deref())?,
+            country: self.country,
+            ivr_product: stored_opt(self.ivr_product.as_deref())?,
+            installation_id: self.installation_id.map(grouped_iid),
+            ivr_result: stored_opt(self.ivr_result.as_deref())?,
+            groups_reentered: json_list(&self.groups_reentered)?,
+            operator_outcome: stored_opt(self.operator_outcome.as_deref())?,
+            wait_seconds: self.wait_seconds,
+            operator_rating: self.operator_rating.and_then(|r| u8::try_from(r).ok()),
+            questions,
+            confirmation_id: self.confirmation_id.map(grouped_cid),
+            result: stored_opt(self.result.as_deref())?,
+            failure_reason: stored_opt(self.failure_reason.as_deref())?,
+            notes: self.notes,
+            warnings: json_list(&self.warnings)?,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            archived_at: self.archived_at,
+        })
+    }
+}
+
+/// The questions of these attempts, in one query.
+async fn questions_of(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i64, Vec<Question>>, StoreError> {
+    let mut out: HashMap<i64, Vec<Question>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "SELECT attempt_id, topic, question, answer FROM attempt_questions WHERE attempt_id IN (",
+    );
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    q.push(") ORDER BY attempt_id, position");
+    let rows: Vec<(i64, String, Option<String>, Option<String>)> = q.build_query_as().fetch_all(conn).await?;
+    for (attempt_id, topic, question, answer) in rows {
+        out.entry(attempt_id).or_default().push(Question { topic: stored(&topic)?, question, answer });
+    }
+    Ok(out)
+}
+
+async fn with_questions(conn: &mut SqliteConnection, rows: Vec<Row>) -> Result<Vec<Attempt>, StoreError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut questions = questions_of(conn, &ids).await?;
+    rows.into_iter()
+        .map(|r| {
+            let qs = questions.remove(&r.id).unwrap_or_default();
+            r.into_attempt(qs)
+        })
+        .collect()
+}
+
+pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Attempt>, StoreError> {
+    let rows = sqlx::query_as!(Row, r#"SELECT id AS "id!", case_id, machine_id, license_id, started_at, ended_at, method, number_kind, called_from, country,
+                  ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds,
+                  operator_rating, confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at,
+                  archived_at
+           FROM attempts WHERE id = ?"#, id).fetch_all(&mut *conn).await?;
+    Ok(with_questions(conn, rows).await?.pop())
+}
+
+/// The live attempts of a machine (for the timeline).
+pub(super) async fn of_machine(conn: &mut SqliteConnection, machine_id: i64) -> Result<Vec<Attempt>, StoreError> {
+    let rows = sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", case_id, machine_id, license_id, started_at, ended_at, method, number_kind, called_from, country,
+                  ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds,
+                  operator_rating, confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at,
+                  archived_at
+           FROM attempts WHERE archived_at IS NULL AND machine_id = ? ORDER BY started_utc, id"#,
+        machine_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    with_questions(conn, rows).await
+}
+
+/// Bring a case's status in line with its attempts: activated when a live
+/// attempt activated it (closed at the earliest such attempt's end, or
+/// start), open again when no attempt does any more. Abandoned cases stay so.
+async fn sync_case(conn: &mut SqliteConnection, case_id: i64) -> Result<(), StoreError> {
+    let first_activation = sqlx::query_scalar!(
+        r#"SELECT min(coalesce(ended_utc, started_utc)) AS "at: i64" FROM attempts
+           WHERE case_id = ? AND result = 'activated' AND archived_at IS NULL"#,
+        case_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let now = now_system();
+    match first_activation {
+        Some(ms) => {
+            let closed_at = system_from_millis(ms);
+            sqlx::query!(
+                "UPDATE cases SET status = 'activated', closed_at = ?, updated_at = ?
+                 WHERE id = ? AND (status <> 'activated' OR closed_at IS NOT ?)",
+                closed_at,
+                now,
+                case_id,
+                closed_at
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+        None => {
+            // Reopen only if the pair has no other open case.
+            sqlx::query!(
+                "UPDATE cases SET status = 'open', closed_at = NULL, updated_at = ?
+                 WHERE id = ? AND status = 'activated'
+                   AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.machine_id = cases.machine_id
+                                   AND o.license_id = cases.license_id AND o.status = 'open'
+                                   AND o.archived_at IS NULL AND o.id <> cases.id)",
+                now,
+                case_id
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The case an attempt goes to: the one named, or the open case of its
+/// pair, or a new one. Returns `(case_id, machine_id, license_id)`.
+async fn resolve_case(conn: &mut SqliteConnection, a: &NewAttempt) -> Result<(i64, i64, i64), StoreError> {
+    match a.target {
+        AttemptTarget::Case(case_id) => {
+            let case = cases::fetch(conn, case_id).await?;
+            match case {
+                Some(c) if c.archived_at.is_none() => Ok((c.id, c.machine_id, c.license_id)),
+                Some(_) => Err(StoreError::Invalid(FieldErrors::one("case_id", format!("case {case_id} is archived")))),
+                None => Err(StoreError::Invalid(FieldErrors::one("case_id", format!("there is no case {case_id}")))),
+            }
+        }
+        AttemptTarget::Pair { machine_id, license_id, trigger } => {
+            let mut errors = FieldErrors::default();
+            for (table, field, id) in
+                [(Table::Machines, "machine_id", machine_id), (Table::Licenses, "license_id", license_id)]
+            {
+                if let Err(StoreError::Invalid(e)) = must_exist(conn, table, field, id).await {
+                    errors.0.extend(e.0);
+                }
+            }
+            if !errors.0.is_empty() {
+                return Err(StoreError::Invalid(errors));
+            }
+            if let Some(case_id) = cases::open_case_of(conn, machine_id, license_id).await? {
+                return Ok((case_id, machine_id, license_id));
+            }
+            let mut new = cases::for_attempt(machine_id, license_id, trigger, a.started_at.to_system());
+            if trigger == Trigger::HardwareChange {
+                // Tie the case to the machine's latest hardware change.
+                new.hardware_change_id = sqlx::query_scalar!(
+                    "SELECT id AS \"id!\" FROM hardware_changes WHERE machine_id = ? AND archived_at IS NULL
+                     ORDER BY changed_on DESC, id DESC LIMIT 1",
+                    machine_id
+                )
+                .fetch_optional(&mut *conn)
+                .await?;
+            }
+            let case_id = cases::insert(conn, &new).await?;
+            Ok((case_id, machine_id, license_id))
+        }
+    }
+}
+
+/// The stored form of a parsed attempt's columns (time decided once here).
+struct Columns<'a> {
+    started_at: &'a str,
+    started_utc: i64,
+    utc_offset: i32,
+    local_date: String,
+    local_hour: u32,
+    local_weekday: u32,
+    ended_at: Option<&'a str>,
+    ended_utc: Option<i64>,
+    method: &'static str,
+    number_kind: Option<&'static str>,
+    called_from: Option<&'static str>,
+    ivr_product: Option<&'static str>,
+    installation_id: Option<&'a str>,
+    ivr_result: Option<&'static str>,
+    groups_reentered: String,
+    operator_outcome: Option<&'static str>,
+    operator_rating: Option<i64>,
+    confirmation_id: Option<&'a str>,
+    result: Option<&'static str>,
+    failure_reason: Option<&'static str>,
+    warnings: String,
+}
+
+impl<'a> Columns<'a> {
+    fn of(a: &'a NewAttempt) -> Self {
+        let s = &a.started_at;
+        Self {
+            started_at: s.text(),
+            started_utc: s.utc_millis(),
+            utc_offset: s.offset_seconds(),
+            local_date: s.local_date().to_string(),
+            local_hour: s.local_hour(),
+            local_weekday: s.local_weekday(),
+            ended_at: a.ended_at.as_ref().map(|e| e.text()),
+            ended_utc: a.ended_at.as_ref().map(|e| e.utc_millis()),
+            method: a.method.as_str(),
+            number_kind: a.number_kind.map(|v| v.as_str()),
+            called_from: a.called_from.map(|v| v.as_str()),
+            ivr_product: a.ivr_product.map(|v| v.as_str()),
+            installation_id: a.installation_id.as_ref().map(|i| i.digits()),
+            ivr_result: a.ivr_result.map(|v| v.as_str()),
+            groups_reentered: serde_json::to_string(&a.groups_reentered).unwrap_or_else(|_| "[]".into()),
+            operator_outcome: a.operator_outcome.map(|v| v.as_str()),
+            operator_rating: a.operator_rating.map(i64::from),
+            confirmation_id: a.confirmation_id.as_ref().map(|c| c.digits()),
+            result: a.result.map(|v| v.as_str()),
+            failure_reason: a.failure_reason.map(|v| v.as_str()),
+            warnings: serde_json::to_string(&a.warnings).unwrap_or_else(|_| "[]".into()),
+        }
+    }
+}
+
+impl Store {
+    /// Questions of an attempt, replacing any it had; answers holding a key are sealed.
+    async fn write_questions(
+        &self,
+        conn: &mut SqliteConnection,
+        attempt_id: i64,
+        qs: &[NewQuestion],
+    ) -> Result<(), StoreError> {
+        sqlx::query!("DELETE FROM attempt_questions WHERE attempt_id = ?", attempt_id).execute(&mut *conn).await?;
+        for (position, q) in qs.iter().enumerate() {
+            let (shown, sealed) = match q.answer.as_deref() {
+                Some(answer) => match masked_answer(q.topic, answer) {
+                    Some(masked) => (Some(masked), Some(self.secrets.seal(answer)?)),
+                    None => (Some(answer.to_string()), None),
+                },
+                None => (None, None),
+            };
+            let position = position as i64;
+            let topic = q.topic.as_str();
+            sqlx::query!(
+                "INSERT INTO attempt_questions (attempt_id, position, topic, question, answer, answer_sealed)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+                attempt_id,
+                position,
+                topic,
+                q.question,
+                shown,
+                sealed
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Record an attempt. Without `case_id` it joins the open case of its
+    /// machine and license, or opens one; an activated attempt closes its case.
+    pub async fn create_attempt(
+        &self,
+        ctx: &WriteCtx<'_>,
+        fields: &AttemptFields,
+    ) -> Result<Created<Attempt>, StoreError> {
+        let a = NewAttempt::try_from(fields).map_err(StoreError::Invalid)?;
+        let mut tx = self.begin_write().await?;
+        if let Some(r) = replay(&mut tx, ctx).await? {
+            return Ok(r);
+        }
+        let (case_id, machine_id, license_id) = resolve_case(&mut tx, &a).await?;
+        let now = now_system();
+        let c = Columns::of(&a);
+        let id = sqlx::query_scalar!(
+            "INSERT INTO attempts (case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
+                 local_hour, local_weekday, ended_at, ended_utc, method, number_kind, called_from, country, ivr_product,
+                 installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, operator_rating,
+                 confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS \"id!\"",
+            case_id,
+            machine_id,
+            license_id,
+            c.started_at,
+            c.started_utc,
+            c.utc_offset,
+            c.local_date,
+            c.local_hour,
+            c.local_weekday,
+            c.ended_at,
+            c.ended_utc,
+            c.method,
+            c.number_kind,
+            c.called_from,
+            a.country,
+            c.ivr_product,
+            c.installation_id,
+            c.ivr_result,
+            c.groups_reentered,
+            c.operator_outcome,
+            a.wait_seconds,
+            c.operator_rating,
+            c.confirmation_id,
+            c.result,
+            c.failure_reason,
+            a.notes,
+            c.warnings,
+            now,
+            now
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        self.write_questions(&mut tx, id, a.questions.as_deref().unwrap_or_default()).await?;
+        sync_case(&mut tx, case_id).await?;
+        let value = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
+        finish_create(tx, ctx, "attempt", id, value, &fields.present()).await
+    }
+
+    /// One attempt, with its questions.
+    pub async fn attempt(&self, id: i64, include_archived: bool) -> Result<Attempt, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        visible(fetch(&mut conn, id).await?, include_archived, Table::Attempts, id)
+    }
+
+    /// Attempts by id, filtered; questions come in one more query, not one per attempt.
+    pub async fn attempts(&self, page: &PageRequest, f: &AttemptFilter) -> Result<Page<Attempt>, StoreError> {
+        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM attempts WHERE id > "));
+        q.push_bind(page.after.0);
+        if !page.include_archived {
+            q.push(" AND archived_at IS NULL");
+        }
+        for (column, value) in [("machine_id", f.machine_id), ("license_id", f.license_id), ("case_id", f.case_id)] {
+            if let Some(v) = value {
+                q.push(format_args!(" AND {column} = ")).push_bind(v);
+            }
+        }
+        if let Some(r) = f.result {
+            q.push(" AND result = ").push_bind(r.as_str());
+        }
+        if let Some(o) = f.operator_outcome {
+            q.push(" AND operator_outcome = ").push_bind(o.as_str());
+        }
+        for (bound, op) in [(f.from, ">="), (f.to, "<=")] {
+            match bound {
+                Some(TimeBound::Date(d)) => {
+                    q.push(format_args!(" AND local_date {op} ")).push_bind(d.to_string());
+                }
+                Some(TimeBound::Instant(ms)) => {
+                    q.push(format_args!(" AND started_utc {op} ")).push_bind(ms);
+                }
+                None => {}
+            }
+        }
+        q.push(" ORDER BY id LIMIT ").push_bind(page.limit + 1);
+        let mut conn = self.pool.acquire().await?;
+        let rows: Vec<Row> = q.build_query_as().fetch_all(&mut *conn).await?;
+        let items = with_questions(&mut conn, rows).await?;
+        Ok(Page::from_rows(items, page.limit, |a| a.id))
+    }
+
+    /// Change the fields a patch names; `questions` replaces all questions.
+    pub async fn update_attempt(
+        &self,
+        ctx: &WriteCtx<'_>,
+        id: i64,
+        patch: &AttemptFields,
+    ) -> Result<Attempt, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let current = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
+        let merged = AttemptFields::of(&current).overlay(patch).map_err(StoreError::Invalid)?;
+        let a = NewAttempt::try_from(&merged).map_err(StoreError::Invalid)?;
+        let now = now_system();
+        let c = Columns::of(&a);
+        sqlx::query!(
+            "UPDATE attempts SET started_at = ?, started_utc = ?, utc_offset = ?, local_date = ?, local_hour = ?,
+                 local_weekday = ?, ended_at = ?, ended_utc = ?, method = ?, number_kind = ?, called_from = ?,
+                 country = ?, ivr_product = ?, installation_id = ?, ivr_result = ?, groups_reentered = ?,
+                 operator_outcome = ?, wait_seconds = ?, operator_rating = ?, confirmation_id = ?, result = ?,
+                 failure_reason = ?, notes = ?, warnings = ?, updated_at = ?
+             WHERE id = ?",
+            c.started_at,
+            c.started_utc,
+            c.utc_offset,
+            c.local_date,
+            c.local_hour,
+            c.local_weekday,
+            c.ended_at,
+            c.ended_utc,
+            c.method,
+            c.number_kind,
+            c.called_from,
+            a.country,
+            c.ivr_product,
+            c.installation_id,
+            c.ivr_result,
+            c.groups_reentered,
+            c.operator_outcome,
+            a.wait_seconds,
+            c.operator_rating,
+            c.confirmation_id,
+            c.result,
+            c.failure_reason,
+            a.notes,
+            c.warnings,
+            now,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        if let Some(qs) = &a.questions {
+            self.write_questions(&mut tx, id, qs).await?;
+        }
+        sync_case(&mut tx, current.case_id).await?;
+        let value = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
+        finish_write(tx, ctx.actor, "update", "attempt", id, &patch.present()).await?;
+        Ok(value)
+    }
+
+    /// Archive an attempt; its case is reopened if it was the one that activated it.
+    pub async fn archive_attempt(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let current = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
+        let now = now_system();
+        sqlx::query!("UPDATE attempts SET archived_at = ?1, updated_at = ?1 WHERE id = ?2", now, id)
+            .execute(&mut *tx)
+            .await?;
+        sync_case(&mut tx, current.case_id).await?;
+        finish_write(tx, ctx.actor, "archive", "attempt", id, &[]).await
+    }
+
+    /// Earlier activated attempts with this Installation ID and the
+    /// Confirmation ID that activated them, newest first.
+    pub async fn confirmation_ids(&self, iid: &InstallationId) -> Result<Vec<ConfirmationMatch>, StoreError> {
+        let digits = iid.digits();
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!", case_id, machine_id, license_id, started_at, installation_id AS "installation_id!",
+                      confirmation_id AS "confirmation_id!"
+               FROM attempts
+               WHERE installation_id = ? AND result = 'activated' AND confirmation_id IS NOT NULL
+                 AND archived_at IS NULL
+               ORDER BY started_utc DESC, id DESC"#,
+            digits
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ConfirmationMatch {
+                attempt_id: r.id,
+                case_id: r.case_id,
+                machine_id: r.machine_id,
+                license_id: r.license_id,
+                started_at: r.started_at,
+                installation_id: grouped_iid(r.installation_id),
+                confirmation_id: grouped_cid(r.confirmation_id),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,269 @@
+//! SQL of cases, including the one open case per machine and license.
+
+use sqlx::SqliteConnection;
+
+use super::{
+    finish_create, finish_write, must_exist, replay, stored, visible, Created, Store, StoreError, Table, WriteCtx,
+};
+use crate::domain::time::now_system;
+use crate::domain::{Case, CaseFields, CaseStatus, FieldErrors, NewCase, Page, PageRequest, Trigger};
+
+pub(super) struct Row {
+    id: i64,
+    machine_id: i64,
+    license_id: i64,
+    trigger: String,
+    hardware_change_id: Option<i64>,
+    status: String,
+    opened_at: String,
+    closed_at: Option<String>,
+    notes: Option<String>,
+    created_at: String,
+    updated_at: String,
+    archived_at: Option<String>,
+}
+
+impl TryFrom<Row> for Case {
+    type Error = StoreError;
+
+    fn try_from(r: Row) -> Result<Self, StoreError> {
+        Ok(Case {
+            id: r.id,
+            machine_id: r.machine_id,
+            license_id: r.license_id,
+            trigger: stored(&r.trigger)?,
+            hardware_change_id: r.hardware_change_id,
+            status: stored(&r.status)?,
+            opened_at: r.opened_at,
+            closed_at: r.closed_at,
+            notes: r.notes,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            archived_at: r.archived_at,
+        })
+    }
+}
+
+pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Case>, StoreError> {
+    sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at, notes,
+                  created_at, updated_at, archived_at
+           FROM cases WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?
+    .map(Case::try_from)
+    .transpose()
+}
+
+/// The live cases of a machine (for the timeline).
+pub(super) async fn of_machine(conn: &mut SqliteConnection, machine_id: i64) -> Result<Vec<Case>, StoreError> {
+    sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at, notes,
+                  created_at, updated_at, archived_at
+           FROM cases WHERE machine_id = ? AND archived_at IS NULL ORDER BY id"#,
+        machine_id
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(Case::try_from)
+    .collect()
+}
+
+/// The open case of a pair, if any.
+pub(super) async fn open_case_of(
+    conn: &mut SqliteConnection,
+    machine_id: i64,
+    license_id: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar!(
+        "SELECT id AS \"id!\" FROM cases WHERE machine_id = ? AND license_id = ? AND status = 'open' AND archived_at IS NULL",
+        machine_id,
+        license_id
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Insert a case whose references were checked. Returns its id.
+pub(super) async fn insert(conn: &mut SqliteConnection, c: &NewCase) -> Result<i64, StoreError> {
+    let now = now_system();
+    let opened_at = c.opened_at.clone().unwrap_or_else(|| now.clone());
+    let closed_at = (c.status != CaseStatus::Open).then(|| now.clone());
+    let (trigger, status) = (c.trigger.as_str(), c.status.as_str());
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO cases (machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at, notes,
+                             created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        c.machine_id,
+        c.license_id,
+        trigger,
+        c.hardware_change_id,
+        status,
+        opened_at,
+        closed_at,
+        c.notes,
+        now,
+        now
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Check what a case refers to: a live machine, license and hardware change
+/// of that machine, and no other open case for the pair.
+pub(super) async fn check_refs(conn: &mut SqliteConnection, c: &NewCase, this: Option<i64>) -> Result<(), StoreError> {
+    let mut errors = FieldErrors::default();
+    for (table, field, id) in
+        [(Table::Machines, "machine_id", c.machine_id), (Table::Licenses, "license_id", c.license_id)]
+    {
+        if let Err(StoreError::Invalid(e)) = must_exist(conn, table, field, id).await {
+            errors.0.extend(e.0);
+        }
+    }
+    if let Some(h) = c.hardware_change_id {
+        let owner =
+            sqlx::query_scalar!("SELECT machine_id FROM hardware_changes WHERE id = ? AND archived_at IS NULL", h)
+                .fetch_optional(&mut *conn)
+                .await?;
+        match owner {
+            None => {
+                errors.0.extend(FieldErrors::one("hardware_change_id", format!("there is no hardware change {h}")).0)
+            }
+            Some(m) if m != c.machine_id => errors.0.extend(
+                FieldErrors::one(
+                    "hardware_change_id",
+                    format!("hardware change {h} belongs to machine {m}, not {}", c.machine_id),
+                )
+                .0,
+            ),
+            Some(_) => {}
+        }
+    }
+    if !errors.0.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    if c.status == CaseStatus::Open {
+        if let Some(other) = open_case_of(conn, c.machine_id, c.license_id).await? {
+            if Some(other) != this {
+                return Err(StoreError::Conflict(format!(
+                    "case {other} is already open for machine {} and license {}; close it first",
+                    c.machine_id, c.license_id
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Open a case.
+    pub async fn create_case(&self, ctx: &WriteCtx<'_>, fields: &CaseFields) -> Result<Created<Case>, StoreError> {
+        let c = NewCase::try_from(fields).map_err(StoreError::Invalid)?;
+        let mut tx = self.begin_write().await?;
+        if let Some(r) = replay(&mut tx, ctx).await? {
+            return Ok(r);
+        }
+        check_refs(&mut tx, &c, None).await?;
+        let id = insert(&mut tx, &c).await?;
+        let value = visible(fetch(&mut tx, id).await?, false, Table::Cases, id)?;
+        finish_create(tx, ctx, "case", id, value, &fields.present()).await
+    }
+
+    /// One case.
+    pub async fn case(&self, id: i64, include_archived: bool) -> Result<Case, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        visible(fetch(&mut conn, id).await?, include_archived, Table::Cases, id)
+    }
+
+    /// Cases by id, optionally of one machine, license or status.
+    pub async fn cases(
+        &self,
+        page: &PageRequest,
+        machine_id: Option<i64>,
+        license_id: Option<i64>,
+        status: Option<CaseStatus>,
+    ) -> Result<Page<Case>, StoreError> {
+        let limit = page.limit + 1;
+        let status = status.map(|s| s.as_str());
+        let rows = sqlx::query_as!(
+            Row,
+            r#"SELECT id AS "id!", machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at, notes,
+                      created_at, updated_at, archived_at
+               FROM cases
+               WHERE id > ? AND (? OR archived_at IS NULL)
+                 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4) AND (?5 IS NULL OR status = ?5)
+               ORDER BY id LIMIT ?6"#,
+            page.after.0,
+            page.include_archived,
+            machine_id,
+            license_id,
+            status,
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(Case::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(rows, page.limit, |c| c.id))
+    }
+
+    /// Change the fields a patch names. Closing a case stamps `closed_at`;
+    /// reopening clears it (and needs the pair to have no other open case).
+    pub async fn update_case(&self, ctx: &WriteCtx<'_>, id: i64, patch: &CaseFields) -> Result<Case, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let current = visible(fetch(&mut tx, id).await?, false, Table::Cases, id)?;
+        let merged = CaseFields::of(&current).overlay(patch).map_err(StoreError::Invalid)?;
+        // opened_at is stored as a system time, which parses as RFC 3339.
+        let c = NewCase::try_from(&merged).map_err(StoreError::Invalid)?;
+        check_refs(&mut tx, &c, Some(id)).await?;
+        let now = now_system();
+        let closed_at = match (current.status, c.status) {
+            (_, CaseStatus::Open) => None,
+            (CaseStatus::Open, _) => Some(now.clone()),
+            (_, _) => current.closed_at.clone().or_else(|| Some(now.clone())),
+        };
+        let (trigger, status) = (c.trigger.as_str(), c.status.as_str());
+        let opened_at = c.opened_at.clone().unwrap_or_else(|| current.opened_at.clone());
+        sqlx::query!(
+            r#"UPDATE cases SET "trigger" = ?, hardware_change_id = ?, status = ?, opened_at = ?, closed_at = ?,
+                      notes = ?, updated_at = ? WHERE id = ?"#,
+            trigger,
+            c.hardware_change_id,
+            status,
+            opened_at,
+            closed_at,
+            c.notes,
+            now,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        let value = visible(fetch(&mut tx, id).await?, false, Table::Cases, id)?;
+        finish_write(tx, ctx.actor, "update", "case", id, &patch.present()).await?;
+        Ok(value)
+    }
+
+    /// Archive a case.
+    pub async fn archive_case(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<(), StoreError> {
+        self.archive(ctx, Table::Cases, id).await
+    }
+}
+
+/// A new case for an attempt that named only its machine and license.
+pub(super) fn for_attempt(machine_id: i64, license_id: i64, trigger: Trigger, opened_at: String) -> NewCase {
+    NewCase {
+        machine_id,
+        license_id,
+        trigger,
+        hardware_change_id: None,
+        status: CaseStatus::Open,
+        opened_at: Some(opened_at),
+        notes: None,
+    }
+}

@@ -1,0 +1,206 @@
+//! SQL of follow-ups.
+
+use sqlx::SqliteConnection;
+
+use super::{
+    cases, finish_create, finish_write, must_exist, replay, stored_date, visible, Created, Store, StoreError, Table,
+    WriteCtx,
+};
+use crate::domain::time::now_system;
+use crate::domain::{FieldErrors, FollowUp, FollowUpFields, NewFollowUp, Page, PageRequest};
+
+struct Row {
+    id: i64,
+    machine_id: i64,
+    case_id: Option<i64>,
+    text: String,
+    due_on: Option<String>,
+    done: bool,
+    created_at: String,
+    updated_at: String,
+    archived_at: Option<String>,
+}
+
+impl TryFrom<Row> for FollowUp {
+    type Error = StoreError;
+
+    fn try_from(r: Row) -> Result<Self, StoreError> {
+        Ok(FollowUp {
+            id: r.id,
+            machine_id: r.machine_id,
+            case_id: r.case_id,
+            text: r.text,
+            due_on: r.due_on.as_deref().map(stored_date).transpose()?,
+            done: r.done,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            archived_at: r.archived_at,
+        })
+    }
+}
+
+async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<FollowUp>, StoreError> {
+    sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", machine_id, case_id, text, due_on, done AS "done: bool", created_at, updated_at, archived_at
+           FROM follow_ups WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?
+    .map(FollowUp::try_from)
+    .transpose()
+}
+
+/// Follow-ups of a machine that are not archived (for the timeline).
+pub(super) async fn of_machine(conn: &mut SqliteConnection, machine_id: i64) -> Result<Vec<FollowUp>, StoreError> {
+    sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", machine_id, case_id, text, due_on, done AS "done: bool", created_at, updated_at, archived_at
+           FROM follow_ups WHERE machine_id = ? AND archived_at IS NULL ORDER BY id"#,
+        machine_id
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(FollowUp::try_from)
+    .collect()
+}
+
+/// The machine a follow-up belongs to: the one given, or its case's.
+async fn machine_of(conn: &mut SqliteConnection, f: &NewFollowUp) -> Result<i64, StoreError> {
+    let case = match f.case_id {
+        Some(case_id) => match cases::fetch(conn, case_id).await? {
+            Some(c) if c.archived_at.is_none() => Some(c),
+            Some(_) => {
+                return Err(StoreError::Invalid(FieldErrors::one("case_id", format!("case {case_id} is archived"))))
+            }
+            None => {
+                return Err(StoreError::Invalid(FieldErrors::one("case_id", format!("there is no case {case_id}"))))
+            }
+        },
+        None => None,
+    };
+    match (f.machine_id, case) {
+        (Some(m), Some(c)) if c.machine_id != m => Err(StoreError::Invalid(FieldErrors::one(
+            "machine_id",
+            format!("case {} is about machine {}, not {m}", c.id, c.machine_id),
+        ))),
+        (_, Some(c)) => Ok(c.machine_id),
+        (Some(m), None) => {
+            must_exist(conn, Table::Machines, "machine_id", m).await?;
+            Ok(m)
+        }
+        (None, None) => Err(StoreError::Invalid(FieldErrors::one("machine_id", "is required, or case_id"))),
+    }
+}
+
+impl Store {
+    /// Add a follow-up.
+    pub async fn create_follow_up(
+        &self,
+        ctx: &WriteCtx<'_>,
+        fields: &FollowUpFields,
+    ) -> Result<Created<FollowUp>, StoreError> {
+        let f = NewFollowUp::try_from(fields).map_err(StoreError::Invalid)?;
+        let mut tx = self.begin_write().await?;
+        if let Some(r) = replay(&mut tx, ctx).await? {
+            return Ok(r);
+        }
+        let machine_id = machine_of(&mut tx, &f).await?;
+        let now = now_system();
+        let due_on = f.due_on.map(|d| d.to_string());
+        let id = sqlx::query_scalar!(
+            "INSERT INTO follow_ups (machine_id, case_id, text, due_on, done, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS \"id!\"",
+            machine_id,
+            f.case_id,
+            f.text,
+            due_on,
+            f.done,
+            now,
+            now
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let value = visible(fetch(&mut tx, id).await?, false, Table::FollowUps, id)?;
+        finish_create(tx, ctx, "follow_up", id, value, &fields.present()).await
+    }
+
+    /// One follow-up.
+    pub async fn follow_up(&self, id: i64, include_archived: bool) -> Result<FollowUp, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        visible(fetch(&mut conn, id).await?, include_archived, Table::FollowUps, id)
+    }
+
+    /// Follow-ups by id, optionally of a machine or case, done or not.
+    pub async fn follow_ups(
+        &self,
+        page: &PageRequest,
+        machine_id: Option<i64>,
+        case_id: Option<i64>,
+        done: Option<bool>,
+    ) -> Result<Page<FollowUp>, StoreError> {
+        let limit = page.limit + 1;
+        let rows = sqlx::query_as!(
+            Row,
+            r#"SELECT id AS "id!", machine_id, case_id, text, due_on, done AS "done: bool", created_at, updated_at, archived_at
+               FROM follow_ups
+               WHERE id > ?1 AND (?2 OR archived_at IS NULL) AND (?3 IS NULL OR machine_id = ?3)
+                 AND (?4 IS NULL OR case_id = ?4) AND (?5 IS NULL OR done = ?5)
+               ORDER BY id LIMIT ?6"#,
+            page.after.0,
+            page.include_archived,
+            machine_id,
+            case_id,
+            done,
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(FollowUp::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(rows, page.limit, |f| f.id))
+    }
+
+    /// Change the fields a patch names.
+    pub async fn update_follow_up(
+        &self,
+        ctx: &WriteCtx<'_>,
+        id: i64,
+        patch: &FollowUpFields,
+    ) -> Result<FollowUp, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let current = visible(fetch(&mut tx, id).await?, false, Table::FollowUps, id)?;
+        let mut merged = FollowUpFields::of(&current).overlay(patch);
+        if patch.case_id.is_some() && patch.machine_id.is_none() {
+            // A new case brings its own machine.
+            merged.machine_id = None;
+        }
+        let f = NewFollowUp::try_from(&merged).map_err(StoreError::Invalid)?;
+        let machine_id = machine_of(&mut tx, &f).await?;
+        let now = now_system();
+        let due_on = f.due_on.map(|d| d.to_string());
+        sqlx::query!(
+            "UPDATE follow_ups SET machine_id = ?, case_id = ?, text = ?, due_on = ?, done = ?, updated_at = ? WHERE id = ?",
+            machine_id,
+            f.case_id,
+            f.text,
+            due_on,
+            f.done,
+            now,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        let value = visible(fetch(&mut tx, id).await?, false, Table::FollowUps, id)?;
+        finish_write(tx, ctx.actor, "update", "follow_up", id, &patch.present()).await?;
+        Ok(value)
+    }
+
+    /// Archive a follow-up.
+    pub async fn archive_follow_up(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<(), StoreError> {
+        self.archive(ctx, Table::FollowUps, id).await
+    }
+}

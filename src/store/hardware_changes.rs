@@ -1,0 +1,191 @@
+//! SQL of hardware changes.
+
+use sqlx::SqliteConnection;
+
+use super::{
+    finish_create, finish_write, must_exist, replay, stored_date, visible, Created, Store, StoreError, Table, WriteCtx,
+};
+use crate::domain::enums::PartSet;
+use crate::domain::time::now_system;
+use crate::domain::{HardwareChange, HardwareChangeFields, NewHardwareChange, Page, PageRequest};
+
+struct Row {
+    id: i64,
+    machine_id: i64,
+    changed_on: String,
+    parts_replaced: i64,
+    parts_kept: i64,
+    os_reinstalled: bool,
+    notes: Option<String>,
+    created_at: String,
+    updated_at: String,
+    archived_at: Option<String>,
+}
+
+impl TryFrom<Row> for HardwareChange {
+    type Error = StoreError;
+
+    fn try_from(r: Row) -> Result<Self, StoreError> {
+        Ok(HardwareChange {
+            id: r.id,
+            machine_id: r.machine_id,
+            changed_on: stored_date(&r.changed_on)?,
+            parts_replaced: PartSet::from_bits(r.parts_replaced).parts(),
+            parts_kept: PartSet::from_bits(r.parts_kept).parts(),
+            os_reinstalled: r.os_reinstalled,
+            notes: r.notes,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            archived_at: r.archived_at,
+        })
+    }
+}
+
+pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<HardwareChange>, StoreError> {
+    sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled AS "os_reinstalled: bool",
+                  notes, created_at, updated_at, archived_at
+           FROM hardware_changes WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?
+    .map(HardwareChange::try_from)
+    .transpose()
+}
+
+/// The live hardware changes of a machine (for the timeline).
+pub(super) async fn of_machine(
+    conn: &mut SqliteConnection,
+    machine_id: i64,
+) -> Result<Vec<HardwareChange>, StoreError> {
+    sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled AS "os_reinstalled: bool",
+                  notes, created_at, updated_at, archived_at
+           FROM hardware_changes WHERE machine_id = ? AND archived_at IS NULL ORDER BY id"#,
+        machine_id
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(HardwareChange::try_from)
+    .collect()
+}
+
+impl Store {
+    /// Record a hardware change of a machine.
+    pub async fn create_hardware_change(
+        &self,
+        ctx: &WriteCtx<'_>,
+        machine_id: i64,
+        fields: &HardwareChangeFields,
+    ) -> Result<Created<HardwareChange>, StoreError> {
+        let h = NewHardwareChange::try_from(fields).map_err(StoreError::Invalid)?;
+        let mut tx = self.begin_write().await?;
+        if let Some(r) = replay(&mut tx, ctx).await? {
+            return Ok(r);
+        }
+        self.machine_live(&mut tx, machine_id).await?;
+        let now = now_system();
+        let changed_on = h.changed_on.to_string();
+        let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
+        let id = sqlx::query_scalar!(
+            "INSERT INTO hardware_changes (machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled, notes,
+                                           created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS \"id!\"",
+            machine_id,
+            changed_on,
+            replaced,
+            kept,
+            h.os_reinstalled,
+            h.notes,
+            now,
+            now
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let value = visible(fetch(&mut tx, id).await?, false, Table::HardwareChanges, id)?;
+        finish_create(tx, ctx, "hardware_change", id, value, &fields.present()).await
+    }
+
+    /// 404 unless the machine exists and is not archived.
+    async fn machine_live(&self, conn: &mut SqliteConnection, machine_id: i64) -> Result<(), StoreError> {
+        match must_exist(conn, Table::Machines, "machine_id", machine_id).await {
+            Err(StoreError::Invalid(_)) => Err(StoreError::NotFound { entity: "machine", id: machine_id }),
+            other => other,
+        }
+    }
+
+    /// One hardware change.
+    pub async fn hardware_change(&self, id: i64, include_archived: bool) -> Result<HardwareChange, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        visible(fetch(&mut conn, id).await?, include_archived, Table::HardwareChanges, id)
+    }
+
+    /// The hardware changes of a machine, by id.
+    pub async fn hardware_changes(
+        &self,
+        machine_id: i64,
+        page: &PageRequest,
+    ) -> Result<Page<HardwareChange>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        self.machine_live(&mut conn, machine_id).await?;
+        let limit = page.limit + 1;
+        let rows = sqlx::query_as!(
+            Row,
+            r#"SELECT id AS "id!", machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled AS "os_reinstalled: bool",
+                      notes, created_at, updated_at, archived_at
+               FROM hardware_changes
+               WHERE machine_id = ? AND id > ? AND (? OR archived_at IS NULL) ORDER BY id LIMIT ?"#,
+            machine_id,
+            page.after.0,
+            page.include_archived,
+            limit
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(HardwareChange::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(rows, page.limit, |h| h.id))
+    }
+
+    /// Change the fields a patch names.
+    pub async fn update_hardware_change(
+        &self,
+        ctx: &WriteCtx<'_>,
+        id: i64,
+        patch: &HardwareChangeFields,
+    ) -> Result<HardwareChange, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let current = visible(fetch(&mut tx, id).await?, false, Table::HardwareChanges, id)?;
+        let h = NewHardwareChange::try_from(&HardwareChangeFields::of(&current).overlay(patch))
+            .map_err(StoreError::Invalid)?;
+        let now = now_system();
+        let changed_on = h.changed_on.to_string();
+        let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
+        sqlx::query!(
+            "UPDATE hardware_changes SET changed_on = ?, parts_replaced = ?, parts_kept = ?, os_reinstalled = ?,
+                    notes = ?, updated_at = ? WHERE id = ?",
+            changed_on,
+            replaced,
+            kept,
+            h.os_reinstalled,
+            h.notes,
+            now,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        let value = visible(fetch(&mut tx, id).await?, false, Table::HardwareChanges, id)?;
+        finish_write(tx, ctx.actor, "update", "hardware_change", id, &patch.present()).await?;
+        Ok(value)
+    }
+
+    /// Archive a hardware change.
+    pub async fn archive_hardware_change(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<(), StoreError> {
+        self.archive(ctx, Table::HardwareChanges, id).await
+    }
+}

@@ -1,0 +1,216 @@
+//! SQL of licenses, and the sealing of their product keys.
+
+use sqlx::SqliteConnection;
+
+use super::{
+    audit, finish_create, finish_write, replay, stored, stored_date, visible, Created, Store, StoreError, Table,
+    WriteCtx,
+};
+use crate::domain::ids::mask_last_five;
+use crate::domain::license::KeyChange;
+use crate::domain::time::now_system;
+use crate::domain::{License, LicenseFields, NewLicense, Page, PageRequest};
+
+struct Row {
+    id: i64,
+    product: String,
+    edition: Option<String>,
+    channel: String,
+    purchased_from: Option<String>,
+    purchased_on: Option<String>,
+    box_colour: Option<String>,
+    product_key_last5: Option<String>,
+    product_key_checks: Option<bool>,
+    notes: Option<String>,
+    created_at: String,
+    updated_at: String,
+    archived_at: Option<String>,
+}
+
+impl TryFrom<Row> for License {
+    type Error = StoreError;
+
+    fn try_from(r: Row) -> Result<Self, StoreError> {
+        Ok(License {
+            id: r.id,
+            product: r.product,
+            edition: r.edition,
+            channel: stored(&r.channel)?,
+            purchased_from: r.purchased_from,
+            purchased_on: r.purchased_on.as_deref().map(stored_date).transpose()?,
+            box_colour: r.box_colour,
+            product_key_masked: r.product_key_last5.as_deref().map(mask_last_five),
+            product_key_checks: r.product_key_checks,
+            notes: r.notes,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            archived_at: r.archived_at,
+        })
+    }
+}
+
+async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<License>, StoreError> {
+    sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", product, edition, channel, purchased_from, purchased_on, box_colour, product_key_last5,
+                  product_key_checks AS "product_key_checks: bool", notes, created_at, updated_at, archived_at
+           FROM licenses WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?
+    .map(License::try_from)
+    .transpose()
+}
+
+/// The sealed key, its last five characters and its check, ready to store.
+struct SealedKey {
+    sealed: Option<Vec<u8>>,
+    last5: Option<String>,
+    checks: Option<bool>,
+}
+
+impl Store {
+    fn seal_key(&self, change: &KeyChange) -> Result<Option<SealedKey>, StoreError> {
+        Ok(match change {
+            KeyChange::Keep => None,
+            KeyChange::Clear => Some(SealedKey { sealed: None, last5: None, checks: None }),
+            KeyChange::Set(key) => Some(SealedKey {
+                sealed: Some(self.secrets.seal(&key.expose_secret())?),
+                last5: Some(key.last_five()),
+                checks: key.checks(),
+            }),
+        })
+    }
+
+    /// Add a license; its product key is sealed before it is stored.
+    pub async fn create_license(
+        &self,
+        ctx: &WriteCtx<'_>,
+        fields: &LicenseFields,
+    ) -> Result<Created<License>, StoreError> {
+        let l = NewLicense::try_from(fields).map_err(StoreError::Invalid)?;
+        let key = self.seal_key(&l.product_key)?.unwrap_or(SealedKey { sealed: None, last5: None, checks: None });
+        let mut tx = self.begin_write().await?;
+        if let Some(r) = replay(&mut tx, ctx).await? {
+            return Ok(r);
+        }
+        let now = now_system();
+        let channel = l.channel.as_str();
+        let purchased_on = l.purchased_on.map(|d| d.to_string());
+        let id = sqlx::query_scalar!(
+            "INSERT INTO licenses (product, edition, channel, purchased_from, purchased_on, box_colour,
+                                   product_key_sealed, product_key_last5, product_key_checks, notes, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS \"id!\"",
+            l.product,
+            l.edition,
+            channel,
+            l.purchased_from,
+            purchased_on,
+            l.box_colour,
+            key.sealed,
+            key.last5,
+            key.checks,
+            l.notes,
+            now,
+            now
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let value = visible(fetch(&mut tx, id).await?, false, Table::Licenses, id)?;
+        finish_create(tx, ctx, "license", id, value, &fields.present()).await
+    }
+
+    /// One license.
+    pub async fn license(&self, id: i64, include_archived: bool) -> Result<License, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        visible(fetch(&mut conn, id).await?, include_archived, Table::Licenses, id)
+    }
+
+    /// Licenses by id.
+    pub async fn licenses(&self, page: &PageRequest) -> Result<Page<License>, StoreError> {
+        let limit = page.limit + 1;
+        let rows = sqlx::query_as!(
+            Row,
+            r#"SELECT id AS "id!", product, edition, channel, purchased_from, purchased_on, box_colour, product_key_last5,
+                      product_key_checks AS "product_key_checks: bool", notes, created_at, updated_at, archived_at
+               FROM licenses WHERE id > ? AND (? OR archived_at IS NULL) ORDER BY id LIMIT ?"#,
+            page.after.0,
+            page.include_archived,
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(License::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(rows, page.limit, |l| l.id))
+    }
+
+    /// Change the fields a patch names; the key is kept unless the patch names it.
+    pub async fn update_license(
+        &self,
+        ctx: &WriteCtx<'_>,
+        id: i64,
+        patch: &LicenseFields,
+    ) -> Result<License, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let current = visible(fetch(&mut tx, id).await?, false, Table::Licenses, id)?;
+        let l = NewLicense::try_from(&LicenseFields::of(&current).overlay(patch)).map_err(StoreError::Invalid)?;
+        let now = now_system();
+        let channel = l.channel.as_str();
+        let purchased_on = l.purchased_on.map(|d| d.to_string());
+        sqlx::query!(
+            "UPDATE licenses SET product = ?, edition = ?, channel = ?, purchased_from = ?, purchased_on = ?,
+                    box_colour = ?, notes = ?, updated_at = ? WHERE id = ?",
+            l.product,
+            l.edition,
+            channel,
+            l.purchased_from,
+            purchased_on,
+            l.box_colour,
+            l.notes,
+            now,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        if let Some(key) = self.seal_key(&l.product_key)? {
+            sqlx::query!(
+                "UPDATE licenses SET product_key_sealed = ?, product_key_last5 = ?, product_key_checks = ? WHERE id = ?",
+                key.sealed,
+                key.last5,
+                key.checks,
+                id
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        let value = visible(fetch(&mut tx, id).await?, false, Table::Licenses, id)?;
+        finish_write(tx, ctx.actor, "update", "license", id, &patch.present()).await?;
+        Ok(value)
+    }
+
+    /// Archive a license.
+    pub async fn archive_license(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<(), StoreError> {
+        self.archive(ctx, Table::Licenses, id).await
+    }
+
+    /// The product key in clear. Writes an audit row (in a write
+    /// transaction) before answering.
+    pub async fn reveal_product_key(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<String, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query!("SELECT product_key_sealed, archived_at FROM licenses WHERE id = ?", id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let sealed = match row {
+            Some(r) if r.archived_at.is_none() => r.product_key_sealed,
+            _ => return Err(Table::Licenses.not_found(id)),
+        };
+        let sealed = sealed.ok_or(StoreError::NotFound { entity: "product key of license", id })?;
+        let key = self.secrets.open(&sealed)?;
+        audit(&mut tx, ctx.actor, "reveal_product_key", "license", Some(id), &["product_key"]).await?;
+        tx.commit().await?;
+        Ok(key)
+    }
+}

@@ -1,0 +1,488 @@
+//! The store: every SQL statement of the journal, and nothing of HTTP.
+//!
+//! [`Store::open`] connects to the SQLite file (creating it), sets WAL,
+//! `synchronous=FULL`, foreign keys and a busy timeout, and applies the
+//! embedded migrations — refusing a database written by a newer version.
+//! Every write is one transaction begun `IMMEDIATE` that also writes its
+//! audit-log row (and, for a POST with an idempotency key, the first
+//! answer); callers get an answer only after the commit. Fixed statements
+//! use `query!`/`query_as!` (checked at build time against `.sqlx/`);
+//! dynamic filters use `QueryBuilder` with bound values only.
+
+mod attempts;
+mod cases;
+mod follow_ups;
+mod hardware_changes;
+mod licenses;
+mod machines;
+mod timeline;
+mod tokens;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::Serialize;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+
+use crate::domain::{FieldErrors, Scope};
+use crate::secrets::{SecretError, Secrets};
+
+pub use attempts::{AttemptFilter, ConfirmationMatch};
+pub use timeline::{Timeline, TimelineEvent};
+pub use tokens::{NewToken, TokenInfo};
+
+/// The embedded migrations.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such row (or it is archived and archived rows were not asked for).
+    #[error("{entity} {id} not found")]
+    NotFound { entity: &'static str, id: i64 },
+    /// Something named (not by id) does not exist.
+    #[error("{0}")]
+    Missing(String),
+    /// A unique rule would be broken (a machine name in use, a second open case…).
+    #[error("{0}")]
+    Conflict(String),
+    /// The input is not valid against what is stored (a missing reference, a
+    /// patch that breaks a rule).
+    #[error("{0}")]
+    Invalid(FieldErrors),
+    /// An idempotency key was used before with another request.
+    #[error("this Idempotency-Key was already used with a different request")]
+    IdempotencyMismatch,
+    /// The database holds a migration this program does not know.
+    #[error(
+        "this database was written by a newer activation-journal (migration {0}); upgrade the program or restore a backup"
+    )]
+    NewerDatabase(i64),
+    /// A sealed value could not be sealed or opened.
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    /// A stored value that does not parse (the database was edited by hand?).
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    /// Applying migrations failed.
+    #[error("could not migrate the database: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+    /// Anything else from SQLite.
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            match db.kind() {
+                sqlx::error::ErrorKind::UniqueViolation => {
+                    return StoreError::Conflict(format!("this would duplicate a unique value ({})", db.message()))
+                }
+                sqlx::error::ErrorKind::ForeignKeyViolation => {
+                    return StoreError::Invalid(FieldErrors::one("request", "refers to a row that does not exist"))
+                }
+                sqlx::error::ErrorKind::CheckViolation => {
+                    return StoreError::Invalid(FieldErrors::one("request", format!("breaks a rule: {}", db.message())))
+                }
+                _ => {}
+            }
+        }
+        StoreError::Database(e)
+    }
+}
+
+/// Who writes: an API token, or the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The token's row id; `None` for the command line.
+    pub token_id: Option<i64>,
+    /// The token's name, or `cli`.
+    pub name: String,
+    /// What the actor may do.
+    pub scope: Scope,
+}
+
+impl Actor {
+    /// The command line, which may do anything.
+    pub fn cli() -> Self {
+        Self { token_id: None, name: "cli".into(), scope: Scope::Write }
+    }
+}
+
+/// An `Idempotency-Key` and the digest of the request it came with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency {
+    pub key: String,
+    pub request_hash: Vec<u8>,
+}
+
+/// Who writes, and the idempotency key of a POST.
+#[derive(Debug, Clone)]
+pub struct WriteCtx<'a> {
+    pub actor: &'a Actor,
+    pub idempotency: Option<Idempotency>,
+}
+
+impl<'a> WriteCtx<'a> {
+    /// A write without an idempotency key.
+    pub fn new(actor: &'a Actor) -> Self {
+        Self { actor, idempotency: None }
+    }
+}
+
+/// The answer to a create: the new row, or the first answer to a replayed request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Created<T> {
+    New(T),
+    Replay { status: u16, entity_id: i64, body: String },
+}
+
+/// The journal on SQLite.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    secrets: Secrets,
+    path: PathBuf,
+}
+
+type Tx = Transaction<'static, Sqlite>;
+
+impl Store {
+    /// Open (creating if needed) and migrate the database at `path`, with
+    /// product keys sealed by the key file at `key_file`.
+    pub async fn open(path: &Path, key_file: &Path) -> Result<Self, StoreError> {
+        let store = Self::connect(path, key_file).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connect without migrating.
+    pub async fn connect(path: &Path, key_file: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool, secrets: Secrets::new(key_file), path: path.to_path_buf() })
+    }
+
+    /// Apply pending migrations; a no-op when there are none. Refuses a
+    /// database that holds a migration this program does not know.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match MIGRATOR.run(&self.pool).await {
+            Ok(()) => Ok(()),
+            Err(sqlx::migrate::MigrateError::VersionMissing(v)) => Err(StoreError::NewerDatabase(v)),
+            Err(e) => Err(StoreError::Migrate(e)),
+        }
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The sealing key.
+    pub fn secrets(&self) -> &Secrets {
+        &self.secrets
+    }
+
+    /// The pool, for tests and tools that need raw SQL (benchmarks, checks).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Close the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// `PRAGMA integrity_check`: `"ok"` when the file is sound.
+    pub async fn integrity_check(&self) -> Result<String, StoreError> {
+        let row: (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&self.pool).await?;
+        Ok(row.0)
+    }
+
+    /// Begin a write transaction: `BEGIN IMMEDIATE` takes the write lock up
+    /// front, so a read-then-write never fails on a stale snapshot.
+    async fn begin_write(&self) -> Result<Tx, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+/// One audit-log row, in the write's own transaction.
+async fn audit(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    fields: &[&str],
+) -> Result<(), StoreError> {
+    let at = crate::domain::time::now_system();
+    let detail = serde_json::to_string(fields).unwrap_or_else(|_| "[]".into());
+    sqlx::query!(
+        "INSERT INTO audit_log (at, token_id, actor, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        at,
+        actor.token_id,
+        actor.name,
+        action,
+        entity,
+        entity_id,
+        detail
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The first answer to an earlier request with this idempotency key, if any.
+async fn replay<T>(conn: &mut SqliteConnection, ctx: &WriteCtx<'_>) -> Result<Option<Created<T>>, StoreError> {
+    let (Some(idem), Some(token_id)) = (&ctx.idempotency, ctx.actor.token_id) else {
+        return Ok(None);
+    };
+    let row = sqlx::query!(
+        "SELECT request_hash, status, entity_id, body FROM idempotency_keys WHERE token_id = ? AND key = ?",
+        token_id,
+        idem.key
+    )
+    .fetch_optional(conn)
+    .await?;
+    match row {
+        None => Ok(None),
+        Some(r) if r.request_hash == idem.request_hash => Ok(Some(Created::Replay {
+            status: u16::try_from(r.status).unwrap_or(201),
+            entity_id: r.entity_id,
+            body: r.body,
+        })),
+        Some(_) => Err(StoreError::IdempotencyMismatch),
+    }
+}
+
+/// Finish a create: audit row, idempotency record, commit.
+async fn finish_create<T: Serialize>(
+    mut tx: Tx,
+    ctx: &WriteCtx<'_>,
+    entity: &str,
+    id: i64,
+    value: T,
+    fields: &[&str],
+) -> Result<Created<T>, StoreError> {
+    audit(&mut tx, ctx.actor, "create", entity, Some(id), fields).await?;
+    if let (Some(idem), Some(token_id)) = (&ctx.idempotency, ctx.actor.token_id) {
+        let body = serde_json::to_string(&value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let now = crate::domain::time::now_system();
+        sqlx::query!(
+            "INSERT INTO idempotency_keys (token_id, key, request_hash, status, entity_id, body, created_at)
+             VALUES (?, ?, ?, 201, ?, ?, ?)",
+            token_id,
+            idem.key,
+            idem.request_hash,
+            id,
+            body,
+            now
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Created::New(value))
+}
+
+/// Finish an update or archive: audit row, commit.
+async fn finish_write(
+    mut tx: Tx,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    id: i64,
+    fields: &[&str],
+) -> Result<(), StoreError> {
+    audit(&mut tx, actor, action, entity, Some(id), fields).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Parse a stored closed-set value.
+fn stored<T: FromStr<Err = String>>(value: &str) -> Result<T, StoreError> {
+    value.parse().map_err(StoreError::Corrupt)
+}
+
+/// Parse an optional stored closed-set value.
+fn stored_opt<T: FromStr<Err = String>>(value: Option<&str>) -> Result<Option<T>, StoreError> {
+    value.map(stored).transpose()
+}
+
+/// Parse a stored date.
+fn stored_date(value: &str) -> Result<chrono::NaiveDate, StoreError> {
+    crate::domain::time::parse_date(value).map_err(StoreError::Corrupt)
+}
+
+/// A reference that must name a live row, or a field error naming it.
+async fn must_exist(conn: &mut SqliteConnection, table: Table, field: &str, id: i64) -> Result<(), StoreError> {
+    let row: Option<Option<String>> = match table {
+        Table::Attempts | Table::FollowUps => None,
+        Table::Machines => {
+            sqlx::query_scalar!("SELECT archived_at FROM machines WHERE id = ?", id).fetch_optional(conn).await?
+        }
+        Table::Licenses => {
+            sqlx::query_scalar!("SELECT archived_at FROM licenses WHERE id = ?", id).fetch_optional(conn).await?
+        }
+        Table::Cases => {
+            sqlx::query_scalar!("SELECT archived_at FROM cases WHERE id = ?", id).fetch_optional(conn).await?
+        }
+        Table::HardwareChanges => {
+            sqlx::query_scalar!("SELECT archived_at FROM hardware_changes WHERE id = ?", id)
+                .fetch_optional(conn)
+                .await?
+        }
+    };
+    let noun = table.noun();
+    match row {
+        None => Err(StoreError::Invalid(FieldErrors::one(field, format!("there is no {noun} {id}")))),
+        Some(Some(_)) => Err(StoreError::Invalid(FieldErrors::one(field, format!("{noun} {id} is archived")))),
+        Some(None) => Ok(()),
+    }
+}
+
+/// The tables whose rows are archived rather than deleted.
+#[derive(Debug, Clone, Copy)]
+enum Table {
+    Machines,
+    HardwareChanges,
+    Licenses,
+    Cases,
+    Attempts,
+    FollowUps,
+}
+
+impl Table {
+    /// How messages name a row of this table.
+    fn noun(self) -> &'static str {
+        match self {
+            Table::Machines => "machine",
+            Table::HardwareChanges => "hardware change",
+            Table::Licenses => "license",
+            Table::Cases => "case",
+            Table::Attempts => "attempt",
+            Table::FollowUps => "follow-up",
+        }
+    }
+
+    /// How the audit log names this table's rows.
+    fn entity(self) -> &'static str {
+        match self {
+            Table::Machines => "machine",
+            Table::HardwareChanges => "hardware_change",
+            Table::Licenses => "license",
+            Table::Cases => "case",
+            Table::Attempts => "attempt",
+            Table::FollowUps => "follow_up",
+        }
+    }
+
+    fn not_found(self, id: i64) -> StoreError {
+        StoreError::NotFound { entity: self.noun(), id }
+    }
+}
+
+/// Rows that can be archived.
+trait Archivable {
+    fn archived_at(&self) -> Option<&str>;
+}
+
+macro_rules! archivable {
+    ($($t:ty),+) => { $(impl Archivable for $t { fn archived_at(&self) -> Option<&str> { self.archived_at.as_deref() } })+ };
+}
+archivable!(
+    crate::domain::Machine,
+    crate::domain::HardwareChange,
+    crate::domain::License,
+    crate::domain::Case,
+    crate::domain::Attempt,
+    crate::domain::FollowUp
+);
+
+/// A fetched row, if it may be shown: archived rows only when asked for.
+fn visible<T: Archivable>(row: Option<T>, include_archived: bool, table: Table, id: i64) -> Result<T, StoreError> {
+    row.filter(|r| include_archived || r.archived_at().is_none()).ok_or(table.not_found(id))
+}
+
+impl Store {
+    /// Archive one row: it stays in the database and in exports, and leaves
+    /// lists and summaries. Archiving twice is a 404, like any archived row.
+    async fn archive(&self, ctx: &WriteCtx<'_>, table: Table, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let now = crate::domain::time::now_system();
+        let done = match table {
+            Table::Machines => {
+                sqlx::query!(
+                    "UPDATE machines SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
+                    now,
+                    id
+                )
+                .execute(&mut *tx)
+                .await?
+            }
+            Table::HardwareChanges => {
+                sqlx::query!(
+                "UPDATE hardware_changes SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
+                now,
+                id
+            )
+                .execute(&mut *tx)
+                .await?
+            }
+            Table::Licenses => {
+                sqlx::query!(
+                    "UPDATE licenses SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
+                    now,
+                    id
+                )
+                .execute(&mut *tx)
+                .await?
+            }
+            Table::Cases => {
+                sqlx::query!(
+                    "UPDATE cases SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
+                    now,
+                    id
+                )
+                .execute(&mut *tx)
+                .await?
+            }
+            Table::Attempts => {
+                sqlx::query!(
+                    "UPDATE attempts SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
+                    now,
+                    id
+                )
+                .execute(&mut *tx)
+                .await?
+            }
+            Table::FollowUps => {
+                sqlx::query!(
+                    "UPDATE follow_ups SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
+                    now,
+                    id
+                )
+                .execute(&mut *tx)
+                .await?
+            }
+        };
+        if done.rows_affected() == 0 {
+            return Err(table.not_found(id));
+        }
+        finish_write(tx, ctx.actor, "archive", table.entity(), id, &[]).await
+    }
+}

@@ -1,0 +1,417 @@
+//! Store-level tests: a temp-dir SQLite file per test, never `sqlite::memory:`.
+
+use activation_journal::domain::*;
+use activation_journal::store::{Actor, AttemptFilter, Created, Idempotency, Store, StoreError, WriteCtx};
+use serde_json::json;
+
+const IID: &str = "508760583450367066786558223034732344271525457574499727444472481";
+const CID: &str = "109062-530373-462923-856922-378004-297663-022353";
+const KEY: &str = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9";
+
+struct TestStore {
+    store: Store,
+    dir: tempfile::TempDir,
+}
+
+async fn store() -> TestStore {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("journal.db");
+    let store = Store::open(&db, &dir.path().join("journal.db.key")).await.unwrap();
+    TestStore { store, dir }
+}
+
+fn cli() -> Actor {
+    Actor::cli()
+}
+
+fn new<T>(c: Created<T>) -> T {
+    match c {
+        Created::New(v) => v,
+        Created::Replay { .. } => panic!("expected a new row"),
+    }
+}
+
+fn fields<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+    serde_json::from_value(v).unwrap()
+}
+
+async fn machine(s: &Store, name: &str) -> Machine {
+    let a = cli();
+    new(s.create_machine(&WriteCtx::new(&a), &fields(json!({"name": name}))).await.unwrap())
+}
+
+async fn license(s: &Store, channel: &str) -> License {
+    let a = cli();
+    let f = fields(json!({"product": "Windows 8.1", "edition": "Pro", "channel": channel, "product_key": KEY}));
+    new(s.create_license(&WriteCtx::new(&a), &f).await.unwrap())
+}
+
+async fn attempt(s: &Store, v: serde_json::Value) -> Result<Attempt, StoreError> {
+    let a = cli();
+    s.create_attempt(&WriteCtx::new(&a), &fields(v)).await.map(new)
+}
+
+async fn audit_count(s: &Store, action: &str, entity: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>("SELECT count(*) FROM audit_log WHERE action = ? AND entity = ?")
+        .bind(action)
+        .bind(entity)
+        .fetch_one(s.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn machines_are_created_read_listed_updated_and_archived() {
+    let t = store().await;
+    let s = &t.store;
+    let a = cli();
+    let ctx = WriteCtx::new(&a);
+    let m = machine(s, "PC 1").await;
+    assert_eq!(s.machine(m.id, false).await.unwrap(), m);
+    let dup = s.create_machine(&ctx, &fields(json!({"name": "PC 1"}))).await.unwrap_err();
+    assert!(matches!(dup, StoreError::Conflict(ref m) if m.contains("PC 1")), "{dup:?}");
+    let m2 = s.update_machine(&ctx, m.id, &fields(json!({"owner": "Ken"}))).await.unwrap();
+    assert_eq!((m2.name.as_str(), m2.owner.as_deref()), ("PC 1", Some("Ken")));
+    s.archive_machine(&ctx, m.id).await.unwrap();
+    assert!(matches!(s.machine(m.id, false).await, Err(StoreError::NotFound { .. })));
+    assert!(s.machine(m.id, true).await.unwrap().archived_at.is_some());
+    assert!(s.machines(&PageRequest::default()).await.unwrap().items.is_empty());
+    // The name of an archived machine can be used again.
+    machine(s, "PC 1").await;
+    assert_eq!(audit_count(s, "create", "machine").await, 2);
+    assert_eq!(audit_count(s, "update", "machine").await, 1);
+    assert_eq!(audit_count(s, "archive", "machine").await, 1);
+}
+
+#[tokio::test]
+async fn hardware_changes_belong_to_live_machines() {
+    let t = store().await;
+    let s = &t.store;
+    let a = cli();
+    let ctx = WriteCtx::new(&a);
+    let m = machine(s, "PC 1").await;
+    let f = fields(
+        json!({"changed_on": "2014-05-09", "parts_replaced": ["motherboard", "cpu", "memory"], "parts_kept": ["storage"]}),
+    );
+    let h = new(s.create_hardware_change(&ctx, m.id, &f).await.unwrap());
+    assert_eq!(h.parts_replaced, vec![Part::Motherboard, Part::Cpu, Part::Memory]);
+    let h2 = s.update_hardware_change(&ctx, h.id, &fields(json!({"os_reinstalled": true}))).await.unwrap();
+    assert!(h2.os_reinstalled);
+    assert_eq!(h2.parts_kept, vec![Part::Storage]);
+    assert!(matches!(s.create_hardware_change(&ctx, 999, &f).await, Err(StoreError::NotFound { .. })));
+    s.archive_hardware_change(&ctx, h.id).await.unwrap();
+    assert!(s.hardware_changes(m.id, &PageRequest::default()).await.unwrap().items.is_empty());
+}
+
+#[tokio::test]
+async fn licenses_keep_their_key_sealed_and_reveal_it_with_an_audit_row() {
+    let t = store().await;
+    let s = &t.store;
+    let a = cli();
+    let ctx = WriteCtx::new(&a);
+    let l = license(s, "retail_box").await;
+    assert_eq!(l.product_key_masked.as_deref(), Some("*****-*****-*****-*****-9D6T9"));
+    assert_eq!(l.product_key_checks, Some(true));
+    assert_eq!(s.reveal_product_key(&ctx, l.id).await.unwrap(), KEY);
+    assert_eq!(audit_count(s, "reveal_product_key", "license").await, 1);
+    // A patch without the key keeps it; null removes it.
+    let l2 = s.update_license(&ctx, l.id, &fields(json!({"box_colour": "blue"}))).await.unwrap();
+    assert_eq!(l2.product_key_masked, l.product_key_masked);
+    let l3 = s.update_license(&ctx, l.id, &fields(json!({"product_key": null}))).await.unwrap();
+    assert_eq!(l3.product_key_masked, None);
+    assert!(matches!(s.reveal_product_key(&ctx, l.id).await, Err(StoreError::NotFound { .. })));
+}
+
+#[tokio::test]
+async fn keys_never_reach_the_database_files_in_clear() {
+    let t = store().await;
+    let s = &t.store;
+    let l = license(s, "retail_download").await;
+    let m = machine(s, "PC 2").await;
+    attempt(
+        s,
+        json!({
+            "machine_id": m.id, "license_id": l.id, "started_at": "2014-05-10T10:30:00+09:00",
+            "questions": [
+                {"topic": "product_key", "question": "the key?", "answer": "nw6c2 qmpvw d7kkk 3gkt6 vcfb2"},
+                {"topic": "other", "answer": "I also read W269N-WFGWX-YVC9B-4J6C9-T83GX to him"}
+            ]
+        }),
+    )
+    .await
+    .unwrap();
+    s.close().await;
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(t.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.to_string_lossy().ends_with(".key") {
+            bytes.extend(std::fs::read(&path).unwrap());
+        }
+    }
+    let haystack = String::from_utf8_lossy(&bytes).to_uppercase();
+    for key in [KEY, "NW6C2-QMPVW-D7KKK-3GKT6-VCFB2", "W269N-WFGWX-YVC9B-4J6C9-T83GX"] {
+        assert!(!haystack.contains(key), "{key} found with hyphens");
+        assert!(!haystack.contains(&key.replace('-', "")), "{key} found without hyphens");
+        assert!(!haystack.contains(&key.replace('-', " ")), "{key} found with spaces");
+    }
+}
+
+#[tokio::test]
+async fn a_lost_key_file_is_a_clear_error_on_reveal() {
+    let t = store().await;
+    let s = &t.store;
+    let l = license(s, "retail_box").await;
+    std::fs::remove_file(t.dir.path().join("journal.db.key")).unwrap();
+    let reopened = Store::open(&t.dir.path().join("journal.db"), &t.dir.path().join("journal.db.key")).await.unwrap();
+    let a = cli();
+    let err = reopened.reveal_product_key(&WriteCtx::new(&a), l.id).await.unwrap_err();
+    assert!(err.to_string().contains("is missing"), "{err}");
+}
+
+#[tokio::test]
+async fn an_attempt_opens_a_case_and_an_activated_one_closes_it() {
+    let t = store().await;
+    let s = &t.store;
+    let m = machine(s, "PC 1").await;
+    let l = license(s, "retail_box").await;
+    let a = cli();
+    let hc = fields(json!({"changed_on": "2014-05-09", "parts_replaced": ["motherboard"]}));
+    let h = new(s.create_hardware_change(&WriteCtx::new(&a), m.id, &hc).await.unwrap());
+    let day1 = attempt(
+        s,
+        json!({
+            "machine_id": m.id, "license_id": l.id, "trigger": "hardware_change",
+            "started_at": "2014-05-09T18:02:00+09:00", "installation_id": IID, "ivr_result": "not_confirmed",
+            "operator_outcome": "unavailable", "result": "not_activated", "failure_reason": "operator_unavailable"
+        }),
+    )
+    .await
+    .unwrap();
+    let case = s.case(day1.case_id, false).await.unwrap();
+    assert_eq!(
+        (case.status, case.trigger, case.hardware_change_id),
+        (CaseStatus::Open, Trigger::HardwareChange, Some(h.id))
+    );
+    assert_eq!(case.opened_at, "2014-05-09T09:02:00.000000Z");
+    let day2 = attempt(
+        s,
+        json!({
+            "machine_id": m.id, "license_id": l.id, "started_at": "2014-05-10T10:05:00+09:00",
+            "ended_at": "2014-05-10T10:20:00+09:00", "installation_id": IID, "operator_outcome": "reached",
+            "wait_seconds": 0, "confirmation_id": CID, "result": "activated"
+        }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(day2.case_id, day1.case_id, "the second call joins the open case");
+    assert_eq!(day2.started_at, "2014-05-10T10:05:00+09:00");
+    let case = s.case(day1.case_id, false).await.unwrap();
+    assert_eq!((case.status, case.closed_at.as_deref()), (CaseStatus::Activated, Some("2014-05-10T01:20:00.000000Z")));
+    // The IID now finds its CID.
+    let iid: InstallationId = IID.parse().unwrap();
+    let found = s.confirmation_ids(&iid).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].confirmation_id, CID);
+    // Archiving the activating attempt reopens the case.
+    s.archive_attempt(&WriteCtx::new(&a), day2.id).await.unwrap();
+    assert_eq!(s.case(day1.case_id, false).await.unwrap().status, CaseStatus::Open);
+    // A third attempt after the case is closed opens a new one.
+    s.update_attempt(&WriteCtx::new(&a), day1.id, &fields(json!({"result": "activated", "failure_reason": null})))
+        .await
+        .unwrap();
+    let later = attempt(s, json!({"machine_id": m.id, "license_id": l.id, "started_at": "2015-01-01T10:00:00+09:00"}))
+        .await
+        .unwrap();
+    assert_ne!(later.case_id, day1.case_id);
+}
+
+#[tokio::test]
+async fn references_to_missing_rows_are_field_errors_not_panics() {
+    let t = store().await;
+    let s = &t.store;
+    let err = attempt(s, json!({"machine_id": 5, "license_id": 6, "started_at": "2014-05-10T10:05:00+09:00"}))
+        .await
+        .unwrap_err();
+    match err {
+        StoreError::Invalid(e) => {
+            assert_eq!(e.to_string(), "machine_id: there is no machine 5; license_id: there is no license 6")
+        }
+        other => panic!("{other:?}"),
+    }
+    let err = attempt(s, json!({"case_id": 9, "started_at": "2014-05-10T10:05:00+09:00"})).await.unwrap_err();
+    assert!(err.to_string().contains("there is no case 9"), "{err}");
+    // A raw foreign-key violation also comes back as a StoreError.
+    let raw = sqlx::query("INSERT INTO hardware_changes (machine_id, changed_on, created_at, updated_at) VALUES (77, '2014-01-01', 'x', 'x')")
+        .execute(s.pool())
+        .await
+        .unwrap_err();
+    assert!(matches!(StoreError::from(raw), StoreError::Invalid(_)));
+}
+
+#[tokio::test]
+async fn one_open_case_per_pair() {
+    let t = store().await;
+    let s = &t.store;
+    let m = machine(s, "PC 1").await;
+    let l = license(s, "oem").await;
+    let a = cli();
+    let ctx = WriteCtx::new(&a);
+    let f: CaseFields = fields(json!({"machine_id": m.id, "license_id": l.id}));
+    let c = new(s.create_case(&ctx, &f).await.unwrap());
+    assert!(matches!(s.create_case(&ctx, &f).await, Err(StoreError::Conflict(_))));
+    let closed = s.update_case(&ctx, c.id, &fields(json!({"status": "abandoned"}))).await.unwrap();
+    assert!(closed.closed_at.is_some());
+    let c2 = new(s.create_case(&ctx, &f).await.unwrap());
+    assert!(matches!(
+        s.update_case(&ctx, c.id, &fields(json!({"status": "open"}))).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let err = s.update_case(&ctx, c2.id, &fields(json!({"machine_id": 99}))).await.unwrap_err();
+    assert!(err.to_string().contains("cannot be changed"), "{err}");
+}
+
+#[tokio::test]
+async fn follow_ups_take_their_machine_from_their_case() {
+    let t = store().await;
+    let s = &t.store;
+    let m = machine(s, "PC 1").await;
+    let l = license(s, "oem").await;
+    let a = cli();
+    let ctx = WriteCtx::new(&a);
+    let c = new(s.create_case(&ctx, &fields(json!({"machine_id": m.id, "license_id": l.id}))).await.unwrap());
+    let f = new(s
+        .create_follow_up(&ctx, &fields(json!({"case_id": c.id, "text": "remove the old drivers"})))
+        .await
+        .unwrap());
+    assert_eq!((f.machine_id, f.done), (m.id, false));
+    let f2 = s.update_follow_up(&ctx, f.id, &fields(json!({"done": true}))).await.unwrap();
+    assert!(f2.done);
+    let open = s.follow_ups(&PageRequest::default(), None, None, Some(false)).await.unwrap();
+    assert!(open.items.is_empty());
+    s.archive_follow_up(&ctx, f.id).await.unwrap();
+    let tl = s.timeline(m.id).await.unwrap();
+    assert_eq!(tl.events.len(), 1, "the case; the archived follow-up is left out");
+}
+
+#[tokio::test]
+async fn pagination_visits_every_row_exactly_once() {
+    let t = store().await;
+    let s = &t.store;
+    let mut ids = Vec::new();
+    for i in 0..23 {
+        ids.push(machine(s, &format!("PC {i}")).await.id);
+    }
+    // Archive a few: they are skipped, the rest still come once each.
+    let a = cli();
+    for id in [ids[3], ids[10]] {
+        s.archive_machine(&WriteCtx::new(&a), id).await.unwrap();
+    }
+    let live: Vec<i64> = ids.iter().copied().filter(|id| *id != ids[3] && *id != ids[10]).collect();
+    for size in [1, 2, 5, 7, 21, 22, 50] {
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = PageRequest::parse(Some(size), cursor.as_deref(), false).unwrap();
+            let got = s.machines(&page).await.unwrap();
+            assert!(got.items.len() as i64 <= size);
+            seen.extend(got.items.iter().map(|m| m.id));
+            match got.next_cursor {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        assert_eq!(seen, live, "page size {size}");
+    }
+}
+
+#[tokio::test]
+async fn attempt_filters_narrow_the_list() {
+    let t = store().await;
+    let s = &t.store;
+    let m1 = machine(s, "PC 1").await;
+    let m2 = machine(s, "PC 2").await;
+    let l = license(s, "oem").await;
+    for (m, at, result) in [
+        (m1.id, "2014-05-09T18:00:00+09:00", "not_activated"),
+        (m2.id, "2014-05-09T18:10:00+09:00", "not_activated"),
+        (m1.id, "2014-05-10T10:05:00+09:00", "activated"),
+    ] {
+        let mut v = json!({"machine_id": m, "license_id": l.id, "started_at": at, "result": result});
+        if result == "not_activated" {
+            v["failure_reason"] = json!("operator_unavailable");
+            v["operator_outcome"] = json!("unavailable");
+        }
+        attempt(s, v).await.unwrap();
+    }
+    let page = PageRequest::default();
+    let count = |f: AttemptFilter| async move { s.attempts(&page, &f).await.unwrap().items.len() };
+    assert_eq!(count(AttemptFilter::default()).await, 3);
+    assert_eq!(count(AttemptFilter { machine_id: Some(m1.id), ..Default::default() }).await, 2);
+    assert_eq!(count(AttemptFilter { result: Some(AttemptResult::Activated), ..Default::default() }).await, 1);
+    assert_eq!(
+        count(AttemptFilter { operator_outcome: Some(OperatorOutcome::Unavailable), ..Default::default() }).await,
+        2
+    );
+    let day1 = time::TimeBound::parse("2014-05-09").unwrap();
+    assert_eq!(count(AttemptFilter { from: Some(day1), to: Some(day1), ..Default::default() }).await, 2);
+    let instant = time::TimeBound::parse("2014-05-09T09:05:00Z").unwrap();
+    assert_eq!(count(AttemptFilter { from: Some(instant), ..Default::default() }).await, 2);
+}
+
+#[tokio::test]
+async fn idempotent_creates_answer_the_first_time_again() {
+    let t = store().await;
+    let s = &t.store;
+    let token = s.create_token(&cli(), "phone", Scope::Write).await.unwrap();
+    let actor = s.authenticate(&token.token).await.unwrap().unwrap();
+    let idem = |hash: &[u8]| WriteCtx {
+        actor: &actor,
+        idempotency: Some(Idempotency { key: "k1".into(), request_hash: hash.to_vec() }),
+    };
+    let first = s.create_machine(&idem(b"a"), &fields(json!({"name": "PC 1"}))).await.unwrap();
+    let again = s.create_machine(&idem(b"a"), &fields(json!({"name": "PC 1"}))).await.unwrap();
+    let Created::Replay { status, entity_id, body } = again else { panic!("expected a replay") };
+    let Created::New(m) = first else { panic!() };
+    assert_eq!((status, entity_id), (201, m.id));
+    assert_eq!(serde_json::from_str::<Machine>(&body).unwrap(), m);
+    assert!(matches!(
+        s.create_machine(&idem(b"b"), &fields(json!({"name": "PC 9"}))).await,
+        Err(StoreError::IdempotencyMismatch)
+    ));
+    assert_eq!(s.machines(&PageRequest::default()).await.unwrap().items.len(), 1);
+}
+
+#[tokio::test]
+async fn tokens_are_stored_hashed_and_can_be_revoked() {
+    let t = store().await;
+    let s = &t.store;
+    let tok = s.create_token(&cli(), "phone", Scope::Read).await.unwrap();
+    assert!(tok.token.len() >= 40);
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT token_hash FROM api_tokens").fetch_one(s.pool()).await.unwrap();
+    assert!(!String::from_utf8_lossy(&stored).contains(&tok.token));
+    assert_eq!(s.authenticate(&tok.token).await.unwrap().unwrap().scope, Scope::Read);
+    assert!(s.authenticate("aj_nope").await.unwrap().is_none());
+    assert!(matches!(s.create_token(&cli(), "phone", Scope::Write).await, Err(StoreError::Conflict(_))));
+    s.revoke_token(&cli(), "phone").await.unwrap();
+    assert!(s.authenticate(&tok.token).await.unwrap().is_none());
+    assert_eq!(s.tokens().await.unwrap().len(), 1);
+    assert_eq!(audit_count(s, "token_revoke", "api_token").await, 1);
+}
+
+#[tokio::test]
+async fn migrating_twice_is_a_no_op_and_a_newer_database_is_refused() {
+    let t = store().await;
+    let s = &t.store;
+    s.migrate().await.unwrap();
+    s.migrate().await.unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
+         VALUES (99990101000000, 'from the future', CURRENT_TIMESTAMP, 1, x'00', 0)",
+    )
+    .execute(s.pool())
+    .await
+    .unwrap();
+    let err = Store::open(&t.dir.path().join("journal.db"), &t.dir.path().join("k")).await.unwrap_err();
+    assert!(matches!(err, StoreError::NewerDatabase(99990101000000)));
+    assert!(err.to_string().contains("newer"), "{err}");
+}
