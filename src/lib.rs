@@ -9,11 +9,15 @@
 //! - [`secrets`] — the key file and the sealing of product keys.
 //! - [`config`] — settings: defaults < environment < flags.
 //! - [`cli`] — the command line.
-//! - [`startup`] — the HTTP server.
+//! - [`startup`] — the HTTP server; [`routes`] — one file a resource;
+//!   [`error`] — problem+json errors; [`auth`] — bearer tokens.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod error;
+pub mod routes;
 pub mod secrets;
 pub mod startup;
 pub mod store;

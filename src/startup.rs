@@ -1,8 +1,100 @@
 //! Building and running the HTTP server.
+//!
+//! [`Application::build`] binds the listener itself, so tests can ask for
+//! port 0 and read back the port they got. `serve` migrates first, makes
+//! the first write token if there is none (printing it once), refuses a
+//! non-loopback address while no token exists, and shuts down gracefully
+//! on SIGINT or SIGTERM: in-flight requests finish, then the pool closes.
+
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs as _};
+use std::time::Instant;
+
+use actix_web::dev::{Server, Service as _};
+use actix_web::{web, App, HttpServer};
+use futures_util::FutureExt as _;
 
 use crate::config::Settings;
+use crate::domain::Scope;
+use crate::store::{Actor, Store};
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    addr: SocketAddr,
+}
+
+impl Application {
+    /// Bind `bind` and build the server over `store`.
+    pub fn build(store: Store, bind: &str) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(bind).map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+        let addr = listener.local_addr()?;
+        let data = web::Data::new(store);
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .wrap_fn(|req, srv| {
+                    // Method, path, status and latency; never headers or bodies.
+                    let (method, path, start) = (req.method().clone(), req.path().to_string(), Instant::now());
+                    srv.call(req).map(move |res| {
+                        if let Ok(r) = &res {
+                            tracing::info!(%method, %path, status = r.status().as_u16(),
+                                latency_ms = start.elapsed().as_secs_f64() * 1000.0, "request");
+                        }
+                        res
+                    })
+                })
+                .configure(crate::routes::configure)
+                .default_service(web::to(crate::routes::not_found))
+        })
+        .listen(listener)?
+        .shutdown_timeout(30)
+        .run();
+        Ok(Self { server, addr })
+    }
+
+    /// The address actually bound.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serve until stopped (SIGINT or SIGTERM).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Whether every address `bind` names is a loopback address.
+fn is_loopback(bind: &str) -> bool {
+    match bind.to_socket_addrs() {
+        Ok(addrs) => {
+            let addrs: Vec<SocketAddr> = addrs.collect();
+            !addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback())
+        }
+        Err(_) => false,
+    }
+}
 
 /// Migrate, then serve until SIGINT or SIGTERM.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
-    anyhow::bail!("serve is not built yet (db {})", settings.db.display())
+    tracing::info!(?settings, "starting");
+    let store = Store::open(&settings.db, &settings.key_file)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))?;
+    if store.live_token_count().await? == 0 {
+        if !is_loopback(&settings.bind) {
+            anyhow::bail!(
+                "refusing to listen on {} while no API token exists; run `activation-journal token create --name NAME --scope write` first, or bind to 127.0.0.1",
+                settings.bind
+            );
+        }
+        let token = store.create_token(&Actor::cli(), "first", Scope::Write).await?;
+        // Printed once, on stdout, and never logged.
+        println!("created a write token named \"first\"; keep it, it is not shown again:\n{}", token.token);
+    }
+    let app = Application::build(store.clone(), &settings.bind)?;
+    tracing::info!(addr = %app.addr(), "listening");
+    let result = app.run_until_stopped().await;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(result?)
 }

@@ -1,0 +1,196 @@
+//! One error type for HTTP: [`ApiError`] → RFC 9457 problem details
+//! (`application/problem+json`) with an `errors` list of `{field, message}`.
+//!
+//! Bad input is always a 4xx. An internal error logs its whole chain and
+//! shows the client an opaque message.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::{FieldError, FieldErrors};
+use crate::secrets::SecretError;
+use crate::store::StoreError;
+
+/// The media type of error bodies.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem, as sent.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`: the status and title say what happened.
+    #[serde(rename = "type")]
+    #[schema(example = "about:blank")]
+    pub kind: String,
+    #[schema(example = "Unprocessable Entity")]
+    pub title: String,
+    #[schema(example = 422)]
+    pub status: u16,
+    #[schema(example = "installation_id: group 7 does not check")]
+    pub detail: String,
+    /// Every failing field (empty when the problem is not about fields).
+    pub errors: Vec<FieldError>,
+}
+
+/// Everything a handler can answer with besides success.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{detail}")]
+    BadRequest { detail: String, errors: Vec<FieldError> },
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("this route does not take that method")]
+    MethodNotAllowed,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{detail}")]
+    Unprocessable { detail: String, errors: Vec<FieldError> },
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    /// A 400 about query or path parameters.
+    pub fn bad_params(errors: FieldErrors) -> Self {
+        ApiError::BadRequest { detail: errors.to_string(), errors: errors.0 }
+    }
+
+    /// A 400 with one message.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        ApiError::BadRequest { detail: detail.into(), errors: Vec::new() }
+    }
+
+    /// Log an internal error's whole chain and answer opaquely.
+    pub fn internal(e: &(dyn std::error::Error + 'static)) -> Self {
+        let mut chain = e.to_string();
+        let mut source = e.source();
+        while let Some(s) = source {
+            chain.push_str(": ");
+            chain.push_str(&s.to_string());
+            source = s.source();
+        }
+        tracing::error!(error = %chain, "internal error");
+        ApiError::Internal
+    }
+
+    fn errors(&self) -> Vec<FieldError> {
+        match self {
+            ApiError::BadRequest { errors, .. } | ApiError::Unprocessable { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The body sent for this error.
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let detail = match self {
+            ApiError::Internal => "something went wrong on the server; it has been logged".to_string(),
+            other => other.to_string(),
+        };
+        Problem {
+            kind: "about:blank".into(),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail,
+            errors: self.errors(),
+        }
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(e: FieldErrors) -> Self {
+        ApiError::Unprocessable { detail: e.to_string(), errors: e.0 }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { .. } | StoreError::Missing(_) => ApiError::NotFound(e.to_string()),
+            StoreError::Conflict(m) => ApiError::Conflict(m),
+            StoreError::Invalid(errors) => errors.into(),
+            StoreError::IdempotencyMismatch => {
+                ApiError::Unprocessable { detail: e.to_string(), errors: vec![idempotency_field(&e)] }
+            }
+            StoreError::Secret(
+                ref s @ (SecretError::Missing(_) | SecretError::WrongKey(_) | SecretError::Malformed(_)),
+            ) => {
+                tracing::error!(error = %s, "product keys cannot be read");
+                ApiError::Unavailable(s.to_string())
+            }
+            StoreError::Database(sqlx::Error::Database(ref db))
+                if db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6)) =>
+            {
+                tracing::warn!(error = %e, "database busy");
+                ApiError::Unavailable("the journal is busy; try again in a moment".into())
+            }
+            StoreError::Database(sqlx::Error::PoolTimedOut) => {
+                ApiError::Unavailable("the journal is busy; try again in a moment".into())
+            }
+            other => ApiError::internal(&other),
+        }
+    }
+}
+
+fn idempotency_field(e: &StoreError) -> FieldError {
+    FieldError { field: "Idempotency-Key".into(), message: e.to_string() }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if matches!(self, ApiError::Unauthorized(_)) {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        let body = serde_json::to_string(&self.problem()).unwrap_or_else(|_| "{}".into());
+        response.body(body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_errors_become_a_422_listing_each_field() {
+        let e: ApiError = FieldErrors::one("installation_id", "group 7 does not check").into();
+        let p = e.problem();
+        assert_eq!((p.status, p.detail.as_str()), (422, "installation_id: group 7 does not check"));
+        assert_eq!(p.errors.len(), 1);
+    }
+
+    #[test]
+    fn internal_errors_are_opaque() {
+        let e = ApiError::internal(&std::io::Error::other("disk on fire at /secret/path"));
+        assert!(!e.problem().detail.contains("secret"));
+        assert_eq!(e.problem().status, 500);
+    }
+}

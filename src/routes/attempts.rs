@@ -1,0 +1,127 @@
+//! `/attempts`: every try at activating, with filters.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::openapi::{ArchiveErrors, ListErrors, ReadErrors, WriteErrors};
+use super::{created, no_content, ok, page, resource, IdempotencyKey, JsonBody, Params, PathId, ShowQuery};
+use crate::auth::{Reader, Writer};
+use crate::domain::fields::Check;
+use crate::domain::time::TimeBound;
+use crate::domain::{Attempt, AttemptFields, AttemptResult, OperatorOutcome, Page};
+use crate::error::ApiError;
+use crate::store::{AttemptFilter, Store, WriteCtx};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/attempts").route(web::get().to(list)).route(web::post().to(create)));
+    cfg.service(
+        resource("/attempts/{id}")
+            .route(web::get().to(show))
+            .route(web::patch().to(update))
+            .route(web::delete().to(archive)),
+    );
+}
+
+/// Filters and paging of the attempts list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AttemptQuery {
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub include_archived: Option<bool>,
+    pub machine_id: Option<i64>,
+    pub license_id: Option<i64>,
+    pub case_id: Option<i64>,
+    #[param(value_type = Option<AttemptResult>)]
+    pub result: Option<AttemptResult>,
+    #[param(value_type = Option<OperatorOutcome>)]
+    pub operator_outcome: Option<OperatorOutcome>,
+    /// A date (`2014-05-09`, inclusive, local to each attempt) or an RFC 3339 time.
+    pub from: Option<String>,
+    /// A date (`2014-05-10`, inclusive, local to each attempt) or an RFC 3339 time.
+    pub to: Option<String>,
+}
+
+impl AttemptQuery {
+    fn filter(&self) -> Result<AttemptFilter, ApiError> {
+        let mut c = Check::default();
+        let mut bound = |name: &str, v: &Option<String>| v.as_deref().and_then(|s| c.record(name, TimeBound::parse(s)));
+        let (from, to) = (bound("from", &self.from), bound("to", &self.to));
+        c.finish().map_err(ApiError::bad_params)?;
+        Ok(AttemptFilter {
+            machine_id: self.machine_id,
+            license_id: self.license_id,
+            case_id: self.case_id,
+            result: self.result,
+            operator_outcome: self.operator_outcome,
+            from,
+            to,
+        })
+    }
+}
+
+/// List attempts, with their questions.
+#[utoipa::path(get, path = "/api/v1/attempts", tag = "attempts", params(AttemptQuery),
+    responses((status = 200, body = Page<Attempt>), ListErrors), security(("bearer" = [])))]
+pub async fn list(
+    store: web::Data<Store>,
+    _: Reader,
+    Params(q): Params<AttemptQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page(q.limit, q.cursor.as_deref(), q.include_archived)?;
+    Ok(ok(&store.attempts(&page, &q.filter()?).await?))
+}
+
+/// Record an attempt. Without `case_id` it joins (or opens) the open case of
+/// its machine and license; an activated attempt closes its case.
+#[utoipa::path(post, path = "/api/v1/attempts", tag = "attempts", request_body = AttemptFields,
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+    responses((status = 201, body = Attempt), WriteErrors), security(("bearer" = [])))]
+pub async fn create(
+    store: web::Data<Store>,
+    Writer(actor): Writer,
+    key: IdempotencyKey,
+    body: JsonBody<AttemptFields>,
+) -> Result<HttpResponse, ApiError> {
+    let result = store.create_attempt(&key.ctx(&actor, &body), &body.value).await?;
+    Ok(created(result, "/attempts", |a| a.id))
+}
+
+/// One attempt.
+#[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i64, Path), ShowQuery),
+    responses((status = 200, body = Attempt), ReadErrors), security(("bearer" = [])))]
+pub async fn show(
+    store: web::Data<Store>,
+    _: Reader,
+    PathId(id): PathId,
+    Params(q): Params<ShowQuery>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(ok(&store.attempt(id, q.include_archived.unwrap_or(false)).await?))
+}
+
+/// Change an attempt (only the fields sent; `questions` replaces them all).
+#[utoipa::path(patch, path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i64, Path)),
+    request_body = AttemptFields, responses((status = 200, body = Attempt), WriteErrors), security(("bearer" = [])))]
+pub async fn update(
+    store: web::Data<Store>,
+    Writer(actor): Writer,
+    PathId(id): PathId,
+    body: JsonBody<AttemptFields>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(ok(&store.update_attempt(&WriteCtx::new(&actor), id, &body.value).await?))
+}
+
+/// Archive an attempt (its case reopens if this attempt had activated it).
+#[utoipa::path(delete, path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i64, Path)),
+    responses((status = 204, description = "archived"), ArchiveErrors), security(("bearer" = [])))]
+pub async fn archive(
+    store: web::Data<Store>,
+    Writer(actor): Writer,
+    PathId(id): PathId,
+) -> Result<HttpResponse, ApiError> {
+    store.archive_attempt(&WriteCtx::new(&actor), id).await?;
+    Ok(no_content())
+}

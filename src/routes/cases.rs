@@ -1,0 +1,78 @@
+//! `/cases`: activation goals (license L on machine M).
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::openapi::{ListErrors, ReadErrors, WriteErrors};
+use super::{created, ok, page, resource, IdempotencyKey, JsonBody, Params, PathId, ShowQuery};
+use crate::auth::{Reader, Writer};
+use crate::domain::{Case, CaseFields, CaseStatus, Page};
+use crate::error::ApiError;
+use crate::store::{Store, WriteCtx};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/cases").route(web::get().to(list)).route(web::post().to(create)));
+    cfg.service(resource("/cases/{id}").route(web::get().to(show)).route(web::patch().to(update)));
+}
+
+/// Filters and paging of the cases list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CaseQuery {
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub include_archived: Option<bool>,
+    pub machine_id: Option<i64>,
+    pub license_id: Option<i64>,
+    #[param(value_type = Option<CaseStatus>)]
+    pub status: Option<CaseStatus>,
+}
+
+/// List cases.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery),
+    responses((status = 200, body = Page<Case>), ListErrors), security(("bearer" = [])))]
+pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<CaseQuery>) -> Result<HttpResponse, ApiError> {
+    let page = page(q.limit, q.cursor.as_deref(), q.include_archived)?;
+    Ok(ok(&store.cases(&page, q.machine_id, q.license_id, q.status).await?))
+}
+
+/// Open a case.
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CaseFields,
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+    responses((status = 201, body = Case), WriteErrors), security(("bearer" = [])))]
+pub async fn create(
+    store: web::Data<Store>,
+    Writer(actor): Writer,
+    key: IdempotencyKey,
+    body: JsonBody<CaseFields>,
+) -> Result<HttpResponse, ApiError> {
+    let result = store.create_case(&key.ctx(&actor, &body), &body.value).await?;
+    Ok(created(result, "/cases", |c| c.id))
+}
+
+/// One case.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path), ShowQuery),
+    responses((status = 200, body = Case), ReadErrors), security(("bearer" = [])))]
+pub async fn show(
+    store: web::Data<Store>,
+    _: Reader,
+    PathId(id): PathId,
+    Params(q): Params<ShowQuery>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(ok(&store.case(id, q.include_archived.unwrap_or(false)).await?))
+}
+
+/// Change a case: its trigger, hardware change, status (`abandoned`, or `open` again) or notes.
+#[utoipa::path(patch, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)),
+    request_body = CaseFields, responses((status = 200, body = Case), WriteErrors), security(("bearer" = [])))]
+pub async fn update(
+    store: web::Data<Store>,
+    Writer(actor): Writer,
+    PathId(id): PathId,
+    body: JsonBody<CaseFields>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(ok(&store.update_case(&WriteCtx::new(&actor), id, &body.value).await?))
+}

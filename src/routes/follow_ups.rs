@@ -1,0 +1,81 @@
+//! `/follow-ups`: things to do later on a machine or a case.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::openapi::{ListErrors, ReadErrors, WriteErrors};
+use super::{created, ok, page, resource, IdempotencyKey, JsonBody, Params, PathId, ShowQuery};
+use crate::auth::{Reader, Writer};
+use crate::domain::{FollowUp, FollowUpFields, Page};
+use crate::error::ApiError;
+use crate::store::{Store, WriteCtx};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/follow-ups").route(web::get().to(list)).route(web::post().to(create)));
+    cfg.service(resource("/follow-ups/{id}").route(web::get().to(show)).route(web::patch().to(update)));
+}
+
+/// Filters and paging of the follow-ups list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FollowUpQuery {
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub include_archived: Option<bool>,
+    pub machine_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub done: Option<bool>,
+}
+
+/// List follow-ups.
+#[utoipa::path(get, path = "/api/v1/follow-ups", tag = "follow-ups", params(FollowUpQuery),
+    responses((status = 200, body = Page<FollowUp>), ListErrors), security(("bearer" = [])))]
+pub async fn list(
+    store: web::Data<Store>,
+    _: Reader,
+    Params(q): Params<FollowUpQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page(q.limit, q.cursor.as_deref(), q.include_archived)?;
+    Ok(ok(&store.follow_ups(&page, q.machine_id, q.case_id, q.done).await?))
+}
+
+/// Add a follow-up.
+#[utoipa::path(post, path = "/api/v1/follow-ups", tag = "follow-ups", request_body = FollowUpFields,
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+    responses((status = 201, body = FollowUp), WriteErrors), security(("bearer" = [])))]
+pub async fn create(
+    store: web::Data<Store>,
+    Writer(actor): Writer,
+    key: IdempotencyKey,
+    body: JsonBody<FollowUpFields>,
+) -> Result<HttpResponse, ApiError> {
+    let result = store.create_follow_up(&key.ctx(&actor, &body), &body.value).await?;
+    Ok(created(result, "/follow-ups", |f| f.id))
+}
+
+/// One follow-up.
+#[utoipa::path(get, path = "/api/v1/follow-ups/{id}", tag = "follow-ups", params(("id" = i64, Path), ShowQuery),
+    responses((status = 200, body = FollowUp), ReadErrors), security(("bearer" = [])))]
+pub async fn show(
+    store: web::Data<Store>,
+    _: Reader,
+    PathId(id): PathId,
+    Params(q): Params<ShowQuery>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(ok(&store.follow_up(id, q.include_archived.unwrap_or(false)).await?))
+}
+
+/// Change a follow-up (e.g. mark it done).
+#[utoipa::path(patch, path = "/api/v1/follow-ups/{id}", tag = "follow-ups", params(("id" = i64, Path)),
+    request_body = FollowUpFields, responses((status = 200, body = FollowUp), WriteErrors), security(("bearer" = [])))]
+pub async fn update(
+    store: web::Data<Store>,
+    Writer(actor): Writer,
+    PathId(id): PathId,
+    body: JsonBody<FollowUpFields>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(ok(&store.update_follow_up(&WriteCtx::new(&actor), id, &body.value).await?))
+}

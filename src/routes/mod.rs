@@ -1,0 +1,257 @@
+//! HTTP routes: one file a resource; HTTP only, no SQL.
+//!
+//! Handlers extract (auth, path, query, body), make one store call and map
+//! the answer to a response. The extractors here turn every malformed
+//! request into an [`ApiError`]: bad JSON 400, wrong content type 415, a
+//! body over 64 KiB 413, unknown or mistyped fields 422 naming the field,
+//! bad path or query parameters 400.
+
+mod attempts;
+mod cases;
+mod confirmation_ids;
+mod follow_ups;
+mod hardware_changes;
+mod health;
+mod licenses;
+mod machines;
+pub mod openapi;
+
+use std::future::{ready, Future, Ready};
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::web::{self, Bytes, BytesMut};
+use actix_web::{dev::Payload, FromRequest, HttpRequest, HttpResponse};
+use futures_util::StreamExt as _;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+use utoipa::IntoParams;
+
+use crate::domain::{FieldError, FieldErrors, PageRequest};
+use crate::error::ApiError;
+use crate::store::{Actor, Created, Idempotency, WriteCtx};
+
+/// Largest request body.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The API's base path.
+pub const BASE: &str = "/api/v1";
+
+/// Register every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/health").route(web::get().to(health::health)));
+    cfg.service(
+        web::scope(BASE)
+            .service(resource("/openapi.json").route(web::get().to(openapi::document)))
+            .configure(machines::routes)
+            .configure(hardware_changes::routes)
+            .configure(licenses::routes)
+            .configure(cases::routes)
+            .configure(attempts::routes)
+            .configure(follow_ups::routes)
+            .configure(confirmation_ids::routes),
+    );
+}
+
+/// A resource whose unknown methods answer 405 as problem+json.
+pub fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::MethodNotAllowed) }))
+}
+
+/// The answer to an unknown route.
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound(format!("there is no route {}", req.path())))
+}
+
+/// A JSON request body, read up to [`BODY_LIMIT`], with the digest of the
+/// request (method, path and body) for idempotency keys.
+pub struct JsonBody<T> {
+    pub value: T,
+    pub digest: Vec<u8>,
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(ct) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Deserialize JSON naming the failing field, and tell syntax (400) from
+/// content (422).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let syntax = |e: serde_json::Error| ApiError::bad_request(format!("the body is not valid JSON: {e}"));
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.classify() != serde_json::error::Category::Data {
+            return syntax(inner);
+        }
+        let field = if path == "." || path.is_empty() { "body".to_string() } else { path };
+        let message = inner.to_string();
+        // serde adds " at line L column C", which says nothing more here.
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        ApiError::Unprocessable { detail: format!("{field}: {message}"), errors: vec![FieldError { field, message }] }
+    })?;
+    de.end().map_err(syntax)?;
+    Ok(value)
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        let mut hasher = Sha256::new();
+        hasher.update(req.method().as_str().as_bytes());
+        hasher.update(b" ");
+        hasher.update(req.path().as_bytes());
+        hasher.update(b"\n");
+        Box::pin(async move {
+            let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than {} KiB", BODY_LIMIT / 1024));
+            if declared.is_some_and(|n| n > BODY_LIMIT) {
+                return Err(too_large());
+            }
+            if !json {
+                return Err(ApiError::UnsupportedMediaType(
+                    "send the body as JSON, with Content-Type: application/json".into(),
+                ));
+            }
+            let mut body = BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk: Bytes =
+                    chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+                if body.len() + chunk.len() > BODY_LIMIT {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            hasher.update(&body);
+            let value = parse_json(&body)?;
+            Ok(JsonBody { value, digest: hasher.finalize().to_vec() })
+        })
+    }
+}
+
+/// Query parameters, parsed naming the failing parameter (400).
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Params<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
+        ready(serde_path_to_error::deserialize(de).map(Params).map_err(|e| {
+            let field = e.path().to_string();
+            let message = e.into_inner().to_string();
+            let field = if field == "." { "query".to_string() } else { field };
+            ApiError::bad_params(FieldErrors(vec![FieldError { field, message }]))
+        }))
+    }
+}
+
+/// The `{id}` of a path.
+pub struct PathId(pub i64);
+
+impl FromRequest for PathId {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let raw = req.match_info().get("id").unwrap_or("");
+        ready(raw.parse::<i64>().map(PathId).map_err(|_| {
+            ApiError::bad_params(FieldErrors::one("id", format!("{raw:?} is not an id (a whole number from 1)")))
+        }))
+    }
+}
+
+/// The `Idempotency-Key` header of a POST, if any.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let Some(value) = req.headers().get("idempotency-key") else {
+            return ready(Ok(IdempotencyKey(None)));
+        };
+        let key = value.to_str().ok().map(str::trim).filter(|k| !k.is_empty() && k.len() <= 255);
+        ready(key.map(|k| IdempotencyKey(Some(k.to_string()))).ok_or_else(|| {
+            ApiError::bad_params(FieldErrors::one("Idempotency-Key", "must be 1 to 255 visible ASCII characters"))
+        }))
+    }
+}
+
+impl IdempotencyKey {
+    /// The write context of a POST made by `actor` with this key and body.
+    pub fn ctx<'a, T>(self, actor: &'a Actor, body: &JsonBody<T>) -> WriteCtx<'a> {
+        WriteCtx { actor, idempotency: self.0.map(|key| Idempotency { key, request_hash: body.digest.clone() }) }
+    }
+}
+
+/// `include_archived` alone, for reading one resource.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ShowQuery {
+    /// Show the resource even if it is archived.
+    pub include_archived: Option<bool>,
+}
+
+/// Paging of a plain list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// List archived rows too.
+    pub include_archived: Option<bool>,
+}
+
+/// Build a page request, 400 on bad paging.
+pub fn page(limit: Option<i64>, cursor: Option<&str>, include_archived: Option<bool>) -> Result<PageRequest, ApiError> {
+    PageRequest::parse(limit, cursor, include_archived.unwrap_or(false)).map_err(ApiError::bad_params)
+}
+
+/// 200 with a JSON body.
+pub fn ok<T: Serialize>(value: &T) -> HttpResponse {
+    HttpResponse::Ok().json(value)
+}
+
+/// 201 with the stored resource and its `Location`, or the first answer again.
+pub fn created<T: Serialize>(result: Created<T>, collection: &str, id_of: impl Fn(&T) -> i64) -> HttpResponse {
+    match result {
+        Created::New(value) => HttpResponse::Created()
+            .insert_header((header::LOCATION, format!("{BASE}{collection}/{}", id_of(&value))))
+            .json(&value),
+        Created::Replay { status, entity_id, body } => {
+            let status = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::CREATED);
+            HttpResponse::build(status)
+                .insert_header((header::LOCATION, format!("{BASE}{collection}/{entity_id}")))
+                .insert_header(("Idempotent-Replayed", "true"))
+                .content_type("application/json")
+                .body(body)
+        }
+    }
+}
+
+/// 204 after an archive.
+pub fn no_content() -> HttpResponse {
+    HttpResponse::NoContent().finish()
+}
