@@ -83,6 +83,15 @@ fn is_json(req: &HttpRequest) -> bool {
 /// content (422).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let syntax = |e: serde_json::Error| ApiError::bad_request(format!("the body is not valid JSON: {e}"));
+    // serde reads a struct from an array too (by position); bodies are objects.
+    if let Some(first) = bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        if *first != b'{' && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+            return Err(ApiError::Unprocessable {
+                detail: "body: must be a JSON object".into(),
+                errors: vec![FieldError { field: "body".into(), message: "must be a JSON object".into() }],
+            });
+        }
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

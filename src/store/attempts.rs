@@ -190,6 +190,19 @@ async fn sync_case(conn: &mut SqliteConnection, case_id: i64) -> Result<(), Stor
     .fetch_one(&mut *conn)
     .await?;
     let now = now_system();
+    // A case is open from its first attempt on, if that came before it was opened.
+    let first_start = sqlx::query_scalar!(
+        r#"SELECT min(started_utc) AS "at: i64" FROM attempts WHERE case_id = ? AND archived_at IS NULL"#,
+        case_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some(ms) = first_start {
+        let opened_at = system_from_millis(ms);
+        sqlx::query!("UPDATE cases SET opened_at = ?1 WHERE id = ?2 AND opened_at > ?1", opened_at, case_id)
+            .execute(&mut *conn)
+            .await?;
+    }
     match first_activation {
         Some(ms) => {
             let closed_at = system_from_millis(ms);
@@ -247,6 +260,22 @@ async fn resolve_case(conn: &mut SqliteConnection, a: &NewAttempt) -> Result<(i6
                 return Err(StoreError::Invalid(errors));
             }
             if let Some(case_id) = cases::open_case_of(conn, machine_id, license_id).await? {
+                return Ok((case_id, machine_id, license_id));
+            }
+            // Recorded after the fact: an attempt made before a case of the
+            // pair was closed belongs to that case.
+            let started = a.started_at.to_system();
+            let earlier = sqlx::query_scalar!(
+                r#"SELECT id AS "id!" FROM cases
+                   WHERE machine_id = ? AND license_id = ? AND archived_at IS NULL AND status <> 'open' AND closed_at >= ?
+                   ORDER BY closed_at, id LIMIT 1"#,
+                machine_id,
+                license_id,
+                started
+            )
+            .fetch_optional(&mut *conn)
+            .await?;
+            if let Some(case_id) = earlier {
                 return Ok((case_id, machine_id, license_id));
             }
             let mut new = cases::for_attempt(machine_id, license_id, trigger, a.started_at.to_system());

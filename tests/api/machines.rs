@@ -1,0 +1,98 @@
+use crate::helpers::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_machine_is_created_read_changed_and_archived() {
+    let app = spawn_app().await;
+    let created = app.post("/api/v1/machines", json!({"name": "PC 1", "owner": "Ken"})).await;
+    assert_eq!(created.status, 201);
+    let id = created.body["id"].as_i64().unwrap();
+    assert_eq!(created.headers["location"], format!("/api/v1/machines/{id}"));
+    assert_eq!(app.get(&format!("/api/v1/machines/{id}")).await.body["owner"], "Ken");
+    let changed =
+        app.patch(&format!("/api/v1/machines/{id}"), json!({"notes": "the one by the window", "owner": null})).await;
+    assert_eq!(changed.status, 200);
+    assert_eq!((changed.body["owner"].clone(), changed.body["name"].clone()), (json!(null), json!("PC 1")));
+    assert_eq!(app.delete(&format!("/api/v1/machines/{id}")).await.status, 204);
+    assert_eq!(app.get(&format!("/api/v1/machines/{id}")).await.status, 404);
+    assert_eq!(app.get(&format!("/api/v1/machines/{id}?include_archived=true")).await.status, 200);
+    assert_eq!(app.delete(&format!("/api/v1/machines/{id}")).await.status, 404);
+    assert!(app.get("/api/v1/machines").await.body["items"].as_array().unwrap().is_empty());
+    assert_eq!(app.get("/api/v1/machines?include_archived=true").await.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn every_machine_field_sent_wrong_is_named() {
+    let app = spawn_app().await;
+    app.machine("PC 1").await;
+    let cases = [
+        (json!({}), 422, "name", "is required"),
+        (json!({"name": ""}), 422, "name", "must not be empty"),
+        (json!({"name": "x".repeat(101)}), 422, "name", "101 characters"),
+        (json!({"name": 5}), 422, "name", "invalid type"),
+        (json!({"name": "PC 2", "owner": ["Ken"]}), 422, "owner", "invalid type"),
+        (json!({"name": "PC 2", "notes": "x".repeat(4001)}), 422, "notes", "4001 characters"),
+        (json!({"name": "PC 2", "colour": "grey"}), 422, "colour", "unknown field"),
+        (json!(["PC 2"]), 422, "body", "must be a JSON object"),
+    ];
+    for (body, status, field, message) in cases {
+        let a = app.post("/api/v1/machines", body.clone()).await;
+        assert_problem(&a, status, field, message);
+    }
+    let dup = app.post("/api/v1/machines", json!({"name": "PC 1"})).await;
+    assert_eq!(dup.status, 409);
+    assert!(dup.body["detail"].as_str().unwrap().contains("PC 1"));
+    let a = app.patch("/api/v1/machines/1", json!({"name": null})).await;
+    assert_problem(&a, 422, "name", "is required");
+}
+
+#[tokio::test]
+async fn pages_visit_every_machine_once() {
+    let app = spawn_app().await;
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        ids.push(app.machine(&format!("PC {i}")).await);
+    }
+    for size in [1, 5, 12, 500] {
+        let got: Vec<i64> = app.all("/api/v1/machines", size).await.iter().map(|m| m["id"].as_i64().unwrap()).collect();
+        assert_eq!(got, ids, "page size {size}");
+    }
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("limit=ten", "limit"),
+        ("cursor=nope", "cursor"),
+        ("include_archived=maybe", "include_archived"),
+        ("page=2", "page"),
+    ] {
+        let a = app.get(&format!("/api/v1/machines?{query}")).await;
+        assert_eq!(a.status, 400, "{query}: {}", a.body);
+        assert_eq!(a.field_errors()[0].0, field, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn a_timeline_lists_a_machines_history_in_time_order() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await;
+    let l = app.license("retail_box").await;
+    app.create(
+        &format!("/api/v1/machines/{m}/hardware-changes"),
+        json!({"changed_on": "2014-05-09", "parts_replaced": ["motherboard"]}),
+    )
+    .await;
+    for (at, result) in [("2014-05-10T10:05:00+09:00", "activated"), ("2014-05-09T18:02:00+09:00", "not_activated")] {
+        let mut body = json!({"machine_id": m, "license_id": l, "started_at": at, "result": result});
+        if result == "not_activated" {
+            body["failure_reason"] = json!("operator_unavailable");
+        }
+        app.create("/api/v1/attempts", body).await;
+    }
+    app.create("/api/v1/follow-ups", json!({"machine_id": m, "text": "remove old drivers", "due_on": "2014-05-20"}))
+        .await;
+    let tl = app.get(&format!("/api/v1/machines/{m}/timeline")).await;
+    assert_eq!(tl.status, 200);
+    let kinds: Vec<&str> = tl.body["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["hardware_change", "case", "attempt", "attempt", "follow_up"]);
+    assert_eq!(app.get("/api/v1/machines/999/timeline").await.status, 404);
+}

@@ -1,0 +1,13 @@
+//! The API's integration tests: one binary, a server on port 0 per test.
+
+mod attempts;
+mod auth;
+mod cases;
+mod errors;
+mod follow_ups;
+mod hardware_changes;
+mod helpers;
+mod idempotency;
+mod licenses;
+mod machines;
+mod openapi;

@@ -1,0 +1,72 @@
+use crate::helpers::*;
+use reqwest::Method;
+
+/// Every route the server registers, as (method, path template).
+const ROUTES: &[(&str, &str)] = &[
+    ("get", "/health"),
+    ("get", "/api/v1/machines"),
+    ("post", "/api/v1/machines"),
+    ("get", "/api/v1/machines/{id}"),
+    ("patch", "/api/v1/machines/{id}"),
+    ("delete", "/api/v1/machines/{id}"),
+    ("get", "/api/v1/machines/{id}/timeline"),
+    ("get", "/api/v1/machines/{id}/hardware-changes"),
+    ("post", "/api/v1/machines/{id}/hardware-changes"),
+    ("get", "/api/v1/hardware-changes/{id}"),
+    ("patch", "/api/v1/hardware-changes/{id}"),
+    ("delete", "/api/v1/hardware-changes/{id}"),
+    ("get", "/api/v1/licenses"),
+    ("post", "/api/v1/licenses"),
+    ("get", "/api/v1/licenses/{id}"),
+    ("patch", "/api/v1/licenses/{id}"),
+    ("delete", "/api/v1/licenses/{id}"),
+    ("get", "/api/v1/licenses/{id}/product-key"),
+    ("get", "/api/v1/cases"),
+    ("post", "/api/v1/cases"),
+    ("get", "/api/v1/cases/{id}"),
+    ("patch", "/api/v1/cases/{id}"),
+    ("get", "/api/v1/attempts"),
+    ("post", "/api/v1/attempts"),
+    ("get", "/api/v1/attempts/{id}"),
+    ("patch", "/api/v1/attempts/{id}"),
+    ("delete", "/api/v1/attempts/{id}"),
+    ("get", "/api/v1/follow-ups"),
+    ("post", "/api/v1/follow-ups"),
+    ("get", "/api/v1/follow-ups/{id}"),
+    ("patch", "/api/v1/follow-ups/{id}"),
+    ("get", "/api/v1/confirmation-ids"),
+];
+
+#[tokio::test]
+async fn every_route_is_in_the_document_and_every_documented_route_is_served() {
+    let app = spawn_app().await;
+    let doc = app.send(Method::GET, "/api/v1/openapi.json", None, None).await;
+    assert_eq!(doc.status, 200);
+    let paths = doc.body["paths"].as_object().unwrap();
+    let mut documented = Vec::new();
+    for (path, ops) in paths {
+        for method in ops.as_object().unwrap().keys() {
+            documented.push((method.clone(), path.clone()));
+        }
+    }
+    for (method, path) in ROUTES {
+        assert!(documented.contains(&(method.to_string(), path.to_string())), "{method} {path} is not documented");
+    }
+    assert_eq!(documented.len(), ROUTES.len(), "documented routes that are not registered: {documented:?}");
+    // Every documented operation is routed: not the router's 404 or 405.
+    for (method, path) in &documented {
+        let concrete = path.replace("{id}", "1");
+        let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let a = app.send(m, &concrete, Some(&app.write), Some(&serde_json::json!({}))).await;
+        assert_ne!(a.status, 405, "{method} {path}");
+        let detail = a.body["detail"].as_str().unwrap_or("");
+        assert!(!detail.starts_with("there is no route"), "{method} {path}");
+    }
+    // The bearer scheme is declared, and errors are problem+json.
+    assert_eq!(doc.body["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    let post = &paths["/api/v1/attempts"]["post"]["responses"];
+    for status in ["201", "400", "401", "403", "413", "415", "422"] {
+        assert!(post.get(status).is_some(), "POST /attempts documents {status}");
+    }
+    assert!(post["422"]["content"].get("application/problem+json").is_some());
+}
