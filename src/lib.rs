@@ -21,3 +21,4 @@ pub mod routes;
 pub mod secrets;
 pub mod startup;
 pub mod store;
+pub mod summary;

@@ -14,9 +14,9 @@ use crate::error::ApiError;
 use crate::store::{AttemptFilter, Store, WriteCtx};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/attempts").route(web::get().to(list)).route(web::post().to(create)));
+    cfg.service(resource("/attempts", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
     cfg.service(
-        resource("/attempts/{id}")
+        resource("/attempts/{id}", "GET, PATCH, DELETE")
             .route(web::get().to(show))
             .route(web::patch().to(update))
             .route(web::delete().to(archive)),
@@ -64,7 +64,7 @@ impl AttemptQuery {
 }
 
 /// List attempts, with their questions.
-#[utoipa::path(get, path = "/api/v1/attempts", tag = "attempts", params(AttemptQuery),
+#[utoipa::path(get, operation_id = "list_attempts", path = "/api/v1/attempts", tag = "attempts", params(AttemptQuery),
     responses((status = 200, body = Page<Attempt>), ListErrors), security(("bearer" = [])))]
 pub async fn list(
     store: web::Data<Store>,
@@ -77,7 +77,7 @@ pub async fn list(
 
 /// Record an attempt. Without `case_id` it joins (or opens) the open case of
 /// its machine and license; an activated attempt closes its case.
-#[utoipa::path(post, path = "/api/v1/attempts", tag = "attempts", request_body = AttemptFields,
+#[utoipa::path(post, operation_id = "create_attempt", path = "/api/v1/attempts", tag = "attempts", request_body = AttemptFields,
     params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
     responses((status = 201, body = Attempt), WriteErrors), security(("bearer" = [])))]
 pub async fn create(
@@ -91,7 +91,7 @@ pub async fn create(
 }
 
 /// One attempt.
-#[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i64, Path), ShowQuery),
+#[utoipa::path(get, operation_id = "get_attempt", path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i64, Path), ShowQuery),
     responses((status = 200, body = Attempt), ReadErrors), security(("bearer" = [])))]
 pub async fn show(
     store: web::Data<Store>,
@@ -103,7 +103,7 @@ pub async fn show(
 }
 
 /// Change an attempt (only the fields sent; `questions` replaces them all).
-#[utoipa::path(patch, path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i64, Path)),
+#[utoipa::path(patch, operation_id = "update_attempt", path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i64, Path)),
     request_body = AttemptFields, responses((status = 200, body = Attempt), WriteErrors), security(("bearer" = [])))]
 pub async fn update(
     store: web::Data<Store>,
@@ -115,7 +115,7 @@ pub async fn update(
 }
 
 /// Archive an attempt (its case reopens if this attempt had activated it).
-#[utoipa::path(delete, path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i64, Path)),
+#[utoipa::path(delete, operation_id = "archive_attempt", path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i64, Path)),
     responses((status = 204, description = "archived"), ArchiveErrors), security(("bearer" = [])))]
 pub async fn archive(
     store: web::Data<Store>,

@@ -12,8 +12,8 @@ use crate::error::ApiError;
 use crate::store::{Store, WriteCtx};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/cases").route(web::get().to(list)).route(web::post().to(create)));
-    cfg.service(resource("/cases/{id}").route(web::get().to(show)).route(web::patch().to(update)));
+    cfg.service(resource("/cases", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
+    cfg.service(resource("/cases/{id}", "GET, PATCH").route(web::get().to(show)).route(web::patch().to(update)));
 }
 
 /// Filters and paging of the cases list.
@@ -32,7 +32,7 @@ pub struct CaseQuery {
 }
 
 /// List cases.
-#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery),
+#[utoipa::path(get, operation_id = "list_cases", path = "/api/v1/cases", tag = "cases", params(CaseQuery),
     responses((status = 200, body = Page<Case>), ListErrors), security(("bearer" = [])))]
 pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<CaseQuery>) -> Result<HttpResponse, ApiError> {
     let page = page(q.limit, q.cursor.as_deref(), q.include_archived)?;
@@ -40,7 +40,7 @@ pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<CaseQuer
 }
 
 /// Open a case.
-#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CaseFields,
+#[utoipa::path(post, operation_id = "create_case", path = "/api/v1/cases", tag = "cases", request_body = CaseFields,
     params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
     responses((status = 201, body = Case), WriteErrors), security(("bearer" = [])))]
 pub async fn create(
@@ -54,7 +54,7 @@ pub async fn create(
 }
 
 /// One case.
-#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path), ShowQuery),
+#[utoipa::path(get, operation_id = "get_case", path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path), ShowQuery),
     responses((status = 200, body = Case), ReadErrors), security(("bearer" = [])))]
 pub async fn show(
     store: web::Data<Store>,
@@ -66,7 +66,7 @@ pub async fn show(
 }
 
 /// Change a case: its trigger, hardware change, status (`abandoned`, or `open` again) or notes.
-#[utoipa::path(patch, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)),
+#[utoipa::path(patch, operation_id = "update_case", path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)),
     request_body = CaseFields, responses((status = 200, body = Case), WriteErrors), security(("bearer" = [])))]
 pub async fn update(
     store: web::Data<Store>,

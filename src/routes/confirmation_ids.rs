@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::store::{ConfirmationMatch, Store};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/confirmation-ids").route(web::get().to(lookup)));
+    cfg.service(resource("/confirmation-ids", "GET").route(web::get().to(lookup)));
 }
 
 /// The Installation ID to look up.
@@ -35,7 +35,7 @@ pub struct Lookup {
 }
 
 /// Earlier activated attempts with this Installation ID, and their Confirmation IDs.
-#[utoipa::path(get, path = "/api/v1/confirmation-ids", tag = "attempts", params(LookupQuery),
+#[utoipa::path(get, operation_id = "find_confirmation_ids", path = "/api/v1/confirmation-ids", tag = "attempts", params(LookupQuery),
     responses((status = 200, body = Lookup), ListErrors), security(("bearer" = [])))]
 pub async fn lookup(
     store: web::Data<Store>,

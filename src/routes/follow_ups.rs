@@ -12,8 +12,8 @@ use crate::error::ApiError;
 use crate::store::{Store, WriteCtx};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/follow-ups").route(web::get().to(list)).route(web::post().to(create)));
-    cfg.service(resource("/follow-ups/{id}").route(web::get().to(show)).route(web::patch().to(update)));
+    cfg.service(resource("/follow-ups", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
+    cfg.service(resource("/follow-ups/{id}", "GET, PATCH").route(web::get().to(show)).route(web::patch().to(update)));
 }
 
 /// Filters and paging of the follow-ups list.
@@ -31,7 +31,7 @@ pub struct FollowUpQuery {
 }
 
 /// List follow-ups.
-#[utoipa::path(get, path = "/api/v1/follow-ups", tag = "follow-ups", params(FollowUpQuery),
+#[utoipa::path(get, operation_id = "list_follow_ups", path = "/api/v1/follow-ups", tag = "follow-ups", params(FollowUpQuery),
     responses((status = 200, body = Page<FollowUp>), ListErrors), security(("bearer" = [])))]
 pub async fn list(
     store: web::Data<Store>,
@@ -43,7 +43,7 @@ pub async fn list(
 }
 
 /// Add a follow-up.
-#[utoipa::path(post, path = "/api/v1/follow-ups", tag = "follow-ups", request_body = FollowUpFields,
+#[utoipa::path(post, operation_id = "create_follow_up", path = "/api/v1/follow-ups", tag = "follow-ups", request_body = FollowUpFields,
     params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
     responses((status = 201, body = FollowUp), WriteErrors), security(("bearer" = [])))]
 pub async fn create(
@@ -57,7 +57,7 @@ pub async fn create(
 }
 
 /// One follow-up.
-#[utoipa::path(get, path = "/api/v1/follow-ups/{id}", tag = "follow-ups", params(("id" = i64, Path), ShowQuery),
+#[utoipa::path(get, operation_id = "get_follow_up", path = "/api/v1/follow-ups/{id}", tag = "follow-ups", params(("id" = i64, Path), ShowQuery),
     responses((status = 200, body = FollowUp), ReadErrors), security(("bearer" = [])))]
 pub async fn show(
     store: web::Data<Store>,
@@ -69,7 +69,7 @@ pub async fn show(
 }
 
 /// Change a follow-up (e.g. mark it done).
-#[utoipa::path(patch, path = "/api/v1/follow-ups/{id}", tag = "follow-ups", params(("id" = i64, Path)),
+#[utoipa::path(patch, operation_id = "update_follow_up", path = "/api/v1/follow-ups/{id}", tag = "follow-ups", params(("id" = i64, Path)),
     request_body = FollowUpFields, responses((status = 200, body = FollowUp), WriteErrors), security(("bearer" = [])))]
 pub async fn update(
     store: web::Data<Store>,

@@ -10,9 +10,13 @@ use crate::error::ApiError;
 use crate::store::{Store, WriteCtx};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/machines/{id}/hardware-changes").route(web::get().to(list)).route(web::post().to(create)));
     cfg.service(
-        resource("/hardware-changes/{id}")
+        resource("/machines/{id}/hardware-changes", "GET, POST")
+            .route(web::get().to(list))
+            .route(web::post().to(create)),
+    );
+    cfg.service(
+        resource("/hardware-changes/{id}", "GET, PATCH, DELETE")
             .route(web::get().to(show))
             .route(web::patch().to(update))
             .route(web::delete().to(archive)),
@@ -20,7 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The hardware changes of a machine.
-#[utoipa::path(get, path = "/api/v1/machines/{id}/hardware-changes", tag = "hardware changes",
+#[utoipa::path(get, operation_id = "list_hardware_changes", path = "/api/v1/machines/{id}/hardware-changes", tag = "hardware changes",
     params(("id" = i64, Path, description = "the machine"), ListQuery),
     responses((status = 200, body = Page<HardwareChange>), ReadErrors), security(("bearer" = [])))]
 pub async fn list(
@@ -34,7 +38,7 @@ pub async fn list(
 }
 
 /// Record a hardware change of a machine.
-#[utoipa::path(post, path = "/api/v1/machines/{id}/hardware-changes", tag = "hardware changes",
+#[utoipa::path(post, operation_id = "create_hardware_change", path = "/api/v1/machines/{id}/hardware-changes", tag = "hardware changes",
     params(("id" = i64, Path, description = "the machine"),
            ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
     request_body = HardwareChangeFields, responses((status = 201, body = HardwareChange), WriteErrors),
@@ -51,7 +55,7 @@ pub async fn create(
 }
 
 /// One hardware change.
-#[utoipa::path(get, path = "/api/v1/hardware-changes/{id}", tag = "hardware changes",
+#[utoipa::path(get, operation_id = "get_hardware_change", path = "/api/v1/hardware-changes/{id}", tag = "hardware changes",
     params(("id" = i64, Path), ShowQuery), responses((status = 200, body = HardwareChange), ReadErrors),
     security(("bearer" = [])))]
 pub async fn show(
@@ -64,7 +68,7 @@ pub async fn show(
 }
 
 /// Change a hardware change.
-#[utoipa::path(patch, path = "/api/v1/hardware-changes/{id}", tag = "hardware changes", params(("id" = i64, Path)),
+#[utoipa::path(patch, operation_id = "update_hardware_change", path = "/api/v1/hardware-changes/{id}", tag = "hardware changes", params(("id" = i64, Path)),
     request_body = HardwareChangeFields, responses((status = 200, body = HardwareChange), WriteErrors),
     security(("bearer" = [])))]
 pub async fn update(
@@ -77,7 +81,7 @@ pub async fn update(
 }
 
 /// Archive a hardware change.
-#[utoipa::path(delete, path = "/api/v1/hardware-changes/{id}", tag = "hardware changes", params(("id" = i64, Path)),
+#[utoipa::path(delete, operation_id = "archive_hardware_change", path = "/api/v1/hardware-changes/{id}", tag = "hardware changes", params(("id" = i64, Path)),
     responses((status = 204, description = "archived"), ArchiveErrors), security(("bearer" = [])))]
 pub async fn archive(
     store: web::Data<Store>,

@@ -14,7 +14,7 @@ pub struct Health {
 }
 
 /// Is the server up?
-#[utoipa::path(get, path = "/health", tag = "health", responses((status = 200, body = Health)))]
+#[utoipa::path(get, operation_id = "health", path = "/health", tag = "health", responses((status = 200, body = Health)))]
 pub async fn health() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") })
 }

@@ -12,25 +12,25 @@ use crate::error::ApiError;
 use crate::store::{Store, WriteCtx};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/licenses").route(web::get().to(list)).route(web::post().to(create)));
+    cfg.service(resource("/licenses", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
     cfg.service(
-        resource("/licenses/{id}")
+        resource("/licenses/{id}", "GET, PATCH, DELETE")
             .route(web::get().to(show))
             .route(web::patch().to(update))
             .route(web::delete().to(archive)),
     );
-    cfg.service(resource("/licenses/{id}/product-key").route(web::get().to(reveal)));
+    cfg.service(resource("/licenses/{id}/product-key", "GET").route(web::get().to(reveal)));
 }
 
-/// The product key in clear.
+/// The product key in clear; null when the license has none.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProductKeyReveal {
     #[schema(example = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9")]
-    pub product_key: String,
+    pub product_key: Option<String>,
 }
 
 /// List licenses.
-#[utoipa::path(get, path = "/api/v1/licenses", tag = "licenses", params(ListQuery),
+#[utoipa::path(get, operation_id = "list_licenses", path = "/api/v1/licenses", tag = "licenses", params(ListQuery),
     responses((status = 200, body = Page<License>), ListErrors), security(("bearer" = [])))]
 pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<ListQuery>) -> Result<HttpResponse, ApiError> {
     let page = page(q.limit, q.cursor.as_deref(), q.include_archived)?;
@@ -38,7 +38,7 @@ pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<ListQuer
 }
 
 /// Add a license; its product key is sealed and shown masked from then on.
-#[utoipa::path(post, path = "/api/v1/licenses", tag = "licenses", request_body = LicenseFields,
+#[utoipa::path(post, operation_id = "create_license", path = "/api/v1/licenses", tag = "licenses", request_body = LicenseFields,
     params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
     responses((status = 201, body = License), WriteErrors), security(("bearer" = [])))]
 pub async fn create(
@@ -52,7 +52,7 @@ pub async fn create(
 }
 
 /// One license.
-#[utoipa::path(get, path = "/api/v1/licenses/{id}", tag = "licenses", params(("id" = i64, Path), ShowQuery),
+#[utoipa::path(get, operation_id = "get_license", path = "/api/v1/licenses/{id}", tag = "licenses", params(("id" = i64, Path), ShowQuery),
     responses((status = 200, body = License), ReadErrors), security(("bearer" = [])))]
 pub async fn show(
     store: web::Data<Store>,
@@ -64,7 +64,7 @@ pub async fn show(
 }
 
 /// Change a license (only the fields sent; leaving out `product_key` keeps it).
-#[utoipa::path(patch, path = "/api/v1/licenses/{id}", tag = "licenses", params(("id" = i64, Path)),
+#[utoipa::path(patch, operation_id = "update_license", path = "/api/v1/licenses/{id}", tag = "licenses", params(("id" = i64, Path)),
     request_body = LicenseFields, responses((status = 200, body = License), WriteErrors), security(("bearer" = [])))]
 pub async fn update(
     store: web::Data<Store>,
@@ -76,7 +76,7 @@ pub async fn update(
 }
 
 /// Archive a license.
-#[utoipa::path(delete, path = "/api/v1/licenses/{id}", tag = "licenses", params(("id" = i64, Path)),
+#[utoipa::path(delete, operation_id = "archive_license", path = "/api/v1/licenses/{id}", tag = "licenses", params(("id" = i64, Path)),
     responses((status = 204, description = "archived"), ArchiveErrors), security(("bearer" = [])))]
 pub async fn archive(
     store: web::Data<Store>,
@@ -88,7 +88,7 @@ pub async fn archive(
 }
 
 /// The product key in clear (write tokens only; every reveal is audited).
-#[utoipa::path(get, path = "/api/v1/licenses/{id}/product-key", tag = "licenses", params(("id" = i64, Path)),
+#[utoipa::path(get, operation_id = "reveal_product_key", path = "/api/v1/licenses/{id}/product-key", tag = "licenses", params(("id" = i64, Path)),
     responses((status = 200, body = ProductKeyReveal), ArchiveErrors), security(("bearer" = [])))]
 pub async fn reveal(
     store: web::Data<Store>,

@@ -10,18 +10,18 @@ use crate::error::ApiError;
 use crate::store::{Store, Timeline, WriteCtx};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/machines").route(web::get().to(list)).route(web::post().to(create)));
+    cfg.service(resource("/machines", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
     cfg.service(
-        resource("/machines/{id}")
+        resource("/machines/{id}", "GET, PATCH, DELETE")
             .route(web::get().to(show))
             .route(web::patch().to(update))
             .route(web::delete().to(archive)),
     );
-    cfg.service(resource("/machines/{id}/timeline").route(web::get().to(timeline)));
+    cfg.service(resource("/machines/{id}/timeline", "GET").route(web::get().to(timeline)));
 }
 
 /// List machines.
-#[utoipa::path(get, path = "/api/v1/machines", tag = "machines", params(ListQuery),
+#[utoipa::path(get, operation_id = "list_machines", path = "/api/v1/machines", tag = "machines", params(ListQuery),
     responses((status = 200, body = Page<Machine>), ListErrors), security(("bearer" = [])))]
 pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<ListQuery>) -> Result<HttpResponse, ApiError> {
     let page = page(q.limit, q.cursor.as_deref(), q.include_archived)?;
@@ -29,7 +29,7 @@ pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<ListQuer
 }
 
 /// Add a machine.
-#[utoipa::path(post, path = "/api/v1/machines", tag = "machines", request_body = MachineFields,
+#[utoipa::path(post, operation_id = "create_machine", path = "/api/v1/machines", tag = "machines", request_body = MachineFields,
     params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
     responses((status = 201, body = Machine), WriteErrors), security(("bearer" = [])))]
 pub async fn create(
@@ -43,7 +43,7 @@ pub async fn create(
 }
 
 /// One machine.
-#[utoipa::path(get, path = "/api/v1/machines/{id}", tag = "machines", params(("id" = i64, Path), ShowQuery),
+#[utoipa::path(get, operation_id = "get_machine", path = "/api/v1/machines/{id}", tag = "machines", params(("id" = i64, Path), ShowQuery),
     responses((status = 200, body = Machine), ReadErrors), security(("bearer" = [])))]
 pub async fn show(
     store: web::Data<Store>,
@@ -55,7 +55,7 @@ pub async fn show(
 }
 
 /// Change a machine (only the fields sent; `null` clears one).
-#[utoipa::path(patch, path = "/api/v1/machines/{id}", tag = "machines", params(("id" = i64, Path)),
+#[utoipa::path(patch, operation_id = "update_machine", path = "/api/v1/machines/{id}", tag = "machines", params(("id" = i64, Path)),
     request_body = MachineFields, responses((status = 200, body = Machine), WriteErrors), security(("bearer" = [])))]
 pub async fn update(
     store: web::Data<Store>,
@@ -67,7 +67,7 @@ pub async fn update(
 }
 
 /// Archive a machine.
-#[utoipa::path(delete, path = "/api/v1/machines/{id}", tag = "machines", params(("id" = i64, Path)),
+#[utoipa::path(delete, operation_id = "archive_machine", path = "/api/v1/machines/{id}", tag = "machines", params(("id" = i64, Path)),
     responses((status = 204, description = "archived"), ArchiveErrors), security(("bearer" = [])))]
 pub async fn archive(
     store: web::Data<Store>,
@@ -79,7 +79,7 @@ pub async fn archive(
 }
 
 /// A machine's hardware changes, cases, attempts and follow-ups in time order.
-#[utoipa::path(get, path = "/api/v1/machines/{id}/timeline", tag = "machines", params(("id" = i64, Path)),
+#[utoipa::path(get, operation_id = "machine_timeline", path = "/api/v1/machines/{id}/timeline", tag = "machines", params(("id" = i64, Path)),
     responses((status = 200, body = Timeline), ReadErrors), security(("bearer" = [])))]
 pub async fn timeline(store: web::Data<Store>, _: Reader, PathId(id): PathId) -> Result<HttpResponse, ApiError> {
     Ok(ok(&store.timeline(id).await?))

@@ -40,10 +40,10 @@ pub const BASE: &str = "/api/v1";
 
 /// Register every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/health").route(web::get().to(health::health)));
+    cfg.service(resource("/health", "GET").route(web::get().to(health::health)));
     cfg.service(
         web::scope(BASE)
-            .service(resource("/openapi.json").route(web::get().to(openapi::document)))
+            .service(resource("/openapi.json", "GET").route(web::get().to(openapi::document)))
             .configure(machines::routes)
             .configure(hardware_changes::routes)
             .configure(licenses::routes)
@@ -54,9 +54,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// A resource whose unknown methods answer 405 as problem+json.
-pub fn resource(path: &str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(|| async { Err::<HttpResponse, _>(ApiError::MethodNotAllowed) }))
+/// A resource whose other methods answer 405 as problem+json, with an
+/// `Allow` header listing `allow` (the methods its routes take).
+pub fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path)
+        .default_service(web::to(move || async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed(allow)) }))
 }
 
 /// The answer to an unknown route.
@@ -196,9 +198,14 @@ impl FromRequest for IdempotencyKey {
         let Some(value) = req.headers().get("idempotency-key") else {
             return ready(Ok(IdempotencyKey(None)));
         };
-        let key = value.to_str().ok().map(str::trim).filter(|k| !k.is_empty() && k.len() <= 255);
+        let bytes = value.as_bytes();
+        let visible = !bytes.is_empty() && bytes.len() <= 255 && bytes.iter().all(|b| (0x21..=0x7e).contains(b));
+        let key = visible.then(|| String::from_utf8_lossy(bytes).into_owned());
         ready(key.map(|k| IdempotencyKey(Some(k.to_string()))).ok_or_else(|| {
-            ApiError::bad_params(FieldErrors::one("Idempotency-Key", "must be 1 to 255 visible ASCII characters"))
+            ApiError::bad_params(FieldErrors::one(
+                "Idempotency-Key",
+                "must be 1 to 255 visible ASCII characters (no spaces)",
+            ))
         }))
     }
 }

@@ -9,8 +9,8 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use utoipa::ToSchema;
 
 use super::{
-    cases, finish_create, finish_write, must_exist, replay, stored, stored_opt, visible, Created, Store, StoreError,
-    Table, WriteCtx,
+    cases, finish_create, finish_write, must_exist, replay, something_to_change, stored, stored_opt, visible, Created,
+    Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::attempt::masked_answer;
 use crate::domain::time::{now_system, system_from_millis, TimeBound};
@@ -492,6 +492,7 @@ impl Store {
         id: i64,
         patch: &AttemptFields,
     ) -> Result<Attempt, StoreError> {
+        something_to_change(&patch.present())?;
         let mut tx = self.begin_write().await?;
         let current = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
         let merged = AttemptFields::of(&current).overlay(patch).map_err(StoreError::Invalid)?;

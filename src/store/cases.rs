@@ -3,7 +3,8 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    finish_create, finish_write, must_exist, replay, stored, visible, Created, Store, StoreError, Table, WriteCtx,
+    finish_create, finish_write, must_exist, replay, something_to_change, stored, visible, Created, Store, StoreError,
+    Table, WriteCtx,
 };
 use crate::domain::time::now_system;
 use crate::domain::{Case, CaseFields, CaseStatus, FieldErrors, NewCase, Page, PageRequest, Trigger};
@@ -216,6 +217,7 @@ impl Store {
     /// Change the fields a patch names. Closing a case stamps `closed_at`;
     /// reopening clears it (and needs the pair to have no other open case).
     pub async fn update_case(&self, ctx: &WriteCtx<'_>, id: i64, patch: &CaseFields) -> Result<Case, StoreError> {
+        something_to_change(&patch.present())?;
         let mut tx = self.begin_write().await?;
         let current = visible(fetch(&mut tx, id).await?, false, Table::Cases, id)?;
         let merged = CaseFields::of(&current).overlay(patch).map_err(StoreError::Invalid)?;

@@ -3,8 +3,8 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    cases, finish_create, finish_write, must_exist, replay, stored_date, visible, Created, Store, StoreError, Table,
-    WriteCtx,
+    cases, finish_create, finish_write, must_exist, replay, something_to_change, stored_date, visible, Created, Store,
+    StoreError, Table, WriteCtx,
 };
 use crate::domain::time::now_system;
 use crate::domain::{FieldErrors, FollowUp, FollowUpFields, NewFollowUp, Page, PageRequest};
@@ -58,6 +58,22 @@ pub(super) async fn of_machine(conn: &mut SqliteConnection, machine_id: i64) -> 
         Row,
         r#"SELECT id AS "id!", machine_id, case_id, text, due_on, done AS "done: bool", created_at, updated_at, archived_at
            FROM follow_ups WHERE machine_id = ? AND archived_at IS NULL ORDER BY id"#,
+        machine_id
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(FollowUp::try_from)
+    .collect()
+}
+
+/// Follow-ups not done, of one machine or all (for the `open` summary).
+pub(super) async fn pending(conn: &mut SqliteConnection, machine_id: Option<i64>) -> Result<Vec<FollowUp>, StoreError> {
+    sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", machine_id, case_id, text, due_on, done AS "done: bool", created_at, updated_at, archived_at
+           FROM follow_ups WHERE done = 0 AND archived_at IS NULL AND (?1 IS NULL OR machine_id = ?1)
+           ORDER BY due_on IS NULL, due_on, id"#,
         machine_id
     )
     .fetch_all(conn)
@@ -171,6 +187,7 @@ impl Store {
         id: i64,
         patch: &FollowUpFields,
     ) -> Result<FollowUp, StoreError> {
+        something_to_change(&patch.present())?;
         let mut tx = self.begin_write().await?;
         let current = visible(fetch(&mut tx, id).await?, false, Table::FollowUps, id)?;
         let mut merged = FollowUpFields::of(&current).overlay(patch);

@@ -3,7 +3,8 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    finish_create, finish_write, must_exist, replay, stored_date, visible, Created, Store, StoreError, Table, WriteCtx,
+    finish_create, finish_write, must_exist, replay, something_to_change, stored_date, visible, Created, Store,
+    StoreError, Table, WriteCtx,
 };
 use crate::domain::enums::PartSet;
 use crate::domain::time::now_system;
@@ -159,6 +160,7 @@ impl Store {
         id: i64,
         patch: &HardwareChangeFields,
     ) -> Result<HardwareChange, StoreError> {
+        something_to_change(&patch.present())?;
         let mut tx = self.begin_write().await?;
         let current = visible(fetch(&mut tx, id).await?, false, Table::HardwareChanges, id)?;
         let h = NewHardwareChange::try_from(&HardwareChangeFields::of(&current).overlay(patch))

@@ -3,8 +3,8 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    audit, finish_create, finish_write, replay, stored, stored_date, visible, Created, Store, StoreError, Table,
-    WriteCtx,
+    audit, finish_create, finish_write, replay, something_to_change, stored, stored_date, visible, Created, Store,
+    StoreError, Table, WriteCtx,
 };
 use crate::domain::ids::mask_last_five;
 use crate::domain::license::KeyChange;
@@ -154,6 +154,7 @@ impl Store {
         id: i64,
         patch: &LicenseFields,
     ) -> Result<License, StoreError> {
+        something_to_change(&patch.present())?;
         let mut tx = self.begin_write().await?;
         let current = visible(fetch(&mut tx, id).await?, false, Table::Licenses, id)?;
         let l = NewLicense::try_from(&LicenseFields::of(&current).overlay(patch)).map_err(StoreError::Invalid)?;
@@ -196,9 +197,9 @@ impl Store {
         self.archive(ctx, Table::Licenses, id).await
     }
 
-    /// The product key in clear. Writes an audit row (in a write
-    /// transaction) before answering.
-    pub async fn reveal_product_key(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<String, StoreError> {
+    /// The product key in clear (`None` when the license has none). Writes
+    /// an audit row (in a write transaction) before answering.
+    pub async fn reveal_product_key(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<Option<String>, StoreError> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query!("SELECT product_key_sealed, archived_at FROM licenses WHERE id = ?", id)
             .fetch_optional(&mut *tx)
@@ -207,8 +208,7 @@ impl Store {
             Some(r) if r.archived_at.is_none() => r.product_key_sealed,
             _ => return Err(Table::Licenses.not_found(id)),
         };
-        let sealed = sealed.ok_or(StoreError::NotFound { entity: "product key of license", id })?;
-        let key = self.secrets.open(&sealed)?;
+        let key = sealed.map(|s| self.secrets.open(&s)).transpose()?;
         audit(&mut tx, ctx.actor, "reveal_product_key", "license", Some(id), &["product_key"]).await?;
         tx.commit().await?;
         Ok(key)

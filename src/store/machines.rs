@@ -1,6 +1,8 @@
 //! SQL of machines.
 
-use super::{finish_create, finish_write, replay, visible, Created, Store, StoreError, Table, WriteCtx};
+use super::{
+    finish_create, finish_write, replay, something_to_change, visible, Created, Store, StoreError, Table, WriteCtx,
+};
 use crate::domain::time::now_system;
 use crate::domain::{Machine, MachineFields, NewMachine, Page, PageRequest};
 use sqlx::SqliteConnection;
@@ -89,6 +91,7 @@ impl Store {
         id: i64,
         patch: &MachineFields,
     ) -> Result<Machine, StoreError> {
+        something_to_change(&patch.present())?;
         let mut tx = self.begin_write().await?;
         let current = visible(fetch(&mut tx, id).await?, false, Table::Machines, id)?;
         let m = NewMachine::try_from(&MachineFields::of(&current).overlay(patch)).map_err(StoreError::Invalid)?;

@@ -15,6 +15,7 @@ mod follow_ups;
 mod hardware_changes;
 mod licenses;
 mod machines;
+mod summaries;
 mod timeline;
 mod tokens;
 
@@ -310,6 +311,14 @@ async fn finish_write(
 ) -> Result<(), StoreError> {
     audit(&mut tx, actor, action, entity, Some(id), fields).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// A PATCH must name at least one field.
+fn something_to_change(fields: &[&str]) -> Result<(), StoreError> {
+    if fields.is_empty() {
+        return Err(StoreError::Invalid(FieldErrors::one("body", "names no field to change")));
+    }
     Ok(())
 }
 

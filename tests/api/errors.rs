@@ -22,7 +22,8 @@ async fn raw(
 async fn malformed_requests_are_problems_never_5xx() {
     let app = spawn_app().await;
     let json = Some("application/json");
-    let cases: Vec<(Method, &str, Option<&str>, Vec<u8>, u16, &str)> = vec![
+    type Case<'a> = (Method, &'a str, Option<&'a str>, Vec<u8>, u16, &'a str);
+    let cases: Vec<Case> = vec![
         (Method::POST, "/api/v1/machines", json, b"{\"name\": ".to_vec(), 400, "not valid JSON"),
         (Method::POST, "/api/v1/machines", json, b"".to_vec(), 400, "not valid JSON"),
         (Method::POST, "/api/v1/machines", json, b"{\"name\": \"a\"} trailing".to_vec(), 400, "not valid JSON"),
@@ -39,7 +40,7 @@ async fn malformed_requests_are_problems_never_5xx() {
         ),
         (Method::GET, "/api/v1/nothing-here", None, vec![], 404, "no route"),
         (Method::GET, "/nothing", None, vec![], 404, "no route"),
-        (Method::PUT, "/api/v1/machines", json, b"{}".to_vec(), 405, "method"),
+        (Method::PUT, "/api/v1/machines", json, b"{}".to_vec(), 405, "it takes GET, POST"),
         (Method::DELETE, "/api/v1/follow-ups/1", None, vec![], 405, "method"),
         (Method::GET, "/api/v1/machines/abc", None, vec![], 400, "not an id"),
         (Method::GET, "/api/v1/machines/99999999999999999999", None, vec![], 400, "not an id"),

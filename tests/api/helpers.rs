@@ -19,7 +19,8 @@ pub struct TestApp {
     pub write: String,
     pub read: String,
     pub store: Store,
-    pub dir: tempfile::TempDir,
+    /// Kept so the database's directory lives as long as the app.
+    pub _dir: tempfile::TempDir,
 }
 
 /// What came back: status, headers and the body as JSON (Null if empty).
@@ -57,7 +58,7 @@ pub async fn spawn_app() -> TestApp {
     let app = Application::build(store.clone(), "127.0.0.1:0").unwrap();
     let base = format!("http://{}", app.addr());
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, client: reqwest::Client::new(), write, read, store, dir }
+    TestApp { base, client: reqwest::Client::new(), write, read, store, _dir: dir }
 }
 
 impl TestApp {

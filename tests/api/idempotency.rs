@@ -53,4 +53,14 @@ async fn a_replayed_post_answers_the_first_time_and_creates_nothing() {
         .await
         .unwrap();
     assert_eq!(bad.status(), 400);
+    let spaced = app
+        .client
+        .post(format!("{}/api/v1/machines", app.base))
+        .bearer_auth(&app.write)
+        .header("Idempotency-Key", "call 3")
+        .json(&json!({"name": "PC 6"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(spaced.status(), 400);
 }

@@ -44,6 +44,8 @@ async fn every_machine_field_sent_wrong_is_named() {
     assert!(dup.body["detail"].as_str().unwrap().contains("PC 1"));
     let a = app.patch("/api/v1/machines/1", json!({"name": null})).await;
     assert_problem(&a, 422, "name", "is required");
+    let a = app.patch("/api/v1/machines/1", json!({})).await;
+    assert_problem(&a, 422, "body", "names no field to change");
 }
 
 #[tokio::test]

@@ -1,0 +1,393 @@
+//! The aggregate SQL of summaries: counting and grouping in SQLite, the
+//! rest handed to the pure functions of [`crate::summary`].
+//!
+//! Every query filters attempts the same way: not archived, local date
+//! within `from`/`to` (each attempt's own local date), and the machine and
+//! license if given.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+use super::{stored, stored_opt, Store, StoreError};
+use crate::domain::time::WEEKDAYS;
+use crate::summary::{
+    best_hours, days_between, next_call_at, percentile, rate, CaseCounts, HourRow, Hours, LicenseRow, Licenses, Open,
+    OpenCase, Overview, Questions, RetriedCase, Retries, SummaryFilter, TopicRow, WaitByHour, WaitByWeekday, WaitTimes,
+};
+
+/// The filter's values as bound parameters (`?1` … `?4`).
+struct Bind {
+    from: Option<String>,
+    to: Option<String>,
+    machine_id: Option<i64>,
+    license_id: Option<i64>,
+}
+
+impl From<&SummaryFilter> for Bind {
+    fn from(f: &SummaryFilter) -> Self {
+        Bind {
+            from: f.from.map(|d| d.to_string()),
+            to: f.to.map(|d| d.to_string()),
+            machine_id: f.machine_id,
+            license_id: f.license_id,
+        }
+    }
+}
+
+fn date(text: &str) -> Result<NaiveDate, StoreError> {
+    super::stored_date(text)
+}
+
+fn histogram(map: &BTreeMap<i64, i64>) -> Vec<(i64, i64)> {
+    map.iter().map(|(v, c)| (*v, *c)).collect()
+}
+
+impl Store {
+    /// `overview`.
+    pub async fn overview(&self, f: &SummaryFilter) -> Result<Overview, StoreError> {
+        let b = Bind::from(f);
+        let a = sqlx::query!(
+            r#"SELECT count(*) AS "attempts!: i64",
+                      coalesce(sum(result = 'activated'), 0) AS "activated!: i64",
+                      coalesce(sum(ivr_result = 'confirmed'), 0) AS "ivr_confirmed!: i64",
+                      coalesce(sum(ivr_result IN ('confirmed', 'not_confirmed', 'input_error')), 0) AS "ivr_answered!: i64",
+                      coalesce(sum(operator_outcome IN ('unavailable', 'reached', 'abandoned')), 0) AS "transferred!: i64",
+                      coalesce(sum(operator_outcome = 'unavailable'), 0) AS "unavailable!: i64"
+               FROM attempts
+               WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+                 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)"#,
+            b.from,
+            b.to,
+            b.machine_id,
+            b.license_id
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let machines = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!: i64" FROM machines WHERE archived_at IS NULL AND (?1 IS NULL OR id = ?1)"#,
+            b.machine_id
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let licenses = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!: i64" FROM licenses WHERE archived_at IS NULL AND (?1 IS NULL OR id = ?1)"#,
+            b.license_id
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        // With a date range, the cases that had an attempt in it.
+        let statuses = sqlx::query!(
+            r#"SELECT status AS "status!", count(*) AS "n!: i64" FROM cases c
+               WHERE archived_at IS NULL AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+                 AND ((?1 IS NULL AND ?2 IS NULL) OR EXISTS (
+                      SELECT 1 FROM attempts a WHERE a.case_id = c.id AND a.archived_at IS NULL
+                        AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)))
+               GROUP BY status"#,
+            b.from,
+            b.to,
+            b.machine_id,
+            b.license_id
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut cases = CaseCounts::default();
+        for s in statuses {
+            match s.status.as_str() {
+                "open" => cases.open = s.n,
+                "activated" => cases.activated = s.n,
+                "abandoned" => cases.abandoned = s.n,
+                other => return Err(StoreError::Corrupt(format!("case status {other:?}"))),
+            }
+        }
+        Ok(Overview {
+            machines,
+            licenses,
+            cases,
+            attempts: a.attempts,
+            activated_attempts: a.activated,
+            activation_rate: rate(a.activated, a.attempts),
+            ivr_confirmed_rate: rate(a.ivr_confirmed, a.ivr_answered),
+            operator_transfer_rate: rate(a.transferred, a.attempts),
+            operator_unavailable_rate: rate(a.unavailable, a.transferred),
+        })
+    }
+
+    /// `retries`: cases with more than one attempt.
+    pub async fn retries(&self, f: &SummaryFilter) -> Result<Retries, StoreError> {
+        let b = Bind::from(f);
+        let rows = sqlx::query!(
+            r#"SELECT case_id AS "case_id!: i64", machine_id AS "machine_id!: i64", license_id AS "license_id!: i64",
+                      n AS "n!: i64", first_at AS "first_at!: String", first_reason AS "first_reason?: String",
+                      first_date AS "first_date!: String", last_date AS "last_date!: String",
+                      act_at AS "act_at?: String", act_date AS "act_date?: String"
+               FROM (
+                 SELECT case_id, machine_id, license_id,
+                        count(*) OVER w AS n,
+                        first_value(started_at) OVER w AS first_at,
+                        first_value(failure_reason) OVER w AS first_reason,
+                        first_value(local_date) OVER w AS first_date,
+                        max(local_date) OVER w AS last_date,
+                        first_value(CASE WHEN result = 'activated' THEN started_at END) OVER wa AS act_at,
+                        first_value(CASE WHEN result = 'activated' THEN local_date END) OVER wa AS act_date,
+                        row_number() OVER w AS rn
+                 FROM attempts
+                 WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+                   AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+                 WINDOW w AS (PARTITION BY case_id ORDER BY started_utc, id
+                              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+                        wa AS (PARTITION BY case_id ORDER BY coalesce(result = 'activated', 0) DESC, started_utc, id
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+               )
+               WHERE rn = 1 AND n > 1
+               ORDER BY case_id"#,
+            b.from,
+            b.to,
+            b.machine_id,
+            b.license_id
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut cases = Vec::with_capacity(rows.len());
+        for r in rows {
+            let first = date(&r.first_date)?;
+            let next_day = date(&r.last_date)? > first;
+            let days_to_success = r.act_date.as_deref().map(date).transpose()?.map(|d| days_between(first, d));
+            cases.push(RetriedCase {
+                case_id: r.case_id,
+                machine_id: r.machine_id,
+                license_id: r.license_id,
+                attempts: r.n,
+                first_attempt_at: r.first_at,
+                first_failure_reason: stored_opt(r.first_reason.as_deref())?,
+                activated_at: r.act_at,
+                next_day,
+                days_to_success,
+            });
+        }
+        Ok(Retries {
+            cases_retried: cases.len() as i64,
+            next_day_retries: cases.iter().filter(|c| c.next_day).count() as i64,
+            cases,
+        })
+    }
+
+    /// `wait-times`: waits of attempts that reached an operator.
+    pub async fn wait_times(&self, f: &SummaryFilter) -> Result<WaitTimes, StoreError> {
+        let b = Bind::from(f);
+        let rows = sqlx::query!(
+            r#"SELECT local_hour AS "hour!: i64", local_weekday AS "weekday!: i64", wait_seconds AS "wait!: i64",
+                      count(*) AS "n!: i64"
+               FROM attempts
+               WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+                 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+                 AND operator_outcome = 'reached' AND wait_seconds IS NOT NULL
+               GROUP BY local_hour, local_weekday, wait_seconds"#,
+            b.from,
+            b.to,
+            b.machine_id,
+            b.license_id
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut all: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut by_hour: BTreeMap<i64, BTreeMap<i64, i64>> = BTreeMap::new();
+        let mut by_weekday: BTreeMap<i64, BTreeMap<i64, i64>> = BTreeMap::new();
+        for r in rows {
+            *all.entry(r.wait).or_default() += r.n;
+            *by_hour.entry(r.hour).or_default().entry(r.wait).or_default() += r.n;
+            *by_weekday.entry(r.weekday).or_default().entry(r.wait).or_default() += r.n;
+        }
+        let all = histogram(&all);
+        Ok(WaitTimes {
+            count: all.iter().map(|(_, c)| c).sum(),
+            min: all.first().map(|(v, _)| *v),
+            p50: percentile(&all, 50),
+            p90: percentile(&all, 90),
+            max: all.last().map(|(v, _)| *v),
+            by_hour: by_hour
+                .iter()
+                .map(|(hour, h)| {
+                    let h = histogram(h);
+                    WaitByHour {
+                        hour: u32::try_from(*hour).unwrap_or(0),
+                        count: h.iter().map(|(_, c)| c).sum(),
+                        p50: percentile(&h, 50),
+                        p90: percentile(&h, 90),
+                    }
+                })
+                .collect(),
+            by_weekday: by_weekday
+                .iter()
+                .map(|(day, h)| {
+                    let h = histogram(h);
+                    WaitByWeekday {
+                        weekday: usize::try_from(*day).ok().and_then(|d| WEEKDAYS.get(d)).unwrap_or(&"?").to_string(),
+                        count: h.iter().map(|(_, c)| c).sum(),
+                        p50: percentile(&h, 50),
+                        p90: percentile(&h, 90),
+                    }
+                })
+                .collect(),
+        })
+    }
+
+    /// `hours`: attempts and outcomes per local hour, and the best hours.
+    pub async fn hours(&self, f: &SummaryFilter) -> Result<Hours, StoreError> {
+        let b = Bind::from(f);
+        let rows = sqlx::query!(
+            r#"SELECT local_hour AS "hour!: i64", count(*) AS "attempts!: i64",
+                      coalesce(sum(operator_outcome = 'reached'), 0) AS "reached!: i64",
+                      coalesce(sum(operator_outcome = 'unavailable'), 0) AS "unavailable!: i64",
+                      coalesce(sum(result = 'activated'), 0) AS "activated!: i64"
+               FROM attempts
+               WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+                 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+               GROUP BY local_hour ORDER BY local_hour"#,
+            b.from,
+            b.to,
+            b.machine_id,
+            b.license_id
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let hours: Vec<HourRow> = rows
+            .into_iter()
+            .map(|r| HourRow {
+                hour: u32::try_from(r.hour).unwrap_or(0),
+                attempts: r.attempts,
+                operator_reached: r.reached,
+                operator_unavailable: r.unavailable,
+                activated: r.activated,
+                success_rate: rate(r.activated, r.attempts),
+            })
+            .collect();
+        Ok(Hours { best_hours: best_hours(&hours), hours })
+    }
+
+    /// `questions`: what operators ask, per license channel.
+    pub async fn questions(&self, f: &SummaryFilter) -> Result<Questions, StoreError> {
+        let b = Bind::from(f);
+        let rows = sqlx::query!(
+            r#"SELECT q.topic AS "topic!", l.channel AS "channel!", count(*) AS "n!: i64"
+               FROM attempt_questions q
+               JOIN attempts a ON a.id = q.attempt_id
+               JOIN licenses l ON l.id = a.license_id
+               WHERE a.archived_at IS NULL AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)
+                 AND (?3 IS NULL OR a.machine_id = ?3) AND (?4 IS NULL OR a.license_id = ?4)
+               GROUP BY q.topic, l.channel"#,
+            b.from,
+            b.to,
+            b.machine_id,
+            b.license_id
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut topics: BTreeMap<crate::domain::Topic, TopicRow> = BTreeMap::new();
+        for r in rows {
+            let topic = stored(&r.topic)?;
+            let row = topics.entry(topic).or_insert_with(|| TopicRow { topic, asked: 0, by_channel: BTreeMap::new() });
+            row.asked += r.n;
+            *row.by_channel.entry(stored(&r.channel)?).or_default() += r.n;
+        }
+        let mut topics: Vec<TopicRow> = topics.into_values().collect();
+        topics.sort_by(|a, b| b.asked.cmp(&a.asked).then(a.topic.cmp(&b.topic)));
+        Ok(Questions { topics })
+    }
+
+    /// `licenses`: activations of each license, and on which machines.
+    pub async fn license_activations(&self, f: &SummaryFilter) -> Result<Licenses, StoreError> {
+        let b = Bind::from(f);
+        let rows = sqlx::query!(
+            r#"SELECT l.id AS "id!: i64", l.product AS "product!", l.channel AS "channel!",
+                      count(a.id) AS "activations!: i64", group_concat(DISTINCT a.machine_id) AS "machines?: String",
+                      max(a.started_utc) AS "last_utc?: i64", a.started_at AS "last_at?: String"
+               FROM licenses l
+               LEFT JOIN attempts a ON a.license_id = l.id AND a.result = 'activated' AND a.archived_at IS NULL
+                    AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)
+                    AND (?3 IS NULL OR a.machine_id = ?3)
+               WHERE l.archived_at IS NULL AND (?4 IS NULL OR l.id = ?4)
+               GROUP BY l.id ORDER BY l.id"#,
+            b.from,
+            b.to,
+            b.machine_id,
+            b.license_id
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut licenses = Vec::with_capacity(rows.len());
+        for r in rows {
+            let mut machines: Vec<i64> =
+                r.machines.as_deref().unwrap_or("").split(',').filter_map(|m| m.trim().parse().ok()).collect();
+            machines.sort_unstable();
+            licenses.push(LicenseRow {
+                license_id: r.id,
+                product: r.product,
+                channel: stored(&r.channel)?,
+                activations: r.activations,
+                machines,
+                last_activated_at: r.last_utc.and(r.last_at),
+            });
+        }
+        Ok(Licenses { licenses })
+    }
+
+    /// `open`: open cases with a suggested time to call, and follow-ups not done.
+    pub async fn open_work(&self, f: &SummaryFilter, now: DateTime<Utc>) -> Result<Open, StoreError> {
+        let b = Bind::from(f);
+        let rows = sqlx::query!(
+            r#"SELECT c.id AS "id!: i64", c.machine_id AS "machine_id!: i64", c.license_id AS "license_id!: i64",
+                      count(a.id) AS "attempts!: i64", max(a.started_utc) AS "last_utc?: i64",
+                      a.started_at AS "last_at?: String", a.failure_reason AS "last_reason?: String",
+                      a.utc_offset AS "last_offset?: i64"
+               FROM cases c
+               LEFT JOIN attempts a ON a.case_id = c.id AND a.archived_at IS NULL
+               WHERE c.status = 'open' AND c.archived_at IS NULL
+                 AND (?1 IS NULL OR c.machine_id = ?1) AND (?2 IS NULL OR c.license_id = ?2)
+               GROUP BY c.id ORDER BY c.id"#,
+            b.machine_id,
+            b.license_id
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let good_hours: Vec<u32> = sqlx::query_scalar!(
+            r#"SELECT DISTINCT local_hour AS "hour!: i64" FROM attempts
+               WHERE archived_at IS NULL AND operator_outcome = 'reached'
+                 AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+                 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+               ORDER BY 1"#,
+            b.from,
+            b.to,
+            b.machine_id,
+            b.license_id
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .filter_map(|h| u32::try_from(h).ok())
+        .collect();
+        let mut cases = Vec::with_capacity(rows.len());
+        for r in rows {
+            let offset = r
+                .last_offset
+                .and_then(|o| i32::try_from(o).ok())
+                .and_then(FixedOffset::east_opt)
+                .or_else(|| FixedOffset::east_opt(0));
+            let suggested = offset
+                .and_then(|o| next_call_at(now.with_timezone(&o), &good_hours))
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
+            cases.push(OpenCase {
+                case_id: r.id,
+                machine_id: r.machine_id,
+                license_id: r.license_id,
+                attempts: r.attempts,
+                last_attempt_at: r.last_utc.and(r.last_at),
+                last_failure_reason: stored_opt(r.last_reason.as_deref())?,
+                suggested_call_at: suggested,
+            });
+        }
+        let mut conn = self.pool.acquire().await?;
+        let follow_ups = super::follow_ups::pending(&mut conn, f.machine_id).await?;
+        Ok(Open { cases, follow_ups })
+    }
+}

@@ -1,0 +1,348 @@
+//! The arithmetic of summaries: pure functions and the summaries' shapes.
+//!
+//! Counting and grouping happen in SQL (`store::summaries`); what is left —
+//! nearest-rank percentiles over histograms, rates, the best hours, the next
+//! good time to call — lives here, without I/O, with table-driven tests.
+//! The same structs are rendered as JSON by the API and as tables by the CLI.
+
+pub mod render;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Timelike};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::{Channel, FailureReason, FollowUp, Topic};
+
+/// The summaries there are, by their URL and CLI names.
+pub const NAMES: &[&str] = &["overview", "retries", "wait-times", "hours", "questions", "licenses", "open"];
+
+/// The filters every summary takes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SummaryFilter {
+    /// First local date, inclusive.
+    pub from: Option<NaiveDate>,
+    /// Last local date, inclusive.
+    pub to: Option<NaiveDate>,
+    pub machine_id: Option<i64>,
+    pub license_id: Option<i64>,
+}
+
+/// `num / den`, or `None` when `den` is 0.
+pub fn rate(num: i64, den: i64) -> Option<f64> {
+    (den != 0).then(|| num as f64 / den as f64)
+}
+
+/// The nearest-rank percentile of a histogram of `(value, count)` pairs
+/// sorted by value: the smallest value with at least `p` % of all values at
+/// or below it. `None` for an empty histogram.
+pub fn percentile(histogram: &[(i64, i64)], p: u32) -> Option<i64> {
+    let total: i64 = histogram.iter().map(|(_, c)| c).sum();
+    if total == 0 {
+        return None;
+    }
+    // rank = ceil(p/100 * n), at least 1.
+    let rank = ((i64::from(p) * total + 99) / 100).max(1);
+    let mut seen = 0;
+    for (value, count) in histogram {
+        seen += count;
+        if seen >= rank {
+            return Some(*value);
+        }
+    }
+    histogram.last().map(|(v, _)| *v)
+}
+
+/// Up to three hours with the best success rate (activated / attempts):
+/// highest rate first, then more attempts, then the earlier hour. Hours
+/// with no success are never "best".
+pub fn best_hours(hours: &[HourRow]) -> Vec<u32> {
+    let mut ranked: Vec<&HourRow> = hours.iter().filter(|h| h.activated > 0).collect();
+    ranked.sort_by(|a, b| {
+        let (ra, rb) = (a.success_rate.unwrap_or(0.0), b.success_rate.unwrap_or(0.0));
+        rb.total_cmp(&ra).then(b.attempts.cmp(&a.attempts)).then(a.hour.cmp(&b.hour))
+    });
+    ranked.into_iter().take(3).map(|h| h.hour).collect()
+}
+
+/// The next time after `now` (at `now`'s offset) that falls in one of
+/// `good_hours`: `now` itself, rounded up to the minute, when the current
+/// hour is good; otherwise the start of the next good hour. Weekdays are not
+/// considered. `None` when there are no good hours.
+pub fn next_call_at(now: DateTime<FixedOffset>, good_hours: &[u32]) -> Option<DateTime<FixedOffset>> {
+    if good_hours.is_empty() {
+        return None;
+    }
+    if good_hours.contains(&now.hour()) {
+        let rounded = now.with_second(0)?.with_nanosecond(0)?;
+        return Some(if rounded < now { rounded + Duration::minutes(1) } else { rounded });
+    }
+    let start_of_hour = now.with_minute(0)?.with_second(0)?.with_nanosecond(0)?;
+    (1..=24).map(|h| start_of_hour + Duration::hours(h)).find(|t| good_hours.contains(&t.hour()))
+}
+
+/// Whole days from one local date to another.
+pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    (to - from).num_days()
+}
+
+/// `overview`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Overview {
+    pub machines: i64,
+    pub licenses: i64,
+    pub cases: CaseCounts,
+    pub attempts: i64,
+    pub activated_attempts: i64,
+    pub activation_rate: Option<f64>,
+    /// confirmed / attempts whose ivr_result is confirmed, not_confirmed or input_error.
+    pub ivr_confirmed_rate: Option<f64>,
+    /// attempts transferred to an operator (unavailable, reached, abandoned) / attempts.
+    pub operator_transfer_rate: Option<f64>,
+    /// unavailable / attempts transferred.
+    pub operator_unavailable_rate: Option<f64>,
+}
+
+/// Cases by status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct CaseCounts {
+    pub open: i64,
+    pub activated: i64,
+    pub abandoned: i64,
+}
+
+/// `retries`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Retries {
+    pub cases_retried: i64,
+    pub next_day_retries: i64,
+    pub cases: Vec<RetriedCase>,
+}
+
+/// One case with more than one attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RetriedCase {
+    pub case_id: i64,
+    pub machine_id: i64,
+    pub license_id: i64,
+    pub attempts: i64,
+    /// As the caller gave it.
+    pub first_attempt_at: String,
+    pub first_failure_reason: Option<FailureReason>,
+    /// The start of the first activated attempt, as the caller gave it.
+    pub activated_at: Option<String>,
+    /// An attempt fell on a later local date than the first one.
+    pub next_day: bool,
+    /// Local days from the first attempt to the activated one.
+    pub days_to_success: Option<i64>,
+}
+
+/// `wait-times`, in seconds.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct WaitTimes {
+    pub count: i64,
+    pub min: Option<i64>,
+    pub p50: Option<i64>,
+    pub p90: Option<i64>,
+    pub max: Option<i64>,
+    pub by_hour: Vec<WaitByHour>,
+    pub by_weekday: Vec<WaitByWeekday>,
+}
+
+/// Waits in one local hour.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct WaitByHour {
+    pub hour: u32,
+    pub count: i64,
+    pub p50: Option<i64>,
+    pub p90: Option<i64>,
+}
+
+/// Waits on one local weekday.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct WaitByWeekday {
+    /// `mon` … `sun`.
+    pub weekday: String,
+    pub count: i64,
+    pub p50: Option<i64>,
+    pub p90: Option<i64>,
+}
+
+/// `hours`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Hours {
+    pub hours: Vec<HourRow>,
+    pub best_hours: Vec<u32>,
+}
+
+/// Attempts in one local hour.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct HourRow {
+    pub hour: u32,
+    pub attempts: i64,
+    pub operator_reached: i64,
+    pub operator_unavailable: i64,
+    pub activated: i64,
+    pub success_rate: Option<f64>,
+}
+
+/// `questions`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Questions {
+    pub topics: Vec<TopicRow>,
+}
+
+/// How often a topic was asked, per license channel.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct TopicRow {
+    pub topic: Topic,
+    pub asked: i64,
+    pub by_channel: BTreeMap<Channel, i64>,
+}
+
+/// `licenses`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Licenses {
+    pub licenses: Vec<LicenseRow>,
+}
+
+/// How often one license was activated, and where.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LicenseRow {
+    pub license_id: i64,
+    pub product: String,
+    pub channel: Channel,
+    pub activations: i64,
+    pub machines: Vec<i64>,
+    /// The start of the latest activated attempt, as the caller gave it.
+    pub last_activated_at: Option<String>,
+}
+
+/// `open`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Open {
+    pub cases: Vec<OpenCase>,
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// A case still to activate.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct OpenCase {
+    pub case_id: i64,
+    pub machine_id: i64,
+    pub license_id: i64,
+    pub attempts: i64,
+    pub last_attempt_at: Option<String>,
+    pub last_failure_reason: Option<FailureReason>,
+    /// The next time after now, at the offset of the case's last attempt,
+    /// in a local hour in which operators were reached before (see
+    /// [`next_call_at`]); null when no operator was ever reached.
+    pub suggested_call_at: Option<String>,
+}
+
+/// Any summary, for the API and the CLI.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Summary {
+    Overview(Overview),
+    Retries(Retries),
+    WaitTimes(WaitTimes),
+    Hours(Hours),
+    Questions(Questions),
+    Licenses(Licenses),
+    Open(Open),
+}
+
+impl Summary {
+    /// The `name` summary from the store.
+    pub async fn compute(
+        store: &crate::store::Store,
+        name: &str,
+        filter: &SummaryFilter,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<Summary>, crate::store::StoreError> {
+        Ok(Some(match name {
+            "overview" => Summary::Overview(store.overview(filter).await?),
+            "retries" => Summary::Retries(store.retries(filter).await?),
+            "wait-times" => Summary::WaitTimes(store.wait_times(filter).await?),
+            "hours" => Summary::Hours(store.hours(filter).await?),
+            "questions" => Summary::Questions(store.questions(filter).await?),
+            "licenses" => Summary::Licenses(store.license_activations(filter).await?),
+            "open" => Summary::Open(store.open_work(filter, now).await?),
+            _ => return Ok(None),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        type Case<'a> = (&'a [(i64, i64)], u32, Option<i64>);
+        let cases: &[Case] = &[
+            (&[], 50, None),
+            (&[(0, 1), (180, 1)], 50, Some(0)),
+            (&[(0, 1), (180, 1)], 90, Some(180)),
+            (&[(0, 1), (180, 1)], 100, Some(180)),
+            (&[(5, 1)], 0, Some(5)),
+            (&[(1, 1), (2, 1), (3, 1), (4, 1)], 50, Some(2)),
+            (&[(1, 1), (2, 1), (3, 1), (4, 1)], 75, Some(3)),
+            (&[(1, 1), (2, 1), (3, 1), (4, 1)], 76, Some(4)),
+            (&[(10, 9), (20, 1)], 90, Some(10)),
+            (&[(10, 9), (20, 1)], 91, Some(20)),
+        ];
+        for (hist, p, want) in cases {
+            assert_eq!(percentile(hist, *p), *want, "{hist:?} p{p}");
+        }
+    }
+
+    #[test]
+    fn rates_are_null_on_a_zero_denominator() {
+        assert_eq!(rate(1, 0), None);
+        assert_eq!(rate(0, 4), Some(0.0));
+        assert_eq!(rate(3, 4), Some(0.75));
+    }
+
+    fn hour(hour: u32, attempts: i64, activated: i64) -> HourRow {
+        HourRow {
+            hour,
+            attempts,
+            operator_reached: 0,
+            operator_unavailable: 0,
+            activated,
+            success_rate: rate(activated, attempts),
+        }
+    }
+
+    #[test]
+    fn best_hours_rank_by_rate_then_volume_then_hour() {
+        let cases: &[(Vec<HourRow>, Vec<u32>)] = &[
+            (vec![], vec![]),
+            (vec![hour(18, 2, 0), hour(10, 2, 2)], vec![10]),
+            (vec![hour(9, 1, 1), hour(10, 4, 4), hour(11, 4, 2), hour(12, 2, 1), hour(13, 1, 0)], vec![10, 9, 11]),
+            (vec![hour(14, 2, 2), hour(8, 2, 2)], vec![8, 14]),
+        ];
+        for (rows, want) in cases {
+            assert_eq!(&best_hours(rows), want);
+        }
+    }
+
+    #[test]
+    fn the_next_good_time_to_call() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+        let cases: &[(&str, &[u32], Option<&str>)] = &[
+            ("2014-05-09T18:30:00+09:00", &[10], Some("2014-05-10T10:00:00+09:00")),
+            ("2014-05-10T10:20:30+09:00", &[10], Some("2014-05-10T10:21:00+09:00")),
+            ("2014-05-10T10:20:00+09:00", &[10], Some("2014-05-10T10:20:00+09:00")),
+            ("2014-05-10T23:10:00+09:00", &[0, 10], Some("2014-05-11T00:00:00+09:00")),
+            ("2014-05-10T09:59:00+09:00", &[10, 11], Some("2014-05-10T10:00:00+09:00")),
+            ("2014-05-10T09:59:00+09:00", &[], None),
+        ];
+        for (now, hours, want) in cases {
+            assert_eq!(next_call_at(at(now), hours), want.map(at), "{now} {hours:?}");
+        }
+    }
+}
