@@ -51,6 +51,30 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Answer a question of the journal: when to call, what they ask, how long the queue is…
+    #[command(
+        after_help = "Examples:\n  activation-journal summary hours\n  activation-journal summary wait-times --from 2014-05-01 --json"
+    )]
+    Summary {
+        /// overview, retries, wait-times, hours, questions, licenses or open
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::summary::NAMES))]
+        name: String,
+        /// Print the API's JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// First local date, inclusive (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last local date, inclusive (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Only this machine (id).
+        #[arg(long, value_name = "ID")]
+        machine: Option<i64>,
+        /// Only this license (id).
+        #[arg(long, value_name = "ID")]
+        license: Option<i64>,
+    },
 }
 
 /// Token commands.
@@ -159,6 +183,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = token(&store, t).await;
             store.close().await;
             result
+        }
+        Command::Summary { name, json, from, to, machine, license } => {
+            let query = crate::routes::SummaryQuery { from, to, machine_id: machine, license_id: license };
+            let filter = query.filter().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let store = open(&settings).await?;
+            let result = crate::summary::Summary::compute(&store, &name, &filter, chrono::Utc::now()).await;
+            store.close().await;
+            let summary = result?.ok_or_else(|| anyhow::anyhow!("there is no summary {name:?}"))?;
+            if json {
+                println!("{}", serde_json::to_string(&summary)?);
+            } else {
+                println!("{}", crate::summary::render::text(&summary));
+            }
+            Ok(())
         }
     }
 }

@@ -15,6 +15,9 @@ mod health;
 mod licenses;
 mod machines;
 pub mod openapi;
+mod summaries;
+
+pub use summaries::SummaryQuery;
 
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
@@ -50,7 +53,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(cases::routes)
             .configure(attempts::routes)
             .configure(follow_ups::routes)
-            .configure(confirmation_ids::routes),
+            .configure(confirmation_ids::routes)
+            .configure(summaries::routes),
     );
 }
 

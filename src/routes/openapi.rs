@@ -136,6 +136,7 @@ impl Modify for BearerAuth {
         super::attempts::archive,
         super::follow_ups::list, super::follow_ups::create, super::follow_ups::show, super::follow_ups::update,
         super::confirmation_ids::lookup,
+        super::summaries::summary,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),

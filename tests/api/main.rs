@@ -11,3 +11,4 @@ mod idempotency;
 mod licenses;
 mod machines;
 mod openapi;
+mod summaries;

@@ -35,6 +35,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/follow-ups/{id}"),
     ("patch", "/api/v1/follow-ups/{id}"),
     ("get", "/api/v1/confirmation-ids"),
+    ("get", "/api/v1/summary/{name}"),
 ];
 
 #[tokio::test]
@@ -55,7 +56,7 @@ async fn every_route_is_in_the_document_and_every_documented_route_is_served() {
     assert_eq!(documented.len(), ROUTES.len(), "documented routes that are not registered: {documented:?}");
     // Every documented operation is routed: not the router's 404 or 405.
     for (method, path) in &documented {
-        let concrete = path.replace("{id}", "1");
+        let concrete = path.replace("{id}", "1").replace("{name}", "overview");
         let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let a = app.send(m, &concrete, Some(&app.write), Some(&serde_json::json!({}))).await;
         assert_ne!(a.status, 405, "{method} {path}");

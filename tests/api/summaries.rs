@@ -1,0 +1,425 @@
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::helpers::*;
+use activation_journal::domain::AttemptFields;
+use activation_journal::store::{Actor, WriteCtx};
+use activation_journal::summary::SummaryFilter;
+use chrono::{DateTime, Datelike, Duration, FixedOffset, TimeZone, Timelike};
+use rand::{rngs::StdRng, Rng, SeedableRng};
+use serde_json::{json, Value};
+
+/// The story of DESIGN.md, through the API. Returns (pc1, pc2, boxed, download).
+async fn story(app: &TestApp) -> (i64, i64, i64, i64) {
+    let pc1 = app.machine("PC 1").await;
+    let pc2 = app.machine("PC 2").await;
+    let boxed = app
+        .create(
+            "/api/v1/licenses",
+            json!({"product": "Windows 8.1", "edition": "Pro", "channel": "retail_box", "box_colour": "blue"}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let download = app
+        .create("/api/v1/licenses", json!({"product": "Windows 8.1", "edition": "Pro", "channel": "retail_download"}))
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    for (m, l, at) in [(pc1, boxed, "2014-05-09T18:02:00+09:00"), (pc2, download, "2014-05-09T18:15:00+09:00")] {
+        app.create(
+            "/api/v1/attempts",
+            json!({"machine_id": m, "license_id": l, "trigger": "hardware_change", "started_at": at,
+            "installation_id": IID, "ivr_result": "not_confirmed", "operator_outcome": "unavailable",
+            "result": "not_activated", "failure_reason": "operator_unavailable"}),
+        )
+        .await;
+    }
+    app.create(
+        "/api/v1/attempts",
+        json!({"machine_id": pc1, "license_id": boxed, "started_at": "2014-05-10T10:05:00+09:00",
+        "ivr_result": "not_confirmed", "operator_outcome": "reached", "wait_seconds": 0,
+        "questions": [{"topic": "installation_id_group"}, {"topic": "edition", "answer": "Pro"},
+                      {"topic": "purchase_type", "answer": "box"}, {"topic": "box_colour", "answer": "blue"}],
+        "confirmation_id": CID, "result": "activated"}),
+    )
+    .await;
+    app.create(
+        "/api/v1/attempts",
+        json!({"machine_id": pc2, "license_id": download, "started_at": "2014-05-10T10:30:00+09:00",
+        "ivr_result": "not_confirmed", "operator_outcome": "reached", "wait_seconds": 180,
+        "questions": [{"topic": "purchase_site", "answer": "did not know"}, {"topic": "product_key", "answer": KEY}],
+        "confirmation_id": CID, "result": "activated"}),
+    )
+    .await;
+    (pc1, pc2, boxed, download)
+}
+
+async fn summary(app: &TestApp, name: &str) -> Value {
+    let a = app.get(&format!("/api/v1/summary/{name}")).await;
+    assert_eq!(a.status, 200, "{name}: {}", a.body);
+    a.body
+}
+
+#[tokio::test]
+async fn the_story_gives_its_numbers() {
+    let app = spawn_app().await;
+    let (pc1, pc2, boxed, download) = story(&app).await;
+    let o = summary(&app, "overview").await;
+    assert_eq!(o["cases"], json!({"open": 0, "activated": 2, "abandoned": 0}));
+    assert_eq!((o["attempts"].clone(), o["activated_attempts"].clone()), (json!(4), json!(2)));
+    assert_eq!(o["activation_rate"], 0.5);
+    assert_eq!(o["ivr_confirmed_rate"], 0.0);
+    assert_eq!(o["operator_transfer_rate"], 1.0);
+    assert_eq!(o["operator_unavailable_rate"], 0.5);
+
+    let r = summary(&app, "retries").await;
+    assert_eq!((r["cases_retried"].clone(), r["next_day_retries"].clone()), (json!(2), json!(2)));
+    for c in r["cases"].as_array().unwrap() {
+        assert_eq!(c["first_failure_reason"], "operator_unavailable");
+        assert_eq!(c["days_to_success"], 1);
+        assert_eq!(c["next_day"], true);
+        assert_eq!(c["attempts"], 2);
+    }
+    assert_eq!(r["cases"][0]["first_attempt_at"], "2014-05-09T18:02:00+09:00");
+    assert_eq!(r["cases"][0]["activated_at"], "2014-05-10T10:05:00+09:00");
+
+    let w = summary(&app, "wait-times").await;
+    assert_eq!(
+        (w["count"].clone(), w["min"].clone(), w["p50"].clone(), w["p90"].clone(), w["max"].clone()),
+        (json!(2), json!(0), json!(0), json!(180), json!(180))
+    );
+    assert_eq!(w["by_hour"], json!([{"hour": 10, "count": 2, "p50": 0, "p90": 180}]));
+    assert_eq!(w["by_weekday"], json!([{"weekday": "sat", "count": 2, "p50": 0, "p90": 180}]));
+
+    let h = summary(&app, "hours").await;
+    assert_eq!(
+        h["hours"],
+        json!([
+            {"hour": 10, "attempts": 2, "operator_reached": 2, "operator_unavailable": 0, "activated": 2, "success_rate": 1.0},
+            {"hour": 18, "attempts": 2, "operator_reached": 0, "operator_unavailable": 2, "activated": 0, "success_rate": 0.0},
+        ])
+    );
+    assert_eq!(h["best_hours"], json!([10]));
+
+    let q = summary(&app, "questions").await;
+    let topics: HashMap<String, Value> = q["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["topic"].as_str().unwrap().to_string(), t["by_channel"].clone()))
+        .collect();
+    assert_eq!(topics["box_colour"], json!({"retail_box": 1}));
+    assert_eq!(topics["purchase_site"], json!({"retail_download": 1}));
+    assert_eq!(topics["product_key"], json!({"retail_download": 1}));
+    assert_eq!(topics["edition"], json!({"retail_box": 1}));
+
+    let l = summary(&app, "licenses").await;
+    assert_eq!(l["licenses"][0]["license_id"], boxed);
+    assert_eq!(l["licenses"][0]["machines"], json!([pc1]));
+    assert_eq!(l["licenses"][1]["license_id"], download);
+    assert_eq!(l["licenses"][1]["machines"], json!([pc2]));
+    assert_eq!(l["licenses"][1]["activations"], 1);
+    assert_eq!(l["licenses"][1]["last_activated_at"], "2014-05-10T10:30:00+09:00");
+
+    // Filters: day 1 alone has no activation; PC 2 alone has one case.
+    let day1 = app.get("/api/v1/summary/overview?from=2014-05-09&to=2014-05-09").await.body;
+    assert_eq!((day1["attempts"].clone(), day1["activation_rate"].clone()), (json!(2), json!(0.0)));
+    let only_pc2 = app.get(&format!("/api/v1/summary/retries?machine_id={pc2}")).await.body;
+    assert_eq!(only_pc2["cases_retried"], 1);
+    let empty = app.get("/api/v1/summary/wait-times?from=2020-01-01").await.body;
+    assert_eq!((empty["count"].clone(), empty["p50"].clone()), (json!(0), Value::Null));
+    assert_eq!(app.get("/api/v1/summary/overview?from=2020-01-01").await.body["activation_rate"], Value::Null);
+}
+
+#[tokio::test]
+async fn the_open_summary_suggests_an_hour_when_operators_answered() {
+    let app = spawn_app().await;
+    let (pc1, _, boxed, _) = story(&app).await;
+    // A reinstall later on: the line is closed at 18:00 again.
+    app.create(
+        "/api/v1/attempts",
+        json!({"machine_id": pc1, "license_id": boxed, "trigger": "reinstall",
+        "started_at": "2015-02-01T18:00:00+09:00", "operator_outcome": "unavailable",
+        "result": "not_activated", "failure_reason": "operator_unavailable"}),
+    )
+    .await;
+    app.create("/api/v1/follow-ups", json!({"machine_id": pc1, "text": "call before 18:00"})).await;
+    let o = summary(&app, "open").await;
+    let case = &o["cases"][0];
+    assert_eq!(
+        (case["attempts"].clone(), case["last_failure_reason"].clone()),
+        (json!(1), json!("operator_unavailable"))
+    );
+    let at = DateTime::parse_from_rfc3339(case["suggested_call_at"].as_str().unwrap()).unwrap();
+    assert_eq!((at.hour(), at.offset().local_minus_utc()), (10, 9 * 3600), "{at}");
+    assert!(at > chrono::Utc::now() - Duration::minutes(1));
+    assert_eq!(o["follow_ups"][0]["text"], "call before 18:00");
+}
+
+#[tokio::test]
+async fn local_dates_are_each_attempts_own() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await;
+    let l = app.license("oem").await;
+    let m2 = app.machine("PC 2").await;
+    let fail = |m: i64, at: &str| json!({"machine_id": m, "license_id": l, "started_at": at, "result": "not_activated", "failure_reason": "line_closed"});
+    // 23:30 and 00:10 the next day at +09:00: a next-day retry.
+    app.create("/api/v1/attempts", fail(m, "2014-05-10T23:30:00+09:00")).await;
+    app.create("/api/v1/attempts", fail(m, "2014-05-11T00:10:00+09:00")).await;
+    // Different UTC dates (05-09 15:30Z and 05-11 04:00Z), the same local date 2014-05-10.
+    app.create("/api/v1/attempts", fail(m2, "2014-05-10T00:30:00+09:00")).await;
+    app.create("/api/v1/attempts", fail(m2, "2014-05-10T23:00:00-05:00")).await;
+    let r = summary(&app, "retries").await;
+    let by_machine: HashMap<i64, bool> = r["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["machine_id"].as_i64().unwrap(), c["next_day"].as_bool().unwrap()))
+        .collect();
+    assert!(by_machine[&m], "23:30 then 00:10 is a next-day retry");
+    assert!(!by_machine[&m2], "one local date at two offsets is not");
+    assert_eq!(r["next_day_retries"], 1);
+}
+
+#[tokio::test]
+async fn bad_summary_requests_are_4xx() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/api/v1/summary/everything").await.status, 404);
+    for (query, field) in [
+        ("from=May", "from"),
+        ("to=2014-13-01", "to"),
+        ("from=2014-05-10&to=2014-05-09", "to"),
+        ("machine_id=x", "machine_id"),
+        ("colour=blue", "colour"),
+    ] {
+        let a = app.get(&format!("/api/v1/summary/hours?{query}")).await;
+        assert_eq!(a.status, 400, "{query}");
+        assert_eq!(a.field_errors()[0].0, field, "{query}");
+    }
+    let read = app.send(reqwest::Method::GET, "/api/v1/summary/overview", Some(&app.read), None).await;
+    assert_eq!(read.status, 200, "summaries need only a read token");
+}
+
+/// One generated attempt, as the test remembers it.
+struct Gen {
+    case_id: i64,
+    id: i64,
+    machine: i64,
+    license: i64,
+    at: DateTime<FixedOffset>,
+    outcome: Option<&'static str>,
+    wait: Option<i64>,
+    ivr: Option<&'static str>,
+    result: Option<&'static str>,
+    reason: Option<&'static str>,
+    topics: Vec<&'static str>,
+}
+
+fn nearest_rank(values: &mut [i64], p: usize) -> Option<i64> {
+    values.sort_unstable();
+    if values.is_empty() {
+        return None;
+    }
+    let rank = (p * values.len()).div_ceil(100).max(1);
+    Some(values[rank - 1])
+}
+
+fn rate(a: usize, b: usize) -> Value {
+    if b == 0 {
+        Value::Null
+    } else {
+        json!(a as f64 / b as f64)
+    }
+}
+
+#[tokio::test]
+async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
+    let app = spawn_app().await;
+    let store = &app.store;
+    let actor = Actor::cli();
+    let mut rng = StdRng::seed_from_u64(20261125);
+    let machines: Vec<i64> = [0, 1, 2, 3].iter().map(|i| i64::from(*i)).collect::<Vec<_>>();
+    let mut machine_ids = Vec::new();
+    for i in &machines {
+        machine_ids.push(app.machine(&format!("PC {i}")).await);
+    }
+    let channels = ["retail_box", "retail_download", "oem"];
+    let mut license_ids = Vec::new();
+    for c in channels {
+        license_ids.push(
+            app.create("/api/v1/licenses", json!({"product": "Windows 8.1", "channel": c})).await["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    let offsets = [9 * 3600, -5 * 3600, 0, 5 * 3600 + 1800];
+    let outcomes = [None, Some("not_needed"), Some("unavailable"), Some("reached"), Some("abandoned")];
+    let ivrs = [None, Some("confirmed"), Some("not_confirmed"), Some("input_error"), Some("skipped")];
+    let topics =
+        ["installation_id_group", "edition", "purchase_type", "box_colour", "purchase_site", "product_key", "other"];
+    let base = chrono::Utc.with_ymd_and_hms(2014, 5, 1, 0, 0, 0).unwrap();
+    let mut generated = Vec::new();
+    for _ in 0..2000 {
+        let offset = FixedOffset::east_opt(offsets[rng.gen_range(0..offsets.len())]).unwrap();
+        let at = (base + Duration::minutes(rng.gen_range(0..60 * 24 * 40))).with_timezone(&offset);
+        let machine = machine_ids[rng.gen_range(0..machine_ids.len())];
+        let li = rng.gen_range(0..license_ids.len());
+        let outcome = outcomes[rng.gen_range(0..outcomes.len())];
+        let wait = (outcome == Some("reached") && rng.gen_bool(0.9)).then(|| rng.gen_range(0..900));
+        let (result, reason) = match rng.gen_range(0..10) {
+            0..=2 => (Some("activated"), None),
+            3..=7 => (
+                Some("not_activated"),
+                Some(["operator_unavailable", "line_closed", "wait_too_long"][rng.gen_range(0..3)]),
+            ),
+            _ => (None, None),
+        };
+        let n_topics = rng.gen_range(0..4);
+        let picked: Vec<&'static str> = (0..n_topics).map(|_| topics[rng.gen_range(0..topics.len())]).collect();
+        let ivr = ivrs[rng.gen_range(0..ivrs.len())];
+        let body = json!({"machine_id": machine, "license_id": license_ids[li],
+            "started_at": at.to_rfc3339(), "operator_outcome": outcome, "wait_seconds": wait, "ivr_result": ivr,
+            "result": result, "failure_reason": reason,
+            "questions": picked.iter().map(|t| json!({"topic": t})).collect::<Vec<_>>()});
+        let fields: AttemptFields = serde_json::from_value(body).unwrap();
+        let a = match store.create_attempt(&WriteCtx::new(&actor), &fields).await.unwrap() {
+            activation_journal::store::Created::New(a) => a,
+            _ => unreachable!(),
+        };
+        generated.push(Gen {
+            case_id: a.case_id,
+            id: a.id,
+            machine,
+            license: license_ids[li],
+            at,
+            outcome,
+            wait,
+            ivr,
+            result,
+            reason,
+            topics: picked,
+        });
+    }
+    let channel_of: HashMap<i64, &str> = license_ids.iter().copied().zip(channels).collect();
+
+    // overview
+    let n = generated.len();
+    let activated = generated.iter().filter(|g| g.result == Some("activated")).count();
+    let confirmed = generated.iter().filter(|g| g.ivr == Some("confirmed")).count();
+    let answered =
+        generated.iter().filter(|g| matches!(g.ivr, Some("confirmed" | "not_confirmed" | "input_error"))).count();
+    let transferred =
+        generated.iter().filter(|g| matches!(g.outcome, Some("unavailable" | "reached" | "abandoned"))).count();
+    let unavailable = generated.iter().filter(|g| g.outcome == Some("unavailable")).count();
+    let o = summary(&app, "overview").await;
+    assert_eq!(o["attempts"], n);
+    assert_eq!(o["activated_attempts"], activated);
+    assert_eq!(o["activation_rate"], rate(activated, n));
+    assert_eq!(o["ivr_confirmed_rate"], rate(confirmed, answered));
+    assert_eq!(o["operator_transfer_rate"], rate(transferred, n));
+    assert_eq!(o["operator_unavailable_rate"], rate(unavailable, transferred));
+    assert_eq!((o["machines"].clone(), o["licenses"].clone()), (json!(4), json!(3)));
+
+    // hours
+    let mut hours: BTreeMap<u32, [usize; 4]> = BTreeMap::new();
+    for g in &generated {
+        let h = hours.entry(g.at.hour()).or_default();
+        h[0] += 1;
+        h[1] += usize::from(g.outcome == Some("reached"));
+        h[2] += usize::from(g.outcome == Some("unavailable"));
+        h[3] += usize::from(g.result == Some("activated"));
+    }
+    let want: Vec<Value> = hours
+        .iter()
+        .map(|(hour, h)| {
+            json!({"hour": hour, "attempts": h[0], "operator_reached": h[1],
+        "operator_unavailable": h[2], "activated": h[3], "success_rate": rate(h[3], h[0])})
+        })
+        .collect();
+    assert_eq!(summary(&app, "hours").await["hours"], json!(want));
+
+    // wait-times
+    let reached: Vec<&Gen> = generated.iter().filter(|g| g.outcome == Some("reached") && g.wait.is_some()).collect();
+    let mut all: Vec<i64> = reached.iter().filter_map(|g| g.wait).collect();
+    let w = summary(&app, "wait-times").await;
+    assert_eq!(w["count"], all.len());
+    assert_eq!(w["p50"], json!(nearest_rank(&mut all, 50)));
+    assert_eq!(w["p90"], json!(nearest_rank(&mut all, 90)));
+    assert_eq!((w["min"].clone(), w["max"].clone()), (json!(all.first()), json!(all.last())));
+    let mut by_day: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
+    for g in &reached {
+        by_day.entry(g.at.weekday().num_days_from_monday()).or_default().extend(g.wait);
+    }
+    let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let want: Vec<Value> = by_day
+        .iter_mut()
+        .map(|(d, v)| {
+            json!({"weekday": names[*d as usize], "count": v.len(),
+        "p50": nearest_rank(v, 50), "p90": nearest_rank(v, 90)})
+        })
+        .collect();
+    assert_eq!(w["by_weekday"], json!(want));
+
+    // retries
+    let mut by_case: BTreeMap<i64, Vec<&Gen>> = BTreeMap::new();
+    for g in &generated {
+        by_case.entry(g.case_id).or_default().push(g);
+    }
+    let mut want = Vec::new();
+    for (case_id, gs) in by_case.iter_mut().filter(|(_, gs)| gs.len() > 1) {
+        gs.sort_by_key(|g| (g.at.timestamp_millis(), g.id));
+        let first = gs[0];
+        let act = gs.iter().find(|g| g.result == Some("activated"));
+        let last_date = gs.iter().map(|g| g.at.date_naive()).max().unwrap();
+        want.push(
+            json!({"case_id": case_id, "machine_id": first.machine, "license_id": first.license, "attempts": gs.len(),
+            "first_attempt_at": first.at.to_rfc3339(), "first_failure_reason": first.reason,
+            "activated_at": act.map(|a| a.at.to_rfc3339()), "next_day": last_date > first.at.date_naive(),
+            "days_to_success": act.map(|a| (a.at.date_naive() - first.at.date_naive()).num_days())}),
+        );
+    }
+    let r = summary(&app, "retries").await;
+    assert_eq!(r["cases_retried"], want.len());
+    assert_eq!(r["cases"], json!(want));
+
+    // questions
+    let mut asked: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for g in &generated {
+        for t in &g.topics {
+            *asked.entry(t).or_default().entry(channel_of[&g.license]).or_default() += 1;
+        }
+    }
+    let q = summary(&app, "questions").await;
+    let got: BTreeMap<String, Value> =
+        q["topics"].as_array().unwrap().iter().map(|t| (t["topic"].as_str().unwrap().to_string(), t.clone())).collect();
+    assert_eq!(got.len(), asked.len());
+    for (topic, by) in &asked {
+        assert_eq!(got[*topic]["by_channel"], json!(by), "{topic}");
+        assert_eq!(got[*topic]["asked"], by.values().sum::<usize>(), "{topic}");
+    }
+
+    // licenses
+    let l = summary(&app, "licenses").await;
+    for (i, id) in license_ids.iter().enumerate() {
+        let acts: Vec<&Gen> = generated.iter().filter(|g| g.license == *id && g.result == Some("activated")).collect();
+        let machines: BTreeSet<i64> = acts.iter().map(|g| g.machine).collect();
+        let last = acts.iter().max_by_key(|g| (g.at.timestamp_millis(), g.id)).map(|g| g.at.to_rfc3339());
+        let row = &l["licenses"][i];
+        assert_eq!(row["activations"], acts.len());
+        assert_eq!(row["machines"], json!(machines));
+        assert_eq!(row["last_activated_at"], json!(last));
+    }
+
+    // A filtered summary equals the plain computation over the same slice.
+    let f = SummaryFilter {
+        from: chrono::NaiveDate::from_ymd_opt(2014, 5, 10),
+        to: chrono::NaiveDate::from_ymd_opt(2014, 5, 20),
+        machine_id: Some(machine_ids[1]),
+        license_id: None,
+    };
+    let slice = generated
+        .iter()
+        .filter(|g| g.machine == machine_ids[1] && (f.from.unwrap()..=f.to.unwrap()).contains(&g.at.date_naive()))
+        .count();
+    assert_eq!(store.overview(&f).await.unwrap().attempts, slice as i64);
+}
