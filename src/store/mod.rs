@@ -16,6 +16,7 @@ mod hardware_changes;
 mod licenses;
 mod machines;
 mod summaries;
+mod synthetic;
 mod timeline;
 mod tokens;
 

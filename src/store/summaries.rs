@@ -116,11 +116,14 @@ impl Store {
     /// `retries`: cases with more than one attempt.
     pub async fn retries(&self, f: &SummaryFilter) -> Result<Retries, StoreError> {
         let b = Bind::from(f);
+        // One window, ordered as the (case_id, started_utc) index is, so no
+        // sort: the first activated attempt is the smallest
+        // "utc|started_at|local_date" key among activated ones.
         let rows = sqlx::query!(
             r#"SELECT case_id AS "case_id!: i64", machine_id AS "machine_id!: i64", license_id AS "license_id!: i64",
                       n AS "n!: i64", first_at AS "first_at!: String", first_reason AS "first_reason?: String",
                       first_date AS "first_date!: String", last_date AS "last_date!: String",
-                      act_at AS "act_at?: String", act_date AS "act_date?: String"
+                      activated AS "activated?: String"
                FROM (
                  SELECT case_id, machine_id, license_id,
                         count(*) OVER w AS n,
@@ -128,16 +131,14 @@ impl Store {
                         first_value(failure_reason) OVER w AS first_reason,
                         first_value(local_date) OVER w AS first_date,
                         max(local_date) OVER w AS last_date,
-                        first_value(CASE WHEN result = 'activated' THEN started_at END) OVER wa AS act_at,
-                        first_value(CASE WHEN result = 'activated' THEN local_date END) OVER wa AS act_date,
+                        min(CASE WHEN result = 'activated'
+                                 THEN printf('%020d|%s|%s', started_utc, started_at, local_date) END) OVER w AS activated,
                         row_number() OVER w AS rn
                  FROM attempts
                  WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
                    AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
                  WINDOW w AS (PARTITION BY case_id ORDER BY started_utc, id
-                              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
-                        wa AS (PARTITION BY case_id ORDER BY coalesce(result = 'activated', 0) DESC, started_utc, id
-                               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+                              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
                )
                WHERE rn = 1 AND n > 1
                ORDER BY case_id"#,
@@ -152,7 +153,14 @@ impl Store {
         for r in rows {
             let first = date(&r.first_date)?;
             let next_day = date(&r.last_date)? > first;
-            let days_to_success = r.act_date.as_deref().map(date).transpose()?.map(|d| days_between(first, d));
+            // "utc|started_at|local_date" of the first activated attempt.
+            let activated: Option<(String, NaiveDate)> =
+                match r.activated.as_deref().map(|a| a.splitn(3, '|').collect::<Vec<_>>()) {
+                    Some(parts) if parts.len() == 3 => Some((parts[1].to_string(), date(parts[2])?)),
+                    Some(_) => return Err(StoreError::Corrupt("an activated attempt's key".into())),
+                    None => None,
+                };
+            let days_to_success = activated.as_ref().map(|(_, d)| days_between(first, *d));
             cases.push(RetriedCase {
                 case_id: r.case_id,
                 machine_id: r.machine_id,
@@ -160,7 +168,7 @@ impl Store {
                 attempts: r.n,
                 first_attempt_at: r.first_at,
                 first_failure_reason: stored_opt(r.first_reason.as_deref())?,
-                activated_at: r.act_at,
+                activated_at: activated.map(|(at, _)| at),
                 next_day,
                 days_to_success,
             });

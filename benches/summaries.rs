@@ -1,0 +1,102 @@
+//! Summaries at scale: a synthetic journal of `ATTEMPTS` attempts (default
+//! 1,000,000, with questions) in a temp file; for each summary, the median
+//! time of the library call over several runs, the median time of its main
+//! aggregate SQL run raw on the same file, and the ratio. Prints figures;
+//! asserts nothing about time (machines are shared and noisy).
+//!
+//!     cargo bench --bench summaries            # ATTEMPTS=200000 for a quick look
+
+use std::time::{Duration, Instant};
+
+use activation_journal::store::Store;
+use activation_journal::summary::{Summary, SummaryFilter};
+
+const RUNS: usize = 7;
+
+/// The main aggregate statement of each summary, as the store runs it, with
+/// no filter bound.
+const RAW: &[(&str, &str)] = &[
+    ("overview", "SELECT count(*), sum(result = 'activated'), sum(ivr_result = 'confirmed'),
+        sum(ivr_result IN ('confirmed', 'not_confirmed', 'input_error')),
+        sum(operator_outcome IN ('unavailable', 'reached', 'abandoned')), sum(operator_outcome = 'unavailable')
+        FROM attempts WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)"),
+    ("retries", "SELECT case_id, n, first_at, first_reason, first_date, last_date, activated FROM (
+        SELECT case_id, count(*) OVER w AS n, first_value(started_at) OVER w AS first_at,
+          first_value(failure_reason) OVER w AS first_reason, first_value(local_date) OVER w AS first_date,
+          max(local_date) OVER w AS last_date,
+          min(CASE WHEN result = 'activated' THEN printf('%020d|%s|%s', started_utc, started_at, local_date) END)
+            OVER w AS activated,
+          row_number() OVER w AS rn
+        FROM attempts WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+          AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+        WINDOW w AS (PARTITION BY case_id ORDER BY started_utc, id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+        WHERE rn = 1 AND n > 1 ORDER BY case_id"),
+    ("wait-times", "SELECT local_hour, local_weekday, wait_seconds, count(*) FROM attempts
+        WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+        AND operator_outcome = 'reached' AND wait_seconds IS NOT NULL GROUP BY local_hour, local_weekday, wait_seconds"),
+    ("hours", "SELECT local_hour, count(*), sum(operator_outcome = 'reached'), sum(operator_outcome = 'unavailable'),
+        sum(result = 'activated') FROM attempts
+        WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4) GROUP BY local_hour ORDER BY local_hour"),
+    ("questions", "SELECT q.topic, l.channel, count(*) FROM attempt_questions q JOIN attempts a ON a.id = q.attempt_id
+        JOIN licenses l ON l.id = a.license_id
+        WHERE a.archived_at IS NULL AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)
+        AND (?3 IS NULL OR a.machine_id = ?3) AND (?4 IS NULL OR a.license_id = ?4) GROUP BY q.topic, l.channel"),
+    ("licenses", "SELECT l.id, count(a.id), group_concat(DISTINCT a.machine_id), max(a.started_utc), a.started_at
+        FROM licenses l LEFT JOIN attempts a ON a.license_id = l.id AND a.result = 'activated' AND a.archived_at IS NULL
+        AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2) AND (?3 IS NULL OR a.machine_id = ?3)
+        WHERE l.archived_at IS NULL AND (?4 IS NULL OR l.id = ?4) GROUP BY l.id ORDER BY l.id"),
+    ("open", "SELECT DISTINCT local_hour FROM attempts WHERE archived_at IS NULL AND operator_outcome = 'reached'
+        AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4) ORDER BY 1"),
+];
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let attempts: usize = std::env::var("ATTEMPTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&dir.path().join("bench.db"), &dir.path().join("bench.db.key")).await?;
+    let start = Instant::now();
+    store.fill_synthetic(attempts, 42).await?;
+    let size = std::fs::metadata(dir.path().join("bench.db"))?.len();
+    println!("generated {attempts} attempts in {:.1} s ({} MiB)", start.elapsed().as_secs_f64(), size / (1 << 20));
+    println!();
+    println!("{:<12} {:>12} {:>12} {:>8}", "summary", "library ms", "raw SQL ms", "ratio");
+    let filter = SummaryFilter::default();
+    let now = chrono::Utc::now();
+    for (name, sql) in RAW {
+        let mut lib = Vec::new();
+        let mut raw = Vec::new();
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let s = Summary::compute(&store, name, &filter, now).await?;
+            lib.push(t.elapsed());
+            assert!(s.is_some());
+            let t = Instant::now();
+            let rows = sqlx::query(sql)
+                .bind(None::<String>)
+                .bind(None::<String>)
+                .bind(None::<i64>)
+                .bind(None::<i64>)
+                .fetch_all(store.pool())
+                .await?;
+            raw.push(t.elapsed());
+            std::hint::black_box(rows.len());
+        }
+        let (l, r) = (median(lib), median(raw));
+        println!("{:<12} {:>12.1} {:>12.1} {:>8.2}", name, ms(l), ms(r), ms(l) / ms(r).max(0.001));
+    }
+    store.close().await;
+    Ok(())
+}
