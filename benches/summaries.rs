@@ -21,17 +21,13 @@ const RAW: &[(&str, &str)] = &[
         sum(operator_outcome IN ('unavailable', 'reached', 'abandoned')), sum(operator_outcome = 'unavailable')
         FROM attempts WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
         AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)"),
-    ("retries", "SELECT case_id, n, first_at, first_reason, first_date, last_date, activated FROM (
-        SELECT case_id, count(*) OVER w AS n, first_value(started_at) OVER w AS first_at,
-          first_value(failure_reason) OVER w AS first_reason, first_value(local_date) OVER w AS first_date,
-          max(local_date) OVER w AS last_date,
-          min(CASE WHEN result = 'activated' THEN printf('%020d|%s|%s', started_utc, started_at, local_date) END)
-            OVER w AS activated,
-          row_number() OVER w AS rn
+    ("retries", "SELECT case_id, min(machine_id), min(license_id), count(*),
+        min(printf('%020d|%020d|%s|%s|%s', started_utc, id, local_date, coalesce(failure_reason, ''), started_at)),
+        max(local_date),
+        min(CASE WHEN result = 'activated' THEN printf('%020d|%020d|%s|%s', started_utc, id, local_date, started_at) END)
         FROM attempts WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
-          AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
-        WINDOW w AS (PARTITION BY case_id ORDER BY started_utc, id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
-        WHERE rn = 1 AND n > 1 ORDER BY case_id"),
+        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+        GROUP BY case_id HAVING count(*) > 1 ORDER BY case_id"),
     ("wait-times", "SELECT local_hour, local_weekday, wait_seconds, count(*) FROM attempts
         WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
         AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
@@ -44,10 +40,14 @@ const RAW: &[(&str, &str)] = &[
         JOIN licenses l ON l.id = a.license_id
         WHERE a.archived_at IS NULL AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)
         AND (?3 IS NULL OR a.machine_id = ?3) AND (?4 IS NULL OR a.license_id = ?4) GROUP BY q.topic, l.channel"),
-    ("licenses", "SELECT l.id, count(a.id), group_concat(DISTINCT a.machine_id), max(a.started_utc), a.started_at
-        FROM licenses l LEFT JOIN attempts a ON a.license_id = l.id AND a.result = 'activated' AND a.archived_at IS NULL
-        AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2) AND (?3 IS NULL OR a.machine_id = ?3)
-        WHERE l.archived_at IS NULL AND (?4 IS NULL OR l.id = ?4) GROUP BY l.id ORDER BY l.id"),
+    ("licenses", "SELECT l.id, coalesce(x.n, 0), x.machines,
+        (SELECT a.started_at FROM attempts a WHERE a.license_id = l.id AND a.result = 'activated'
+         AND a.archived_at IS NULL AND a.started_utc = x.last_utc ORDER BY a.id DESC LIMIT 1)
+        FROM licenses l LEFT JOIN (SELECT license_id, count(*) AS n, group_concat(DISTINCT machine_id) AS machines,
+          max(started_utc) AS last_utc FROM attempts WHERE result = 'activated' AND archived_at IS NULL
+          AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2) AND (?3 IS NULL OR machine_id = ?3)
+          GROUP BY license_id) x ON x.license_id = l.id
+        WHERE l.archived_at IS NULL AND (?4 IS NULL OR l.id = ?4) ORDER BY l.id"),
     ("open", "SELECT DISTINCT local_hour FROM attempts WHERE archived_at IS NULL AND operator_outcome = 'reached'
         AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
         AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4) ORDER BY 1"),
@@ -65,12 +65,17 @@ fn ms(d: Duration) -> f64 {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let attempts: usize = std::env::var("ATTEMPTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    // BENCH_DB keeps the generated file (and reuses it when it exists).
     let dir = tempfile::tempdir()?;
-    let store = Store::open(&dir.path().join("bench.db"), &dir.path().join("bench.db.key")).await?;
-    let start = Instant::now();
-    store.fill_synthetic(attempts, 42).await?;
-    let size = std::fs::metadata(dir.path().join("bench.db"))?.len();
-    println!("generated {attempts} attempts in {:.1} s ({} MiB)", start.elapsed().as_secs_f64(), size / (1 << 20));
+    let path = std::env::var("BENCH_DB").map(std::path::PathBuf::from).unwrap_or_else(|_| dir.path().join("bench.db"));
+    let fresh = !path.exists();
+    let store = Store::open(&path, &dir.path().join("bench.db.key")).await?;
+    if fresh {
+        let start = Instant::now();
+        store.fill_synthetic(attempts, 42).await?;
+        println!("generated {attempts} attempts in {:.1} s", start.elapsed().as_secs_f64());
+    }
+    println!("{} ({} MiB)", path.display(), std::fs::metadata(&path)?.len() / (1 << 20));
     println!();
     println!("{:<12} {:>12} {:>12} {:>8}", "summary", "library ms", "raw SQL ms", "ratio");
     let filter = SummaryFilter::default();

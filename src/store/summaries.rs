@@ -116,31 +116,22 @@ impl Store {
     /// `retries`: cases with more than one attempt.
     pub async fn retries(&self, f: &SummaryFilter) -> Result<Retries, StoreError> {
         let b = Bind::from(f);
-        // One window, ordered as the (case_id, started_utc) index is, so no
-        // sort: the first activated attempt is the smallest
-        // "utc|started_at|local_date" key among activated ones.
+        // One pass grouped by case over the (case_id, started_utc) index: the
+        // first attempt, and the first activated one, are the smallest
+        // "utc|id|…" keys of their group.
         let rows = sqlx::query!(
-            r#"SELECT case_id AS "case_id!: i64", machine_id AS "machine_id!: i64", license_id AS "license_id!: i64",
-                      n AS "n!: i64", first_at AS "first_at!: String", first_reason AS "first_reason?: String",
-                      first_date AS "first_date!: String", last_date AS "last_date!: String",
-                      activated AS "activated?: String"
-               FROM (
-                 SELECT case_id, machine_id, license_id,
-                        count(*) OVER w AS n,
-                        first_value(started_at) OVER w AS first_at,
-                        first_value(failure_reason) OVER w AS first_reason,
-                        first_value(local_date) OVER w AS first_date,
-                        max(local_date) OVER w AS last_date,
-                        min(CASE WHEN result = 'activated'
-                                 THEN printf('%020d|%s|%s', started_utc, started_at, local_date) END) OVER w AS activated,
-                        row_number() OVER w AS rn
-                 FROM attempts
-                 WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
-                   AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
-                 WINDOW w AS (PARTITION BY case_id ORDER BY started_utc, id
-                              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-               )
-               WHERE rn = 1 AND n > 1
+            r#"SELECT case_id AS "case_id!: i64", min(machine_id) AS "machine_id!: i64",
+                      min(license_id) AS "license_id!: i64", count(*) AS "n!: i64",
+                      min(printf('%020d|%020d|%s|%s|%s', started_utc, id, local_date, coalesce(failure_reason, ''),
+                                 started_at)) AS "first!: String",
+                      max(local_date) AS "last_date!: String",
+                      min(CASE WHEN result = 'activated'
+                               THEN printf('%020d|%020d|%s|%s', started_utc, id, local_date, started_at) END)
+                          AS "activated?: String"
+               FROM attempts
+               WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+                 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+               GROUP BY case_id HAVING count(*) > 1
                ORDER BY case_id"#,
             b.from,
             b.to,
@@ -151,26 +142,28 @@ impl Store {
         .await?;
         let mut cases = Vec::with_capacity(rows.len());
         for r in rows {
-            let first = date(&r.first_date)?;
-            let next_day = date(&r.last_date)? > first;
-            // "utc|started_at|local_date" of the first activated attempt.
-            let activated: Option<(String, NaiveDate)> =
-                match r.activated.as_deref().map(|a| a.splitn(3, '|').collect::<Vec<_>>()) {
-                    Some(parts) if parts.len() == 3 => Some((parts[1].to_string(), date(parts[2])?)),
-                    Some(_) => return Err(StoreError::Corrupt("an activated attempt's key".into())),
-                    None => None,
-                };
-            let days_to_success = activated.as_ref().map(|(_, d)| days_between(first, *d));
+            let corrupt = || StoreError::Corrupt(format!("a retries key of case {}", r.case_id));
+            // utc|id|local_date|failure_reason|started_at (started_at last: it holds no '|').
+            let first: Vec<&str> = r.first.splitn(5, '|').collect();
+            let [_, _, first_date, reason, first_at] = first.as_slice() else { return Err(corrupt()) };
+            let first_date = date(first_date)?;
+            let activated = match r.activated.as_deref().map(|a| a.splitn(4, '|').collect::<Vec<_>>()) {
+                Some(parts) => match parts.as_slice() {
+                    [_, _, day, at] => Some((at.to_string(), date(day)?)),
+                    _ => return Err(corrupt()),
+                },
+                None => None,
+            };
             cases.push(RetriedCase {
                 case_id: r.case_id,
                 machine_id: r.machine_id,
                 license_id: r.license_id,
                 attempts: r.n,
-                first_attempt_at: r.first_at,
-                first_failure_reason: stored_opt(r.first_reason.as_deref())?,
+                first_attempt_at: first_at.to_string(),
+                first_failure_reason: stored_opt(Some(*reason).filter(|x| !x.is_empty()))?,
+                next_day: date(&r.last_date)? > first_date,
+                days_to_success: activated.as_ref().map(|(_, d)| days_between(first_date, *d)),
                 activated_at: activated.map(|(at, _)| at),
-                next_day,
-                days_to_success,
             });
         }
         Ok(Retries {
@@ -306,16 +299,27 @@ impl Store {
     /// `licenses`: activations of each license, and on which machines.
     pub async fn license_activations(&self, f: &SummaryFilter) -> Result<Licenses, StoreError> {
         let b = Bind::from(f);
+        // Activated attempts grouped by license over the (result, license_id, …)
+        // index, then the start text of each license's latest activation.
         let rows = sqlx::query!(
             r#"SELECT l.id AS "id!: i64", l.product AS "product!", l.channel AS "channel!",
-                      count(a.id) AS "activations!: i64", group_concat(DISTINCT a.machine_id) AS "machines?: String",
-                      max(a.started_utc) AS "last_utc?: i64", a.started_at AS "last_at?: String"
+                      coalesce(x.n, 0) AS "activations!: i64", x.machines AS "machines?: String",
+                      (SELECT a.started_at FROM attempts a
+                       WHERE a.license_id = l.id AND a.result = 'activated' AND a.archived_at IS NULL
+                         AND a.started_utc = x.last_utc
+                       ORDER BY a.id DESC LIMIT 1) AS "last_at?: String"
                FROM licenses l
-               LEFT JOIN attempts a ON a.license_id = l.id AND a.result = 'activated' AND a.archived_at IS NULL
-                    AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)
-                    AND (?3 IS NULL OR a.machine_id = ?3)
+               LEFT JOIN (
+                 SELECT license_id, count(*) AS n, group_concat(DISTINCT machine_id) AS machines,
+                        max(started_utc) AS last_utc
+                 FROM attempts
+                 WHERE result = 'activated' AND archived_at IS NULL
+                   AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+                   AND (?3 IS NULL OR machine_id = ?3)
+                 GROUP BY license_id
+               ) x ON x.license_id = l.id
                WHERE l.archived_at IS NULL AND (?4 IS NULL OR l.id = ?4)
-               GROUP BY l.id ORDER BY l.id"#,
+               ORDER BY l.id"#,
             b.from,
             b.to,
             b.machine_id,
@@ -334,7 +338,7 @@ impl Store {
                 channel: stored(&r.channel)?,
                 activations: r.activations,
                 machines,
-                last_activated_at: r.last_utc.and(r.last_at),
+                last_activated_at: r.last_at,
             });
         }
         Ok(Licenses { licenses })
