@@ -16,11 +16,10 @@ const RUNS: usize = 7;
 /// The main aggregate statement of each summary, as the store runs it, with
 /// no filter bound.
 const RAW: &[(&str, &str)] = &[
-    ("overview", "SELECT count(*), sum(result = 'activated'), sum(ivr_result = 'confirmed'),
-        sum(ivr_result IN ('confirmed', 'not_confirmed', 'input_error')),
-        sum(operator_outcome IN ('unavailable', 'reached', 'abandoned')), sum(operator_outcome = 'unavailable')
-        FROM attempts WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
-        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)"),
+    ("overview", "SELECT result, ivr_result, operator_outcome, count(*) FROM attempts
+        WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+        GROUP BY result, ivr_result, operator_outcome"),
     ("retries", "SELECT case_id, min(machine_id), min(license_id), count(*),
         min(printf('%020d|%020d|%s|%s|%s', started_utc, id, local_date, coalesce(failure_reason, ''), started_at)),
         max(local_date),
@@ -36,10 +35,9 @@ const RAW: &[(&str, &str)] = &[
         sum(result = 'activated') FROM attempts
         WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
         AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4) GROUP BY local_hour ORDER BY local_hour"),
-    ("questions", "SELECT q.topic, l.channel, count(*) FROM attempt_questions q JOIN attempts a ON a.id = q.attempt_id
-        JOIN licenses l ON l.id = a.license_id
+    ("questions", "SELECT q.topic, a.license_id, count(*) FROM attempt_questions q JOIN attempts a ON a.id = q.attempt_id
         WHERE a.archived_at IS NULL AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)
-        AND (?3 IS NULL OR a.machine_id = ?3) AND (?4 IS NULL OR a.license_id = ?4) GROUP BY q.topic, l.channel"),
+        AND (?3 IS NULL OR a.machine_id = ?3) AND (?4 IS NULL OR a.license_id = ?4) GROUP BY q.topic, a.license_id"),
     ("licenses", "SELECT l.id, coalesce(x.n, 0), x.machines,
         (SELECT a.started_at FROM attempts a WHERE a.license_id = l.id AND a.result = 'activated'
          AND a.archived_at IS NULL AND a.started_utc = x.last_utc ORDER BY a.id DESC LIMIT 1)

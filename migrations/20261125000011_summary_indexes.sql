@@ -12,3 +12,12 @@ CREATE INDEX attempts_activations ON attempts (result, license_id, machine_id, s
     WHERE archived_at IS NULL;
 
 CREATE INDEX cases_status ON cases (status, machine_id, license_id, archived_at) WHERE archived_at IS NULL;
+
+-- overview counts attempts grouped by these three outcomes, in index order.
+CREATE INDEX attempts_outcomes ON attempts (result, ivr_result, operator_outcome, local_date, machine_id, license_id,
+                                            archived_at) WHERE archived_at IS NULL;
+
+-- questions joins each question to its attempt's filter columns without
+-- reading the attempt's row.
+CREATE INDEX attempts_question_join ON attempts (id, license_id, machine_id, local_date, archived_at)
+    WHERE archived_at IS NULL;

@@ -39,6 +39,28 @@ fn date(text: &str) -> Result<NaiveDate, StoreError> {
     super::stored_date(text)
 }
 
+/// The counts behind `overview`, added up from (result, ivr, outcome) groups.
+#[derive(Debug, Default)]
+struct OutcomeCounts {
+    attempts: i64,
+    activated: i64,
+    ivr_confirmed: i64,
+    ivr_answered: i64,
+    transferred: i64,
+    unavailable: i64,
+}
+
+impl OutcomeCounts {
+    fn add(&mut self, result: Option<&str>, ivr: Option<&str>, outcome: Option<&str>, n: i64) {
+        self.attempts += n;
+        self.activated += if result == Some("activated") { n } else { 0 };
+        self.ivr_confirmed += if ivr == Some("confirmed") { n } else { 0 };
+        self.ivr_answered += if matches!(ivr, Some("confirmed" | "not_confirmed" | "input_error")) { n } else { 0 };
+        self.transferred += if matches!(outcome, Some("unavailable" | "reached" | "abandoned")) { n } else { 0 };
+        self.unavailable += if outcome == Some("unavailable") { n } else { 0 };
+    }
+}
+
 fn histogram(map: &BTreeMap<i64, i64>) -> Vec<(i64, i64)> {
     map.iter().map(|(v, c)| (*v, *c)).collect()
 }
@@ -47,23 +69,26 @@ impl Store {
     /// `overview`.
     pub async fn overview(&self, f: &SummaryFilter) -> Result<Overview, StoreError> {
         let b = Bind::from(f);
-        let a = sqlx::query!(
-            r#"SELECT count(*) AS "attempts!: i64",
-                      coalesce(sum(result = 'activated'), 0) AS "activated!: i64",
-                      coalesce(sum(ivr_result = 'confirmed'), 0) AS "ivr_confirmed!: i64",
-                      coalesce(sum(ivr_result IN ('confirmed', 'not_confirmed', 'input_error')), 0) AS "ivr_answered!: i64",
-                      coalesce(sum(operator_outcome IN ('unavailable', 'reached', 'abandoned')), 0) AS "transferred!: i64",
-                      coalesce(sum(operator_outcome = 'unavailable'), 0) AS "unavailable!: i64"
+        // Counted by outcome in the order of the attempts_outcomes index (no
+        // sort), then added up here: far cheaper than six sums over every row.
+        let groups = sqlx::query!(
+            r#"SELECT result AS "result?: String", ivr_result AS "ivr?: String",
+                      operator_outcome AS "outcome?: String", count(*) AS "n!: i64"
                FROM attempts
                WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
-                 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)"#,
+                 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+               GROUP BY result, ivr_result, operator_outcome"#,
             b.from,
             b.to,
             b.machine_id,
             b.license_id
         )
-        .fetch_one(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
+        let mut a = OutcomeCounts::default();
+        for g in groups {
+            a.add(g.result.as_deref(), g.ivr.as_deref(), g.outcome.as_deref(), g.n);
+        }
         let machines = sqlx::query_scalar!(
             r#"SELECT count(*) AS "n!: i64" FROM machines WHERE archived_at IS NULL AND (?1 IS NULL OR id = ?1)"#,
             b.machine_id
@@ -270,13 +295,12 @@ impl Store {
     pub async fn questions(&self, f: &SummaryFilter) -> Result<Questions, StoreError> {
         let b = Bind::from(f);
         let rows = sqlx::query!(
-            r#"SELECT q.topic AS "topic!", l.channel AS "channel!", count(*) AS "n!: i64"
+            r#"SELECT q.topic AS "topic!", a.license_id AS "license_id!: i64", count(*) AS "n!: i64"
                FROM attempt_questions q
                JOIN attempts a ON a.id = q.attempt_id
-               JOIN licenses l ON l.id = a.license_id
                WHERE a.archived_at IS NULL AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)
                  AND (?3 IS NULL OR a.machine_id = ?3) AND (?4 IS NULL OR a.license_id = ?4)
-               GROUP BY q.topic, l.channel"#,
+               GROUP BY q.topic, a.license_id"#,
             b.from,
             b.to,
             b.machine_id,
@@ -284,12 +308,21 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
+        // Every license's channel (archived ones too: their attempts still count).
+        let channels: BTreeMap<i64, String> = sqlx::query!(r#"SELECT id AS "id!: i64", channel FROM licenses"#)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.channel))
+            .collect();
         let mut topics: BTreeMap<crate::domain::Topic, TopicRow> = BTreeMap::new();
         for r in rows {
             let topic = stored(&r.topic)?;
             let row = topics.entry(topic).or_insert_with(|| TopicRow { topic, asked: 0, by_channel: BTreeMap::new() });
             row.asked += r.n;
-            *row.by_channel.entry(stored(&r.channel)?).or_default() += r.n;
+            let channel =
+                channels.get(&r.license_id).ok_or_else(|| StoreError::Corrupt(format!("license {}", r.license_id)))?;
+            *row.by_channel.entry(stored(channel)?).or_default() += r.n;
         }
         let mut topics: Vec<TopicRow> = topics.into_values().collect();
         topics.sort_by(|a, b| b.asked.cmp(&a.asked).then(a.topic.cmp(&b.topic)));
