@@ -51,6 +51,26 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Write a consistent copy of the database (safe while a server runs).
+    #[command(after_help = "Example:\n  activation-journal backup journal-2026-11-25.db")]
+    Backup {
+        /// Where to write the copy.
+        file: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the database with a backup, after checking it; the current one is kept aside.
+    #[command(after_help = "Example:\n  activation-journal restore journal-2026-11-25.db")]
+    Restore {
+        /// The backup to restore.
+        file: PathBuf,
+    },
+    /// Load the story of two PCs whose motherboards were swapped into an empty journal.
+    #[command(
+        after_help = "Example:\n  activation-journal --db demo.db demo && activation-journal --db demo.db summary hours"
+    )]
+    Demo,
     /// Answer a question of the journal: when to call, what they ask, how long the queue is…
     #[command(
         after_help = "Examples:\n  activation-journal summary hours\n  activation-journal summary wait-times --from 2014-05-01 --json"
@@ -184,6 +204,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = token(&store, t).await;
             store.close().await;
             result
+        }
+        Command::Backup { file, force } => {
+            let store = open(&settings).await?;
+            let result = store.backup(&file, force).await;
+            store.close().await;
+            result?;
+            eprintln!("wrote {}", file.display());
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let kept = crate::store::backup::restore(&settings.db, &settings.key_file, &file).await?;
+            match kept {
+                Some(aside) => eprintln!("restored {}; the previous database is {}", file.display(), aside.display()),
+                None => eprintln!("restored {}", file.display()),
+            }
+            Ok(())
+        }
+        Command::Demo => {
+            let store = open(&settings).await?;
+            let result = crate::demo::load(&store).await;
+            store.close().await;
+            result?;
+            eprintln!("loaded the demo story into {}; try: activation-journal summary hours", settings.db.display());
+            Ok(())
         }
         Command::Summary { name, json, from, to, machine, license } => {
             let query = crate::routes::SummaryQuery { from, to, machine_id: machine, license_id: license };

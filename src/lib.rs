@@ -15,6 +15,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod routes;

@@ -77,6 +77,14 @@ fn is_loopback(bind: &str) -> bool {
 /// Migrate, then serve until SIGINT or SIGTERM.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(?settings, "starting");
+    // Held while serving: `restore` refuses while it is taken.
+    let Some(_lock) = crate::store::backup::try_lock(&settings.db)? else {
+        anyhow::bail!(
+            "another activation-journal server is using {} (it holds {})",
+            settings.db.display(),
+            crate::store::backup::lock_path(&settings.db).display()
+        );
+    };
     let store = Store::open(&settings.db, &settings.key_file)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))?;

@@ -10,6 +10,7 @@
 //! dynamic filters use `QueryBuilder` with bound values only.
 
 mod attempts;
+pub mod backup;
 mod cases;
 mod follow_ups;
 mod hardware_changes;

@@ -91,3 +91,67 @@ fn summaries_print_tables_or_the_apis_json() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(text(&bad.stderr).contains("from"), "{}", text(&bad.stderr));
 }
+
+#[test]
+fn the_demo_loads_the_story_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = aj(dir.path(), &["--db", "demo.db", "demo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let again = aj(dir.path(), &["--db", "demo.db", "demo"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("already holds data"));
+    let hours = aj(dir.path(), &["--db", "demo.db", "summary", "hours", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&hours.stdout).unwrap();
+    assert_eq!(v["best_hours"], serde_json::json!([10]));
+}
+
+#[test]
+fn backup_refuses_to_overwrite_and_restore_checks_before_replacing() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(aj(dir.path(), &["--db", "j.db", "demo"]).status.success());
+    assert!(aj(dir.path(), &["--db", "j.db", "backup", "copy.db"]).status.success());
+    let again = aj(dir.path(), &["--db", "j.db", "backup", "copy.db"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("--force"));
+    assert!(aj(dir.path(), &["--db", "j.db", "backup", "copy.db", "--force"]).status.success());
+
+    // Not a database, or a damaged one: refused, and nothing replaced.
+    std::fs::write(dir.path().join("notes.txt"), "not a database at all, just some text").unwrap();
+    let mut damaged = std::fs::read(dir.path().join("copy.db")).unwrap();
+    for b in damaged.iter_mut().skip(4096).take(8192) {
+        *b = 0x5a;
+    }
+    std::fs::write(dir.path().join("damaged.db"), damaged).unwrap();
+    for bad in ["notes.txt", "damaged.db", "missing.db"] {
+        let out = aj(dir.path(), &["--db", "j.db", "restore", bad]);
+        assert_eq!(out.status.code(), Some(1), "{bad}: {}", text(&out.stderr));
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("before-restore"))
+        .collect();
+    assert!(leftovers.is_empty(), "a refused restore moves nothing");
+
+    // A good backup replaces the database; the old one is kept aside.
+    assert!(aj(dir.path(), &["--db", "j.db", "token", "create", "--name", "after-backup"]).status.success());
+    let out = aj(dir.path(), &["--db", "j.db", "restore", "copy.db"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("before-restore"));
+    let tokens = text(&aj(dir.path(), &["--db", "j.db", "token", "list"]).stdout);
+    assert!(!tokens.contains("after-backup"), "the restored database is the backup: {tokens}");
+}
+
+#[test]
+fn restore_refuses_while_a_server_holds_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(aj(dir.path(), &["--db", "j.db", "demo"]).status.success());
+    assert!(aj(dir.path(), &["--db", "j.db", "backup", "copy.db"]).status.success());
+    // The lock a running server holds.
+    let lock = activation_journal::store::backup::try_lock(&dir.path().join("j.db")).unwrap().unwrap();
+    let out = aj(dir.path(), &["--db", "j.db", "restore", "copy.db"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("a server is using"), "{}", text(&out.stderr));
+    drop(lock);
+    assert!(aj(dir.path(), &["--db", "j.db", "restore", "copy.db"]).status.success());
+}

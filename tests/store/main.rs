@@ -415,3 +415,28 @@ async fn migrating_twice_is_a_no_op_and_a_newer_database_is_refused() {
     assert!(matches!(err, StoreError::NewerDatabase(99990101000000)));
     assert!(err.to_string().contains("newer"), "{err}");
 }
+
+#[tokio::test]
+async fn a_backup_taken_during_writes_is_sound_and_complete() {
+    let t = store().await;
+    let s = t.store.clone();
+    let writer = tokio::spawn(async move {
+        let a = cli();
+        for i in 0..300 {
+            s.create_machine(&WriteCtx::new(&a), &fields(json!({"name": format!("PC {i}")}))).await.unwrap();
+        }
+    });
+    // Let some writes land, note how many are committed, then back up while the rest go on.
+    while t.store.overview(&Default::default()).await.unwrap().machines < 50 {
+        tokio::task::yield_now().await;
+    }
+    let before = t.store.overview(&Default::default()).await.unwrap().machines;
+    let copy = t.dir.path().join("copy.db");
+    t.store.backup(&copy, false).await.unwrap();
+    writer.await.unwrap();
+    activation_journal::store::backup::check_backup(&copy).await.unwrap();
+    let restored = Store::open(&copy, &t.dir.path().join("journal.db.key")).await.unwrap();
+    assert_eq!(restored.integrity_check().await.unwrap(), "ok");
+    let in_copy = restored.overview(&Default::default()).await.unwrap().machines;
+    assert!(in_copy >= before, "{in_copy} rows in the copy, {before} committed before it began");
+}
