@@ -46,9 +46,12 @@ const RAW: &[(&str, &str)] = &[
           AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2) AND (?3 IS NULL OR machine_id = ?3)
           GROUP BY license_id) x ON x.license_id = l.id
         WHERE l.archived_at IS NULL AND (?4 IS NULL OR l.id = ?4) ORDER BY l.id"),
-    ("open", "SELECT DISTINCT local_hour FROM attempts WHERE archived_at IS NULL AND operator_outcome = 'reached'
-        AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
-        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4) ORDER BY 1"),
+    ("open", "SELECT c.id, count(a.id), max(a.started_utc), a.started_at, a.failure_reason, a.utc_offset
+        FROM cases c INDEXED BY cases_one_open_per_pair
+        LEFT JOIN attempts a ON a.case_id = c.id AND a.archived_at IS NULL
+        WHERE c.status = 'open' AND c.archived_at IS NULL AND (?3 IS NULL OR c.machine_id = ?3)
+        AND (?4 IS NULL OR c.license_id = ?4)
+        GROUP BY c.id ORDER BY c.id"),
 ];
 
 fn median(mut times: Vec<Duration>) -> Duration {

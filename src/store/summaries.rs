@@ -378,6 +378,8 @@ impl Store {
     }
 
     /// `open`: open cases with a suggested time to call, and follow-ups not done.
+    /// (The open cases are read through the partial index that holds only
+    /// them; left to itself the planner scanned every case.)
     pub async fn open_work(&self, f: &SummaryFilter, now: DateTime<Utc>) -> Result<Open, StoreError> {
         let b = Bind::from(f);
         let rows = sqlx::query!(
@@ -385,7 +387,7 @@ impl Store {
                       count(a.id) AS "attempts!: i64", max(a.started_utc) AS "last_utc?: i64",
                       a.started_at AS "last_at?: String", a.failure_reason AS "last_reason?: String",
                       a.utc_offset AS "last_offset?: i64"
-               FROM cases c
+               FROM cases c INDEXED BY cases_one_open_per_pair
                LEFT JOIN attempts a ON a.case_id = c.id AND a.archived_at IS NULL
                WHERE c.status = 'open' AND c.archived_at IS NULL
                  AND (?1 IS NULL OR c.machine_id = ?1) AND (?2 IS NULL OR c.license_id = ?2)

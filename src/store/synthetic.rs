@@ -160,6 +160,13 @@ impl Store {
                 batch.clear();
             }
         }
+        // The latest unfinished case of each machine and license is still open.
+        sqlx::query!(
+            "UPDATE cases SET status = 'open', closed_at = NULL
+             WHERE id IN (SELECT max(id) FROM cases WHERE status = 'abandoned' GROUP BY machine_id, license_id)"
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         sqlx::query("ANALYZE").execute(&self.pool).await?;
         Ok(())
