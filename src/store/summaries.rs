@@ -291,13 +291,15 @@ impl Store {
         Ok(Hours { best_hours: best_hours(&hours), hours })
     }
 
-    /// `questions`: what operators ask, per license channel.
+    /// `questions`: what operators ask, per license channel. (Each question
+    /// is joined to its attempt through a narrow covering index, named
+    /// because the planner sometimes read whole attempt rows instead.)
     pub async fn questions(&self, f: &SummaryFilter) -> Result<Questions, StoreError> {
         let b = Bind::from(f);
         let rows = sqlx::query!(
             r#"SELECT q.topic AS "topic!", a.license_id AS "license_id!: i64", count(*) AS "n!: i64"
                FROM attempt_questions q
-               JOIN attempts a ON a.id = q.attempt_id
+               JOIN attempts a INDEXED BY attempts_question_join ON a.id = q.attempt_id
                WHERE a.archived_at IS NULL AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)
                  AND (?3 IS NULL OR a.machine_id = ?3) AND (?4 IS NULL OR a.license_id = ?4)
                GROUP BY q.topic, a.license_id"#,
@@ -398,7 +400,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let good_hours: Vec<u32> = sqlx::query_scalar!(
-            r#"SELECT DISTINCT local_hour AS "hour!: i64" FROM attempts
+            r#"SELECT DISTINCT local_hour AS "hour!: i64" FROM attempts INDEXED BY attempts_summary
                WHERE archived_at IS NULL AND operator_outcome = 'reached'
                  AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
                  AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
