@@ -230,8 +230,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Summary { name, json, from, to, machine, license } => {
-            let query = crate::routes::SummaryQuery { from, to, machine_id: machine, license_id: license };
-            let filter = query.filter().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let filter = crate::summary::SummaryFilter::parse(from.as_deref(), to.as_deref(), machine, license)?;
             let store = open(&settings).await?;
             let result = crate::summary::Summary::compute(&store, &name, &filter, chrono::Utc::now()).await;
             store.close().await;

@@ -8,7 +8,7 @@
 //! is a clear [`SecretError`], never a panic.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -53,16 +53,6 @@ impl Secrets {
     /// Secrets kept in the key file at `path` (which may not exist yet).
     pub fn new(path: impl Into<PathBuf>) -> Self {
         Self { path: path.into(), key: Arc::new(Mutex::new(None)) }
-    }
-
-    /// Where the key file is.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Whether the key file exists.
-    pub fn exists(&self) -> bool {
-        self.path.exists()
     }
 
     fn cipher(&self, create: bool) -> Result<Arc<XChaCha20Poly1305>, SecretError> {

@@ -120,11 +120,6 @@ impl Check {
             Err(FieldErrors(self.errors))
         }
     }
-
-    /// Whether anything failed so far.
-    pub fn failed(&self) -> bool {
-        !self.errors.is_empty()
-    }
 }
 
 /// After [`Check::finish`] succeeded every field parsed; this turns the

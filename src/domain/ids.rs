@@ -32,18 +32,15 @@ fn compact(input: &str) -> Vec<char> {
     input.chars().filter_map(normalise_char).collect()
 }
 
-/// The mod-7 check of one group: weights 1, 2, 1, 2, … over the data digits.
+/// Whether a group's last digit is the check digit of the digits before it.
 fn group_checks(digits: &[u8]) -> bool {
     match digits.split_last() {
-        Some((&check, data)) if !data.is_empty() => {
-            let sum: u32 = data.iter().enumerate().map(|(i, &d)| u32::from(d) * if i % 2 == 0 { 1 } else { 2 }).sum();
-            sum % 7 == u32::from(check)
-        }
+        Some((&check, data)) if !data.is_empty() => check_digit(data) == check,
         _ => false,
     }
 }
 
-/// Check digit for a group's data digits (used by tests and generators).
+/// The mod-7 check digit of a group's data digits, weighted 1, 2, 1, 2, …
 pub fn check_digit(data: &[u8]) -> u8 {
     let sum: u32 = data.iter().enumerate().map(|(i, &d)| u32::from(d) * if i % 2 == 0 { 1 } else { 2 }).sum();
     // sum % 7 is always < 7, so it fits in a u8.

@@ -91,11 +91,6 @@ impl<T> Page<T> {
         let next_cursor = if more { rows.last().map(|r| Cursor(id_of(r)).encode()) } else { None };
         Self { items: rows, next_cursor }
     }
-
-    /// The same page with its items mapped.
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page { items: self.items.into_iter().map(f).collect(), next_cursor: self.next_cursor }
-    }
 }
 
 #[cfg(test)]

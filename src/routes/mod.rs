@@ -17,8 +17,6 @@ mod machines;
 pub mod openapi;
 mod summaries;
 
-pub use summaries::SummaryQuery;
-
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 

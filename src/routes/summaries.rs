@@ -7,8 +7,6 @@ use utoipa::IntoParams;
 use super::openapi::ReadErrors;
 use super::{ok, resource, Params};
 use crate::auth::Reader;
-use crate::domain::fields::Check;
-use crate::domain::time::parse_date;
 use crate::error::ApiError;
 use crate::store::Store;
 use crate::summary::{Summary, SummaryFilter, NAMES};
@@ -32,22 +30,6 @@ pub struct SummaryQuery {
     pub license_id: Option<i64>,
 }
 
-impl SummaryQuery {
-    /// The parsed filter, or a 400 naming every bad parameter.
-    pub fn filter(&self) -> Result<SummaryFilter, ApiError> {
-        let mut c = Check::default();
-        let mut day = |name: &str, v: &Option<String>| v.as_deref().and_then(|s| c.record(name, parse_date(s)));
-        let (from, to) = (day("from", &self.from), day("to", &self.to));
-        if let (Some(f), Some(t)) = (from, to) {
-            if f > t {
-                c.push("to", format!("{t} is before from ({f})"));
-            }
-        }
-        c.finish().map_err(ApiError::bad_params)?;
-        Ok(SummaryFilter { from, to, machine_id: self.machine_id, license_id: self.license_id })
-    }
-}
-
 /// One summary: `overview`, `retries`, `wait-times`, `hours`, `questions`, `licenses` or `open`.
 #[utoipa::path(get, operation_id = "summary", path = "/api/v1/summary/{name}", tag = "summaries",
     params(("name" = String, Path, description = "overview, retries, wait-times, hours, questions, licenses or open"),
@@ -60,7 +42,8 @@ pub async fn summary(
     Params(q): Params<SummaryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let name = req.match_info().get("name").unwrap_or("");
-    let filter = q.filter()?;
+    let filter = SummaryFilter::parse(q.from.as_deref(), q.to.as_deref(), q.machine_id, q.license_id)
+        .map_err(ApiError::bad_params)?;
     match Summary::compute(&store, name, &filter, chrono::Utc::now()).await? {
         Some(s) => Ok(ok(&s)),
         None => Err(ApiError::NotFound(format!("there is no summary {name:?}; there are {}", NAMES.join(", ")))),

@@ -9,14 +9,14 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use utoipa::ToSchema;
 
 use super::{
-    cases, finish_create, finish_write, must_exist, replay, something_to_change, stored, stored_opt, visible, Created,
+    all_exist, cases, finish_create, finish_write, replay, something_to_change, stored, stored_opt, visible, Created,
     Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::attempt::masked_answer;
 use crate::domain::time::{now_system, system_from_millis, TimeBound};
 use crate::domain::{
-    Attempt, AttemptFields, AttemptResult, AttemptTarget, ConfirmationId, FieldErrors, InstallationId, NewAttempt,
-    NewQuestion, OperatorOutcome, Page, PageRequest, Question, Trigger,
+    Attempt, AttemptFields, AttemptResult, AttemptTarget, ConfirmationId, InstallationId, NewAttempt, NewQuestion,
+    OperatorOutcome, Page, PageRequest, Question, Trigger,
 };
 
 /// The filters of the attempts list.
@@ -240,25 +240,15 @@ async fn sync_case(conn: &mut SqliteConnection, case_id: i64) -> Result<(), Stor
 async fn resolve_case(conn: &mut SqliteConnection, a: &NewAttempt) -> Result<(i64, i64, i64), StoreError> {
     match a.target {
         AttemptTarget::Case(case_id) => {
-            let case = cases::fetch(conn, case_id).await?;
-            match case {
-                Some(c) if c.archived_at.is_none() => Ok((c.id, c.machine_id, c.license_id)),
-                Some(_) => Err(StoreError::Invalid(FieldErrors::one("case_id", format!("case {case_id} is archived")))),
-                None => Err(StoreError::Invalid(FieldErrors::one("case_id", format!("there is no case {case_id}")))),
-            }
+            let c = cases::live(conn, case_id, "case_id").await?;
+            Ok((c.id, c.machine_id, c.license_id))
         }
         AttemptTarget::Pair { machine_id, license_id, trigger } => {
-            let mut errors = FieldErrors::default();
-            for (table, field, id) in
-                [(Table::Machines, "machine_id", machine_id), (Table::Licenses, "license_id", license_id)]
-            {
-                if let Err(StoreError::Invalid(e)) = must_exist(conn, table, field, id).await {
-                    errors.0.extend(e.0);
-                }
-            }
-            if !errors.0.is_empty() {
-                return Err(StoreError::Invalid(errors));
-            }
+            all_exist(
+                conn,
+                &[(Table::Machines, "machine_id", machine_id), (Table::Licenses, "license_id", license_id)],
+            )
+            .await?;
             if let Some(case_id) = cases::open_case_of(conn, machine_id, license_id).await? {
                 return Ok((case_id, machine_id, license_id));
             }

@@ -3,8 +3,8 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    finish_create, finish_write, must_exist, replay, something_to_change, stored, visible, Created, Store, StoreError,
-    Table, WriteCtx,
+    all_exist, finish_create, finish_write, must_exist, replay, something_to_change, stored, visible, Created, Store,
+    StoreError, Table, WriteCtx,
 };
 use crate::domain::time::now_system;
 use crate::domain::{Case, CaseFields, CaseStatus, FieldErrors, NewCase, Page, PageRequest, Trigger};
@@ -75,6 +75,13 @@ pub(super) async fn of_machine(conn: &mut SqliteConnection, machine_id: i64) -> 
     .collect()
 }
 
+/// A case that an attempt or follow-up names in `field`: it must exist and
+/// not be archived.
+pub(super) async fn live(conn: &mut SqliteConnection, case_id: i64, field: &str) -> Result<Case, StoreError> {
+    must_exist(conn, Table::Cases, field, case_id).await?;
+    fetch(conn, case_id).await?.ok_or(Table::Cases.not_found(case_id))
+}
+
 /// The open case of a pair, if any.
 pub(super) async fn open_case_of(
     conn: &mut SqliteConnection,
@@ -118,14 +125,12 @@ pub(super) async fn insert(conn: &mut SqliteConnection, c: &NewCase) -> Result<i
 /// Check what a case refers to: a live machine, license and hardware change
 /// of that machine, and no other open case for the pair.
 pub(super) async fn check_refs(conn: &mut SqliteConnection, c: &NewCase, this: Option<i64>) -> Result<(), StoreError> {
-    let mut errors = FieldErrors::default();
-    for (table, field, id) in
-        [(Table::Machines, "machine_id", c.machine_id), (Table::Licenses, "license_id", c.license_id)]
-    {
-        if let Err(StoreError::Invalid(e)) = must_exist(conn, table, field, id).await {
-            errors.0.extend(e.0);
-        }
-    }
+    let refs = [(Table::Machines, "machine_id", c.machine_id), (Table::Licenses, "license_id", c.license_id)];
+    let mut errors = match all_exist(conn, &refs).await {
+        Ok(()) => FieldErrors::default(),
+        Err(StoreError::Invalid(e)) => e,
+        Err(other) => return Err(other),
+    };
     if let Some(h) = c.hardware_change_id {
         let owner =
             sqlx::query_scalar!("SELECT machine_id FROM hardware_changes WHERE id = ? AND archived_at IS NULL", h)

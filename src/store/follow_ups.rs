@@ -86,15 +86,7 @@ pub(super) async fn pending(conn: &mut SqliteConnection, machine_id: Option<i64>
 /// The machine a follow-up belongs to: the one given, or its case's.
 async fn machine_of(conn: &mut SqliteConnection, f: &NewFollowUp) -> Result<i64, StoreError> {
     let case = match f.case_id {
-        Some(case_id) => match cases::fetch(conn, case_id).await? {
-            Some(c) if c.archived_at.is_none() => Some(c),
-            Some(_) => {
-                return Err(StoreError::Invalid(FieldErrors::one("case_id", format!("case {case_id} is archived"))))
-            }
-            None => {
-                return Err(StoreError::Invalid(FieldErrors::one("case_id", format!("there is no case {case_id}"))))
-            }
-        },
+        Some(case_id) => Some(cases::live(conn, case_id, "case_id").await?),
         None => None,
     };
     match (f.machine_id, case) {

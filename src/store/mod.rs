@@ -21,7 +21,7 @@ mod synthetic;
 mod timeline;
 mod tokens;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -148,7 +148,6 @@ pub enum Created<T> {
 pub struct Store {
     pool: SqlitePool,
     secrets: Secrets,
-    path: PathBuf,
 }
 
 type Tx = Transaction<'static, Sqlite>;
@@ -177,7 +176,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(Self { pool, secrets: Secrets::new(key_file), path: path.to_path_buf() })
+        Ok(Self { pool, secrets: Secrets::new(key_file) })
     }
 
     /// Apply pending migrations; a no-op when there are none. Refuses a
@@ -188,16 +187,6 @@ impl Store {
             Err(sqlx::migrate::MigrateError::VersionMissing(v)) => Err(StoreError::NewerDatabase(v)),
             Err(e) => Err(StoreError::Migrate(e)),
         }
-    }
-
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The sealing key.
-    pub fn secrets(&self) -> &Secrets {
-        &self.secrets
     }
 
     /// The pool, for tests and tools that need raw SQL (benchmarks, checks).
@@ -342,7 +331,6 @@ fn stored_date(value: &str) -> Result<chrono::NaiveDate, StoreError> {
 /// A reference that must name a live row, or a field error naming it.
 async fn must_exist(conn: &mut SqliteConnection, table: Table, field: &str, id: i64) -> Result<(), StoreError> {
     let row: Option<Option<String>> = match table {
-        Table::Attempts | Table::FollowUps => None,
         Table::Machines => {
             sqlx::query_scalar!("SELECT archived_at FROM machines WHERE id = ?", id).fetch_optional(conn).await?
         }
@@ -357,12 +345,36 @@ async fn must_exist(conn: &mut SqliteConnection, table: Table, field: &str, id: 
                 .fetch_optional(conn)
                 .await?
         }
+        Table::Attempts => {
+            sqlx::query_scalar!("SELECT archived_at FROM attempts WHERE id = ?", id).fetch_optional(conn).await?
+        }
+        Table::FollowUps => {
+            sqlx::query_scalar!("SELECT archived_at FROM follow_ups WHERE id = ?", id).fetch_optional(conn).await?
+        }
     };
     let noun = table.noun();
     match row {
         None => Err(StoreError::Invalid(FieldErrors::one(field, format!("there is no {noun} {id}")))),
         Some(Some(_)) => Err(StoreError::Invalid(FieldErrors::one(field, format!("{noun} {id} is archived")))),
         Some(None) => Ok(()),
+    }
+}
+
+/// Every reference that must name a live row, with all failing ones named
+/// at once; errors other than a missing or archived row pass through.
+async fn all_exist(conn: &mut SqliteConnection, refs: &[(Table, &str, i64)]) -> Result<(), StoreError> {
+    let mut errors = FieldErrors::default();
+    for (table, field, id) in refs {
+        match must_exist(conn, *table, field, *id).await {
+            Ok(()) => {}
+            Err(StoreError::Invalid(e)) => errors.0.extend(e.0),
+            Err(other) => return Err(other),
+        }
+    }
+    if errors.0.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(errors))
     }
 }
 

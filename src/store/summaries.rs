@@ -7,13 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 
-use super::{stored, stored_opt, Store, StoreError};
-use crate::domain::time::WEEKDAYS;
+use super::{stored, stored_date, stored_opt, Store, StoreError};
 use crate::summary::{
-    best_hours, days_between, next_call_at, percentile, rate, CaseCounts, HourRow, Hours, LicenseRow, Licenses, Open,
-    OpenCase, Overview, Questions, RetriedCase, Retries, SummaryFilter, TopicRow, WaitByHour, WaitByWeekday, WaitTimes,
+    best_hours, days_between, next_call_at, rate, wait_times, CaseCounts, HourRow, Hours, LicenseRow, Licenses, Open,
+    OpenCase, OutcomeCounts, Overview, Questions, RetriedCase, Retries, SummaryFilter, TopicRow, WaitRow, WaitTimes,
 };
 
 /// The filter's values as bound parameters (`?1` … `?4`).
@@ -33,36 +32,6 @@ impl From<&SummaryFilter> for Bind {
             license_id: f.license_id,
         }
     }
-}
-
-fn date(text: &str) -> Result<NaiveDate, StoreError> {
-    super::stored_date(text)
-}
-
-/// The counts behind `overview`, added up from (result, ivr, outcome) groups.
-#[derive(Debug, Default)]
-struct OutcomeCounts {
-    attempts: i64,
-    activated: i64,
-    ivr_confirmed: i64,
-    ivr_answered: i64,
-    transferred: i64,
-    unavailable: i64,
-}
-
-impl OutcomeCounts {
-    fn add(&mut self, result: Option<&str>, ivr: Option<&str>, outcome: Option<&str>, n: i64) {
-        self.attempts += n;
-        self.activated += if result == Some("activated") { n } else { 0 };
-        self.ivr_confirmed += if ivr == Some("confirmed") { n } else { 0 };
-        self.ivr_answered += if matches!(ivr, Some("confirmed" | "not_confirmed" | "input_error")) { n } else { 0 };
-        self.transferred += if matches!(outcome, Some("unavailable" | "reached" | "abandoned")) { n } else { 0 };
-        self.unavailable += if outcome == Some("unavailable") { n } else { 0 };
-    }
-}
-
-fn histogram(map: &BTreeMap<i64, i64>) -> Vec<(i64, i64)> {
-    map.iter().map(|(v, c)| (*v, *c)).collect()
 }
 
 impl Store {
@@ -87,7 +56,12 @@ impl Store {
         .await?;
         let mut a = OutcomeCounts::default();
         for g in groups {
-            a.add(g.result.as_deref(), g.ivr.as_deref(), g.outcome.as_deref(), g.n);
+            a.add(
+                stored_opt(g.result.as_deref())?,
+                stored_opt(g.ivr.as_deref())?,
+                stored_opt(g.outcome.as_deref())?,
+                g.n,
+            );
         }
         let machines = sqlx::query_scalar!(
             r#"SELECT count(*) AS "n!: i64" FROM machines WHERE archived_at IS NULL AND (?1 IS NULL OR id = ?1)"#,
@@ -125,17 +99,7 @@ impl Store {
                 other => return Err(StoreError::Corrupt(format!("case status {other:?}"))),
             }
         }
-        Ok(Overview {
-            machines,
-            licenses,
-            cases,
-            attempts: a.attempts,
-            activated_attempts: a.activated,
-            activation_rate: rate(a.activated, a.attempts),
-            ivr_confirmed_rate: rate(a.ivr_confirmed, a.ivr_answered),
-            operator_transfer_rate: rate(a.transferred, a.attempts),
-            operator_unavailable_rate: rate(a.unavailable, a.transferred),
-        })
+        Ok(a.overview(machines, licenses, cases))
     }
 
     /// `retries`: cases with more than one attempt.
@@ -171,10 +135,10 @@ impl Store {
             // utc|id|local_date|failure_reason|started_at (started_at last: it holds no '|').
             let first: Vec<&str> = r.first.splitn(5, '|').collect();
             let [_, _, first_date, reason, first_at] = first.as_slice() else { return Err(corrupt()) };
-            let first_date = date(first_date)?;
+            let first_date = stored_date(first_date)?;
             let activated = match r.activated.as_deref().map(|a| a.splitn(4, '|').collect::<Vec<_>>()) {
                 Some(parts) => match parts.as_slice() {
-                    [_, _, day, at] => Some((at.to_string(), date(day)?)),
+                    [_, _, day, at] => Some((at.to_string(), stored_date(day)?)),
                     _ => return Err(corrupt()),
                 },
                 None => None,
@@ -186,7 +150,7 @@ impl Store {
                 attempts: r.n,
                 first_attempt_at: first_at.to_string(),
                 first_failure_reason: stored_opt(Some(*reason).filter(|x| !x.is_empty()))?,
-                next_day: date(&r.last_date)? > first_date,
+                next_day: stored_date(&r.last_date)? > first_date,
                 days_to_success: activated.as_ref().map(|(_, d)| days_between(first_date, *d)),
                 activated_at: activated.map(|(at, _)| at),
             });
@@ -216,46 +180,16 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        let mut all: BTreeMap<i64, i64> = BTreeMap::new();
-        let mut by_hour: BTreeMap<i64, BTreeMap<i64, i64>> = BTreeMap::new();
-        let mut by_weekday: BTreeMap<i64, BTreeMap<i64, i64>> = BTreeMap::new();
-        for r in rows {
-            *all.entry(r.wait).or_default() += r.n;
-            *by_hour.entry(r.hour).or_default().entry(r.wait).or_default() += r.n;
-            *by_weekday.entry(r.weekday).or_default().entry(r.wait).or_default() += r.n;
-        }
-        let all = histogram(&all);
-        Ok(WaitTimes {
-            count: all.iter().map(|(_, c)| c).sum(),
-            min: all.first().map(|(v, _)| *v),
-            p50: percentile(&all, 50),
-            p90: percentile(&all, 90),
-            max: all.last().map(|(v, _)| *v),
-            by_hour: by_hour
-                .iter()
-                .map(|(hour, h)| {
-                    let h = histogram(h);
-                    WaitByHour {
-                        hour: u32::try_from(*hour).unwrap_or(0),
-                        count: h.iter().map(|(_, c)| c).sum(),
-                        p50: percentile(&h, 50),
-                        p90: percentile(&h, 90),
-                    }
-                })
-                .collect(),
-            by_weekday: by_weekday
-                .iter()
-                .map(|(day, h)| {
-                    let h = histogram(h);
-                    WaitByWeekday {
-                        weekday: usize::try_from(*day).ok().and_then(|d| WEEKDAYS.get(d)).unwrap_or(&"?").to_string(),
-                        count: h.iter().map(|(_, c)| c).sum(),
-                        p50: percentile(&h, 50),
-                        p90: percentile(&h, 90),
-                    }
-                })
-                .collect(),
-        })
+        let rows: Vec<WaitRow> = rows
+            .into_iter()
+            .map(|r| WaitRow {
+                hour: u32::try_from(r.hour).unwrap_or(0),
+                weekday: u32::try_from(r.weekday).unwrap_or(0),
+                wait: r.wait,
+                n: r.n,
+            })
+            .collect();
+        Ok(wait_times(&rows))
     }
 
     /// `hours`: attempts and outcomes per local hour, and the best hours.

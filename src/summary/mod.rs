@@ -13,7 +13,10 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Timelike};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::{Channel, FailureReason, FollowUp, Topic};
+use crate::domain::fields::Check;
+use crate::domain::time::parse_date;
+use crate::domain::time::WEEKDAYS;
+use crate::domain::{AttemptResult, Channel, FailureReason, FieldErrors, FollowUp, IvrResult, OperatorOutcome, Topic};
 
 /// The summaries there are, by their URL and CLI names.
 pub const NAMES: &[&str] = &["overview", "retries", "wait-times", "hours", "questions", "licenses", "open"];
@@ -27,6 +30,28 @@ pub struct SummaryFilter {
     pub to: Option<NaiveDate>,
     pub machine_id: Option<i64>,
     pub license_id: Option<i64>,
+}
+
+impl SummaryFilter {
+    /// Parse the filters as a user gives them (API query or CLI flags),
+    /// naming every bad one.
+    pub fn parse(
+        from: Option<&str>,
+        to: Option<&str>,
+        machine_id: Option<i64>,
+        license_id: Option<i64>,
+    ) -> Result<Self, FieldErrors> {
+        let mut c = Check::default();
+        let mut day = |name: &str, v: Option<&str>| v.and_then(|s| c.record(name, parse_date(s)));
+        let (from, to) = (day("from", from), day("to", to));
+        if let (Some(f), Some(t)) = (from, to) {
+            if f > t {
+                c.push("to", format!("{t} is before from ({f})"));
+            }
+        }
+        c.finish()?;
+        Ok(Self { from, to, machine_id, license_id })
+    }
 }
 
 /// `num / den`, or `None` when `den` is 0.
@@ -80,6 +105,109 @@ pub fn next_call_at(now: DateTime<FixedOffset>, good_hours: &[u32]) -> Option<Da
     }
     let start_of_hour = now.with_minute(0)?.with_second(0)?.with_nanosecond(0)?;
     (1..=24).map(|h| start_of_hour + Duration::hours(h)).find(|t| good_hours.contains(&t.hour()))
+}
+
+/// The counts behind `overview`, added up from groups of attempts that
+/// share a result, a menu result and an operator outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutcomeCounts {
+    pub attempts: i64,
+    pub activated: i64,
+    pub ivr_confirmed: i64,
+    /// Attempts whose menu result was confirmed, not_confirmed or input_error.
+    pub ivr_answered: i64,
+    /// Attempts handed to an operator: unavailable, reached or abandoned.
+    pub transferred: i64,
+    pub unavailable: i64,
+}
+
+impl OutcomeCounts {
+    /// Count `n` attempts with these outcomes.
+    pub fn add(
+        &mut self,
+        result: Option<AttemptResult>,
+        ivr: Option<IvrResult>,
+        outcome: Option<OperatorOutcome>,
+        n: i64,
+    ) {
+        let when = |yes: bool| if yes { n } else { 0 };
+        self.attempts += n;
+        self.activated += when(result == Some(AttemptResult::Activated));
+        self.ivr_confirmed += when(ivr == Some(IvrResult::Confirmed));
+        self.ivr_answered +=
+            when(matches!(ivr, Some(IvrResult::Confirmed | IvrResult::NotConfirmed | IvrResult::InputError)));
+        self.transferred += when(matches!(
+            outcome,
+            Some(OperatorOutcome::Unavailable | OperatorOutcome::Reached | OperatorOutcome::Abandoned)
+        ));
+        self.unavailable += when(outcome == Some(OperatorOutcome::Unavailable));
+    }
+
+    /// The `overview` of these counts.
+    pub fn overview(self, machines: i64, licenses: i64, cases: CaseCounts) -> Overview {
+        Overview {
+            machines,
+            licenses,
+            cases,
+            attempts: self.attempts,
+            activated_attempts: self.activated,
+            activation_rate: rate(self.activated, self.attempts),
+            ivr_confirmed_rate: rate(self.ivr_confirmed, self.ivr_answered),
+            operator_transfer_rate: rate(self.transferred, self.attempts),
+            operator_unavailable_rate: rate(self.unavailable, self.transferred),
+        }
+    }
+}
+
+/// `n` operator waits of `wait` seconds at a local hour and weekday.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitRow {
+    pub hour: u32,
+    /// 0 = Monday.
+    pub weekday: u32,
+    pub wait: i64,
+    pub n: i64,
+}
+
+/// Count, p50 and p90 of a histogram built from `(wait, n)` pairs.
+fn wait_stats(histogram: &BTreeMap<i64, i64>) -> (i64, Option<i64>, Option<i64>) {
+    let h: Vec<(i64, i64)> = histogram.iter().map(|(v, c)| (*v, *c)).collect();
+    (h.iter().map(|(_, c)| c).sum(), percentile(&h, 50), percentile(&h, 90))
+}
+
+/// `wait-times` from counted waits: overall, by local hour, by local weekday.
+pub fn wait_times(rows: &[WaitRow]) -> WaitTimes {
+    let mut all: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut by_hour: BTreeMap<u32, BTreeMap<i64, i64>> = BTreeMap::new();
+    let mut by_weekday: BTreeMap<u32, BTreeMap<i64, i64>> = BTreeMap::new();
+    for r in rows {
+        *all.entry(r.wait).or_default() += r.n;
+        *by_hour.entry(r.hour).or_default().entry(r.wait).or_default() += r.n;
+        *by_weekday.entry(r.weekday).or_default().entry(r.wait).or_default() += r.n;
+    }
+    let (count, p50, p90) = wait_stats(&all);
+    WaitTimes {
+        count,
+        min: all.keys().next().copied(),
+        p50,
+        p90,
+        max: all.keys().next_back().copied(),
+        by_hour: by_hour
+            .iter()
+            .map(|(hour, h)| {
+                let (count, p50, p90) = wait_stats(h);
+                WaitByHour { hour: *hour, count, p50, p90 }
+            })
+            .collect(),
+        by_weekday: by_weekday
+            .iter()
+            .map(|(day, h)| {
+                let (count, p50, p90) = wait_stats(h);
+                let weekday = WEEKDAYS.get(*day as usize).unwrap_or(&"?").to_string();
+                WaitByWeekday { weekday, count, p50, p90 }
+            })
+            .collect(),
+    }
 }
 
 /// Whole days from one local date to another.
@@ -297,6 +425,40 @@ mod tests {
         for (hist, p, want) in cases {
             assert_eq!(percentile(hist, *p), *want, "{hist:?} p{p}");
         }
+    }
+
+    #[test]
+    fn outcome_groups_add_up_to_the_overview_rates() {
+        use AttemptResult as R;
+        use IvrResult as I;
+        use OperatorOutcome as O;
+        let mut c = OutcomeCounts::default();
+        for (result, ivr, outcome, n) in [
+            (Some(R::NotActivated), Some(I::NotConfirmed), Some(O::Unavailable), 2),
+            (Some(R::Activated), Some(I::NotConfirmed), Some(O::Reached), 2),
+            (None, Some(I::Skipped), Some(O::NotNeeded), 1),
+        ] {
+            c.add(result, ivr, outcome, n);
+        }
+        let o = c.overview(2, 2, CaseCounts::default());
+        assert_eq!((o.attempts, o.activated_attempts), (5, 2));
+        assert_eq!(o.ivr_confirmed_rate, Some(0.0));
+        assert_eq!(o.operator_transfer_rate, Some(0.8));
+        assert_eq!(o.operator_unavailable_rate, Some(0.5));
+    }
+
+    #[test]
+    fn waits_are_counted_by_hour_and_weekday() {
+        let rows = [
+            WaitRow { hour: 10, weekday: 5, wait: 0, n: 1 },
+            WaitRow { hour: 10, weekday: 5, wait: 180, n: 1 },
+            WaitRow { hour: 18, weekday: 6, wait: 60, n: 3 },
+        ];
+        let w = wait_times(&rows);
+        assert_eq!((w.count, w.min, w.p50, w.p90, w.max), (5, Some(0), Some(60), Some(180), Some(180)));
+        assert_eq!(w.by_hour[0], WaitByHour { hour: 10, count: 2, p50: Some(0), p90: Some(180) });
+        assert_eq!(w.by_weekday[1].weekday, "sun");
+        assert!(wait_times(&[]).by_hour.is_empty());
     }
 
     #[test]
