@@ -141,19 +141,37 @@ async fn keys_never_reach_the_database_files_in_clear() {
     .await
     .unwrap();
     s.close().await;
-    let mut bytes = Vec::new();
-    for entry in std::fs::read_dir(t.dir.path()).unwrap() {
-        let path = entry.unwrap().path();
-        if !path.to_string_lossy().ends_with(".key") {
-            bytes.extend(std::fs::read(&path).unwrap());
-        }
-    }
-    let haystack = String::from_utf8_lossy(&bytes).to_uppercase();
+    let haystack = String::from_utf8_lossy(&database_bytes(t.dir.path())).to_uppercase();
     for key in [KEY, "NW6C2-QMPVW-D7KKK-3GKT6-VCFB2", "W269N-WFGWX-YVC9B-4J6C9-T83GX"] {
         assert!(!haystack.contains(key), "{key} found with hyphens");
         assert!(!haystack.contains(&key.replace('-', "")), "{key} found without hyphens");
         assert!(!haystack.contains(&key.replace('-', " ")), "{key} found with spaces");
     }
+}
+
+/// Every byte of the directory's files except the key file. SQLite's connection threads
+/// may still be checkpointing and deleting `-wal`/`-shm` after `close()` returns; a file
+/// that vanishes mid-scan starts the scan again, so nothing is read half-way through.
+fn database_bytes(dir: &std::path::Path) -> Vec<u8> {
+    'scan: for _ in 0..50 {
+        let mut bytes = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.to_string_lossy().ends_with(".key") {
+                continue;
+            }
+            match std::fs::read(&path) {
+                Ok(b) => bytes.extend(b),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    continue 'scan;
+                }
+                Err(e) => panic!("{}: {e}", path.display()),
+            }
+        }
+        return bytes;
+    }
+    panic!("the database files kept changing");
 }
 
 #[tokio::test]
