@@ -13,13 +13,16 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::{Flags, Settings};
 use crate::domain::Scope;
+use crate::portable::Format;
 use crate::store::{Actor, Store};
 
 const EXAMPLES: &str = "\
 Examples:
   activation-journal serve                         # serve ./activation-journal.db on 127.0.0.1:8080
   activation-journal --db /srv/journal.db migrate  # create or upgrade a database and exit
-  activation-journal token create --name phone --scope read";
+  activation-journal token create --name phone --scope read
+  activation-journal export --out journal.json     # everything but product keys, as JSON
+  activation-journal --db new.db import journal.json";
 
 /// A journal of software-licence activation attempts made by phone.
 #[derive(Debug, Parser)]
@@ -66,6 +69,32 @@ pub enum Command {
         /// The backup to restore.
         file: PathBuf,
     },
+    /// Write the whole journal as JSON, or as a zip of CSV files (stdout when no --out).
+    #[command(
+        after_help = "Examples:\n  activation-journal export --out journal.json\n  activation-journal export --format csv --out journal.zip\n  activation-journal export --include-secrets --out keys.json   # product keys in clear"
+    )]
+    Export {
+        /// json: one document; csv: a zip of one CSV file per table.
+        #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+        format: FormatArg,
+        /// Where to write it (stdout when not given).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Put product keys, and answers holding one, in clear (the file is made readable by you only).
+        #[arg(long)]
+        include_secrets: bool,
+        /// Replace --out if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Add the rows of an export (JSON, or CSV zip) to the journal: all of them or, on any error, none.
+    #[command(
+        after_help = "Examples:\n  activation-journal --db new.db import journal.json\n  activation-journal import journal.zip\n\nRows already in the journal with the same id and content are left alone, so importing a file twice adds nothing."
+    )]
+    Import {
+        /// The export to read (`-` for stdin).
+        file: PathBuf,
+    },
     /// Load the story of two PCs whose motherboards were swapped into an empty journal.
     #[command(
         after_help = "Example:\n  activation-journal --db demo.db demo && activation-journal --db demo.db summary hours"
@@ -95,6 +124,24 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         license: Option<i64>,
     },
+}
+
+/// An export form on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// One JSON document.
+    Json,
+    /// A zip of one CSV file per table.
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
 }
 
 /// Token commands.
@@ -221,6 +268,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Export { format, out, include_secrets, force } => {
+            export(&settings, format.into(), out, include_secrets, force).await
+        }
+        Command::Import { file } => import(&settings, &file).await,
         Command::Demo => {
             let store = open(&settings).await?;
             let result = crate::demo::load(&store).await;
@@ -243,6 +294,131 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn stderr_is_terminal() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stderr())
+}
+
+/// A spinner on stderr while `what` runs, when stderr is a terminal.
+fn spinner(what: &str) -> indicatif::ProgressBar {
+    if !stderr_is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner().with_message(what.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+async fn export(
+    settings: &Settings,
+    format: Format,
+    out: Option<PathBuf>,
+    secrets: bool,
+    force: bool,
+) -> anyhow::Result<()> {
+    if let Some(path) = &out {
+        if path.exists() && !force {
+            anyhow::bail!("{} already exists; pass --force to replace it", path.display());
+        }
+    } else if format == Format::Csv && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        anyhow::bail!("a zip is binary: pass --out FILE, or redirect stdout to a file");
+    }
+    let store = open(settings).await?;
+    let bar = spinner("reading the journal");
+    let doc = store.export(&Actor::cli(), secrets).await;
+    store.close().await;
+    let doc = doc?;
+    bar.set_message("writing the export");
+    let bytes = crate::portable::encode(&doc, format).map_err(anyhow::Error::msg)?;
+    bar.finish_and_clear();
+    match &out {
+        Some(path) => write_private(path, &bytes, secrets)?,
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&bytes)?;
+            stdout.flush()?;
+        }
+    }
+    let c = doc.counts();
+    let to = out.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "stdout".into());
+    eprintln!(
+        "exported {} rows to {to} ({} machines, {} licenses, {} cases, {} attempts)",
+        c.total(),
+        c.machines,
+        c.licenses,
+        c.cases,
+        c.attempts
+    );
+    if secrets {
+        eprintln!("warning: this export holds product keys in clear; keep it private and delete it when done");
+    }
+    Ok(())
+}
+
+/// Write a file through a temporary file and a rename, so a failure never
+/// leaves half an export; with secrets it is readable by its owner only.
+fn write_private(path: &std::path::Path, bytes: &[u8], secrets: bool) -> anyhow::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+    let tmp = dir.join(format!(".{name}.partial"));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if secrets {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let result = (|| -> std::io::Result<()> {
+        let mut f = options.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::bail!("could not write {}: {e}", path.display());
+    }
+    Ok(())
+}
+
+async fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let bytes = if file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)?;
+        buf
+    } else {
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("could not read {}: {e}", file.display()))?
+    };
+    let refused = |e: &dyn std::fmt::Display| anyhow::anyhow!("import refused, nothing was written: {e}");
+    let doc = crate::portable::decode(&bytes).map_err(|e| refused(&e))?;
+    let store = open(settings).await?;
+    let total = doc.counts().total() as u64;
+    let bar = if stderr_is_terminal() && total > 0 {
+        indicatif::ProgressBar::new(total).with_message("importing")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let result = store.import(&Actor::cli(), &doc, &|done| bar.set_position(done as u64)).await;
+    bar.finish_and_clear();
+    store.close().await;
+    let report = match result {
+        Ok(r) => r,
+        Err(crate::store::StoreError::Invalid(e)) => return Err(refused(&e)),
+        Err(e) => return Err(e.into()),
+    };
+    eprintln!(
+        "imported {} rows into {} ({} already there, unchanged)",
+        report.created.total(),
+        settings.db.display(),
+        report.unchanged.total()
+    );
+    if !doc.includes_secrets {
+        eprintln!("note: the file was exported without secrets, so it holds no product keys");
+    }
+    Ok(())
 }
 
 async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {

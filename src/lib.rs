@@ -18,6 +18,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod portable;
 pub mod routes;
 pub mod secrets;
 pub mod startup;

@@ -15,6 +15,7 @@ mod health;
 mod licenses;
 mod machines;
 pub mod openapi;
+mod portable;
 mod summaries;
 
 use std::future::{ready, Future, Ready};
@@ -52,7 +53,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(attempts::routes)
             .configure(follow_ups::routes)
             .configure(confirmation_ids::routes)
-            .configure(summaries::routes),
+            .configure(summaries::routes)
+            .configure(portable::routes),
     );
 }
 
@@ -76,10 +78,7 @@ pub struct JsonBody<T> {
 }
 
 fn is_json(req: &HttpRequest) -> bool {
-    let Some(ct) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media_type(req);
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
@@ -131,29 +130,51 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
         hasher.update(req.path().as_bytes());
         hasher.update(b"\n");
         Box::pin(async move {
-            let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than {} KiB", BODY_LIMIT / 1024));
             if declared.is_some_and(|n| n > BODY_LIMIT) {
-                return Err(too_large());
+                return Err(too_large(BODY_LIMIT));
             }
             if !json {
                 return Err(ApiError::UnsupportedMediaType(
                     "send the body as JSON, with Content-Type: application/json".into(),
                 ));
             }
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk: Bytes =
-                    chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
-                if body.len() + chunk.len() > BODY_LIMIT {
-                    return Err(too_large());
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = read_body(&mut payload, BODY_LIMIT).await?;
             hasher.update(&body);
             let value = parse_json(&body)?;
             Ok(JsonBody { value, digest: hasher.finalize().to_vec() })
         })
     }
+}
+
+fn too_large(limit: usize) -> ApiError {
+    if limit >= 1024 * 1024 {
+        ApiError::PayloadTooLarge(format!("the body is larger than {} MiB", limit / 1024 / 1024))
+    } else {
+        ApiError::PayloadTooLarge(format!("the body is larger than {} KiB", limit / 1024))
+    }
+}
+
+/// Read a whole request body, 413 past `limit` bytes.
+pub async fn read_body<S, E>(payload: &mut S, limit: usize) -> Result<BytesMut, ApiError>
+where
+    S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk: Bytes = chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The media type of a request, lower case, without parameters.
+pub fn media_type(req: &HttpRequest) -> String {
+    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 
 /// Query parameters, parsed naming the failing parameter (400).

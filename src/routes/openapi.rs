@@ -137,6 +137,7 @@ impl Modify for BearerAuth {
         super::follow_ups::list, super::follow_ups::create, super::follow_ups::show, super::follow_ups::update,
         super::confirmation_ids::lookup,
         super::summaries::summary,
+        super::portable::export, super::portable::import,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),

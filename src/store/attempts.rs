@@ -15,8 +15,8 @@ use super::{
 use crate::domain::attempt::masked_answer;
 use crate::domain::time::{now_system, system_from_millis, TimeBound};
 use crate::domain::{
-    Attempt, AttemptFields, AttemptResult, AttemptTarget, ConfirmationId, InstallationId, NewAttempt, NewQuestion,
-    OperatorOutcome, Page, PageRequest, Question, Trigger,
+    Attempt, AttemptFields, AttemptResult, AttemptTarget, ConfirmationId, FieldErrors, InstallationId, NewAttempt,
+    NewQuestion, OperatorOutcome, Page, PageRequest, Question, Trigger,
 };
 
 /// The filters of the attempts list.
@@ -573,5 +573,125 @@ impl Store {
                 confirmation_id: grouped_cid(r.confirmation_id),
             })
             .collect())
+    }
+}
+
+impl Store {
+    /// Every attempt with its questions, archived ones too, as exported:
+    /// sealed answers in clear only when `secrets` (the caller audits that).
+    pub(super) async fn export_attempts(
+        &self,
+        conn: &mut SqliteConnection,
+        secrets: bool,
+    ) -> Result<Vec<Attempt>, StoreError> {
+        let rows = sqlx::query_as!(
+            Row,
+            r#"SELECT id AS "id!", case_id, machine_id, license_id, started_at, ended_at, method, number_kind, called_from,
+                      country, ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome,
+                      wait_seconds, operator_rating, confirmation_id, result, failure_reason, notes, warnings,
+                      created_at, updated_at, archived_at
+               FROM attempts ORDER BY id"#
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let questions = sqlx::query!(
+            "SELECT attempt_id, topic, question, answer, answer_sealed FROM attempt_questions
+             ORDER BY attempt_id, position"
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut by_attempt: HashMap<i64, Vec<Question>> = HashMap::new();
+        for q in questions {
+            let answer = match (secrets, q.answer_sealed) {
+                (true, Some(sealed)) => Some(self.secrets.open(&sealed)?),
+                _ => q.answer,
+            };
+            by_attempt.entry(q.attempt_id).or_default().push(Question {
+                topic: stored(&q.topic)?,
+                question: q.question,
+                answer,
+            });
+        }
+        rows.into_iter()
+            .map(|r| {
+                let qs = by_attempt.remove(&r.id).unwrap_or_default();
+                r.into_attempt(qs)
+            })
+            .collect()
+    }
+
+    /// Insert an imported attempt with its own id and times, in the case it
+    /// names (which must be stored, and of the machine and license the row
+    /// names, if it names them). The case's status is taken from the import
+    /// as it is, not recomputed.
+    pub(super) async fn import_attempt(
+        &self,
+        conn: &mut SqliteConnection,
+        at: &str,
+        row: &crate::portable::Row<crate::portable::ImportedAttempt>,
+    ) -> Result<(), StoreError> {
+        let (s, i) = (&row.stamps, &row.value);
+        let a = &i.attempt;
+        let case = sqlx::query!("SELECT machine_id, license_id FROM cases WHERE id = ?", i.case_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let Some(case) = case else {
+            return Err(StoreError::Invalid(FieldErrors::one(
+                format!("{at}.case_id"),
+                format!("there is no case {}", i.case_id),
+            )));
+        };
+        for (name, given, of_case) in
+            [("machine_id", i.machine_id, case.machine_id), ("license_id", i.license_id, case.license_id)]
+        {
+            if let Some(given) = given.filter(|g| *g != of_case) {
+                return Err(StoreError::Invalid(FieldErrors::one(
+                    format!("{at}.{name}"),
+                    format!("is {given}, but case {} has {name} {of_case}", i.case_id),
+                )));
+            }
+        }
+        let c = Columns::of(a);
+        sqlx::query!(
+            "INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
+                 local_hour, local_weekday, ended_at, ended_utc, method, number_kind, called_from, country, ivr_product,
+                 installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, operator_rating,
+                 confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at, archived_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            s.id,
+            i.case_id,
+            case.machine_id,
+            case.license_id,
+            c.started_at,
+            c.started_utc,
+            c.utc_offset,
+            c.local_date,
+            c.local_hour,
+            c.local_weekday,
+            c.ended_at,
+            c.ended_utc,
+            c.method,
+            c.number_kind,
+            c.called_from,
+            a.country,
+            c.ivr_product,
+            c.installation_id,
+            c.ivr_result,
+            c.groups_reentered,
+            c.operator_outcome,
+            a.wait_seconds,
+            c.operator_rating,
+            c.confirmation_id,
+            c.result,
+            c.failure_reason,
+            a.notes,
+            c.warnings,
+            s.created_at,
+            s.updated_at,
+            s.archived_at
+        )
+        .execute(&mut *conn)
+        .await?;
+        self.write_questions(conn, s.id, a.questions.as_deref().unwrap_or_default()).await
     }
 }

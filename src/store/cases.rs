@@ -8,6 +8,7 @@ use super::{
 };
 use crate::domain::time::now_system;
 use crate::domain::{Case, CaseFields, CaseStatus, FieldErrors, NewCase, Page, PageRequest, Trigger};
+use crate::portable::ImportedCase;
 
 pub(super) struct Row {
     id: i64,
@@ -273,4 +274,77 @@ pub(super) fn for_attempt(machine_id: i64, license_id: i64, trigger: Trigger, op
         opened_at: Some(opened_at),
         notes: None,
     }
+}
+
+/// Every case, archived ones too (for export).
+pub(super) async fn all(conn: &mut SqliteConnection) -> Result<Vec<Case>, StoreError> {
+    sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at, notes,
+                  created_at, updated_at, archived_at
+           FROM cases ORDER BY id"#
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(Case::try_from)
+    .collect()
+}
+
+/// Insert an imported case with its own id, times and status. Its machine,
+/// license and hardware change must be stored (archived or not), the change
+/// must be of its machine, and a live open case must be its pair's only one.
+pub(super) async fn import(
+    conn: &mut SqliteConnection,
+    at: &str,
+    row: &crate::portable::Row<ImportedCase>,
+) -> Result<(), StoreError> {
+    let (s, c) = (&row.stamps, &row.value.case);
+    let field = |f: &str| format!("{at}.{f}");
+    super::must_be_stored(conn, Table::Machines, &field("machine_id"), c.machine_id).await?;
+    super::must_be_stored(conn, Table::Licenses, &field("license_id"), c.license_id).await?;
+    if let Some(h) = c.hardware_change_id {
+        let owner = sqlx::query_scalar!("SELECT machine_id FROM hardware_changes WHERE id = ?", h)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let problem = match owner {
+            None => Some(format!("there is no hardware change {h}")),
+            Some(m) if m != c.machine_id => {
+                Some(format!("hardware change {h} belongs to machine {m}, not {}", c.machine_id))
+            }
+            Some(_) => None,
+        };
+        if let Some(message) = problem {
+            return Err(StoreError::Invalid(FieldErrors::one(field("hardware_change_id"), message)));
+        }
+    }
+    if c.status == CaseStatus::Open && s.archived_at.is_none() {
+        if let Some(other) = open_case_of(conn, c.machine_id, c.license_id).await? {
+            return Err(StoreError::Invalid(FieldErrors::one(
+                field("status"),
+                format!("case {other} is already open for machine {} and license {}", c.machine_id, c.license_id),
+            )));
+        }
+    }
+    let (trigger, status) = (c.trigger.as_str(), c.status.as_str());
+    sqlx::query!(
+        r#"INSERT INTO cases (id, machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at,
+                             notes, created_at, updated_at, archived_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#,
+        s.id,
+        c.machine_id,
+        c.license_id,
+        trigger,
+        c.hardware_change_id,
+        status,
+        c.opened_at,
+        row.value.closed_at,
+        c.notes,
+        s.created_at,
+        s.updated_at,
+        s.archived_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

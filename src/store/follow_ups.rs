@@ -213,3 +213,78 @@ impl Store {
         self.archive(ctx, Table::FollowUps, id).await
     }
 }
+
+/// Every follow-up, archived ones too (for export).
+pub(super) async fn all(conn: &mut SqliteConnection) -> Result<Vec<FollowUp>, StoreError> {
+    sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", machine_id, case_id, text, due_on, done AS "done: bool", created_at, updated_at, archived_at
+           FROM follow_ups ORDER BY id"#
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(FollowUp::try_from)
+    .collect()
+}
+
+/// Insert an imported follow-up with its own id and times. Its machine is
+/// the one given or its case's; both must be stored (archived or not).
+pub(super) async fn import(
+    conn: &mut SqliteConnection,
+    at: &str,
+    row: &crate::portable::Row<NewFollowUp>,
+) -> Result<(), StoreError> {
+    let (s, f) = (&row.stamps, &row.value);
+    let field = |name: &str| format!("{at}.{name}");
+    let case_machine = match f.case_id {
+        Some(case_id) => {
+            let m = sqlx::query_scalar!("SELECT machine_id FROM cases WHERE id = ?", case_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            match m {
+                Some(m) => Some(m),
+                None => {
+                    return Err(StoreError::Invalid(FieldErrors::one(
+                        field("case_id"),
+                        format!("there is no case {case_id}"),
+                    )))
+                }
+            }
+        }
+        None => None,
+    };
+    let machine_id = match (f.machine_id, case_machine) {
+        (Some(m), Some(c)) if m != c => {
+            return Err(StoreError::Invalid(FieldErrors::one(
+                field("machine_id"),
+                format!("case {} is about machine {c}, not {m}", f.case_id.unwrap_or_default()),
+            )))
+        }
+        (_, Some(c)) => c,
+        (Some(m), None) => {
+            super::must_be_stored(conn, Table::Machines, &field("machine_id"), m).await?;
+            m
+        }
+        (None, None) => {
+            return Err(StoreError::Invalid(FieldErrors::one(field("machine_id"), "is required, or case_id")))
+        }
+    };
+    let due_on = f.due_on.map(|d| d.to_string());
+    sqlx::query!(
+        "INSERT INTO follow_ups (id, machine_id, case_id, text, due_on, done, created_at, updated_at, archived_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        s.id,
+        machine_id,
+        f.case_id,
+        f.text,
+        due_on,
+        f.done,
+        s.created_at,
+        s.updated_at,
+        s.archived_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -3,12 +3,13 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    finish_create, finish_write, must_exist, replay, something_to_change, stored_date, visible, Created, Store,
-    StoreError, Table, WriteCtx,
+    finish_create, finish_write, must_be_stored, must_exist, replay, something_to_change, stored_date, visible,
+    Created, Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::enums::PartSet;
 use crate::domain::time::now_system;
 use crate::domain::{HardwareChange, HardwareChangeFields, NewHardwareChange, Page, PageRequest};
+use crate::portable::ImportedChange;
 
 struct Row {
     id: i64,
@@ -190,4 +191,50 @@ impl Store {
     pub async fn archive_hardware_change(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<(), StoreError> {
         self.archive(ctx, Table::HardwareChanges, id).await
     }
+}
+
+/// Every hardware change, archived ones too (for export).
+pub(super) async fn all(conn: &mut SqliteConnection) -> Result<Vec<HardwareChange>, StoreError> {
+    sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled AS "os_reinstalled: bool",
+                  notes, created_at, updated_at, archived_at
+           FROM hardware_changes ORDER BY id"#
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(HardwareChange::try_from)
+    .collect()
+}
+
+/// Insert an imported hardware change with its own id and times.
+pub(super) async fn import(
+    conn: &mut SqliteConnection,
+    at: &str,
+    row: &crate::portable::Row<ImportedChange>,
+) -> Result<(), StoreError> {
+    let (s, h) = (&row.stamps, &row.value.change);
+    let machine_id = row.value.machine_id;
+    must_be_stored(conn, Table::Machines, &format!("{at}.machine_id"), machine_id).await?;
+    let changed_on = h.changed_on.to_string();
+    let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
+    sqlx::query!(
+        "INSERT INTO hardware_changes (id, machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled, notes,
+                                       created_at, updated_at, archived_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        s.id,
+        machine_id,
+        changed_on,
+        replaced,
+        kept,
+        h.os_reinstalled,
+        h.notes,
+        s.created_at,
+        s.updated_at,
+        s.archived_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -10,6 +10,7 @@ use crate::domain::ids::mask_last_five;
 use crate::domain::license::KeyChange;
 use crate::domain::time::now_system;
 use crate::domain::{License, LicenseFields, NewLicense, Page, PageRequest};
+use crate::portable::{LicenseRow, Row as PortableRow};
 
 struct Row {
     id: i64,
@@ -212,5 +213,82 @@ impl Store {
         audit(&mut tx, ctx.actor, "reveal_product_key", "license", Some(id), &["product_key"]).await?;
         tx.commit().await?;
         Ok(key)
+    }
+}
+
+impl Store {
+    /// Every license, archived ones too, as exported: keys in clear only
+    /// when `secrets` (the caller audits that).
+    pub(super) async fn export_licenses(
+        &self,
+        conn: &mut SqliteConnection,
+        secrets: bool,
+    ) -> Result<Vec<LicenseRow>, StoreError> {
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!", product, edition, channel, purchased_from, purchased_on, box_colour, product_key_sealed,
+                      notes, created_at, updated_at, archived_at
+               FROM licenses ORDER BY id"#
+        )
+        .fetch_all(conn)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let product_key = match (secrets, r.product_key_sealed) {
+                    (false, _) => None,
+                    (true, None) => Some(None),
+                    (true, Some(sealed)) => Some(Some(self.secrets.open(&sealed)?)),
+                };
+                Ok(LicenseRow {
+                    id: r.id,
+                    product: r.product,
+                    edition: r.edition,
+                    channel: stored(&r.channel)?,
+                    purchased_from: r.purchased_from,
+                    purchased_on: r.purchased_on.as_deref().map(stored_date).transpose()?,
+                    box_colour: r.box_colour,
+                    product_key,
+                    notes: r.notes,
+                    created_at: r.created_at,
+                    updated_at: r.updated_at,
+                    archived_at: r.archived_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Insert an imported license with its own id and times; its key, if
+    /// the row has one, is sealed like any other.
+    pub(super) async fn import_license(
+        &self,
+        conn: &mut SqliteConnection,
+        row: &PortableRow<NewLicense>,
+    ) -> Result<(), StoreError> {
+        let (s, l) = (&row.stamps, &row.value);
+        let key = self.seal_key(&l.product_key)?.unwrap_or(SealedKey { sealed: None, last5: None, checks: None });
+        let channel = l.channel.as_str();
+        let purchased_on = l.purchased_on.map(|d| d.to_string());
+        sqlx::query!(
+            "INSERT INTO licenses (id, product, edition, channel, purchased_from, purchased_on, box_colour,
+                                   product_key_sealed, product_key_last5, product_key_checks, notes, created_at,
+                                   updated_at, archived_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            s.id,
+            l.product,
+            l.edition,
+            channel,
+            l.purchased_from,
+            purchased_on,
+            l.box_colour,
+            key.sealed,
+            key.last5,
+            key.checks,
+            l.notes,
+            s.created_at,
+            s.updated_at,
+            s.archived_at
+        )
+        .execute(conn)
+        .await?;
+        Ok(())
     }
 }

@@ -4,7 +4,8 @@ use super::{
     finish_create, finish_write, replay, something_to_change, visible, Created, Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::time::now_system;
-use crate::domain::{Machine, MachineFields, NewMachine, Page, PageRequest};
+use crate::domain::{FieldErrors, Machine, MachineFields, NewMachine, Page, PageRequest};
+use crate::portable::Row;
 use sqlx::SqliteConnection;
 
 fn name_taken(name: &str) -> StoreError {
@@ -118,4 +119,38 @@ impl Store {
     pub async fn archive_machine(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<(), StoreError> {
         self.archive(ctx, Table::Machines, id).await
     }
+}
+
+/// Every machine, archived ones too (for export).
+pub(super) async fn all(conn: &mut SqliteConnection) -> Result<Vec<Machine>, StoreError> {
+    Ok(sqlx::query_as!(
+        Machine,
+        "SELECT id AS \"id!\", name, owner, notes, created_at, updated_at, archived_at FROM machines ORDER BY id"
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Insert an imported machine with its own id and times.
+pub(super) async fn import(conn: &mut SqliteConnection, at: &str, row: &Row<NewMachine>) -> Result<(), StoreError> {
+    let (s, m) = (&row.stamps, &row.value);
+    if s.archived_at.is_none() && name_in_use(conn, &m.name, s.id).await? {
+        return Err(StoreError::Invalid(FieldErrors::one(
+            format!("{at}.name"),
+            format!("a machine named {:?} already exists", m.name),
+        )));
+    }
+    sqlx::query!(
+        "INSERT INTO machines (id, name, owner, notes, created_at, updated_at, archived_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        s.id,
+        m.name,
+        m.owner,
+        m.notes,
+        s.created_at,
+        s.updated_at,
+        s.archived_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -16,6 +16,7 @@ mod follow_ups;
 mod hardware_changes;
 mod licenses;
 mod machines;
+mod portable;
 mod summaries;
 mod synthetic;
 mod timeline;
@@ -328,9 +329,9 @@ fn stored_date(value: &str) -> Result<chrono::NaiveDate, StoreError> {
     crate::domain::time::parse_date(value).map_err(StoreError::Corrupt)
 }
 
-/// A reference that must name a live row, or a field error naming it.
-async fn must_exist(conn: &mut SqliteConnection, table: Table, field: &str, id: i64) -> Result<(), StoreError> {
-    let row: Option<Option<String>> = match table {
+/// Whether a row exists: `None` when it does not, else its `archived_at`.
+async fn row_state(conn: &mut SqliteConnection, table: Table, id: i64) -> Result<Option<Option<String>>, StoreError> {
+    Ok(match table {
         Table::Machines => {
             sqlx::query_scalar!("SELECT archived_at FROM machines WHERE id = ?", id).fetch_optional(conn).await?
         }
@@ -351,12 +352,25 @@ async fn must_exist(conn: &mut SqliteConnection, table: Table, field: &str, id: 
         Table::FollowUps => {
             sqlx::query_scalar!("SELECT archived_at FROM follow_ups WHERE id = ?", id).fetch_optional(conn).await?
         }
-    };
+    })
+}
+
+/// A reference that must name a live row, or a field error naming it.
+async fn must_exist(conn: &mut SqliteConnection, table: Table, field: &str, id: i64) -> Result<(), StoreError> {
     let noun = table.noun();
-    match row {
+    match row_state(conn, table, id).await? {
         None => Err(StoreError::Invalid(FieldErrors::one(field, format!("there is no {noun} {id}")))),
         Some(Some(_)) => Err(StoreError::Invalid(FieldErrors::one(field, format!("{noun} {id} is archived")))),
         Some(None) => Ok(()),
+    }
+}
+
+/// A reference that must name a row, archived or not (an import keeps the
+/// references of archived rows), or a field error naming it.
+async fn must_be_stored(conn: &mut SqliteConnection, table: Table, field: &str, id: i64) -> Result<(), StoreError> {
+    match row_state(conn, table, id).await? {
+        Some(_) => Ok(()),
+        None => Err(StoreError::Invalid(FieldErrors::one(field, format!("there is no {} {id}", table.noun())))),
     }
 }
 

@@ -11,4 +11,5 @@ mod idempotency;
 mod licenses;
 mod machines;
 mod openapi;
+mod portable;
 mod summaries;

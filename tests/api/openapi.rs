@@ -36,6 +36,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/v1/follow-ups/{id}"),
     ("get", "/api/v1/confirmation-ids"),
     ("get", "/api/v1/summary/{name}"),
+    ("get", "/api/v1/export"),
+    ("post", "/api/v1/import"),
 ];
 
 #[tokio::test]

@@ -155,3 +155,125 @@ fn restore_refuses_while_a_server_holds_the_database() {
     drop(lock);
     assert!(aj(dir.path(), &["--db", "j.db", "restore", "copy.db"]).status.success());
 }
+
+fn json_of(path: &std::path::Path) -> serde_json::Value {
+    let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    doc.as_object_mut().unwrap().remove("exported_at");
+    doc
+}
+
+#[test]
+fn export_then_import_into_a_fresh_journal_gives_the_same_export_in_json_and_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(aj(d, &["--db", "a.db", "demo"]).status.success());
+    for (format, file) in [("json", "a.json"), ("csv", "a.zip")] {
+        let out = aj(d, &["--db", "a.db", "export", "--format", format, "--out", file]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("exported 13 rows"), "{}", text(&out.stderr));
+    }
+    // stdout when no --out: the same document.
+    let out = aj(d, &["--db", "a.db", "export"]);
+    let mut piped: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    piped.as_object_mut().unwrap().remove("exported_at");
+    assert_eq!(piped, json_of(&d.join("a.json")));
+
+    for (db, file) in [("b.db", "a.json"), ("c.db", "a.zip")] {
+        let out = aj(d, &["--db", db, "import", file]);
+        assert!(out.status.success(), "{file}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("imported 13 rows"), "{}", text(&out.stderr));
+        let back = format!("{db}.json");
+        assert!(aj(d, &["--db", db, "export", "--out", &back]).status.success());
+        assert_eq!(json_of(&d.join(&back)), json_of(&d.join("a.json")), "{file} round trip");
+        // Importing the same file again adds nothing.
+        let again = aj(d, &["--db", db, "import", file]);
+        assert!(again.status.success(), "{}", text(&again.stderr));
+        assert!(text(&again.stderr).contains("imported 0 rows") && text(&again.stderr).contains("13 already there"));
+    }
+}
+
+#[test]
+fn secrets_are_exported_only_when_asked_with_a_warning_and_a_private_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(aj(d, &["--db", "a.db", "demo"]).status.success());
+    assert!(aj(d, &["--db", "a.db", "export", "--out", "plain.json"]).status.success());
+    let plain = std::fs::read_to_string(d.join("plain.json")).unwrap();
+    for key in ["GCRJD-8NW9H-F2CDX-CCM8D-9D6T9", "MHF9N-XY6XB-WVXMC-BTDCT-MKKG7"] {
+        assert!(!plain.contains(key), "no keys without --include-secrets");
+    }
+    assert!(plain.contains("*****-*****-*****-*****-MKKG7"), "an answer holding a key stays masked");
+    let out = aj(d, &["--db", "a.db", "export", "--include-secrets", "--out", "keys.json"]);
+    assert!(out.status.success());
+    assert!(text(&out.stderr).contains("warning: this export holds product keys in clear"));
+    let keys: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("keys.json")).unwrap()).unwrap();
+    assert_eq!(keys["licenses"][0]["product_key"], "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.join("keys.json")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only the owner may read a file of keys");
+    }
+    // A secret export round-trips, keys included.
+    assert!(aj(d, &["--db", "b.db", "import", "keys.json"]).status.success());
+    assert!(aj(d, &["--db", "b.db", "export", "--include-secrets", "--out", "keys2.json"]).status.success());
+    assert_eq!(json_of(&d.join("keys2.json")), json_of(&d.join("keys.json")));
+}
+
+#[test]
+fn a_bad_import_writes_nothing_and_says_which_row_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(aj(d, &["--db", "a.db", "demo"]).status.success());
+    assert!(aj(d, &["--db", "a.db", "export", "--out", "good.json"]).status.success());
+    let good = json_of(&d.join("good.json"));
+
+    let mut bad = good.clone();
+    bad["attempts"][3]["installation_id"] = serde_json::json!(
+        "508760583450367066786558223034732344271525457574499727444472480".replacen("8345036", "8345037", 1)
+    );
+    std::fs::write(d.join("bad.json"), serde_json::to_vec(&bad).unwrap()).unwrap();
+    let mut newer = good.clone();
+    newer["format_version"] = serde_json::json!(2);
+    std::fs::write(d.join("newer.json"), serde_json::to_vec(&newer).unwrap()).unwrap();
+    let mut dangling = good.clone();
+    dangling["follow_ups"][0]["case_id"] = serde_json::json!(42);
+    std::fs::write(d.join("dangling.json"), serde_json::to_vec(&dangling).unwrap()).unwrap();
+    std::fs::write(d.join("notes.txt"), "not an export").unwrap();
+
+    for (file, expected) in [
+        ("bad.json", "attempts[3].installation_id: group"),
+        ("newer.json", "format_version: this file is format 2, written by a newer activation-journal"),
+        ("dangling.json", "follow_ups[0].case_id: there is no case 42"),
+        ("notes.txt", "is neither JSON nor a zip"),
+        ("missing.json", "could not read missing.json"),
+    ] {
+        let out = aj(d, &["--db", "fresh.db", "import", file]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let err = text(&out.stderr);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 1, "one line: {err}");
+        assert!(lines[0].starts_with("error: "), "{err}");
+        assert!(err.contains(expected), "{file}: {err}");
+    }
+    // Nothing was written by any of them.
+    assert!(aj(d, &["--db", "fresh.db", "export", "--out", "fresh.json"]).status.success());
+    let fresh = json_of(&d.join("fresh.json"));
+    for entity in ["machines", "hardware_changes", "licenses", "cases", "attempts", "follow_ups"] {
+        assert_eq!(fresh[entity], serde_json::json!([]), "{entity}");
+    }
+}
+
+#[test]
+fn export_does_not_overwrite_a_file_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("keep.json"), "precious").unwrap();
+    let out = aj(d, &["--db", "a.db", "export", "--out", "keep.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(d.join("keep.json")).unwrap(), "precious");
+    assert!(aj(d, &["--db", "a.db", "export", "--out", "keep.json", "--force"]).status.success());
+    let out = aj(d, &["--db", "a.db", "export", "--format", "yaml"]);
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+}

@@ -458,3 +458,38 @@ async fn a_backup_taken_during_writes_is_sound_and_complete() {
     let in_copy = restored.overview(&Default::default()).await.unwrap().machines;
     assert!(in_copy >= before, "{in_copy} rows in the copy, {before} committed before it began");
 }
+
+#[tokio::test]
+async fn exports_with_keys_and_imports_are_audited_and_unique_rules_hold_on_import() {
+    let (a, b) = (store().await, store().await);
+    activation_journal::demo::load(&a.store).await.unwrap();
+    let plain = a.store.export(&cli(), false).await.unwrap();
+    assert_eq!(audit_count(&a.store, "reveal_product_key", "export").await, 0);
+    let secret = a.store.export(&cli(), true).await.unwrap();
+    assert_eq!(audit_count(&a.store, "reveal_product_key", "export").await, 1, "a key export is audited");
+    assert!(secret.includes_secrets && !plain.includes_secrets);
+
+    let parsed = activation_journal::portable::parse(&serde_json::to_value(&secret).unwrap()).unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let report = b.store.import(&cli(), &parsed, &|n| seen.lock().unwrap().push(n)).await.unwrap();
+    assert_eq!(report.created.total(), 13);
+    assert_eq!(seen.lock().unwrap().last(), Some(&13), "progress ends at the total");
+    assert_eq!(audit_count(&b.store, "import", "journal").await, 1);
+
+    // A live machine under a new id but a name in use, or a second open case
+    // for a pair: refused, naming the row.
+    let mut doc = serde_json::to_value(&plain).unwrap();
+    doc["machines"][0]["id"] = json!(50);
+    let clash =
+        activation_journal::portable::parse(&json!({"format_version": 1, "machines": [doc["machines"][0]]})).unwrap();
+    let err = b.store.import(&cli(), &clash, &|_| {}).await.unwrap_err().to_string();
+    assert!(err.contains("machines[0].name: a machine named \"PC 1\" already exists"), "{err}");
+    let open = json!({"id": 60, "machine_id": 1, "license_id": 1, "trigger": "other", "status": "open",
+        "opened_at": "2026-01-01T00:00:00Z", "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"});
+    let mut second = open.clone();
+    second["id"] = json!(61);
+    let twice = activation_journal::portable::parse(&json!({"format_version": 1, "cases": [open, second]})).unwrap();
+    let err = b.store.import(&cli(), &twice, &|_| {}).await.unwrap_err().to_string();
+    assert!(err.contains("cases[1].status: case 60 is already open for machine 1 and license 1"), "{err}");
+    assert_eq!(audit_count(&b.store, "import", "journal").await, 1, "a refused import writes no audit row");
+}

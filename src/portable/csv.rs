@@ -1,0 +1,331 @@
+//! The CSV form of an export: a zip holding `export.csv` (one row:
+//! `format_version`, `exported_at`, `includes_secrets`) and one CSV per
+//! table — `machines.csv`, `hardware_changes.csv`, `licenses.csv`,
+//! `cases.csv`, `attempts.csv`, `attempt_questions.csv`, `follow_ups.csv` —
+//! each with a header row and RFC 4180 quoting.
+//!
+//! A cell is empty for null; lists (`parts_replaced`, `groups_reentered`)
+//! are comma-separated in one cell; booleans are `true`/`false`. An
+//! attempt's questions are rows of `attempt_questions.csv` (`attempt_id`,
+//! `position`, `topic`, `question`, `answer`); its `warnings` are left out,
+//! as import recomputes them. Reading a zip gives back the JSON document,
+//! which goes through the same parsing as a JSON import, so a bad cell is
+//! named the same way (`attempts[3].wait_seconds`: the fourth data row).
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Seek, Write};
+
+use serde_json::{Map, Value};
+use zip::write::SimpleFileOptions;
+
+/// How a column's cells are read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Int,
+    Bool,
+    /// Comma-separated names.
+    TextList,
+    /// Comma-separated numbers.
+    IntList,
+}
+
+use Kind::{Bool, Int, IntList, Text, TextList};
+
+const STAMPS: [(&str, Kind); 3] = [("created_at", Text), ("updated_at", Text), ("archived_at", Text)];
+
+/// The columns of each table, in order (the system times come last).
+fn columns(table: &str, secrets: bool) -> Vec<(&'static str, Kind)> {
+    let mut cols: Vec<(&'static str, Kind)> = match table {
+        "machines" => vec![("id", Int), ("name", Text), ("owner", Text), ("notes", Text)],
+        "hardware_changes" => vec![
+            ("id", Int),
+            ("machine_id", Int),
+            ("changed_on", Text),
+            ("parts_replaced", TextList),
+            ("parts_kept", TextList),
+            ("os_reinstalled", Bool),
+            ("notes", Text),
+        ],
+        "licenses" => {
+            let mut c = vec![
+                ("id", Int),
+                ("product", Text),
+                ("edition", Text),
+                ("channel", Text),
+                ("purchased_from", Text),
+                ("purchased_on", Text),
+                ("box_colour", Text),
+            ];
+            if secrets {
+                c.push(("product_key", Text));
+            }
+            c.push(("notes", Text));
+            c
+        }
+        "cases" => vec![
+            ("id", Int),
+            ("machine_id", Int),
+            ("license_id", Int),
+            ("trigger", Text),
+            ("hardware_change_id", Int),
+            ("status", Text),
+            ("opened_at", Text),
+            ("closed_at", Text),
+            ("notes", Text),
+        ],
+        "attempts" => vec![
+            ("id", Int),
+            ("case_id", Int),
+            ("machine_id", Int),
+            ("license_id", Int),
+            ("started_at", Text),
+            ("ended_at", Text),
+            ("method", Text),
+            ("number_kind", Text),
+            ("called_from", Text),
+            ("country", Text),
+            ("ivr_product", Text),
+            ("installation_id", Text),
+            ("ivr_result", Text),
+            ("groups_reentered", IntList),
+            ("operator_outcome", Text),
+            ("wait_seconds", Int),
+            ("operator_rating", Int),
+            ("confirmation_id", Text),
+            ("result", Text),
+            ("failure_reason", Text),
+            ("notes", Text),
+        ],
+        "follow_ups" => {
+            vec![("id", Int), ("machine_id", Int), ("case_id", Int), ("text", Text), ("due_on", Text), ("done", Bool)]
+        }
+        _ => Vec::new(),
+    };
+    cols.extend(STAMPS);
+    cols
+}
+
+const QUESTIONS: [(&str, Kind); 5] =
+    [("attempt_id", Int), ("position", Int), ("topic", Text), ("question", Text), ("answer", Text)];
+const HEADER: [(&str, Kind); 3] = [("format_version", Int), ("exported_at", Text), ("includes_secrets", Bool)];
+
+/// Why a zip could not be read as an export.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CsvError(pub String);
+
+fn cell(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items.iter().map(|i| cell(Some(i))).collect::<Vec<_>>().join(","),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn read_cell(raw: &str, kind: Kind) -> Value {
+    let t = raw.trim();
+    let number = |s: &str| s.trim().parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(s.trim()));
+    match kind {
+        _ if t.is_empty() && !matches!(kind, TextList | IntList) => Value::Null,
+        Text => Value::from(raw),
+        Int => number(t),
+        Bool => match t.to_ascii_lowercase().as_str() {
+            "true" | "1" => Value::Bool(true),
+            "false" | "0" => Value::Bool(false),
+            _ => Value::from(t),
+        },
+        TextList | IntList if t.is_empty() => Value::Array(Vec::new()),
+        TextList => Value::Array(t.split(',').map(|s| Value::from(s.trim())).collect()),
+        IntList => Value::Array(t.split(',').map(number).collect()),
+    }
+}
+
+fn write_table<W: Write + Seek>(
+    zip: &mut zip::ZipWriter<W>,
+    name: &str,
+    cols: &[(&str, Kind)],
+    rows: &[&Map<String, Value>],
+) -> Result<(), CsvError> {
+    let fail = |e: &dyn std::fmt::Display| CsvError(format!("could not write {name}: {e}"));
+    zip.start_file(name, SimpleFileOptions::default()).map_err(|e| fail(&e))?;
+    let mut w = ::csv::Writer::from_writer(zip);
+    w.write_record(cols.iter().map(|(c, _)| *c)).map_err(|e| fail(&e))?;
+    for row in rows {
+        w.write_record(cols.iter().map(|(c, _)| cell(row.get(*c)))).map_err(|e| fail(&e))?;
+    }
+    w.flush().map_err(|e| fail(&e))?;
+    Ok(())
+}
+
+/// Write an export document (as JSON) as a zip of CSV files.
+pub fn to_zip(doc: &Value) -> Result<Vec<u8>, CsvError> {
+    let empty = Map::new();
+    let top = doc.as_object().unwrap_or(&empty);
+    let secrets = top.get("includes_secrets").and_then(Value::as_bool).unwrap_or(false);
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    write_table(&mut zip, "export.csv", &HEADER, &[top])?;
+    let rows_of = |table: &str| -> Vec<&Map<String, Value>> {
+        top.get(table)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_object).collect())
+            .unwrap_or_default()
+    };
+    for table in super::ENTITIES {
+        write_table(&mut zip, &format!("{table}.csv"), &columns(table, secrets), &rows_of(table))?;
+        if table == "attempts" {
+            let mut questions = Vec::new();
+            for a in rows_of("attempts") {
+                let qs = a.get("questions").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+                for (position, q) in qs.iter().enumerate() {
+                    let mut row = q.as_object().cloned().unwrap_or_default();
+                    row.insert("attempt_id".into(), a.get("id").cloned().unwrap_or(Value::Null));
+                    row.insert("position".into(), Value::from(position));
+                    questions.push(row);
+                }
+            }
+            write_table(&mut zip, "attempt_questions.csv", &QUESTIONS, &questions.iter().collect::<Vec<_>>())?;
+        }
+    }
+    let out = zip.finish().map_err(|e| CsvError(format!("could not finish the zip: {e}")))?;
+    Ok(out.into_inner())
+}
+
+/// Most bytes one unpacked file of an export zip may hold (a guard
+/// against zip bombs; a household journal is far smaller).
+const FILE_MAX: u64 = 512 * 1024 * 1024;
+
+/// Read one CSV of the zip into rows keyed by column; `None` when absent.
+fn read_table<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+    cols: &[(&str, Kind)],
+) -> Result<Option<Vec<Map<String, Value>>>, CsvError> {
+    let file = match zip.by_name(name) {
+        Ok(f) => f,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(CsvError(format!("{name}: {e}"))),
+    };
+    let mut text = Vec::new();
+    file.take(FILE_MAX + 1).read_to_end(&mut text).map_err(|e| CsvError(format!("{name}: {e}")))?;
+    if text.len() as u64 > FILE_MAX {
+        return Err(CsvError(format!("{name}: is larger than {} MiB", FILE_MAX / 1024 / 1024)));
+    }
+    let mut r = ::csv::ReaderBuilder::new().from_reader(text.as_slice());
+    let header: Vec<String> =
+        r.headers().map_err(|e| CsvError(format!("{name}: {e}")))?.iter().map(str::to_string).collect();
+    let kinds: BTreeMap<&str, Kind> = cols.iter().copied().collect();
+    if let Some(unknown) = header.iter().find(|h| !kinds.contains_key(h.as_str())) {
+        let known: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+        return Err(CsvError(format!("{name}: unknown column {unknown:?}; the columns are {}", known.join(", "))));
+    }
+    let mut rows = Vec::new();
+    for (i, record) in r.records().enumerate() {
+        let record = record.map_err(|e| CsvError(format!("{name} line {}: {e}", i + 2)))?;
+        let mut row = Map::new();
+        for (h, raw) in header.iter().zip(record.iter()) {
+            if let Some(kind) = kinds.get(h.as_str()) {
+                row.insert(h.clone(), read_cell(raw, *kind));
+            }
+        }
+        rows.push(row);
+    }
+    Ok(Some(rows))
+}
+
+/// Read a zip of CSV files back into the JSON document it was written from.
+pub fn from_zip(bytes: &[u8]) -> Result<Value, CsvError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| CsvError(format!("the file is not a zip of CSV files from activation-journal export: {e}")))?;
+    let header = read_table(&mut zip, "export.csv", &HEADER)?
+        .ok_or_else(|| CsvError("the zip has no export.csv; is it from activation-journal export?".into()))?;
+    let mut doc = header.into_iter().next().ok_or_else(|| CsvError("export.csv: has no data row".into()))?;
+    for table in super::ENTITIES {
+        // licenses.csv has a product_key column only with secrets; both are read.
+        let rows = read_table(&mut zip, &format!("{table}.csv"), &columns(table, true))?.unwrap_or_default();
+        doc.insert(table.into(), Value::Array(rows.into_iter().map(Value::Object).collect()));
+    }
+    let questions = read_table(&mut zip, "attempt_questions.csv", &QUESTIONS)?.unwrap_or_default();
+    attach_questions(&mut doc, questions)?;
+    Ok(Value::Object(doc))
+}
+
+/// Put each question row into its attempt's `questions`, by position.
+fn attach_questions(doc: &mut Map<String, Value>, questions: Vec<Map<String, Value>>) -> Result<(), CsvError> {
+    // attempt id → (position, question row)
+    type Positioned = Vec<(i64, Map<String, Value>)>;
+    let mut by_attempt: BTreeMap<i64, Positioned> = BTreeMap::new();
+    for (i, mut q) in questions.into_iter().enumerate() {
+        let at = |what: &str| CsvError(format!("attempt_questions.csv line {}: {what}", i + 2));
+        let attempt_id =
+            q.remove("attempt_id").and_then(|v| v.as_i64()).ok_or_else(|| at("attempt_id is not an id"))?;
+        let position = q.remove("position").and_then(|v| v.as_i64()).ok_or_else(|| at("position is not a number"))?;
+        by_attempt.entry(attempt_id).or_default().push((position, q));
+    }
+    if let Some(Value::Array(attempts)) = doc.get_mut("attempts") {
+        for a in attempts.iter_mut().filter_map(Value::as_object_mut) {
+            let qs = a.get("id").and_then(Value::as_i64).and_then(|id| by_attempt.remove(&id)).unwrap_or_default();
+            let mut qs = qs;
+            qs.sort_by_key(|(p, _)| *p);
+            a.insert("questions".into(), Value::Array(qs.into_iter().map(|(_, q)| Value::Object(q)).collect()));
+        }
+    }
+    if let Some((id, _)) = by_attempt.into_iter().next() {
+        return Err(CsvError(format!(
+            "attempt_questions.csv: questions of attempt {id}, which attempts.csv does not hold"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_document_survives_the_trip_through_csv() {
+        let doc = json!({
+            "format_version": 1, "exported_at": "2026-11-25T10:00:00.000000Z", "includes_secrets": false,
+            "machines": [{"id": 1, "name": "PC \"one\", upstairs", "owner": null, "notes": "line 1\nline 2",
+                          "created_at": "a", "updated_at": "b", "archived_at": null}],
+            "hardware_changes": [{"id": 2, "machine_id": 1, "changed_on": "2014-05-09",
+                "parts_replaced": ["motherboard", "cpu"], "parts_kept": [], "os_reinstalled": false, "notes": null,
+                "created_at": "a", "updated_at": "b", "archived_at": null}],
+            "licenses": [], "cases": [], "follow_ups": [],
+            "attempts": [{"id": 5, "case_id": 1, "machine_id": 1, "license_id": 1, "started_at": "x",
+                "groups_reentered": [7, 2], "wait_seconds": 180, "questions": [
+                    {"topic": "edition", "question": "Which edition?", "answer": "Pro"},
+                    {"topic": "other", "question": null, "answer": "a, b"}]}]
+        });
+        let back = from_zip(&to_zip(&doc).unwrap()).unwrap();
+        assert_eq!(back["machines"], doc["machines"]);
+        assert_eq!(back["hardware_changes"], doc["hardware_changes"]);
+        assert_eq!(back["format_version"], 1);
+        assert_eq!(back["includes_secrets"], false);
+        let a = &back["attempts"][0];
+        assert_eq!(a["groups_reentered"], json!([7, 2]));
+        assert_eq!(a["wait_seconds"], 180);
+        assert_eq!(a["questions"], doc["attempts"][0]["questions"]);
+        assert_eq!(a["ended_at"], Value::Null);
+    }
+
+    #[test]
+    fn bad_cells_pass_through_for_the_parsers_to_name() {
+        assert_eq!(read_cell("abc", Int), json!("abc"));
+        assert_eq!(read_cell(" 12 ", Int), json!(12));
+        assert_eq!(read_cell("", Int), Value::Null);
+        assert_eq!(read_cell("yes", Bool), json!("yes"));
+        assert_eq!(read_cell("", IntList), json!([]));
+    }
+
+    #[test]
+    fn what_is_not_an_export_zip_is_refused() {
+        assert!(from_zip(b"not a zip").unwrap_err().0.contains("not a zip"));
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("notes.txt", SimpleFileOptions::default()).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(from_zip(&bytes).unwrap_err().0.contains("no export.csv"));
+    }
+}

@@ -1,0 +1,537 @@
+//! Export and import: the journal as one JSON document (or a zip of CSV
+//! files, see [`csv`]), and the parsing of such a document back into rows.
+//!
+//! A document holds `format_version`, `exported_at`, `includes_secrets` and
+//! one array per entity, ids preserved. Rows are shaped as the API shows
+//! them, so every writable field of a row is exactly a field of the API's
+//! request body: import parses it with the same `*Fields` structs and
+//! `TryFrom` parsers as the API, and names a failing field as
+//! `attempts[3].installation_id`. What a row adds to a request body — its
+//! `id`, its system times, a case's `closed_at`, a hardware change's
+//! `machine_id` — is read here. Read-only fields the API shows (an
+//! attempt's `warnings`, a license's `product_key_masked`) are accepted and
+//! recomputed, never trusted.
+//!
+//! Product keys (and answers holding one) leave the journal only when the
+//! export asks for secrets; otherwise a license row has no `product_key`
+//! field, and answers are masked. This module knows no SQL: the store
+//! reads and writes the rows ([`crate::store::Store::export`],
+//! [`crate::store::Store::import`]).
+
+pub mod csv;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use crate::domain::fields::Check;
+use crate::domain::time::CallerTime;
+use crate::domain::{
+    Attempt, AttemptFields, AttemptTarget, Case, CaseFields, Channel, FieldError, FieldErrors, FollowUp,
+    FollowUpFields, HardwareChange, HardwareChangeFields, LicenseFields, Machine, MachineFields, NewAttempt, NewCase,
+    NewFollowUp, NewHardwareChange, NewLicense, NewMachine,
+};
+
+/// The format this program writes; it reads this one and older ones.
+pub const FORMAT_VERSION: i64 = 1;
+
+/// A license as exported: the API's license without the masked key, plus
+/// the key itself when the export includes secrets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LicenseRow {
+    pub id: i64,
+    pub product: String,
+    pub edition: Option<String>,
+    pub channel: Channel,
+    pub purchased_from: Option<String>,
+    pub purchased_on: Option<chrono::NaiveDate>,
+    pub box_colour: Option<String>,
+    /// Only in an export with secrets (null there when no key is stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub product_key: Option<Option<String>>,
+    pub notes: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub archived_at: Option<String>,
+}
+
+/// The whole journal, as exported. Tokens, idempotency records and the
+/// audit log are not part of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Document {
+    /// The format of this document; see [`FORMAT_VERSION`].
+    #[schema(example = 1)]
+    pub format_version: i64,
+    /// When it was written (RFC 3339 UTC).
+    pub exported_at: String,
+    /// Whether product keys, and answers holding one, are in clear.
+    pub includes_secrets: bool,
+    pub machines: Vec<Machine>,
+    pub hardware_changes: Vec<HardwareChange>,
+    pub licenses: Vec<LicenseRow>,
+    pub cases: Vec<Case>,
+    pub attempts: Vec<Attempt>,
+    pub follow_ups: Vec<FollowUp>,
+}
+
+impl Document {
+    /// How many rows of each entity it holds.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            machines: self.machines.len(),
+            hardware_changes: self.hardware_changes.len(),
+            licenses: self.licenses.len(),
+            cases: self.cases.len(),
+            attempts: self.attempts.len(),
+            follow_ups: self.follow_ups.len(),
+        }
+    }
+}
+
+/// Rows per entity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Counts {
+    pub machines: usize,
+    pub hardware_changes: usize,
+    pub licenses: usize,
+    pub cases: usize,
+    pub attempts: usize,
+    pub follow_ups: usize,
+}
+
+impl Counts {
+    /// All rows.
+    pub fn total(&self) -> usize {
+        self.machines + self.hardware_changes + self.licenses + self.cases + self.attempts + self.follow_ups
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ImportReport {
+    /// Rows written.
+    pub created: Counts,
+    /// Rows whose id was already there with the same content (left alone).
+    pub unchanged: Counts,
+}
+
+/// What every imported row carries besides its fields: its id and system
+/// times, as system times (UTC, fixed format).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamps {
+    pub id: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub archived_at: Option<String>,
+}
+
+/// One parsed row: its stamps and its parsed fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row<T> {
+    pub stamps: Stamps,
+    pub value: T,
+}
+
+/// A parsed hardware change and its machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedChange {
+    pub machine_id: i64,
+    pub change: NewHardwareChange,
+}
+
+/// A parsed case and when it closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedCase {
+    pub case: NewCase,
+    pub closed_at: Option<String>,
+}
+
+/// A parsed attempt: its case, and the machine and license the row named
+/// (checked against the case's by the store).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedAttempt {
+    pub case_id: i64,
+    pub machine_id: Option<i64>,
+    pub license_id: Option<i64>,
+    pub attempt: NewAttempt,
+}
+
+/// A parsed document, every row valid on its own. References between rows
+/// are the store's to check.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Parsed {
+    pub includes_secrets: bool,
+    pub machines: Vec<Row<NewMachine>>,
+    pub hardware_changes: Vec<Row<ImportedChange>>,
+    pub licenses: Vec<Row<NewLicense>>,
+    pub cases: Vec<Row<ImportedCase>>,
+    pub attempts: Vec<Row<ImportedAttempt>>,
+    pub follow_ups: Vec<Row<NewFollowUp>>,
+}
+
+impl Parsed {
+    /// How many rows of each entity it holds.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            machines: self.machines.len(),
+            hardware_changes: self.hardware_changes.len(),
+            licenses: self.licenses.len(),
+            cases: self.cases.len(),
+            attempts: self.attempts.len(),
+            follow_ups: self.follow_ups.len(),
+        }
+    }
+}
+
+/// The two forms of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// One JSON document.
+    #[default]
+    Json,
+    /// A zip of one CSV file per table.
+    Csv,
+}
+
+impl Format {
+    /// The media type of this form.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Csv => "application/zip",
+        }
+    }
+
+    /// A file name for an export made now.
+    pub fn file_name(self, exported_at: &str) -> String {
+        let day = exported_at.get(..10).unwrap_or("export");
+        match self {
+            Format::Json => format!("activation-journal-{day}.json"),
+            Format::Csv => format!("activation-journal-{day}.zip"),
+        }
+    }
+}
+
+/// Write a document in the given form (JSON is indented, for people).
+pub fn encode(doc: &Document, format: Format) -> Result<Vec<u8>, String> {
+    let json = || serde_json::to_value(doc).map_err(|e| format!("could not write the export: {e}"));
+    match format {
+        Format::Json => serde_json::to_vec_pretty(doc).map_err(|e| format!("could not write the export: {e}")),
+        Format::Csv => csv::to_zip(&json()?).map_err(|e| e.0),
+    }
+}
+
+/// Read an export file of either form (a zip is told by its first bytes)
+/// and parse every row of it.
+pub fn decode(bytes: &[u8]) -> Result<Parsed, FieldErrors> {
+    let value = if bytes.starts_with(b"PK\x03\x04") {
+        csv::from_zip(bytes).map_err(|e| FieldErrors::one("document", e.0))?
+    } else {
+        serde_json::from_slice::<Value>(bytes).map_err(|e| {
+            FieldErrors::one("document", format!("is neither JSON nor a zip of CSV files from an export: {e}"))
+        })?
+    };
+    parse(&value)
+}
+
+/// The entity arrays of a document, in the order they are written (each
+/// refers only to those before it).
+pub const ENTITIES: [&str; 6] = ["machines", "hardware_changes", "licenses", "cases", "attempts", "follow_ups"];
+
+/// Most errors one refused import lists.
+const ERRORS_MAX: usize = 50;
+
+/// Parse a document read as JSON. Every row goes through the API's parsers;
+/// all failing fields are named (up to 50), as `entity[row].field`.
+pub fn parse(doc: &Value) -> Result<Parsed, FieldErrors> {
+    let Some(top) = doc.as_object() else {
+        return Err(FieldErrors::one("document", "must be a JSON object written by activation-journal export"));
+    };
+    version(top.get("format_version"))?;
+    let mut c = Check::default();
+    let includes_secrets = match top.get("includes_secrets") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            c.push("includes_secrets", format!("{other} is not true or false"));
+            false
+        }
+    };
+    if let Some(at) = top.get("exported_at").filter(|v| !v.is_null()) {
+        if at.as_str().and_then(|s| CallerTime::parse(s).ok()).is_none() {
+            c.push("exported_at", format!("{at} is not an RFC 3339 time"));
+        }
+    }
+    for key in top.keys() {
+        if !ENTITIES.contains(&key.as_str())
+            && !["format_version", "exported_at", "includes_secrets"].contains(&key.as_str())
+        {
+            c.push(key.as_str(), format!("is not part of an export; expected one of {}", ENTITIES.join(", ")));
+        }
+    }
+    let out = Parsed {
+        includes_secrets,
+        machines: rows(top, "machines", &mut c, machine),
+        hardware_changes: rows(top, "hardware_changes", &mut c, hardware_change),
+        licenses: rows(top, "licenses", &mut c, license),
+        cases: rows(top, "cases", &mut c, case),
+        attempts: rows(top, "attempts", &mut c, attempt),
+        follow_ups: rows(top, "follow_ups", &mut c, follow_up),
+    };
+    c.finish().map_err(|mut e| {
+        let n = e.0.len();
+        if n > ERRORS_MAX {
+            e.0.truncate(ERRORS_MAX);
+            e.0.push(FieldError { field: "document".into(), message: format!("and {} more errors", n - ERRORS_MAX) });
+        }
+        e
+    })?;
+    Ok(out)
+}
+
+/// The document's `format_version`: required, and not newer than ours.
+fn version(v: Option<&Value>) -> Result<(), FieldErrors> {
+    let err = |m: String| Err(FieldErrors::one("format_version", m));
+    match v.map(|v| (v, v.as_i64())) {
+        None | Some((Value::Null, _)) => {
+            err("is required; is this a file written by activation-journal export?".into())
+        }
+        Some((_, Some(n))) if n > FORMAT_VERSION => err(format!(
+            "this file is format {n}, written by a newer activation-journal; this one reads format {FORMAT_VERSION} \
+             and older: upgrade the program to import it"
+        )),
+        Some((_, Some(n))) if n >= 1 => Ok(()),
+        Some((other, _)) => err(format!("{other} is not a format version (a whole number from 1)")),
+    }
+}
+
+/// Parse the rows of one entity array; a missing array is an empty one.
+fn rows<T>(
+    top: &Map<String, Value>,
+    key: &str,
+    c: &mut Check,
+    parse: impl Fn(Map<String, Value>, &mut Check, &str) -> Option<T>,
+) -> Vec<T> {
+    let items = match top.get(key) {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            c.push(key, "must be an array of rows");
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("{key}[{i}]");
+        match item {
+            Value::Object(m) => out.extend(parse(m.clone(), c, &at)),
+            _ => c.push(at, "must be an object"),
+        }
+    }
+    out
+}
+
+/// Take a required id out of a row.
+fn take_id(m: &mut Map<String, Value>, key: &str, c: &mut Check, at: &str) -> Option<i64> {
+    match m.remove(key) {
+        Some(v) => match v.as_i64() {
+            Some(n) => c.record(&format!("{at}.{key}"), crate::domain::fields::id(&n)),
+            None => {
+                c.push(format!("{at}.{key}"), format!("{v} is not an id (ids are whole numbers from 1)"));
+                None
+            }
+        },
+        None => {
+            c.push(format!("{at}.{key}"), "is required");
+            None
+        }
+    }
+}
+
+/// Take a time out of a row, as a system time. `Some(None)`: absent or null.
+fn take_time(m: &mut Map<String, Value>, key: &str, c: &mut Check, at: &str) -> Option<Option<String>> {
+    match m.remove(key) {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => c.record(&format!("{at}.{key}"), CallerTime::parse(&s).map(|t| Some(t.to_system()))),
+        Some(other) => {
+            c.push(format!("{at}.{key}"), format!("{other} is not an RFC 3339 time"));
+            None
+        }
+    }
+}
+
+/// The id and system times of a row.
+fn stamps(m: &mut Map<String, Value>, c: &mut Check, at: &str) -> Option<Stamps> {
+    let id = take_id(m, "id", c, at);
+    let mut required = |key: &str, c: &mut Check| match take_time(m, key, c, at) {
+        Some(None) => {
+            c.push(format!("{at}.{key}"), "is required");
+            None
+        }
+        other => other.flatten(),
+    };
+    let created_at = required("created_at", c);
+    let updated_at = required("updated_at", c);
+    let archived_at = take_time(m, "archived_at", c, at);
+    Some(Stamps { id: id?, created_at: created_at?, updated_at: updated_at?, archived_at: archived_at? })
+}
+
+/// The rest of a row as the API's request body `F`, parsed into `N`.
+fn body<F, N>(m: Map<String, Value>, c: &mut Check, at: &str) -> Option<(F, N)>
+where
+    F: DeserializeOwned,
+    N: for<'a> TryFrom<&'a F, Error = FieldErrors>,
+{
+    let fields: F = match serde_path_to_error::deserialize(Value::Object(m)) {
+        Ok(f) => f,
+        Err(e) => {
+            let path = e.path().to_string();
+            let field = if path == "." || path.is_empty() { at.to_string() } else { format!("{at}.{path}") };
+            c.push(field, e.into_inner().to_string());
+            return None;
+        }
+    };
+    match N::try_from(&fields) {
+        Ok(n) => Some((fields, n)),
+        Err(e) => {
+            c.extend(e, &format!("{at}."));
+            None
+        }
+    }
+}
+
+fn machine(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<NewMachine>> {
+    let stamps = stamps(&mut m, c, at);
+    let (_, value) = body::<MachineFields, _>(m, c, at)?;
+    Some(Row { stamps: stamps?, value })
+}
+
+fn hardware_change(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<ImportedChange>> {
+    let stamps = stamps(&mut m, c, at);
+    let machine_id = take_id(&mut m, "machine_id", c, at);
+    let (_, change) = body::<HardwareChangeFields, _>(m, c, at)?;
+    Some(Row { stamps: stamps?, value: ImportedChange { machine_id: machine_id?, change } })
+}
+
+fn license(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<NewLicense>> {
+    let stamps = stamps(&mut m, c, at);
+    m.remove("product_key_masked");
+    m.remove("product_key_checks");
+    let (_, value) = body::<LicenseFields, _>(m, c, at)?;
+    Some(Row { stamps: stamps?, value })
+}
+
+fn case(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<ImportedCase>> {
+    let stamps = stamps(&mut m, c, at);
+    let closed_at = take_time(&mut m, "closed_at", c, at);
+    let (_, case) = body::<CaseFields, NewCase>(m, c, at)?;
+    let closed_at = closed_at?;
+    let open = case.status == crate::domain::CaseStatus::Open;
+    if open != closed_at.is_none() {
+        let message = if open { "must be null while the case is open" } else { "is required once a case is closed" };
+        c.push(format!("{at}.closed_at"), message);
+        return None;
+    }
+    if case.opened_at.is_none() {
+        c.push(format!("{at}.opened_at"), "is required");
+        return None;
+    }
+    Some(Row { stamps: stamps?, value: ImportedCase { case, closed_at } })
+}
+
+fn attempt(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<ImportedAttempt>> {
+    let stamps = stamps(&mut m, c, at);
+    m.remove("warnings");
+    let (fields, mut attempt) = body::<AttemptFields, NewAttempt>(m, c, at)?;
+    let AttemptTarget::Case(case_id) = attempt.target else {
+        c.push(format!("{at}.case_id"), "is required in an import");
+        return None;
+    };
+    attempt.questions.get_or_insert_with(Vec::new);
+    let machine_id = fields.machine_id.flatten();
+    let license_id = fields.license_id.flatten();
+    Some(Row { stamps: stamps?, value: ImportedAttempt { case_id, machine_id, license_id, attempt } })
+}
+
+fn follow_up(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<NewFollowUp>> {
+    let stamps = stamps(&mut m, c, at);
+    let (_, value) = body::<FollowUpFields, _>(m, c, at)?;
+    Some(Row { stamps: stamps?, value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(rows: Value) -> Value {
+        let mut d =
+            json!({"format_version": 1, "exported_at": "2026-11-25T10:00:00.000000Z", "includes_secrets": false});
+        if let (Some(d), Some(r)) = (d.as_object_mut(), rows.as_object()) {
+            d.extend(r.clone());
+        }
+        d
+    }
+
+    fn machine_row(id: i64, name: &str) -> Value {
+        json!({"id": id, "name": name, "owner": null, "notes": null,
+               "created_at": "2014-05-09T09:00:00+09:00", "updated_at": "2014-05-09T00:00:00Z", "archived_at": null})
+    }
+
+    #[test]
+    fn rows_parse_with_the_apis_parsers_and_times_become_system_times() {
+        let p = parse(&doc(json!({"machines": [machine_row(3, " PC 1 ")]}))).unwrap();
+        assert_eq!(p.machines.len(), 1);
+        assert_eq!(p.machines[0].stamps.id, 3);
+        assert_eq!(p.machines[0].stamps.created_at, "2014-05-09T00:00:00.000000Z");
+        assert_eq!(p.machines[0].value.name, "PC 1");
+    }
+
+    #[test]
+    fn a_bad_row_names_its_entity_row_and_field() {
+        let attempt = json!({"id": 1, "case_id": 1, "started_at": "2014-05-10T10:05:00+09:00",
+            "installation_id": "508760583450367066786558223034732344271525457574599727444472481",
+            "created_at": "2014-05-10T01:05:00Z", "updated_at": "2014-05-10T01:05:00Z"});
+        let d = doc(json!({"machines": [machine_row(1, "PC 1"), {"id": 0, "name": "", "colour": 1}],
+                           "attempts": [attempt]}));
+        let err = parse(&d).unwrap_err().to_string();
+        assert!(err.contains("machines[1].id: 0 is not an id"), "{err}");
+        assert!(err.contains("machines[1].created_at: is required"), "{err}");
+        assert!(err.contains("machines[1].colour: unknown field `colour`"), "{err}");
+        assert!(err.contains("attempts[0].installation_id: group 7 does not check"), "{err}");
+    }
+
+    #[test]
+    fn the_format_version_is_required_and_not_newer() {
+        let err = parse(&json!({"machines": []})).unwrap_err().to_string();
+        assert!(err.starts_with("format_version: is required"), "{err}");
+        let err = parse(&json!({"format_version": 2})).unwrap_err().to_string();
+        assert!(err.contains("newer activation-journal") && err.contains("upgrade"), "{err}");
+        let err = parse(&json!({"format_version": "one"})).unwrap_err().to_string();
+        assert!(err.contains("\"one\" is not a format version"), "{err}");
+        assert!(parse(&json!([])).is_err());
+    }
+
+    #[test]
+    fn an_import_attempt_names_its_case_and_closed_cases_say_when() {
+        let d = doc(json!({
+            "attempts": [{"id": 1, "machine_id": 1, "license_id": 1, "started_at": "2014-05-10T10:05:00+09:00",
+                          "created_at": "2014-05-10T01:05:00Z", "updated_at": "2014-05-10T01:05:00Z"}],
+            "cases": [{"id": 1, "machine_id": 1, "license_id": 1, "status": "activated", "opened_at": "2014-05-09T09:00:00Z",
+                       "created_at": "2014-05-10T01:05:00Z", "updated_at": "2014-05-10T01:05:00Z"}]
+        }));
+        let err = parse(&d).unwrap_err().to_string();
+        assert!(err.contains("attempts[0].case_id: is required in an import"), "{err}");
+        assert!(err.contains("cases[0].closed_at: is required once a case is closed"), "{err}");
+    }
+
+    #[test]
+    fn unknown_arrays_and_wrong_shapes_are_refused() {
+        let err = parse(&doc(json!({"tokens": [], "machines": {}}))).unwrap_err().to_string();
+        assert!(err.contains("tokens: is not part of an export"), "{err}");
+        assert!(err.contains("machines: must be an array"), "{err}");
+    }
+}

@@ -1,0 +1,193 @@
+//! SQL side of export and import: one consistent read of every table, and
+//! one all-or-nothing write of a parsed document (see [`crate::portable`]).
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::SqliteConnection;
+
+use super::{audit, cases, follow_ups, hardware_changes, machines, Actor, Store, StoreError};
+use crate::domain::time::now_system;
+use crate::domain::FieldErrors;
+use crate::portable::{self, Counts, Document, ImportReport, Parsed, Row, FORMAT_VERSION};
+
+/// The rows of one entity to insert, each with its name (`machines[0]`),
+/// and how many were already stored.
+type Split<'a, T> = (Vec<(String, &'a Row<T>)>, usize);
+
+/// Rows of one entity that are new (with their index in the file), and how
+/// many were already there, the same. A row whose id holds something else,
+/// or an id listed twice, refuses the whole import.
+fn split<'a, T: PartialEq>(
+    entity: &str,
+    noun: &str,
+    incoming: &'a [Row<T>],
+    existing: &[Row<T>],
+) -> Result<Split<'a, T>, StoreError> {
+    let existing: HashMap<i64, &Row<T>> = existing.iter().map(|r| (r.stamps.id, r)).collect();
+    let mut seen = HashSet::new();
+    let (mut new, mut same) = (Vec::new(), 0);
+    let mut errors = FieldErrors::default();
+    for (i, row) in incoming.iter().enumerate() {
+        let at = format!("{entity}[{i}]");
+        let id = row.stamps.id;
+        if !seen.insert(id) {
+            errors.0.extend(FieldErrors::one(format!("{at}.id"), format!("{id} is listed twice")).0);
+            continue;
+        }
+        match existing.get(&id) {
+            None => new.push((at, row)),
+            Some(stored) if *stored == row => same += 1,
+            Some(_) => errors.0.extend(
+                FieldErrors::one(
+                    format!("{at}.id"),
+                    format!(
+                        "{noun} {id} is already in this journal with other content; import into an empty journal, \
+                         or restore a backup instead"
+                    ),
+                )
+                .0,
+            ),
+        }
+    }
+    if errors.0.is_empty() {
+        Ok((new, same))
+    } else {
+        Err(StoreError::Invalid(errors))
+    }
+}
+
+impl Store {
+    /// Every row of every entity, archived ones too, read in one
+    /// transaction. With `secrets`, product keys and sealed answers are in
+    /// clear, and an audit row (`reveal_product_key` of `export`) is
+    /// written in the same transaction.
+    pub async fn export(&self, actor: &Actor, secrets: bool) -> Result<Document, StoreError> {
+        let mut tx = if secrets { self.begin_write().await? } else { self.pool.begin().await? };
+        let doc = self.read_document(&mut tx, secrets).await?;
+        if secrets {
+            audit(&mut tx, actor, "reveal_product_key", "export", None, &["product_key", "questions"]).await?;
+        }
+        tx.commit().await?;
+        Ok(doc)
+    }
+
+    async fn read_document(&self, conn: &mut SqliteConnection, secrets: bool) -> Result<Document, StoreError> {
+        Ok(Document {
+            format_version: FORMAT_VERSION,
+            exported_at: now_system(),
+            includes_secrets: secrets,
+            machines: machines::all(conn).await?,
+            hardware_changes: hardware_changes::all(conn).await?,
+            licenses: self.export_licenses(conn, secrets).await?,
+            cases: cases::all(conn).await?,
+            attempts: self.export_attempts(conn, secrets).await?,
+            follow_ups: follow_ups::all(conn).await?,
+        })
+    }
+
+    /// Write a parsed document in one `IMMEDIATE` transaction: every row
+    /// or none. A row whose id is already stored with the same content is
+    /// left alone (so importing a file twice adds nothing); with other
+    /// content it refuses the import. References are checked row by row,
+    /// and a failure names the row and field (`cases[2].machine_id`).
+    /// `progress` is called with the rows done so far.
+    pub async fn import(
+        &self,
+        actor: &Actor,
+        doc: &Parsed,
+        progress: &dyn Fn(usize),
+    ) -> Result<ImportReport, StoreError> {
+        let mut tx = self.begin_write().await?;
+        // What is stored, parsed the way the file was, so that the same row
+        // compares equal however it was written (spaces in an ID, an offset).
+        let stored = self.read_document(&mut tx, doc.includes_secrets).await?;
+        let stored = serde_json::to_value(&stored).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let stored = portable::parse(&stored)
+            .map_err(|e| StoreError::Corrupt(format!("a stored row does not parse as an import would: {e}")))?;
+
+        let machines = split("machines", "machine", &doc.machines, &stored.machines)?;
+        let changes = split("hardware_changes", "hardware change", &doc.hardware_changes, &stored.hardware_changes)?;
+        let licenses = split("licenses", "license", &doc.licenses, &stored.licenses)?;
+        let cases = split("cases", "case", &doc.cases, &stored.cases)?;
+        let attempts = split("attempts", "attempt", &doc.attempts, &stored.attempts)?;
+        let follow_ups = split("follow_ups", "follow-up", &doc.follow_ups, &stored.follow_ups)?;
+        let report = ImportReport {
+            created: Counts {
+                machines: machines.0.len(),
+                hardware_changes: changes.0.len(),
+                licenses: licenses.0.len(),
+                cases: cases.0.len(),
+                attempts: attempts.0.len(),
+                follow_ups: follow_ups.0.len(),
+            },
+            unchanged: Counts {
+                machines: machines.1,
+                hardware_changes: changes.1,
+                licenses: licenses.1,
+                cases: cases.1,
+                attempts: attempts.1,
+                follow_ups: follow_ups.1,
+            },
+        };
+
+        let mut done = 0;
+        let mut step = || {
+            done += 1;
+            if done % 100 == 0 {
+                progress(done);
+            }
+        };
+        for (at, row) in &machines.0 {
+            machines::import(&mut tx, at, row).await.map_err(|e| at_row(e, at))?;
+            step();
+        }
+        for (at, row) in &changes.0 {
+            hardware_changes::import(&mut tx, at, row).await.map_err(|e| at_row(e, at))?;
+            step();
+        }
+        for (at, row) in &licenses.0 {
+            self.import_license(&mut tx, row).await.map_err(|e| at_row(e, at))?;
+            step();
+        }
+        for (at, row) in &cases.0 {
+            cases::import(&mut tx, at, row).await.map_err(|e| at_row(e, at))?;
+            step();
+        }
+        for (at, row) in &attempts.0 {
+            self.import_attempt(&mut tx, at, row).await.map_err(|e| at_row(e, at))?;
+            step();
+        }
+        for (at, row) in &follow_ups.0 {
+            follow_ups::import(&mut tx, at, row).await.map_err(|e| at_row(e, at))?;
+            step();
+        }
+        progress(report.created.total());
+        let written: Vec<&str> = portable::ENTITIES
+            .iter()
+            .zip([
+                machines.0.len(),
+                changes.0.len(),
+                licenses.0.len(),
+                cases.0.len(),
+                attempts.0.len(),
+                follow_ups.0.len(),
+            ])
+            .filter(|(_, n)| *n > 0)
+            .map(|(e, _)| *e)
+            .collect();
+        audit(&mut tx, actor, "import", "journal", None, &written).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+}
+
+/// A database refusal while writing one row, named after the row (a field
+/// error already is).
+fn at_row(e: StoreError, at: &str) -> StoreError {
+    match e {
+        StoreError::Invalid(errors) if errors.0.iter().all(|f| f.field.starts_with(at)) => StoreError::Invalid(errors),
+        StoreError::Invalid(errors) => StoreError::Invalid(errors.prefixed(&format!("{at}."))),
+        StoreError::Conflict(message) => StoreError::Invalid(FieldErrors::one(at, message)),
+        other => other,
+    }
+}
