@@ -142,14 +142,39 @@ fn read_cell(raw: &str, kind: Kind) -> Value {
     }
 }
 
+/// Zip entries dated when the export was made (UTC), not 1980.
+fn entry_options(exported_at: Option<&str>) -> SimpleFileOptions {
+    let at = exported_at.and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok());
+    let stamp = at.and_then(|t| {
+        use chrono::{Datelike, Timelike};
+        let year = u16::try_from(t.year()).ok()?;
+        let small = |n: u32| u8::try_from(n).ok();
+        zip::DateTime::from_date_and_time(
+            year,
+            small(t.month())?,
+            small(t.day())?,
+            small(t.hour())?,
+            small(t.minute())?,
+            small(t.second())?,
+        )
+        .ok()
+    });
+    let options = SimpleFileOptions::default();
+    match stamp {
+        Some(s) => options.last_modified_time(s),
+        None => options,
+    }
+}
+
 fn write_table<W: Write + Seek>(
     zip: &mut zip::ZipWriter<W>,
+    options: SimpleFileOptions,
     name: &str,
     cols: &[(&str, Kind)],
     rows: &[&Map<String, Value>],
 ) -> Result<(), CsvError> {
     let fail = |e: &dyn std::fmt::Display| CsvError(format!("could not write {name}: {e}"));
-    zip.start_file(name, SimpleFileOptions::default()).map_err(|e| fail(&e))?;
+    zip.start_file(name, options).map_err(|e| fail(&e))?;
     let mut w = ::csv::Writer::from_writer(zip);
     w.write_record(cols.iter().map(|(c, _)| *c)).map_err(|e| fail(&e))?;
     for row in rows {
@@ -164,8 +189,9 @@ pub fn to_zip(doc: &Value) -> Result<Vec<u8>, CsvError> {
     let empty = Map::new();
     let top = doc.as_object().unwrap_or(&empty);
     let secrets = top.get("includes_secrets").and_then(Value::as_bool).unwrap_or(false);
+    let options = entry_options(top.get("exported_at").and_then(Value::as_str));
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    write_table(&mut zip, "export.csv", &HEADER, &[top])?;
+    write_table(&mut zip, options, "export.csv", &HEADER, &[top])?;
     let rows_of = |table: &str| -> Vec<&Map<String, Value>> {
         top.get(table)
             .and_then(Value::as_array)
@@ -173,7 +199,7 @@ pub fn to_zip(doc: &Value) -> Result<Vec<u8>, CsvError> {
             .unwrap_or_default()
     };
     for table in super::ENTITIES {
-        write_table(&mut zip, &format!("{table}.csv"), &columns(table, secrets), &rows_of(table))?;
+        write_table(&mut zip, options, &format!("{table}.csv"), &columns(table, secrets), &rows_of(table))?;
         if table == "attempts" {
             let mut questions = Vec::new();
             for a in rows_of("attempts") {
@@ -185,7 +211,7 @@ pub fn to_zip(doc: &Value) -> Result<Vec<u8>, CsvError> {
                     questions.push(row);
                 }
             }
-            write_table(&mut zip, "attempt_questions.csv", &QUESTIONS, &questions.iter().collect::<Vec<_>>())?;
+            write_table(&mut zip, options, "attempt_questions.csv", &QUESTIONS, &questions.iter().collect::<Vec<_>>())?;
         }
     }
     let out = zip.finish().map_err(|e| CsvError(format!("could not finish the zip: {e}")))?;

@@ -61,7 +61,7 @@ pub struct LicenseRow {
 /// audit log are not part of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Document {
-    /// The format of this document; see [`FORMAT_VERSION`].
+    /// The format of this document: 1. A newer one is refused on import.
     #[schema(example = 1)]
     pub format_version: i64,
     /// When it was written (RFC 3339 UTC).

@@ -28,6 +28,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `json` (default): one document; `csv`: a zip of one CSV file per table.
+    #[param(inline)]
     pub format: Option<Format>,
     /// Put product keys, and answers holding one, in clear. Needs a write
     /// token, and is audited.
