@@ -56,6 +56,12 @@ fn split<'a, T: PartialEq>(
     }
 }
 
+/// Keep the stored rows whose ids the file holds.
+fn only<T, U>(stored: &mut Vec<T>, id: impl Fn(&T) -> i64, file: &[Row<U>]) {
+    let ids: HashSet<i64> = file.iter().map(|r| r.stamps.id).collect();
+    stored.retain(|r| ids.contains(&id(r)));
+}
+
 impl Store {
     /// Every row of every entity, archived ones too, read in one
     /// transaction. With `secrets`, product keys and sealed answers are in
@@ -100,7 +106,14 @@ impl Store {
         let mut tx = self.begin_write().await?;
         // What is stored, parsed the way the file was, so that the same row
         // compares equal however it was written (spaces in an ID, an offset).
-        let stored = self.read_document(&mut tx, doc.includes_secrets).await?;
+        // Only the stored rows whose ids the file holds are compared.
+        let mut stored = self.read_document(&mut tx, doc.includes_secrets).await?;
+        only(&mut stored.machines, |r| r.id, &doc.machines);
+        only(&mut stored.hardware_changes, |r| r.id, &doc.hardware_changes);
+        only(&mut stored.licenses, |r| r.id, &doc.licenses);
+        only(&mut stored.cases, |r| r.id, &doc.cases);
+        only(&mut stored.attempts, |r| r.id, &doc.attempts);
+        only(&mut stored.follow_ups, |r| r.id, &doc.follow_ups);
         let stored = serde_json::to_value(&stored).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let stored = portable::parse(&stored)
             .map_err(|e| StoreError::Corrupt(format!("a stored row does not parse as an import would: {e}")))?;
