@@ -35,9 +35,9 @@ const RAW: &[(&str, &str)] = &[
         sum(result = 'activated') FROM attempts
         WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
         AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4) GROUP BY local_hour ORDER BY local_hour"),
-    ("questions", "SELECT q.topic, a.license_id, count(*) FROM attempt_questions q JOIN attempts a INDEXED BY attempts_question_join ON a.id = q.attempt_id
-        WHERE a.archived_at IS NULL AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)
-        AND (?3 IS NULL OR a.machine_id = ?3) AND (?4 IS NULL OR a.license_id = ?4) GROUP BY q.topic, a.license_id"),
+    ("questions", "SELECT topic, license_id, count(*) FROM attempt_questions INDEXED BY attempt_questions_summary
+        WHERE attempt_archived = 0 AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4) GROUP BY topic, license_id"),
     ("licenses", "SELECT l.id, coalesce(x.n, 0), x.machines,
         (SELECT a.started_at FROM attempts a WHERE a.license_id = l.id AND a.result = 'activated'
          AND a.archived_at IS NULL AND a.started_utc = x.last_utc ORDER BY a.id DESC LIMIT 1)

@@ -225,18 +225,17 @@ impl Store {
         Ok(Hours { best_hours: best_hours(&hours), hours })
     }
 
-    /// `questions`: what operators ask, per license channel. (Each question
-    /// is joined to its attempt through a narrow covering index, named
-    /// because the planner sometimes read whole attempt rows instead.)
+    /// `questions`: what operators ask, per license channel. Each question
+    /// carries a copy of its attempt's filter columns (kept by triggers, see
+    /// the migration `question_filters`), so this is one scan of one index.
     pub async fn questions(&self, f: &SummaryFilter) -> Result<Questions, StoreError> {
         let b = Bind::from(f);
         let rows = sqlx::query!(
-            r#"SELECT q.topic AS "topic!", a.license_id AS "license_id!: i64", count(*) AS "n!: i64"
-               FROM attempt_questions q
-               JOIN attempts a INDEXED BY attempts_question_join ON a.id = q.attempt_id
-               WHERE a.archived_at IS NULL AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)
-                 AND (?3 IS NULL OR a.machine_id = ?3) AND (?4 IS NULL OR a.license_id = ?4)
-               GROUP BY q.topic, a.license_id"#,
+            r#"SELECT topic AS "topic!", license_id AS "license_id!: i64", count(*) AS "n!: i64"
+               FROM attempt_questions INDEXED BY attempt_questions_summary
+               WHERE attempt_archived = 0 AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+                 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+               GROUP BY topic, license_id"#,
             b.from,
             b.to,
             b.machine_id,

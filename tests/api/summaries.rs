@@ -423,3 +423,47 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
         .count();
     assert_eq!(store.overview(&f).await.unwrap().attempts, slice as i64);
 }
+
+/// The questions summary reads copies of each attempt's filter columns kept
+/// on its questions: archiving an attempt, moving it to another day or
+/// replacing its questions must show at once.
+#[tokio::test]
+async fn questions_follow_their_attempts_through_patches_and_archives() {
+    let app = spawn_app().await;
+    let (m, l) = (app.machine("PC 1").await, app.license("retail_box").await);
+    let asked = |topic: &str| json!({"topic": topic, "question": "?", "answer": "x"});
+    let mut ids = Vec::new();
+    for day in ["2014-05-09", "2014-05-10", "2014-05-11"] {
+        let a = app
+            .create(
+                "/api/v1/attempts",
+                json!({"machine_id": m, "license_id": l, "started_at": format!("{day}T10:00:00+09:00"),
+                       "questions": [asked("edition"), asked("box_colour")]}),
+            )
+            .await;
+        ids.push(a["id"].as_i64().unwrap());
+    }
+    let count = |body: &Value, topic: &str| {
+        body["topics"].as_array().unwrap().iter().find(|t| t["topic"] == topic).map(|t| t["asked"].as_i64().unwrap())
+    };
+    let all = app.get("/api/v1/summary/questions").await.body;
+    assert_eq!((count(&all, "edition"), count(&all, "box_colour")), (Some(3), Some(3)));
+
+    assert_eq!(app.delete(&format!("/api/v1/attempts/{}", ids[0])).await.status, 204);
+    let patched = app
+        .patch(
+            &format!("/api/v1/attempts/{}", ids[1]),
+            json!({"started_at": "2014-06-01T10:00:00+09:00", "questions": [asked("product_key")]}),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    let all = app.get("/api/v1/summary/questions").await.body;
+    assert_eq!(count(&all, "edition"), Some(1), "{all}");
+    assert_eq!(count(&all, "product_key"), Some(1), "{all}");
+    let may = app.get("/api/v1/summary/questions?from=2014-05-01&to=2014-05-31").await.body;
+    assert_eq!((count(&may, "edition"), count(&may, "product_key")), (Some(1), None), "{may}");
+    let june = app.get(&format!("/api/v1/summary/questions?from=2014-06-01&machine_id={m}&license_id={l}")).await.body;
+    assert_eq!((count(&june, "edition"), count(&june, "product_key")), (None, Some(1)), "{june}");
+    let other = app.get(&format!("/api/v1/summary/questions?machine_id={}", m + 1)).await.body;
+    assert_eq!(other["topics"], json!([]));
+}

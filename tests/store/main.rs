@@ -493,3 +493,44 @@ async fn exports_with_keys_and_imports_are_audited_and_unique_rules_hold_on_impo
     assert!(err.contains("cases[1].status: case 60 is already open for machine 1 and license 1"), "{err}");
     assert_eq!(audit_count(&b.store, "import", "journal").await, 1, "a refused import writes no audit row");
 }
+
+#[tokio::test]
+async fn the_question_filters_migration_fills_the_copies_of_earlier_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::connect(&dir.path().join("old.db"), &dir.path().join("old.db.key")).await.unwrap();
+    // The database as the migrations before question_filters left it.
+    let earlier = dir.path().join("earlier");
+    std::fs::create_dir(&earlier).unwrap();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.as_str() < "20261125000012" {
+            std::fs::copy(&path, earlier.join(&name)).unwrap();
+        }
+    }
+    sqlx::migrate::Migrator::new(earlier.as_path()).await.unwrap().run(s.pool()).await.unwrap();
+    sqlx::raw_sql(
+        "INSERT INTO machines (id, name, created_at, updated_at) VALUES (1, 'PC 1', 'x', 'x');
+         INSERT INTO licenses (id, product, channel, created_at, updated_at) VALUES (1, 'Windows 8.1', 'oem', 'x', 'x');
+         INSERT INTO cases (id, machine_id, license_id, opened_at, created_at, updated_at) VALUES (1, 1, 1, 'x', 'x', 'x');
+         INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
+                               local_hour, local_weekday, created_at, updated_at, archived_at)
+         VALUES (1, 1, 1, 1, '2014-05-10T10:00:00+09:00', 0, 32400, '2014-05-10', 10, 5, 'x', 'x', NULL),
+                (2, 1, 1, 1, '2014-05-11T10:00:00+09:00', 0, 32400, '2014-05-11', 10, 6, 'x', 'x', 'x');
+         INSERT INTO attempt_questions (attempt_id, position, topic) VALUES (1, 0, 'edition'), (2, 0, 'edition');",
+    )
+    .execute(s.pool())
+    .await
+    .unwrap();
+    s.migrate().await.unwrap();
+    let rows: Vec<(i64, i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT attempt_id, license_id, machine_id, local_date, attempt_archived FROM attempt_questions ORDER BY attempt_id",
+    )
+    .fetch_all(s.pool())
+    .await
+    .unwrap();
+    assert_eq!(rows, vec![(1, 1, 1, "2014-05-10".into(), 0), (2, 1, 1, "2014-05-11".into(), 1)]);
+    let q = s.questions(&activation_journal::summary::SummaryFilter::default()).await.unwrap();
+    assert_eq!(q.topics.len(), 1);
+    assert_eq!(q.topics[0].asked, 1, "the archived attempt's question is left out");
+}
