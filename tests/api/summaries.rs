@@ -422,6 +422,29 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
         .filter(|g| g.machine == machine_ids[1] && (f.from.unwrap()..=f.to.unwrap()).contains(&g.at.date_naive()))
         .count();
     assert_eq!(store.overview(&f).await.unwrap().attempts, slice as i64);
+
+    // retries with a date range that holds everything equals retries
+    // without one, also after archives and patches that move attempts and
+    // change their results.
+    let everything = "/api/v1/summary/retries?from=2000-01-01&to=2100-12-31";
+    assert_eq!(summary(&app, "retries").await, app.get(everything).await.body);
+    for g in generated.iter().step_by(97) {
+        assert_eq!(app.delete(&format!("/api/v1/attempts/{}", g.id)).await.status, 204);
+    }
+    for g in generated.iter().skip(5).step_by(89) {
+        let later = (g.at - Duration::days(3)).to_rfc3339();
+        let a = app
+            .patch(
+                &format!("/api/v1/attempts/{}", g.id),
+                json!({"started_at": later, "ended_at": null,
+                   "result": "activated", "failure_reason": null}),
+            )
+            .await;
+        assert!(a.status == 200 || a.status == 404, "{}", a.body);
+    }
+    let kept = summary(&app, "retries").await;
+    assert_ne!(kept, r, "the archives and patches changed something");
+    assert_eq!(kept, app.get(everything).await.body);
 }
 
 /// The questions summary reads copies of each attempt's filter columns kept
