@@ -156,6 +156,32 @@ fn restore_refuses_while_a_server_holds_the_database() {
     assert!(aj(dir.path(), &["--db", "j.db", "restore", "copy.db"]).status.success());
 }
 
+#[test]
+fn restore_refuses_while_a_real_server_runs() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    assert!(aj(dir.path(), &["--db", "j.db", "migrate"]).status.success());
+    assert!(aj(dir.path(), &["--db", "j.db", "backup", "copy.db"]).status.success());
+    let mut server = Command::new(env!("CARGO_BIN_EXE_activation-journal"))
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("ACTIVATION_JOURNAL_KEY_FILE")
+        .args(["--db", "j.db", "serve", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // On its first start the server prints its first token, after it took the lock.
+    let mut first = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(!first.trim().is_empty(), "the server printed its token");
+    let out = aj(dir.path(), &["--db", "j.db", "restore", "copy.db"]);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("a server is using"), "{}", text(&out.stderr));
+}
+
 fn json_of(path: &std::path::Path) -> serde_json::Value {
     let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     doc.as_object_mut().unwrap().remove("exported_at");
