@@ -39,10 +39,13 @@ const RAW: &[(&str, &[&str])] = &[
         FROM attempts WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
         AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
         GROUP BY case_id HAVING count(*) > 1 ORDER BY case_id"]),
-    ("wait-times", &["SELECT local_hour, local_weekday, wait_seconds, count(*) FROM attempts
-        WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
-        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
-        AND operator_outcome = 'reached' AND wait_seconds IS NOT NULL GROUP BY local_hour, local_weekday, wait_seconds"]),
+    ("wait-times", &["SELECT local_hour, local_weekday, group_concat(wait_seconds || ' ' || n, ',')
+        FROM (SELECT local_hour, local_weekday, wait_seconds, count(*) AS n FROM attempts
+              WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+              AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+              AND operator_outcome = 'reached' AND wait_seconds IS NOT NULL
+              GROUP BY local_hour, local_weekday, wait_seconds)
+        GROUP BY local_hour, local_weekday"]),
     ("hours", &["SELECT local_hour, count(*), sum(operator_outcome = 'reached'), sum(operator_outcome = 'unavailable'),
         sum(result = 'activated') FROM attempts
         WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
