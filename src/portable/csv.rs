@@ -218,15 +218,17 @@ pub fn to_zip(doc: &Value) -> Result<Vec<u8>, CsvError> {
     Ok(out.into_inner())
 }
 
-/// Most bytes one unpacked file of an export zip may hold (a guard
-/// against zip bombs; a household journal is far smaller).
-const FILE_MAX: u64 = 512 * 1024 * 1024;
+/// Most bytes the files of an export zip may unpack to, all together (a
+/// guard against zip bombs; a household journal is far smaller).
+const UNPACKED_MAX: u64 = 512 * 1024 * 1024;
 
 /// Read one CSV of the zip into rows keyed by column; `None` when absent.
+/// `left` is what may still be unpacked, and shrinks by what this file held.
 fn read_table<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     name: &str,
     cols: &[(&str, Kind)],
+    left: &mut u64,
 ) -> Result<Option<Vec<Map<String, Value>>>, CsvError> {
     let file = match zip.by_name(name) {
         Ok(f) => f,
@@ -234,10 +236,15 @@ fn read_table<R: Read + Seek>(
         Err(e) => return Err(CsvError(format!("{name}: {e}"))),
     };
     let mut text = Vec::new();
-    file.take(FILE_MAX + 1).read_to_end(&mut text).map_err(|e| CsvError(format!("{name}: {e}")))?;
-    if text.len() as u64 > FILE_MAX {
-        return Err(CsvError(format!("{name}: is larger than {} MiB", FILE_MAX / 1024 / 1024)));
+    file.take(*left + 1).read_to_end(&mut text).map_err(|e| CsvError(format!("{name}: {e}")))?;
+    let size = text.len() as u64;
+    if size > *left {
+        return Err(CsvError(format!(
+            "the zip unpacks to more than {} MiB; that is not an export",
+            UNPACKED_MAX >> 20
+        )));
     }
+    *left -= size;
     let mut r = ::csv::ReaderBuilder::new().from_reader(text.as_slice());
     let header: Vec<String> =
         r.headers().map_err(|e| CsvError(format!("{name}: {e}")))?.iter().map(str::to_string).collect();
@@ -262,17 +269,22 @@ fn read_table<R: Read + Seek>(
 
 /// Read a zip of CSV files back into the JSON document it was written from.
 pub fn from_zip(bytes: &[u8]) -> Result<Value, CsvError> {
+    from_zip_within(bytes, UNPACKED_MAX)
+}
+
+fn from_zip_within(bytes: &[u8], max: u64) -> Result<Value, CsvError> {
+    let mut left = max;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| CsvError(format!("the file is not a zip of CSV files from activation-journal export: {e}")))?;
-    let header = read_table(&mut zip, "export.csv", &HEADER)?
+    let header = read_table(&mut zip, "export.csv", &HEADER, &mut left)?
         .ok_or_else(|| CsvError("the zip has no export.csv; is it from activation-journal export?".into()))?;
     let mut doc = header.into_iter().next().ok_or_else(|| CsvError("export.csv: has no data row".into()))?;
     for table in super::ENTITIES {
         // licenses.csv has a product_key column only with secrets; both are read.
-        let rows = read_table(&mut zip, &format!("{table}.csv"), &columns(table, true))?.unwrap_or_default();
+        let rows = read_table(&mut zip, &format!("{table}.csv"), &columns(table, true), &mut left)?.unwrap_or_default();
         doc.insert(table.into(), Value::Array(rows.into_iter().map(Value::Object).collect()));
     }
-    let questions = read_table(&mut zip, "attempt_questions.csv", &QUESTIONS)?.unwrap_or_default();
+    let questions = read_table(&mut zip, "attempt_questions.csv", &QUESTIONS, &mut left)?.unwrap_or_default();
     attach_questions(&mut doc, questions)?;
     Ok(Value::Object(doc))
 }
@@ -353,5 +365,16 @@ mod tests {
         zip.start_file("notes.txt", SimpleFileOptions::default()).unwrap();
         let bytes = zip.finish().unwrap().into_inner();
         assert!(from_zip(&bytes).unwrap_err().0.contains("no export.csv"));
+    }
+
+    #[test]
+    fn a_zip_that_unpacks_to_too_much_is_refused() {
+        let doc = json!({"format_version": 1, "exported_at": "2026-11-25T10:00:00.000000Z", "includes_secrets": false,
+            "machines": [{"id": 1, "name": "x".repeat(5000), "created_at": "a", "updated_at": "b"}]});
+        let zip = to_zip(&doc).unwrap();
+        assert!(zip.len() < 2000, "deflated well");
+        assert!(from_zip_within(&zip, 100_000).is_ok());
+        let err = from_zip_within(&zip, 4000).unwrap_err().0;
+        assert!(err.contains("unpacks to more than"), "{err}");
     }
 }

@@ -191,7 +191,8 @@ impl Store {
             let (hour, weekday) = (u32::try_from(g.hour).unwrap_or(0), u32::try_from(g.weekday).unwrap_or(0));
             for pair in g.histogram.split(',') {
                 let parsed = pair.split_once(' ').and_then(|(w, n)| Some((w.parse().ok()?, n.parse().ok()?)));
-                let (wait, n) = parsed.ok_or_else(|| StoreError::Corrupt(format!("a wait histogram entry {pair:?}")))?;
+                let (wait, n) =
+                    parsed.ok_or_else(|| StoreError::Corrupt(format!("a wait histogram entry {pair:?}")))?;
                 rows.push(WaitRow { hour, weekday, wait, n });
             }
         }
