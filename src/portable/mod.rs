@@ -79,14 +79,14 @@ pub struct Document {
 impl Document {
     /// How many rows of each entity it holds.
     pub fn counts(&self) -> Counts {
-        Counts {
-            machines: self.machines.len(),
-            hardware_changes: self.hardware_changes.len(),
-            licenses: self.licenses.len(),
-            cases: self.cases.len(),
-            attempts: self.attempts.len(),
-            follow_ups: self.follow_ups.len(),
-        }
+        Counts::from([
+            self.machines.len(),
+            self.hardware_changes.len(),
+            self.licenses.len(),
+            self.cases.len(),
+            self.attempts.len(),
+            self.follow_ups.len(),
+        ])
     }
 }
 
@@ -104,7 +104,19 @@ pub struct Counts {
 impl Counts {
     /// All rows.
     pub fn total(&self) -> usize {
-        self.machines + self.hardware_changes + self.licenses + self.cases + self.attempts + self.follow_ups
+        self.by_entity().iter().sum()
+    }
+
+    /// The counts in the order of [`ENTITIES`].
+    pub fn by_entity(&self) -> [usize; 6] {
+        [self.machines, self.hardware_changes, self.licenses, self.cases, self.attempts, self.follow_ups]
+    }
+}
+
+impl From<[usize; 6]> for Counts {
+    /// Counts in the order of [`ENTITIES`].
+    fn from([machines, hardware_changes, licenses, cases, attempts, follow_ups]: [usize; 6]) -> Self {
+        Self { machines, hardware_changes, licenses, cases, attempts, follow_ups }
     }
 }
 
@@ -174,14 +186,14 @@ pub struct Parsed {
 impl Parsed {
     /// How many rows of each entity it holds.
     pub fn counts(&self) -> Counts {
-        Counts {
-            machines: self.machines.len(),
-            hardware_changes: self.hardware_changes.len(),
-            licenses: self.licenses.len(),
-            cases: self.cases.len(),
-            attempts: self.attempts.len(),
-            follow_ups: self.follow_ups.len(),
-        }
+        Counts::from([
+            self.machines.len(),
+            self.hardware_changes.len(),
+            self.licenses.len(),
+            self.cases.len(),
+            self.attempts.len(),
+            self.follow_ups.len(),
+        ])
     }
 }
 

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::{
     all_exist, cases, finish_create, finish_write, replay, something_to_change, stored, stored_opt, visible, Created,
-    Store, StoreError, Table, WriteCtx,
+    NewRow, Refs, Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::attempt::masked_answer;
 use crate::domain::time::{now_system, system_from_millis, TimeBound};
@@ -246,6 +246,7 @@ async fn resolve_case(conn: &mut SqliteConnection, a: &NewAttempt) -> Result<(i6
         AttemptTarget::Pair { machine_id, license_id, trigger } => {
             all_exist(
                 conn,
+                Refs::Live,
                 &[(Table::Machines, "machine_id", machine_id), (Table::Licenses, "license_id", license_id)],
             )
             .await?;
@@ -279,7 +280,7 @@ async fn resolve_case(conn: &mut SqliteConnection, a: &NewAttempt) -> Result<(i6
                 .fetch_optional(&mut *conn)
                 .await?;
             }
-            let case_id = cases::insert(conn, &new).await?;
+            let case_id = cases::insert(conn, &NewRow::now(), &new, None).await?;
             Ok((case_id, machine_id, license_id))
         }
     }
@@ -339,6 +340,58 @@ impl<'a> Columns<'a> {
     }
 }
 
+/// Insert an attempt into its case (`(case_id, machine_id, license_id)`,
+/// checked). Returns its id; its questions are the caller's to write.
+async fn insert(
+    conn: &mut SqliteConnection,
+    row: &NewRow,
+    (case_id, machine_id, license_id): (i64, i64, i64),
+    a: &NewAttempt,
+) -> Result<i64, StoreError> {
+    let c = Columns::of(a);
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
+               local_hour, local_weekday, ended_at, ended_utc, method, number_kind, called_from, country, ivr_product,
+               installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, operator_rating,
+               confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at, archived_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           RETURNING id AS "id!""#,
+        row.id,
+        case_id,
+        machine_id,
+        license_id,
+        c.started_at,
+        c.started_utc,
+        c.utc_offset,
+        c.local_date,
+        c.local_hour,
+        c.local_weekday,
+        c.ended_at,
+        c.ended_utc,
+        c.method,
+        c.number_kind,
+        c.called_from,
+        a.country,
+        c.ivr_product,
+        c.installation_id,
+        c.ivr_result,
+        c.groups_reentered,
+        c.operator_outcome,
+        a.wait_seconds,
+        c.operator_rating,
+        c.confirmation_id,
+        c.result,
+        c.failure_reason,
+        a.notes,
+        c.warnings,
+        row.created_at,
+        row.updated_at,
+        row.archived_at
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
 impl Store {
     /// Questions of an attempt, replacing any it had; answers holding a key are sealed.
     async fn write_questions(
@@ -387,46 +440,7 @@ impl Store {
             return Ok(r);
         }
         let (case_id, machine_id, license_id) = resolve_case(&mut tx, &a).await?;
-        let now = now_system();
-        let c = Columns::of(&a);
-        let id = sqlx::query_scalar!(
-            "INSERT INTO attempts (case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
-                 local_hour, local_weekday, ended_at, ended_utc, method, number_kind, called_from, country, ivr_product,
-                 installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, operator_rating,
-                 confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS \"id!\"",
-            case_id,
-            machine_id,
-            license_id,
-            c.started_at,
-            c.started_utc,
-            c.utc_offset,
-            c.local_date,
-            c.local_hour,
-            c.local_weekday,
-            c.ended_at,
-            c.ended_utc,
-            c.method,
-            c.number_kind,
-            c.called_from,
-            a.country,
-            c.ivr_product,
-            c.installation_id,
-            c.ivr_result,
-            c.groups_reentered,
-            c.operator_outcome,
-            a.wait_seconds,
-            c.operator_rating,
-            c.confirmation_id,
-            c.result,
-            c.failure_reason,
-            a.notes,
-            c.warnings,
-            now,
-            now
-        )
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert(&mut tx, &NewRow::now(), (case_id, machine_id, license_id), &a).await?;
         self.write_questions(&mut tx, id, a.questions.as_deref().unwrap_or_default()).await?;
         sync_case(&mut tx, case_id).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
@@ -627,71 +641,23 @@ impl Store {
     pub(super) async fn import_attempt(
         &self,
         conn: &mut SqliteConnection,
-        at: &str,
         row: &crate::portable::Row<crate::portable::ImportedAttempt>,
     ) -> Result<(), StoreError> {
         let (s, i) = (&row.stamps, &row.value);
-        let a = &i.attempt;
-        let case = sqlx::query!("SELECT machine_id, license_id FROM cases WHERE id = ?", i.case_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        let Some(case) = case else {
-            return Err(StoreError::Invalid(FieldErrors::one(
-                format!("{at}.case_id"),
-                format!("there is no case {}", i.case_id),
-            )));
+        let Some(case) = cases::fetch(conn, i.case_id).await? else {
+            return Err(StoreError::Invalid(FieldErrors::one("case_id", format!("there is no case {}", i.case_id))));
         };
         for (name, given, of_case) in
             [("machine_id", i.machine_id, case.machine_id), ("license_id", i.license_id, case.license_id)]
         {
             if let Some(given) = given.filter(|g| *g != of_case) {
                 return Err(StoreError::Invalid(FieldErrors::one(
-                    format!("{at}.{name}"),
+                    name,
                     format!("is {given}, but case {} has {name} {of_case}", i.case_id),
                 )));
             }
         }
-        let c = Columns::of(a);
-        sqlx::query!(
-            "INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
-                 local_hour, local_weekday, ended_at, ended_utc, method, number_kind, called_from, country, ivr_product,
-                 installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, operator_rating,
-                 confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at, archived_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            s.id,
-            i.case_id,
-            case.machine_id,
-            case.license_id,
-            c.started_at,
-            c.started_utc,
-            c.utc_offset,
-            c.local_date,
-            c.local_hour,
-            c.local_weekday,
-            c.ended_at,
-            c.ended_utc,
-            c.method,
-            c.number_kind,
-            c.called_from,
-            a.country,
-            c.ivr_product,
-            c.installation_id,
-            c.ivr_result,
-            c.groups_reentered,
-            c.operator_outcome,
-            a.wait_seconds,
-            c.operator_rating,
-            c.confirmation_id,
-            c.result,
-            c.failure_reason,
-            a.notes,
-            c.warnings,
-            s.created_at,
-            s.updated_at,
-            s.archived_at
-        )
-        .execute(&mut *conn)
-        .await?;
-        self.write_questions(conn, s.id, a.questions.as_deref().unwrap_or_default()).await
+        let id = insert(conn, &NewRow::from(s), (case.id, case.machine_id, case.license_id), &i.attempt).await?;
+        self.write_questions(conn, id, i.attempt.questions.as_deref().unwrap_or_default()).await
     }
 }

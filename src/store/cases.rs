@@ -3,8 +3,8 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    all_exist, finish_create, finish_write, must_exist, replay, something_to_change, stored, visible, Created, Store,
-    StoreError, Table, WriteCtx,
+    all_exist, finish_create, finish_write, must_exist, replay, something_to_change, stored, visible, Created, NewRow,
+    Refs, Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::time::now_system;
 use crate::domain::{Case, CaseFields, CaseStatus, FieldErrors, NewCase, Page, PageRequest, Trigger};
@@ -98,16 +98,21 @@ pub(super) async fn open_case_of(
     .await?)
 }
 
-/// Insert a case whose references were checked. Returns its id.
-pub(super) async fn insert(conn: &mut SqliteConnection, c: &NewCase) -> Result<i64, StoreError> {
-    let now = now_system();
-    let opened_at = c.opened_at.clone().unwrap_or_else(|| now.clone());
-    let closed_at = (c.status != CaseStatus::Open).then(|| now.clone());
+/// Insert a case whose references were checked. Returns its id. It was
+/// opened when it says, or when it was created.
+pub(super) async fn insert(
+    conn: &mut SqliteConnection,
+    row: &NewRow,
+    c: &NewCase,
+    closed_at: Option<&str>,
+) -> Result<i64, StoreError> {
+    let opened_at = c.opened_at.as_deref().unwrap_or(&row.created_at);
     let (trigger, status) = (c.trigger.as_str(), c.status.as_str());
     Ok(sqlx::query_scalar!(
-        r#"INSERT INTO cases (machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at, notes,
-                             created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        r#"INSERT INTO cases (id, machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at,
+                             notes, created_at, updated_at, archived_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        row.id,
         c.machine_id,
         c.license_id,
         trigger,
@@ -116,27 +121,32 @@ pub(super) async fn insert(conn: &mut SqliteConnection, c: &NewCase) -> Result<i
         opened_at,
         closed_at,
         c.notes,
-        now,
-        now
+        row.created_at,
+        row.updated_at,
+        row.archived_at
     )
     .fetch_one(conn)
     .await?)
 }
 
-/// Check what a case refers to: a live machine, license and hardware change
-/// of that machine, and no other open case for the pair.
-pub(super) async fn check_refs(conn: &mut SqliteConnection, c: &NewCase, this: Option<i64>) -> Result<(), StoreError> {
-    let refs = [(Table::Machines, "machine_id", c.machine_id), (Table::Licenses, "license_id", c.license_id)];
-    let mut errors = match all_exist(conn, &refs).await {
+/// Check what a case refers to: its machine, license and hardware change
+/// (`refs` says whether they must be live), the change of that machine.
+async fn check_refs(conn: &mut SqliteConnection, c: &NewCase, refs: Refs) -> Result<(), StoreError> {
+    let pair = [(Table::Machines, "machine_id", c.machine_id), (Table::Licenses, "license_id", c.license_id)];
+    let mut errors = match all_exist(conn, refs, &pair).await {
         Ok(()) => FieldErrors::default(),
         Err(StoreError::Invalid(e)) => e,
         Err(other) => return Err(other),
     };
     if let Some(h) = c.hardware_change_id {
-        let owner =
-            sqlx::query_scalar!("SELECT machine_id FROM hardware_changes WHERE id = ? AND archived_at IS NULL", h)
-                .fetch_optional(&mut *conn)
-                .await?;
+        let stored = refs == Refs::Stored;
+        let owner = sqlx::query_scalar!(
+            "SELECT machine_id FROM hardware_changes WHERE id = ? AND (? OR archived_at IS NULL)",
+            h,
+            stored
+        )
+        .fetch_optional(&mut *conn)
+        .await?;
         match owner {
             None => {
                 errors.0.extend(FieldErrors::one("hardware_change_id", format!("there is no hardware change {h}")).0)
@@ -151,9 +161,15 @@ pub(super) async fn check_refs(conn: &mut SqliteConnection, c: &NewCase, this: O
             Some(_) => {}
         }
     }
-    if !errors.0.is_empty() {
-        return Err(StoreError::Invalid(errors));
+    if errors.0.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(errors))
     }
+}
+
+/// An open live case must be its pair's only one (`this` is the case itself, on update).
+async fn only_open_case(conn: &mut SqliteConnection, c: &NewCase, this: Option<i64>) -> Result<(), StoreError> {
     if c.status == CaseStatus::Open {
         if let Some(other) = open_case_of(conn, c.machine_id, c.license_id).await? {
             if Some(other) != this {
@@ -175,8 +191,11 @@ impl Store {
         if let Some(r) = replay(&mut tx, ctx).await? {
             return Ok(r);
         }
-        check_refs(&mut tx, &c, None).await?;
-        let id = insert(&mut tx, &c).await?;
+        check_refs(&mut tx, &c, Refs::Live).await?;
+        only_open_case(&mut tx, &c, None).await?;
+        let row = NewRow::now();
+        let closed_at = (c.status != CaseStatus::Open).then_some(row.created_at.as_str());
+        let id = insert(&mut tx, &row, &c, closed_at).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Cases, id)?;
         finish_create(tx, ctx, "case", id, value, &fields.present()).await
     }
@@ -229,7 +248,8 @@ impl Store {
         let merged = CaseFields::of(&current).overlay(patch).map_err(StoreError::Invalid)?;
         // opened_at is stored as a system time, which parses as RFC 3339.
         let c = NewCase::try_from(&merged).map_err(StoreError::Invalid)?;
-        check_refs(&mut tx, &c, Some(id)).await?;
+        check_refs(&mut tx, &c, Refs::Live).await?;
+        only_open_case(&mut tx, &c, Some(id)).await?;
         let now = now_system();
         let closed_at = match (current.status, c.status) {
             (_, CaseStatus::Open) => None,
@@ -292,59 +312,19 @@ pub(super) async fn all(conn: &mut SqliteConnection) -> Result<Vec<Case>, StoreE
 }
 
 /// Insert an imported case with its own id, times and status. Its machine,
-/// license and hardware change must be stored (archived or not), the change
-/// must be of its machine, and a live open case must be its pair's only one.
+/// license and hardware change must be stored (archived or not), and a live
+/// open case must be its pair's only one.
 pub(super) async fn import(
     conn: &mut SqliteConnection,
-    at: &str,
     row: &crate::portable::Row<ImportedCase>,
 ) -> Result<(), StoreError> {
     let (s, c) = (&row.stamps, &row.value.case);
-    let field = |f: &str| format!("{at}.{f}");
-    super::must_be_stored(conn, Table::Machines, &field("machine_id"), c.machine_id).await?;
-    super::must_be_stored(conn, Table::Licenses, &field("license_id"), c.license_id).await?;
-    if let Some(h) = c.hardware_change_id {
-        let owner = sqlx::query_scalar!("SELECT machine_id FROM hardware_changes WHERE id = ?", h)
-            .fetch_optional(&mut *conn)
-            .await?;
-        let problem = match owner {
-            None => Some(format!("there is no hardware change {h}")),
-            Some(m) if m != c.machine_id => {
-                Some(format!("hardware change {h} belongs to machine {m}, not {}", c.machine_id))
-            }
-            Some(_) => None,
-        };
-        if let Some(message) = problem {
-            return Err(StoreError::Invalid(FieldErrors::one(field("hardware_change_id"), message)));
-        }
+    check_refs(conn, c, Refs::Stored).await?;
+    if s.archived_at.is_none() {
+        only_open_case(conn, c, None).await.map_err(|e| match e {
+            StoreError::Conflict(message) => StoreError::Invalid(FieldErrors::one("status", message)),
+            other => other,
+        })?;
     }
-    if c.status == CaseStatus::Open && s.archived_at.is_none() {
-        if let Some(other) = open_case_of(conn, c.machine_id, c.license_id).await? {
-            return Err(StoreError::Invalid(FieldErrors::one(
-                field("status"),
-                format!("case {other} is already open for machine {} and license {}", c.machine_id, c.license_id),
-            )));
-        }
-    }
-    let (trigger, status) = (c.trigger.as_str(), c.status.as_str());
-    sqlx::query!(
-        r#"INSERT INTO cases (id, machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at,
-                             notes, created_at, updated_at, archived_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#,
-        s.id,
-        c.machine_id,
-        c.license_id,
-        trigger,
-        c.hardware_change_id,
-        status,
-        c.opened_at,
-        row.value.closed_at,
-        c.notes,
-        s.created_at,
-        s.updated_at,
-        s.archived_at
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    insert(conn, &NewRow::from(s), c, row.value.closed_at.as_deref()).await.map(|_| ())
 }

@@ -3,8 +3,8 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    cases, finish_create, finish_write, must_exist, replay, something_to_change, stored_date, visible, Created, Store,
-    StoreError, Table, WriteCtx,
+    cases, finish_create, finish_write, reference, replay, something_to_change, stored_date, visible, Created, NewRow,
+    Refs, Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::time::now_system;
 use crate::domain::{FieldErrors, FollowUp, FollowUpFields, NewFollowUp, Page, PageRequest};
@@ -83,10 +83,14 @@ pub(super) async fn pending(conn: &mut SqliteConnection, machine_id: Option<i64>
     .collect()
 }
 
-/// The machine a follow-up belongs to: the one given, or its case's.
-async fn machine_of(conn: &mut SqliteConnection, f: &NewFollowUp) -> Result<i64, StoreError> {
+/// The machine a follow-up belongs to: the one given, or its case's. Both
+/// must name rows as `refs` says.
+async fn machine_of(conn: &mut SqliteConnection, f: &NewFollowUp, refs: Refs) -> Result<i64, StoreError> {
     let case = match f.case_id {
-        Some(case_id) => Some(cases::live(conn, case_id, "case_id").await?),
+        Some(case_id) => {
+            reference(conn, refs, Table::Cases, "case_id", case_id).await?;
+            Some(cases::fetch(conn, case_id).await?.ok_or(Table::Cases.not_found(case_id))?)
+        }
         None => None,
     };
     match (f.machine_id, case) {
@@ -96,11 +100,36 @@ async fn machine_of(conn: &mut SqliteConnection, f: &NewFollowUp) -> Result<i64,
         ))),
         (_, Some(c)) => Ok(c.machine_id),
         (Some(m), None) => {
-            must_exist(conn, Table::Machines, "machine_id", m).await?;
+            reference(conn, refs, Table::Machines, "machine_id", m).await?;
             Ok(m)
         }
         (None, None) => Err(StoreError::Invalid(FieldErrors::one("machine_id", "is required, or case_id"))),
     }
+}
+
+/// Insert a follow-up of a machine that was checked.
+async fn insert(
+    conn: &mut SqliteConnection,
+    row: &NewRow,
+    machine_id: i64,
+    f: &NewFollowUp,
+) -> Result<i64, StoreError> {
+    let due_on = f.due_on.map(|d| d.to_string());
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO follow_ups (id, machine_id, case_id, text, due_on, done, created_at, updated_at, archived_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        row.id,
+        machine_id,
+        f.case_id,
+        f.text,
+        due_on,
+        f.done,
+        row.created_at,
+        row.updated_at,
+        row.archived_at
+    )
+    .fetch_one(conn)
+    .await?)
 }
 
 impl Store {
@@ -115,22 +144,8 @@ impl Store {
         if let Some(r) = replay(&mut tx, ctx).await? {
             return Ok(r);
         }
-        let machine_id = machine_of(&mut tx, &f).await?;
-        let now = now_system();
-        let due_on = f.due_on.map(|d| d.to_string());
-        let id = sqlx::query_scalar!(
-            "INSERT INTO follow_ups (machine_id, case_id, text, due_on, done, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS \"id!\"",
-            machine_id,
-            f.case_id,
-            f.text,
-            due_on,
-            f.done,
-            now,
-            now
-        )
-        .fetch_one(&mut *tx)
-        .await?;
+        let machine_id = machine_of(&mut tx, &f, Refs::Live).await?;
+        let id = insert(&mut tx, &NewRow::now(), machine_id, &f).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::FollowUps, id)?;
         finish_create(tx, ctx, "follow_up", id, value, &fields.present()).await
     }
@@ -188,7 +203,7 @@ impl Store {
             merged.machine_id = None;
         }
         let f = NewFollowUp::try_from(&merged).map_err(StoreError::Invalid)?;
-        let machine_id = machine_of(&mut tx, &f).await?;
+        let machine_id = machine_of(&mut tx, &f, Refs::Live).await?;
         let now = now_system();
         let due_on = f.due_on.map(|d| d.to_string());
         sqlx::query!(
@@ -232,59 +247,8 @@ pub(super) async fn all(conn: &mut SqliteConnection) -> Result<Vec<FollowUp>, St
 /// the one given or its case's; both must be stored (archived or not).
 pub(super) async fn import(
     conn: &mut SqliteConnection,
-    at: &str,
     row: &crate::portable::Row<NewFollowUp>,
 ) -> Result<(), StoreError> {
-    let (s, f) = (&row.stamps, &row.value);
-    let field = |name: &str| format!("{at}.{name}");
-    let case_machine = match f.case_id {
-        Some(case_id) => {
-            let m = sqlx::query_scalar!("SELECT machine_id FROM cases WHERE id = ?", case_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-            match m {
-                Some(m) => Some(m),
-                None => {
-                    return Err(StoreError::Invalid(FieldErrors::one(
-                        field("case_id"),
-                        format!("there is no case {case_id}"),
-                    )))
-                }
-            }
-        }
-        None => None,
-    };
-    let machine_id = match (f.machine_id, case_machine) {
-        (Some(m), Some(c)) if m != c => {
-            return Err(StoreError::Invalid(FieldErrors::one(
-                field("machine_id"),
-                format!("case {} is about machine {c}, not {m}", f.case_id.unwrap_or_default()),
-            )))
-        }
-        (_, Some(c)) => c,
-        (Some(m), None) => {
-            super::must_be_stored(conn, Table::Machines, &field("machine_id"), m).await?;
-            m
-        }
-        (None, None) => {
-            return Err(StoreError::Invalid(FieldErrors::one(field("machine_id"), "is required, or case_id")))
-        }
-    };
-    let due_on = f.due_on.map(|d| d.to_string());
-    sqlx::query!(
-        "INSERT INTO follow_ups (id, machine_id, case_id, text, due_on, done, created_at, updated_at, archived_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        s.id,
-        machine_id,
-        f.case_id,
-        f.text,
-        due_on,
-        f.done,
-        s.created_at,
-        s.updated_at,
-        s.archived_at
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    let machine_id = machine_of(conn, &row.value, Refs::Stored).await?;
+    insert(conn, &NewRow::from(&row.stamps), machine_id, &row.value).await.map(|_| ())
 }

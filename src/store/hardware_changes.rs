@@ -3,8 +3,8 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    finish_create, finish_write, must_be_stored, must_exist, replay, something_to_change, stored_date, visible,
-    Created, Store, StoreError, Table, WriteCtx,
+    finish_create, finish_write, must_exist, reference, replay, something_to_change, stored_date, visible, Created,
+    NewRow, Refs, Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::enums::PartSet;
 use crate::domain::time::now_system;
@@ -90,24 +90,7 @@ impl Store {
             return Ok(r);
         }
         self.machine_live(&mut tx, machine_id).await?;
-        let now = now_system();
-        let changed_on = h.changed_on.to_string();
-        let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
-        let id = sqlx::query_scalar!(
-            "INSERT INTO hardware_changes (machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled, notes,
-                                           created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS \"id!\"",
-            machine_id,
-            changed_on,
-            replaced,
-            kept,
-            h.os_reinstalled,
-            h.notes,
-            now,
-            now
-        )
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert(&mut tx, &NewRow::now(), machine_id, &h).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::HardwareChanges, id)?;
         finish_create(tx, ctx, "hardware_change", id, value, &fields.present()).await
     }
@@ -208,33 +191,40 @@ pub(super) async fn all(conn: &mut SqliteConnection) -> Result<Vec<HardwareChang
     .collect()
 }
 
-/// Insert an imported hardware change with its own id and times.
-pub(super) async fn import(
+/// Insert a hardware change of a machine that was checked.
+async fn insert(
     conn: &mut SqliteConnection,
-    at: &str,
-    row: &crate::portable::Row<ImportedChange>,
-) -> Result<(), StoreError> {
-    let (s, h) = (&row.stamps, &row.value.change);
-    let machine_id = row.value.machine_id;
-    must_be_stored(conn, Table::Machines, &format!("{at}.machine_id"), machine_id).await?;
+    row: &NewRow,
+    machine_id: i64,
+    h: &NewHardwareChange,
+) -> Result<i64, StoreError> {
     let changed_on = h.changed_on.to_string();
     let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
-    sqlx::query!(
-        "INSERT INTO hardware_changes (id, machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled, notes,
-                                       created_at, updated_at, archived_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        s.id,
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO hardware_changes (id, machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled, notes,
+                                        created_at, updated_at, archived_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        row.id,
         machine_id,
         changed_on,
         replaced,
         kept,
         h.os_reinstalled,
         h.notes,
-        s.created_at,
-        s.updated_at,
-        s.archived_at
+        row.created_at,
+        row.updated_at,
+        row.archived_at
     )
-    .execute(conn)
-    .await?;
-    Ok(())
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Insert an imported hardware change with its own id and times; its
+/// machine must be stored (archived or not).
+pub(super) async fn import(
+    conn: &mut SqliteConnection,
+    row: &crate::portable::Row<ImportedChange>,
+) -> Result<(), StoreError> {
+    reference(conn, Refs::Stored, Table::Machines, "machine_id", row.value.machine_id).await?;
+    insert(conn, &NewRow::from(&row.stamps), row.value.machine_id, &row.value.change).await.map(|_| ())
 }

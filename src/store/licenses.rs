@@ -3,14 +3,14 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    audit, finish_create, finish_write, replay, something_to_change, stored, stored_date, visible, Created, Store,
-    StoreError, Table, WriteCtx,
+    audit, finish_create, finish_write, replay, something_to_change, stored, stored_date, visible, Created, NewRow,
+    Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::ids::mask_last_five;
 use crate::domain::license::KeyChange;
 use crate::domain::time::now_system;
 use crate::domain::{License, LicenseFields, NewLicense, Page, PageRequest};
-use crate::portable::{LicenseRow, Row as PortableRow};
+use crate::portable::LicenseRow;
 
 struct Row {
     id: i64,
@@ -91,33 +91,11 @@ impl Store {
         fields: &LicenseFields,
     ) -> Result<Created<License>, StoreError> {
         let l = NewLicense::try_from(fields).map_err(StoreError::Invalid)?;
-        let key = self.seal_key(&l.product_key)?.unwrap_or(SealedKey { sealed: None, last5: None, checks: None });
         let mut tx = self.begin_write().await?;
         if let Some(r) = replay(&mut tx, ctx).await? {
             return Ok(r);
         }
-        let now = now_system();
-        let channel = l.channel.as_str();
-        let purchased_on = l.purchased_on.map(|d| d.to_string());
-        let id = sqlx::query_scalar!(
-            "INSERT INTO licenses (product, edition, channel, purchased_from, purchased_on, box_colour,
-                                   product_key_sealed, product_key_last5, product_key_checks, notes, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS \"id!\"",
-            l.product,
-            l.edition,
-            channel,
-            l.purchased_from,
-            purchased_on,
-            l.box_colour,
-            key.sealed,
-            key.last5,
-            key.checks,
-            l.notes,
-            now,
-            now
-        )
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = self.insert_license(&mut tx, &NewRow::now(), &l).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Licenses, id)?;
         finish_create(tx, ctx, "license", id, value, &fields.present()).await
     }
@@ -256,23 +234,22 @@ impl Store {
             .collect()
     }
 
-    /// Insert an imported license with its own id and times; its key, if
-    /// the row has one, is sealed like any other.
-    pub(super) async fn import_license(
+    /// Insert a license; its key, if it has one, is sealed first.
+    pub(super) async fn insert_license(
         &self,
         conn: &mut SqliteConnection,
-        row: &PortableRow<NewLicense>,
-    ) -> Result<(), StoreError> {
-        let (s, l) = (&row.stamps, &row.value);
+        row: &NewRow,
+        l: &NewLicense,
+    ) -> Result<i64, StoreError> {
         let key = self.seal_key(&l.product_key)?.unwrap_or(SealedKey { sealed: None, last5: None, checks: None });
         let channel = l.channel.as_str();
         let purchased_on = l.purchased_on.map(|d| d.to_string());
-        sqlx::query!(
-            "INSERT INTO licenses (id, product, edition, channel, purchased_from, purchased_on, box_colour,
-                                   product_key_sealed, product_key_last5, product_key_checks, notes, created_at,
-                                   updated_at, archived_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            s.id,
+        Ok(sqlx::query_scalar!(
+            r#"INSERT INTO licenses (id, product, edition, channel, purchased_from, purchased_on, box_colour,
+                                    product_key_sealed, product_key_last5, product_key_checks, notes, created_at,
+                                    updated_at, archived_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+            row.id,
             l.product,
             l.edition,
             channel,
@@ -283,12 +260,11 @@ impl Store {
             key.last5,
             key.checks,
             l.notes,
-            s.created_at,
-            s.updated_at,
-            s.archived_at
+            row.created_at,
+            row.updated_at,
+            row.archived_at
         )
-        .execute(conn)
-        .await?;
-        Ok(())
+        .fetch_one(conn)
+        .await?)
     }
 }

@@ -1,7 +1,8 @@
 //! SQL of machines.
 
 use super::{
-    finish_create, finish_write, replay, something_to_change, visible, Created, Store, StoreError, Table, WriteCtx,
+    finish_create, finish_write, replay, something_to_change, visible, Created, NewRow, Store, StoreError, Table,
+    WriteCtx,
 };
 use crate::domain::time::now_system;
 use crate::domain::{FieldErrors, Machine, MachineFields, NewMachine, Page, PageRequest};
@@ -48,17 +49,7 @@ impl Store {
         if name_in_use(&mut tx, &m.name, 0).await? {
             return Err(name_taken(&m.name));
         }
-        let now = now_system();
-        let id = sqlx::query_scalar!(
-            "INSERT INTO machines (name, owner, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id AS \"id!\"",
-            m.name,
-            m.owner,
-            m.notes,
-            now,
-            now
-        )
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert(&mut tx, &NewRow::now(), &m).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Machines, id)?;
         finish_create(tx, ctx, "machine", id, value, &fields.present()).await
     }
@@ -131,26 +122,29 @@ pub(super) async fn all(conn: &mut SqliteConnection) -> Result<Vec<Machine>, Sto
     .await?)
 }
 
-/// Insert an imported machine with its own id and times.
-pub(super) async fn import(conn: &mut SqliteConnection, at: &str, row: &Row<NewMachine>) -> Result<(), StoreError> {
-    let (s, m) = (&row.stamps, &row.value);
-    if s.archived_at.is_none() && name_in_use(conn, &m.name, s.id).await? {
-        return Err(StoreError::Invalid(FieldErrors::one(
-            format!("{at}.name"),
-            format!("a machine named {:?} already exists", m.name),
-        )));
-    }
-    sqlx::query!(
-        "INSERT INTO machines (id, name, owner, notes, created_at, updated_at, archived_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        s.id,
+/// Insert a machine whose name was checked.
+async fn insert(conn: &mut SqliteConnection, row: &NewRow, m: &NewMachine) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO machines (id, name, owner, notes, created_at, updated_at, archived_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        row.id,
         m.name,
         m.owner,
         m.notes,
-        s.created_at,
-        s.updated_at,
-        s.archived_at
+        row.created_at,
+        row.updated_at,
+        row.archived_at
     )
-    .execute(conn)
-    .await?;
-    Ok(())
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Insert an imported machine with its own id and times; a live one needs
+/// a name no other live machine has.
+pub(super) async fn import(conn: &mut SqliteConnection, row: &Row<NewMachine>) -> Result<(), StoreError> {
+    let (s, m) = (&row.stamps, &row.value);
+    if s.archived_at.is_none() && name_in_use(conn, &m.name, s.id).await? {
+        return Err(StoreError::Invalid(FieldErrors::one("name", name_taken(&m.name).to_string())));
+    }
+    insert(conn, &NewRow::from(s), m).await.map(|_| ())
 }

@@ -365,21 +365,66 @@ async fn must_exist(conn: &mut SqliteConnection, table: Table, field: &str, id: 
     }
 }
 
-/// A reference that must name a row, archived or not (an import keeps the
-/// references of archived rows), or a field error naming it.
-async fn must_be_stored(conn: &mut SqliteConnection, table: Table, field: &str, id: i64) -> Result<(), StoreError> {
-    match row_state(conn, table, id).await? {
-        Some(_) => Ok(()),
-        None => Err(StoreError::Invalid(FieldErrors::one(field, format!("there is no {} {id}", table.noun())))),
+/// What a reference must name: a live row (every write of the API), or any
+/// stored row, archived or not (an import keeps archived rows' references).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refs {
+    Live,
+    Stored,
+}
+
+/// A reference that must name a row as `refs` says, or a field error naming it.
+async fn reference(
+    conn: &mut SqliteConnection,
+    refs: Refs,
+    table: Table,
+    field: &str,
+    id: i64,
+) -> Result<(), StoreError> {
+    match refs {
+        Refs::Live => must_exist(conn, table, field, id).await,
+        Refs::Stored => match row_state(conn, table, id).await? {
+            Some(_) => Ok(()),
+            None => Err(StoreError::Invalid(FieldErrors::one(field, format!("there is no {} {id}", table.noun())))),
+        },
     }
 }
 
-/// Every reference that must name a live row, with all failing ones named
-/// at once; errors other than a missing or archived row pass through.
-async fn all_exist(conn: &mut SqliteConnection, refs: &[(Table, &str, i64)]) -> Result<(), StoreError> {
+/// The id and system times a new row is written with: the next id and now
+/// for a create, the exported ones for an import. (SQLite gives an
+/// `INTEGER PRIMARY KEY` written as NULL the next id.)
+struct NewRow {
+    id: Option<i64>,
+    created_at: String,
+    updated_at: String,
+    archived_at: Option<String>,
+}
+
+impl NewRow {
+    /// A row created now.
+    fn now() -> Self {
+        let now = crate::domain::time::now_system();
+        Self { id: None, created_at: now.clone(), updated_at: now, archived_at: None }
+    }
+}
+
+impl From<&crate::portable::Stamps> for NewRow {
+    fn from(s: &crate::portable::Stamps) -> Self {
+        Self {
+            id: Some(s.id),
+            created_at: s.created_at.clone(),
+            updated_at: s.updated_at.clone(),
+            archived_at: s.archived_at.clone(),
+        }
+    }
+}
+
+/// Every reference that must name a row as `refs` says, with all failing
+/// ones named at once; errors other than a missing or archived row pass through.
+async fn all_exist(conn: &mut SqliteConnection, refs: Refs, names: &[(Table, &str, i64)]) -> Result<(), StoreError> {
     let mut errors = FieldErrors::default();
-    for (table, field, id) in refs {
-        match must_exist(conn, *table, field, *id).await {
+    for (table, field, id) in names {
+        match reference(conn, refs, *table, field, *id).await {
             Ok(()) => {}
             Err(StoreError::Invalid(e)) => errors.0.extend(e.0),
             Err(other) => return Err(other),

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::SqliteConnection;
 
-use super::{audit, cases, follow_ups, hardware_changes, machines, Actor, Store, StoreError};
+use super::{audit, cases, follow_ups, hardware_changes, machines, Actor, NewRow, Store, StoreError};
 use crate::domain::time::now_system;
 use crate::domain::FieldErrors;
 use crate::portable::{self, Counts, Document, ImportReport, Parsed, Row, FORMAT_VERSION};
@@ -125,22 +125,15 @@ impl Store {
         let attempts = split("attempts", "attempt", &doc.attempts, &stored.attempts)?;
         let follow_ups = split("follow_ups", "follow-up", &doc.follow_ups, &stored.follow_ups)?;
         let report = ImportReport {
-            created: Counts {
-                machines: machines.0.len(),
-                hardware_changes: changes.0.len(),
-                licenses: licenses.0.len(),
-                cases: cases.0.len(),
-                attempts: attempts.0.len(),
-                follow_ups: follow_ups.0.len(),
-            },
-            unchanged: Counts {
-                machines: machines.1,
-                hardware_changes: changes.1,
-                licenses: licenses.1,
-                cases: cases.1,
-                attempts: attempts.1,
-                follow_ups: follow_ups.1,
-            },
+            created: Counts::from([
+                machines.0.len(),
+                changes.0.len(),
+                licenses.0.len(),
+                cases.0.len(),
+                attempts.0.len(),
+                follow_ups.0.len(),
+            ]),
+            unchanged: Counts::from([machines.1, changes.1, licenses.1, cases.1, attempts.1, follow_ups.1]),
         };
 
         let mut done = 0;
@@ -151,40 +144,33 @@ impl Store {
             }
         };
         for (at, row) in &machines.0 {
-            machines::import(&mut tx, at, row).await.map_err(|e| at_row(e, at))?;
+            machines::import(&mut tx, row).await.map_err(|e| at_row(e, at))?;
             step();
         }
         for (at, row) in &changes.0 {
-            hardware_changes::import(&mut tx, at, row).await.map_err(|e| at_row(e, at))?;
+            hardware_changes::import(&mut tx, row).await.map_err(|e| at_row(e, at))?;
             step();
         }
         for (at, row) in &licenses.0 {
-            self.import_license(&mut tx, row).await.map_err(|e| at_row(e, at))?;
+            self.insert_license(&mut tx, &NewRow::from(&row.stamps), &row.value).await.map_err(|e| at_row(e, at))?;
             step();
         }
         for (at, row) in &cases.0 {
-            cases::import(&mut tx, at, row).await.map_err(|e| at_row(e, at))?;
+            cases::import(&mut tx, row).await.map_err(|e| at_row(e, at))?;
             step();
         }
         for (at, row) in &attempts.0 {
-            self.import_attempt(&mut tx, at, row).await.map_err(|e| at_row(e, at))?;
+            self.import_attempt(&mut tx, row).await.map_err(|e| at_row(e, at))?;
             step();
         }
         for (at, row) in &follow_ups.0 {
-            follow_ups::import(&mut tx, at, row).await.map_err(|e| at_row(e, at))?;
+            follow_ups::import(&mut tx, row).await.map_err(|e| at_row(e, at))?;
             step();
         }
         progress(report.created.total());
         let written: Vec<&str> = portable::ENTITIES
             .iter()
-            .zip([
-                machines.0.len(),
-                changes.0.len(),
-                licenses.0.len(),
-                cases.0.len(),
-                attempts.0.len(),
-                follow_ups.0.len(),
-            ])
+            .zip(report.created.by_entity())
             .filter(|(_, n)| *n > 0)
             .map(|(e, _)| *e)
             .collect();
@@ -194,11 +180,11 @@ impl Store {
     }
 }
 
-/// A database refusal while writing one row, named after the row (a field
-/// error already is).
+/// A refusal while writing one row, named after the row: its field errors
+/// get the row's name before them (`cases[2].machine_id`), and any other
+/// refusal is the row's own.
 fn at_row(e: StoreError, at: &str) -> StoreError {
     match e {
-        StoreError::Invalid(errors) if errors.0.iter().all(|f| f.field.starts_with(at)) => StoreError::Invalid(errors),
         StoreError::Invalid(errors) => StoreError::Invalid(errors.prefixed(&format!("{at}."))),
         StoreError::Conflict(message) => StoreError::Invalid(FieldErrors::one(at, message)),
         other => other,
