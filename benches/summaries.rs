@@ -32,13 +32,17 @@ const RAW: &[(&str, &[&str])] = &[
              AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)))
         GROUP BY status",
     ]),
-    ("retries", &["SELECT case_id, min(machine_id), min(license_id), count(*),
-        min(printf('%020d|%020d|%s|%s|%s', started_utc, id, local_date, coalesce(failure_reason, ''), started_at)),
-        max(local_date),
-        min(CASE WHEN result = 'activated' THEN printf('%020d|%020d|%s|%s', started_utc, id, local_date, started_at) END)
-        FROM attempts WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
-        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
-        GROUP BY case_id HAVING count(*) > 1 ORDER BY case_id"]),
+    ("retries", &["SELECT count(*) FROM case_lines INDEXED BY case_lines_retried
+        WHERE attempts > 1 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)",
+        "WITH RECURSIVE chunks (lo) AS (
+            SELECT min(case_id) FROM case_lines
+            UNION ALL
+            SELECT (SELECT case_id FROM case_lines WHERE case_id >= lo + 4096 ORDER BY case_id LIMIT 1)
+            FROM chunks WHERE lo IS NOT NULL)
+        SELECT (SELECT group_concat(line, char(10)) FROM case_lines
+                WHERE case_id >= lo AND case_id < lo + 4096 AND attempts > 1
+                AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4))
+        FROM chunks WHERE lo IS NOT NULL"]),
     ("wait-times", &["SELECT local_hour, local_weekday, group_concat(wait_seconds || ' ' || n, ',')
         FROM (SELECT local_hour, local_weekday, wait_seconds, count(*) AS n FROM attempts
               WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
@@ -81,6 +85,60 @@ const RAW: &[(&str, &[&str])] = &[
     ]),
 ];
 
+/// `retries` with a date range: `?1` bound to the range's start.
+const DATED_RETRIES: &str = "SELECT group_concat(line, char(10)) FROM (
+    SELECT s.case_id, s.case_id || '|' || s.machine_id || '|' || s.license_id || '|' || s.attempts || '|'
+        || f.started_at || '|' || coalesce(f.failure_reason, '') || '|' || (s.last_date > f.local_date) || '|'
+        || coalesce(CAST(julianday(v.local_date) - julianday(f.local_date) AS INTEGER), '') || '|'
+        || coalesce(v.started_at, '') AS line
+    FROM (SELECT case_id, min(machine_id) AS machine_id, min(license_id) AS license_id, count(*) AS attempts,
+                 max(local_date) AS last_date FROM attempts
+          WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+          AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+          GROUP BY case_id HAVING count(*) > 1) s
+    JOIN attempts f ON f.id = (SELECT id FROM attempts WHERE case_id = s.case_id AND archived_at IS NULL
+        AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2) ORDER BY started_utc, id LIMIT 1)
+    LEFT JOIN attempts v ON v.id = (SELECT id FROM attempts WHERE case_id = s.case_id AND archived_at IS NULL
+        AND result = 'activated' AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+        ORDER BY started_utc, id LIMIT 1))";
+
+/// Time the library call and the raw statements `RUNS` times each and print
+/// the medians, their ratio and whether the targets are met.
+async fn measure(
+    store: &Store,
+    label: &str,
+    name: &str,
+    filter: &SummaryFilter,
+    statements: &[&str],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut lib = Vec::new();
+    let mut raw = Vec::new();
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let s = Summary::compute(store, name, filter, now).await?;
+        lib.push(t.elapsed());
+        assert!(s.is_some());
+        let t = Instant::now();
+        for sql in statements {
+            let rows = sqlx::query(sql)
+                .bind(filter.from.map(|d| d.to_string()))
+                .bind(filter.to.map(|d| d.to_string()))
+                .bind(filter.machine_id)
+                .bind(filter.license_id)
+                .fetch_all(store.pool())
+                .await?;
+            std::hint::black_box(rows.len());
+        }
+        raw.push(t.elapsed());
+    }
+    let (l, r) = (median(lib), median(raw));
+    let ratio = ms(l) / ms(r).max(0.001);
+    let met = if ms(l) <= 250.0 && ratio <= 1.5 { "met" } else { "missed" };
+    println!("{:<14} {:>12.1} {:>12.1} {:>8.2} {:>8}", label, ms(l), ms(r), ratio, met);
+    Ok(())
+}
+
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times[times.len() / 2]
@@ -106,35 +164,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{} ({} MiB)", path.display(), std::fs::metadata(&path)?.len() / (1 << 20));
     println!();
     println!("targets: library <= 250 ms and <= 1.5 x raw SQL");
-    println!("{:<12} {:>12} {:>12} {:>8} {:>8}", "summary", "library ms", "raw SQL ms", "ratio", "targets");
-    let filter = SummaryFilter::default();
+    println!("{:<14} {:>12} {:>12} {:>8} {:>8}", "summary", "library ms", "raw SQL ms", "ratio", "targets");
     let now = chrono::Utc::now();
     for (name, statements) in RAW {
-        let mut lib = Vec::new();
-        let mut raw = Vec::new();
-        for _ in 0..RUNS {
-            let t = Instant::now();
-            let s = Summary::compute(&store, name, &filter, now).await?;
-            lib.push(t.elapsed());
-            assert!(s.is_some());
-            let t = Instant::now();
-            for sql in *statements {
-                let rows = sqlx::query(sql)
-                    .bind(None::<String>)
-                    .bind(None::<String>)
-                    .bind(None::<i64>)
-                    .bind(None::<i64>)
-                    .fetch_all(store.pool())
-                    .await?;
-                std::hint::black_box(rows.len());
-            }
-            raw.push(t.elapsed());
-        }
-        let (l, r) = (median(lib), median(raw));
-        let ratio = ms(l) / ms(r).max(0.001);
-        let met = if ms(l) <= 250.0 && ratio <= 1.5 { "met" } else { "missed" };
-        println!("{:<12} {:>12.1} {:>12.1} {:>8.2} {:>8}", name, ms(l), ms(r), ratio, met);
+        measure(&store, name, name, &SummaryFilter::default(), statements, now).await?;
     }
+    // With a date range `retries` cannot read its per-case lines and groups
+    // the attempts instead; shown for what it costs, outside the targets.
+    let dated = SummaryFilter { from: chrono::NaiveDate::from_ymd_opt(1, 1, 1), ..SummaryFilter::default() };
+    measure(&store, "retries dated", "retries", &dated, &[DATED_RETRIES], now).await?;
+    println!("(retries dated: from=0001-01-01, which holds every attempt)");
     store.close().await;
     Ok(())
 }

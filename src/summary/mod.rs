@@ -212,11 +212,6 @@ pub fn wait_times(rows: &[WaitRow]) -> WaitTimes {
     }
 }
 
-/// Whole days from one local date to another.
-pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
-    (to - from).num_days()
-}
-
 /// `overview`.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Overview {

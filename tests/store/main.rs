@@ -494,21 +494,26 @@ async fn exports_with_keys_and_imports_are_audited_and_unique_rules_hold_on_impo
     assert_eq!(audit_count(&b.store, "import", "journal").await, 1, "a refused import writes no audit row");
 }
 
-#[tokio::test]
-async fn the_question_filters_migration_fills_the_copies_of_earlier_questions() {
+/// A database as the migrations before `version` left it.
+async fn store_before_migration(version: &str) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let s = Store::connect(&dir.path().join("old.db"), &dir.path().join("old.db.key")).await.unwrap();
-    // The database as the migrations before question_filters left it.
     let earlier = dir.path().join("earlier");
     std::fs::create_dir(&earlier).unwrap();
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.as_str() < "20261125000012" {
+        if name.as_str() < version {
             std::fs::copy(&path, earlier.join(&name)).unwrap();
         }
     }
     sqlx::migrate::Migrator::new(earlier.as_path()).await.unwrap().run(s.pool()).await.unwrap();
+    (dir, s)
+}
+
+#[tokio::test]
+async fn the_question_filters_migration_fills_the_copies_of_earlier_questions() {
+    let (_dir, s) = store_before_migration("20261125000012").await;
     sqlx::raw_sql(
         "INSERT INTO machines (id, name, created_at, updated_at) VALUES (1, 'PC 1', 'x', 'x');
          INSERT INTO licenses (id, product, channel, created_at, updated_at) VALUES (1, 'Windows 8.1', 'oem', 'x', 'x');
@@ -533,4 +538,47 @@ async fn the_question_filters_migration_fills_the_copies_of_earlier_questions() 
     let q = s.questions(&activation_journal::summary::SummaryFilter::default()).await.unwrap();
     assert_eq!(q.topics.len(), 1);
     assert_eq!(q.topics[0].asked, 1, "the archived attempt's question is left out");
+}
+
+#[tokio::test]
+async fn the_case_lines_migration_renders_the_cases_already_recorded() {
+    let (_dir, s) = store_before_migration("20261125000013").await;
+    // Case 1: unavailable at 18:00, an archived call, activated the next
+    // morning. Case 2: one call only, so not a retry.
+    sqlx::raw_sql(
+        "INSERT INTO machines (id, name, created_at, updated_at) VALUES (1, 'PC 1', 'x', 'x');
+         INSERT INTO licenses (id, product, channel, created_at, updated_at) VALUES (1, 'Windows 8.1', 'oem', 'x', 'x');
+         INSERT INTO cases (id, machine_id, license_id, status, opened_at, closed_at, created_at, updated_at)
+         VALUES (1, 1, 1, 'activated', 'x', 'x', 'x', 'x'), (2, 1, 1, 'open', 'x', NULL, 'x', 'x');
+         INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
+                               local_hour, local_weekday, result, failure_reason, created_at, updated_at, archived_at)
+         VALUES (1, 1, 1, 1, '2014-05-10T18:00:00+09:00', 1399712400, 32400, '2014-05-10', 18, 5,
+                 'not_activated', 'operator_unavailable', 'x', 'x', NULL),
+                (2, 1, 1, 1, '2014-05-10T17:00:00+09:00', 1399708800, 32400, '2014-05-10', 17, 5,
+                 'not_activated', 'line_closed', 'x', 'x', 'x'),
+                (3, 1, 1, 1, '2014-05-11T10:00:00+09:00', 1399770000, 32400, '2014-05-11', 10, 6,
+                 'activated', NULL, 'x', 'x', NULL),
+                (4, 2, 1, 1, '2014-05-12T10:00:00+09:00', 1399856400, 32400, '2014-05-12', 10, 0,
+                 NULL, NULL, 'x', 'x', NULL);",
+    )
+    .execute(s.pool())
+    .await
+    .unwrap();
+    s.migrate().await.unwrap();
+    let all = activation_journal::summary::SummaryFilter::default();
+    let r = serde_json::to_value(s.retries(&all).await.unwrap()).unwrap();
+    assert_eq!(
+        r,
+        json!({"cases_retried": 1, "next_day_retries": 1, "cases": [{
+            "case_id": 1, "machine_id": 1, "license_id": 1, "attempts": 2,
+            "first_attempt_at": "2014-05-10T18:00:00+09:00", "first_failure_reason": "operator_unavailable",
+            "activated_at": "2014-05-11T10:00:00+09:00", "next_day": true, "days_to_success": 1}]})
+    );
+    let ranged =
+        activation_journal::summary::SummaryFilter { from: chrono::NaiveDate::from_ymd_opt(2000, 1, 1), ..all };
+    assert_eq!(serde_json::to_value(s.retries(&ranged).await.unwrap()).unwrap(), r, "rendered from the attempts");
+    // A second call in case 2 makes it a retry, through the trigger.
+    let a = attempt(&s, json!({"case_id": 2, "started_at": "2014-05-12T11:00:00+09:00"})).await.unwrap();
+    assert_eq!(a.case_id, 2);
+    assert_eq!(s.retries(&all).await.unwrap().cases_retried, 2);
 }
