@@ -96,6 +96,7 @@ const DATED_RETRIES: &str = "SELECT group_concat(line, char(10)) FROM (
           WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
           AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
           GROUP BY case_id HAVING count(*) > 1) s
+    JOIN cases c ON c.id = s.case_id AND c.archived_at IS NULL
     JOIN attempts f ON f.id = (SELECT id FROM attempts WHERE case_id = s.case_id AND archived_at IS NULL
         AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2) ORDER BY started_utc, id LIMIT 1)
     LEFT JOIN attempts v ON v.id = (SELECT id FROM attempts WHERE case_id = s.case_id AND archived_at IS NULL

@@ -11,7 +11,8 @@
 -- first_failure_reason|next_day (0/1)|days_to_success|activated_at`, empty
 -- for null; src/store/summaries.rs reads it. The first attempt and the
 -- activated one are the earliest by (started_utc, id), and only attempts that
--- are not archived count: a case with none has no line.
+-- are not archived count: a case with none has no line, nor has an archived
+-- case.
 
 CREATE VIEW case_lines_live AS
 SELECT s.case_id, s.machine_id, s.license_id, s.attempts,
@@ -22,6 +23,7 @@ SELECT s.case_id, s.machine_id, s.license_id, s.attempts,
 FROM (SELECT case_id, min(machine_id) AS machine_id, min(license_id) AS license_id, count(*) AS attempts,
              max(local_date) AS last_date
       FROM attempts WHERE archived_at IS NULL GROUP BY case_id) s
+JOIN cases c ON c.id = s.case_id AND c.archived_at IS NULL
 JOIN attempts f ON f.id = (SELECT id FROM attempts WHERE case_id = s.case_id AND archived_at IS NULL
                            ORDER BY started_utc, id LIMIT 1)
 LEFT JOIN attempts v ON v.id = (SELECT id FROM attempts WHERE case_id = s.case_id AND archived_at IS NULL
@@ -63,6 +65,13 @@ BEGIN
     DELETE FROM case_lines WHERE case_id = OLD.case_id;
     INSERT INTO case_lines (case_id, machine_id, license_id, attempts, line)
     SELECT case_id, machine_id, license_id, attempts, line FROM case_lines_live WHERE case_id = OLD.case_id;
+END;
+
+CREATE TRIGGER cases_case_line_archive AFTER UPDATE OF archived_at ON cases
+BEGIN
+    DELETE FROM case_lines WHERE case_id = NEW.id;
+    INSERT INTO case_lines (case_id, machine_id, license_id, attempts, line)
+    SELECT case_id, machine_id, license_id, attempts, line FROM case_lines_live WHERE case_id = NEW.id;
 END;
 
 -- How many cases the summary will list, counted before it reads them, so it

@@ -103,7 +103,8 @@ impl Store {
         Ok(a.overview(machines, licenses, cases))
     }
 
-    /// `retries`: cases with more than one attempt, one line each.
+    /// `retries`: cases with more than one attempt, one line each. An
+    /// archived case is left out, as are archived attempts.
     ///
     /// Without a date range the lines come from `case_lines`, which the
     /// triggers of migration 13 keep rendered for every case. A date range
@@ -164,6 +165,7 @@ impl Store {
                          WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
                            AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
                          GROUP BY case_id HAVING count(*) > 1) s
+                   JOIN cases c ON c.id = s.case_id AND c.archived_at IS NULL
                    JOIN attempts f ON f.id = (
                         SELECT id FROM attempts WHERE case_id = s.case_id AND archived_at IS NULL
                           AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
