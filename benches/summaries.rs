@@ -18,23 +18,29 @@ const RUNS: usize = 7;
 /// sum, run one after the other on the same pool, rows fetched but not
 /// decoded.
 const RAW: &[(&str, &[&str])] = &[
-    ("overview", &[
-        "SELECT result, ivr_result, operator_outcome, count(*) FROM attempts
+    (
+        "overview",
+        &[
+            "SELECT result, ivr_result, operator_outcome, count(*) FROM attempts
         WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
         AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
         GROUP BY result, ivr_result, operator_outcome",
-        "SELECT count(*) FROM machines WHERE archived_at IS NULL AND (?3 IS NULL OR id = ?3)",
-        "SELECT count(*) FROM licenses WHERE archived_at IS NULL AND (?4 IS NULL OR id = ?4)",
-        "SELECT status, count(*) FROM cases c
+            "SELECT count(*) FROM machines WHERE archived_at IS NULL AND (?3 IS NULL OR id = ?3)",
+            "SELECT count(*) FROM licenses WHERE archived_at IS NULL AND (?4 IS NULL OR id = ?4)",
+            "SELECT status, count(*) FROM cases c
         WHERE archived_at IS NULL AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
         AND ((?1 IS NULL AND ?2 IS NULL) OR EXISTS (
              SELECT 1 FROM attempts a WHERE a.case_id = c.id AND a.archived_at IS NULL
              AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)))
         GROUP BY status",
-    ]),
-    ("retries", &["SELECT count(*) FROM case_lines INDEXED BY case_lines_retried
+        ],
+    ),
+    (
+        "retries",
+        &[
+            "SELECT count(*) FROM case_lines INDEXED BY case_lines_retried
         WHERE attempts > 1 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)",
-        "WITH RECURSIVE chunks (lo) AS (
+            "WITH RECURSIVE chunks (lo) AS (
             SELECT min(case_id) FROM case_lines
             UNION ALL
             SELECT (SELECT case_id FROM case_lines WHERE case_id >= lo + 4096 ORDER BY case_id LIMIT 1)
@@ -42,47 +48,64 @@ const RAW: &[(&str, &[&str])] = &[
         SELECT (SELECT group_concat(line, char(10)) FROM case_lines
                 WHERE case_id >= lo AND case_id < lo + 4096 AND attempts > 1
                 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4))
-        FROM chunks WHERE lo IS NOT NULL"]),
-    ("wait-times", &["SELECT local_hour, local_weekday, group_concat(wait_seconds || ' ' || n, ',')
+        FROM chunks WHERE lo IS NOT NULL",
+        ],
+    ),
+    (
+        "wait-times",
+        &["SELECT local_hour, local_weekday, group_concat(wait_seconds || ' ' || n, ',')
         FROM (SELECT local_hour, local_weekday, wait_seconds, count(*) AS n FROM attempts
               WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
               AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
               AND operator_outcome = 'reached' AND wait_seconds IS NOT NULL
               GROUP BY local_hour, local_weekday, wait_seconds)
-        GROUP BY local_hour, local_weekday"]),
-    ("hours", &["SELECT local_hour, count(*), sum(operator_outcome = 'reached'), sum(operator_outcome = 'unavailable'),
-        sum(result = 'activated') FROM attempts
+        GROUP BY local_hour, local_weekday"],
+    ),
+    (
+        "hours",
+        &["SELECT local_hour, operator_outcome, result, count(*) FROM attempts INDEXED BY attempts_hours
         WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
-        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4) GROUP BY local_hour ORDER BY local_hour"]),
-    ("questions", &[
-        "SELECT topic, license_id, count(*) FROM attempt_questions INDEXED BY attempt_questions_summary
+        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+        GROUP BY local_hour, operator_outcome, result"],
+    ),
+    (
+        "questions",
+        &[
+            "SELECT topic, license_id, count(*) FROM attempt_questions INDEXED BY attempt_questions_summary
         WHERE attempt_archived = 0 AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
         AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4) GROUP BY topic, license_id",
-        "SELECT id, channel FROM licenses",
-    ]),
-    ("licenses", &["SELECT l.id, coalesce(x.n, 0), x.machines,
+            "SELECT id, channel FROM licenses",
+        ],
+    ),
+    (
+        "licenses",
+        &["SELECT l.id, coalesce(x.n, 0), x.machines,
         (SELECT a.started_at FROM attempts a WHERE a.license_id = l.id AND a.result = 'activated'
          AND a.archived_at IS NULL AND a.started_utc = x.last_utc ORDER BY a.id DESC LIMIT 1)
         FROM licenses l LEFT JOIN (SELECT license_id, count(*) AS n, group_concat(DISTINCT machine_id) AS machines,
           max(started_utc) AS last_utc FROM attempts WHERE result = 'activated' AND archived_at IS NULL
           AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2) AND (?3 IS NULL OR machine_id = ?3)
           GROUP BY license_id) x ON x.license_id = l.id
-        WHERE l.archived_at IS NULL AND (?4 IS NULL OR l.id = ?4) ORDER BY l.id"]),
-    ("open", &[
-        "SELECT c.id, count(a.id), max(a.started_utc), a.started_at, a.failure_reason, a.utc_offset
+        WHERE l.archived_at IS NULL AND (?4 IS NULL OR l.id = ?4) ORDER BY l.id"],
+    ),
+    (
+        "open",
+        &[
+            "SELECT c.id, count(a.id), max(a.started_utc), a.started_at, a.failure_reason, a.utc_offset
         FROM cases c INDEXED BY cases_one_open_per_pair
         LEFT JOIN attempts a ON a.case_id = c.id AND a.archived_at IS NULL
         WHERE c.status = 'open' AND c.archived_at IS NULL AND (?3 IS NULL OR c.machine_id = ?3)
         AND (?4 IS NULL OR c.license_id = ?4)
         GROUP BY c.id ORDER BY c.id",
-        "SELECT DISTINCT local_hour FROM attempts INDEXED BY attempts_summary
+            "SELECT DISTINCT local_hour FROM attempts INDEXED BY attempts_summary
         WHERE archived_at IS NULL AND operator_outcome = 'reached'
         AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
         AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4) ORDER BY 1",
-        "SELECT id, machine_id, case_id, text, due_on, done, created_at, updated_at, archived_at
+            "SELECT id, machine_id, case_id, text, due_on, done, created_at, updated_at, archived_at
         FROM follow_ups WHERE done = 0 AND archived_at IS NULL AND (?3 IS NULL OR machine_id = ?3)
         ORDER BY due_on IS NULL, due_on, id",
-    ]),
+        ],
+    ),
 ];
 
 /// `retries` with a date range: `?1` bound to the range's start.

@@ -12,7 +12,7 @@ use futures_util::TryStreamExt as _;
 
 use super::{stored, stored_opt, Store, StoreError};
 use crate::summary::{
-    best_hours, next_call_at, rate, wait_times, CaseCounts, HourRow, Hours, LicenseRow, Licenses, Open, OpenCase,
+    best_hours, hour_rows, next_call_at, wait_times, CaseCounts, Hours, LicenseRow, Licenses, Open, OpenCase,
     OutcomeCounts, Overview, Questions, RetriedCase, Retries, SummaryFilter, TopicRow, WaitRow, WaitTimes,
 };
 
@@ -233,15 +233,15 @@ impl Store {
     /// `hours`: attempts and outcomes per local hour, and the best hours.
     pub async fn hours(&self, f: &SummaryFilter) -> Result<Hours, StoreError> {
         let b = Bind::from(f);
-        let rows = sqlx::query!(
-            r#"SELECT local_hour AS "hour!: i64", count(*) AS "attempts!: i64",
-                      coalesce(sum(operator_outcome = 'reached'), 0) AS "reached!: i64",
-                      coalesce(sum(operator_outcome = 'unavailable'), 0) AS "unavailable!: i64",
-                      coalesce(sum(result = 'activated'), 0) AS "activated!: i64"
-               FROM attempts
+        // Counted by (hour, outcome, result) in the order of attempts_hours
+        // (no sort), then added up per hour: cheaper than three sums a row.
+        let groups = sqlx::query!(
+            r#"SELECT local_hour AS "hour!: i64", operator_outcome AS "outcome?: String",
+                      result AS "result?: String", count(*) AS "n!: i64"
+               FROM attempts INDEXED BY attempts_hours
                WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
                  AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
-               GROUP BY local_hour ORDER BY local_hour"#,
+               GROUP BY local_hour, operator_outcome, result"#,
             b.from,
             b.to,
             b.machine_id,
@@ -249,17 +249,12 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        let hours: Vec<HourRow> = rows
-            .into_iter()
-            .map(|r| HourRow {
-                hour: u32::try_from(r.hour).unwrap_or(0),
-                attempts: r.attempts,
-                operator_reached: r.reached,
-                operator_unavailable: r.unavailable,
-                activated: r.activated,
-                success_rate: rate(r.activated, r.attempts),
-            })
-            .collect();
+        let mut counted = Vec::with_capacity(groups.len());
+        for g in groups {
+            let hour = u32::try_from(g.hour).map_err(|_| StoreError::Corrupt(format!("local hour {}", g.hour)))?;
+            counted.push((hour, stored_opt(g.outcome.as_deref())?, stored_opt(g.result.as_deref())?, g.n));
+        }
+        let hours = hour_rows(&counted);
         Ok(Hours { best_hours: best_hours(&hours), hours })
     }
 

@@ -91,6 +91,30 @@ pub fn best_hours(hours: &[HourRow]) -> Vec<u32> {
     ranked.into_iter().take(3).map(|h| h.hour).collect()
 }
 
+/// `hours` rows, in hour order, from attempts counted by (local hour,
+/// operator outcome, result): `(hour, outcome, result, count)`.
+pub fn hour_rows(groups: &[(u32, Option<OperatorOutcome>, Option<AttemptResult>, i64)]) -> Vec<HourRow> {
+    let mut by_hour: BTreeMap<u32, [i64; 4]> = BTreeMap::new();
+    for &(hour, outcome, result, n) in groups {
+        let h = by_hour.entry(hour).or_default();
+        h[0] += n;
+        h[1] += if outcome == Some(OperatorOutcome::Reached) { n } else { 0 };
+        h[2] += if outcome == Some(OperatorOutcome::Unavailable) { n } else { 0 };
+        h[3] += if result == Some(AttemptResult::Activated) { n } else { 0 };
+    }
+    by_hour
+        .into_iter()
+        .map(|(hour, [attempts, reached, unavailable, activated])| HourRow {
+            hour,
+            attempts,
+            operator_reached: reached,
+            operator_unavailable: unavailable,
+            activated,
+            success_rate: rate(activated, attempts),
+        })
+        .collect()
+}
+
 /// The next time after `now` (at `now`'s offset) that falls in one of
 /// `good_hours`: `now` itself, rounded up to the minute, when the current
 /// hour is good; otherwise the start of the next good hour. Weekdays are not
@@ -474,6 +498,32 @@ mod tests {
             activated,
             success_rate: rate(activated, attempts),
         }
+    }
+
+    #[test]
+    fn hour_rows_add_up_the_groups_of_each_hour() {
+        use AttemptResult::{Activated, NotActivated};
+        use OperatorOutcome::{NotNeeded, Reached, Unavailable};
+        type Case<'a> = (&'a [(u32, Option<OperatorOutcome>, Option<AttemptResult>, i64)], &'a [(u32, [i64; 4])]);
+        let cases: &[Case] = &[
+            (&[], &[]),
+            (
+                &[(18, Some(Unavailable), Some(NotActivated), 2), (10, Some(Reached), Some(Activated), 2)],
+                &[(10, [2, 2, 0, 2]), (18, [2, 0, 2, 0])],
+            ),
+            (
+                &[(9, None, None, 1), (9, Some(NotNeeded), Some(Activated), 3), (9, Some(Reached), None, 4)],
+                &[(9, [8, 4, 0, 3])],
+            ),
+        ];
+        for (groups, want) in cases {
+            let got: Vec<(u32, [i64; 4])> = hour_rows(groups)
+                .iter()
+                .map(|h| (h.hour, [h.attempts, h.operator_reached, h.operator_unavailable, h.activated]))
+                .collect();
+            assert_eq!(&got, want);
+        }
+        assert_eq!(hour_rows(&[(9, None, Some(Activated), 1), (9, None, None, 3)])[0].success_rate, Some(0.25));
     }
 
     #[test]
