@@ -30,6 +30,7 @@ pub mod ids;
 pub mod license;
 pub mod machine;
 pub mod page;
+pub mod summary_filter;
 pub mod time;
 
 pub use attempt::{Attempt, AttemptFields, AttemptTarget, NewAttempt, NewQuestion, Question, QuestionFields};
@@ -42,4 +43,5 @@ pub use ids::{CheckedConfirmationId, ConfirmationId, IdError, InstallationId, Pr
 pub use license::{License, LicenseFields, NewLicense};
 pub use machine::{Machine, MachineFields, NewMachine};
 pub use page::{Cursor, Page, PageRequest};
+pub use summary_filter::SummaryFilter;
 pub use time::CallerTime;

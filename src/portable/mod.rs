@@ -29,8 +29,8 @@ use crate::domain::fields::Check;
 use crate::domain::time::CallerTime;
 use crate::domain::{
     Attempt, AttemptFields, AttemptTarget, Case, CaseFields, Channel, FieldError, FieldErrors, FollowUp,
-    FollowUpFields, HardwareChange, HardwareChangeFields, LicenseFields, Machine, MachineFields, NewAttempt, NewCase,
-    NewFollowUp, NewHardwareChange, NewLicense, NewMachine,
+    FollowUpFields, HardwareChange, HardwareChangeFields, License, LicenseFields, Machine, MachineFields, NewAttempt,
+    NewCase, NewFollowUp, NewHardwareChange, NewLicense, NewMachine,
 };
 
 /// The format this program writes; it reads this one and older ones.
@@ -55,6 +55,26 @@ pub struct LicenseRow {
     pub created_at: String,
     pub updated_at: String,
     pub archived_at: Option<String>,
+}
+
+impl LicenseRow {
+    /// A license as exported, with its key (`None`: an export without secrets).
+    pub fn new(l: License, product_key: Option<Option<String>>) -> Self {
+        LicenseRow {
+            id: l.id,
+            product: l.product,
+            edition: l.edition,
+            channel: l.channel,
+            purchased_from: l.purchased_from,
+            purchased_on: l.purchased_on,
+            box_colour: l.box_colour,
+            product_key,
+            notes: l.notes,
+            created_at: l.created_at,
+            updated_at: l.updated_at,
+            archived_at: l.archived_at,
+        }
+    }
 }
 
 /// The whole journal, as exported. Tokens, idempotency records and the

@@ -18,6 +18,7 @@ use crate::domain::{
     Attempt, AttemptFields, AttemptResult, AttemptTarget, ConfirmationId, FieldErrors, InstallationId, NewAttempt,
     NewQuestion, OperatorOutcome, Page, PageRequest, Question, Trigger,
 };
+use crate::secrets::Secrets;
 
 /// The filters of the attempts list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -121,36 +122,55 @@ impl Row {
     }
 }
 
-/// The questions of these attempts, in one query.
-async fn questions_of(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i64, Vec<Question>>, StoreError> {
+/// The questions of the attempts `ids` names (of every attempt with
+/// `None`), in one query. Sealed answers are opened with `open` (an export
+/// with secrets); otherwise they stay masked.
+async fn questions_of(
+    conn: &mut SqliteConnection,
+    ids: Option<&[i64]>,
+    open: Option<&Secrets>,
+) -> Result<HashMap<i64, Vec<Question>>, StoreError> {
     let mut out: HashMap<i64, Vec<Question>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
+    let mut q =
+        QueryBuilder::<Sqlite>::new("SELECT attempt_id, topic, question, answer, answer_sealed FROM attempt_questions");
+    if let Some(ids) = ids {
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        q.push(" WHERE attempt_id IN (");
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        q.push(")");
     }
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "SELECT attempt_id, topic, question, answer FROM attempt_questions WHERE attempt_id IN (",
-    );
-    let mut list = q.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
-    q.push(") ORDER BY attempt_id, position");
-    let rows: Vec<(i64, String, Option<String>, Option<String>)> = q.build_query_as().fetch_all(conn).await?;
-    for (attempt_id, topic, question, answer) in rows {
+    q.push(" ORDER BY attempt_id, position");
+    type QuestionRow = (i64, String, Option<String>, Option<String>, Option<Vec<u8>>);
+    let rows: Vec<QuestionRow> = q.build_query_as().fetch_all(conn).await?;
+    for (attempt_id, topic, question, answer, sealed) in rows {
+        let answer = match (open, sealed) {
+            (Some(secrets), Some(sealed)) => Some(secrets.open(&sealed)?),
+            _ => answer,
+        };
         out.entry(attempt_id).or_default().push(Question { topic: stored(&topic)?, question, answer });
     }
     Ok(out)
 }
 
-async fn with_questions(conn: &mut SqliteConnection, rows: Vec<Row>) -> Result<Vec<Attempt>, StoreError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut questions = questions_of(conn, &ids).await?;
+/// Attempt rows with their questions.
+fn attach(rows: Vec<Row>, mut questions: HashMap<i64, Vec<Question>>) -> Result<Vec<Attempt>, StoreError> {
     rows.into_iter()
         .map(|r| {
             let qs = questions.remove(&r.id).unwrap_or_default();
             r.into_attempt(qs)
         })
         .collect()
+}
+
+async fn with_questions(conn: &mut SqliteConnection, rows: Vec<Row>) -> Result<Vec<Attempt>, StoreError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let questions = questions_of(conn, Some(&ids), None).await?;
+    attach(rows, questions)
 }
 
 pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Attempt>, StoreError> {
@@ -240,7 +260,7 @@ async fn sync_case(conn: &mut SqliteConnection, case_id: i64) -> Result<(), Stor
 async fn resolve_case(conn: &mut SqliteConnection, a: &NewAttempt) -> Result<(i64, i64, i64), StoreError> {
     match a.target {
         AttemptTarget::Case(case_id) => {
-            let c = cases::live(conn, case_id, "case_id").await?;
+            let c = cases::referenced(conn, Refs::Live, case_id, "case_id").await?;
             Ok((c.id, c.machine_id, c.license_id))
         }
         AttemptTarget::Pair { machine_id, license_id, trigger } => {
@@ -608,30 +628,8 @@ impl Store {
         )
         .fetch_all(&mut *conn)
         .await?;
-        let questions = sqlx::query!(
-            "SELECT attempt_id, topic, question, answer, answer_sealed FROM attempt_questions
-             ORDER BY attempt_id, position"
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut by_attempt: HashMap<i64, Vec<Question>> = HashMap::new();
-        for q in questions {
-            let answer = match (secrets, q.answer_sealed) {
-                (true, Some(sealed)) => Some(self.secrets.open(&sealed)?),
-                _ => q.answer,
-            };
-            by_attempt.entry(q.attempt_id).or_default().push(Question {
-                topic: stored(&q.topic)?,
-                question: q.question,
-                answer,
-            });
-        }
-        rows.into_iter()
-            .map(|r| {
-                let qs = by_attempt.remove(&r.id).unwrap_or_default();
-                r.into_attempt(qs)
-            })
-            .collect()
+        let questions = questions_of(conn, None, secrets.then_some(&self.secrets)).await?;
+        attach(rows, questions)
     }
 
     /// Insert an imported attempt with its own id and times, in the case it
@@ -644,9 +642,7 @@ impl Store {
         row: &crate::portable::Row<crate::portable::ImportedAttempt>,
     ) -> Result<(), StoreError> {
         let (s, i) = (&row.stamps, &row.value);
-        let Some(case) = cases::fetch(conn, i.case_id).await? else {
-            return Err(StoreError::Invalid(FieldErrors::one("case_id", format!("there is no case {}", i.case_id))));
-        };
+        let case = cases::referenced(conn, Refs::Stored, i.case_id, "case_id").await?;
         for (name, given, of_case) in
             [("machine_id", i.machine_id, case.machine_id), ("license_id", i.license_id, case.license_id)]
         {

@@ -3,8 +3,8 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    all_exist, finish_create, finish_write, must_exist, replay, something_to_change, stored, visible, Created, NewRow,
-    Refs, Store, StoreError, Table, WriteCtx,
+    all_exist, bad_reference, finish_create, finish_write, replay, something_to_change, stored, visible, Created,
+    NewRow, Refs, Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::time::now_system;
 use crate::domain::{Case, CaseFields, CaseStatus, FieldErrors, NewCase, Page, PageRequest, Trigger};
@@ -76,11 +76,18 @@ pub(super) async fn of_machine(conn: &mut SqliteConnection, machine_id: i64) -> 
     .collect()
 }
 
-/// A case that an attempt or follow-up names in `field`: it must exist and
-/// not be archived.
-pub(super) async fn live(conn: &mut SqliteConnection, case_id: i64, field: &str) -> Result<Case, StoreError> {
-    must_exist(conn, Table::Cases, field, case_id).await?;
-    fetch(conn, case_id).await?.ok_or(Table::Cases.not_found(case_id))
+/// The case an attempt or follow-up names in `field`, which must name a
+/// case as `refs` says.
+pub(super) async fn referenced(
+    conn: &mut SqliteConnection,
+    refs: Refs,
+    case_id: i64,
+    field: &str,
+) -> Result<Case, StoreError> {
+    match fetch(conn, case_id).await? {
+        Some(c) if c.archived_at.is_none() || refs == Refs::Stored => Ok(c),
+        found => Err(bad_reference(Table::Cases, field, case_id, found.is_some())),
+    }
 }
 
 /// The open case of a pair, if any.

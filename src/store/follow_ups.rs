@@ -87,10 +87,7 @@ pub(super) async fn pending(conn: &mut SqliteConnection, machine_id: Option<i64>
 /// must name rows as `refs` says.
 async fn machine_of(conn: &mut SqliteConnection, f: &NewFollowUp, refs: Refs) -> Result<i64, StoreError> {
     let case = match f.case_id {
-        Some(case_id) => {
-            reference(conn, refs, Table::Cases, "case_id", case_id).await?;
-            Some(cases::fetch(conn, case_id).await?.ok_or(Table::Cases.not_found(case_id))?)
-        }
+        Some(case_id) => Some(cases::referenced(conn, refs, case_id, "case_id").await?),
         None => None,
     };
     match (f.machine_id, case) {

@@ -3,8 +3,8 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    finish_create, finish_write, must_exist, reference, replay, something_to_change, stored_date, visible, Created,
-    NewRow, Refs, Store, StoreError, Table, WriteCtx,
+    finish_create, finish_write, reference, replay, something_to_change, stored_date, visible, Created, NewRow, Refs,
+    Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::enums::PartSet;
 use crate::domain::time::now_system;
@@ -97,7 +97,7 @@ impl Store {
 
     /// 404 unless the machine exists and is not archived.
     async fn machine_live(&self, conn: &mut SqliteConnection, machine_id: i64) -> Result<(), StoreError> {
-        match must_exist(conn, Table::Machines, "machine_id", machine_id).await {
+        match reference(conn, Refs::Live, Table::Machines, "machine_id", machine_id).await {
             Err(StoreError::Invalid(_)) => Err(StoreError::NotFound { entity: "machine", id: machine_id }),
             other => other,
         }

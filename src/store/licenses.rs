@@ -1,5 +1,7 @@
 //! SQL of licenses, and the sealing of their product keys.
 
+use std::collections::HashMap;
+
 use sqlx::SqliteConnection;
 
 use super::{
@@ -202,34 +204,31 @@ impl Store {
         conn: &mut SqliteConnection,
         secrets: bool,
     ) -> Result<Vec<LicenseRow>, StoreError> {
-        let rows = sqlx::query!(
-            r#"SELECT id AS "id!", product, edition, channel, purchased_from, purchased_on, box_colour, product_key_sealed,
-                      notes, created_at, updated_at, archived_at
+        let licenses = sqlx::query_as!(
+            Row,
+            r#"SELECT id AS "id!", product, edition, channel, purchased_from, purchased_on, box_colour, product_key_last5,
+                      product_key_checks AS "product_key_checks: bool", notes, created_at, updated_at, archived_at
                FROM licenses ORDER BY id"#
         )
-        .fetch_all(conn)
+        .fetch_all(&mut *conn)
         .await?;
-        rows.into_iter()
+        let mut keys = HashMap::new();
+        if secrets {
+            let sealed = sqlx::query!(
+                r#"SELECT id AS "id!", product_key_sealed AS "sealed!" FROM licenses WHERE product_key_sealed IS NOT NULL"#
+            )
+            .fetch_all(&mut *conn)
+            .await?;
+            for k in sealed {
+                keys.insert(k.id, self.secrets.open(&k.sealed)?);
+            }
+        }
+        licenses
+            .into_iter()
             .map(|r| {
-                let product_key = match (secrets, r.product_key_sealed) {
-                    (false, _) => None,
-                    (true, None) => Some(None),
-                    (true, Some(sealed)) => Some(Some(self.secrets.open(&sealed)?)),
-                };
-                Ok(LicenseRow {
-                    id: r.id,
-                    product: r.product,
-                    edition: r.edition,
-                    channel: stored(&r.channel)?,
-                    purchased_from: r.purchased_from,
-                    purchased_on: r.purchased_on.as_deref().map(stored_date).transpose()?,
-                    box_colour: r.box_colour,
-                    product_key,
-                    notes: r.notes,
-                    created_at: r.created_at,
-                    updated_at: r.updated_at,
-                    archived_at: r.archived_at,
-                })
+                // With secrets every license says what key it has, none included.
+                let key = secrets.then(|| keys.remove(&r.id));
+                Ok(LicenseRow::new(License::try_from(r)?, key))
             })
             .collect()
     }

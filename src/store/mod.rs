@@ -324,6 +324,11 @@ fn stored_opt<T: FromStr<Err = String>>(value: Option<&str>) -> Result<Option<T>
     value.map(stored).transpose()
 }
 
+/// A stored local hour or weekday (`what`), which its CHECK keeps small.
+fn stored_u32(what: &str, value: i64) -> Result<u32, StoreError> {
+    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} {value}")))
+}
+
 /// Parse a stored date.
 fn stored_date(value: &str) -> Result<chrono::NaiveDate, StoreError> {
     crate::domain::time::parse_date(value).map_err(StoreError::Corrupt)
@@ -355,16 +360,6 @@ async fn row_state(conn: &mut SqliteConnection, table: Table, id: i64) -> Result
     })
 }
 
-/// A reference that must name a live row, or a field error naming it.
-async fn must_exist(conn: &mut SqliteConnection, table: Table, field: &str, id: i64) -> Result<(), StoreError> {
-    let noun = table.noun();
-    match row_state(conn, table, id).await? {
-        None => Err(StoreError::Invalid(FieldErrors::one(field, format!("there is no {noun} {id}")))),
-        Some(Some(_)) => Err(StoreError::Invalid(FieldErrors::one(field, format!("{noun} {id} is archived")))),
-        Some(None) => Ok(()),
-    }
-}
-
 /// What a reference must name: a live row (every write of the API), or any
 /// stored row, archived or not (an import keeps archived rows' references).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -381,13 +376,18 @@ async fn reference(
     field: &str,
     id: i64,
 ) -> Result<(), StoreError> {
-    match refs {
-        Refs::Live => must_exist(conn, table, field, id).await,
-        Refs::Stored => match row_state(conn, table, id).await? {
-            Some(_) => Ok(()),
-            None => Err(StoreError::Invalid(FieldErrors::one(field, format!("there is no {} {id}", table.noun())))),
-        },
+    match row_state(conn, table, id).await? {
+        Some(archived_at) if archived_at.is_none() || refs == Refs::Stored => Ok(()),
+        state => Err(bad_reference(table, field, id, state.is_some())),
     }
+}
+
+/// The field error of a reference to a row that is not there, or
+/// (`archived`) is there but archived.
+fn bad_reference(table: Table, field: &str, id: i64, archived: bool) -> StoreError {
+    let noun = table.noun();
+    let message = if archived { format!("{noun} {id} is archived") } else { format!("there is no {noun} {id}") };
+    StoreError::Invalid(FieldErrors::one(field, message))
 }
 
 /// The id and system times a new row is written with: the next id and now

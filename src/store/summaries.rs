@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset, Utc};
 use futures_util::TryStreamExt as _;
 
-use super::{stored, stored_opt, Store, StoreError};
+use super::{stored, stored_opt, stored_u32, Store, StoreError};
 use crate::summary::{
     best_hours, hour_rows, next_call_at, wait_times, CaseCounts, Hours, LicenseRow, Licenses, Open, OpenCase,
     OutcomeCounts, Overview, Questions, RetriedCase, Retries, SummaryFilter, TopicRow, WaitRow, WaitTimes,
@@ -219,7 +219,7 @@ impl Store {
         .await?;
         let mut rows: Vec<WaitRow> = Vec::new();
         for g in groups {
-            let (hour, weekday) = (u32::try_from(g.hour).unwrap_or(0), u32::try_from(g.weekday).unwrap_or(0));
+            let (hour, weekday) = (stored_u32("local hour", g.hour)?, stored_u32("local weekday", g.weekday)?);
             for pair in g.histogram.split(',') {
                 let parsed = pair.split_once(' ').and_then(|(w, n)| Some((w.parse().ok()?, n.parse().ok()?)));
                 let (wait, n) =
@@ -251,8 +251,12 @@ impl Store {
         .await?;
         let mut counted = Vec::with_capacity(groups.len());
         for g in groups {
-            let hour = u32::try_from(g.hour).map_err(|_| StoreError::Corrupt(format!("local hour {}", g.hour)))?;
-            counted.push((hour, stored_opt(g.outcome.as_deref())?, stored_opt(g.result.as_deref())?, g.n));
+            counted.push((
+                stored_u32("local hour", g.hour)?,
+                stored_opt(g.outcome.as_deref())?,
+                stored_opt(g.result.as_deref())?,
+                g.n,
+            ));
         }
         let hours = hour_rows(&counted);
         Ok(Hours { best_hours: best_hours(&hours), hours })
@@ -379,8 +383,8 @@ impl Store {
         .fetch_all(&self.pool)
         .await?
         .into_iter()
-        .filter_map(|h| u32::try_from(h).ok())
-        .collect();
+        .map(|h| stored_u32("local hour", h))
+        .collect::<Result<_, _>>()?;
         let mut cases = Vec::with_capacity(rows.len());
         for r in rows {
             let offset = r

@@ -9,50 +9,17 @@ pub mod render;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Timelike};
+use chrono::{DateTime, Duration, FixedOffset, Timelike};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::fields::Check;
-use crate::domain::time::parse_date;
 use crate::domain::time::WEEKDAYS;
-use crate::domain::{AttemptResult, Channel, FailureReason, FieldErrors, FollowUp, IvrResult, OperatorOutcome, Topic};
+use crate::domain::{AttemptResult, Channel, FailureReason, FollowUp, IvrResult, OperatorOutcome, Topic};
 
 /// The summaries there are, by their URL and CLI names.
 pub const NAMES: &[&str] = &["overview", "retries", "wait-times", "hours", "questions", "licenses", "open"];
 
-/// The filters every summary takes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SummaryFilter {
-    /// First local date, inclusive.
-    pub from: Option<NaiveDate>,
-    /// Last local date, inclusive.
-    pub to: Option<NaiveDate>,
-    pub machine_id: Option<i64>,
-    pub license_id: Option<i64>,
-}
-
-impl SummaryFilter {
-    /// Parse the filters as a user gives them (API query or CLI flags),
-    /// naming every bad one.
-    pub fn parse(
-        from: Option<&str>,
-        to: Option<&str>,
-        machine_id: Option<i64>,
-        license_id: Option<i64>,
-    ) -> Result<Self, FieldErrors> {
-        let mut c = Check::default();
-        let mut day = |name: &str, v: Option<&str>| v.and_then(|s| c.record(name, parse_date(s)));
-        let (from, to) = (day("from", from), day("to", to));
-        if let (Some(f), Some(t)) = (from, to) {
-            if f > t {
-                c.push("to", format!("{t} is before from ({f})"));
-            }
-        }
-        c.finish()?;
-        Ok(Self { from, to, machine_id, license_id })
-    }
-}
+pub use crate::domain::SummaryFilter;
 
 /// `num / den`, or `None` when `den` is 0.
 pub fn rate(num: i64, den: i64) -> Option<f64> {
@@ -94,25 +61,11 @@ pub fn best_hours(hours: &[HourRow]) -> Vec<u32> {
 /// `hours` rows, in hour order, from attempts counted by (local hour,
 /// operator outcome, result): `(hour, outcome, result, count)`.
 pub fn hour_rows(groups: &[(u32, Option<OperatorOutcome>, Option<AttemptResult>, i64)]) -> Vec<HourRow> {
-    let mut by_hour: BTreeMap<u32, [i64; 4]> = BTreeMap::new();
+    let mut by_hour: BTreeMap<u32, OutcomeCounts> = BTreeMap::new();
     for &(hour, outcome, result, n) in groups {
-        let h = by_hour.entry(hour).or_default();
-        h[0] += n;
-        h[1] += if outcome == Some(OperatorOutcome::Reached) { n } else { 0 };
-        h[2] += if outcome == Some(OperatorOutcome::Unavailable) { n } else { 0 };
-        h[3] += if result == Some(AttemptResult::Activated) { n } else { 0 };
+        by_hour.entry(hour).or_default().add(result, None, outcome, n);
     }
-    by_hour
-        .into_iter()
-        .map(|(hour, [attempts, reached, unavailable, activated])| HourRow {
-            hour,
-            attempts,
-            operator_reached: reached,
-            operator_unavailable: unavailable,
-            activated,
-            success_rate: rate(activated, attempts),
-        })
-        .collect()
+    by_hour.into_iter().map(|(hour, c)| c.hour_row(hour)).collect()
 }
 
 /// The next time after `now` (at `now`'s offset) that falls in one of
@@ -142,6 +95,7 @@ pub struct OutcomeCounts {
     pub ivr_answered: i64,
     /// Attempts handed to an operator: unavailable, reached or abandoned.
     pub transferred: i64,
+    pub reached: i64,
     pub unavailable: i64,
 }
 
@@ -164,7 +118,20 @@ impl OutcomeCounts {
             outcome,
             Some(OperatorOutcome::Unavailable | OperatorOutcome::Reached | OperatorOutcome::Abandoned)
         ));
+        self.reached += when(outcome == Some(OperatorOutcome::Reached));
         self.unavailable += when(outcome == Some(OperatorOutcome::Unavailable));
+    }
+
+    /// The `hours` row of these counts, for one local hour.
+    pub fn hour_row(self, hour: u32) -> HourRow {
+        HourRow {
+            hour,
+            attempts: self.attempts,
+            operator_reached: self.reached,
+            operator_unavailable: self.unavailable,
+            activated: self.activated,
+            success_rate: rate(self.activated, self.attempts),
+        }
     }
 
     /// The `overview` of these counts.

@@ -1,0 +1,54 @@
+//! The filters every summary takes, parsed from what a user gives (API
+//! query parameters or CLI flags).
+
+use chrono::NaiveDate;
+
+use super::fields::{Check, FieldErrors};
+use super::time::parse_date;
+
+/// The filters every summary takes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SummaryFilter {
+    /// First local date, inclusive.
+    pub from: Option<NaiveDate>,
+    /// Last local date, inclusive.
+    pub to: Option<NaiveDate>,
+    pub machine_id: Option<i64>,
+    pub license_id: Option<i64>,
+}
+
+impl SummaryFilter {
+    /// Parse the filters as a user gives them, naming every bad one.
+    pub fn parse(
+        from: Option<&str>,
+        to: Option<&str>,
+        machine_id: Option<i64>,
+        license_id: Option<i64>,
+    ) -> Result<Self, FieldErrors> {
+        let mut c = Check::default();
+        let mut day = |name: &str, v: Option<&str>| v.and_then(|s| c.record(name, parse_date(s)));
+        let (from, to) = (day("from", from), day("to", to));
+        if let (Some(f), Some(t)) = (from, to) {
+            if f > t {
+                c.push("to", format!("{t} is before from ({f})"));
+            }
+        }
+        c.finish()?;
+        Ok(Self { from, to, machine_id, license_id })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_and_every_bad_one_is_named() {
+        let f = SummaryFilter::parse(Some("2014-05-09"), Some("2014-05-10"), Some(1), None).unwrap();
+        assert_eq!((f.from, f.to), (NaiveDate::from_ymd_opt(2014, 5, 9), NaiveDate::from_ymd_opt(2014, 5, 10)));
+        let err = SummaryFilter::parse(Some("may"), Some("2014-13-01"), None, None).unwrap_err().to_string();
+        assert!(err.contains("from:") && err.contains("to:"), "{err}");
+        let err = SummaryFilter::parse(Some("2014-05-10"), Some("2014-05-09"), None, None).unwrap_err().to_string();
+        assert!(err.contains("to: 2014-05-09 is before from (2014-05-10)"), "{err}");
+    }
+}
