@@ -551,6 +551,28 @@ mod tests {
         })
     }
 
+    /// 24^25: the number of values a key spells.
+    const KEY_SPACE: u128 = 24u128.pow(25);
+
+    /// The key with an `N` that a base-24 value spells once its ten check
+    /// bits are set (ids.md, run backwards); None when setting them leaves
+    /// the range of 25 digits.
+    fn key_with_n(v: u128) -> Option<String> {
+        let mut v = v & !(0x3FFu128 << 103);
+        v |= u128::from(crc32_bzip2(&v.to_le_bytes()) & 0x3FF) << 103;
+        if v >= KEY_SPACE {
+            return None;
+        }
+        let mut digits = [0usize; 25];
+        for slot in digits.iter_mut().rev() {
+            *slot = (v % 24) as usize;
+            v /= 24;
+        }
+        let mut chars: Vec<char> = digits[1..].iter().map(|&d| char::from(KEY_ALPHABET[d])).collect();
+        chars.insert(digits[0], 'N');
+        Some(chars.into_iter().collect())
+    }
+
     proptest! {
         #[test]
         fn valid_iids_round_trip(raw in arb_iid()) {
@@ -592,6 +614,31 @@ mod tests {
             let cid = ConfirmationId::parse_checked(&raw).unwrap();
             let again = ConfirmationId::parse_checked(&cid.id.to_string()).unwrap();
             prop_assert_eq!(again.id, cid.id);
+        }
+
+        #[test]
+        fn valid_48_digit_cids_round_trip_without_warnings(d in proptest::collection::vec(0u8..10, 48)) {
+            let mut d = d;
+            for g in 0..8 {
+                d[g * 6 + 5] = check_digit(&d[g * 6..g * 6 + 5]);
+            }
+            let raw: String = d.iter().map(|x| char::from(b'0' + x)).collect();
+            let cid = ConfirmationId::parse_checked(&raw).unwrap();
+            prop_assert!(cid.warnings.is_empty());
+            let again = ConfirmationId::parse_checked(&cid.id.to_string()).unwrap();
+            prop_assert_eq!(again.id, cid.id);
+        }
+
+        #[test]
+        fn valid_keys_with_n_round_trip(v in any::<u128>()) {
+            let key = key_with_n(v % KEY_SPACE);
+            prop_assume!(key.is_some());
+            let raw = key.unwrap_or_default();
+            let key: ProductKey = raw.parse().unwrap();
+            prop_assert_eq!(key.expose_secret().replace('-', ""), raw.clone());
+            prop_assert_eq!(key.checks(), Some(true));
+            let again: ProductKey = key.expose_secret().to_lowercase().parse().unwrap();
+            prop_assert_eq!(again, key);
         }
 
         #[test]

@@ -285,17 +285,22 @@ pub fn parse(doc: &Value) -> Result<Parsed, FieldErrors> {
     version(top.get("format_version"))?;
     let mut c = Check::default();
     let includes_secrets = match top.get("includes_secrets") {
-        None | Some(Value::Null) => false,
+        None | Some(Value::Null) => {
+            c.push("includes_secrets", REQUIRED);
+            false
+        }
         Some(Value::Bool(b)) => *b,
         Some(other) => {
             c.push("includes_secrets", format!("{other} is not true or false"));
             false
         }
     };
-    if let Some(at) = top.get("exported_at").filter(|v| !v.is_null()) {
-        if at.as_str().and_then(|s| CallerTime::parse(s).ok()).is_none() {
+    match top.get("exported_at") {
+        None | Some(Value::Null) => c.push("exported_at", REQUIRED),
+        Some(at) if at.as_str().and_then(|s| CallerTime::parse(s).ok()).is_none() => {
             c.push("exported_at", format!("{at} is not an RFC 3339 time"));
         }
+        Some(_) => {}
     }
     for key in top.keys() {
         if !ENTITIES.contains(&key.as_str())
@@ -340,7 +345,12 @@ fn version(v: Option<&Value>) -> Result<(), FieldErrors> {
     }
 }
 
-/// Parse the rows of one entity array; a missing array is an empty one.
+/// What a missing top-level field of a document is told. The import takes
+/// what the export writes, every field and array (empty or not), as the
+/// OpenAPI document's `Document` says; a file cut short is refused.
+const REQUIRED: &str = "is required: every export writes it";
+
+/// Parse the rows of one entity array (required, as every export writes it).
 fn rows<T>(
     top: &Map<String, Value>,
     key: &str,
@@ -348,7 +358,10 @@ fn rows<T>(
     parse: impl Fn(Map<String, Value>, &mut Check, &str) -> Option<T>,
 ) -> Vec<T> {
     let items = match top.get(key) {
-        None | Some(Value::Null) => return Vec::new(),
+        None | Some(Value::Null) => {
+            c.push(key, REQUIRED);
+            return Vec::new();
+        }
         Some(Value::Array(items)) => items,
         Some(_) => {
             c.push(key, "must be an array of rows");
@@ -503,9 +516,27 @@ mod tests {
         let mut d =
             json!({"format_version": 1, "exported_at": "2026-11-25T10:00:00.000000Z", "includes_secrets": false});
         if let (Some(d), Some(r)) = (d.as_object_mut(), rows.as_object()) {
+            d.extend(ENTITIES.iter().map(|e| (e.to_string(), json!([]))));
             d.extend(r.clone());
         }
         d
+    }
+
+    #[test]
+    fn a_document_cut_short_names_every_missing_field() {
+        assert!(parse(&doc(json!({}))).is_ok());
+        let err = parse(&json!({"format_version": 1, "machines": []})).unwrap_err().to_string();
+        for field in
+            ["includes_secrets", "exported_at", "hardware_changes", "licenses", "cases", "attempts", "follow_ups"]
+        {
+            assert!(err.contains(&format!("{field}: is required: every export writes it")), "{field}: {err}");
+        }
+        assert!(!err.contains("machines:"), "{err}");
+        let err = parse(&doc(json!({"exported_at": null, "includes_secrets": "no"}))).unwrap_err().to_string();
+        assert!(
+            err.contains("exported_at: is required") && err.contains("includes_secrets: \"no\" is not true or false"),
+            "{err}"
+        );
     }
 
     fn machine_row(id: i64, name: &str) -> Value {

@@ -480,18 +480,28 @@ async fn exports_with_keys_and_imports_are_audited_and_unique_rules_hold_on_impo
     // for a pair: refused, naming the row.
     let mut doc = serde_json::to_value(&plain).unwrap();
     doc["machines"][0]["id"] = json!(50);
-    let clash =
-        activation_journal::portable::parse(&json!({"format_version": 1, "machines": [doc["machines"][0]]})).unwrap();
+    let clash = activation_journal::portable::parse(&document(json!({"machines": [doc["machines"][0]]}))).unwrap();
     let err = b.store.import(&cli(), &clash, &|_| {}).await.unwrap_err().to_string();
     assert!(err.contains("machines[0].name: a machine named \"PC 1\" already exists"), "{err}");
     let open = json!({"id": 60, "machine_id": 1, "license_id": 1, "trigger": "other", "status": "open",
         "opened_at": "2026-01-01T00:00:00Z", "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"});
     let mut second = open.clone();
     second["id"] = json!(61);
-    let twice = activation_journal::portable::parse(&json!({"format_version": 1, "cases": [open, second]})).unwrap();
+    let twice = activation_journal::portable::parse(&document(json!({"cases": [open, second]}))).unwrap();
     let err = b.store.import(&cli(), &twice, &|_| {}).await.unwrap_err().to_string();
     assert!(err.contains("cases[1].status: case 60 is already open for machine 1 and license 1"), "{err}");
     assert_eq!(audit_count(&b.store, "import", "journal").await, 1, "a refused import writes no audit row");
+}
+
+/// An export document holding `rows` (an object of entity arrays), every
+/// other array empty.
+fn document(rows: serde_json::Value) -> serde_json::Value {
+    let mut doc = json!({"format_version": 1, "exported_at": "2026-11-25T10:00:00Z", "includes_secrets": false,
+        "machines": [], "hardware_changes": [], "licenses": [], "cases": [], "attempts": [], "follow_ups": []});
+    for (k, v) in rows.as_object().into_iter().flatten() {
+        doc[k] = v.clone();
+    }
+    doc
 }
 
 /// A database as the migrations before `version` left it.
