@@ -9,9 +9,10 @@
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs as _};
 use std::time::Instant;
 
-use actix_web::dev::{Server, Service as _};
+use actix_web::dev::{Server, ServerHandle, Service as _};
 use actix_web::{web, App, HttpServer};
 use futures_util::FutureExt as _;
+use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use crate::config::Settings;
 use crate::domain::Scope;
@@ -48,6 +49,9 @@ impl Application {
         })
         .listen(listener)?
         .shutdown_timeout(30)
+        // actix stops at once on SIGINT (dropping requests in flight) and
+        // gracefully only on SIGTERM; `serve` handles both the same way.
+        .disable_signals()
         .run();
         Ok(Self { server, addr })
     }
@@ -57,9 +61,48 @@ impl Application {
         self.addr
     }
 
-    /// Serve until stopped (SIGINT or SIGTERM).
+    /// A handle that stops the server: `stop(true)` lets requests in
+    /// flight finish (up to 30 s) first.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serve until stopped through [`Application::handle`].
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// SIGINT and SIGTERM, listened to from before the server starts.
+struct StopSignals {
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl StopSignals {
+    fn listen() -> std::io::Result<Self> {
+        Ok(Self { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
+    }
+
+    async fn next(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.interrupt.recv() => "SIGINT",
+            _ = self.terminate.recv() => "SIGTERM",
+        }
+    }
+
+    /// Stop `server` gracefully on the first signal, at once on a second.
+    async fn stop(mut self, server: ServerHandle) {
+        let name = self.next().await;
+        tracing::info!(signal = name, "stopping: requests in flight finish first (a second signal stops at once)");
+        let graceful = server.stop(true);
+        tokio::select! {
+            _ = graceful => {}
+            name = self.next() => {
+                tracing::warn!(signal = name, "stopping at once");
+                server.stop(false).await;
+            }
+        }
     }
 }
 
@@ -99,7 +142,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         // Printed once, on stdout, and never logged.
         println!("created a write token named \"first\"; keep it, it is not shown again:\n{}", token.token);
     }
+    let signals = StopSignals::listen().map_err(|e| anyhow::anyhow!("cannot listen for SIGINT and SIGTERM: {e}"))?;
     let app = Application::build(store.clone(), &settings.bind)?;
+    tokio::spawn(signals.stop(app.handle()));
     tracing::info!(addr = %app.addr(), "listening");
     let result = app.run_until_stopped().await;
     store.close().await;

@@ -167,6 +167,12 @@ pub fn id(raw: &i64) -> Result<i64, String> {
     }
 }
 
+/// An optional id filter (a query parameter or a CLI flag): kept when it is
+/// an id, recorded as a failing `field` when it is not.
+pub fn id_filter(c: &mut Check, field: &str, raw: Option<i64>) -> Option<i64> {
+    raw.and_then(|n| c.record(field, id(&n)))
+}
+
 /// A member of a closed set. (`&String`, not `&str`: parsers are passed
 /// where a `Fn(&String)` is expected, for `Field<String>` values.)
 #[allow(clippy::ptr_arg)]

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::fields::{Check, FieldErrors};
+use super::fields::{id_filter, Check, FieldErrors};
 use super::time::parse_date;
 
 /// The filters every summary takes.
@@ -33,6 +33,8 @@ impl SummaryFilter {
                 c.push("to", format!("{t} is before from ({f})"));
             }
         }
+        let machine_id = id_filter(&mut c, "machine_id", machine_id);
+        let license_id = id_filter(&mut c, "license_id", license_id);
         c.finish()?;
         Ok(Self { from, to, machine_id, license_id })
     }
@@ -50,5 +52,7 @@ mod tests {
         assert!(err.contains("from:") && err.contains("to:"), "{err}");
         let err = SummaryFilter::parse(Some("2014-05-10"), Some("2014-05-09"), None, None).unwrap_err().to_string();
         assert!(err.contains("to: 2014-05-09 is before from (2014-05-10)"), "{err}");
+        let err = SummaryFilter::parse(None, None, Some(0), Some(-2)).unwrap_err().to_string();
+        assert!(err.contains("machine_id: 0 is not an id") && err.contains("license_id: -2 is not an id"), "{err}");
     }
 }

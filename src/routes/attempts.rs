@@ -5,9 +5,9 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::openapi::{ArchiveErrors, ListErrors, ReadErrors, WriteErrors};
-use super::{created, no_content, ok, page, resource, IdempotencyKey, JsonBody, Params, PathId, ShowQuery};
+use super::{created, no_content, ok, page, resource, IdempotencyKey, JsonBody, NoParams, Params, PathId, ShowQuery};
 use crate::auth::{Reader, Writer};
-use crate::domain::fields::Check;
+use crate::domain::fields::{id_filter, Check};
 use crate::domain::time::TimeBound;
 use crate::domain::{Attempt, AttemptFields, AttemptResult, OperatorOutcome, Page};
 use crate::error::ApiError;
@@ -30,10 +30,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub struct AttemptQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+    #[param(min_length = 1)]
     pub cursor: Option<String>,
     pub include_archived: Option<bool>,
+    #[param(minimum = 1)]
     pub machine_id: Option<i64>,
+    #[param(minimum = 1)]
     pub license_id: Option<i64>,
+    #[param(minimum = 1)]
     pub case_id: Option<i64>,
     #[param(value_type = Option<AttemptResult>)]
     pub result: Option<AttemptResult>,
@@ -50,11 +54,22 @@ impl AttemptQuery {
         let mut c = Check::default();
         let mut bound = |name: &str, v: &Option<String>| v.as_deref().and_then(|s| c.record(name, TimeBound::parse(s)));
         let (from, to) = (bound("from", &self.from), bound("to", &self.to));
+        // Bounds of one kind can be compared; a date and an instant are not.
+        match (from, to) {
+            (Some(TimeBound::Date(f)), Some(TimeBound::Date(t))) if f > t => {
+                c.push("to", format!("{t} is before from ({f})"))
+            }
+            (Some(TimeBound::Instant(f)), Some(TimeBound::Instant(t))) if f > t => c.push("to", "is before from"),
+            _ => {}
+        }
+        let machine_id = id_filter(&mut c, "machine_id", self.machine_id);
+        let license_id = id_filter(&mut c, "license_id", self.license_id);
+        let case_id = id_filter(&mut c, "case_id", self.case_id);
         c.finish().map_err(ApiError::bad_params)?;
         Ok(AttemptFilter {
-            machine_id: self.machine_id,
-            license_id: self.license_id,
-            case_id: self.case_id,
+            machine_id,
+            license_id,
+            case_id,
             result: self.result,
             operator_outcome: self.operator_outcome,
             from,
@@ -83,6 +98,7 @@ pub async fn list(
 pub async fn create(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     key: IdempotencyKey,
     body: JsonBody<AttemptFields>,
 ) -> Result<HttpResponse, ApiError> {
@@ -108,6 +124,7 @@ pub async fn show(
 pub async fn update(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     PathId(id): PathId,
     body: JsonBody<AttemptFields>,
 ) -> Result<HttpResponse, ApiError> {
@@ -120,6 +137,7 @@ pub async fn update(
 pub async fn archive(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
     store.archive_attempt(&WriteCtx::new(&actor), id).await?;

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::openapi::{ListErrors, ReadErrors, WriteErrors};
-use super::{created, ok, page, resource, IdempotencyKey, JsonBody, Params, PathId, ShowQuery};
+use super::{created, id_filters, ok, page, resource, IdempotencyKey, JsonBody, NoParams, Params, PathId, ShowQuery};
 use crate::auth::{Reader, Writer};
 use crate::domain::{Case, CaseFields, CaseStatus, Page};
 use crate::error::ApiError;
@@ -23,9 +23,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub struct CaseQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+    #[param(min_length = 1)]
     pub cursor: Option<String>,
     pub include_archived: Option<bool>,
+    #[param(minimum = 1)]
     pub machine_id: Option<i64>,
+    #[param(minimum = 1)]
     pub license_id: Option<i64>,
     #[param(value_type = Option<CaseStatus>)]
     pub status: Option<CaseStatus>,
@@ -36,7 +39,8 @@ pub struct CaseQuery {
     responses((status = 200, body = Page<Case>), ListErrors), security(("bearer" = [])))]
 pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<CaseQuery>) -> Result<HttpResponse, ApiError> {
     let page = page(q.limit, q.cursor.as_deref(), q.include_archived)?;
-    Ok(ok(&store.cases(&page, q.machine_id, q.license_id, q.status).await?))
+    let [machine_id, license_id] = id_filters([("machine_id", q.machine_id), ("license_id", q.license_id)])?;
+    Ok(ok(&store.cases(&page, machine_id, license_id, q.status).await?))
 }
 
 /// Open a case.
@@ -46,6 +50,7 @@ pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<CaseQuer
 pub async fn create(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     key: IdempotencyKey,
     body: JsonBody<CaseFields>,
 ) -> Result<HttpResponse, ApiError> {
@@ -71,6 +76,7 @@ pub async fn show(
 pub async fn update(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     PathId(id): PathId,
     body: JsonBody<CaseFields>,
 ) -> Result<HttpResponse, ApiError> {

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::openapi::{ListErrors, ReadErrors, WriteErrors};
-use super::{created, ok, page, resource, IdempotencyKey, JsonBody, Params, PathId, ShowQuery};
+use super::{created, id_filters, ok, page, resource, IdempotencyKey, JsonBody, NoParams, Params, PathId, ShowQuery};
 use crate::auth::{Reader, Writer};
 use crate::domain::{FollowUp, FollowUpFields, Page};
 use crate::error::ApiError;
@@ -23,9 +23,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub struct FollowUpQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+    #[param(min_length = 1)]
     pub cursor: Option<String>,
     pub include_archived: Option<bool>,
+    #[param(minimum = 1)]
     pub machine_id: Option<i64>,
+    #[param(minimum = 1)]
     pub case_id: Option<i64>,
     pub done: Option<bool>,
 }
@@ -39,7 +42,8 @@ pub async fn list(
     Params(q): Params<FollowUpQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = page(q.limit, q.cursor.as_deref(), q.include_archived)?;
-    Ok(ok(&store.follow_ups(&page, q.machine_id, q.case_id, q.done).await?))
+    let [machine_id, case_id] = id_filters([("machine_id", q.machine_id), ("case_id", q.case_id)])?;
+    Ok(ok(&store.follow_ups(&page, machine_id, case_id, q.done).await?))
 }
 
 /// Add a follow-up.
@@ -49,6 +53,7 @@ pub async fn list(
 pub async fn create(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     key: IdempotencyKey,
     body: JsonBody<FollowUpFields>,
 ) -> Result<HttpResponse, ApiError> {
@@ -74,6 +79,7 @@ pub async fn show(
 pub async fn update(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     PathId(id): PathId,
     body: JsonBody<FollowUpFields>,
 ) -> Result<HttpResponse, ApiError> {

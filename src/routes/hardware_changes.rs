@@ -3,7 +3,9 @@
 use actix_web::{web, HttpResponse};
 
 use super::openapi::{ArchiveErrors, ReadErrors, WriteErrors};
-use super::{created, no_content, ok, page, resource, IdempotencyKey, JsonBody, ListQuery, Params, PathId, ShowQuery};
+use super::{
+    created, no_content, ok, page, resource, IdempotencyKey, JsonBody, ListQuery, NoParams, Params, PathId, ShowQuery,
+};
 use crate::auth::{Reader, Writer};
 use crate::domain::{HardwareChange, HardwareChangeFields, Page};
 use crate::error::ApiError;
@@ -46,6 +48,7 @@ pub async fn list(
 pub async fn create(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     PathId(machine_id): PathId,
     key: IdempotencyKey,
     body: JsonBody<HardwareChangeFields>,
@@ -74,6 +77,7 @@ pub async fn show(
 pub async fn update(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     PathId(id): PathId,
     body: JsonBody<HardwareChangeFields>,
 ) -> Result<HttpResponse, ApiError> {
@@ -86,6 +90,7 @@ pub async fn update(
 pub async fn archive(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
     store.archive_hardware_change(&WriteCtx::new(&actor), id).await?;

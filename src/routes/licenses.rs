@@ -5,7 +5,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::openapi::{ArchiveErrors, ListErrors, ReadErrors, WriteErrors};
-use super::{created, no_content, ok, page, resource, IdempotencyKey, JsonBody, ListQuery, Params, PathId, ShowQuery};
+use super::{
+    created, no_content, ok, page, resource, IdempotencyKey, JsonBody, ListQuery, NoParams, Params, PathId, ShowQuery,
+};
 use crate::auth::{Reader, Writer};
 use crate::domain::{License, LicenseFields, Page};
 use crate::error::ApiError;
@@ -44,6 +46,7 @@ pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<ListQuer
 pub async fn create(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     key: IdempotencyKey,
     body: JsonBody<LicenseFields>,
 ) -> Result<HttpResponse, ApiError> {
@@ -69,6 +72,7 @@ pub async fn show(
 pub async fn update(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     PathId(id): PathId,
     body: JsonBody<LicenseFields>,
 ) -> Result<HttpResponse, ApiError> {
@@ -81,6 +85,7 @@ pub async fn update(
 pub async fn archive(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
     store.archive_license(&WriteCtx::new(&actor), id).await?;
@@ -93,6 +98,7 @@ pub async fn archive(
 pub async fn reveal(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
     let product_key = store.reveal_product_key(&WriteCtx::new(&actor), id).await?;

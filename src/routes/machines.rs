@@ -3,7 +3,9 @@
 use actix_web::{web, HttpResponse};
 
 use super::openapi::{ArchiveErrors, ListErrors, ReadErrors, WriteErrors};
-use super::{created, no_content, ok, page, resource, IdempotencyKey, JsonBody, ListQuery, Params, PathId, ShowQuery};
+use super::{
+    created, no_content, ok, page, resource, IdempotencyKey, JsonBody, ListQuery, NoParams, Params, PathId, ShowQuery,
+};
 use crate::auth::{Reader, Writer};
 use crate::domain::{Machine, MachineFields, Page};
 use crate::error::ApiError;
@@ -35,6 +37,7 @@ pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<ListQuer
 pub async fn create(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     key: IdempotencyKey,
     body: JsonBody<MachineFields>,
 ) -> Result<HttpResponse, ApiError> {
@@ -60,6 +63,7 @@ pub async fn show(
 pub async fn update(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     PathId(id): PathId,
     body: JsonBody<MachineFields>,
 ) -> Result<HttpResponse, ApiError> {
@@ -72,6 +76,7 @@ pub async fn update(
 pub async fn archive(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
     store.archive_machine(&WriteCtx::new(&actor), id).await?;
@@ -81,6 +86,11 @@ pub async fn archive(
 /// A machine's hardware changes, cases, attempts and follow-ups in time order.
 #[utoipa::path(get, operation_id = "machine_timeline", path = "/api/v1/machines/{id}/timeline", tag = "machines", params(("id" = i64, Path)),
     responses((status = 200, body = Timeline), ReadErrors), security(("bearer" = [])))]
-pub async fn timeline(store: web::Data<Store>, _: Reader, PathId(id): PathId) -> Result<HttpResponse, ApiError> {
+pub async fn timeline(
+    store: web::Data<Store>,
+    _: Reader,
+    _: NoParams,
+    PathId(id): PathId,
+) -> Result<HttpResponse, ApiError> {
     Ok(ok(&store.timeline(id).await?))
 }

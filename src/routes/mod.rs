@@ -185,15 +185,46 @@ impl<T: DeserializeOwned> FromRequest for Params<T> {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
+        let query = req.query_string().as_bytes();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query));
         ready(serde_path_to_error::deserialize(de).map(Params).map_err(|e| {
             let field = e.path().to_string();
-            let message = e.into_inner().to_string();
-            let field = if field == "." { "query".to_string() } else { field };
-            ApiError::bad_params(FieldErrors(vec![FieldError { field, message }]))
+            let error = param_error(query, field, e.into_inner().to_string());
+            ApiError::bad_params(FieldErrors(vec![error]))
         }))
     }
 }
+
+/// A query parameter's error, told in the API's words rather than serde's:
+/// the value as sent and what was expected.
+fn param_error(query: &[u8], field: String, message: String) -> FieldError {
+    if let Some(name) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+        return FieldError { field: name.to_string(), message: "is required".into() };
+    }
+    if field == "." {
+        return FieldError { field: "query".into(), message };
+    }
+    let raw = form_urlencoded::parse(query).find(|(k, _)| *k == field).map(|(_, v)| v.into_owned()).unwrap_or_default();
+    let message = if message.contains("there are no fields") {
+        "is not a parameter of this route, which takes none".to_string()
+    } else if message.contains("integer") || message.contains("invalid digit") || message.contains("target type") {
+        format!("{raw:?} is not a whole number")
+    } else if message.contains("`true` or `false`") {
+        format!("{raw:?} is not true or false")
+    } else {
+        message
+    };
+    FieldError { field, message }
+}
+
+/// The query of a route that takes no parameters: any parameter is a 400,
+/// so a mistyped `?include_archived` on a write is not silently ignored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoQuery {}
+
+/// Extracts [`NoQuery`]: a 400 naming the first parameter sent, if any.
+pub type NoParams = Params<NoQuery>;
 
 /// The `{id}` of a path.
 pub struct PathId(pub i64);
@@ -258,9 +289,19 @@ pub struct ListQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(min_length = 1)]
     pub cursor: Option<String>,
     /// List archived rows too.
     pub include_archived: Option<bool>,
+}
+
+/// Id filters of a list (`machine_id`, …): each must be an id, else a 400
+/// naming every one that is not.
+pub fn id_filters<const N: usize>(filters: [(&str, Option<i64>); N]) -> Result<[Option<i64>; N], ApiError> {
+    let mut c = crate::domain::fields::Check::default();
+    let ids = filters.map(|(field, raw)| crate::domain::fields::id_filter(&mut c, field, raw));
+    c.finish().map_err(ApiError::bad_params)?;
+    Ok(ids)
 }
 
 /// Build a page request, 400 on bad paging.

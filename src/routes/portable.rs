@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::openapi::{ReadErrors, WriteErrors};
-use super::{media_type, ok, read_body, resource, Params};
+use super::{media_type, ok, read_body, resource, NoParams, Params};
 use crate::auth::{Reader, Writer};
 use crate::domain::{FieldErrors, Scope};
 use crate::error::ApiError;
@@ -87,6 +87,7 @@ pub async fn export(
 pub async fn import(
     store: web::Data<Store>,
     Writer(actor): Writer,
+    _: NoParams,
     req: HttpRequest,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {

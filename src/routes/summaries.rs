@@ -26,7 +26,9 @@ pub struct SummaryQuery {
     /// Last local date, inclusive.
     #[param(format = Date)]
     pub to: Option<String>,
+    #[param(minimum = 1)]
     pub machine_id: Option<i64>,
+    #[param(minimum = 1)]
     pub license_id: Option<i64>,
 }
 

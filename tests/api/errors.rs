@@ -66,3 +66,81 @@ async fn a_problem_lists_every_failing_field() {
     assert_eq!(a.body["title"], "Unprocessable Entity");
     assert_eq!(a.body["type"], "about:blank");
 }
+
+#[tokio::test]
+async fn every_query_parameter_sent_wrong_is_named() {
+    let app = spawn_app().await;
+    let m = app.post("/api/v1/machines", serde_json::json!({"name": "PC 1"})).await.body["id"].as_i64().unwrap();
+    let lists = ["/api/v1/machines", "/api/v1/licenses", "/api/v1/cases", "/api/v1/attempts", "/api/v1/follow-ups"];
+    let mut cases: Vec<(Method, String, &str, &str)> = Vec::new();
+    for list in lists.iter().copied().chain([format!("/api/v1/machines/{m}/hardware-changes").as_str()]) {
+        for (query, field, message) in [
+            ("limit=0", "limit", "0 is not a page size from 1 to 500"),
+            ("limit=501", "limit", "501 is not a page size from 1 to 500"),
+            ("limit=ten", "limit", "\"ten\" is not a whole number"),
+            ("limit=", "limit", "\"\" is not a whole number"),
+            ("cursor=nope", "cursor", "is not a cursor from this API"),
+            ("cursor=", "cursor", "is not a cursor from this API"),
+            ("include_archived=maybe", "include_archived", "\"maybe\" is not true or false"),
+            ("limit=1&limit=2", "query", "duplicate field `limit`"),
+            ("colour=blue", "colour", "unknown field `colour`"),
+        ] {
+            cases.push((Method::GET, format!("{list}?{query}"), field, message));
+        }
+    }
+    let one = |path: &str, field: &'static str, message: &'static str| (Method::GET, path.to_string(), field, message);
+    cases.extend([
+        // Filters of the lists.
+        one("/api/v1/attempts?machine_id=abc", "machine_id", "\"abc\" is not a whole number"),
+        one("/api/v1/attempts?machine_id=0", "machine_id", "0 is not an id"),
+        one("/api/v1/attempts?license_id=-1", "license_id", "-1 is not an id"),
+        one("/api/v1/attempts?case_id=1.5", "case_id", "\"1.5\" is not a whole number"),
+        one("/api/v1/attempts?case_id=99999999999999999999", "case_id", "is not a whole number"),
+        one("/api/v1/attempts?result=maybe", "result", "unknown variant `maybe`"),
+        one("/api/v1/attempts?operator_outcome=busy", "operator_outcome", "unknown variant `busy`"),
+        one("/api/v1/attempts?from=tuesday", "from", "\"tuesday\" is not a date like 2014-05-10 or an RFC 3339 time"),
+        one("/api/v1/attempts?to=2014-13-01", "to", "\"2014-13-01\" is not a date"),
+        one("/api/v1/attempts?from=2014-05-10&to=2014-05-09", "to", "2014-05-09 is before from (2014-05-10)"),
+        one("/api/v1/attempts?from=2014-05-10T10:00:00%2B09:00&to=2014-05-10T00:00:00Z", "to", "is before from"),
+        one("/api/v1/cases?machine_id=x", "machine_id", "\"x\" is not a whole number"),
+        one("/api/v1/cases?license_id=0", "license_id", "0 is not an id"),
+        one("/api/v1/cases?status=closed", "status", "unknown variant `closed`"),
+        one("/api/v1/follow-ups?case_id=-4", "case_id", "-4 is not an id"),
+        one("/api/v1/follow-ups?machine_id=z", "machine_id", "\"z\" is not a whole number"),
+        one("/api/v1/follow-ups?done=maybe", "done", "\"maybe\" is not true or false"),
+        // One resource, the lookup, the summaries, the export.
+        one(&format!("/api/v1/machines/{m}?include_archived=yes"), "include_archived", "\"yes\" is not true or false"),
+        one(&format!("/api/v1/machines/{m}?limit=5"), "limit", "unknown field `limit`"),
+        one("/api/v1/confirmation-ids", "installation_id", "is required"),
+        one("/api/v1/confirmation-ids?installation_id=", "installation_id", "installation ID is empty"),
+        one("/api/v1/confirmation-ids?installation_id=123", "installation_id", "has 3 digits"),
+        one(
+            "/api/v1/confirmation-ids?installation_id=508760583450367066786558223034732344271525457574499727444472482",
+            "installation_id",
+            "group 9 does not check",
+        ),
+        one("/api/v1/summary/overview?machine_id=0", "machine_id", "0 is not an id"),
+        one("/api/v1/summary/overview?license_id=two", "license_id", "\"two\" is not a whole number"),
+        one("/api/v1/summary/hours?from=May", "from", "May"),
+        one("/api/v1/export?format=xml", "format", "unknown variant `xml`"),
+        // Routes that take no parameters refuse any.
+        one(&format!("/api/v1/machines/{m}/timeline?include_archived=true"), "include_archived", "takes none"),
+        one("/api/v1/licenses/1/product-key?reveal=1", "reveal", "takes none"),
+        (Method::DELETE, format!("/api/v1/machines/{m}?hard=true"), "hard", "takes none"),
+        (Method::PATCH, format!("/api/v1/machines/{m}?include_archived=true"), "include_archived", "takes none"),
+        (Method::POST, "/api/v1/machines?dry_run=1".to_string(), "dry_run", "takes none"),
+    ]);
+    for (method, path, field, message) in cases {
+        let body = (method != Method::GET && method != Method::DELETE).then(|| serde_json::json!({"name": "PC 2"}));
+        let a = app.send(method.clone(), &path, Some(&app.write), body.as_ref()).await;
+        assert_eq!(a.status.as_u16(), 400, "{method} {path}: {}", a.body);
+        let errors = a.field_errors();
+        assert!(
+            errors.iter().any(|(f, m)| f == field && m.contains(message)),
+            "{method} {path}: expected {field}: {message}, got {errors:?}"
+        );
+    }
+    // Nothing was written or archived by the refused writes.
+    assert_eq!(app.get(&format!("/api/v1/machines/{m}")).await.body["name"], "PC 1");
+    assert_eq!(app.get("/api/v1/machines").await.body["items"].as_array().unwrap().len(), 1);
+}

@@ -303,3 +303,161 @@ fn export_does_not_overwrite_a_file_without_force() {
     let out = aj(d, &["--db", "a.db", "export", "--format", "yaml"]);
     assert_eq!(out.status.code(), Some(2), "a usage error");
 }
+
+/// A real `serve` process on a free port of a fresh database in `dir`.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+    token: String,
+    /// Everything it wrote to stderr so far.
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Server {
+    fn start(dir: &std::path::Path) -> Server {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_activation-journal"))
+            .current_dir(dir)
+            .env_remove("DATABASE_URL")
+            .env_remove("ACTIVATION_JOURNAL_KEY_FILE")
+            .env("RUST_LOG", "info")
+            .args(["--db", "j.db", "serve", "--bind", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The first start prints its write token alone on a line.
+        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let token = stdout.lines().map(Result::unwrap).find(|l| l.starts_with("aj_")).unwrap();
+        // The log names the port; a thread keeps reading it so the pipe never fills.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let sink = log.clone();
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                if let Some(port) = line.split("listening addr=127.0.0.1:").nth(1) {
+                    let _ = tx.send(port.trim().parse::<u16>().unwrap());
+                }
+                sink.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        let port = rx.recv_timeout(std::time::Duration::from_secs(30)).expect("the server says where it listens");
+        Server { child, port, token, log }
+    }
+
+    /// Open a connection and send a request's head and the first `sent` bytes of `body`.
+    fn begin(&self, method: &str, path: &str, body: &str, sent: usize) -> std::io::Result<std::net::TcpStream> {
+        use std::io::Write;
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port))?;
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            self.token,
+            body.len()
+        )?;
+        s.write_all(&body.as_bytes()[..sent])?;
+        Ok(s)
+    }
+
+    /// Send the rest of `body` on `s` and read the whole answer.
+    fn finish(mut s: std::net::TcpStream, body: &str, sent: usize) -> std::io::Result<String> {
+        use std::io::{Read, Write};
+        s.write_all(&body.as_bytes()[sent..])?;
+        let mut answer = String::new();
+        s.read_to_string(&mut answer)?;
+        Ok(answer)
+    }
+
+    /// One whole request; the answer's status line and body.
+    fn request(&self, method: &str, path: &str, body: &str) -> std::io::Result<String> {
+        Server::finish(self.begin(method, path, body, 0)?, body, 0)
+    }
+
+    fn signal(&self, name: &str) {
+        let ok = Command::new("kill").args([name, &self.child.id().to_string()]).status().unwrap().success();
+        assert!(ok, "kill {name}");
+    }
+}
+
+/// The names of the machines in the database of `dir`, archived ones too.
+fn machine_names(dir: &std::path::Path) -> Vec<String> {
+    let out = aj(dir, &["--db", "j.db", "export"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["machines"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn sigterm_and_sigint_let_a_request_in_flight_finish_then_stop_cleanly() {
+    for signal in ["-TERM", "-INT"] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut server = Server::start(dir.path());
+        // A request whose body is half sent when the signal arrives.
+        let body = format!("{{\"name\": \"in flight {signal}\", \"notes\": \"{}\"}}", "x".repeat(2000));
+        let s = server.begin("POST", "/api/v1/machines", &body, 1000).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        server.signal(signal);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let answer = Server::finish(s, &body, 1000).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 201"), "{signal}: {answer}");
+        // Then it stops, with a zero exit, and no new connection is taken.
+        let status = server.child.wait().unwrap();
+        assert!(status.success(), "{signal}: {status:?}");
+        assert!(server.request("GET", "/health", "").is_err(), "{signal}: still answering");
+        let log = server.log.lock().unwrap().clone();
+        assert!(log.contains("activation_journal::startup: stopped"), "{signal}: {log}");
+        assert!(!log.contains(&server.token), "the log never holds a token");
+        assert_eq!(machine_names(dir.path()), [format!("in flight {signal}")]);
+    }
+}
+
+#[test]
+fn killed_under_write_load_nothing_acknowledged_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let acknowledged: Vec<String> = std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let (server, stop) = (&server, &stop);
+                scope.spawn(move || {
+                    let mut ok = Vec::new();
+                    for i in 0.. {
+                        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                            break;
+                        }
+                        let name = format!("writer {w} machine {i}");
+                        match server.request("POST", "/api/v1/machines", &format!("{{\"name\": \"{name}\"}}")) {
+                            Ok(answer) if answer.starts_with("HTTP/1.1 201") => ok.push(name),
+                            Ok(answer) if answer.is_empty() => break,
+                            Ok(answer) => panic!("{name}: {answer}"),
+                            Err(_) => break,
+                        }
+                    }
+                    ok
+                })
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        server.signal("-KILL"); // mid-write
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        writers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+    });
+    let _ = server.child.wait();
+    assert!(acknowledged.len() >= 10, "the load wrote {} machines", acknowledged.len());
+    let stored: std::collections::HashSet<String> = machine_names(dir.path()).into_iter().collect();
+    let lost: Vec<&String> = acknowledged.iter().filter(|n| !stored.contains(*n)).collect();
+    assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+    // The file is sound.
+    let check = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = activation_journal::store::Store::connect(&dir.path().join("j.db"), &dir.path().join("j.db.key"))
+            .await
+            .unwrap();
+        store.integrity_check().await.unwrap()
+    });
+    assert_eq!(check, "ok");
+    eprintln!("{} acknowledged writes, {} stored", acknowledged.len(), stored.len());
+}
