@@ -31,15 +31,19 @@ fn migrate_creates_the_default_database_and_is_a_no_op_twice() {
 fn a_newer_database_is_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     assert!(aj(dir.path(), &["--db", "j.db", "migrate"]).status.success());
-    let db = dir.path().join("j.db");
-    let status = Command::new("sqlite3")
-        .arg(&db)
-        .arg("INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) VALUES (99990101000000, 'future', CURRENT_TIMESTAMP, 1, x'00', 0)")
-        .status();
-    if !matches!(status, Ok(s) if s.success()) {
-        // Without the sqlite3 CLI, the store test covers the same refusal.
-        return;
-    }
+    // A migration from the future, as a newer program would have recorded it.
+    let url = format!("sqlite:{}", dir.path().join("j.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
+             VALUES (99990101000000, 'future', CURRENT_TIMESTAMP, 1, x'00', 0)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    });
     for args in [&["--db", "j.db", "migrate"][..], &["--db", "j.db", "serve", "--bind", "127.0.0.1:0"][..]] {
         let out = aj(dir.path(), args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
@@ -309,12 +313,18 @@ struct Server {
     child: std::process::Child,
     port: u16,
     token: String,
+    /// Everything it wrote to stdout so far.
+    out: Shared,
     /// Everything it wrote to stderr so far.
-    log: std::sync::Arc<std::sync::Mutex<String>>,
+    log: Shared,
 }
 
+type Shared = std::sync::Arc<std::sync::Mutex<String>>;
+
 impl Server {
-    fn start(dir: &std::path::Path) -> Server {
+    /// Start `serve` on the database `j.db` of `dir`. With `token` None the
+    /// journal has none yet, and the first write token printed is used.
+    fn start(dir: &std::path::Path, token: Option<&str>) -> Server {
         use std::io::BufRead;
         let mut child = Command::new(env!("CARGO_BIN_EXE_activation-journal"))
             .current_dir(dir)
@@ -326,24 +336,33 @@ impl Server {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        // The first start prints its write token alone on a line.
-        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-        let token = stdout.lines().map(Result::unwrap).find(|l| l.starts_with("aj_")).unwrap();
-        // The log names the port; a thread keeps reading it so the pipe never fills.
-        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        // Threads keep reading both pipes, so that neither fills; stdout
+        // gives the token, the log the port.
+        let (out, log) = (Default::default(), Default::default());
         let (tx, rx) = std::sync::mpsc::channel();
-        let sink = log.clone();
-        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-        std::thread::spawn(move || {
-            for line in stderr.lines().map_while(Result::ok) {
-                if let Some(port) = line.split("listening addr=127.0.0.1:").nth(1) {
-                    let _ = tx.send(port.trim().parse::<u16>().unwrap());
+        let pipes: [(Box<dyn std::io::Read + Send>, &Shared); 2] =
+            [(Box::new(child.stdout.take().unwrap()), &out), (Box::new(child.stderr.take().unwrap()), &log)];
+        for (pipe, sink) in pipes {
+            let (tx, sink) = (tx.clone(), std::sync::Arc::clone(sink));
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let _ = tx.send(line.clone());
+                    sink.lock().unwrap().push_str(&(line + "\n"));
                 }
-                sink.lock().unwrap().push_str(&(line + "\n"));
+            });
+        }
+        let (mut port, mut printed) = (None, None);
+        while port.is_none() || (token.is_none() && printed.is_none()) {
+            let line = rx.recv_timeout(std::time::Duration::from_secs(30)).expect("the server starts");
+            if let Some(p) = line.split("listening addr=127.0.0.1:").nth(1) {
+                port = p.trim().parse::<u16>().ok();
             }
-        });
-        let port = rx.recv_timeout(std::time::Duration::from_secs(30)).expect("the server says where it listens");
-        Server { child, port, token, log }
+            if line.starts_with("aj_") {
+                printed = Some(line);
+            }
+        }
+        let token = token.map(str::to_string).or(printed).unwrap_or_default();
+        Server { child, port: port.unwrap_or_default(), token, out, log }
     }
 
     /// Open a connection and send a request's head and the first `sent` bytes of `body`.
@@ -394,7 +413,7 @@ fn machine_names(dir: &std::path::Path) -> Vec<String> {
 fn sigterm_and_sigint_let_a_request_in_flight_finish_then_stop_cleanly() {
     for signal in ["-TERM", "-INT"] {
         let dir = tempfile::tempdir().unwrap();
-        let mut server = Server::start(dir.path());
+        let mut server = Server::start(dir.path(), None);
         // A request whose body is half sent when the signal arrives.
         let body = format!("{{\"name\": \"in flight {signal}\", \"notes\": \"{}\"}}", "x".repeat(2000));
         let s = server.begin("POST", "/api/v1/machines", &body, 1000).unwrap();
@@ -411,13 +430,21 @@ fn sigterm_and_sigint_let_a_request_in_flight_finish_then_stop_cleanly() {
         assert!(log.contains("activation_journal::startup: stopped"), "{signal}: {log}");
         assert!(!log.contains(&server.token), "the log never holds a token");
         assert_eq!(machine_names(dir.path()), [format!("in flight {signal}")]);
+        assert!(server.out.lock().unwrap().contains(&server.token), "the first start printed its token");
+
+        // A second start finds the token and prints none.
+        let mut again = Server::start(dir.path(), Some(&server.token));
+        assert!(again.request("GET", "/api/v1/machines", "").unwrap().starts_with("HTTP/1.1 200"));
+        again.signal(signal);
+        assert!(again.child.wait().unwrap().success());
+        assert_eq!(again.out.lock().unwrap().as_str(), "", "nothing on stdout");
     }
 }
 
 #[test]
 fn killed_under_write_load_nothing_acknowledged_is_lost() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Server::start(dir.path());
+    let mut server = Server::start(dir.path(), None);
     let stop = std::sync::atomic::AtomicBool::new(false);
     let acknowledged: Vec<String> = std::thread::scope(|scope| {
         let writers: Vec<_> = (0..4)

@@ -592,3 +592,89 @@ async fn the_case_lines_migration_renders_the_cases_already_recorded() {
     assert_eq!(a.case_id, 2);
     assert_eq!(s.retries(&all).await.unwrap().cases_retried, 2);
 }
+
+#[tokio::test]
+async fn every_entity_is_read_listed_and_hidden_once_archived_with_an_audit_row_per_write() {
+    let t = store().await;
+    let s = &t.store;
+    let a = cli();
+    let ctx = WriteCtx::new(&a);
+    let live = PageRequest::default();
+    let all = PageRequest::parse(None, None, true).unwrap();
+    let m = machine(s, "PC 1").await;
+    let l = license(s, "retail_box").await;
+    let h = new(s.create_hardware_change(&ctx, m.id, &fields(json!({"changed_on": "2014-05-09"}))).await.unwrap());
+    let c = new(s
+        .create_case(&ctx, &fields(json!({"machine_id": m.id, "license_id": l.id, "hardware_change_id": h.id})))
+        .await
+        .unwrap());
+    let at = attempt(s, json!({"case_id": c.id, "started_at": "2014-05-09T18:00:00+09:00"})).await.unwrap();
+    let f = new(s.create_follow_up(&ctx, &fields(json!({"machine_id": m.id, "text": "drivers"}))).await.unwrap());
+
+    // Read back as written, and listed; the case opened with its first attempt.
+    assert_eq!(s.license(l.id, false).await.unwrap(), l);
+    assert_eq!(s.hardware_change(h.id, false).await.unwrap(), h);
+    let c = Case { opened_at: "2014-05-09T09:00:00.000000Z".into(), ..c };
+    assert_eq!(s.case(c.id, false).await.unwrap(), c);
+    assert_eq!(s.attempt(at.id, false).await.unwrap(), at);
+    assert_eq!(s.follow_up(f.id, false).await.unwrap(), f);
+    assert_eq!(s.licenses(&live).await.unwrap().items, std::slice::from_ref(&l));
+    assert_eq!(s.hardware_changes(m.id, &live).await.unwrap().items, std::slice::from_ref(&h));
+    assert_eq!(
+        s.cases(&live, Some(m.id), Some(l.id), Some(CaseStatus::Open)).await.unwrap().items,
+        std::slice::from_ref(&c)
+    );
+    assert_eq!(s.attempts(&live, &AttemptFilter::default()).await.unwrap().items, std::slice::from_ref(&at));
+    assert_eq!(s.follow_ups(&live, Some(m.id), None, Some(false)).await.unwrap().items, std::slice::from_ref(&f));
+
+    // Updated, one field at a time.
+    let l2 = s.update_license(&ctx, l.id, &fields(json!({"purchased_from": "Yodobashi"}))).await.unwrap();
+    assert_eq!((l2.purchased_from.as_deref(), l2.edition.as_deref()), (Some("Yodobashi"), Some("Pro")));
+    let c2 = s.update_case(&ctx, c.id, &fields(json!({"notes": "two PCs"}))).await.unwrap();
+    assert_eq!((c2.notes.as_deref(), c2.hardware_change_id), (Some("two PCs"), Some(h.id)));
+    let at2 = s.update_attempt(&ctx, at.id, &fields(json!({"wait_seconds": 180}))).await.unwrap();
+    assert_eq!((at2.wait_seconds, at2.started_at.as_str()), (Some(180), "2014-05-09T18:00:00+09:00"));
+
+    // Archived: gone from gets and lists, there again with include_archived.
+    s.archive_attempt(&ctx, at.id).await.unwrap();
+    s.archive_case(&ctx, c.id).await.unwrap();
+    s.archive_license(&ctx, l.id).await.unwrap();
+    s.archive_hardware_change(&ctx, h.id).await.unwrap();
+    s.archive_follow_up(&ctx, f.id).await.unwrap();
+    assert!(matches!(s.license(l.id, false).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(s.hardware_change(h.id, false).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(s.case(c.id, false).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(s.attempt(at.id, false).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(s.follow_up(f.id, false).await, Err(StoreError::NotFound { .. })));
+    assert!(s.licenses(&live).await.unwrap().items.is_empty());
+    assert!(s.hardware_changes(m.id, &live).await.unwrap().items.is_empty());
+    assert!(s.cases(&live, None, None, None).await.unwrap().items.is_empty());
+    assert!(s.attempts(&live, &AttemptFilter::default()).await.unwrap().items.is_empty());
+    assert!(s.follow_ups(&live, None, None, None).await.unwrap().items.is_empty());
+    assert!(s.license(l.id, true).await.unwrap().archived_at.is_some());
+    assert!(s.case(c.id, true).await.unwrap().archived_at.is_some());
+    assert_eq!(s.licenses(&all).await.unwrap().items.len(), 1);
+    assert_eq!(s.hardware_changes(m.id, &all).await.unwrap().items.len(), 1);
+    assert_eq!(s.cases(&all, None, None, None).await.unwrap().items.len(), 1);
+    assert_eq!(s.attempts(&all, &AttemptFilter::default()).await.unwrap().items.len(), 1);
+    assert_eq!(s.follow_ups(&all, None, None, None).await.unwrap().items.len(), 1);
+
+    // Every write left its audit row, in its own transaction.
+    for (action, entity, n) in [
+        ("create", "license", 1),
+        ("update", "license", 1),
+        ("archive", "license", 1),
+        ("create", "hardware_change", 1),
+        ("archive", "hardware_change", 1),
+        ("create", "case", 1),
+        ("update", "case", 1),
+        ("archive", "case", 1),
+        ("create", "attempt", 1),
+        ("update", "attempt", 1),
+        ("archive", "attempt", 1),
+        ("create", "follow_up", 1),
+        ("archive", "follow_up", 1),
+    ] {
+        assert_eq!(audit_count(s, action, entity).await, n, "{action} {entity}");
+    }
+}
