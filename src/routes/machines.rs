@@ -83,14 +83,16 @@ pub async fn archive(
     Ok(no_content())
 }
 
-/// A machine's hardware changes, cases, attempts and follow-ups in time order.
-#[utoipa::path(get, operation_id = "machine_timeline", path = "/api/v1/machines/{id}/timeline", tag = "machines", params(("id" = i64, Path)),
+/// A machine's hardware changes, cases, attempts and follow-ups in time order
+/// (with `include_archived=true`, an archived machine's, archived rows too).
+#[utoipa::path(get, operation_id = "machine_timeline", path = "/api/v1/machines/{id}/timeline", tag = "machines",
+    params(("id" = i64, Path), ShowQuery),
     responses((status = 200, body = Timeline), ReadErrors), security(("bearer" = [])))]
 pub async fn timeline(
     store: web::Data<Store>,
     _: Reader,
-    _: NoParams,
     PathId(id): PathId,
+    Params(q): Params<ShowQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.timeline(id).await?))
+    Ok(ok(&store.timeline(id, q.include_archived.unwrap_or(false)).await?))
 }

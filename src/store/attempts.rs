@@ -182,16 +182,21 @@ pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option
     Ok(with_questions(conn, rows).await?.pop())
 }
 
-/// The live attempts of a machine (for the timeline).
-pub(super) async fn of_machine(conn: &mut SqliteConnection, machine_id: i64) -> Result<Vec<Attempt>, StoreError> {
+/// The attempts of a machine, archived ones too if asked (for the timeline).
+pub(super) async fn of_machine(
+    conn: &mut SqliteConnection,
+    machine_id: i64,
+    include_archived: bool,
+) -> Result<Vec<Attempt>, StoreError> {
     let rows = sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", case_id, machine_id, license_id, started_at, ended_at, method, number_kind, called_from, country,
                   ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds,
                   operator_rating, confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at,
                   archived_at
-           FROM attempts WHERE archived_at IS NULL AND machine_id = ? ORDER BY started_utc, id"#,
-        machine_id
+           FROM attempts WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL) ORDER BY started_utc, id"#,
+        machine_id,
+        include_archived
     )
     .fetch_all(&mut *conn)
     .await?;

@@ -60,14 +60,19 @@ pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option
     .transpose()
 }
 
-/// The live cases of a machine (for the timeline).
-pub(super) async fn of_machine(conn: &mut SqliteConnection, machine_id: i64) -> Result<Vec<Case>, StoreError> {
+/// The cases of a machine, archived ones too if asked (for the timeline).
+pub(super) async fn of_machine(
+    conn: &mut SqliteConnection,
+    machine_id: i64,
+    include_archived: bool,
+) -> Result<Vec<Case>, StoreError> {
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at, notes,
                   created_at, updated_at, archived_at
-           FROM cases WHERE machine_id = ? AND archived_at IS NULL ORDER BY id"#,
-        machine_id
+           FROM cases WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL) ORDER BY id"#,
+        machine_id,
+        include_archived
     )
     .fetch_all(conn)
     .await?

@@ -52,13 +52,18 @@ async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<FollowUp>,
     .transpose()
 }
 
-/// Follow-ups of a machine that are not archived (for the timeline).
-pub(super) async fn of_machine(conn: &mut SqliteConnection, machine_id: i64) -> Result<Vec<FollowUp>, StoreError> {
+/// The follow-ups of a machine, archived ones too if asked (for the timeline).
+pub(super) async fn of_machine(
+    conn: &mut SqliteConnection,
+    machine_id: i64,
+    include_archived: bool,
+) -> Result<Vec<FollowUp>, StoreError> {
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, case_id, text, due_on, done AS "done: bool", created_at, updated_at, archived_at
-           FROM follow_ups WHERE machine_id = ? AND archived_at IS NULL ORDER BY id"#,
-        machine_id
+           FROM follow_ups WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL) ORDER BY id"#,
+        machine_id,
+        include_archived
     )
     .fetch_all(conn)
     .await?

@@ -57,17 +57,19 @@ pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option
     .transpose()
 }
 
-/// The live hardware changes of a machine (for the timeline).
+/// The hardware changes of a machine, archived ones too if asked (for the timeline).
 pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
+    include_archived: bool,
 ) -> Result<Vec<HardwareChange>, StoreError> {
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled AS "os_reinstalled: bool",
                   notes, created_at, updated_at, archived_at
-           FROM hardware_changes WHERE machine_id = ? AND archived_at IS NULL ORDER BY id"#,
-        machine_id
+           FROM hardware_changes WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL) ORDER BY id"#,
+        machine_id,
+        include_archived
     )
     .fetch_all(conn)
     .await?

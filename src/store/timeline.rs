@@ -38,8 +38,9 @@ pub struct Timeline {
 }
 
 impl Store {
-    /// The history of a machine.
-    pub async fn timeline(&self, machine_id: i64) -> Result<Timeline, StoreError> {
+    /// The history of a machine; with `include_archived`, of an archived
+    /// machine too, and with its archived rows.
+    pub async fn timeline(&self, machine_id: i64, include_archived: bool) -> Result<Timeline, StoreError> {
         // One read transaction, so the four reads see one snapshot.
         let mut tx = self.pool.begin().await?;
         let machine = visible(
@@ -50,27 +51,27 @@ impl Store {
             )
             .fetch_optional(&mut *tx)
             .await?,
-            false,
+            include_archived,
             Table::Machines,
             machine_id,
         )?;
         let mut events = Vec::new();
-        for h in hardware_changes::of_machine(&mut tx, machine_id).await? {
+        for h in hardware_changes::of_machine(&mut tx, machine_id, include_archived).await? {
             events.push(TimelineEvent::HardwareChange {
                 at: format!("{}T00:00:00.000000Z", h.changed_on),
                 hardware_change: h,
             });
         }
-        for c in cases::of_machine(&mut tx, machine_id).await? {
+        for c in cases::of_machine(&mut tx, machine_id, include_archived).await? {
             events.push(TimelineEvent::Case { at: c.opened_at.clone(), case: c });
         }
-        for a in attempts::of_machine(&mut tx, machine_id).await? {
+        for a in attempts::of_machine(&mut tx, machine_id, include_archived).await? {
             let at = crate::domain::CallerTime::parse(&a.started_at)
                 .map(|t| t.to_system())
                 .unwrap_or_else(|_| a.created_at.clone());
             events.push(TimelineEvent::Attempt { at, attempt: a });
         }
-        for f in follow_ups::of_machine(&mut tx, machine_id).await? {
+        for f in follow_ups::of_machine(&mut tx, machine_id, include_archived).await? {
             let at = f.due_on.map(|d| format!("{d}T00:00:00.000000Z")).unwrap_or_else(|| f.created_at.clone());
             events.push(TimelineEvent::FollowUp { at, follow_up: f });
         }

@@ -97,4 +97,18 @@ async fn a_timeline_lists_a_machines_history_in_time_order() {
     let kinds: Vec<&str> = tl.body["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["hardware_change", "case", "attempt", "attempt", "follow_up"]);
     assert_eq!(app.get("/api/v1/machines/999/timeline").await.status, 404);
+
+    // An archived attempt leaves the timeline; an archived machine's timeline
+    // is a 404, unless asked for with include_archived, archived rows and all.
+    let first = tl.body["events"][2]["attempt"]["id"].as_i64().unwrap();
+    assert_eq!(app.delete(&format!("/api/v1/attempts/{first}")).await.status, 204);
+    let tl = app.get(&format!("/api/v1/machines/{m}/timeline")).await;
+    assert_eq!(tl.body["events"].as_array().unwrap().len(), 4);
+    assert_eq!(app.delete(&format!("/api/v1/machines/{m}")).await.status, 204);
+    assert_eq!(app.get(&format!("/api/v1/machines/{m}/timeline")).await.status, 404);
+    let all = app.get(&format!("/api/v1/machines/{m}/timeline?include_archived=true")).await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert!(all.body["machine"]["archived_at"].is_string());
+    assert_eq!(all.body["events"].as_array().unwrap().len(), 5);
+    assert!(all.body["events"][2]["attempt"]["archived_at"].is_string());
 }

@@ -307,7 +307,7 @@ async fn follow_ups_take_their_machine_from_their_case() {
     let open = s.follow_ups(&PageRequest::default(), None, None, Some(false)).await.unwrap();
     assert!(open.items.is_empty());
     s.archive_follow_up(&ctx, f.id).await.unwrap();
-    let tl = s.timeline(m.id).await.unwrap();
+    let tl = s.timeline(m.id, false).await.unwrap();
     assert_eq!(tl.events.len(), 1, "the case; the archived follow-up is left out");
 }
 
