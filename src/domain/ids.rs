@@ -605,21 +605,11 @@ mod tests {
         }
 
         #[test]
-        fn valid_cids_round_trip(d in proptest::collection::vec(0u8..10, 42)) {
+        fn valid_cids_of_both_lengths_round_trip_without_warnings(
+            d in prop_oneof![Just(42usize), Just(48usize)].prop_flat_map(|n| proptest::collection::vec(0u8..10, n))
+        ) {
             let mut d = d;
-            for g in 0..7 {
-                d[g * 6 + 5] = check_digit(&d[g * 6..g * 6 + 5]);
-            }
-            let raw: String = d.iter().map(|x| char::from(b'0' + x)).collect();
-            let cid = ConfirmationId::parse_checked(&raw).unwrap();
-            let again = ConfirmationId::parse_checked(&cid.id.to_string()).unwrap();
-            prop_assert_eq!(again.id, cid.id);
-        }
-
-        #[test]
-        fn valid_48_digit_cids_round_trip_without_warnings(d in proptest::collection::vec(0u8..10, 48)) {
-            let mut d = d;
-            for g in 0..8 {
+            for g in 0..d.len() / 6 {
                 d[g * 6 + 5] = check_digit(&d[g * 6..g * 6 + 5]);
             }
             let raw: String = d.iter().map(|x| char::from(b'0' + x)).collect();
