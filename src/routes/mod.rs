@@ -43,9 +43,11 @@ pub const BASE: &str = "/api/v1";
 /// Register every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/health", "GET").route(web::get().to(health::health)));
+    // Public, and matched before the scope whose every route needs a token.
+    cfg.service(resource(&format!("{BASE}/openapi.json"), "GET").route(web::get().to(openapi::document)));
     cfg.service(
         web::scope(BASE)
-            .service(resource("/openapi.json", "GET").route(web::get().to(openapi::document)))
+            .wrap(actix_web::middleware::from_fn(crate::auth::authenticate))
             .configure(machines::routes)
             .configure(hardware_changes::routes)
             .configure(licenses::routes)

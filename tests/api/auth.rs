@@ -23,26 +23,45 @@ async fn health_needs_no_token_and_everything_else_does() {
     assert_eq!(basic.status(), 401);
 }
 
+/// Every route but `/health` and the OpenAPI document needs a token; a read
+/// token reads everything but the product key, and writes nothing.
 #[tokio::test]
-async fn a_read_token_reads_but_never_writes() {
+async fn every_route_checks_its_token_and_a_read_token_never_writes() {
     let app = spawn_app().await;
     let m = app.machine("PC 1").await;
     let read = Some(app.read.as_str());
-    assert_eq!(app.send(Method::GET, "/api/v1/machines", read, None).await.status, 200);
-    let writes = [
-        (Method::POST, "/api/v1/machines".to_string(), Some(json!({"name": "PC 2"}))),
-        (Method::PATCH, format!("/api/v1/machines/{m}"), Some(json!({"owner": "x"}))),
-        (Method::DELETE, format!("/api/v1/machines/{m}"), None),
-        (Method::POST, "/api/v1/licenses".to_string(), Some(json!({"product": "x", "channel": "oem"}))),
-        (Method::POST, "/api/v1/attempts".to_string(), Some(json!({}))),
-        (Method::GET, "/api/v1/licenses/1/product-key".to_string(), None),
-    ];
-    for (method, path, body) in writes {
-        let a = app.send(method.clone(), &path, read, body.as_ref()).await;
-        assert_eq!(a.status, 403, "{method} {path}");
-        assert_eq!(a.content_type(), "application/problem+json");
+    let body = json!({"name": "PC 2"});
+    let mut checked = 0;
+    for (method, template) in crate::openapi::ROUTES {
+        if *template == "/health" {
+            continue;
+        }
+        let path = template.replace("{id}", &m.to_string()).replace("{name}", "overview");
+        let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
+        let body = (method == Method::POST || method == Method::PATCH).then_some(&body);
+        for token in [None, Some("aj_not_a_token")] {
+            let a = app.send(method.clone(), &path, token, body).await;
+            assert_eq!(a.status, 401, "{method} {path} with {token:?}: {}", a.body);
+            assert_eq!(a.content_type(), "application/problem+json");
+        }
+        let writes = method != Method::GET || path.ends_with("/product-key");
+        let a = app.send(method.clone(), &path, read, body).await;
+        if writes {
+            assert_eq!(a.status, 403, "{method} {path} with a read token: {}", a.body);
+            assert_eq!(a.content_type(), "application/problem+json");
+        } else {
+            assert_ne!(a.status.as_u16(), 401, "{method} {path}");
+            assert_ne!(a.status.as_u16(), 403, "{method} {path}");
+        }
+        checked += 1;
     }
-    assert_eq!(app.get(&format!("/api/v1/machines/{m}")).await.body["owner"], json!(null));
+    assert_eq!(checked, crate::openapi::ROUTES.len() - 1);
+    // Secrets in an export need a write token too.
+    assert_eq!(app.send(Method::GET, "/api/v1/export?include_secrets=true", read, None).await.status, 403);
+    // Nothing was written or archived by the read token.
+    let machines = app.get("/api/v1/machines").await.body;
+    assert_eq!(machines["items"].as_array().unwrap().len(), 1);
+    assert_eq!(machines["items"][0]["owner"], json!(null));
 }
 
 #[tokio::test]

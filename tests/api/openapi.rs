@@ -2,7 +2,7 @@ use crate::helpers::*;
 use reqwest::Method;
 
 /// Every route the server registers, as (method, path template).
-const ROUTES: &[(&str, &str)] = &[
+pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/health"),
     ("get", "/api/v1/machines"),
     ("post", "/api/v1/machines"),
