@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::fields::{id_filter, Check, FieldErrors};
-use super::time::parse_date;
+use super::time::{parse_date, range};
 
 /// The filters every summary takes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -26,13 +26,7 @@ impl SummaryFilter {
         license_id: Option<i64>,
     ) -> Result<Self, FieldErrors> {
         let mut c = Check::default();
-        let mut day = |name: &str, v: Option<&str>| v.and_then(|s| c.record(name, parse_date(s)));
-        let (from, to) = (day("from", from), day("to", to));
-        if let (Some(f), Some(t)) = (from, to) {
-            if f > t {
-                c.push("to", format!("{t} is before from ({f})"));
-            }
-        }
+        let (from, to) = range(&mut c, from, to, parse_date);
         let machine_id = id_filter(&mut c, "machine_id", machine_id);
         let license_id = id_filter(&mut c, "license_id", license_id);
         c.finish()?;

@@ -6,6 +6,8 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
 
+use super::fields::Check;
+
 /// A time given by a caller, e.g. `2014-05-10T18:02:00+09:00`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallerTime {
@@ -133,6 +135,37 @@ impl TimeBound {
             .map(|t| TimeBound::Instant(t.utc_millis()))
             .map_err(|_| format!("{:?} is not a date like 2014-05-10 or an RFC 3339 time", text.trim()))
     }
+}
+
+/// Bounds of one kind compare; a date and an instant do not (a date is
+/// local to each attempt, an instant is not).
+impl PartialOrd for TimeBound {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        match (self, other) {
+            (TimeBound::Date(a), TimeBound::Date(b)) => a.partial_cmp(b),
+            (TimeBound::Instant(a), TimeBound::Instant(b)) => a.partial_cmp(b),
+            _ => None,
+        }
+    }
+}
+
+/// A `from`/`to` range as a user gives it: each bound parsed by `parse`,
+/// and `to` refused when it comes before `from`. Every failure is recorded
+/// in `c` under its parameter's name.
+pub fn range<T: PartialOrd>(
+    c: &mut Check,
+    from: Option<&str>,
+    to: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> (Option<T>, Option<T>) {
+    let bound = |c: &mut Check, name: &str, raw: Option<&str>| raw.and_then(|s| c.record(name, parse(s)));
+    let (first, last) = (bound(c, "from", from), bound(c, "to", to));
+    if let (Some(f), Some(t), Some(from), Some(to)) = (&first, &last, from, to) {
+        if t < f {
+            c.push("to", format!("{} is before from ({})", to.trim(), from.trim()));
+        }
+    }
+    (first, last)
 }
 
 /// A system time from Unix milliseconds.

@@ -8,7 +8,7 @@ use super::openapi::{ArchiveErrors, ListErrors, ReadErrors, WriteErrors};
 use super::{created, no_content, ok, page, resource, IdempotencyKey, JsonBody, NoParams, Params, PathId, ShowQuery};
 use crate::auth::{Reader, Writer};
 use crate::domain::fields::{id_filter, Check};
-use crate::domain::time::TimeBound;
+use crate::domain::time::{range, TimeBound};
 use crate::domain::{Attempt, AttemptFields, AttemptResult, OperatorOutcome, Page};
 use crate::error::ApiError;
 use crate::store::{AttemptFilter, Store, WriteCtx};
@@ -52,16 +52,7 @@ pub struct AttemptQuery {
 impl AttemptQuery {
     fn filter(&self) -> Result<AttemptFilter, ApiError> {
         let mut c = Check::default();
-        let mut bound = |name: &str, v: &Option<String>| v.as_deref().and_then(|s| c.record(name, TimeBound::parse(s)));
-        let (from, to) = (bound("from", &self.from), bound("to", &self.to));
-        // Bounds of one kind can be compared; a date and an instant are not.
-        match (from, to) {
-            (Some(TimeBound::Date(f)), Some(TimeBound::Date(t))) if f > t => {
-                c.push("to", format!("{t} is before from ({f})"))
-            }
-            (Some(TimeBound::Instant(f)), Some(TimeBound::Instant(t))) if f > t => c.push("to", "is before from"),
-            _ => {}
-        }
+        let (from, to) = range(&mut c, self.from.as_deref(), self.to.as_deref(), TimeBound::parse);
         let machine_id = id_filter(&mut c, "machine_id", self.machine_id);
         let license_id = id_filter(&mut c, "license_id", self.license_id);
         let case_id = id_filter(&mut c, "case_id", self.case_id);

@@ -162,26 +162,14 @@ fn restore_refuses_while_a_server_holds_the_database() {
 
 #[test]
 fn restore_refuses_while_a_real_server_runs() {
-    use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     assert!(aj(dir.path(), &["--db", "j.db", "migrate"]).status.success());
     assert!(aj(dir.path(), &["--db", "j.db", "backup", "copy.db"]).status.success());
-    let mut server = Command::new(env!("CARGO_BIN_EXE_activation-journal"))
-        .current_dir(dir.path())
-        .env_remove("DATABASE_URL")
-        .env_remove("ACTIVATION_JOURNAL_KEY_FILE")
-        .args(["--db", "j.db", "serve", "--bind", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // On its first start the server prints its first token, after it took the lock.
-    let mut first = String::new();
-    std::io::BufReader::new(server.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    assert!(!first.trim().is_empty(), "the server printed its token");
+    // Once it listens, the server holds the lock.
+    let mut server = Server::start(dir.path(), None);
     let out = aj(dir.path(), &["--db", "j.db", "restore", "copy.db"]);
-    let _ = server.kill();
-    let _ = server.wait();
+    let _ = server.child.kill();
+    let _ = server.child.wait();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("a server is using"), "{}", text(&out.stderr));
 }
