@@ -106,8 +106,8 @@ pub enum Command {
     )]
     Summary {
         /// overview, retries, wait-times, hours, questions, licenses or open
-        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::summary::NAMES))]
-        name: String,
+        #[arg(value_parser = summary_name())]
+        name: crate::summary::SummaryName,
         /// Print the API's JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -283,9 +283,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Summary { name, json, from, to, machine, license } => {
             let filter = crate::summary::SummaryFilter::parse(from.as_deref(), to.as_deref(), machine, license)?;
             let store = open(&settings).await?;
-            let result = crate::summary::Summary::compute(&store, &name, &filter, chrono::Utc::now()).await;
+            let result = store.summary(name, &filter, chrono::Utc::now()).await;
             store.close().await;
-            let summary = result?.ok_or_else(|| anyhow::anyhow!("there is no summary {name:?}"))?;
+            let summary = result?;
             if json {
                 println!("{}", serde_json::to_string(&summary)?);
             } else {
@@ -294,6 +294,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The summary names as clap's possible values (listed in `--help` and in
+/// the error for an unknown one).
+fn summary_name() -> impl clap::builder::TypedValueParser<Value = crate::summary::SummaryName> {
+    use crate::summary::SummaryName;
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(SummaryName::ALL.iter().map(|n| n.as_str()))
+        .try_map(|s| s.parse::<SummaryName>())
 }
 
 fn stderr_is_terminal() -> bool {

@@ -130,13 +130,8 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %s, "product keys cannot be read");
                 ApiError::Unavailable(s.to_string())
             }
-            StoreError::Database(sqlx::Error::Database(ref db))
-                if db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6)) =>
-            {
+            StoreError::Busy(_) => {
                 tracing::warn!(error = %e, "database busy");
-                ApiError::Unavailable("the journal is busy; try again in a moment".into())
-            }
-            StoreError::Database(sqlx::Error::PoolTimedOut) => {
                 ApiError::Unavailable("the journal is busy; try again in a moment".into())
             }
             other => ApiError::internal(&other),

@@ -3,12 +3,20 @@
 //!
 //! The layers, each in its own module:
 //!
+//! Data flows one way: [`wire`] → [`domain`] → [`store`] → [`summary`], and
+//! back out through the entities the store returns.
+//!
 //! - [`domain`] — parsed newtypes (Installation ID, Confirmation ID,
-//!   product key), closed sets and entities; no HTTP, no SQL.
-//! - [`store`] — every SQL statement; no HTTP.
+//!   product key), closed sets, entities, `New*` values and `*Patch`es and
+//!   the rules across their fields; no HTTP, no SQL, no serde wire shapes.
+//! - [`wire`] — request bodies (serde, OpenAPI) and their `TryFrom` into
+//!   domain values; shared by the routes, export/import and the CLI.
+//! - [`store`] — every SQL statement; takes and returns domain values; no HTTP.
+//! - [`summary`] — the summaries' shapes and pure arithmetic; no store, no I/O.
+//! - [`portable`] — export and import documents (JSON, CSV zip).
 //! - [`secrets`] — the key file and the sealing of product keys.
 //! - [`config`] — settings: defaults < environment < flags.
-//! - [`cli`] — the command line.
+//! - [`cli`] — the command line; [`demo`] — the story of DESIGN.md.
 //! - [`startup`] — the HTTP server; [`routes`] — one file a resource;
 //!   [`error`] — problem+json errors; [`auth`] — bearer tokens.
 
@@ -24,3 +32,4 @@ pub mod secrets;
 pub mod startup;
 pub mod store;
 pub mod summary;
+pub mod wire;

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::enums::{CaseStatus, Trigger};
-use super::fields::{got, id, member, nullable, opt_text, Check, Field, FieldErrors, LONG_MAX};
+use super::fields::{Check, FieldErrors};
 use super::time::CallerTime;
 
 /// A case as the API shows it.
@@ -26,37 +26,6 @@ pub struct Case {
     pub archived_at: Option<String>,
 }
 
-/// The writable fields of a case. `machine_id` and `license_id` are set on
-/// POST and cannot be changed afterwards.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CaseFields {
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub machine_id: Field<i64>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub license_id: Field<i64>,
-    /// Defaults to `other`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Trigger>)]
-    pub trigger: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub hardware_change_id: Field<i64>,
-    /// Defaults to `open`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<CaseStatus>)]
-    pub status: Field<String>,
-    /// RFC 3339 with an offset; defaults to now.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub opened_at: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Field<String>,
-}
-
 /// A parsed, valid case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCase {
@@ -70,67 +39,64 @@ pub struct NewCase {
     pub notes: Option<String>,
 }
 
-impl TryFrom<&CaseFields> for NewCase {
-    type Error = FieldErrors;
+/// A parsed change to a case: `None` keeps a field, `Some(None)` clears
+/// one. `machine_id` and `license_id` are only there to be refused when
+/// they differ from the case's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CasePatch {
+    pub machine_id: Option<Option<i64>>,
+    pub license_id: Option<Option<i64>>,
+    pub trigger: Option<Trigger>,
+    pub hardware_change_id: Option<Option<i64>>,
+    pub status: Option<CaseStatus>,
+    /// As a system time; `Some(None)` keeps the stored one.
+    pub opened_at: Option<Option<String>>,
+    pub notes: Option<Option<String>>,
+}
 
-    fn try_from(f: &CaseFields) -> Result<Self, FieldErrors> {
-        let mut c = Check::default();
-        let machine_id = c.required("machine_id", &f.machine_id, id);
-        let license_id = c.required("license_id", &f.license_id, id);
-        let trigger = c.optional("trigger", &f.trigger, |s| member::<Trigger>(s).map(Some));
-        let hardware_change_id = c.optional("hardware_change_id", &f.hardware_change_id, |v| id(v).map(Some));
-        let status = c.optional("status", &f.status, |s| member::<CaseStatus>(s).map(Some));
-        let opened_at = c.optional("opened_at", &f.opened_at, |s| {
-            // Already a system time when laid from a stored case.
-            CallerTime::parse(s).map(|t| Some(t.to_system()))
-        });
-        let notes = c.optional("notes", &f.notes, opt_text(LONG_MAX));
-        c.finish()?;
-        Ok(Self {
-            machine_id: got(machine_id)?,
-            license_id: got(license_id)?,
-            trigger: got(trigger)?.unwrap_or(Trigger::Other),
-            hardware_change_id: got(hardware_change_id)?,
-            status: got(status)?.unwrap_or(CaseStatus::Open),
-            opened_at: got(opened_at)?,
-            notes: got(notes)?,
-        })
+impl CasePatch {
+    /// The names of the fields it changes (for the audit log).
+    pub fn fields(&self) -> Vec<&'static str> {
+        named!(self; machine_id, license_id, trigger, hardware_change_id, status, opened_at, notes)
     }
 }
 
-impl CaseFields {
-    /// The fields of a stored case, to lay a PATCH over.
-    pub fn of(k: &Case) -> Self {
-        Self {
-            machine_id: Some(Some(k.machine_id)),
-            license_id: Some(Some(k.license_id)),
-            trigger: Some(Some(k.trigger.as_str().to_string())),
-            hardware_change_id: Some(k.hardware_change_id),
-            status: Some(Some(k.status.as_str().to_string())),
-            opened_at: Some(Some(k.opened_at.clone())),
-            notes: Some(k.notes.clone()),
-        }
-    }
-
-    /// Lay `patch` over these fields; `machine_id` and `license_id` cannot change.
-    pub fn overlay(mut self, patch: &CaseFields) -> Result<Self, FieldErrors> {
+impl NewCase {
+    /// This case with `patch` laid over it; its machine and license cannot change.
+    pub fn patched(&self, patch: &CasePatch) -> Result<Self, FieldErrors> {
         let mut c = Check::default();
         for (name, now, new) in
-            [("machine_id", &self.machine_id, &patch.machine_id), ("license_id", &self.license_id, &patch.license_id)]
+            [("machine_id", self.machine_id, patch.machine_id), ("license_id", self.license_id, patch.license_id)]
         {
-            if new.is_some() && new != now {
+            if new.is_some_and(|n| n != Some(now)) {
                 c.push(name, "cannot be changed; open a new case instead");
             }
         }
         c.finish()?;
-        overlay!(self, patch; trigger, hardware_change_id, status, opened_at, notes);
-        Ok(self)
+        let mut k = self.clone();
+        apply!(k, patch; trigger, hardware_change_id, status, opened_at, notes);
+        Ok(k)
     }
+}
 
-    /// Names of the fields present.
-    pub fn present(&self) -> Vec<&'static str> {
-        present!(self; machine_id, license_id, trigger, hardware_change_id, status, opened_at, notes)
+impl From<&Case> for NewCase {
+    fn from(k: &Case) -> Self {
+        Self {
+            machine_id: k.machine_id,
+            license_id: k.license_id,
+            trigger: k.trigger,
+            hardware_change_id: k.hardware_change_id,
+            status: k.status,
+            opened_at: Some(k.opened_at.clone()),
+            notes: k.notes.clone(),
+        }
     }
+}
+
+/// An `opened_at` as sent (RFC 3339 with an offset), as a system time.
+#[allow(clippy::ptr_arg)]
+pub fn opened_at(raw: &String) -> Result<Option<String>, String> {
+    CallerTime::parse(raw).map(|t| Some(t.to_system()))
 }
 
 #[cfg(test)]
@@ -138,19 +104,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_case_needs_its_pair_and_defaults_the_rest() {
-        let err = NewCase::try_from(&CaseFields::default()).unwrap_err();
-        assert_eq!(err.to_string(), "machine_id: is required; license_id: is required");
-        let f = CaseFields { machine_id: Some(Some(1)), license_id: Some(Some(2)), ..Default::default() };
-        let k = NewCase::try_from(&f).unwrap();
-        assert_eq!((k.trigger, k.status), (Trigger::Other, CaseStatus::Open));
-        let bad = CaseFields {
-            machine_id: Some(Some(0)),
-            license_id: Some(Some(2)),
-            status: Some(Some("done".into())),
-            ..Default::default()
+    fn a_patch_cannot_move_a_case_to_another_pair() {
+        let k = NewCase {
+            machine_id: 1,
+            license_id: 2,
+            trigger: Trigger::Other,
+            hardware_change_id: None,
+            status: CaseStatus::Open,
+            opened_at: None,
+            notes: None,
         };
-        let err = NewCase::try_from(&bad).unwrap_err().to_string();
-        assert!(err.contains("machine_id: 0 is not an id") && err.contains("status: \"done\""), "{err}");
+        let same = CasePatch { machine_id: Some(Some(1)), notes: Some(Some("n".into())), ..Default::default() };
+        assert_eq!(k.patched(&same).unwrap().notes.as_deref(), Some("n"));
+        let moved = CasePatch { license_id: Some(Some(3)), ..Default::default() };
+        assert_eq!(
+            k.patched(&moved).unwrap_err().to_string(),
+            "license_id: cannot be changed; open a new case instead"
+        );
     }
 }

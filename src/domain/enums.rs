@@ -10,9 +10,8 @@ macro_rules! closed_set {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
                  serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($(#[$vdoc])* #[serde(rename = $text)] $variant),+
+            $($(#[$vdoc])* #[serde(rename = $text)] #[schema(rename = $text)] $variant),+
         }
 
         impl $name {
@@ -133,6 +132,14 @@ closed_set!(
         IvrNotConfirmed => "ivr_not_confirmed", OperatorUnavailable => "operator_unavailable",
         LineClosed => "line_closed", WaitTooLong => "wait_too_long", Rejected => "rejected",
         CallerGaveUp => "caller_gave_up", Other => "other",
+    }
+);
+
+closed_set!(
+    /// The summaries there are, by their URL and CLI names.
+    SummaryName {
+        Overview => "overview", Retries => "retries", WaitTimes => "wait-times", Hours => "hours",
+        Questions => "questions", Licenses => "licenses", Open => "open",
     }
 );
 

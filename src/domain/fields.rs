@@ -1,22 +1,13 @@
 //! Field-level parsing shared by every entity: the `{field, message}` error
-//! list, the absent/null/value distinction of PATCH bodies, and the text,
-//! number and date rules every request field goes through.
+//! list, the collecting [`Check`], and the text, number and date rules every
+//! request field goes through. The fields come as `Option<Option<R>>`: absent
+//! (`None`), `null` (`Some(None)`) or given — the shape of a request field
+//! (`crate::wire::Field`), without knowing serde.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 
-/// A request field: `None` when absent, `Some(None)` when `null`,
-/// `Some(Some(v))` when given. POST treats absent and `null` alike; PATCH
-/// leaves absent fields alone and clears `null` ones.
-pub type Field<T> = Option<Option<T>>;
-
-/// Deserialize a [`Field`] (use with `#[serde(default, deserialize_with = "nullable")]`).
-pub fn nullable<'de, D, T>(d: D) -> Result<Field<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
-}
+/// A raw field as sent: absent, `null`, or a value.
+type Raw<R> = Option<Option<R>>;
 
 /// One failing field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -76,7 +67,7 @@ impl Check {
     pub fn required<R, T>(
         &mut self,
         field: &str,
-        value: &Field<R>,
+        value: &Raw<R>,
         parse: impl FnOnce(&R) -> Result<T, String>,
     ) -> Option<T> {
         match value {
@@ -92,12 +83,42 @@ impl Check {
     pub fn optional<R, T>(
         &mut self,
         field: &str,
-        value: &Field<R>,
+        value: &Raw<R>,
         parse: impl FnOnce(&R) -> Result<Option<T>, String>,
     ) -> Option<Option<T>> {
         match value {
             Some(Some(raw)) => self.record(field, parse(raw)),
             _ => Some(None),
+        }
+    }
+
+    /// A PATCH field that cannot be cleared: `Some(None)` when absent (kept
+    /// as it is), `Some(Some(v))` when given, `None` when it failed (`null`
+    /// is "is required", as a POST without it would be).
+    pub fn patch_required<R, T>(
+        &mut self,
+        field: &str,
+        value: &Raw<R>,
+        parse: impl FnOnce(&R) -> Result<T, String>,
+    ) -> Option<Option<T>> {
+        match value {
+            None => Some(None),
+            given => self.required(field, given, parse).map(Some),
+        }
+    }
+
+    /// A PATCH field that may be cleared: `Some(None)` when absent (kept),
+    /// `Some(Some(None))` when `null` (cleared), `Some(Some(v))` when given,
+    /// `None` when it failed.
+    pub fn patch_optional<R, T>(
+        &mut self,
+        field: &str,
+        value: &Raw<R>,
+        parse: impl FnOnce(&R) -> Result<Option<T>, String>,
+    ) -> Option<Option<Option<T>>> {
+        match value {
+            None => Some(None),
+            given => self.optional(field, given, parse).map(Some),
         }
     }
 

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::fields::{date, got, id, nullable, text, Check, Field, FieldErrors, LONG_MAX};
+use super::fields::{Check, FieldErrors};
 
 /// A follow-up as the API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -22,27 +22,6 @@ pub struct FollowUp {
     pub archived_at: Option<String>,
 }
 
-/// The writable fields of a follow-up. Give `machine_id`, `case_id` or both.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FollowUpFields {
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub machine_id: Field<i64>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub case_id: Field<i64>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = String, example = "remove the old motherboard's drivers")]
-    pub text: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, format = Date)]
-    pub due_on: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<bool>)]
-    pub done: Field<bool>,
-}
-
 /// A parsed, valid follow-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewFollowUp {
@@ -53,50 +32,56 @@ pub struct NewFollowUp {
     pub done: bool,
 }
 
-impl TryFrom<&FollowUpFields> for NewFollowUp {
-    type Error = FieldErrors;
+/// A parsed change to a follow-up: `None` keeps a field, `Some(None)`
+/// clears one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FollowUpPatch {
+    pub machine_id: Option<Option<i64>>,
+    pub case_id: Option<Option<i64>>,
+    pub text: Option<String>,
+    pub due_on: Option<Option<NaiveDate>>,
+    pub done: Option<bool>,
+}
 
-    fn try_from(f: &FollowUpFields) -> Result<Self, FieldErrors> {
-        let mut c = Check::default();
-        let machine_id = c.optional("machine_id", &f.machine_id, |v| id(v).map(Some));
-        let case_id = c.optional("case_id", &f.case_id, |v| id(v).map(Some));
-        let text = c.required("text", &f.text, text(LONG_MAX));
-        let due_on = c.optional("due_on", &f.due_on, |s| date(s).map(Some));
-        if let (Some(None), Some(None)) = (machine_id, case_id) {
-            c.push("machine_id", "is required, or case_id");
-        }
-        c.finish()?;
-        Ok(Self {
-            machine_id: got(machine_id)?,
-            case_id: got(case_id)?,
-            text: got(text)?,
-            due_on: got(due_on)?,
-            done: f.done.flatten().unwrap_or(false),
-        })
+impl FollowUpPatch {
+    /// The names of the fields it changes (for the audit log).
+    pub fn fields(&self) -> Vec<&'static str> {
+        named!(self; machine_id, case_id, text, due_on, done)
     }
 }
 
-impl FollowUpFields {
-    /// The fields of a stored follow-up, to lay a PATCH over.
-    pub fn of(u: &FollowUp) -> Self {
-        Self {
-            machine_id: Some(Some(u.machine_id)),
-            case_id: Some(u.case_id),
-            text: Some(Some(u.text.clone())),
-            due_on: Some(u.due_on.map(|d| d.to_string())),
-            done: Some(Some(u.done)),
+/// A follow-up is about a machine, a case, or both.
+pub fn check_subject(c: &mut Check, machine_id: Option<Option<i64>>, case_id: Option<Option<i64>>) {
+    if let (Some(None), Some(None)) = (machine_id, case_id) {
+        c.push("machine_id", "is required, or case_id");
+    }
+}
+
+impl NewFollowUp {
+    /// This follow-up with `patch` laid over it. A new case without a
+    /// machine brings its own machine (the store reads it from the case).
+    pub fn patched(&self, patch: &FollowUpPatch) -> Result<Self, FieldErrors> {
+        let mut f = self.clone();
+        apply!(f, patch; machine_id, case_id, text, due_on, done);
+        if patch.case_id.is_some() && patch.machine_id.is_none() {
+            f.machine_id = None;
         }
+        let mut c = Check::default();
+        check_subject(&mut c, Some(f.machine_id), Some(f.case_id));
+        c.finish()?;
+        Ok(f)
     }
+}
 
-    /// Lay `patch` over these fields.
-    pub fn overlay(mut self, patch: &FollowUpFields) -> Self {
-        overlay!(self, patch; machine_id, case_id, text, due_on, done);
-        self
-    }
-
-    /// Names of the fields present.
-    pub fn present(&self) -> Vec<&'static str> {
-        present!(self; machine_id, case_id, text, due_on, done)
+impl From<&FollowUp> for NewFollowUp {
+    fn from(u: &FollowUp) -> Self {
+        Self {
+            machine_id: Some(u.machine_id),
+            case_id: u.case_id,
+            text: u.text.clone(),
+            due_on: u.due_on,
+            done: u.done,
+        }
     }
 }
 
@@ -105,8 +90,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_follow_up_needs_text_and_a_subject() {
-        let err = NewFollowUp::try_from(&FollowUpFields::default()).unwrap_err().to_string();
-        assert_eq!(err, "text: is required; machine_id: is required, or case_id");
+    fn a_new_case_brings_its_machine_and_a_subject_stays_required() {
+        let f = NewFollowUp { machine_id: Some(1), case_id: None, text: "t".into(), due_on: None, done: false };
+        let moved = f.patched(&FollowUpPatch { case_id: Some(Some(4)), ..Default::default() }).unwrap();
+        assert_eq!((moved.machine_id, moved.case_id), (None, Some(4)));
+        let err = f.patched(&FollowUpPatch { machine_id: Some(None), ..Default::default() }).unwrap_err();
+        assert_eq!(err.to_string(), "machine_id: is required, or case_id");
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::enums::{Part, PartSet};
-use super::fields::{date, got, member, nullable, opt_text, Check, Field, FieldErrors, LONG_MAX};
+use super::fields::{Check, FieldErrors};
 
 /// A hardware change as the API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -22,29 +22,6 @@ pub struct HardwareChange {
     pub archived_at: Option<String>,
 }
 
-/// The writable fields of a hardware change. `machine_id` comes from the
-/// path on POST and cannot be changed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HardwareChangeFields {
-    /// The date of the change, `YYYY-MM-DD`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, format = Date, example = "2014-05-09")]
-    pub changed_on: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Part>>)]
-    pub parts_replaced: Field<Vec<String>>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Part>>)]
-    pub parts_kept: Field<Vec<String>>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<bool>)]
-    pub os_reinstalled: Field<bool>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Field<String>,
-}
-
 /// A parsed, valid hardware change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewHardwareChange {
@@ -55,67 +32,67 @@ pub struct NewHardwareChange {
     pub notes: Option<String>,
 }
 
-fn parts(raw: &Vec<String>) -> Result<Option<PartSet>, String> {
+/// A parsed change to a hardware change: `None` keeps a field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HardwareChangePatch {
+    pub changed_on: Option<NaiveDate>,
+    pub parts_replaced: Option<PartSet>,
+    pub parts_kept: Option<PartSet>,
+    pub os_reinstalled: Option<bool>,
+    pub notes: Option<Option<String>>,
+}
+
+impl HardwareChangePatch {
+    /// The names of the fields it changes (for the audit log).
+    pub fn fields(&self) -> Vec<&'static str> {
+        named!(self; changed_on, parts_replaced, parts_kept, os_reinstalled, notes)
+    }
+}
+
+/// A list of part names as a set; a part listed twice is refused.
+pub fn parts(raw: &[String]) -> Result<PartSet, String> {
     let mut set = PartSet::default();
     for p in raw {
-        let part: Part = member(p)?;
+        let part: Part = p.trim().parse()?;
         if set.contains(part) {
             return Err(format!("{:?} is listed twice", part.as_str()));
         }
         set.insert(part);
     }
-    Ok(Some(set))
+    Ok(set)
 }
 
-impl TryFrom<&HardwareChangeFields> for NewHardwareChange {
-    type Error = FieldErrors;
+/// The rule across the two lists: no part is both replaced and kept
+/// (recorded against `parts_kept`).
+pub fn check_parts(c: &mut Check, replaced: Option<PartSet>, kept: Option<PartSet>) {
+    if let (Some(r), Some(k)) = (replaced, kept) {
+        if let Some(p) = r.intersection(k).parts().first() {
+            c.push("parts_kept", format!("{:?} cannot be both replaced and kept", p.as_str()));
+        }
+    }
+}
 
-    fn try_from(f: &HardwareChangeFields) -> Result<Self, FieldErrors> {
+impl NewHardwareChange {
+    /// This change with `patch` laid over it, its rules checked again.
+    pub fn patched(&self, patch: &HardwareChangePatch) -> Result<Self, FieldErrors> {
+        let mut h = self.clone();
+        apply!(h, patch; changed_on, parts_replaced, parts_kept, os_reinstalled, notes);
         let mut c = Check::default();
-        let changed_on = c.required("changed_on", &f.changed_on, date);
-        let replaced = c.optional("parts_replaced", &f.parts_replaced, parts);
-        let kept = c.optional("parts_kept", &f.parts_kept, parts);
-        let notes = c.optional("notes", &f.notes, opt_text(LONG_MAX));
-        let os_reinstalled = f.os_reinstalled.flatten().unwrap_or(false);
-        if let (Some(Some(r)), Some(Some(k))) = (replaced, kept) {
-            let both = r.intersection(k).parts();
-            if let Some(p) = both.first() {
-                c.push("parts_kept", format!("{:?} cannot be both replaced and kept", p.as_str()));
-            }
-        }
+        check_parts(&mut c, Some(h.parts_replaced), Some(h.parts_kept));
         c.finish()?;
-        Ok(Self {
-            changed_on: got(changed_on)?,
-            parts_replaced: got(replaced)?.unwrap_or_default(),
-            parts_kept: got(kept)?.unwrap_or_default(),
-            os_reinstalled,
-            notes: got(notes)?,
-        })
+        Ok(h)
     }
 }
 
-impl HardwareChangeFields {
-    /// The fields of a stored change, to lay a PATCH over.
-    pub fn of(h: &HardwareChange) -> Self {
-        let names = |ps: &[Part]| Some(Some(ps.iter().map(|p| p.as_str().to_string()).collect()));
+impl From<&HardwareChange> for NewHardwareChange {
+    fn from(h: &HardwareChange) -> Self {
         Self {
-            changed_on: Some(Some(h.changed_on.to_string())),
-            parts_replaced: names(&h.parts_replaced),
-            parts_kept: names(&h.parts_kept),
-            os_reinstalled: Some(Some(h.os_reinstalled)),
-            notes: Some(h.notes.clone()),
+            changed_on: h.changed_on,
+            parts_replaced: h.parts_replaced.iter().copied().collect(),
+            parts_kept: h.parts_kept.iter().copied().collect(),
+            os_reinstalled: h.os_reinstalled,
+            notes: h.notes.clone(),
         }
-    }
-
-    /// Lay `patch` over these fields.
-    pub fn overlay(mut self, patch: &HardwareChangeFields) -> Self {
-        overlay!(self, patch; changed_on, parts_replaced, parts_kept, os_reinstalled, notes);
-        self
-    }
-
-    /// Names of the fields present.
-    pub fn present(&self) -> Vec<&'static str> {
-        present!(self; changed_on, parts_replaced, parts_kept, os_reinstalled, notes)
     }
 }
 
@@ -123,25 +100,17 @@ impl HardwareChangeFields {
 mod tests {
     use super::*;
 
-    fn fields(replaced: &[&str], kept: &[&str]) -> HardwareChangeFields {
-        let v = |xs: &[&str]| Some(Some(xs.iter().map(|s| s.to_string()).collect()));
-        HardwareChangeFields {
-            changed_on: Some(Some("2014-05-09".into())),
-            parts_replaced: v(replaced),
-            parts_kept: v(kept),
-            ..Default::default()
-        }
-    }
-
     #[test]
-    fn parts_are_parsed_and_checked() {
-        let h = NewHardwareChange::try_from(&fields(&["motherboard", "cpu", "memory"], &["storage"])).unwrap();
-        assert!(h.parts_replaced.contains(Part::Cpu));
-        let err = NewHardwareChange::try_from(&fields(&["motherboard", "drive"], &[])).unwrap_err();
-        assert!(err.to_string().starts_with("parts_replaced: \"drive\" is not one of"), "{err}");
-        let err = NewHardwareChange::try_from(&fields(&["cpu"], &["cpu"])).unwrap_err();
-        assert_eq!(err.to_string(), "parts_kept: \"cpu\" cannot be both replaced and kept");
-        let err = NewHardwareChange::try_from(&HardwareChangeFields::default()).unwrap_err();
-        assert_eq!(err.to_string(), "changed_on: is required");
+    fn a_patch_cannot_keep_what_the_change_replaced() {
+        let h = NewHardwareChange {
+            changed_on: NaiveDate::from_ymd_opt(2014, 5, 9).unwrap(),
+            parts_replaced: [Part::Cpu].into_iter().collect(),
+            parts_kept: PartSet::default(),
+            os_reinstalled: false,
+            notes: None,
+        };
+        let patch = HardwareChangePatch { parts_kept: Some([Part::Cpu].into_iter().collect()), ..Default::default() };
+        assert_eq!(h.patched(&patch).unwrap_err().to_string(), "parts_kept: \"cpu\" cannot be both replaced and kept");
+        assert_eq!(patch.fields(), ["parts_kept"]);
     }
 }

@@ -4,7 +4,7 @@
 //! A document holds `format_version`, `exported_at`, `includes_secrets` and
 //! one array per entity, ids preserved. Rows are shaped as the API shows
 //! them, so every writable field of a row is exactly a field of the API's
-//! request body: import parses it with the same `*Fields` structs and
+//! POST body: import parses it with the same `wire::*Create` structs and
 //! `TryFrom` parsers as the API, and names a failing field as
 //! `attempts[3].installation_id`. What a row adds to a request body — its
 //! `id`, its system times, a case's `closed_at`, a hardware change's
@@ -28,10 +28,10 @@ use utoipa::ToSchema;
 use crate::domain::fields::Check;
 use crate::domain::time::CallerTime;
 use crate::domain::{
-    Attempt, AttemptFields, AttemptTarget, Case, CaseFields, Channel, FieldError, FieldErrors, FollowUp,
-    FollowUpFields, HardwareChange, HardwareChangeFields, License, LicenseFields, Machine, MachineFields, NewAttempt,
-    NewCase, NewFollowUp, NewHardwareChange, NewLicense, NewMachine,
+    Attempt, AttemptTarget, Case, Channel, FieldError, FieldErrors, FollowUp, HardwareChange, License, Machine,
+    NewAttempt, NewCase, NewFollowUp, NewHardwareChange, NewLicense, NewMachine,
 };
+use crate::wire::{AttemptCreate, CaseCreate, FollowUpCreate, HardwareChangeCreate, LicenseCreate, MachineCreate};
 
 /// The format this program writes; it reads this one and older ones.
 pub const FORMAT_VERSION: i64 = 1;
@@ -450,14 +450,14 @@ where
 
 fn machine(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<NewMachine>> {
     let stamps = stamps(&mut m, c, at);
-    let (_, value) = body::<MachineFields, _>(m, c, at)?;
+    let (_, value) = body::<MachineCreate, _>(m, c, at)?;
     Some(Row { stamps: stamps?, value })
 }
 
 fn hardware_change(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<ImportedChange>> {
     let stamps = stamps(&mut m, c, at);
     let machine_id = take_id(&mut m, "machine_id", c, at);
-    let (_, change) = body::<HardwareChangeFields, _>(m, c, at)?;
+    let (_, change) = body::<HardwareChangeCreate, _>(m, c, at)?;
     Some(Row { stamps: stamps?, value: ImportedChange { machine_id: machine_id?, change } })
 }
 
@@ -465,14 +465,14 @@ fn license(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<New
     let stamps = stamps(&mut m, c, at);
     m.remove("product_key_masked");
     m.remove("product_key_checks");
-    let (_, value) = body::<LicenseFields, _>(m, c, at)?;
+    let (_, value) = body::<LicenseCreate, _>(m, c, at)?;
     Some(Row { stamps: stamps?, value })
 }
 
 fn case(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<ImportedCase>> {
     let stamps = stamps(&mut m, c, at);
     let closed_at = take_time(&mut m, "closed_at", c, at);
-    let (_, case) = body::<CaseFields, NewCase>(m, c, at)?;
+    let (_, case) = body::<CaseCreate, NewCase>(m, c, at)?;
     let closed_at = closed_at?;
     let open = case.status == crate::domain::CaseStatus::Open;
     if open != closed_at.is_none() {
@@ -490,7 +490,7 @@ fn case(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<Import
 fn attempt(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<ImportedAttempt>> {
     let stamps = stamps(&mut m, c, at);
     m.remove("warnings");
-    let (fields, mut attempt) = body::<AttemptFields, NewAttempt>(m, c, at)?;
+    let (fields, mut attempt) = body::<AttemptCreate, NewAttempt>(m, c, at)?;
     let AttemptTarget::Case(case_id) = attempt.target else {
         c.push(format!("{at}.case_id"), "is required in an import");
         return None;
@@ -503,7 +503,7 @@ fn attempt(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<Imp
 
 fn follow_up(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<NewFollowUp>> {
     let stamps = stamps(&mut m, c, at);
-    let (_, value) = body::<FollowUpFields, _>(m, c, at)?;
+    let (_, value) = body::<FollowUpCreate, _>(m, c, at)?;
     Some(Row { stamps: stamps?, value })
 }
 

@@ -4,14 +4,16 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::extract::{flag, int};
 use super::openapi::{ArchiveErrors, ListErrors, ReadErrors, WriteErrors};
 use super::{created, no_content, ok, page, resource, IdempotencyKey, JsonBody, NoParams, Params, PathId, ShowQuery};
 use crate::auth::{Reader, Writer};
 use crate::domain::fields::{id_filter, Check};
 use crate::domain::time::{range, TimeBound};
-use crate::domain::{Attempt, AttemptFields, AttemptResult, OperatorOutcome, Page};
+use crate::domain::{Attempt, AttemptResult, OperatorOutcome, Page};
 use crate::error::ApiError;
 use crate::store::{AttemptFilter, Store, WriteCtx};
+use crate::wire::{AttemptCreate, AttemptFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/attempts", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
@@ -29,15 +31,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct AttemptQuery {
     #[param(minimum = 1, maximum = 500)]
+    #[serde(default, deserialize_with = "int")]
     pub limit: Option<i64>,
     #[param(min_length = 1)]
     pub cursor: Option<String>,
+    #[serde(default, deserialize_with = "flag")]
     pub include_archived: Option<bool>,
     #[param(minimum = 1)]
+    #[serde(default, deserialize_with = "int")]
     pub machine_id: Option<i64>,
     #[param(minimum = 1)]
+    #[serde(default, deserialize_with = "int")]
     pub license_id: Option<i64>,
     #[param(minimum = 1)]
+    #[serde(default, deserialize_with = "int")]
     pub case_id: Option<i64>,
     #[param(value_type = Option<AttemptResult>)]
     pub result: Option<AttemptResult>,
@@ -83,17 +90,17 @@ pub async fn list(
 
 /// Record an attempt. Without `case_id` it joins (or opens) the open case of
 /// its machine and license; an activated attempt closes its case.
-#[utoipa::path(post, operation_id = "create_attempt", path = "/api/v1/attempts", tag = "attempts", request_body = AttemptFields,
-    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+#[utoipa::path(post, operation_id = "create_attempt", path = "/api/v1/attempts", tag = "attempts", request_body = inline(AttemptCreate),
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer", nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$")),
     responses((status = 201, body = Attempt), WriteErrors), security(("bearer" = [])))]
 pub async fn create(
     store: web::Data<Store>,
     Writer(actor): Writer,
     _: NoParams,
     key: IdempotencyKey,
-    body: JsonBody<AttemptFields>,
+    body: JsonBody<AttemptCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let result = store.create_attempt(&key.ctx(&actor, &body), &body.value).await?;
+    let result = store.create_attempt(&key.ctx(&actor, &body), &body.parsed()?).await?;
     Ok(created(result, "/attempts", |a| a.id))
 }
 
@@ -111,7 +118,7 @@ pub async fn show(
 
 /// Change an attempt (only the fields sent; `questions` replaces them all).
 #[utoipa::path(patch, operation_id = "update_attempt", path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i64, Path)),
-    request_body = AttemptFields, responses((status = 200, body = Attempt), WriteErrors), security(("bearer" = [])))]
+    request_body = inline(AttemptFields), responses((status = 200, body = Attempt), WriteErrors), security(("bearer" = [])))]
 pub async fn update(
     store: web::Data<Store>,
     Writer(actor): Writer,
@@ -119,7 +126,7 @@ pub async fn update(
     PathId(id): PathId,
     body: JsonBody<AttemptFields>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.update_attempt(&WriteCtx::new(&actor), id, &body.value).await?))
+    Ok(ok(&store.update_attempt(&WriteCtx::new(&actor), id, &body.parsed()?).await?))
 }
 
 /// Archive an attempt (its case reopens if this attempt had activated it).

@@ -4,12 +4,14 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::extract::{flag, int};
 use super::openapi::{ListErrors, ReadErrors, WriteErrors};
 use super::{created, id_filters, ok, page, resource, IdempotencyKey, JsonBody, NoParams, Params, PathId, ShowQuery};
 use crate::auth::{Reader, Writer};
-use crate::domain::{Case, CaseFields, CaseStatus, Page};
+use crate::domain::{Case, CaseStatus, Page};
 use crate::error::ApiError;
 use crate::store::{Store, WriteCtx};
+use crate::wire::{CaseCreate, CaseFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/cases", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
@@ -22,13 +24,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct CaseQuery {
     #[param(minimum = 1, maximum = 500)]
+    #[serde(default, deserialize_with = "int")]
     pub limit: Option<i64>,
     #[param(min_length = 1)]
     pub cursor: Option<String>,
+    #[serde(default, deserialize_with = "flag")]
     pub include_archived: Option<bool>,
     #[param(minimum = 1)]
+    #[serde(default, deserialize_with = "int")]
     pub machine_id: Option<i64>,
     #[param(minimum = 1)]
+    #[serde(default, deserialize_with = "int")]
     pub license_id: Option<i64>,
     #[param(value_type = Option<CaseStatus>)]
     pub status: Option<CaseStatus>,
@@ -44,17 +50,17 @@ pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<CaseQuer
 }
 
 /// Open a case.
-#[utoipa::path(post, operation_id = "create_case", path = "/api/v1/cases", tag = "cases", request_body = CaseFields,
-    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+#[utoipa::path(post, operation_id = "create_case", path = "/api/v1/cases", tag = "cases", request_body = inline(CaseCreate),
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer", nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$")),
     responses((status = 201, body = Case), WriteErrors), security(("bearer" = [])))]
 pub async fn create(
     store: web::Data<Store>,
     Writer(actor): Writer,
     _: NoParams,
     key: IdempotencyKey,
-    body: JsonBody<CaseFields>,
+    body: JsonBody<CaseCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let result = store.create_case(&key.ctx(&actor, &body), &body.value).await?;
+    let result = store.create_case(&key.ctx(&actor, &body), &body.parsed()?).await?;
     Ok(created(result, "/cases", |c| c.id))
 }
 
@@ -72,7 +78,7 @@ pub async fn show(
 
 /// Change a case: its trigger, hardware change, status (`abandoned`, or `open` again) or notes.
 #[utoipa::path(patch, operation_id = "update_case", path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)),
-    request_body = CaseFields, responses((status = 200, body = Case), WriteErrors), security(("bearer" = [])))]
+    request_body = inline(CaseFields), responses((status = 200, body = Case), WriteErrors), security(("bearer" = [])))]
 pub async fn update(
     store: web::Data<Store>,
     Writer(actor): Writer,
@@ -80,5 +86,5 @@ pub async fn update(
     PathId(id): PathId,
     body: JsonBody<CaseFields>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.update_case(&WriteCtx::new(&actor), id, &body.value).await?))
+    Ok(ok(&store.update_case(&WriteCtx::new(&actor), id, &body.parsed()?).await?))
 }

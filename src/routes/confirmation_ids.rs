@@ -22,7 +22,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct LookupQuery {
     /// 50, 54 or 63 digits; spaces and hyphens allowed.
-    pub installation_id: String,
+    #[param(required = true, value_type = String)]
+    pub installation_id: Option<String>,
 }
 
 /// Earlier activations with this Installation ID.
@@ -42,8 +43,9 @@ pub async fn lookup(
     _: Reader,
     Params(q): Params<LookupQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let iid: InstallationId = q
-        .installation_id
+    let raw =
+        q.installation_id.ok_or_else(|| ApiError::bad_params(FieldErrors::one("installation_id", "is required")))?;
+    let iid: InstallationId = raw
         .parse()
         .map_err(|e: crate::domain::IdError| ApiError::bad_params(FieldErrors::one("installation_id", e.0)))?;
     let items = store.confirmation_ids(&iid).await?;

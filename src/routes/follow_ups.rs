@@ -4,12 +4,14 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::extract::{flag, int};
 use super::openapi::{ListErrors, ReadErrors, WriteErrors};
 use super::{created, id_filters, ok, page, resource, IdempotencyKey, JsonBody, NoParams, Params, PathId, ShowQuery};
 use crate::auth::{Reader, Writer};
-use crate::domain::{FollowUp, FollowUpFields, Page};
+use crate::domain::{FollowUp, Page};
 use crate::error::ApiError;
 use crate::store::{Store, WriteCtx};
+use crate::wire::{FollowUpCreate, FollowUpFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/follow-ups", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
@@ -22,14 +24,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[into_params(parameter_in = Query)]
 pub struct FollowUpQuery {
     #[param(minimum = 1, maximum = 500)]
+    #[serde(default, deserialize_with = "int")]
     pub limit: Option<i64>,
     #[param(min_length = 1)]
     pub cursor: Option<String>,
+    #[serde(default, deserialize_with = "flag")]
     pub include_archived: Option<bool>,
     #[param(minimum = 1)]
+    #[serde(default, deserialize_with = "int")]
     pub machine_id: Option<i64>,
     #[param(minimum = 1)]
+    #[serde(default, deserialize_with = "int")]
     pub case_id: Option<i64>,
+    #[serde(default, deserialize_with = "flag")]
     pub done: Option<bool>,
 }
 
@@ -47,17 +54,17 @@ pub async fn list(
 }
 
 /// Add a follow-up.
-#[utoipa::path(post, operation_id = "create_follow_up", path = "/api/v1/follow-ups", tag = "follow-ups", request_body = FollowUpFields,
-    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+#[utoipa::path(post, operation_id = "create_follow_up", path = "/api/v1/follow-ups", tag = "follow-ups", request_body = inline(FollowUpCreate),
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer", nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$")),
     responses((status = 201, body = FollowUp), WriteErrors), security(("bearer" = [])))]
 pub async fn create(
     store: web::Data<Store>,
     Writer(actor): Writer,
     _: NoParams,
     key: IdempotencyKey,
-    body: JsonBody<FollowUpFields>,
+    body: JsonBody<FollowUpCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let result = store.create_follow_up(&key.ctx(&actor, &body), &body.value).await?;
+    let result = store.create_follow_up(&key.ctx(&actor, &body), &body.parsed()?).await?;
     Ok(created(result, "/follow-ups", |f| f.id))
 }
 
@@ -75,7 +82,7 @@ pub async fn show(
 
 /// Change a follow-up (e.g. mark it done).
 #[utoipa::path(patch, operation_id = "update_follow_up", path = "/api/v1/follow-ups/{id}", tag = "follow-ups", params(("id" = i64, Path)),
-    request_body = FollowUpFields, responses((status = 200, body = FollowUp), WriteErrors), security(("bearer" = [])))]
+    request_body = inline(FollowUpFields), responses((status = 200, body = FollowUp), WriteErrors), security(("bearer" = [])))]
 pub async fn update(
     store: web::Data<Store>,
     Writer(actor): Writer,
@@ -83,5 +90,5 @@ pub async fn update(
     PathId(id): PathId,
     body: JsonBody<FollowUpFields>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.update_follow_up(&WriteCtx::new(&actor), id, &body.value).await?))
+    Ok(ok(&store.update_follow_up(&WriteCtx::new(&actor), id, &body.parsed()?).await?))
 }

@@ -7,9 +7,10 @@ use super::{
     created, no_content, ok, page, resource, IdempotencyKey, JsonBody, ListQuery, NoParams, Params, PathId, ShowQuery,
 };
 use crate::auth::{Reader, Writer};
-use crate::domain::{HardwareChange, HardwareChangeFields, Page};
+use crate::domain::{HardwareChange, Page};
 use crate::error::ApiError;
 use crate::store::{Store, WriteCtx};
+use crate::wire::{HardwareChangeCreate, HardwareChangeFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -42,8 +43,8 @@ pub async fn list(
 /// Record a hardware change of a machine.
 #[utoipa::path(post, operation_id = "create_hardware_change", path = "/api/v1/machines/{id}/hardware-changes", tag = "hardware changes",
     params(("id" = i64, Path, description = "the machine"),
-           ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
-    request_body = HardwareChangeFields, responses((status = 201, body = HardwareChange), WriteErrors),
+           ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer", nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$")),
+    request_body = inline(HardwareChangeCreate), responses((status = 201, body = HardwareChange), WriteErrors),
     security(("bearer" = [])))]
 pub async fn create(
     store: web::Data<Store>,
@@ -51,9 +52,9 @@ pub async fn create(
     _: NoParams,
     PathId(machine_id): PathId,
     key: IdempotencyKey,
-    body: JsonBody<HardwareChangeFields>,
+    body: JsonBody<HardwareChangeCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let result = store.create_hardware_change(&key.ctx(&actor, &body), machine_id, &body.value).await?;
+    let result = store.create_hardware_change(&key.ctx(&actor, &body), machine_id, &body.parsed()?).await?;
     Ok(created(result, "/hardware-changes", |h| h.id))
 }
 
@@ -72,7 +73,7 @@ pub async fn show(
 
 /// Change a hardware change.
 #[utoipa::path(patch, operation_id = "update_hardware_change", path = "/api/v1/hardware-changes/{id}", tag = "hardware changes", params(("id" = i64, Path)),
-    request_body = HardwareChangeFields, responses((status = 200, body = HardwareChange), WriteErrors),
+    request_body = inline(HardwareChangeFields), responses((status = 200, body = HardwareChange), WriteErrors),
     security(("bearer" = [])))]
 pub async fn update(
     store: web::Data<Store>,
@@ -81,7 +82,7 @@ pub async fn update(
     PathId(id): PathId,
     body: JsonBody<HardwareChangeFields>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.update_hardware_change(&WriteCtx::new(&actor), id, &body.value).await?))
+    Ok(ok(&store.update_hardware_change(&WriteCtx::new(&actor), id, &body.parsed()?).await?))
 }
 
 /// Archive a hardware change.

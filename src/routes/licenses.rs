@@ -9,9 +9,10 @@ use super::{
     created, no_content, ok, page, resource, IdempotencyKey, JsonBody, ListQuery, NoParams, Params, PathId, ShowQuery,
 };
 use crate::auth::{Reader, Writer};
-use crate::domain::{License, LicenseFields, Page};
+use crate::domain::{License, Page};
 use crate::error::ApiError;
 use crate::store::{Store, WriteCtx};
+use crate::wire::{LicenseCreate, LicenseFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/licenses", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
@@ -40,17 +41,17 @@ pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<ListQuer
 }
 
 /// Add a license; its product key is sealed and shown masked from then on.
-#[utoipa::path(post, operation_id = "create_license", path = "/api/v1/licenses", tag = "licenses", request_body = LicenseFields,
-    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+#[utoipa::path(post, operation_id = "create_license", path = "/api/v1/licenses", tag = "licenses", request_body = inline(LicenseCreate),
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer", nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$")),
     responses((status = 201, body = License), WriteErrors), security(("bearer" = [])))]
 pub async fn create(
     store: web::Data<Store>,
     Writer(actor): Writer,
     _: NoParams,
     key: IdempotencyKey,
-    body: JsonBody<LicenseFields>,
+    body: JsonBody<LicenseCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let result = store.create_license(&key.ctx(&actor, &body), &body.value).await?;
+    let result = store.create_license(&key.ctx(&actor, &body), &body.parsed()?).await?;
     Ok(created(result, "/licenses", |l| l.id))
 }
 
@@ -68,7 +69,7 @@ pub async fn show(
 
 /// Change a license (only the fields sent; leaving out `product_key` keeps it).
 #[utoipa::path(patch, operation_id = "update_license", path = "/api/v1/licenses/{id}", tag = "licenses", params(("id" = i64, Path)),
-    request_body = LicenseFields, responses((status = 200, body = License), WriteErrors), security(("bearer" = [])))]
+    request_body = inline(LicenseFields), responses((status = 200, body = License), WriteErrors), security(("bearer" = [])))]
 pub async fn update(
     store: web::Data<Store>,
     Writer(actor): Writer,
@@ -76,7 +77,7 @@ pub async fn update(
     PathId(id): PathId,
     body: JsonBody<LicenseFields>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.update_license(&WriteCtx::new(&actor), id, &body.value).await?))
+    Ok(ok(&store.update_license(&WriteCtx::new(&actor), id, &body.parsed()?).await?))
 }
 
 /// Archive a license.

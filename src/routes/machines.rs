@@ -7,9 +7,10 @@ use super::{
     created, no_content, ok, page, resource, IdempotencyKey, JsonBody, ListQuery, NoParams, Params, PathId, ShowQuery,
 };
 use crate::auth::{Reader, Writer};
-use crate::domain::{Machine, MachineFields, Page};
+use crate::domain::{Machine, Page};
 use crate::error::ApiError;
 use crate::store::{Store, Timeline, WriteCtx};
+use crate::wire::{MachineCreate, MachineFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/machines", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
@@ -31,17 +32,17 @@ pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<ListQuer
 }
 
 /// Add a machine.
-#[utoipa::path(post, operation_id = "create_machine", path = "/api/v1/machines", tag = "machines", request_body = MachineFields,
-    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+#[utoipa::path(post, operation_id = "create_machine", path = "/api/v1/machines", tag = "machines", request_body = inline(MachineCreate),
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer", nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$")),
     responses((status = 201, body = Machine), WriteErrors), security(("bearer" = [])))]
 pub async fn create(
     store: web::Data<Store>,
     Writer(actor): Writer,
     _: NoParams,
     key: IdempotencyKey,
-    body: JsonBody<MachineFields>,
+    body: JsonBody<MachineCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let result = store.create_machine(&key.ctx(&actor, &body), &body.value).await?;
+    let result = store.create_machine(&key.ctx(&actor, &body), &body.parsed()?).await?;
     Ok(created(result, "/machines", |m| m.id))
 }
 
@@ -59,7 +60,7 @@ pub async fn show(
 
 /// Change a machine (only the fields sent; `null` clears one).
 #[utoipa::path(patch, operation_id = "update_machine", path = "/api/v1/machines/{id}", tag = "machines", params(("id" = i64, Path)),
-    request_body = MachineFields, responses((status = 200, body = Machine), WriteErrors), security(("bearer" = [])))]
+    request_body = inline(MachineFields), responses((status = 200, body = Machine), WriteErrors), security(("bearer" = [])))]
 pub async fn update(
     store: web::Data<Store>,
     Writer(actor): Writer,
@@ -67,7 +68,7 @@ pub async fn update(
     PathId(id): PathId,
     body: JsonBody<MachineFields>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.update_machine(&WriteCtx::new(&actor), id, &body.value).await?))
+    Ok(ok(&store.update_machine(&WriteCtx::new(&actor), id, &body.parsed()?).await?))
 }
 
 /// Archive a machine.

@@ -1,12 +1,14 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations and the
-//! domain types, served at `/api/v1/openapi.json` (no auth: it holds no data).
+//! wire and domain types, served at `/api/v1/openapi.json` (no auth: it holds no data).
 
 use actix_web::HttpResponse;
-use serde_json::{json, Value};
+use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{RefOr, Schema};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
 use crate::error::Problem;
+use crate::wire;
 
 /// Errors of a list or a look-up.
 #[derive(IntoResponses)]
@@ -119,7 +121,43 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The API's OpenAPI document.
+/// utoipa-gen 5.5.0 writes a struct's `min_properties` as `maxProperties`
+/// (a bug in its feature table). Every request body that names a minimum
+/// count of properties is a PATCH body, `#[schema(min_properties = 1)]`:
+/// move the number to where it belongs.
+struct MinProperties;
+
+impl MinProperties {
+    fn fix(schema: &mut RefOr<Schema>) {
+        if let RefOr::T(Schema::Object(object)) = schema {
+            if object.max_properties.is_some() {
+                object.min_properties = object.max_properties.take();
+            }
+        }
+    }
+}
+
+impl Modify for MinProperties {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.schemas.values_mut().for_each(Self::fix);
+        }
+        // The bodies inlined in their operations.
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [&mut item.post, &mut item.patch].into_iter().flatten() {
+                let bodies = operation.request_body.iter_mut().flat_map(|b| b.content.values_mut());
+                bodies.filter_map(|c| c.schema.as_mut()).for_each(Self::fix);
+            }
+        }
+    }
+}
+
+/// The API's OpenAPI document, derived from the handlers' annotations and
+/// the types of `wire/` (POST bodies state what they require, PATCH bodies
+/// that they name at least one field), with the bearer scheme added. Bodies
+/// are inlined in their operations — request and response schemas then
+/// never share a name, which some fuzzers confuse — and listed as named
+/// schemas too.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "activation-journal", description = "A journal of software-licence activation attempts made by phone."),
@@ -139,94 +177,18 @@ impl Modify for BearerAuth {
         super::summaries::summary,
         super::portable::export, super::portable::import,
     ),
-    components(schemas(Problem)),
-    modifiers(&BearerAuth),
+    components(schemas(
+        Problem, wire::MachineCreate, wire::MachineFields, wire::HardwareChangeCreate, wire::HardwareChangeFields,
+        wire::LicenseCreate, wire::LicenseFields, wire::CaseCreate, wire::CaseFields, wire::AttemptCreate,
+        wire::AttemptFields, wire::FollowUpCreate, wire::FollowUpFields, crate::domain::SummaryName,
+    )),
+    modifiers(&BearerAuth, &MinProperties),
 )]
 pub struct ApiDoc;
 
-/// What the derive cannot say about request bodies: the same `*Fields`
-/// struct serves POST (some fields required) and PATCH (none required), and
-/// some fields may be left out but never be null. Each row: the schema, the
-/// name of its POST variant, the fields POST requires, the fields that are
-/// never null. (Which of `case_id` or `machine_id` + `license_id` an
-/// attempt needs is said in words: an `anyOf` of `required` lists makes
-/// schema-driven generators give up.)
-const BODY_RULES: &[(&str, &str, &[&str], &[&str])] = &[
-    ("MachineFields", "MachineCreate", &["name"], &["name"]),
-    ("HardwareChangeFields", "HardwareChangeCreate", &["changed_on"], &["changed_on"]),
-    ("LicenseFields", "LicenseCreate", &["product", "channel"], &["product", "channel"]),
-    ("CaseFields", "CaseCreate", &["machine_id", "license_id"], &["machine_id", "license_id"]),
-    ("AttemptFields", "AttemptCreate", &["started_at"], &["started_at"]),
-    ("FollowUpFields", "FollowUpCreate", &["text"], &["text"]),
-    ("QuestionFields", "QuestionFields", &["topic"], &["topic"]),
-];
-
-/// Make a property non-nullable: `["string", "null"]` → `"string"`, and
-/// `oneOf: [null, $ref]` → the `$ref`.
-fn never_null(property: &mut Value) {
-    if let Some(Value::Array(types)) = property.get("type") {
-        let kept: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
-        if kept.len() == 1 {
-            property["type"] = kept[0].clone();
-        }
-    }
-    let one_of = property.get("oneOf").and_then(Value::as_array).cloned();
-    if let Some(alternatives) = one_of {
-        let kept: Vec<Value> = alternatives.into_iter().filter(|a| a.get("type") != Some(&json!("null"))).collect();
-        if let [only] = kept.as_slice() {
-            *property = only.clone();
-        }
-    }
-}
-
-/// The document as served: the derived one, with [`BODY_RULES`] applied and
-/// the `Idempotency-Key` header described.
+/// The document as served.
 pub fn document_json() -> Value {
-    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
-    for (schema, create, required, not_null) in BODY_RULES {
-        let Some(fields) = doc.pointer_mut(&format!("/components/schemas/{schema}")) else { continue };
-        for name in *not_null {
-            if let Some(p) = fields.pointer_mut(&format!("/properties/{name}")) {
-                never_null(p);
-            }
-        }
-        let mut post = fields.clone();
-        post["required"] = json!(required);
-        if schema == create {
-            *fields = post;
-        } else {
-            // A PATCH names at least one field.
-            fields["minProperties"] = json!(1);
-            doc["components"]["schemas"][*create] = post;
-        }
-    }
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return doc };
-    for operations in paths.values_mut() {
-        let Some(operations) = operations.as_object_mut() else { continue };
-        for (method, operation) in operations.iter_mut() {
-            if let Some(body) = operation.pointer_mut("/requestBody/content/application~1json/schema") {
-                let mut target =
-                    body.get("$ref").and_then(Value::as_str).unwrap_or("").rsplit('/').next().unwrap_or("").to_string();
-                if method == "post" {
-                    if let Some((_, create, ..)) = BODY_RULES.iter().find(|r| r.0 == target) {
-                        target = create.to_string();
-                    }
-                }
-                // Inlined rather than referenced: request and response schemas
-                // then never share a name, which some fuzzers confuse.
-                if let Some(schema) = schemas.get(&target) {
-                    *body = schema.clone();
-                }
-            }
-            if let Some(Value::Array(params)) = operation.get_mut("parameters") {
-                for p in params.iter_mut().filter(|p| p["name"] == "Idempotency-Key") {
-                    p["schema"] = json!({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"});
-                }
-            }
-        }
-    }
-    doc
+    serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null)
 }
 
 /// `GET /api/v1/openapi.json`.

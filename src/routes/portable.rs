@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::extract::flag;
 use super::openapi::{ReadErrors, WriteErrors};
 use super::{media_type, ok, read_body, resource, NoParams, Params};
 use crate::auth::{Reader, Writer};
@@ -32,6 +33,7 @@ pub struct ExportQuery {
     pub format: Option<Format>,
     /// Put product keys, and answers holding one, in clear. Needs a write
     /// token, and is audited.
+    #[serde(default, deserialize_with = "flag")]
     pub include_secrets: Option<bool>,
 }
 
@@ -82,7 +84,7 @@ pub async fn export(
 /// refuses the import.
 #[utoipa::path(post, operation_id = "import", path = "/api/v1/import", tag = "portability",
     request_body(description = "An export: JSON, or the zip of CSV files",
-        content((Document = "application/json"), (Vec<u8> = "application/zip"))),
+        content((inline(Document) = "application/json"), (Vec<u8> = "application/zip"))),
     responses((status = 200, body = ImportReport), WriteErrors), security(("bearer" = [])))]
 pub async fn import(
     store: web::Data<Store>,

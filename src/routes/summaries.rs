@@ -4,12 +4,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::extract::int;
 use super::openapi::ReadErrors;
 use super::{ok, resource, Params};
 use crate::auth::Reader;
 use crate::error::ApiError;
 use crate::store::Store;
-use crate::summary::{Summary, SummaryFilter, NAMES};
+use crate::summary::{Summary, SummaryFilter, SummaryName};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/summary/{name}", "GET").route(web::get().to(summary)));
@@ -27,14 +28,16 @@ pub struct SummaryQuery {
     #[param(format = Date)]
     pub to: Option<String>,
     #[param(minimum = 1)]
+    #[serde(default, deserialize_with = "int")]
     pub machine_id: Option<i64>,
     #[param(minimum = 1)]
+    #[serde(default, deserialize_with = "int")]
     pub license_id: Option<i64>,
 }
 
 /// One summary: `overview`, `retries`, `wait-times`, `hours`, `questions`, `licenses` or `open`.
 #[utoipa::path(get, operation_id = "summary", path = "/api/v1/summary/{name}", tag = "summaries",
-    params(("name" = String, Path, description = "overview, retries, wait-times, hours, questions, licenses or open"),
+    params(("name" = SummaryName, Path, description = "overview, retries, wait-times, hours, questions, licenses or open"),
            SummaryQuery),
     responses((status = 200, body = Summary), ReadErrors), security(("bearer" = [])))]
 pub async fn summary(
@@ -43,11 +46,11 @@ pub async fn summary(
     req: HttpRequest,
     Params(q): Params<SummaryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let name = req.match_info().get("name").unwrap_or("");
+    let raw = req.match_info().get("name").unwrap_or("");
+    let name: SummaryName = raw.parse().map_err(|_| {
+        ApiError::NotFound(format!("there is no summary {raw:?}; there are {}", SummaryName::expected()))
+    })?;
     let filter = SummaryFilter::parse(q.from.as_deref(), q.to.as_deref(), q.machine_id, q.license_id)
         .map_err(ApiError::bad_params)?;
-    match Summary::compute(&store, name, &filter, chrono::Utc::now()).await? {
-        Some(s) => Ok(ok(&s)),
-        None => Err(ApiError::NotFound(format!("there is no summary {name:?}; there are {}", NAMES.join(", ")))),
-    }
+    Ok(ok(&store.summary(name, &filter, chrono::Utc::now()).await?))
 }

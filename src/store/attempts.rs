@@ -9,13 +9,13 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use utoipa::ToSchema;
 
 use super::{
-    all_exist, cases, finish_create, finish_write, replay, something_to_change, stored, stored_opt, visible, Created,
-    NewRow, Refs, Store, StoreError, Table, WriteCtx,
+    all_exist, cases, finish_create, finish_write, replay, stored, stored_opt, visible, Created, NewRow, Refs, Store,
+    StoreError, Table, WriteCtx,
 };
 use crate::domain::attempt::masked_answer;
 use crate::domain::time::{now_system, system_from_millis, TimeBound};
 use crate::domain::{
-    Attempt, AttemptFields, AttemptResult, AttemptTarget, ConfirmationId, FieldErrors, InstallationId, NewAttempt,
+    Attempt, AttemptPatch, AttemptResult, AttemptTarget, ConfirmationId, FieldErrors, InstallationId, NewAttempt,
     NewQuestion, OperatorOutcome, Page, PageRequest, Question, Trigger,
 };
 use crate::secrets::Secrets;
@@ -44,6 +44,8 @@ pub struct ConfirmationMatch {
     pub confirmation_id: String,
 }
 
+/// The one select list of an attempt row, read into [`Row`] (whose fields
+/// it names) by every query of attempts.
 const COLUMNS: &str = "id, case_id, machine_id, license_id, started_at, ended_at, method, number_kind, called_from, \
      country, ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, \
      operator_rating, confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at, archived_at";
@@ -173,12 +175,15 @@ async fn with_questions(conn: &mut SqliteConnection, rows: Vec<Row>) -> Result<V
     attach(rows, questions)
 }
 
+/// `SELECT` of attempt rows, for the caller to add its `WHERE` to.
+fn select() -> QueryBuilder<'static, Sqlite> {
+    QueryBuilder::new(format!("SELECT {COLUMNS} FROM attempts"))
+}
+
 pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Attempt>, StoreError> {
-    let rows = sqlx::query_as!(Row, r#"SELECT id AS "id!", case_id, machine_id, license_id, started_at, ended_at, method, number_kind, called_from, country,
-                  ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds,
-                  operator_rating, confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at,
-                  archived_at
-           FROM attempts WHERE id = ?"#, id).fetch_all(&mut *conn).await?;
+    let mut q = select();
+    q.push(" WHERE id = ").push_bind(id);
+    let rows: Vec<Row> = q.build_query_as().fetch_all(&mut *conn).await?;
     Ok(with_questions(conn, rows).await?.pop())
 }
 
@@ -188,18 +193,13 @@ pub(super) async fn of_machine(
     machine_id: i64,
     include_archived: bool,
 ) -> Result<Vec<Attempt>, StoreError> {
-    let rows = sqlx::query_as!(
-        Row,
-        r#"SELECT id AS "id!", case_id, machine_id, license_id, started_at, ended_at, method, number_kind, called_from, country,
-                  ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds,
-                  operator_rating, confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at,
-                  archived_at
-           FROM attempts WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL) ORDER BY started_utc, id"#,
-        machine_id,
-        include_archived
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let mut q = select();
+    q.push(" WHERE machine_id = ").push_bind(machine_id);
+    if !include_archived {
+        q.push(" AND archived_at IS NULL");
+    }
+    q.push(" ORDER BY started_utc, id");
+    let rows: Vec<Row> = q.build_query_as().fetch_all(&mut *conn).await?;
     with_questions(conn, rows).await
 }
 
@@ -454,22 +454,17 @@ impl Store {
 
     /// Record an attempt. Without `case_id` it joins the open case of its
     /// machine and license, or opens one; an activated attempt closes its case.
-    pub async fn create_attempt(
-        &self,
-        ctx: &WriteCtx<'_>,
-        fields: &AttemptFields,
-    ) -> Result<Created<Attempt>, StoreError> {
-        let a = NewAttempt::try_from(fields).map_err(StoreError::Invalid)?;
+    pub async fn create_attempt(&self, ctx: &WriteCtx<'_>, a: &NewAttempt) -> Result<Created<Attempt>, StoreError> {
         let mut tx = self.begin_write().await?;
         if let Some(r) = replay(&mut tx, ctx).await? {
             return Ok(r);
         }
-        let (case_id, machine_id, license_id) = resolve_case(&mut tx, &a).await?;
-        let id = insert(&mut tx, &NewRow::now(), (case_id, machine_id, license_id), &a).await?;
+        let (case_id, machine_id, license_id) = resolve_case(&mut tx, a).await?;
+        let id = insert(&mut tx, &NewRow::now(), (case_id, machine_id, license_id), a).await?;
         self.write_questions(&mut tx, id, a.questions.as_deref().unwrap_or_default()).await?;
         sync_case(&mut tx, case_id).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
-        finish_create(tx, ctx, "attempt", id, value, &fields.present()).await
+        finish_create(tx, ctx, "attempt", id, value).await
     }
 
     /// One attempt, with its questions.
@@ -480,8 +475,8 @@ impl Store {
 
     /// Attempts by id, filtered; questions come in one more query, not one per attempt.
     pub async fn attempts(&self, page: &PageRequest, f: &AttemptFilter) -> Result<Page<Attempt>, StoreError> {
-        let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM attempts WHERE id > "));
-        q.push_bind(page.after.0);
+        let mut q = select();
+        q.push(" WHERE id > ").push_bind(page.after.0);
         if !page.include_archived {
             q.push(" AND archived_at IS NULL");
         }
@@ -519,13 +514,14 @@ impl Store {
         &self,
         ctx: &WriteCtx<'_>,
         id: i64,
-        patch: &AttemptFields,
+        patch: &AttemptPatch,
     ) -> Result<Attempt, StoreError> {
-        something_to_change(&patch.present())?;
         let mut tx = self.begin_write().await?;
         let current = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
-        let merged = AttemptFields::of(&current).overlay(patch).map_err(StoreError::Invalid)?;
-        let a = NewAttempt::try_from(&merged).map_err(StoreError::Invalid)?;
+        let stored = NewAttempt::try_from(&current).map_err(StoreError::Corrupt)?;
+        let a = stored
+            .patched((current.case_id, current.machine_id, current.license_id), patch)
+            .map_err(StoreError::Invalid)?;
         let now = now_system();
         let c = Columns::of(&a);
         sqlx::query!(
@@ -569,7 +565,7 @@ impl Store {
         }
         sync_case(&mut tx, current.case_id).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
-        finish_write(tx, ctx.actor, "update", "attempt", id, &patch.present()).await?;
+        finish_write(tx, ctx.actor, "update", "attempt", id, &patch.fields()).await?;
         Ok(value)
     }
 
@@ -623,16 +619,7 @@ impl Store {
         conn: &mut SqliteConnection,
         secrets: bool,
     ) -> Result<Vec<Attempt>, StoreError> {
-        let rows = sqlx::query_as!(
-            Row,
-            r#"SELECT id AS "id!", case_id, machine_id, license_id, started_at, ended_at, method, number_kind, called_from,
-                      country, ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome,
-                      wait_seconds, operator_rating, confirmation_id, result, failure_reason, notes, warnings,
-                      created_at, updated_at, archived_at
-               FROM attempts ORDER BY id"#
-        )
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows: Vec<Row> = select().push(" ORDER BY id").build_query_as().fetch_all(&mut *conn).await?;
         let questions = questions_of(conn, None, secrets.then_some(&self.secrets)).await?;
         attach(rows, questions)
     }

@@ -3,11 +3,11 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    all_exist, bad_reference, finish_create, finish_write, replay, something_to_change, stored, visible, Created,
-    NewRow, Refs, Store, StoreError, Table, WriteCtx,
+    all_exist, bad_reference, finish_create, finish_write, replay, stored, visible, Created, NewRow, Refs, Store,
+    StoreError, Table, WriteCtx,
 };
 use crate::domain::time::now_system;
-use crate::domain::{Case, CaseFields, CaseStatus, FieldErrors, NewCase, Page, PageRequest, Trigger};
+use crate::domain::{Case, CasePatch, CaseStatus, FieldErrors, NewCase, Page, PageRequest, Trigger};
 use crate::portable::ImportedCase;
 
 pub(super) struct Row {
@@ -197,19 +197,18 @@ async fn only_open_case(conn: &mut SqliteConnection, c: &NewCase, this: Option<i
 
 impl Store {
     /// Open a case.
-    pub async fn create_case(&self, ctx: &WriteCtx<'_>, fields: &CaseFields) -> Result<Created<Case>, StoreError> {
-        let c = NewCase::try_from(fields).map_err(StoreError::Invalid)?;
+    pub async fn create_case(&self, ctx: &WriteCtx<'_>, c: &NewCase) -> Result<Created<Case>, StoreError> {
         let mut tx = self.begin_write().await?;
         if let Some(r) = replay(&mut tx, ctx).await? {
             return Ok(r);
         }
-        check_refs(&mut tx, &c, Refs::Live).await?;
-        only_open_case(&mut tx, &c, None).await?;
+        check_refs(&mut tx, c, Refs::Live).await?;
+        only_open_case(&mut tx, c, None).await?;
         let row = NewRow::now();
         let closed_at = (c.status != CaseStatus::Open).then_some(row.created_at.as_str());
-        let id = insert(&mut tx, &row, &c, closed_at).await?;
+        let id = insert(&mut tx, &row, c, closed_at).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Cases, id)?;
-        finish_create(tx, ctx, "case", id, value, &fields.present()).await
+        finish_create(tx, ctx, "case", id, value).await
     }
 
     /// One case.
@@ -253,13 +252,10 @@ impl Store {
 
     /// Change the fields a patch names. Closing a case stamps `closed_at`;
     /// reopening clears it (and needs the pair to have no other open case).
-    pub async fn update_case(&self, ctx: &WriteCtx<'_>, id: i64, patch: &CaseFields) -> Result<Case, StoreError> {
-        something_to_change(&patch.present())?;
+    pub async fn update_case(&self, ctx: &WriteCtx<'_>, id: i64, patch: &CasePatch) -> Result<Case, StoreError> {
         let mut tx = self.begin_write().await?;
         let current = visible(fetch(&mut tx, id).await?, false, Table::Cases, id)?;
-        let merged = CaseFields::of(&current).overlay(patch).map_err(StoreError::Invalid)?;
-        // opened_at is stored as a system time, which parses as RFC 3339.
-        let c = NewCase::try_from(&merged).map_err(StoreError::Invalid)?;
+        let c = NewCase::from(&current).patched(patch).map_err(StoreError::Invalid)?;
         check_refs(&mut tx, &c, Refs::Live).await?;
         only_open_case(&mut tx, &c, Some(id)).await?;
         let now = now_system();
@@ -285,7 +281,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Cases, id)?;
-        finish_write(tx, ctx.actor, "update", "case", id, &patch.present()).await?;
+        finish_write(tx, ctx.actor, "update", "case", id, &patch.fields()).await?;
         Ok(value)
     }
 

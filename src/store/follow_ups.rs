@@ -3,11 +3,11 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    cases, finish_create, finish_write, reference, replay, something_to_change, stored_date, visible, Created, NewRow,
-    Refs, Store, StoreError, Table, WriteCtx,
+    cases, finish_create, finish_write, reference, replay, stored_date, visible, Created, NewRow, Refs, Store,
+    StoreError, Table, WriteCtx,
 };
 use crate::domain::time::now_system;
-use crate::domain::{FieldErrors, FollowUp, FollowUpFields, NewFollowUp, Page, PageRequest};
+use crate::domain::{FieldErrors, FollowUp, FollowUpPatch, NewFollowUp, Page, PageRequest};
 
 struct Row {
     id: i64,
@@ -136,20 +136,15 @@ async fn insert(
 
 impl Store {
     /// Add a follow-up.
-    pub async fn create_follow_up(
-        &self,
-        ctx: &WriteCtx<'_>,
-        fields: &FollowUpFields,
-    ) -> Result<Created<FollowUp>, StoreError> {
-        let f = NewFollowUp::try_from(fields).map_err(StoreError::Invalid)?;
+    pub async fn create_follow_up(&self, ctx: &WriteCtx<'_>, f: &NewFollowUp) -> Result<Created<FollowUp>, StoreError> {
         let mut tx = self.begin_write().await?;
         if let Some(r) = replay(&mut tx, ctx).await? {
             return Ok(r);
         }
-        let machine_id = machine_of(&mut tx, &f, Refs::Live).await?;
-        let id = insert(&mut tx, &NewRow::now(), machine_id, &f).await?;
+        let machine_id = machine_of(&mut tx, f, Refs::Live).await?;
+        let id = insert(&mut tx, &NewRow::now(), machine_id, f).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::FollowUps, id)?;
-        finish_create(tx, ctx, "follow_up", id, value, &fields.present()).await
+        finish_create(tx, ctx, "follow_up", id, value).await
     }
 
     /// One follow-up.
@@ -194,17 +189,11 @@ impl Store {
         &self,
         ctx: &WriteCtx<'_>,
         id: i64,
-        patch: &FollowUpFields,
+        patch: &FollowUpPatch,
     ) -> Result<FollowUp, StoreError> {
-        something_to_change(&patch.present())?;
         let mut tx = self.begin_write().await?;
         let current = visible(fetch(&mut tx, id).await?, false, Table::FollowUps, id)?;
-        let mut merged = FollowUpFields::of(&current).overlay(patch);
-        if patch.case_id.is_some() && patch.machine_id.is_none() {
-            // A new case brings its own machine.
-            merged.machine_id = None;
-        }
-        let f = NewFollowUp::try_from(&merged).map_err(StoreError::Invalid)?;
+        let f = NewFollowUp::from(&current).patched(patch).map_err(StoreError::Invalid)?;
         let machine_id = machine_of(&mut tx, &f, Refs::Live).await?;
         let now = now_system();
         let due_on = f.due_on.map(|d| d.to_string());
@@ -221,7 +210,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::FollowUps, id)?;
-        finish_write(tx, ctx.actor, "update", "follow_up", id, &patch.present()).await?;
+        finish_write(tx, ctx.actor, "update", "follow_up", id, &patch.fields()).await?;
         Ok(value)
     }
 

@@ -3,12 +3,12 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    finish_create, finish_write, reference, replay, something_to_change, stored_date, visible, Created, NewRow, Refs,
-    Store, StoreError, Table, WriteCtx,
+    finish_create, finish_write, reference, replay, stored_date, visible, Created, NewRow, Refs, Store, StoreError,
+    Table, WriteCtx,
 };
 use crate::domain::enums::PartSet;
 use crate::domain::time::now_system;
-use crate::domain::{HardwareChange, HardwareChangeFields, NewHardwareChange, Page, PageRequest};
+use crate::domain::{HardwareChange, HardwareChangePatch, NewHardwareChange, Page, PageRequest};
 use crate::portable::ImportedChange;
 
 struct Row {
@@ -84,17 +84,16 @@ impl Store {
         &self,
         ctx: &WriteCtx<'_>,
         machine_id: i64,
-        fields: &HardwareChangeFields,
+        h: &NewHardwareChange,
     ) -> Result<Created<HardwareChange>, StoreError> {
-        let h = NewHardwareChange::try_from(fields).map_err(StoreError::Invalid)?;
         let mut tx = self.begin_write().await?;
         if let Some(r) = replay(&mut tx, ctx).await? {
             return Ok(r);
         }
         self.machine_live(&mut tx, machine_id).await?;
-        let id = insert(&mut tx, &NewRow::now(), machine_id, &h).await?;
+        let id = insert(&mut tx, &NewRow::now(), machine_id, h).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::HardwareChanges, id)?;
-        finish_create(tx, ctx, "hardware_change", id, value, &fields.present()).await
+        finish_create(tx, ctx, "hardware_change", id, value).await
     }
 
     /// 404 unless the machine exists and is not archived.
@@ -144,13 +143,11 @@ impl Store {
         &self,
         ctx: &WriteCtx<'_>,
         id: i64,
-        patch: &HardwareChangeFields,
+        patch: &HardwareChangePatch,
     ) -> Result<HardwareChange, StoreError> {
-        something_to_change(&patch.present())?;
         let mut tx = self.begin_write().await?;
         let current = visible(fetch(&mut tx, id).await?, false, Table::HardwareChanges, id)?;
-        let h = NewHardwareChange::try_from(&HardwareChangeFields::of(&current).overlay(patch))
-            .map_err(StoreError::Invalid)?;
+        let h = NewHardwareChange::from(&current).patched(patch).map_err(StoreError::Invalid)?;
         let now = now_system();
         let changed_on = h.changed_on.to_string();
         let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
@@ -168,7 +165,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::HardwareChanges, id)?;
-        finish_write(tx, ctx.actor, "update", "hardware_change", id, &patch.present()).await?;
+        finish_write(tx, ctx.actor, "update", "hardware_change", id, &patch.fields()).await?;
         Ok(value)
     }
 

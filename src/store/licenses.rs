@@ -5,13 +5,13 @@ use std::collections::HashMap;
 use sqlx::SqliteConnection;
 
 use super::{
-    audit, finish_create, finish_write, replay, something_to_change, stored, stored_date, visible, Created, NewRow,
-    Store, StoreError, Table, WriteCtx,
+    audit, finish_create, finish_write, replay, stored, stored_date, visible, Created, NewRow, Store, StoreError,
+    Table, WriteCtx,
 };
 use crate::domain::ids::mask_last_five;
 use crate::domain::license::KeyChange;
 use crate::domain::time::now_system;
-use crate::domain::{License, LicenseFields, NewLicense, Page, PageRequest};
+use crate::domain::{License, LicensePatch, NewLicense, Page, PageRequest};
 use crate::portable::LicenseRow;
 
 struct Row {
@@ -87,19 +87,14 @@ impl Store {
     }
 
     /// Add a license; its product key is sealed before it is stored.
-    pub async fn create_license(
-        &self,
-        ctx: &WriteCtx<'_>,
-        fields: &LicenseFields,
-    ) -> Result<Created<License>, StoreError> {
-        let l = NewLicense::try_from(fields).map_err(StoreError::Invalid)?;
+    pub async fn create_license(&self, ctx: &WriteCtx<'_>, l: &NewLicense) -> Result<Created<License>, StoreError> {
         let mut tx = self.begin_write().await?;
         if let Some(r) = replay(&mut tx, ctx).await? {
             return Ok(r);
         }
-        let id = self.insert_license(&mut tx, &NewRow::now(), &l).await?;
+        let id = self.insert_license(&mut tx, &NewRow::now(), l).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Licenses, id)?;
-        finish_create(tx, ctx, "license", id, value, &fields.present()).await
+        finish_create(tx, ctx, "license", id, value).await
     }
 
     /// One license.
@@ -133,12 +128,11 @@ impl Store {
         &self,
         ctx: &WriteCtx<'_>,
         id: i64,
-        patch: &LicenseFields,
+        patch: &LicensePatch,
     ) -> Result<License, StoreError> {
-        something_to_change(&patch.present())?;
         let mut tx = self.begin_write().await?;
         let current = visible(fetch(&mut tx, id).await?, false, Table::Licenses, id)?;
-        let l = NewLicense::try_from(&LicenseFields::of(&current).overlay(patch)).map_err(StoreError::Invalid)?;
+        let l = NewLicense::from(&current).patched(patch);
         let now = now_system();
         let channel = l.channel.as_str();
         let purchased_on = l.purchased_on.map(|d| d.to_string());
@@ -169,7 +163,7 @@ impl Store {
             .await?;
         }
         let value = visible(fetch(&mut tx, id).await?, false, Table::Licenses, id)?;
-        finish_write(tx, ctx.actor, "update", "license", id, &patch.present()).await?;
+        finish_write(tx, ctx.actor, "update", "license", id, &patch.fields()).await?;
         Ok(value)
     }
 

@@ -1,11 +1,8 @@
 //! SQL of machines.
 
-use super::{
-    finish_create, finish_write, replay, something_to_change, visible, Created, NewRow, Store, StoreError, Table,
-    WriteCtx,
-};
+use super::{finish_create, finish_write, replay, visible, Created, NewRow, Store, StoreError, Table, WriteCtx};
 use crate::domain::time::now_system;
-use crate::domain::{FieldErrors, Machine, MachineFields, NewMachine, Page, PageRequest};
+use crate::domain::{FieldErrors, Machine, MachinePatch, NewMachine, Page, PageRequest};
 use crate::portable::Row;
 use sqlx::SqliteConnection;
 
@@ -36,12 +33,7 @@ async fn name_in_use(conn: &mut SqliteConnection, name: &str, except: i64) -> Re
 
 impl Store {
     /// Add a machine.
-    pub async fn create_machine(
-        &self,
-        ctx: &WriteCtx<'_>,
-        fields: &MachineFields,
-    ) -> Result<Created<Machine>, StoreError> {
-        let m = NewMachine::try_from(fields).map_err(StoreError::Invalid)?;
+    pub async fn create_machine(&self, ctx: &WriteCtx<'_>, m: &NewMachine) -> Result<Created<Machine>, StoreError> {
         let mut tx = self.begin_write().await?;
         if let Some(r) = replay(&mut tx, ctx).await? {
             return Ok(r);
@@ -49,9 +41,9 @@ impl Store {
         if name_in_use(&mut tx, &m.name, 0).await? {
             return Err(name_taken(&m.name));
         }
-        let id = insert(&mut tx, &NewRow::now(), &m).await?;
+        let id = insert(&mut tx, &NewRow::now(), m).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Machines, id)?;
-        finish_create(tx, ctx, "machine", id, value, &fields.present()).await
+        finish_create(tx, ctx, "machine", id, value).await
     }
 
     /// One machine; an archived one only when `include_archived`.
@@ -81,12 +73,11 @@ impl Store {
         &self,
         ctx: &WriteCtx<'_>,
         id: i64,
-        patch: &MachineFields,
+        patch: &MachinePatch,
     ) -> Result<Machine, StoreError> {
-        something_to_change(&patch.present())?;
         let mut tx = self.begin_write().await?;
         let current = visible(fetch(&mut tx, id).await?, false, Table::Machines, id)?;
-        let m = NewMachine::try_from(&MachineFields::of(&current).overlay(patch)).map_err(StoreError::Invalid)?;
+        let m = NewMachine::from(&current).patched(patch);
         if name_in_use(&mut tx, &m.name, id).await? {
             return Err(name_taken(&m.name));
         }
@@ -102,7 +93,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Machines, id)?;
-        finish_write(tx, ctx.actor, "update", "machine", id, &patch.present()).await?;
+        finish_write(tx, ctx.actor, "update", "machine", id, &patch.fields()).await?;
         Ok(value)
     }
 

@@ -18,7 +18,6 @@ mod licenses;
 mod machines;
 mod portable;
 mod summaries;
-mod synthetic;
 mod timeline;
 mod tokens;
 
@@ -70,6 +69,11 @@ pub enum StoreError {
     /// A stored value that does not parse (the database was edited by hand?).
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    /// SQLite stayed locked past the busy timeout, or no connection came
+    /// free in time: nothing was written, and the same request may succeed
+    /// in a moment.
+    #[error("the journal is busy: {0}")]
+    Busy(#[source] sqlx::Error),
     /// Applying migrations failed.
     #[error("could not migrate the database: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
@@ -80,7 +84,14 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
+        if matches!(e, sqlx::Error::PoolTimedOut) {
+            return StoreError::Busy(e);
+        }
         if let sqlx::Error::Database(db) = &e {
+            // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+            if db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6)) {
+                return StoreError::Busy(e);
+            }
             match db.kind() {
                 sqlx::error::ErrorKind::UniqueViolation => {
                     return StoreError::Conflict(format!("this would duplicate a unique value ({})", db.message()))
@@ -269,9 +280,8 @@ async fn finish_create<T: Serialize>(
     entity: &str,
     id: i64,
     value: T,
-    fields: &[&str],
 ) -> Result<Created<T>, StoreError> {
-    audit(&mut tx, ctx.actor, "create", entity, Some(id), fields).await?;
+    audit(&mut tx, ctx.actor, "create", entity, Some(id), &[]).await?;
     if let (Some(idem), Some(token_id)) = (&ctx.idempotency, ctx.actor.token_id) {
         let body = serde_json::to_string(&value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = crate::domain::time::now_system();
@@ -306,14 +316,6 @@ async fn finish_write(
     Ok(())
 }
 
-/// A PATCH must name at least one field.
-fn something_to_change(fields: &[&str]) -> Result<(), StoreError> {
-    if fields.is_empty() {
-        return Err(StoreError::Invalid(FieldErrors::one("body", "names no field to change")));
-    }
-    Ok(())
-}
-
 /// Parse a stored closed-set value.
 fn stored<T: FromStr<Err = String>>(value: &str) -> Result<T, StoreError> {
     value.parse().map_err(StoreError::Corrupt)
@@ -336,28 +338,9 @@ fn stored_date(value: &str) -> Result<chrono::NaiveDate, StoreError> {
 
 /// Whether a row exists: `None` when it does not, else its `archived_at`.
 async fn row_state(conn: &mut SqliteConnection, table: Table, id: i64) -> Result<Option<Option<String>>, StoreError> {
-    Ok(match table {
-        Table::Machines => {
-            sqlx::query_scalar!("SELECT archived_at FROM machines WHERE id = ?", id).fetch_optional(conn).await?
-        }
-        Table::Licenses => {
-            sqlx::query_scalar!("SELECT archived_at FROM licenses WHERE id = ?", id).fetch_optional(conn).await?
-        }
-        Table::Cases => {
-            sqlx::query_scalar!("SELECT archived_at FROM cases WHERE id = ?", id).fetch_optional(conn).await?
-        }
-        Table::HardwareChanges => {
-            sqlx::query_scalar!("SELECT archived_at FROM hardware_changes WHERE id = ?", id)
-                .fetch_optional(conn)
-                .await?
-        }
-        Table::Attempts => {
-            sqlx::query_scalar!("SELECT archived_at FROM attempts WHERE id = ?", id).fetch_optional(conn).await?
-        }
-        Table::FollowUps => {
-            sqlx::query_scalar!("SELECT archived_at FROM follow_ups WHERE id = ?", id).fetch_optional(conn).await?
-        }
-    })
+    // The table name comes from a closed set, never from input; the id is bound.
+    let sql = format!("SELECT archived_at FROM {} WHERE id = ?", table.name());
+    Ok(sqlx::query_scalar(&sql).bind(id).fetch_optional(conn).await?)
 }
 
 /// What a reference must name: a live row (every write of the API), or any
@@ -449,6 +432,18 @@ enum Table {
 }
 
 impl Table {
+    /// The table's name in SQL.
+    fn name(self) -> &'static str {
+        match self {
+            Table::Machines => "machines",
+            Table::HardwareChanges => "hardware_changes",
+            Table::Licenses => "licenses",
+            Table::Cases => "cases",
+            Table::Attempts => "attempts",
+            Table::FollowUps => "follow_ups",
+        }
+    }
+
     /// How messages name a row of this table.
     fn noun(self) -> &'static str {
         match self {
@@ -506,62 +501,12 @@ impl Store {
     async fn archive(&self, ctx: &WriteCtx<'_>, table: Table, id: i64) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let now = crate::domain::time::now_system();
-        let done = match table {
-            Table::Machines => {
-                sqlx::query!(
-                    "UPDATE machines SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
-                    now,
-                    id
-                )
-                .execute(&mut *tx)
-                .await?
-            }
-            Table::HardwareChanges => {
-                sqlx::query!(
-                "UPDATE hardware_changes SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
-                now,
-                id
-            )
-                .execute(&mut *tx)
-                .await?
-            }
-            Table::Licenses => {
-                sqlx::query!(
-                    "UPDATE licenses SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
-                    now,
-                    id
-                )
-                .execute(&mut *tx)
-                .await?
-            }
-            Table::Cases => {
-                sqlx::query!(
-                    "UPDATE cases SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
-                    now,
-                    id
-                )
-                .execute(&mut *tx)
-                .await?
-            }
-            Table::Attempts => {
-                sqlx::query!(
-                    "UPDATE attempts SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
-                    now,
-                    id
-                )
-                .execute(&mut *tx)
-                .await?
-            }
-            Table::FollowUps => {
-                sqlx::query!(
-                    "UPDATE follow_ups SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
-                    now,
-                    id
-                )
-                .execute(&mut *tx)
-                .await?
-            }
-        };
+        // The table name comes from a closed set, never from input; the values are bound.
+        let sql = format!(
+            "UPDATE {} SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
+            table.name()
+        );
+        let done = sqlx::query(&sql).bind(&now).bind(id).execute(&mut *tx).await?;
         if done.rows_affected() == 0 {
             return Err(table.not_found(id));
         }

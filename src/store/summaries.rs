@@ -13,7 +13,8 @@ use futures_util::TryStreamExt as _;
 use super::{stored, stored_opt, stored_u32, Store, StoreError};
 use crate::summary::{
     best_hours, hour_rows, next_call_at, wait_times, CaseCounts, Hours, LicenseRow, Licenses, Open, OpenCase,
-    OutcomeCounts, Overview, Questions, RetriedCase, Retries, SummaryFilter, TopicRow, WaitRow, WaitTimes,
+    OutcomeCounts, Overview, Questions, RetriedCase, Retries, Summary, SummaryFilter, SummaryName, TopicRow, WaitRow,
+    WaitTimes,
 };
 
 /// The filter's values as bound parameters (`?1` … `?4`).
@@ -36,6 +37,24 @@ impl From<&SummaryFilter> for Bind {
 }
 
 impl Store {
+    /// The summary `name`, as of `now` (which only `open` reads).
+    pub async fn summary(
+        &self,
+        name: SummaryName,
+        f: &SummaryFilter,
+        now: DateTime<Utc>,
+    ) -> Result<Summary, StoreError> {
+        Ok(match name {
+            SummaryName::Overview => Summary::Overview(self.overview(f).await?),
+            SummaryName::Retries => Summary::Retries(self.retries(f).await?),
+            SummaryName::WaitTimes => Summary::WaitTimes(self.wait_times(f).await?),
+            SummaryName::Hours => Summary::Hours(self.hours(f).await?),
+            SummaryName::Questions => Summary::Questions(self.questions(f).await?),
+            SummaryName::Licenses => Summary::Licenses(self.license_activations(f).await?),
+            SummaryName::Open => Summary::Open(self.open_work(f, now).await?),
+        })
+    }
+
     /// `overview`.
     pub async fn overview(&self, f: &SummaryFilter) -> Result<Overview, StoreError> {
         let b = Bind::from(f);

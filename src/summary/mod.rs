@@ -1,9 +1,11 @@
 //! The arithmetic of summaries: pure functions and the summaries' shapes.
 //!
-//! Counting and grouping happen in SQL (`store::summaries`); what is left —
+//! Data flows one way: the store (`Store::summary` in `store::summaries`)
+//! counts and groups in SQL and hands the rows to the pure functions here —
 //! nearest-rank percentiles over histograms, rates, the best hours, the next
-//! good time to call — lives here, without I/O, with table-driven tests.
-//! The same structs are rendered as JSON by the API and as tables by the CLI.
+//! good time to call, the retries rule — which know no `Store`, no async and
+//! no I/O, and have table-driven tests. The same structs are rendered as
+//! JSON by the API and as tables by the CLI ([`render`]).
 
 pub mod render;
 
@@ -16,10 +18,7 @@ use utoipa::ToSchema;
 use crate::domain::time::WEEKDAYS;
 use crate::domain::{AttemptResult, Channel, FailureReason, FollowUp, IvrResult, OperatorOutcome, Topic};
 
-/// The summaries there are, by their URL and CLI names.
-pub const NAMES: &[&str] = &["overview", "retries", "wait-times", "hours", "questions", "licenses", "open"];
-
-pub use crate::domain::SummaryFilter;
+pub use crate::domain::{SummaryFilter, SummaryName};
 
 /// `num / den`, or `None` when `den` is 0.
 pub fn rate(num: i64, den: i64) -> Option<f64> {
@@ -368,27 +367,6 @@ pub enum Summary {
     Questions(Questions),
     Licenses(Licenses),
     Open(Open),
-}
-
-impl Summary {
-    /// The `name` summary from the store.
-    pub async fn compute(
-        store: &crate::store::Store,
-        name: &str,
-        filter: &SummaryFilter,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Option<Summary>, crate::store::StoreError> {
-        Ok(Some(match name {
-            "overview" => Summary::Overview(store.overview(filter).await?),
-            "retries" => Summary::Retries(store.retries(filter).await?),
-            "wait-times" => Summary::WaitTimes(store.wait_times(filter).await?),
-            "hours" => Summary::Hours(store.hours(filter).await?),
-            "questions" => Summary::Questions(store.questions(filter).await?),
-            "licenses" => Summary::Licenses(store.license_activations(filter).await?),
-            "open" => Summary::Open(store.open_work(filter, now).await?),
-            _ => return Ok(None),
-        }))
-    }
 }
 
 #[cfg(test)]

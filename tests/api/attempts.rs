@@ -163,12 +163,13 @@ async fn five_hundred_attempts_list_with_their_questions() {
     let case = app.create("/api/v1/cases", json!({"machine_id": m, "license_id": l})).await["id"].as_i64().unwrap();
     let actor = activation_journal::store::Actor::cli();
     for i in 0..510 {
-        let f = serde_json::from_value(
+        let f: activation_journal::wire::AttemptCreate = serde_json::from_value(
             json!({"case_id": case, "started_at": format!("2014-05-09T{:02}:00:00+09:00", i % 24),
             "questions": [{"topic": "edition", "answer": "Pro"}, {"topic": "other", "answer": format!("{i}")}]}),
         )
         .unwrap();
-        app.store.create_attempt(&activation_journal::store::WriteCtx::new(&actor), &f).await.unwrap();
+        let a = activation_journal::domain::NewAttempt::try_from(&f).unwrap();
+        app.store.create_attempt(&activation_journal::store::WriteCtx::new(&actor), &a).await.unwrap();
     }
     let page = app.get("/api/v1/attempts?limit=500").await;
     let items = page.body["items"].as_array().unwrap();

@@ -1,9 +1,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::helpers::*;
-use activation_journal::domain::AttemptFields;
+use activation_journal::domain::NewAttempt;
 use activation_journal::store::{Actor, WriteCtx};
 use activation_journal::summary::SummaryFilter;
+use activation_journal::wire::AttemptCreate;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, TimeZone, Timelike};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -298,8 +299,9 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
             "started_at": at.to_rfc3339(), "operator_outcome": outcome, "wait_seconds": wait, "ivr_result": ivr,
             "result": result, "failure_reason": reason,
             "questions": picked.iter().map(|t| json!({"topic": t})).collect::<Vec<_>>()});
-        let fields: AttemptFields = serde_json::from_value(body).unwrap();
-        let a = match store.create_attempt(&WriteCtx::new(&actor), &fields).await.unwrap() {
+        let fields: AttemptCreate = serde_json::from_value(body).unwrap();
+        let parsed = NewAttempt::try_from(&fields).unwrap();
+        let a = match store.create_attempt(&WriteCtx::new(&actor), &parsed).await.unwrap() {
             activation_journal::store::Created::New(a) => a,
             _ => unreachable!(),
         };

@@ -1,5 +1,6 @@
 //! Store-level tests: a temp-dir SQLite file per test, never `sqlite::memory:`.
 
+use activation_journal::domain::time::CallerTime;
 use activation_journal::domain::*;
 use activation_journal::store::{Actor, AttemptFilter, Created, Idempotency, Store, StoreError, WriteCtx};
 use serde_json::json;
@@ -31,24 +32,77 @@ fn new<T>(c: Created<T>) -> T {
     }
 }
 
-fn fields<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
-    serde_json::from_value(v).unwrap()
+fn named(name: &str) -> NewMachine {
+    NewMachine { name: name.into(), owner: None, notes: None }
 }
 
 async fn machine(s: &Store, name: &str) -> Machine {
     let a = cli();
-    new(s.create_machine(&WriteCtx::new(&a), &fields(json!({"name": name}))).await.unwrap())
+    new(s.create_machine(&WriteCtx::new(&a), &named(name)).await.unwrap())
 }
 
-async fn license(s: &Store, channel: &str) -> License {
-    let a = cli();
-    let f = fields(json!({"product": "Windows 8.1", "edition": "Pro", "channel": channel, "product_key": KEY}));
-    new(s.create_license(&WriteCtx::new(&a), &f).await.unwrap())
+fn windows(channel: Channel) -> NewLicense {
+    NewLicense {
+        product: "Windows 8.1".into(),
+        edition: Some("Pro".into()),
+        channel,
+        purchased_from: None,
+        purchased_on: None,
+        box_colour: None,
+        product_key: KeyChange::Set(KEY.parse().unwrap()),
+        notes: None,
+    }
 }
 
-async fn attempt(s: &Store, v: serde_json::Value) -> Result<Attempt, StoreError> {
+async fn license(s: &Store, channel: Channel) -> License {
     let a = cli();
-    s.create_attempt(&WriteCtx::new(&a), &fields(v)).await.map(new)
+    new(s.create_license(&WriteCtx::new(&a), &windows(channel)).await.unwrap())
+}
+
+fn day(date: &str) -> chrono::NaiveDate {
+    date.parse().unwrap()
+}
+
+fn change(on: &str, replaced: &[Part], kept: &[Part]) -> NewHardwareChange {
+    NewHardwareChange {
+        changed_on: day(on),
+        parts_replaced: replaced.iter().copied().collect(),
+        parts_kept: kept.iter().copied().collect(),
+        os_reinstalled: false,
+        notes: None,
+    }
+}
+
+fn case_of(machine_id: i64, license_id: i64) -> NewCase {
+    NewCase {
+        machine_id,
+        license_id,
+        trigger: Trigger::Other,
+        hardware_change_id: None,
+        status: CaseStatus::Open,
+        opened_at: None,
+        notes: None,
+    }
+}
+
+fn follow_up(machine_id: Option<i64>, case_id: Option<i64>, text: &str) -> NewFollowUp {
+    NewFollowUp { machine_id, case_id, text: text.into(), due_on: None, done: false }
+}
+
+/// A call of machine `m` about license `l` (their open case, or a new one).
+fn call(m: i64, l: i64, started_at: &str) -> NewAttempt {
+    let pair = AttemptTarget::Pair { machine_id: m, license_id: l, trigger: Trigger::Other };
+    NewAttempt::new(pair, CallerTime::parse(started_at).unwrap())
+}
+
+/// A call in case `c`.
+fn call_in(c: i64, started_at: &str) -> NewAttempt {
+    NewAttempt::new(AttemptTarget::Case(c), CallerTime::parse(started_at).unwrap())
+}
+
+async fn attempt(s: &Store, a: NewAttempt) -> Result<Attempt, StoreError> {
+    let actor = cli();
+    s.create_attempt(&WriteCtx::new(&actor), &a).await.map(new)
 }
 
 async fn audit_count(s: &Store, action: &str, entity: &str) -> i64 {
@@ -68,9 +122,10 @@ async fn machines_are_created_read_listed_updated_and_archived() {
     let ctx = WriteCtx::new(&a);
     let m = machine(s, "PC 1").await;
     assert_eq!(s.machine(m.id, false).await.unwrap(), m);
-    let dup = s.create_machine(&ctx, &fields(json!({"name": "PC 1"}))).await.unwrap_err();
+    let dup = s.create_machine(&ctx, &named("PC 1")).await.unwrap_err();
     assert!(matches!(dup, StoreError::Conflict(ref m) if m.contains("PC 1")), "{dup:?}");
-    let m2 = s.update_machine(&ctx, m.id, &fields(json!({"owner": "Ken"}))).await.unwrap();
+    let patch = MachinePatch { owner: Some(Some("Ken".into())), ..Default::default() };
+    let m2 = s.update_machine(&ctx, m.id, &patch).await.unwrap();
     assert_eq!((m2.name.as_str(), m2.owner.as_deref()), ("PC 1", Some("Ken")));
     s.archive_machine(&ctx, m.id).await.unwrap();
     assert!(matches!(s.machine(m.id, false).await, Err(StoreError::NotFound { .. })));
@@ -90,12 +145,11 @@ async fn hardware_changes_belong_to_live_machines() {
     let a = cli();
     let ctx = WriteCtx::new(&a);
     let m = machine(s, "PC 1").await;
-    let f = fields(
-        json!({"changed_on": "2014-05-09", "parts_replaced": ["motherboard", "cpu", "memory"], "parts_kept": ["storage"]}),
-    );
+    let f = change("2014-05-09", &[Part::Motherboard, Part::Cpu, Part::Memory], &[Part::Storage]);
     let h = new(s.create_hardware_change(&ctx, m.id, &f).await.unwrap());
     assert_eq!(h.parts_replaced, vec![Part::Motherboard, Part::Cpu, Part::Memory]);
-    let h2 = s.update_hardware_change(&ctx, h.id, &fields(json!({"os_reinstalled": true}))).await.unwrap();
+    let reinstalled = HardwareChangePatch { os_reinstalled: Some(true), ..Default::default() };
+    let h2 = s.update_hardware_change(&ctx, h.id, &reinstalled).await.unwrap();
     assert!(h2.os_reinstalled);
     assert_eq!(h2.parts_kept, vec![Part::Storage]);
     assert!(matches!(s.create_hardware_change(&ctx, 999, &f).await, Err(StoreError::NotFound { .. })));
@@ -109,15 +163,17 @@ async fn licenses_keep_their_key_sealed_and_reveal_it_with_an_audit_row() {
     let s = &t.store;
     let a = cli();
     let ctx = WriteCtx::new(&a);
-    let l = license(s, "retail_box").await;
+    let l = license(s, Channel::RetailBox).await;
     assert_eq!(l.product_key_masked.as_deref(), Some("*****-*****-*****-*****-9D6T9"));
     assert_eq!(l.product_key_checks, Some(true));
     assert_eq!(s.reveal_product_key(&ctx, l.id).await.unwrap().as_deref(), Some(KEY));
     assert_eq!(audit_count(s, "reveal_product_key", "license").await, 1);
     // A patch without the key keeps it; null removes it.
-    let l2 = s.update_license(&ctx, l.id, &fields(json!({"box_colour": "blue"}))).await.unwrap();
+    let blue = LicensePatch { box_colour: Some(Some("blue".into())), ..Default::default() };
+    let l2 = s.update_license(&ctx, l.id, &blue).await.unwrap();
     assert_eq!(l2.product_key_masked, l.product_key_masked);
-    let l3 = s.update_license(&ctx, l.id, &fields(json!({"product_key": null}))).await.unwrap();
+    let no_key = LicensePatch { product_key: KeyChange::Clear, ..Default::default() };
+    let l3 = s.update_license(&ctx, l.id, &no_key).await.unwrap();
     assert_eq!(l3.product_key_masked, None);
     assert_eq!(s.reveal_product_key(&ctx, l.id).await.unwrap(), None);
 }
@@ -126,20 +182,22 @@ async fn licenses_keep_their_key_sealed_and_reveal_it_with_an_audit_row() {
 async fn keys_never_reach_the_database_files_in_clear() {
     let t = store().await;
     let s = &t.store;
-    let l = license(s, "retail_download").await;
+    let l = license(s, Channel::RetailDownload).await;
     let m = machine(s, "PC 2").await;
-    attempt(
-        s,
-        json!({
-            "machine_id": m.id, "license_id": l.id, "started_at": "2014-05-10T10:30:00+09:00",
-            "questions": [
-                {"topic": "product_key", "question": "the key?", "answer": "nw6c2 qmpvw d7kkk 3gkt6 vcfb2"},
-                {"topic": "other", "answer": "I also read W269N-WFGWX-YVC9B-4J6C9-T83GX to him"}
-            ]
-        }),
-    )
-    .await
-    .unwrap();
+    let mut a = call(m.id, l.id, "2014-05-10T10:30:00+09:00");
+    a.questions = Some(vec![
+        NewQuestion {
+            topic: Topic::ProductKey,
+            question: Some("the key?".into()),
+            answer: Some("nw6c2 qmpvw d7kkk 3gkt6 vcfb2".into()),
+        },
+        NewQuestion {
+            topic: Topic::Other,
+            question: None,
+            answer: Some("I also read W269N-WFGWX-YVC9B-4J6C9-T83GX to him".into()),
+        },
+    ]);
+    attempt(s, a).await.unwrap();
     s.close().await;
     let haystack = String::from_utf8_lossy(&database_bytes(t.dir.path())).to_uppercase();
     for key in [KEY, "NW6C2-QMPVW-D7KKK-3GKT6-VCFB2", "W269N-WFGWX-YVC9B-4J6C9-T83GX"] {
@@ -178,7 +236,7 @@ fn database_bytes(dir: &std::path::Path) -> Vec<u8> {
 async fn a_lost_key_file_is_a_clear_error_on_reveal() {
     let t = store().await;
     let s = &t.store;
-    let l = license(s, "retail_box").await;
+    let l = license(s, Channel::RetailBox).await;
     std::fs::remove_file(t.dir.path().join("journal.db.key")).unwrap();
     let reopened = Store::open(&t.dir.path().join("journal.db"), &t.dir.path().join("journal.db.key")).await.unwrap();
     let a = cli();
@@ -191,36 +249,32 @@ async fn an_attempt_opens_a_case_and_an_activated_one_closes_it() {
     let t = store().await;
     let s = &t.store;
     let m = machine(s, "PC 1").await;
-    let l = license(s, "retail_box").await;
+    let l = license(s, Channel::RetailBox).await;
     let a = cli();
-    let hc = fields(json!({"changed_on": "2014-05-09", "parts_replaced": ["motherboard"]}));
+    let hc = change("2014-05-09", &[Part::Motherboard], &[]);
     let h = new(s.create_hardware_change(&WriteCtx::new(&a), m.id, &hc).await.unwrap());
-    let day1 = attempt(
-        s,
-        json!({
-            "machine_id": m.id, "license_id": l.id, "trigger": "hardware_change",
-            "started_at": "2014-05-09T18:02:00+09:00", "installation_id": IID, "ivr_result": "not_confirmed",
-            "operator_outcome": "unavailable", "result": "not_activated", "failure_reason": "operator_unavailable"
-        }),
-    )
-    .await
-    .unwrap();
+    let mut day1 = call(m.id, l.id, "2014-05-09T18:02:00+09:00");
+    day1.target = AttemptTarget::Pair { machine_id: m.id, license_id: l.id, trigger: Trigger::HardwareChange };
+    day1.installation_id = Some(IID.parse().unwrap());
+    day1.ivr_result = Some(IvrResult::NotConfirmed);
+    day1.operator_outcome = Some(OperatorOutcome::Unavailable);
+    day1.result = Some(AttemptResult::NotActivated);
+    day1.failure_reason = Some(FailureReason::OperatorUnavailable);
+    let day1 = attempt(s, day1).await.unwrap();
     let case = s.case(day1.case_id, false).await.unwrap();
     assert_eq!(
         (case.status, case.trigger, case.hardware_change_id),
         (CaseStatus::Open, Trigger::HardwareChange, Some(h.id))
     );
     assert_eq!(case.opened_at, "2014-05-09T09:02:00.000000Z");
-    let day2 = attempt(
-        s,
-        json!({
-            "machine_id": m.id, "license_id": l.id, "started_at": "2014-05-10T10:05:00+09:00",
-            "ended_at": "2014-05-10T10:20:00+09:00", "installation_id": IID, "operator_outcome": "reached",
-            "wait_seconds": 0, "confirmation_id": CID, "result": "activated"
-        }),
-    )
-    .await
-    .unwrap();
+    let mut day2 = call(m.id, l.id, "2014-05-10T10:05:00+09:00");
+    day2.ended_at = Some(CallerTime::parse("2014-05-10T10:20:00+09:00").unwrap());
+    day2.installation_id = Some(IID.parse().unwrap());
+    day2.operator_outcome = Some(OperatorOutcome::Reached);
+    day2.wait_seconds = Some(0);
+    day2.confirmation_id = Some(ConfirmationId::parse_checked(CID).unwrap().id);
+    day2.result = Some(AttemptResult::Activated);
+    let day2 = attempt(s, day2).await.unwrap();
     assert_eq!(day2.case_id, day1.case_id, "the second call joins the open case");
     assert_eq!(day2.started_at, "2014-05-10T10:05:00+09:00");
     let case = s.case(day1.case_id, false).await.unwrap();
@@ -234,12 +288,10 @@ async fn an_attempt_opens_a_case_and_an_activated_one_closes_it() {
     s.archive_attempt(&WriteCtx::new(&a), day2.id).await.unwrap();
     assert_eq!(s.case(day1.case_id, false).await.unwrap().status, CaseStatus::Open);
     // A third attempt after the case is closed opens a new one.
-    s.update_attempt(&WriteCtx::new(&a), day1.id, &fields(json!({"result": "activated", "failure_reason": null})))
-        .await
-        .unwrap();
-    let later = attempt(s, json!({"machine_id": m.id, "license_id": l.id, "started_at": "2015-01-01T10:00:00+09:00"}))
-        .await
-        .unwrap();
+    let activated =
+        AttemptPatch { result: Some(Some(AttemptResult::Activated)), failure_reason: Some(None), ..Default::default() };
+    s.update_attempt(&WriteCtx::new(&a), day1.id, &activated).await.unwrap();
+    let later = attempt(s, call(m.id, l.id, "2015-01-01T10:00:00+09:00")).await.unwrap();
     assert_ne!(later.case_id, day1.case_id);
 }
 
@@ -247,16 +299,14 @@ async fn an_attempt_opens_a_case_and_an_activated_one_closes_it() {
 async fn references_to_missing_rows_are_field_errors_not_panics() {
     let t = store().await;
     let s = &t.store;
-    let err = attempt(s, json!({"machine_id": 5, "license_id": 6, "started_at": "2014-05-10T10:05:00+09:00"}))
-        .await
-        .unwrap_err();
+    let err = attempt(s, call(5, 6, "2014-05-10T10:05:00+09:00")).await.unwrap_err();
     match err {
         StoreError::Invalid(e) => {
             assert_eq!(e.to_string(), "machine_id: there is no machine 5; license_id: there is no license 6")
         }
         other => panic!("{other:?}"),
     }
-    let err = attempt(s, json!({"case_id": 9, "started_at": "2014-05-10T10:05:00+09:00"})).await.unwrap_err();
+    let err = attempt(s, call_in(9, "2014-05-10T10:05:00+09:00")).await.unwrap_err();
     assert!(err.to_string().contains("there is no case 9"), "{err}");
     // A raw foreign-key violation also comes back as a StoreError.
     let raw = sqlx::query("INSERT INTO hardware_changes (machine_id, changed_on, created_at, updated_at) VALUES (77, '2014-01-01', 'x', 'x')")
@@ -271,20 +321,19 @@ async fn one_open_case_per_pair() {
     let t = store().await;
     let s = &t.store;
     let m = machine(s, "PC 1").await;
-    let l = license(s, "oem").await;
+    let l = license(s, Channel::Oem).await;
     let a = cli();
     let ctx = WriteCtx::new(&a);
-    let f: CaseFields = fields(json!({"machine_id": m.id, "license_id": l.id}));
+    let f = case_of(m.id, l.id);
     let c = new(s.create_case(&ctx, &f).await.unwrap());
     assert!(matches!(s.create_case(&ctx, &f).await, Err(StoreError::Conflict(_))));
-    let closed = s.update_case(&ctx, c.id, &fields(json!({"status": "abandoned"}))).await.unwrap();
+    let status = |s: CaseStatus| CasePatch { status: Some(s), ..Default::default() };
+    let closed = s.update_case(&ctx, c.id, &status(CaseStatus::Abandoned)).await.unwrap();
     assert!(closed.closed_at.is_some());
     let c2 = new(s.create_case(&ctx, &f).await.unwrap());
-    assert!(matches!(
-        s.update_case(&ctx, c.id, &fields(json!({"status": "open"}))).await,
-        Err(StoreError::Conflict(_))
-    ));
-    let err = s.update_case(&ctx, c2.id, &fields(json!({"machine_id": 99}))).await.unwrap_err();
+    assert!(matches!(s.update_case(&ctx, c.id, &status(CaseStatus::Open)).await, Err(StoreError::Conflict(_))));
+    let moved = CasePatch { machine_id: Some(Some(99)), ..Default::default() };
+    let err = s.update_case(&ctx, c2.id, &moved).await.unwrap_err();
     assert!(err.to_string().contains("cannot be changed"), "{err}");
 }
 
@@ -293,16 +342,14 @@ async fn follow_ups_take_their_machine_from_their_case() {
     let t = store().await;
     let s = &t.store;
     let m = machine(s, "PC 1").await;
-    let l = license(s, "oem").await;
+    let l = license(s, Channel::Oem).await;
     let a = cli();
     let ctx = WriteCtx::new(&a);
-    let c = new(s.create_case(&ctx, &fields(json!({"machine_id": m.id, "license_id": l.id}))).await.unwrap());
-    let f = new(s
-        .create_follow_up(&ctx, &fields(json!({"case_id": c.id, "text": "remove the old drivers"})))
-        .await
-        .unwrap());
+    let c = new(s.create_case(&ctx, &case_of(m.id, l.id)).await.unwrap());
+    let f = new(s.create_follow_up(&ctx, &follow_up(None, Some(c.id), "remove the old drivers")).await.unwrap());
     assert_eq!((f.machine_id, f.done), (m.id, false));
-    let f2 = s.update_follow_up(&ctx, f.id, &fields(json!({"done": true}))).await.unwrap();
+    let done = FollowUpPatch { done: Some(true), ..Default::default() };
+    let f2 = s.update_follow_up(&ctx, f.id, &done).await.unwrap();
     assert!(f2.done);
     let open = s.follow_ups(&PageRequest::default(), None, None, Some(false)).await.unwrap();
     assert!(open.items.is_empty());
@@ -348,18 +395,19 @@ async fn attempt_filters_narrow_the_list() {
     let s = &t.store;
     let m1 = machine(s, "PC 1").await;
     let m2 = machine(s, "PC 2").await;
-    let l = license(s, "oem").await;
+    let l = license(s, Channel::Oem).await;
     for (m, at, result) in [
-        (m1.id, "2014-05-09T18:00:00+09:00", "not_activated"),
-        (m2.id, "2014-05-09T18:10:00+09:00", "not_activated"),
-        (m1.id, "2014-05-10T10:05:00+09:00", "activated"),
+        (m1.id, "2014-05-09T18:00:00+09:00", AttemptResult::NotActivated),
+        (m2.id, "2014-05-09T18:10:00+09:00", AttemptResult::NotActivated),
+        (m1.id, "2014-05-10T10:05:00+09:00", AttemptResult::Activated),
     ] {
-        let mut v = json!({"machine_id": m, "license_id": l.id, "started_at": at, "result": result});
-        if result == "not_activated" {
-            v["failure_reason"] = json!("operator_unavailable");
-            v["operator_outcome"] = json!("unavailable");
+        let mut a = call(m, l.id, at);
+        a.result = Some(result);
+        if result == AttemptResult::NotActivated {
+            a.failure_reason = Some(FailureReason::OperatorUnavailable);
+            a.operator_outcome = Some(OperatorOutcome::Unavailable);
         }
-        attempt(s, v).await.unwrap();
+        attempt(s, a).await.unwrap();
     }
     let page = PageRequest::default();
     let count = |f: AttemptFilter| async move { s.attempts(&page, &f).await.unwrap().items.len() };
@@ -386,16 +434,13 @@ async fn idempotent_creates_answer_the_first_time_again() {
         actor: &actor,
         idempotency: Some(Idempotency { key: "k1".into(), request_hash: hash.to_vec() }),
     };
-    let first = s.create_machine(&idem(b"a"), &fields(json!({"name": "PC 1"}))).await.unwrap();
-    let again = s.create_machine(&idem(b"a"), &fields(json!({"name": "PC 1"}))).await.unwrap();
+    let first = s.create_machine(&idem(b"a"), &named("PC 1")).await.unwrap();
+    let again = s.create_machine(&idem(b"a"), &named("PC 1")).await.unwrap();
     let Created::Replay { status, entity_id, body } = again else { panic!("expected a replay") };
     let Created::New(m) = first else { panic!() };
     assert_eq!((status, entity_id), (201, m.id));
     assert_eq!(serde_json::from_str::<Machine>(&body).unwrap(), m);
-    assert!(matches!(
-        s.create_machine(&idem(b"b"), &fields(json!({"name": "PC 9"}))).await,
-        Err(StoreError::IdempotencyMismatch)
-    ));
+    assert!(matches!(s.create_machine(&idem(b"b"), &named("PC 9")).await, Err(StoreError::IdempotencyMismatch)));
     assert_eq!(s.machines(&PageRequest::default()).await.unwrap().items.len(), 1);
 }
 
@@ -441,7 +486,7 @@ async fn a_backup_taken_during_writes_is_sound_and_complete() {
     let writer = tokio::spawn(async move {
         let a = cli();
         for i in 0..300 {
-            s.create_machine(&WriteCtx::new(&a), &fields(json!({"name": format!("PC {i}")}))).await.unwrap();
+            s.create_machine(&WriteCtx::new(&a), &named(&format!("PC {i}"))).await.unwrap();
         }
     });
     // Let some writes land, note how many are committed, then back up while the rest go on.
@@ -588,7 +633,7 @@ async fn the_case_lines_migration_renders_the_cases_already_recorded() {
         activation_journal::summary::SummaryFilter { from: chrono::NaiveDate::from_ymd_opt(2000, 1, 1), ..all };
     assert_eq!(serde_json::to_value(s.retries(&ranged).await.unwrap()).unwrap(), r, "rendered from the attempts");
     // A second call in case 2 makes it a retry, through the trigger.
-    let a = attempt(&s, json!({"case_id": 2, "started_at": "2014-05-12T11:00:00+09:00"})).await.unwrap();
+    let a = attempt(&s, call_in(2, "2014-05-12T11:00:00+09:00")).await.unwrap();
     assert_eq!(a.case_id, 2);
     assert_eq!(s.retries(&all).await.unwrap().cases_retried, 2);
 }
@@ -602,14 +647,11 @@ async fn every_entity_is_read_listed_and_hidden_once_archived_with_an_audit_row_
     let live = PageRequest::default();
     let all = PageRequest::parse(None, None, true).unwrap();
     let m = machine(s, "PC 1").await;
-    let l = license(s, "retail_box").await;
-    let h = new(s.create_hardware_change(&ctx, m.id, &fields(json!({"changed_on": "2014-05-09"}))).await.unwrap());
-    let c = new(s
-        .create_case(&ctx, &fields(json!({"machine_id": m.id, "license_id": l.id, "hardware_change_id": h.id})))
-        .await
-        .unwrap());
-    let at = attempt(s, json!({"case_id": c.id, "started_at": "2014-05-09T18:00:00+09:00"})).await.unwrap();
-    let f = new(s.create_follow_up(&ctx, &fields(json!({"machine_id": m.id, "text": "drivers"}))).await.unwrap());
+    let l = license(s, Channel::RetailBox).await;
+    let h = new(s.create_hardware_change(&ctx, m.id, &change("2014-05-09", &[], &[])).await.unwrap());
+    let c = new(s.create_case(&ctx, &NewCase { hardware_change_id: Some(h.id), ..case_of(m.id, l.id) }).await.unwrap());
+    let at = attempt(s, call_in(c.id, "2014-05-09T18:00:00+09:00")).await.unwrap();
+    let f = new(s.create_follow_up(&ctx, &follow_up(Some(m.id), None, "drivers")).await.unwrap());
 
     // Read back as written, and listed; the case opened with its first attempt.
     assert_eq!(s.license(l.id, false).await.unwrap(), l);
@@ -628,11 +670,14 @@ async fn every_entity_is_read_listed_and_hidden_once_archived_with_an_audit_row_
     assert_eq!(s.follow_ups(&live, Some(m.id), None, Some(false)).await.unwrap().items, std::slice::from_ref(&f));
 
     // Updated, one field at a time.
-    let l2 = s.update_license(&ctx, l.id, &fields(json!({"purchased_from": "Yodobashi"}))).await.unwrap();
+    let shop = LicensePatch { purchased_from: Some(Some("Yodobashi".into())), ..Default::default() };
+    let l2 = s.update_license(&ctx, l.id, &shop).await.unwrap();
     assert_eq!((l2.purchased_from.as_deref(), l2.edition.as_deref()), (Some("Yodobashi"), Some("Pro")));
-    let c2 = s.update_case(&ctx, c.id, &fields(json!({"notes": "two PCs"}))).await.unwrap();
+    let notes = CasePatch { notes: Some(Some("two PCs".into())), ..Default::default() };
+    let c2 = s.update_case(&ctx, c.id, &notes).await.unwrap();
     assert_eq!((c2.notes.as_deref(), c2.hardware_change_id), (Some("two PCs"), Some(h.id)));
-    let at2 = s.update_attempt(&ctx, at.id, &fields(json!({"wait_seconds": 180}))).await.unwrap();
+    let waited = AttemptPatch { wait_seconds: Some(Some(180)), ..Default::default() };
+    let at2 = s.update_attempt(&ctx, at.id, &waited).await.unwrap();
     assert_eq!((at2.wait_seconds, at2.started_at.as_str()), (Some(180), "2014-05-09T18:00:00+09:00"));
 
     // Archived: gone from gets and lists, there again with include_archived.

@@ -1,0 +1,311 @@
+//! The extractors and answers every handler shares. They turn every
+//! malformed request into an [`ApiError`]: bad JSON 400, wrong content type
+//! 415, a body over 64 KiB 413, unknown or mistyped fields 422 naming the
+//! field, bad path or query parameters 400 — each message in the API's own
+//! words (what was sent, what was expected), never serde's.
+
+use std::future::{ready, Future, Ready};
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::web::{Bytes, BytesMut};
+use actix_web::{dev::Payload, FromRequest, HttpRequest, HttpResponse};
+use futures_util::StreamExt as _;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use sha2::{Digest as _, Sha256};
+use utoipa::IntoParams;
+
+use super::{BASE, BODY_LIMIT};
+use crate::domain::{FieldError, FieldErrors, PageRequest};
+use crate::error::ApiError;
+use crate::store::{Actor, Created, Idempotency, WriteCtx};
+
+/// A JSON request body, read up to [`BODY_LIMIT`], with the digest of the
+/// request (method, path and body) for idempotency keys.
+pub struct JsonBody<T> {
+    pub value: T,
+    pub digest: Vec<u8>,
+}
+
+impl<T> JsonBody<T> {
+    /// The body parsed into its domain value: 422 naming every failing field.
+    pub fn parsed<'a, D: TryFrom<&'a T, Error = FieldErrors>>(&'a self) -> Result<D, ApiError> {
+        Ok(D::try_from(&self.value)?)
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let essence = media_type(req);
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Deserialize JSON naming the failing field, and tell syntax (400) from
+/// content (422).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let syntax = |e: serde_json::Error| ApiError::bad_request(format!("the body is not valid JSON: {e}"));
+    // serde reads a struct from an array too (by position); bodies are objects.
+    if let Some(first) = bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        if *first != b'{' && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+            return Err(ApiError::Unprocessable {
+                detail: "body: must be a JSON object".into(),
+                errors: vec![FieldError { field: "body".into(), message: "must be a JSON object".into() }],
+            });
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.classify() != serde_json::error::Category::Data {
+            return syntax(inner);
+        }
+        let field = if path == "." || path.is_empty() { "body".to_string() } else { path };
+        // serde_json ends its message with where it stopped, which says
+        // nothing more here: that known suffix is cut.
+        let whole = inner.to_string();
+        let at = format!(" at line {} column {}", inner.line(), inner.column());
+        let message = whole.strip_suffix(&at).unwrap_or(&whole).to_string();
+        ApiError::Unprocessable { detail: format!("{field}: {message}"), errors: vec![FieldError { field, message }] }
+    })?;
+    de.end().map_err(syntax)?;
+    Ok(value)
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        let mut hasher = Sha256::new();
+        hasher.update(req.method().as_str().as_bytes());
+        hasher.update(b" ");
+        hasher.update(req.path().as_bytes());
+        hasher.update(b"\n");
+        Box::pin(async move {
+            if declared.is_some_and(|n| n > BODY_LIMIT) {
+                return Err(too_large(BODY_LIMIT));
+            }
+            if !json {
+                return Err(ApiError::UnsupportedMediaType(
+                    "send the body as JSON, with Content-Type: application/json".into(),
+                ));
+            }
+            let body = read_body(&mut payload, BODY_LIMIT).await?;
+            hasher.update(&body);
+            let value = parse_json(&body)?;
+            Ok(JsonBody { value, digest: hasher.finalize().to_vec() })
+        })
+    }
+}
+
+fn too_large(limit: usize) -> ApiError {
+    if limit >= 1024 * 1024 {
+        ApiError::PayloadTooLarge(format!("the body is larger than {} MiB", limit / 1024 / 1024))
+    } else {
+        ApiError::PayloadTooLarge(format!("the body is larger than {} KiB", limit / 1024))
+    }
+}
+
+/// Read a whole request body, 413 past `limit` bytes.
+pub async fn read_body<S, E>(payload: &mut S, limit: usize) -> Result<BytesMut, ApiError>
+where
+    S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk: Bytes = chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The media type of a request, lower case, without parameters.
+pub fn media_type(req: &HttpRequest) -> String {
+    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// Query parameters, parsed naming the failing parameter (400).
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Params<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let query = req.query_string().as_bytes();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query));
+        ready(serde_path_to_error::deserialize(de).map(Params).map_err(|e| {
+            let field = e.path().to_string();
+            ApiError::bad_params(FieldErrors(vec![param_error(field, e.into_inner().to_string())]))
+        }))
+    }
+}
+
+/// A query parameter's error as a field error. A parameter that does not
+/// parse says so in the words of [`int`] and [`flag`]; a serde error with no
+/// field (a duplicate parameter) is the query's.
+fn param_error(field: String, message: String) -> FieldError {
+    let field = if field == "." { "query".to_string() } else { field };
+    FieldError { field, message }
+}
+
+/// A query parameter that is a whole number (use with
+/// `#[serde(default, deserialize_with = "int")]`): `"ten" is not a whole number`.
+pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let raw = String::deserialize(d)?;
+    raw.parse().map(Some).map_err(|_| serde::de::Error::custom(format!("{raw:?} is not a whole number")))
+}
+
+/// A query parameter that is `true` or `false` (use with
+/// `#[serde(default, deserialize_with = "flag")]`).
+pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    let raw = String::deserialize(d)?;
+    raw.parse().map(Some).map_err(|_| serde::de::Error::custom(format!("{raw:?} is not true or false")))
+}
+
+/// The query of a route that takes no parameters: any parameter is a 400
+/// naming it, so a mistyped `?include_archived` on a write is not silently
+/// ignored.
+pub struct NoParams;
+
+impl FromRequest for NoParams {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(match form_urlencoded::parse(req.query_string().as_bytes()).next() {
+            None => Ok(NoParams),
+            Some((name, _)) => Err(ApiError::bad_params(FieldErrors::one(
+                name.into_owned(),
+                "is not a parameter of this route, which takes none",
+            ))),
+        })
+    }
+}
+
+/// The `{id}` of a path.
+pub struct PathId(pub i64);
+
+impl FromRequest for PathId {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let raw = req.match_info().get("id").unwrap_or("");
+        ready(raw.parse::<i64>().map(PathId).map_err(|_| {
+            ApiError::bad_params(FieldErrors::one("id", format!("{raw:?} is not an id (a whole number from 1)")))
+        }))
+    }
+}
+
+/// The `Idempotency-Key` header of a POST, if any.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let Some(value) = req.headers().get("idempotency-key") else {
+            return ready(Ok(IdempotencyKey(None)));
+        };
+        let bytes = value.as_bytes();
+        let visible = !bytes.is_empty() && bytes.len() <= 255 && bytes.iter().all(|b| (0x21..=0x7e).contains(b));
+        let key = visible.then(|| String::from_utf8_lossy(bytes).into_owned());
+        ready(key.map(|k| IdempotencyKey(Some(k.to_string()))).ok_or_else(|| {
+            ApiError::bad_params(FieldErrors::one(
+                "Idempotency-Key",
+                "must be 1 to 255 visible ASCII characters (no spaces)",
+            ))
+        }))
+    }
+}
+
+impl IdempotencyKey {
+    /// The write context of a POST made by `actor` with this key and body.
+    pub fn ctx<'a, T>(self, actor: &'a Actor, body: &JsonBody<T>) -> WriteCtx<'a> {
+        WriteCtx { actor, idempotency: self.0.map(|key| Idempotency { key, request_hash: body.digest.clone() }) }
+    }
+}
+
+/// `include_archived` alone, for reading one resource.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ShowQuery {
+    /// Show the resource even if it is archived.
+    #[serde(default, deserialize_with = "flag")]
+    pub include_archived: Option<bool>,
+}
+
+/// Paging of a plain list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    #[serde(default, deserialize_with = "int")]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(min_length = 1)]
+    pub cursor: Option<String>,
+    /// List archived rows too.
+    #[serde(default, deserialize_with = "flag")]
+    pub include_archived: Option<bool>,
+}
+
+/// Id filters of a list (`machine_id`, …): each must be an id, else a 400
+/// naming every one that is not (with the query's other failing filters,
+/// where a handler checks them together, as the attempts list does).
+pub fn id_filters<const N: usize>(filters: [(&str, Option<i64>); N]) -> Result<[Option<i64>; N], ApiError> {
+    let mut c = crate::domain::fields::Check::default();
+    let ids = filters.map(|(field, raw)| crate::domain::fields::id_filter(&mut c, field, raw));
+    c.finish().map_err(ApiError::bad_params)?;
+    Ok(ids)
+}
+
+/// Build a page request, 400 on bad paging.
+pub fn page(limit: Option<i64>, cursor: Option<&str>, include_archived: Option<bool>) -> Result<PageRequest, ApiError> {
+    PageRequest::parse(limit, cursor, include_archived.unwrap_or(false)).map_err(ApiError::bad_params)
+}
+
+/// 200 with a JSON body.
+pub fn ok<T: Serialize>(value: &T) -> HttpResponse {
+    HttpResponse::Ok().json(value)
+}
+
+/// 201 with the stored resource and its `Location`, or the first answer again.
+pub fn created<T: Serialize>(result: Created<T>, collection: &str, id_of: impl Fn(&T) -> i64) -> HttpResponse {
+    match result {
+        Created::New(value) => HttpResponse::Created()
+            .insert_header((header::LOCATION, format!("{BASE}{collection}/{}", id_of(&value))))
+            .json(&value),
+        Created::Replay { status, entity_id, body } => {
+            let status = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::CREATED);
+            HttpResponse::build(status)
+                .insert_header((header::LOCATION, format!("{BASE}{collection}/{entity_id}")))
+                .insert_header(("Idempotent-Replayed", "true"))
+                .content_type("application/json")
+                .body(body)
+        }
+    }
+}
+
+/// 204 after an archive.
+pub fn no_content() -> HttpResponse {
+    HttpResponse::NoContent().finish()
+}

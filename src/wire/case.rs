@@ -1,0 +1,148 @@
+//! Case bodies. `machine_id` and `license_id` are set on POST and cannot
+//! be changed afterwards.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{named_something, nullable, Field};
+use crate::domain::case::opened_at;
+use crate::domain::fields::{got, id, member, opt_text, Check, FieldErrors, LONG_MAX};
+use crate::domain::{CasePatch, CaseStatus, NewCase, Trigger};
+
+/// A new case.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseCreate {
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = i64, minimum = 1, required = true)]
+    pub machine_id: Field<i64>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = i64, minimum = 1, required = true)]
+    pub license_id: Field<i64>,
+    /// Defaults to `other`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Trigger>)]
+    pub trigger: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub hardware_change_id: Field<i64>,
+    /// Defaults to `open`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<CaseStatus>)]
+    pub status: Field<String>,
+    /// RFC 3339 with an offset; defaults to now.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub opened_at: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Field<String>,
+}
+
+/// A change to a case: the fields sent replace the stored ones.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(min_properties = 1)]
+pub struct CaseFields {
+    /// Cannot be changed (accepted when it is the case's own).
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = i64, minimum = 1)]
+    pub machine_id: Field<i64>,
+    /// Cannot be changed (accepted when it is the case's own).
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = i64, minimum = 1)]
+    pub license_id: Field<i64>,
+    /// `null` is the default, `other`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Trigger>)]
+    pub trigger: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub hardware_change_id: Field<i64>,
+    /// `null` is the default, `open`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<CaseStatus>)]
+    pub status: Field<String>,
+    /// RFC 3339 with an offset.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub opened_at: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Field<String>,
+}
+
+impl TryFrom<&CaseCreate> for NewCase {
+    type Error = FieldErrors;
+
+    fn try_from(f: &CaseCreate) -> Result<Self, FieldErrors> {
+        let mut c = Check::default();
+        let machine_id = c.required("machine_id", &f.machine_id, id);
+        let license_id = c.required("license_id", &f.license_id, id);
+        let trigger = c.optional("trigger", &f.trigger, |s| member::<Trigger>(s).map(Some));
+        let hardware_change_id = c.optional("hardware_change_id", &f.hardware_change_id, |v| id(v).map(Some));
+        let status = c.optional("status", &f.status, |s| member::<CaseStatus>(s).map(Some));
+        let opened_at = c.optional("opened_at", &f.opened_at, opened_at);
+        let notes = c.optional("notes", &f.notes, opt_text(LONG_MAX));
+        c.finish()?;
+        Ok(Self {
+            machine_id: got(machine_id)?,
+            license_id: got(license_id)?,
+            trigger: got(trigger)?.unwrap_or(Trigger::Other),
+            hardware_change_id: got(hardware_change_id)?,
+            status: got(status)?.unwrap_or(CaseStatus::Open),
+            opened_at: got(opened_at)?,
+            notes: got(notes)?,
+        })
+    }
+}
+
+impl TryFrom<&CaseFields> for CasePatch {
+    type Error = FieldErrors;
+
+    fn try_from(f: &CaseFields) -> Result<Self, FieldErrors> {
+        let mut c = Check::default();
+        let machine_id = c.patch_optional("machine_id", &f.machine_id, |v| id(v).map(Some));
+        let license_id = c.patch_optional("license_id", &f.license_id, |v| id(v).map(Some));
+        // A null trigger or status is the default, as on POST.
+        let trigger = c.patch_optional("trigger", &f.trigger, |s| member::<Trigger>(s).map(Some));
+        let hardware_change_id = c.patch_optional("hardware_change_id", &f.hardware_change_id, |v| id(v).map(Some));
+        let status = c.patch_optional("status", &f.status, |s| member::<CaseStatus>(s).map(Some));
+        let opened_at = c.patch_optional("opened_at", &f.opened_at, opened_at);
+        let notes = c.patch_optional("notes", &f.notes, opt_text(LONG_MAX));
+        c.finish()?;
+        let patch = Self {
+            machine_id: got(machine_id)?,
+            license_id: got(license_id)?,
+            trigger: got(trigger)?.map(|t| t.unwrap_or(Trigger::Other)),
+            hardware_change_id: got(hardware_change_id)?,
+            status: got(status)?.map(|s| s.unwrap_or(CaseStatus::Open)),
+            opened_at: got(opened_at)?,
+            notes: got(notes)?,
+        };
+        named_something(patch, CasePatch::fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CaseStatus, Trigger};
+
+    #[test]
+    fn a_case_needs_its_pair_and_defaults_the_rest() {
+        let err = NewCase::try_from(&CaseCreate::default()).unwrap_err();
+        assert_eq!(err.to_string(), "machine_id: is required; license_id: is required");
+        let f = CaseCreate { machine_id: Some(Some(1)), license_id: Some(Some(2)), ..Default::default() };
+        let k = NewCase::try_from(&f).unwrap();
+        assert_eq!((k.trigger, k.status), (Trigger::Other, CaseStatus::Open));
+        let bad = CaseCreate {
+            machine_id: Some(Some(0)),
+            license_id: Some(Some(2)),
+            status: Some(Some("done".into())),
+            ..Default::default()
+        };
+        let err = NewCase::try_from(&bad).unwrap_err().to_string();
+        assert!(err.contains("machine_id: 0 is not an id") && err.contains("status: \"done\""), "{err}");
+    }
+}

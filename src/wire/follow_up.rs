@@ -1,0 +1,105 @@
+//! Follow-up bodies. Give `machine_id`, `case_id` or both.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{named_something, nullable, Field};
+use crate::domain::fields::{date, got, id, text, Check, FieldErrors, LONG_MAX};
+use crate::domain::follow_up::check_subject;
+use crate::domain::{FollowUpPatch, NewFollowUp};
+
+/// A new follow-up.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpCreate {
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub machine_id: Field<i64>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub case_id: Field<i64>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, required = true, example = "remove the old motherboard's drivers")]
+    pub text: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub due_on: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<bool>)]
+    pub done: Field<bool>,
+}
+
+/// A change to a follow-up: the fields sent replace the stored ones.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(min_properties = 1)]
+pub struct FollowUpFields {
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub machine_id: Field<i64>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub case_id: Field<i64>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, example = "remove the old motherboard's drivers")]
+    pub text: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub due_on: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<bool>)]
+    pub done: Field<bool>,
+}
+
+impl TryFrom<&FollowUpCreate> for NewFollowUp {
+    type Error = FieldErrors;
+
+    fn try_from(f: &FollowUpCreate) -> Result<Self, FieldErrors> {
+        let mut c = Check::default();
+        let machine_id = c.optional("machine_id", &f.machine_id, |v| id(v).map(Some));
+        let case_id = c.optional("case_id", &f.case_id, |v| id(v).map(Some));
+        let text = c.required("text", &f.text, text(LONG_MAX));
+        let due_on = c.optional("due_on", &f.due_on, |s| date(s).map(Some));
+        check_subject(&mut c, machine_id, case_id);
+        c.finish()?;
+        Ok(Self {
+            machine_id: got(machine_id)?,
+            case_id: got(case_id)?,
+            text: got(text)?,
+            due_on: got(due_on)?,
+            done: f.done.flatten().unwrap_or(false),
+        })
+    }
+}
+
+impl TryFrom<&FollowUpFields> for FollowUpPatch {
+    type Error = FieldErrors;
+
+    fn try_from(f: &FollowUpFields) -> Result<Self, FieldErrors> {
+        let mut c = Check::default();
+        let machine_id = c.patch_optional("machine_id", &f.machine_id, |v| id(v).map(Some));
+        let case_id = c.patch_optional("case_id", &f.case_id, |v| id(v).map(Some));
+        let text = c.patch_required("text", &f.text, text(LONG_MAX));
+        let due_on = c.patch_optional("due_on", &f.due_on, |s| date(s).map(Some));
+        c.finish()?;
+        let patch = Self {
+            machine_id: got(machine_id)?,
+            case_id: got(case_id)?,
+            text: got(text)?,
+            due_on: got(due_on)?,
+            done: f.done.map(|d| d.unwrap_or(false)),
+        };
+        named_something(patch, FollowUpPatch::fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_follow_up_needs_text_and_a_subject() {
+        let err = NewFollowUp::try_from(&FollowUpCreate::default()).unwrap_err().to_string();
+        assert_eq!(err, "text: is required; machine_id: is required, or case_id");
+    }
+}

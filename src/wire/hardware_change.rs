@@ -1,0 +1,130 @@
+//! Hardware change bodies. `machine_id` comes from the path on POST and
+//! cannot be changed.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{named_something, nullable, Field};
+use crate::domain::fields::{date, got, opt_text, Check, FieldErrors, LONG_MAX};
+use crate::domain::hardware_change::{check_parts, parts};
+use crate::domain::{HardwareChangePatch, NewHardwareChange, Part};
+
+/// A new hardware change of the machine in the path.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HardwareChangeCreate {
+    /// The date of the change, `YYYY-MM-DD`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, format = Date, required = true, example = "2014-05-09")]
+    pub changed_on: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Part>>)]
+    pub parts_replaced: Field<Vec<String>>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Part>>)]
+    pub parts_kept: Field<Vec<String>>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<bool>)]
+    pub os_reinstalled: Field<bool>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Field<String>,
+}
+
+/// A change to a hardware change: the fields sent replace the stored ones.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(min_properties = 1)]
+pub struct HardwareChangeFields {
+    /// The date of the change, `YYYY-MM-DD`.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, format = Date, example = "2014-05-09")]
+    pub changed_on: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Part>>)]
+    pub parts_replaced: Field<Vec<String>>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Part>>)]
+    pub parts_kept: Field<Vec<String>>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<bool>)]
+    pub os_reinstalled: Field<bool>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Field<String>,
+}
+
+/// A list of parts; `null` is the empty set.
+#[allow(clippy::ptr_arg)]
+fn part_set(raw: &Vec<String>) -> Result<Option<crate::domain::PartSet>, String> {
+    parts(raw).map(Some)
+}
+
+impl TryFrom<&HardwareChangeCreate> for NewHardwareChange {
+    type Error = FieldErrors;
+
+    fn try_from(f: &HardwareChangeCreate) -> Result<Self, FieldErrors> {
+        let mut c = Check::default();
+        let changed_on = c.required("changed_on", &f.changed_on, date);
+        let replaced = c.optional("parts_replaced", &f.parts_replaced, part_set);
+        let kept = c.optional("parts_kept", &f.parts_kept, part_set);
+        let notes = c.optional("notes", &f.notes, opt_text(LONG_MAX));
+        check_parts(&mut c, replaced.flatten(), kept.flatten());
+        c.finish()?;
+        Ok(Self {
+            changed_on: got(changed_on)?,
+            parts_replaced: got(replaced)?.unwrap_or_default(),
+            parts_kept: got(kept)?.unwrap_or_default(),
+            os_reinstalled: f.os_reinstalled.flatten().unwrap_or(false),
+            notes: got(notes)?,
+        })
+    }
+}
+
+impl TryFrom<&HardwareChangeFields> for HardwareChangePatch {
+    type Error = FieldErrors;
+
+    fn try_from(f: &HardwareChangeFields) -> Result<Self, FieldErrors> {
+        let mut c = Check::default();
+        let changed_on = c.patch_required("changed_on", &f.changed_on, date);
+        let replaced = c.patch_optional("parts_replaced", &f.parts_replaced, part_set);
+        let kept = c.patch_optional("parts_kept", &f.parts_kept, part_set);
+        let notes = c.patch_optional("notes", &f.notes, opt_text(LONG_MAX));
+        c.finish()?;
+        let patch = Self {
+            changed_on: got(changed_on)?,
+            parts_replaced: got(replaced)?.map(Option::unwrap_or_default),
+            parts_kept: got(kept)?.map(Option::unwrap_or_default),
+            os_reinstalled: f.os_reinstalled.map(|v| v.unwrap_or(false)),
+            notes: got(notes)?,
+        };
+        named_something(patch, HardwareChangePatch::fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(replaced: &[&str], kept: &[&str]) -> HardwareChangeCreate {
+        let v = |xs: &[&str]| Some(Some(xs.iter().map(|s| s.to_string()).collect()));
+        HardwareChangeCreate {
+            changed_on: Some(Some("2014-05-09".into())),
+            parts_replaced: v(replaced),
+            parts_kept: v(kept),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn parts_are_parsed_and_checked() {
+        let h = NewHardwareChange::try_from(&fields(&["motherboard", "cpu", "memory"], &["storage"])).unwrap();
+        assert!(h.parts_replaced.contains(Part::Cpu));
+        let err = NewHardwareChange::try_from(&fields(&["motherboard", "drive"], &[])).unwrap_err();
+        assert!(err.to_string().starts_with("parts_replaced: \"drive\" is not one of"), "{err}");
+        let err = NewHardwareChange::try_from(&fields(&["cpu"], &["cpu"])).unwrap_err();
+        assert_eq!(err.to_string(), "parts_kept: \"cpu\" cannot be both replaced and kept");
+        let err = NewHardwareChange::try_from(&HardwareChangeCreate::default()).unwrap_err();
+        assert_eq!(err.to_string(), "changed_on: is required");
+    }
+}

@@ -1,0 +1,167 @@
+//! License bodies. The product key is write-only.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{named_something, nullable, Field};
+use crate::domain::fields::{date, got, member, opt_text, text, Check, FieldErrors, LONG_MAX, SHORT_MAX};
+use crate::domain::license::key_change;
+use crate::domain::{Channel, LicensePatch, NewLicense};
+
+/// A new license.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseCreate {
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, required = true, example = "Windows 8.1")]
+    pub product: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "Pro")]
+    pub edition: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Channel, required = true)]
+    pub channel: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub purchased_from: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub purchased_on: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub box_colour: Field<String>,
+    /// Write-only. Spaces, hyphens, full-width characters and lower case are
+    /// accepted. A key with an `N` must pass its checksum. `null` removes the
+    /// stored key; leaving the field out keeps it.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9")]
+    pub product_key: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Field<String>,
+}
+
+/// A change to a license: the fields sent replace the stored ones.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(min_properties = 1)]
+pub struct LicenseFields {
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, example = "Windows 8.1")]
+    pub product: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "Pro")]
+    pub edition: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Channel)]
+    pub channel: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub purchased_from: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub purchased_on: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub box_colour: Field<String>,
+    /// Write-only. Spaces, hyphens, full-width characters and lower case are
+    /// accepted. A key with an `N` must pass its checksum. `null` removes the
+    /// stored key; leaving the field out keeps it.
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9")]
+    pub product_key: Field<String>,
+    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Field<String>,
+}
+
+impl TryFrom<&LicenseCreate> for NewLicense {
+    type Error = FieldErrors;
+
+    fn try_from(f: &LicenseCreate) -> Result<Self, FieldErrors> {
+        let mut c = Check::default();
+        let product = c.required("product", &f.product, text(SHORT_MAX));
+        let edition = c.optional("edition", &f.edition, opt_text(SHORT_MAX));
+        let channel = c.required("channel", &f.channel, member::<Channel>);
+        let purchased_from = c.optional("purchased_from", &f.purchased_from, opt_text(SHORT_MAX));
+        let purchased_on = c.optional("purchased_on", &f.purchased_on, |s| date(s).map(Some));
+        let box_colour = c.optional("box_colour", &f.box_colour, opt_text(SHORT_MAX));
+        let notes = c.optional("notes", &f.notes, opt_text(LONG_MAX));
+        let product_key = key_change(&mut c, &f.product_key);
+        c.finish()?;
+        Ok(Self {
+            product: got(product)?,
+            edition: got(edition)?,
+            channel: got(channel)?,
+            purchased_from: got(purchased_from)?,
+            purchased_on: got(purchased_on)?,
+            box_colour: got(box_colour)?,
+            product_key: got(product_key)?,
+            notes: got(notes)?,
+        })
+    }
+}
+
+impl TryFrom<&LicenseFields> for LicensePatch {
+    type Error = FieldErrors;
+
+    fn try_from(f: &LicenseFields) -> Result<Self, FieldErrors> {
+        let mut c = Check::default();
+        let product = c.patch_required("product", &f.product, text(SHORT_MAX));
+        let edition = c.patch_optional("edition", &f.edition, opt_text(SHORT_MAX));
+        let channel = c.patch_required("channel", &f.channel, member::<Channel>);
+        let purchased_from = c.patch_optional("purchased_from", &f.purchased_from, opt_text(SHORT_MAX));
+        let purchased_on = c.patch_optional("purchased_on", &f.purchased_on, |s| date(s).map(Some));
+        let box_colour = c.patch_optional("box_colour", &f.box_colour, opt_text(SHORT_MAX));
+        let notes = c.patch_optional("notes", &f.notes, opt_text(LONG_MAX));
+        let product_key = key_change(&mut c, &f.product_key);
+        c.finish()?;
+        let patch = Self {
+            product: got(product)?,
+            edition: got(edition)?,
+            channel: got(channel)?,
+            purchased_from: got(purchased_from)?,
+            purchased_on: got(purchased_on)?,
+            box_colour: got(box_colour)?,
+            product_key: got(product_key)?,
+            notes: got(notes)?,
+        };
+        named_something(patch, LicensePatch::fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::KeyChange;
+
+    fn boxed(key: &str) -> LicenseCreate {
+        LicenseCreate {
+            product: Some(Some("Windows 8.1".into())),
+            channel: Some(Some("retail_box".into())),
+            product_key: Some(Some(key.into())),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn keys_are_parsed_and_typos_refused() {
+        let l = NewLicense::try_from(&boxed("gcrjd-8nw9h-f2cdx-ccm8d-9d6t9")).unwrap();
+        assert!(matches!(l.product_key, KeyChange::Set(_)));
+        let err = NewLicense::try_from(&boxed("GCRJD-8NW9H-F2CDX-CCM8D-9D6T8")).unwrap_err();
+        assert!(err.to_string().starts_with("product_key: product key does not check"), "{err}");
+        assert!(!err.to_string().contains("GCRJD"));
+    }
+
+    #[test]
+    fn every_failing_field_is_listed() {
+        let f = LicenseCreate {
+            channel: Some(Some("boxed".into())),
+            purchased_on: Some(Some("May".into())),
+            ..Default::default()
+        };
+        let err = NewLicense::try_from(&f).unwrap_err();
+        let fields: Vec<&str> = err.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["product", "channel", "purchased_on"]);
+    }
+}

@@ -1,0 +1,54 @@
+//! The edge: request bodies as they are sent, and their `TryFrom` into the
+//! parsed values of [`crate::domain`].
+//!
+//! Every writable resource has two bodies: `*Create` for POST (and for the
+//! rows of an import, which are POST bodies with an id and system times)
+//! and `*Fields` for PATCH. They differ in what the OpenAPI document says
+//! (POST requires some fields; PATCH requires none and names at least one),
+//! so the document is derived from these types as they are. Both take every
+//! field as a [`Field`], so that a `null` is told from an absent field, and
+//! both refuse unknown fields. Parsing collects every failing field
+//! (`installation_id: group 7 does not check`), never just the first.
+//!
+//! Shared by the JSON API (`routes/`), export and import (`portable/`) and
+//! the command line. This module knows no SQL and no HTTP; the rules
+//! themselves (what a valid name or Installation ID is, which fields go
+//! together) live in `domain/` — here they are only applied to what was sent.
+
+mod attempt;
+mod case;
+mod follow_up;
+mod hardware_change;
+mod license;
+mod machine;
+
+use serde::{Deserialize, Deserializer};
+
+pub use attempt::{AttemptCreate, AttemptFields, QuestionFields};
+pub use case::{CaseCreate, CaseFields};
+pub use follow_up::{FollowUpCreate, FollowUpFields};
+pub use hardware_change::{HardwareChangeCreate, HardwareChangeFields};
+pub use license::{LicenseCreate, LicenseFields};
+pub use machine::{MachineCreate, MachineFields};
+
+/// A request field: `None` when absent, `Some(None)` when `null`,
+/// `Some(Some(v))` when given. POST treats absent and `null` alike; PATCH
+/// leaves absent fields alone and clears `null` ones.
+pub type Field<T> = Option<Option<T>>;
+
+/// Deserialize a [`Field`] (use with `#[serde(default, deserialize_with = "nullable")]`).
+pub fn nullable<'de, D, T>(d: D) -> Result<Field<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// A parsed PATCH, refused when it names no field to change.
+fn named_something<P>(patch: P, fields: impl Fn(&P) -> Vec<&'static str>) -> Result<P, crate::domain::FieldErrors> {
+    if fields(&patch).is_empty() {
+        return Err(crate::domain::FieldErrors::one("body", "names no field to change"));
+    }
+    Ok(patch)
+}
