@@ -37,8 +37,10 @@ use crate::wire::{AttemptCreate, CaseCreate, FollowUpCreate, HardwareChangeCreat
 pub const FORMAT_VERSION: i64 = 1;
 
 /// A license as exported: the API's license without the masked key, plus
-/// the key itself when the export includes secrets.
+/// the key itself when the export includes secrets. (Its schema has its own
+/// name: the licenses summary has a `LicenseRow` too.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ExportedLicense)]
 pub struct LicenseRow {
     pub id: i64,
     pub product: String,

@@ -73,3 +73,31 @@ async fn every_route_is_in_the_document_and_every_documented_route_is_served() {
     }
     assert!(post["422"]["content"].get("application/problem+json").is_some());
 }
+
+/// The schema a `$ref` names.
+fn resolve<'a>(doc: &'a serde_json::Value, reference: &serde_json::Value) -> &'a serde_json::Value {
+    let name = reference.as_str().unwrap().rsplit('/').next().unwrap();
+    &doc["components"]["schemas"][name]
+}
+
+#[tokio::test]
+async fn two_types_never_share_a_schema_name_and_every_reference_resolves() {
+    let app = spawn_app().await;
+    let doc = app.send(Method::GET, "/api/v1/openapi.json", None, None).await.body;
+    // The licenses summary and the export both had a `LicenseRow`; one
+    // schema stood for both, and summaries failed to validate against it.
+    let summary_row =
+        resolve(&doc, &doc["components"]["schemas"]["Licenses"]["properties"]["licenses"]["items"]["$ref"]);
+    assert!(summary_row["properties"].get("license_id").is_some(), "{summary_row}");
+    assert!(summary_row["properties"].get("created_at").is_none(), "{summary_row}");
+    let export_row =
+        resolve(&doc, &doc["components"]["schemas"]["Document"]["properties"]["licenses"]["items"]["$ref"]);
+    assert!(export_row["properties"].get("created_at").is_some(), "{export_row}");
+    let text = doc.to_string();
+    for name in text.split("#/components/schemas/").skip(1).map(|s| s.split('"').next().unwrap()) {
+        assert!(doc["components"]["schemas"].get(name).is_some(), "{name} is referenced but not defined");
+    }
+    // The summary names are a closed set in the document too.
+    let name = &doc["paths"]["/api/v1/summary/{name}"]["get"]["parameters"][0]["schema"]["$ref"];
+    assert_eq!(resolve(&doc, name)["enum"][2], "wait-times");
+}
