@@ -402,7 +402,7 @@ async fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<(
         std::fs::read(file).map_err(|e| anyhow::anyhow!("could not read {}: {e}", file.display()))?
     };
     let refused = |e: &dyn std::fmt::Display| anyhow::anyhow!("import refused, nothing was written: {e}");
-    let doc = crate::portable::decode(&bytes).map_err(|e| refused(&e))?;
+    let doc = crate::portable::decode(&bytes, None).map_err(|e| refused(&e))?;
     let store = open(settings).await?;
     let total = doc.counts().total() as u64;
     let bar = if stderr_is_terminal() && total > 0 {

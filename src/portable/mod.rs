@@ -28,8 +28,8 @@ use utoipa::ToSchema;
 use crate::domain::fields::Check;
 use crate::domain::time::CallerTime;
 use crate::domain::{
-    Attempt, AttemptTarget, Case, Channel, FieldError, FieldErrors, FollowUp, HardwareChange, License, Machine,
-    NewAttempt, NewCase, NewFollowUp, NewHardwareChange, NewLicense, NewMachine,
+    Attempt, AttemptTarget, Case, Channel, FieldError, FieldErrors, FollowUp, HardwareChange, KeyChange, License,
+    Machine, NewAttempt, NewCase, NewFollowUp, NewHardwareChange, NewLicense, NewMachine, NewQuestion,
 };
 use crate::wire::{AttemptCreate, CaseCreate, FollowUpCreate, HardwareChangeCreate, LicenseCreate, MachineCreate};
 
@@ -60,6 +60,26 @@ pub struct LicenseRow {
 }
 
 impl LicenseRow {
+    /// The license as an import parses it: its key set, cleared, or (in an
+    /// export without secrets) kept.
+    fn parsed(&self) -> Result<NewLicense, String> {
+        let product_key = match &self.product_key {
+            None => KeyChange::Keep,
+            Some(None) => KeyChange::Clear,
+            Some(Some(key)) => KeyChange::Set(key.parse().map_err(|e: crate::domain::IdError| e.0)?),
+        };
+        Ok(NewLicense {
+            product: self.product.clone(),
+            edition: self.edition.clone(),
+            channel: self.channel,
+            purchased_from: self.purchased_from.clone(),
+            purchased_on: self.purchased_on,
+            box_colour: self.box_colour.clone(),
+            product_key,
+            notes: self.notes.clone(),
+        })
+    }
+
     /// A license as exported, with its key (`None`: an export without secrets).
     pub fn new(l: License, product_key: Option<Option<String>>) -> Self {
         LicenseRow {
@@ -219,6 +239,72 @@ impl Parsed {
     }
 }
 
+impl Parsed {
+    /// The rows of a document read from the store, as an import of it would
+    /// parse them, so that a stored row and a row of a file compare equal
+    /// however each was written (spaces in an ID, another offset). Converted
+    /// value by value, not through JSON; a stored value that does not parse
+    /// is named.
+    pub fn stored(doc: &Document) -> Result<Parsed, String> {
+        let stamps = |id: i64, created: &str, updated: &str, archived: Option<&str>| {
+            let system = |t: &str| CallerTime::parse(t).map(|t| t.to_system());
+            Ok::<_, String>(Stamps {
+                id,
+                created_at: system(created)?,
+                updated_at: system(updated)?,
+                archived_at: archived.map(system).transpose()?,
+            })
+        };
+        let mut out = Parsed { includes_secrets: doc.includes_secrets, ..Parsed::default() };
+        for m in &doc.machines {
+            out.machines.push(Row {
+                stamps: stamps(m.id, &m.created_at, &m.updated_at, m.archived_at.as_deref())?,
+                value: m.into(),
+            });
+        }
+        for h in &doc.hardware_changes {
+            let value = ImportedChange { machine_id: h.machine_id, change: h.into() };
+            out.hardware_changes
+                .push(Row { stamps: stamps(h.id, &h.created_at, &h.updated_at, h.archived_at.as_deref())?, value });
+        }
+        for l in &doc.licenses {
+            out.licenses.push(Row {
+                stamps: stamps(l.id, &l.created_at, &l.updated_at, l.archived_at.as_deref())?,
+                value: l.parsed()?,
+            });
+        }
+        for c in &doc.cases {
+            let value = ImportedCase { case: c.into(), closed_at: c.closed_at.clone() };
+            out.cases
+                .push(Row { stamps: stamps(c.id, &c.created_at, &c.updated_at, c.archived_at.as_deref())?, value });
+        }
+        for a in &doc.attempts {
+            let mut attempt = NewAttempt::try_from(a)?;
+            let questions = a.questions.iter().map(|q| NewQuestion {
+                topic: q.topic,
+                question: q.question.clone(),
+                answer: q.answer.clone(),
+            });
+            attempt.questions = Some(questions.collect());
+            let value = ImportedAttempt {
+                case_id: a.case_id,
+                machine_id: Some(a.machine_id),
+                license_id: Some(a.license_id),
+                attempt,
+            };
+            out.attempts
+                .push(Row { stamps: stamps(a.id, &a.created_at, &a.updated_at, a.archived_at.as_deref())?, value });
+        }
+        for f in &doc.follow_ups {
+            out.follow_ups.push(Row {
+                stamps: stamps(f.id, &f.created_at, &f.updated_at, f.archived_at.as_deref())?,
+                value: f.into(),
+            });
+        }
+        Ok(out)
+    }
+}
+
 /// The two forms of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -258,17 +344,31 @@ pub fn encode(doc: &Document, format: Format) -> Result<Vec<u8>, String> {
     }
 }
 
-/// Read an export file of either form (a zip is told by its first bytes)
-/// and parse every row of it.
-pub fn decode(bytes: &[u8]) -> Result<Parsed, FieldErrors> {
-    let value = if bytes.starts_with(b"PK\x03\x04") {
-        csv::from_zip(bytes).map_err(|e| FieldErrors::one("document", e.0))?
-    } else {
-        serde_json::from_slice::<Value>(bytes).map_err(|e| {
-            FieldErrors::one("document", format!("is neither JSON nor a zip of CSV files from an export: {e}"))
-        })?
+/// Why an export could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// Not JSON (and, when the form was not declared, not a zip either).
+    #[error("document: is neither JSON nor a zip of CSV files from an export: {0}")]
+    NotJson(serde_json::Error),
+    /// A zip that is not an export's CSV files.
+    #[error("document: {0}")]
+    BadZip(String),
+    /// A document whose rows or fields do not parse, each named.
+    #[error(transparent)]
+    Invalid(FieldErrors),
+}
+
+/// Read an export of either form and parse every row of it: the form
+/// `declared` (by a request's media type), or, when `None`, the form its
+/// first bytes show (a zip starts with `PK\x03\x04`). The one decoder of
+/// the API's import and the command line's.
+pub fn decode(bytes: &[u8], declared: Option<Format>) -> Result<Parsed, DecodeError> {
+    let format = declared.unwrap_or(if bytes.starts_with(b"PK\x03\x04") { Format::Csv } else { Format::Json });
+    let value = match format {
+        Format::Csv => csv::from_zip(bytes).map_err(|e| DecodeError::BadZip(e.0))?,
+        Format::Json => serde_json::from_slice::<Value>(bytes).map_err(DecodeError::NotJson)?,
     };
-    parse(&value)
+    parse(&value).map_err(DecodeError::Invalid)
 }
 
 /// The entity arrays of a document, in the order they are written (each

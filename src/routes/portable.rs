@@ -12,7 +12,7 @@ use super::{media_type, ok, read_body, resource, NoParams, Params};
 use crate::auth::{Reader, Writer};
 use crate::domain::{FieldErrors, Scope};
 use crate::error::ApiError;
-use crate::portable::{self, Document, Format, ImportReport};
+use crate::portable::{self, DecodeError, Document, Format, ImportReport};
 use crate::store::Store;
 
 /// Largest import body: far more than a household's journal.
@@ -94,9 +94,9 @@ pub async fn import(
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let media = media_type(&req);
-    let zip = match media.as_str() {
-        "application/zip" | "application/x-zip-compressed" => true,
-        "application/json" => false,
+    let format = match media.as_str() {
+        "application/zip" | "application/x-zip-compressed" => Format::Csv,
+        "application/json" => Format::Json,
         _ => {
             return Err(ApiError::UnsupportedMediaType(
                 "send an export as application/json, or its CSV form as application/zip".into(),
@@ -104,13 +104,11 @@ pub async fn import(
         }
     };
     let body = read_body(&mut payload, IMPORT_LIMIT).await?;
-    let value = if zip {
-        portable::csv::from_zip(&body).map_err(|e| ApiError::from(FieldErrors::one("body", e.0)))?
-    } else {
-        serde_json::from_slice::<serde_json::Value>(&body)
-            .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?
-    };
-    let doc = portable::parse(&value)?;
+    let doc = portable::decode(&body, Some(format)).map_err(|e| match e {
+        DecodeError::NotJson(e) => ApiError::bad_request(format!("the body is not valid JSON: {e}")),
+        DecodeError::BadZip(message) => FieldErrors::one("body", message).into(),
+        DecodeError::Invalid(errors) => errors.into(),
+    })?;
     let report = store.import(&actor, &doc, &|_| {}).await?;
     Ok(ok(&report))
 }

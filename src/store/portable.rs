@@ -114,8 +114,7 @@ impl Store {
         only(&mut stored.cases, |r| r.id, &doc.cases);
         only(&mut stored.attempts, |r| r.id, &doc.attempts);
         only(&mut stored.follow_ups, |r| r.id, &doc.follow_ups);
-        let stored = serde_json::to_value(&stored).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let stored = portable::parse(&stored)
+        let stored = Parsed::stored(&stored)
             .map_err(|e| StoreError::Corrupt(format!("a stored row does not parse as an import would: {e}")))?;
 
         let machines = split("machines", "machine", &doc.machines, &stored.machines)?;
