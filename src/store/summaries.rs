@@ -12,9 +12,9 @@ use futures_util::TryStreamExt as _;
 
 use super::{stored, stored_opt, stored_u32, Store, StoreError};
 use crate::summary::{
-    best_hours, hour_rows, next_call_at, wait_times, CaseCounts, Hours, LicenseRow, Licenses, Open, OpenCase,
-    OutcomeCounts, Overview, Questions, RetriedCase, Retries, Summary, SummaryFilter, SummaryName, TopicRow, WaitRow,
-    WaitTimes,
+    best_hours, day_number, hour_rows, next_call_at, retried_case, wait_times, CaseCounts, CaseFacts, Hours,
+    LicenseRow, Licenses, Open, OpenCase, OutcomeCounts, Overview, Questions, RetriedCase, Retries, Summary,
+    SummaryFilter, SummaryName, TopicRow, WaitRow, WaitTimes,
 };
 
 /// The filter's values as bound parameters (`?1` … `?4`).
@@ -122,27 +122,28 @@ impl Store {
         Ok(a.overview(machines, licenses, cases))
     }
 
-    /// `retries`: cases with more than one attempt, one line each. An
-    /// archived case is left out, as are archived attempts.
+    /// `retries`: cases with more than one attempt, one line of raw facts
+    /// each, turned into the summary's rows by the one retries rule,
+    /// [`retried_case`]. An archived case is left out, as are archived attempts.
     ///
-    /// Without a date range the lines come from `case_lines`, which the
-    /// triggers of migration 13 keep rendered for every case. A date range
-    /// counts only the attempts within it, so the lines are rendered here from
-    /// the attempts, in the same format and by the same rules (the test
-    /// `two_thousand_random_attempts_agree_with_a_plain_computation` holds the
-    /// two equal).
+    /// Without a date range the lines come from `case_facts`, which the
+    /// triggers of migration 15 keep rendered for every case. A date range
+    /// counts only the attempts within it, so the lines are rendered here
+    /// from the attempts, in the same format (the test
+    /// `two_thousand_random_attempts_agree_with_a_plain_computation` holds
+    /// the two equal). Only where the facts come from differs.
     ///
     /// SQLite hands over texts of joined lines, not a row per case: at
     /// 300,000 retried cases sqlx's row hand-over cost more than the query.
-    /// From `case_lines` they come as one text per 4,096 case ids, streamed,
-    /// so SQLite joins the next text while this thread parses the last one.
+    /// From `case_facts` they come as one text per 4,096 case ids, streamed,
+    /// so SQLite joins the next text while this thread decodes the last one.
     pub async fn retries(&self, f: &SummaryFilter) -> Result<Retries, StoreError> {
         let b = Bind::from(f);
         let mut cases = Vec::new();
         if b.from.is_none() && b.to.is_none() {
             // A hint only: a write in between may change it.
             let count = sqlx::query_scalar!(
-                r#"SELECT count(*) AS "n!: i64" FROM case_lines INDEXED BY case_lines_retried
+                r#"SELECT count(*) AS "n!: i64" FROM case_facts INDEXED BY case_facts_retried
                    WHERE attempts > 1 AND (?1 IS NULL OR machine_id = ?1) AND (?2 IS NULL OR license_id = ?2)"#,
                 b.machine_id,
                 b.license_id
@@ -154,11 +155,11 @@ impl Store {
             // the one before, so sparse ids cost no empty chunks.
             let mut chunks = sqlx::query_scalar!(
                 r#"WITH RECURSIVE chunks (lo) AS (
-                       SELECT min(case_id) FROM case_lines
+                       SELECT min(case_id) FROM case_facts
                        UNION ALL
-                       SELECT (SELECT case_id FROM case_lines WHERE case_id >= lo + 4096 ORDER BY case_id LIMIT 1)
+                       SELECT (SELECT case_id FROM case_facts WHERE case_id >= lo + 4096 ORDER BY case_id LIMIT 1)
                        FROM chunks WHERE lo IS NOT NULL)
-                   SELECT (SELECT group_concat(line, char(10)) FROM case_lines
+                   SELECT (SELECT group_concat(line, char(10)) FROM case_facts
                            WHERE case_id >= lo AND case_id < lo + 4096 AND attempts > 1
                              AND (?1 IS NULL OR machine_id = ?1) AND (?2 IS NULL OR license_id = ?2)) AS "lines?: String"
                    FROM chunks WHERE lo IS NOT NULL"#,
@@ -174,10 +175,9 @@ impl Store {
                 r#"SELECT group_concat(line, char(10)) AS "lines?: String" FROM (
                    SELECT s.case_id,
                           s.case_id || '|' || s.machine_id || '|' || s.license_id || '|' || s.attempts || '|'
-                              || f.started_at || '|' || coalesce(f.failure_reason, '') || '|'
-                              || (s.last_date > f.local_date) || '|'
-                              || coalesce(CAST(julianday(v.local_date) - julianday(f.local_date) AS INTEGER), '') || '|'
-                              || coalesce(v.started_at, '') AS line
+                              || f.started_at || '|' || coalesce(f.failure_reason, '') || '|' || f.local_date || '|'
+                              || s.last_date || '|' || coalesce(v.started_at, '') || '|' || coalesce(v.local_date, '')
+                              AS line
                    FROM (SELECT case_id, min(machine_id) AS machine_id, min(license_id) AS license_id,
                                 count(*) AS attempts, max(local_date) AS last_date
                          FROM attempts
@@ -430,10 +430,13 @@ impl Store {
     }
 }
 
-/// The lines of `retries` as migration 13 renders them, one a case:
-/// `case_id|machine_id|license_id|attempts|first_attempt_at|first_failure_reason|next_day|days_to_success|activated_at`,
-/// empty for null. No field holds a `|` or a newline: the times are RFC 3339
-/// and the rest are numbers and closed-set names.
+/// The one decoder of the retries lines, as migration 15 renders them into
+/// `case_facts` and [`Store::retries`] renders them for a date range, one a
+/// case: `case_id|machine_id|license_id|attempts|first_attempt_at|
+/// first_failure_reason|first_local_date|last_local_date|activated_at|
+/// activated_local_date`, empty for null. No field holds a `|` or a newline:
+/// the times are RFC 3339, the dates YYYY-MM-DD, and the rest are numbers
+/// and closed-set names. Each line's facts go through [`retried_case`].
 fn push_case_lines(lines: Option<&str>, cases: &mut Vec<RetriedCase>) -> Result<(), StoreError> {
     for line in lines.into_iter().flat_map(|l| l.split('\n')) {
         let corrupt = || StoreError::Corrupt(format!("a retries line {line:?}"));
@@ -453,22 +456,25 @@ fn push_case_lines(lines: Option<&str>, cases: &mut Vec<RetriedCase>) -> Result<
             })
         };
         let int = |v: &str| v.parse::<i64>().map_err(|_| corrupt());
+        let day = |v: &str| day_number(v).ok_or_else(corrupt);
         let (case_id, machine_id, license_id, attempts) = (int(next()?)?, int(next()?)?, int(next()?)?, int(next()?)?);
-        let (first_at, reason, next_day, days, activated_at) = (next()?, next()?, next()?, next()?, next()?);
+        let (first_attempt_at, reason, first, last) = (next()?, next()?, next()?, next()?);
+        let (activated_at, activated) = (next()?, next()?);
         if rest.is_some() {
             return Err(corrupt());
         }
-        cases.push(RetriedCase {
+        cases.push(retried_case(CaseFacts {
             case_id,
             machine_id,
             license_id,
             attempts,
-            first_attempt_at: first_at.to_string(),
+            first_attempt_at,
             first_failure_reason: stored_opt(non_empty(reason))?,
-            next_day: int(next_day)? != 0,
-            days_to_success: non_empty(days).map(int).transpose()?,
-            activated_at: non_empty(activated_at).map(str::to_string),
-        });
+            first_day: day(first)?,
+            last_day: day(last)?,
+            activated_at: non_empty(activated_at),
+            activated_day: non_empty(activated).map(day).transpose()?,
+        }));
     }
     Ok(())
 }
@@ -486,8 +492,8 @@ mod tests {
     #[test]
     fn rendered_lines_parse_with_their_nulls() {
         let mut cases = Vec::new();
-        let lines = "1|6|4|4|2014-01-13T05:53:00+09:00|operator_unavailable|1||\n\
-                     2|5|4|3|2017-11-24T22:21:00+01:00||0|2|2017-11-26T04:48:00+01:00";
+        let lines = "1|6|4|4|2014-01-13T05:53:00+09:00|operator_unavailable|2014-01-13|2014-01-14||\n\
+                     2|5|4|3|2017-11-24T22:21:00+01:00||2017-11-24|2017-11-26|2017-11-26T04:48:00+01:00|2017-11-26";
         push_case_lines(Some(lines), &mut cases).unwrap();
         push_case_lines(None, &mut cases).unwrap();
         assert_eq!(cases.len(), 2);
@@ -501,18 +507,20 @@ mod tests {
 
     #[test]
     fn a_damaged_line_is_a_corrupt_error_not_a_panic() {
+        let t = "2014-01-13T05:53:00+09:00";
         for line in [
-            "",
-            "1|6|4|4",
-            "1|6|4|4|2014-01-13T05:53:00+09:00|operator_unavailable|1|",
-            "1|6|4|4|2014-01-13T05:53:00+09:00|operator_unavailable|1|||extra",
-            "x|6|4|4|2014-01-13T05:53:00+09:00||1||",
-            "1|6|4|4|2014-01-13T05:53:00+09:00|on_hold|1||",
-            "1|6|4|4|2014-01-13T05:53:00+09:00||yes||",
-            "1|6|4|4|2014-01-13T05:53:00+09:00||1|one|",
-            "99999999999999999999|6|4|4|t||1||",
+            "".to_string(),
+            "1|6|4|4".to_string(),
+            format!("1|6|4|4|{t}|operator_unavailable|2014-01-13|2014-01-13|"),
+            format!("1|6|4|4|{t}|operator_unavailable|2014-01-13|2014-01-13|||extra"),
+            format!("x|6|4|4|{t}||2014-01-13|2014-01-13||"),
+            format!("1|6|4|4|{t}|on_hold|2014-01-13|2014-01-13||"),
+            format!("1|6|4|4|{t}||yesterday|2014-01-13||"),
+            format!("1|6|4|4|{t}||2014-01-13||{t}|"),
+            format!("1|6|4|4|{t}||2014-01-13|2014-01-13|{t}|one"),
+            "99999999999999999999|6|4|4|t||2014-01-13|2014-01-13||".to_string(),
         ] {
-            let err = push_case_lines(Some(line), &mut Vec::new()).unwrap_err();
+            let err = push_case_lines(Some(&line), &mut Vec::new()).unwrap_err();
             assert!(matches!(err, StoreError::Corrupt(_)), "{line:?}: {err}");
         }
     }

@@ -83,6 +83,69 @@ pub fn next_call_at(now: DateTime<FixedOffset>, good_hours: &[u32]) -> Option<Da
     (1..=24).map(|h| start_of_hour + Duration::hours(h)).find(|t| good_hours.contains(&t.hour()))
 }
 
+/// What is known of one case with its attempts, before the retries rule:
+/// the raw facts the store keeps (or reads from a date range's attempts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseFacts<'a> {
+    pub case_id: i64,
+    pub machine_id: i64,
+    pub license_id: i64,
+    pub attempts: i64,
+    /// The first attempt's start, as the caller gave it.
+    pub first_attempt_at: &'a str,
+    pub first_failure_reason: Option<FailureReason>,
+    /// The first attempt's local date, as a day number ([`day_number`]).
+    pub first_day: i64,
+    /// The latest local date of any attempt, as a day number.
+    pub last_day: i64,
+    /// The first activated attempt's start, as the caller gave it.
+    pub activated_at: Option<&'a str>,
+    /// Its local date, as a day number.
+    pub activated_day: Option<i64>,
+}
+
+/// The retries rule: a case was retried on a later day (`next_day`) when
+/// any of its attempts fell on a later local date than its first one, and
+/// `days_to_success` counts the local dates from the first attempt to the
+/// activated one (each attempt's own local date, at its own offset).
+pub fn retried_case(f: CaseFacts<'_>) -> RetriedCase {
+    RetriedCase {
+        case_id: f.case_id,
+        machine_id: f.machine_id,
+        license_id: f.license_id,
+        attempts: f.attempts,
+        first_attempt_at: f.first_attempt_at.to_string(),
+        first_failure_reason: f.first_failure_reason,
+        activated_at: f.activated_at.map(str::to_string),
+        next_day: f.last_day > f.first_day,
+        days_to_success: f.activated_day.map(|d| d - f.first_day),
+    }
+}
+
+/// A `YYYY-MM-DD` date as a count of days (0 = 1970-01-01), read straight
+/// from its bytes: the summary reads hundreds of thousands of them, and
+/// these are the store's own dates. `None` for anything else.
+pub fn day_number(date: &str) -> Option<i64> {
+    let b = date.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0i64, |n, c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')))
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
 /// The counts behind `overview`, added up from groups of attempts that
 /// share a result, a menu result and an operator outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -372,6 +435,67 @@ pub enum Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
+
+    #[test]
+    fn day_numbers_count_days_across_months_years_and_leap_days() {
+        let table: &[(&str, Option<i64>)] = &[
+            ("1970-01-01", Some(0)),
+            ("1970-01-02", Some(1)),
+            ("2014-05-10", Some(16_200)),
+            ("2000-02-29", Some(11_016)),
+            ("2000-03-01", Some(11_017)),
+            ("1969-12-31", Some(-1)),
+            ("2014-5-10", None),
+            ("2014-13-01", None),
+            ("2014-05-1x", None),
+            ("", None),
+        ];
+        for (date, want) in table {
+            assert_eq!(day_number(date), *want, "{date}");
+        }
+        // Against chrono, over every day of several years.
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        let mut d = chrono::NaiveDate::from_ymd_opt(1995, 1, 1).unwrap();
+        while d.year() < 2031 {
+            assert_eq!(day_number(&d.to_string()), Some((d - epoch).num_days()), "{d}");
+            d = d.succ_opt().unwrap();
+        }
+    }
+
+    #[test]
+    fn the_retries_rule() {
+        let day = |s: &str| day_number(s).unwrap();
+        let facts = |first: &str, last: &str, activated: Option<&str>| CaseFacts {
+            case_id: 1,
+            machine_id: 2,
+            license_id: 3,
+            attempts: 2,
+            first_attempt_at: "2014-05-09T18:02:00+09:00",
+            first_failure_reason: Some(FailureReason::OperatorUnavailable),
+            first_day: day(first),
+            last_day: day(last),
+            activated_at: activated.map(|_| "2014-05-10T10:05:00+09:00"),
+            activated_day: activated.map(day),
+        };
+        // (first date, last date, activated date) -> (next_day, days_to_success)
+        let table: &[((&str, &str, Option<&str>), (bool, Option<i64>))] = &[
+            (("2014-05-09", "2014-05-09", None), (false, None)),
+            (("2014-05-09", "2014-05-09", Some("2014-05-09")), (false, Some(0))),
+            (("2014-05-09", "2014-05-10", Some("2014-05-10")), (true, Some(1))),
+            (("2014-05-09", "2014-05-12", None), (true, None)),
+            (("2014-05-31", "2014-06-01", Some("2014-06-01")), (true, Some(1))),
+            (("2014-12-31", "2015-01-02", Some("2015-01-02")), (true, Some(2))),
+            // Retried the next day, but the earlier call on the first day activated.
+            (("2014-05-09", "2014-05-10", Some("2014-05-09")), (true, Some(0))),
+        ];
+        for ((first, last, activated), (next_day, days)) in table {
+            let r = retried_case(facts(first, last, *activated));
+            assert_eq!((r.next_day, r.days_to_success), (*next_day, *days), "{first} {last} {activated:?}");
+            assert_eq!(r.first_failure_reason, Some(FailureReason::OperatorUnavailable));
+            assert_eq!(r.activated_at.is_some(), activated.is_some());
+        }
+    }
 
     #[test]
     fn nearest_rank_percentiles() {
