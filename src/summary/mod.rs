@@ -479,7 +479,8 @@ mod tests {
             activated_day: activated.map(day),
         };
         // (first date, last date, activated date) -> (next_day, days_to_success)
-        let table: &[((&str, &str, Option<&str>), (bool, Option<i64>))] = &[
+        type Case<'a> = ((&'a str, &'a str, Option<&'a str>), (bool, Option<i64>));
+        let table: &[Case] = &[
             (("2014-05-09", "2014-05-09", None), (false, None)),
             (("2014-05-09", "2014-05-09", Some("2014-05-09")), (false, Some(0))),
             (("2014-05-09", "2014-05-10", Some("2014-05-10")), (true, Some(1))),
