@@ -93,28 +93,6 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("{:?} is not a date like 2014-05-10", text.trim()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn local_fields_come_from_the_callers_offset() {
-        let t = CallerTime::parse("2014-05-10T00:10:00+09:00").unwrap();
-        assert_eq!(t.local_date().to_string(), "2014-05-10");
-        assert_eq!(t.local_hour(), 0);
-        assert_eq!(t.local_weekday(), 5); // a Saturday
-        assert_eq!(t.to_system(), "2014-05-09T15:10:00.000000Z");
-        assert_eq!(t.offset_seconds(), 9 * 3600);
-    }
-
-    #[test]
-    fn times_without_an_offset_are_refused() {
-        assert!(CallerTime::parse("2014-05-10T18:00:00").is_err());
-        assert!(CallerTime::parse("yesterday").unwrap_err().contains("yesterday"));
-        assert!(parse_date("2014-13-01").is_err());
-    }
-}
-
 /// One end of a time range in a filter: a local date (compared with each
 /// attempt's own local date) or an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,4 +149,26 @@ pub fn range<T: PartialOrd>(
 /// A system time from Unix milliseconds.
 pub fn system_from_millis(ms: i64) -> String {
     format_system(DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_fields_come_from_the_callers_offset() {
+        let t = CallerTime::parse("2014-05-10T00:10:00+09:00").unwrap();
+        assert_eq!(t.local_date().to_string(), "2014-05-10");
+        assert_eq!(t.local_hour(), 0);
+        assert_eq!(t.local_weekday(), 5); // a Saturday
+        assert_eq!(t.to_system(), "2014-05-09T15:10:00.000000Z");
+        assert_eq!(t.offset_seconds(), 9 * 3600);
+    }
+
+    #[test]
+    fn times_without_an_offset_are_refused() {
+        assert!(CallerTime::parse("2014-05-10T18:00:00").is_err());
+        assert!(CallerTime::parse("yesterday").unwrap_err().contains("yesterday"));
+        assert!(parse_date("2014-13-01").is_err());
+    }
 }
