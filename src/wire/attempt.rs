@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{named_something, nullable, Field};
+use super::{bodies, named_something, nullable, Field};
 use crate::domain::attempt::{
     check_rules, confirmation_id, country, groups, installation_id, rating, wait_seconds, QUESTIONS_MAX,
 };
@@ -32,179 +32,54 @@ pub struct QuestionFields {
     pub answer: Field<String>,
 }
 
-/// A new attempt. Give `case_id`, or `machine_id` and `license_id` (and
-/// optionally `trigger`): the open case of that pair is used, or a new one
-/// opened.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AttemptCreate {
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub case_id: Field<i64>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub machine_id: Field<i64>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub license_id: Field<i64>,
-    /// For a case opened by this attempt; defaults to `other`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Trigger>)]
-    pub trigger: Field<String>,
-    /// Required. RFC 3339 with the caller's offset; echoed back as given.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = String, format = DateTime, required = true, example = "2014-05-10T10:05:00+09:00")]
-    pub started_at: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub ended_at: Field<String>,
-    /// Defaults to `phone`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Method>)]
-    pub method: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<NumberKind>)]
-    pub number_kind: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<CalledFrom>)]
-    pub called_from: Field<String>,
-    /// ISO 3166 alpha-2, e.g. `JP`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "JP")]
-    pub country: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<IvrProduct>)]
-    pub ivr_product: Field<String>,
-    /// 50, 54 or 63 digits; spaces, hyphens and full-width digits accepted.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub installation_id: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<IvrResult>)]
-    pub ivr_result: Field<String>,
-    /// Group numbers 1–9 the menu made the caller type again.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<u8>>)]
-    pub groups_reentered: Field<Vec<i64>>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<OperatorOutcome>)]
-    pub operator_outcome: Field<String>,
-    /// Seconds in the operator queue, 0–86400.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 0, maximum = 86400)]
-    pub wait_seconds: Field<i64>,
-    /// 1–5, only when an operator was reached.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<u8>, minimum = 1, maximum = 5)]
-    pub operator_rating: Field<i64>,
-    /// In the order asked; replaces all questions on PATCH.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<QuestionFields>>)]
-    pub questions: Field<Vec<QuestionFields>>,
-    /// 42 or 48 digits.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub confirmation_id: Field<String>,
-    /// `activated` closes the case.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<AttemptResult>)]
-    pub result: Field<String>,
-    /// Required when `result` is `not_activated`, and only then.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<FailureReason>)]
-    pub failure_reason: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Field<String>,
-}
-
-/// A change to an attempt: the fields sent replace the stored ones;
-/// `questions` replaces every question.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(min_properties = 1)]
-pub struct AttemptFields {
-    /// Cannot be changed (accepted when it is the attempt's own).
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub case_id: Field<i64>,
-    /// Cannot be changed (accepted when it is the attempt's own).
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub machine_id: Field<i64>,
-    /// Cannot be changed (accepted when it is the attempt's own).
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub license_id: Field<i64>,
-    /// Refused: a case's trigger is patched on the case.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Trigger>)]
-    pub trigger: Field<String>,
-    /// RFC 3339 with the caller's offset; echoed back as given.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = String, format = DateTime, example = "2014-05-10T10:05:00+09:00")]
-    pub started_at: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub ended_at: Field<String>,
-    /// Defaults to `phone`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Method>)]
-    pub method: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<NumberKind>)]
-    pub number_kind: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<CalledFrom>)]
-    pub called_from: Field<String>,
-    /// ISO 3166 alpha-2, e.g. `JP`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "JP")]
-    pub country: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<IvrProduct>)]
-    pub ivr_product: Field<String>,
-    /// 50, 54 or 63 digits; spaces, hyphens and full-width digits accepted.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub installation_id: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<IvrResult>)]
-    pub ivr_result: Field<String>,
-    /// Group numbers 1–9 the menu made the caller type again.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<u8>>)]
-    pub groups_reentered: Field<Vec<i64>>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<OperatorOutcome>)]
-    pub operator_outcome: Field<String>,
-    /// Seconds in the operator queue, 0–86400.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 0, maximum = 86400)]
-    pub wait_seconds: Field<i64>,
-    /// 1–5, only when an operator was reached.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<u8>, minimum = 1, maximum = 5)]
-    pub operator_rating: Field<i64>,
-    /// In the order asked; replaces all questions on PATCH.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<QuestionFields>>)]
-    pub questions: Field<Vec<QuestionFields>>,
-    /// 42 or 48 digits.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub confirmation_id: Field<String>,
-    /// `activated` closes the case.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<AttemptResult>)]
-    pub result: Field<String>,
-    /// Required when `result` is `not_activated`, and only then.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<FailureReason>)]
-    pub failure_reason: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Field<String>,
+bodies! {
+    /// A new attempt. Give `case_id`, or `machine_id` and `license_id` (and
+    /// optionally `trigger`): the open case of that pair is used, or a new one
+    /// opened.
+    pub struct AttemptCreate;
+    /// A change to an attempt: the fields sent replace the stored ones;
+    /// `questions` replaces every question.
+    pub struct AttemptFields;
+    {
+        /// The attempt's case; a PATCH cannot change it (the same value is accepted).
+        case_id: i64 => [value_type = Option<i64>, minimum = 1] [value_type = Option<i64>, minimum = 1],
+        /// With `license_id`, when `case_id` is not given; a PATCH cannot change it.
+        machine_id: i64 => [value_type = Option<i64>, minimum = 1] [value_type = Option<i64>, minimum = 1],
+        /// With `machine_id`, when `case_id` is not given; a PATCH cannot change it.
+        license_id: i64 => [value_type = Option<i64>, minimum = 1] [value_type = Option<i64>, minimum = 1],
+        /// For a case opened by this attempt (POST); defaults to `other`. A
+        /// PATCH refuses it: a case's trigger is changed on the case.
+        trigger: String => [value_type = Option<Trigger>] [value_type = Option<Trigger>],
+        /// RFC 3339 with the caller's offset; echoed back as given. Required on POST.
+        started_at: String => [value_type = String, format = DateTime, required = true, example = "2014-05-10T10:05:00+09:00"] [value_type = String, format = DateTime, example = "2014-05-10T10:05:00+09:00"],
+        ended_at: String => [value_type = Option<String>, format = DateTime] [value_type = Option<String>, format = DateTime],
+        /// Defaults to `phone`.
+        method: String => [value_type = Option<Method>] [value_type = Option<Method>],
+        number_kind: String => [value_type = Option<NumberKind>] [value_type = Option<NumberKind>],
+        called_from: String => [value_type = Option<CalledFrom>] [value_type = Option<CalledFrom>],
+        /// ISO 3166 alpha-2, e.g. `JP`.
+        country: String => [value_type = Option<String>, example = "JP"] [value_type = Option<String>, example = "JP"],
+        ivr_product: String => [value_type = Option<IvrProduct>] [value_type = Option<IvrProduct>],
+        /// 50, 54 or 63 digits; spaces, hyphens and full-width digits accepted.
+        installation_id: String => [value_type = Option<String>] [value_type = Option<String>],
+        ivr_result: String => [value_type = Option<IvrResult>] [value_type = Option<IvrResult>],
+        /// Group numbers 1–9 the menu made the caller type again.
+        groups_reentered: Vec<i64> => [value_type = Option<Vec<u8>>] [value_type = Option<Vec<u8>>],
+        operator_outcome: String => [value_type = Option<OperatorOutcome>] [value_type = Option<OperatorOutcome>],
+        /// Seconds in the operator queue, 0–86400.
+        wait_seconds: i64 => [value_type = Option<i64>, minimum = 0, maximum = 86400] [value_type = Option<i64>, minimum = 0, maximum = 86400],
+        /// 1–5, only when an operator was reached.
+        operator_rating: i64 => [value_type = Option<u8>, minimum = 1, maximum = 5] [value_type = Option<u8>, minimum = 1, maximum = 5],
+        /// In the order asked; replaces all questions on PATCH.
+        questions: Vec<QuestionFields> => [value_type = Option<Vec<QuestionFields>>] [value_type = Option<Vec<QuestionFields>>],
+        /// 42 or 48 digits.
+        confirmation_id: String => [value_type = Option<String>] [value_type = Option<String>],
+        /// `activated` closes the case.
+        result: String => [value_type = Option<AttemptResult>] [value_type = Option<AttemptResult>],
+        /// Required when `result` is `not_activated`, and only then.
+        failure_reason: String => [value_type = Option<FailureReason>] [value_type = Option<FailureReason>],
+        notes: String => [value_type = Option<String>] [value_type = Option<String>],
+    }
 }
 
 fn question(q: &QuestionFields) -> Result<NewQuestion, FieldErrors> {

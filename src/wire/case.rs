@@ -1,75 +1,30 @@
 //! Case bodies. `machine_id` and `license_id` are set on POST and cannot
 //! be changed afterwards.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use super::{named_something, nullable, Field};
+use super::{bodies, named_something, nullable};
 use crate::domain::case::opened_at;
 use crate::domain::fields::{got, id, member, opt_text, Check, FieldErrors, LONG_MAX};
 use crate::domain::{CasePatch, CaseStatus, NewCase, Trigger};
 
-/// A new case.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CaseCreate {
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = i64, minimum = 1, required = true)]
-    pub machine_id: Field<i64>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = i64, minimum = 1, required = true)]
-    pub license_id: Field<i64>,
-    /// Defaults to `other`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Trigger>)]
-    pub trigger: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub hardware_change_id: Field<i64>,
-    /// Defaults to `open`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<CaseStatus>)]
-    pub status: Field<String>,
-    /// RFC 3339 with an offset; defaults to now.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub opened_at: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Field<String>,
-}
-
-/// A change to a case: the fields sent replace the stored ones.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(min_properties = 1)]
-pub struct CaseFields {
-    /// Cannot be changed (accepted when it is the case's own).
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = i64, minimum = 1)]
-    pub machine_id: Field<i64>,
-    /// Cannot be changed (accepted when it is the case's own).
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = i64, minimum = 1)]
-    pub license_id: Field<i64>,
-    /// `null` is the default, `other`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Trigger>)]
-    pub trigger: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub hardware_change_id: Field<i64>,
-    /// `null` is the default, `open`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<CaseStatus>)]
-    pub status: Field<String>,
-    /// RFC 3339 with an offset.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub opened_at: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Field<String>,
+bodies! {
+    /// A new case.
+    pub struct CaseCreate;
+    /// A change to a case: the fields sent replace the stored ones.
+    pub struct CaseFields;
+    {
+        /// Set on POST; a PATCH cannot change it (the same value is accepted).
+        machine_id: i64 => [value_type = i64, minimum = 1, required = true] [value_type = i64, minimum = 1],
+        /// Set on POST; a PATCH cannot change it (the same value is accepted).
+        license_id: i64 => [value_type = i64, minimum = 1, required = true] [value_type = i64, minimum = 1],
+        /// `other` when not given on POST, or `null`.
+        trigger: String => [value_type = Option<Trigger>] [value_type = Option<Trigger>],
+        hardware_change_id: i64 => [value_type = Option<i64>, minimum = 1] [value_type = Option<i64>, minimum = 1],
+        /// `open` when not given on POST, or `null`.
+        status: String => [value_type = Option<CaseStatus>] [value_type = Option<CaseStatus>],
+        /// RFC 3339 with an offset; on POST, now when not given.
+        opened_at: String => [value_type = Option<String>, format = DateTime] [value_type = Option<String>, format = DateTime],
+        notes: String => [value_type = Option<String>] [value_type = Option<String>],
+    }
 }
 
 impl TryFrom<&CaseCreate> for NewCase {

@@ -1,54 +1,22 @@
 //! Follow-up bodies. Give `machine_id`, `case_id` or both.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use super::{named_something, nullable, Field};
+use super::{bodies, named_something, nullable};
 use crate::domain::fields::{date, got, id, text, Check, FieldErrors, LONG_MAX};
 use crate::domain::follow_up::check_subject;
 use crate::domain::{FollowUpPatch, NewFollowUp};
 
-/// A new follow-up.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FollowUpCreate {
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub machine_id: Field<i64>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub case_id: Field<i64>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = String, required = true, example = "remove the old motherboard's drivers")]
-    pub text: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, format = Date)]
-    pub due_on: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<bool>)]
-    pub done: Field<bool>,
-}
-
-/// A change to a follow-up: the fields sent replace the stored ones.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(min_properties = 1)]
-pub struct FollowUpFields {
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub machine_id: Field<i64>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i64>, minimum = 1)]
-    pub case_id: Field<i64>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = String, example = "remove the old motherboard's drivers")]
-    pub text: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, format = Date)]
-    pub due_on: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<bool>)]
-    pub done: Field<bool>,
+bodies! {
+    /// A new follow-up.
+    pub struct FollowUpCreate;
+    /// A change to a follow-up: the fields sent replace the stored ones.
+    pub struct FollowUpFields;
+    {
+        machine_id: i64 => [value_type = Option<i64>, minimum = 1] [value_type = Option<i64>, minimum = 1],
+        case_id: i64 => [value_type = Option<i64>, minimum = 1] [value_type = Option<i64>, minimum = 1],
+        text: String => [value_type = String, required = true, example = "remove the old motherboard's drivers"] [value_type = String, example = "remove the old motherboard's drivers"],
+        due_on: String => [value_type = Option<String>, format = Date] [value_type = Option<String>, format = Date],
+        done: bool => [value_type = Option<bool>] [value_type = Option<bool>],
+    }
 }
 
 impl TryFrom<&FollowUpCreate> for NewFollowUp {

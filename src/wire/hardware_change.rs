@@ -1,57 +1,24 @@
 //! Hardware change bodies. `machine_id` comes from the path on POST and
 //! cannot be changed.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use super::{named_something, nullable, Field};
+use super::{bodies, named_something, nullable};
 use crate::domain::fields::{date, got, opt_text, Check, FieldErrors, LONG_MAX};
 use crate::domain::hardware_change::{check_parts, parts};
 use crate::domain::{HardwareChangePatch, NewHardwareChange, Part};
 
-/// A new hardware change of the machine in the path.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HardwareChangeCreate {
-    /// The date of the change, `YYYY-MM-DD`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = String, format = Date, required = true, example = "2014-05-09")]
-    pub changed_on: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Part>>)]
-    pub parts_replaced: Field<Vec<String>>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Part>>)]
-    pub parts_kept: Field<Vec<String>>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<bool>)]
-    pub os_reinstalled: Field<bool>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Field<String>,
-}
-
-/// A change to a hardware change: the fields sent replace the stored ones.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(min_properties = 1)]
-pub struct HardwareChangeFields {
-    /// The date of the change, `YYYY-MM-DD`.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = String, format = Date, example = "2014-05-09")]
-    pub changed_on: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Part>>)]
-    pub parts_replaced: Field<Vec<String>>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Part>>)]
-    pub parts_kept: Field<Vec<String>>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<bool>)]
-    pub os_reinstalled: Field<bool>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Field<String>,
+bodies! {
+    /// A new hardware change of the machine in the path.
+    pub struct HardwareChangeCreate;
+    /// A change to a hardware change: the fields sent replace the stored ones.
+    pub struct HardwareChangeFields;
+    {
+        /// The date of the change, `YYYY-MM-DD`.
+        changed_on: String => [value_type = String, format = Date, required = true, example = "2014-05-09"] [value_type = String, format = Date, example = "2014-05-09"],
+        parts_replaced: Vec<String> => [value_type = Option<Vec<Part>>] [value_type = Option<Vec<Part>>],
+        parts_kept: Vec<String> => [value_type = Option<Vec<Part>>] [value_type = Option<Vec<Part>>],
+        os_reinstalled: bool => [value_type = Option<bool>] [value_type = Option<bool>],
+        notes: String => [value_type = Option<String>] [value_type = Option<String>],
+    }
 }
 
 /// A list of parts; `null` is the empty set.

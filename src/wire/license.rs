@@ -1,78 +1,28 @@
 //! License bodies. The product key is write-only.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use super::{named_something, nullable, Field};
+use super::{bodies, named_something, nullable};
 use crate::domain::fields::{date, got, member, opt_text, text, Check, FieldErrors, LONG_MAX, SHORT_MAX};
 use crate::domain::license::key_change;
 use crate::domain::{Channel, LicensePatch, NewLicense};
 
-/// A new license.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LicenseCreate {
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = String, required = true, example = "Windows 8.1")]
-    pub product: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "Pro")]
-    pub edition: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Channel, required = true)]
-    pub channel: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub purchased_from: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, format = Date)]
-    pub purchased_on: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub box_colour: Field<String>,
-    /// Write-only. Spaces, hyphens, full-width characters and lower case are
-    /// accepted. A key with an `N` must pass its checksum. `null` removes the
-    /// stored key; leaving the field out keeps it.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9")]
-    pub product_key: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Field<String>,
-}
-
-/// A change to a license: the fields sent replace the stored ones.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(min_properties = 1)]
-pub struct LicenseFields {
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = String, example = "Windows 8.1")]
-    pub product: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "Pro")]
-    pub edition: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Channel)]
-    pub channel: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub purchased_from: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, format = Date)]
-    pub purchased_on: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub box_colour: Field<String>,
-    /// Write-only. Spaces, hyphens, full-width characters and lower case are
-    /// accepted. A key with an `N` must pass its checksum. `null` removes the
-    /// stored key; leaving the field out keeps it.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9")]
-    pub product_key: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Field<String>,
+bodies! {
+    /// A new license.
+    pub struct LicenseCreate;
+    /// A change to a license: the fields sent replace the stored ones.
+    pub struct LicenseFields;
+    {
+        product: String => [value_type = String, required = true, example = "Windows 8.1"] [value_type = String, example = "Windows 8.1"],
+        edition: String => [value_type = Option<String>, example = "Pro"] [value_type = Option<String>, example = "Pro"],
+        channel: String => [value_type = Channel, required = true] [value_type = Channel],
+        purchased_from: String => [value_type = Option<String>] [value_type = Option<String>],
+        purchased_on: String => [value_type = Option<String>, format = Date] [value_type = Option<String>, format = Date],
+        box_colour: String => [value_type = Option<String>] [value_type = Option<String>],
+        /// Write-only. Spaces, hyphens, full-width characters and lower case are
+        /// accepted. A key with an `N` must pass its checksum. `null` removes the
+        /// stored key; leaving the field out keeps it.
+        product_key: String => [value_type = Option<String>, example = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"] [value_type = Option<String>, example = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"],
+        notes: String => [value_type = Option<String>] [value_type = Option<String>],
+    }
 }
 
 impl TryFrom<&LicenseCreate> for NewLicense {

@@ -1,43 +1,20 @@
 //! Machine bodies.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use super::{named_something, nullable, Field};
+use super::{bodies, named_something, nullable};
 use crate::domain::fields::{got, opt_text, text, Check, FieldErrors, LONG_MAX, NAME_MAX, SHORT_MAX};
 use crate::domain::{MachinePatch, NewMachine};
 
-/// A new machine.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MachineCreate {
-    /// 1–100 characters, unique among machines that are not archived.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = String, required = true, example = "PC 1")]
-    pub name: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub owner: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Field<String>,
-}
-
-/// A change to a machine: the fields sent replace the stored ones.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(min_properties = 1)]
-pub struct MachineFields {
-    /// 1–100 characters, unique among machines that are not archived.
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = String, example = "PC 1")]
-    pub name: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub owner: Field<String>,
-    #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub notes: Field<String>,
+bodies! {
+    /// A new machine.
+    pub struct MachineCreate;
+    /// A change to a machine: the fields sent replace the stored ones.
+    pub struct MachineFields;
+    {
+        /// 1–100 characters, unique among machines that are not archived.
+        name: String => [value_type = String, required = true, example = "PC 1"] [value_type = String, example = "PC 1"],
+        owner: String => [value_type = Option<String>] [value_type = Option<String>],
+        notes: String => [value_type = Option<String>] [value_type = Option<String>],
+    }
 }
 
 impl TryFrom<&MachineCreate> for NewMachine {

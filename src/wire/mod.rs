@@ -52,3 +52,43 @@ fn named_something<P>(patch: P, fields: impl Fn(&P) -> Vec<&'static str>) -> Res
     }
     Ok(patch)
 }
+
+/// Declares the two bodies of a resource from one list of its fields, so
+/// that a field is added in one place: the POST body (`create`, whose
+/// required fields say `required = true`) and the PATCH body (`patch`,
+/// which names at least one field). Each field is a [`Field`] of its raw
+/// type, with the OpenAPI attributes of each body:
+/// `name: Raw => [create attributes] [patch attributes]`.
+macro_rules! bodies {
+    (
+        $(#[$create_doc:meta])* pub struct $create:ident;
+        $(#[$patch_doc:meta])* pub struct $patch:ident;
+        { $( $(#[doc = $doc:literal])* $name:ident : $raw:ty => [$($c:tt)*] [$($p:tt)*] ),+ $(,)? }
+    ) => {
+        $(#[$create_doc])*
+        #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $create {
+            $(
+                $(#[doc = $doc])*
+                #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+                #[schema($($c)*)]
+                pub $name: $crate::wire::Field<$raw>,
+            )+
+        }
+
+        $(#[$patch_doc])*
+        #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+        #[serde(deny_unknown_fields)]
+        #[schema(min_properties = 1)]
+        pub struct $patch {
+            $(
+                $(#[doc = $doc])*
+                #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+                #[schema($($p)*)]
+                pub $name: $crate::wire::Field<$raw>,
+            )+
+        }
+    };
+}
+use bodies;
