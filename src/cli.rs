@@ -62,6 +62,9 @@ pub enum Command {
         /// Replace the file if it exists.
         #[arg(long)]
         force: bool,
+        /// Also copy the key file beside the backup, as FILE.key (readable by its owner only).
+        #[arg(long)]
+        with_key: bool,
     },
     /// Replace the database with a backup, after checking it; the current one is kept aside.
     #[command(after_help = "Example:\n  activation-journal restore journal-2026-11-25.db")]
@@ -252,12 +255,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             result
         }
-        Command::Backup { file, force } => {
+        Command::Backup { file, force, with_key } => {
             let store = open(&settings).await?;
-            let result = store.backup(&file, force).await;
+            let result = store.backup(&file, force, with_key).await;
             store.close().await;
             result?;
             eprintln!("wrote {}", file.display());
+            if with_key {
+                eprintln!(
+                    "wrote {}: the key file, in clear; keep it as safe as the backup",
+                    crate::store::backup::key_beside(&file).display()
+                );
+            } else {
+                eprintln!(
+                    "the product keys in it are sealed with {}, which the backup does not hold: keep a copy of that \
+                     key file with it (or back up with --with-key)",
+                    settings.key_file.display()
+                );
+            }
             Ok(())
         }
         Command::Restore { file } => {
@@ -367,21 +382,21 @@ async fn export(
 }
 
 /// Write a file through a temporary file and a rename, so a failure never
-/// leaves half an export; with secrets it is readable by its owner only.
+/// leaves half an export; with secrets it is readable by its owner only. A
+/// temporary file left by an interrupted export (or a symlink in its place)
+/// is removed, never written through: the new one is made fresh, with its
+/// mode from the start ([`crate::secrets::new_file`]).
 fn write_private(path: &std::path::Path, bytes: &[u8], secrets: bool) -> anyhow::Result<()> {
     use std::io::Write;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
     let tmp = dir.join(format!(".{name}.partial"));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    if secrets {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
     let result = (|| -> std::io::Result<()> {
-        let mut f = options.open(&tmp)?;
+        match std::fs::remove_file(&tmp) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        let mut f = crate::secrets::new_file(&tmp, secrets)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)

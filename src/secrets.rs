@@ -31,16 +31,27 @@ pub enum SecretError {
     #[error("the key file {0} does not open this product key (was it replaced?)")]
     WrongKey(PathBuf),
     /// The key file could not be read or written.
+    /// The key file holds another key than the one the journal's product
+    /// keys were sealed with (its fingerprint differs).
+    #[error(
+        "the key file {0} is not the key this journal's product keys are sealed with; put the journal's own key \
+         file back (a backup made with --with-key keeps one beside it), or name it with --key-file"
+    )]
+    NotThisJournals(PathBuf),
     #[error("key file {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 }
+
+/// A key read from its file: the cipher, and the key's fingerprint.
+type Loaded = (Arc<XChaCha20Poly1305>, String);
 
 /// The sealing key, loaded from its file on first use.
 #[derive(Clone)]
 pub struct Secrets {
     path: PathBuf,
     // Held only to clone the Arc out; never across an await.
-    key: Arc<Mutex<Option<Arc<XChaCha20Poly1305>>>>,
+    /// The key and its fingerprint, once read.
+    key: Arc<Mutex<Option<Loaded>>>,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -56,6 +67,11 @@ impl Secrets {
     }
 
     fn cipher(&self, create: bool) -> Result<Arc<XChaCha20Poly1305>, SecretError> {
+        self.loaded(create).map(|(cipher, _)| cipher)
+    }
+
+    /// The key, read once (and made first when `create`), with its fingerprint.
+    fn loaded(&self, create: bool) -> Result<Loaded, SecretError> {
         let mut slot = self.key.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(k) = slot.as_ref() {
             return Ok(k.clone());
@@ -66,23 +82,35 @@ impl Secrets {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(SecretError::Missing(self.path.clone())),
             Err(source) => return Err(SecretError::Io { path: self.path.clone(), source }),
         };
-        let cipher = Arc::new(XChaCha20Poly1305::new((&bytes).into()));
-        *slot = Some(cipher.clone());
-        Ok(cipher)
+        let loaded = (Arc::new(XChaCha20Poly1305::new((&bytes).into())), fingerprint_of(&bytes));
+        *slot = Some(loaded.clone());
+        Ok(loaded)
+    }
+
+    /// The key file's path.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// The fingerprint of the key file, `None` when there is no key file.
+    pub fn fingerprint(&self) -> Result<Option<String>, SecretError> {
+        match self.loaded(false) {
+            Ok((_, fingerprint)) => Ok(Some(fingerprint)),
+            Err(SecretError::Missing(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The fingerprint of the key file, made first when there is none.
+    pub fn fingerprint_or_create(&self) -> Result<String, SecretError> {
+        self.loaded(true).map(|(_, fingerprint)| fingerprint)
     }
 
     fn create_key_file(&self) -> Result<[u8; 32], SecretError> {
         let mut key = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut key);
         let io = |source| SecretError::Io { path: self.path.clone(), source };
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt as _;
-            options.mode(0o600);
-        }
-        match options.open(&self.path) {
+        match new_file(&self.path, true) {
             Ok(mut file) => {
                 file.write_all(format!("{}\n", hex::encode(key)).as_bytes()).map_err(io)?;
                 file.sync_all().map_err(io)?;
@@ -124,6 +152,34 @@ impl Secrets {
             .map_err(|_| wrong())?;
         String::from_utf8(plain).map_err(|_| wrong())
     }
+}
+
+/// Create a new file for `path` that nobody else can have opened or
+/// pointed elsewhere: `create_new` (O_EXCL — never an existing file, and
+/// never through a symlink, which O_EXCL refuses) with, when `private`, mode
+/// 0600 from the start rather than after the bytes are in. Every file the
+/// program writes secrets to is made this way: the key file, an export with
+/// product keys, a key copied beside a backup.
+pub fn new_file(path: &std::path::Path, private: bool) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(if private { 0o600 } else { 0o644 });
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    options.open(path)
+}
+
+/// The fingerprint of a key: 16 bytes of SHA-256 over a label and the key,
+/// in hex. It names the key (to tell one key file from another) without
+/// revealing it.
+fn fingerprint_of(key: &[u8; 32]) -> String {
+    use sha2::{Digest as _, Sha256};
+    let digest = Sha256::new().chain_update(b"activation-journal key fingerprint v1\n").chain_update(key).finalize();
+    hex::encode(&digest[..16])
 }
 
 fn parse_key(text: &str) -> Option<[u8; 32]> {

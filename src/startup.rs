@@ -131,19 +131,25 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = Store::open(&settings.db, &settings.key_file)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))?;
-    if store.live_token_count().await? == 0 {
-        if !is_loopback(&settings.bind) {
-            anyhow::bail!(
-                "refusing to listen on {} while no API token exists; run `activation-journal token create --name NAME --scope write` first, or bind to 127.0.0.1",
-                settings.bind
-            );
-        }
+    // Product keys sealed with one key file and written with another could
+    // never all be read again: refuse to start rather than let that happen.
+    store.check_key_file().await.map_err(|e| anyhow::anyhow!("refusing to start: {e}"))?;
+    let first_token = store.live_token_count().await? == 0;
+    if first_token && !is_loopback(&settings.bind) {
+        anyhow::bail!(
+            "refusing to listen on {} while no API token exists; run `activation-journal token create --name NAME --scope write` first, or bind to 127.0.0.1",
+            settings.bind
+        );
+    }
+    let signals = StopSignals::listen().map_err(|e| anyhow::anyhow!("cannot listen for SIGINT and SIGTERM: {e}"))?;
+    let app = Application::build(store.clone(), &settings.bind)?;
+    if first_token {
+        // Made only once the port is held, so that a start that fails
+        // (the port taken) does not use up the one time it is shown.
         let token = store.create_token(&Actor::cli(), "first", Scope::Write).await?;
         // Printed once, on stdout, and never logged.
         println!("created a write token named \"first\"; keep it, it is not shown again:\n{}", token.token);
     }
-    let signals = StopSignals::listen().map_err(|e| anyhow::anyhow!("cannot listen for SIGINT and SIGTERM: {e}"))?;
-    let app = Application::build(store.clone(), &settings.bind)?;
     tokio::spawn(signals.stop(app.handle()));
     tracing::info!(addr = %app.addr(), "listening");
     let result = app.run_until_stopped().await;

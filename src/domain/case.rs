@@ -93,10 +93,24 @@ impl From<&Case> for NewCase {
     }
 }
 
+/// A case's `closed_at` is never before its `opened_at` (both system
+/// times, compared as instants).
+pub fn check_open_before_closed(opened_at: &str, closed_at: Option<&str>) -> Result<(), FieldErrors> {
+    let Some(closed_at) = closed_at else { return Ok(()) };
+    let instant = |t: &str| CallerTime::parse(t).map(|t| t.utc_millis()).ok();
+    match (instant(opened_at), instant(closed_at)) {
+        (Some(o), Some(c)) if o > c => Err(FieldErrors::one(
+            "opened_at",
+            format!("{opened_at} is after the case was closed ({closed_at}); a case opens before it closes"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// An `opened_at` as sent (RFC 3339 with an offset), as a system time.
 #[allow(clippy::ptr_arg)]
 pub fn opened_at(raw: &String) -> Result<Option<String>, String> {
-    CallerTime::parse(raw).map(|t| Some(t.to_system()))
+    super::fields::caller_time(raw).map(|t| Some(t.to_system()))
 }
 
 #[cfg(test)]

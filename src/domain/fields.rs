@@ -207,6 +207,31 @@ pub fn date(raw: &String) -> Result<chrono::NaiveDate, String> {
     super::time::parse_date(raw)
 }
 
+/// A date that has happened (a change, a purchase): from 1985 to tomorrow.
+#[allow(clippy::ptr_arg)]
+pub fn past_date(raw: &String) -> Result<chrono::NaiveDate, String> {
+    let d = date(raw)?;
+    super::time::plausible_date(d, chrono::Utc::now(), super::time::DAY_AHEAD)?;
+    Ok(d)
+}
+
+/// A date something is due: from 1985 to ten years ahead.
+#[allow(clippy::ptr_arg)]
+pub fn due_date(raw: &String) -> Result<chrono::NaiveDate, String> {
+    let d = date(raw)?;
+    super::time::plausible_date(d, chrono::Utc::now(), super::time::DUE_AHEAD)?;
+    Ok(d)
+}
+
+/// A caller's time (RFC 3339 with an offset) that has happened: from 1985
+/// to a day after now.
+#[allow(clippy::ptr_arg)]
+pub fn caller_time(raw: &String) -> Result<super::time::CallerTime, String> {
+    let t = super::time::CallerTime::parse(raw)?;
+    super::time::plausible_time(&t, chrono::Utc::now())?;
+    Ok(t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

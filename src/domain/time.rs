@@ -151,9 +151,82 @@ pub fn system_from_millis(ms: i64) -> String {
     format_system(DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default())
 }
 
+/// The earliest date a caller's time may fall on: no licence was activated
+/// by phone before it, and a year like `0214` is a slip of the keyboard.
+pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1985, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// How far ahead a caller's time may be: a day (every offset's today).
+pub const DAY_AHEAD: chrono::Days = chrono::Days::new(1);
+
+/// How far ahead a follow-up may be due: ten years.
+pub const DUE_AHEAD: chrono::Days = chrono::Days::new(3653);
+
+/// Whether a date `shown` as the caller gave it lies between [`EARLIEST`]
+/// and `latest` (inclusive), with a message that helps when it does not:
+/// a year with its last two digits swapped that would fit is offered
+/// ("2041-05-10 is in the future — did you mean 2014?").
+pub fn plausible(date: NaiveDate, latest: NaiveDate, shown: &str) -> Result<(), String> {
+    if date >= EARLIEST && date <= latest {
+        return Ok(());
+    }
+    let year = date.year();
+    let swapped = year - year % 100 + (year % 10) * 10 + (year % 100) / 10;
+    let fits = |y: i32| date.with_year(y).is_some_and(|d| d >= EARLIEST && d <= latest);
+    let hint = if swapped != year && fits(swapped) { format!(" — did you mean {swapped}?") } else { String::new() };
+    if date > latest {
+        Err(format!("{shown} is in the future{hint}"))
+    } else {
+        Err(format!("{shown} is before {EARLIEST}, earlier than any activation by phone{hint}"))
+    }
+}
+
+/// A caller's time between [`EARLIEST`] and a day after `now`.
+pub fn plausible_time(t: &CallerTime, now: DateTime<Utc>) -> Result<(), String> {
+    let latest = now.date_naive().checked_add_days(DAY_AHEAD).unwrap_or(NaiveDate::MAX);
+    // The instant decides, at UTC: a time a day ahead at any offset passes.
+    plausible(t.at().with_timezone(&Utc).date_naive(), latest, t.text())
+}
+
+/// A caller's date between [`EARLIEST`] and `ahead` after today.
+pub fn plausible_date(d: NaiveDate, now: DateTime<Utc>, ahead: chrono::Days) -> Result<(), String> {
+    plausible(d, now.date_naive().checked_add_days(ahead).unwrap_or(NaiveDate::MAX), &d.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_plausible_between_1985_and_a_day_ahead() {
+        let now = DateTime::parse_from_rfc3339("2026-11-30T12:00:00Z").unwrap().with_timezone(&Utc);
+        let t = |s: &str| plausible_time(&CallerTime::parse(s).unwrap(), now);
+        let table: &[(&str, Result<(), &str>)] = &[
+            ("2014-05-10T10:05:00+09:00", Ok(())),
+            ("1985-01-01T00:00:00Z", Ok(())),
+            ("2026-12-01T23:59:00Z", Ok(())),
+            ("2041-05-10T10:05:00+09:00", Err("2041-05-10T10:05:00+09:00 is in the future — did you mean 2014?")),
+            ("9999-12-31T23:59:59-12:00", Err("9999-12-31T23:59:59-12:00 is in the future")),
+            ("2026-12-02T12:00:00Z", Err("is in the future")),
+            ("0000-01-01T00:00:00Z", Err("is before 1985-01-01, earlier than any activation by phone")),
+            ("1941-05-10T10:00:00+09:00", Err("is before 1985-01-01")),
+            ("1914-05-10T10:00:00+09:00", Err("is before 1985-01-01")),
+        ];
+        for (text, want) in table {
+            match (t(text), want) {
+                (Ok(()), Ok(())) => {}
+                (Err(e), Err(part)) => assert!(e.contains(part), "{text}: {e}"),
+                (got, _) => panic!("{text}: {got:?}"),
+            }
+        }
+        let d = |s: &str, ahead| plausible_date(s.parse().unwrap(), now, ahead);
+        assert!(d("2036-11-30", DUE_AHEAD).is_ok(), "a follow-up may be due ten years ahead");
+        assert!(d("2036-12-30", DUE_AHEAD).unwrap_err().contains("is in the future"));
+        assert_eq!(d("2099-01-01", DAY_AHEAD).unwrap_err(), "2099-01-01 is in the future");
+        assert_eq!(d("2062-01-01", DAY_AHEAD).unwrap_err(), "2062-01-01 is in the future — did you mean 2026?");
+    }
 
     #[test]
     fn local_fields_come_from_the_callers_offset() {

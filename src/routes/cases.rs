@@ -15,7 +15,12 @@ use crate::wire::{CaseCreate, CaseFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/cases", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
-    cfg.service(resource("/cases/{id}", "GET, PATCH").route(web::get().to(show)).route(web::patch().to(update)));
+    cfg.service(
+        resource("/cases/{id}", "GET, PATCH, DELETE")
+            .route(web::get().to(show))
+            .route(web::patch().to(update))
+            .route(web::delete().to(super::archive::archive_case)),
+    );
 }
 
 /// Filters and paging of the cases list.

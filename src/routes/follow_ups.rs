@@ -15,7 +15,12 @@ use crate::wire::{FollowUpCreate, FollowUpFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/follow-ups", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
-    cfg.service(resource("/follow-ups/{id}", "GET, PATCH").route(web::get().to(show)).route(web::patch().to(update)));
+    cfg.service(
+        resource("/follow-ups/{id}", "GET, PATCH, DELETE")
+            .route(web::get().to(show))
+            .route(web::patch().to(update))
+            .route(web::delete().to(super::archive::archive_follow_up)),
+    );
 }
 
 /// Filters and paging of the follow-ups list.

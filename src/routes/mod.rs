@@ -5,6 +5,7 @@
 //! into its domain value, make one store call and map the answer to a
 //! response.
 
+mod archive;
 mod attempts;
 mod cases;
 mod confirmation_ids;
@@ -46,7 +47,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(follow_ups::routes)
             .configure(confirmation_ids::routes)
             .configure(summaries::routes)
-            .configure(portable::routes),
+            .configure(portable::routes)
+            .configure(archive::routes),
     );
 }
 

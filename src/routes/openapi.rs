@@ -85,7 +85,7 @@ pub enum WriteErrors {
     Unavailable(Problem),
 }
 
-/// Errors of an archive (DELETE) or a product-key reveal.
+/// Errors of an archive (DELETE), an unarchive or a product-key reveal.
 #[derive(IntoResponses)]
 #[allow(dead_code)]
 pub enum ArchiveErrors {
@@ -98,9 +98,13 @@ pub enum ArchiveErrors {
     /// A read token.
     #[response(status = 403, content_type = "application/problem+json")]
     Forbidden(Problem),
-    /// No such resource (or it is already archived).
+    /// No such resource.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
+    /// Already archived (DELETE), not archived (unarchive), or bringing it
+    /// back would break a rule (a machine name in use, two open cases).
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
     /// Something failed on the server (logged).
     #[response(status = 500, content_type = "application/problem+json")]
     Internal(Problem),
@@ -176,6 +180,9 @@ impl Modify for MinProperties {
         super::confirmation_ids::lookup,
         super::summaries::summary,
         super::portable::export, super::portable::import,
+        super::archive::archive_case, super::archive::archive_follow_up,
+        super::archive::unarchive_machine, super::archive::unarchive_hardware_change, super::archive::unarchive_license,
+        super::archive::unarchive_case, super::archive::unarchive_attempt, super::archive::unarchive_follow_up,
     ),
     components(schemas(
         Problem, wire::MachineCreate, wire::MachineFields, wire::HardwareChangeCreate, wire::HardwareChangeFields,

@@ -203,10 +203,18 @@ pub(super) async fn of_machine(
     with_questions(conn, rows).await
 }
 
+/// The case of an attempt, archived or not.
+pub(super) async fn case_of(conn: &mut SqliteConnection, id: i64) -> Result<i64, StoreError> {
+    sqlx::query_scalar!("SELECT case_id FROM attempts WHERE id = ?", id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "attempt", id })
+}
+
 /// Bring a case's status in line with its attempts: activated when a live
 /// attempt activated it (closed at the earliest such attempt's end, or
 /// start), open again when no attempt does any more. Abandoned cases stay so.
-async fn sync_case(conn: &mut SqliteConnection, case_id: i64) -> Result<(), StoreError> {
+pub(super) async fn sync_case(conn: &mut SqliteConnection, case_id: i64) -> Result<(), StoreError> {
     let first_activation = sqlx::query_scalar!(
         r#"SELECT min(coalesce(ended_utc, started_utc)) AS "at: i64" FROM attempts
            WHERE case_id = ? AND result = 'activated' AND archived_at IS NULL"#,
@@ -224,9 +232,14 @@ async fn sync_case(conn: &mut SqliteConnection, case_id: i64) -> Result<(), Stor
     .await?;
     if let Some(ms) = first_start {
         let opened_at = system_from_millis(ms);
-        sqlx::query!("UPDATE cases SET opened_at = ?1 WHERE id = ?2 AND opened_at > ?1", opened_at, case_id)
-            .execute(&mut *conn)
-            .await?;
+        // As instants, not as text.
+        sqlx::query!(
+            "UPDATE cases SET opened_at = ?1 WHERE id = ?2 AND julianday(opened_at) > julianday(?1)",
+            opened_at,
+            case_id
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     match first_activation {
         Some(ms) => {
@@ -426,6 +439,9 @@ impl Store {
         qs: &[NewQuestion],
     ) -> Result<(), StoreError> {
         sqlx::query!("DELETE FROM attempt_questions WHERE attempt_id = ?", attempt_id).execute(&mut *conn).await?;
+        if qs.iter().any(|q| q.answer.as_deref().is_some_and(|a| masked_answer(q.topic, a).is_some())) {
+            self.ready_to_seal(conn).await?;
+        }
         for (position, q) in qs.iter().enumerate() {
             let (shown, sealed) = match q.answer.as_deref() {
                 Some(answer) => match masked_answer(q.topic, answer) {
@@ -571,14 +587,7 @@ impl Store {
 
     /// Archive an attempt; its case is reopened if it was the one that activated it.
     pub async fn archive_attempt(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let current = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
-        let now = now_system();
-        sqlx::query!("UPDATE attempts SET archived_at = ?1, updated_at = ?1 WHERE id = ?2", now, id)
-            .execute(&mut *tx)
-            .await?;
-        sync_case(&mut tx, current.case_id).await?;
-        finish_write(tx, ctx.actor, "archive", "attempt", id, &[]).await
+        self.archive(ctx, Table::Attempts, id).await
     }
 
     /// Earlier activated attempts with this Installation ID and the

@@ -2,8 +2,12 @@
 //!
 //! A backup is `VACUUM INTO`: a consistent copy taken inside a read
 //! transaction, safe while a server writes (never a copy of a live WAL
-//! file). A restore first checks the candidate (a SQLite file, `PRAGMA
-//! integrity_check` says ok, no migration newer than this program's), then
+//! file), written under a temporary name and renamed once complete. The
+//! product keys in it are sealed with the key file, which is kept apart
+//! (`--with-key` copies it beside the backup). A restore first checks the
+//! candidate (a SQLite file, complete, `PRAGMA integrity_check` says ok, no
+//! migration newer than this program's, its sealed keys open with the key
+//! file), then
 //! keeps the current database as `<db>.before-restore-<UTC timestamp>` and
 //! copies the backup in place. A running server holds an exclusive lock on
 //! `<db>.lock` for its lifetime; restore refuses while that lock is taken.
@@ -27,6 +31,16 @@ pub enum BackupError {
     Damaged(PathBuf, String),
     #[error("{0} was written by a newer activation-journal (migration {1}); upgrade the program first")]
     Newer(PathBuf, i64),
+    #[error("{0} is an incomplete backup ({1}): the backup that wrote it was interrupted; take it again")]
+    Incomplete(PathBuf, String),
+    #[error(
+        "{0} holds product keys sealed with another key than {1}; name the key file kept with that backup with --key-file"
+    )]
+    OtherKey(PathBuf, PathBuf),
+    #[error(
+        "{0} holds sealed product keys, but the key file {1} is missing; name the key file kept with that backup with --key-file"
+    )]
+    NoKey(PathBuf, PathBuf),
     #[error("a server is using {0} (it holds {1}); stop it first")]
     InUse(PathBuf, PathBuf),
     #[error("{0}: {1}")]
@@ -65,26 +79,76 @@ pub fn try_lock(db: &Path) -> Result<Option<File>, BackupError> {
     }
 }
 
+/// `path` with `suffix` added to its name.
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// Where `backup FILE --with-key` puts the key file: `FILE.key`.
+pub fn key_beside(backup: &Path) -> PathBuf {
+    beside(backup, ".key")
+}
+
 impl Store {
-    /// Write a consistent copy of the database to `to`.
-    pub async fn backup(&self, to: &Path, force: bool) -> Result<(), BackupError> {
-        if to.exists() {
-            if !force {
-                return Err(BackupError::Exists(to.to_path_buf()));
-            }
-            std::fs::remove_file(to).map_err(|e| BackupError::Io(to.to_path_buf(), e))?;
+    /// Write a consistent copy of the database to `to`: into `to.partial`
+    /// first, renamed to `to` once complete, so that an interrupted backup
+    /// never leaves a file that looks like one. With `with_key`, the key
+    /// file is copied to `to.key` (mode 0600, never over an existing file).
+    pub async fn backup(&self, to: &Path, force: bool, with_key: bool) -> Result<(), BackupError> {
+        fn io(p: &Path) -> impl Fn(std::io::Error) -> BackupError + '_ {
+            move |e| BackupError::Io(p.to_path_buf(), e)
         }
-        let target = to.to_string_lossy().into_owned();
+        let key_copy = key_beside(to);
+        if !force {
+            for path in [Some(to), with_key.then_some(key_copy.as_path())].into_iter().flatten() {
+                if path.exists() {
+                    return Err(BackupError::Exists(path.to_path_buf()));
+                }
+            }
+        }
+        let partial = beside(to, ".partial");
+        for stale in [partial.clone(), beside(&partial, "-journal")] {
+            match std::fs::remove_file(&stale) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&stale)(e)),
+                _ => {}
+            }
+        }
+        let target = partial.to_string_lossy().into_owned();
         sqlx::query("VACUUM INTO ?").bind(target).execute(&self.pool).await?;
+        std::fs::rename(&partial, to).map_err(io(to))?;
+        if with_key {
+            let key = std::fs::read(self.secrets.path()).map_err(io(self.secrets.path()))?;
+            if force {
+                match std::fs::remove_file(&key_copy) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&key_copy)(e)),
+                    _ => {}
+                }
+            }
+            let mut file = crate::secrets::new_file(&key_copy, true).map_err(io(&key_copy))?;
+            std::io::Write::write_all(&mut file, &key).map_err(io(&key_copy))?;
+            file.sync_all().map_err(io(&key_copy))?;
+        }
         Ok(())
+    }
+
+    /// The key file these product keys are sealed with.
+    pub fn key_file(&self) -> &Path {
+        self.secrets.path()
     }
 }
 
-/// Check that `file` is a sound journal this program can open.
-pub async fn check_backup(file: &Path) -> Result<(), BackupError> {
+/// Check that `file` is a sound journal this program can open, whose sealed
+/// product keys (if any) open with the key file `key_file`.
+pub async fn check_backup(file: &Path, key_file: &Path) -> Result<(), BackupError> {
     let bad = |e: &dyn std::fmt::Display| BackupError::NotSqlite(file.to_path_buf(), e.to_string());
     if !file.is_file() {
         return Err(BackupError::NotSqlite(file.to_path_buf(), "no such file".into()));
+    }
+    // A `-journal` beside it: SQLite was still writing it when it stopped.
+    if beside(file, "-journal").exists() {
+        return Err(BackupError::Incomplete(file.to_path_buf(), "a -journal file lies beside it".into()));
     }
     let mut conn = SqliteConnectOptions::new().filename(file).read_only(true).connect().await.map_err(|e| bad(&e))?;
     let verdict: Result<Vec<(String,)>, sqlx::Error> =
@@ -103,14 +167,43 @@ pub async fn check_backup(file: &Path) -> Result<(), BackupError> {
     if let Some((v,)) = applied.into_iter().find(|(v,)| !MIGRATOR.iter().any(|m| m.version == *v)) {
         return Err(BackupError::Newer(file.to_path_buf(), v));
     }
+    let key = backup_key(&mut conn, file, key_file).await;
     conn.close().await?;
-    Ok(())
+    key
+}
+
+/// The key check of a backup before it replaces anything: its sealed
+/// values need the key file they were sealed with (by its recorded
+/// fingerprint, or, in a backup older than fingerprints, by opening one).
+async fn backup_key(conn: &mut sqlx::SqliteConnection, file: &Path, key_file: &Path) -> Result<(), BackupError> {
+    let sealed: Option<(Vec<u8>,)> = sqlx::query_as(
+        "SELECT product_key_sealed FROM licenses WHERE product_key_sealed IS NOT NULL
+         UNION ALL SELECT answer_sealed FROM attempt_questions WHERE answer_sealed IS NOT NULL LIMIT 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((sealed,)) = sealed else { return Ok(()) };
+    let secrets = crate::secrets::Secrets::new(key_file);
+    let other = || BackupError::OtherKey(file.to_path_buf(), key_file.to_path_buf());
+    let Some(actual) = secrets.fingerprint().map_err(|_| other())? else {
+        return Err(BackupError::NoKey(file.to_path_buf(), key_file.to_path_buf()));
+    };
+    // Backups from before migration 16 have no fingerprint table.
+    let recorded: Option<(String,)> = sqlx::query_as("SELECT fingerprint FROM key_fingerprint WHERE id = 1")
+        .fetch_optional(&mut *conn)
+        .await
+        .unwrap_or(None);
+    match recorded {
+        Some((recorded,)) if recorded == actual => Ok(()),
+        Some(_) => Err(other()),
+        None => secrets.open(&sealed).map(|_| ()).map_err(|_| other()),
+    }
 }
 
 /// Replace the database at `db` with the backup `file`, keeping the current
 /// one as `<db>.before-restore-<timestamp>`. Returns that path.
 pub async fn restore(db: &Path, key_file: &Path, file: &Path) -> Result<Option<PathBuf>, BackupError> {
-    check_backup(file).await?;
+    check_backup(file, key_file).await?;
     let Some(_lock) = try_lock(db)? else {
         return Err(BackupError::InUse(db.to_path_buf(), lock_path(db)));
     };

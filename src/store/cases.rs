@@ -6,6 +6,7 @@ use super::{
     all_exist, bad_reference, finish_create, finish_write, replay, stored, visible, Created, NewRow, Refs, Store,
     StoreError, Table, WriteCtx,
 };
+use crate::domain::case::check_open_before_closed;
 use crate::domain::time::now_system;
 use crate::domain::{Case, CasePatch, CaseStatus, FieldErrors, NewCase, Page, PageRequest, Trigger};
 use crate::portable::ImportedCase;
@@ -180,6 +181,37 @@ async fn check_refs(conn: &mut SqliteConnection, c: &NewCase, refs: Refs) -> Res
     }
 }
 
+/// Before the cases archived with the row `id` of `table` (a case, or a
+/// machine's or a license's) at `archived_at` come back: none of them is
+/// open while its pair has another open case.
+pub(super) async fn one_open_case_each(
+    conn: &mut SqliteConnection,
+    table: Table,
+    id: i64,
+    archived_at: &str,
+) -> Result<(), StoreError> {
+    let column = match table {
+        Table::Machines => "machine_id",
+        Table::Licenses => "license_id",
+        _ => "id",
+    };
+    // The column name comes from the closed set above; the values are bound.
+    let sql = format!(
+        "SELECT c.machine_id, c.license_id FROM cases c
+         WHERE c.{column} = ?1 AND c.archived_at = ?2 AND c.status = 'open'
+           AND EXISTS (SELECT 1 FROM cases o WHERE o.machine_id = c.machine_id AND o.license_id = c.license_id
+                       AND o.status = 'open' AND o.archived_at IS NULL)
+         LIMIT 1"
+    );
+    let clash: Option<(i64, i64)> = sqlx::query_as(&sql).bind(id).bind(archived_at).fetch_optional(conn).await?;
+    match clash {
+        Some((m, l)) => Err(StoreError::Conflict(format!(
+            "machine {m} and license {l} already have an open case; close or archive it first"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// An open live case must be its pair's only one (`this` is the case itself, on update).
 async fn only_open_case(conn: &mut SqliteConnection, c: &NewCase, this: Option<i64>) -> Result<(), StoreError> {
     if c.status == CaseStatus::Open {
@@ -206,6 +238,9 @@ impl Store {
         only_open_case(&mut tx, c, None).await?;
         let row = NewRow::now();
         let closed_at = (c.status != CaseStatus::Open).then_some(row.created_at.as_str());
+        if let Some(opened_at) = &c.opened_at {
+            check_open_before_closed(opened_at, closed_at).map_err(StoreError::Invalid)?;
+        }
         let id = insert(&mut tx, &row, c, closed_at).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Cases, id)?;
         finish_create(tx, ctx, "case", id, value).await
@@ -266,6 +301,7 @@ impl Store {
         };
         let (trigger, status) = (c.trigger.as_str(), c.status.as_str());
         let opened_at = c.opened_at.clone().unwrap_or_else(|| current.opened_at.clone());
+        check_open_before_closed(&opened_at, closed_at.as_deref()).map_err(StoreError::Invalid)?;
         sqlx::query!(
             r#"UPDATE cases SET "trigger" = ?, hardware_change_id = ?, status = ?, opened_at = ?, closed_at = ?,
                       notes = ?, updated_at = ? WHERE id = ?"#,

@@ -151,6 +151,9 @@ impl Store {
         )
         .execute(&mut *tx)
         .await?;
+        if matches!(l.product_key, KeyChange::Set(_)) {
+            self.ready_to_seal(&mut tx).await?;
+        }
         if let Some(key) = self.seal_key(&l.product_key)? {
             sqlx::query!(
                 "UPDATE licenses SET product_key_sealed = ?, product_key_last5 = ?, product_key_checks = ? WHERE id = ?",
@@ -234,6 +237,9 @@ impl Store {
         row: &NewRow,
         l: &NewLicense,
     ) -> Result<i64, StoreError> {
+        if matches!(l.product_key, KeyChange::Set(_)) {
+            self.ready_to_seal(conn).await?;
+        }
         let key = self.seal_key(&l.product_key)?.unwrap_or(SealedKey { sealed: None, last5: None, checks: None });
         let channel = l.channel.as_str();
         let purchased_on = l.purchased_on.map(|d| d.to_string());

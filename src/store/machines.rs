@@ -31,6 +31,15 @@ async fn name_in_use(conn: &mut SqliteConnection, name: &str, except: i64) -> Re
     Ok(n > 0)
 }
 
+/// A machine brought back must not share its name with a live one.
+pub(super) async fn name_free(conn: &mut SqliteConnection, id: i64) -> Result<(), StoreError> {
+    let Some(m) = fetch(conn, id).await? else { return Err(Table::Machines.not_found(id)) };
+    if name_in_use(conn, &m.name, id).await? {
+        return Err(name_taken(&m.name));
+    }
+    Ok(())
+}
+
 impl Store {
     /// Add a machine.
     pub async fn create_machine(&self, ctx: &WriteCtx<'_>, m: &NewMachine) -> Result<Created<Machine>, StoreError> {

@@ -9,6 +9,7 @@
 //! use `query!`/`query_as!` (checked at build time against `.sqlx/`);
 //! dynamic filters use `QueryBuilder` with bound values only.
 
+mod archive;
 mod attempts;
 pub mod backup;
 mod cases;
@@ -224,6 +225,92 @@ impl Store {
     }
 }
 
+/// Whether any product key or answer is sealed in the journal.
+async fn anything_sealed(conn: &mut SqliteConnection) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT (EXISTS (SELECT 1 FROM licenses WHERE product_key_sealed IS NOT NULL)
+                   OR EXISTS (SELECT 1 FROM attempt_questions WHERE answer_sealed IS NOT NULL)) AS "sealed!: bool""#
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+/// One sealed value, to try a key file on.
+async fn one_sealed(conn: &mut SqliteConnection) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT product_key_sealed AS "sealed!" FROM licenses WHERE product_key_sealed IS NOT NULL
+           UNION ALL
+           SELECT answer_sealed AS "sealed!" FROM attempt_questions WHERE answer_sealed IS NOT NULL
+           LIMIT 1"#
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+async fn recorded_fingerprint(conn: &mut SqliteConnection) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar!("SELECT fingerprint FROM key_fingerprint WHERE id = 1").fetch_optional(conn).await?)
+}
+
+async fn record_fingerprint(conn: &mut SqliteConnection, fingerprint: &str) -> Result<(), StoreError> {
+    let now = crate::domain::time::now_system();
+    sqlx::query!(
+        "INSERT INTO key_fingerprint (id, fingerprint, recorded_at) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET fingerprint = ?1, recorded_at = ?2 WHERE fingerprint <> ?1",
+        fingerprint,
+        now
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The key file's check, on `conn`: when the journal holds sealed values,
+    /// the key file must be the one they were sealed with — the one whose
+    /// fingerprint is recorded, or (in a journal sealed before fingerprints
+    /// were kept) one that opens a sealed value, whose fingerprint is then
+    /// recorded. With nothing sealed yet, any key file will do (one is made
+    /// when `create` and there is none) and its fingerprint is recorded.
+    /// A missing or different key file is never replaced silently.
+    async fn check_key(&self, conn: &mut SqliteConnection, create: bool) -> Result<(), StoreError> {
+        let path = || self.secrets.path().to_path_buf();
+        if anything_sealed(conn).await? {
+            let Some(actual) = self.secrets.fingerprint()? else {
+                return Err(SecretError::Missing(path()).into());
+            };
+            match recorded_fingerprint(conn).await? {
+                Some(recorded) if recorded == actual => return Ok(()),
+                Some(_) => return Err(SecretError::NotThisJournals(path()).into()),
+                None => {
+                    if let Some(sealed) = one_sealed(conn).await? {
+                        self.secrets.open(&sealed).map_err(|_| SecretError::NotThisJournals(path()))?;
+                    }
+                    return record_fingerprint(conn, &actual).await;
+                }
+            }
+        }
+        let actual = if create { Some(self.secrets.fingerprint_or_create()?) } else { self.secrets.fingerprint()? };
+        match actual {
+            Some(fingerprint) => record_fingerprint(conn, &fingerprint).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Before `serve`: refuse a key file that is missing or not this
+    /// journal's while the journal holds sealed values (see [`Store::check_key`]).
+    pub async fn check_key_file(&self) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        self.check_key(&mut tx, false).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Before a write seals something, in its transaction.
+    async fn ready_to_seal(&self, conn: &mut SqliteConnection) -> Result<(), StoreError> {
+        self.check_key(conn, true).await
+    }
+}
+
 /// One audit-log row, in the write's own transaction.
 async fn audit(
     conn: &mut SqliteConnection,
@@ -421,8 +508,8 @@ async fn all_exist(conn: &mut SqliteConnection, refs: Refs, names: &[(Table, &st
 }
 
 /// The tables whose rows are archived rather than deleted.
-#[derive(Debug, Clone, Copy)]
-enum Table {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
     Machines,
     HardwareChanges,
     Licenses,
@@ -493,23 +580,4 @@ archivable!(
 /// A fetched row, if it may be shown: archived rows only when asked for.
 fn visible<T: Archivable>(row: Option<T>, include_archived: bool, table: Table, id: i64) -> Result<T, StoreError> {
     row.filter(|r| include_archived || r.archived_at().is_none()).ok_or(table.not_found(id))
-}
-
-impl Store {
-    /// Archive one row: it stays in the database and in exports, and leaves
-    /// lists and summaries. Archiving twice is a 404, like any archived row.
-    async fn archive(&self, ctx: &WriteCtx<'_>, table: Table, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let now = crate::domain::time::now_system();
-        // The table name comes from a closed set, never from input; the values are bound.
-        let sql = format!(
-            "UPDATE {} SET archived_at = ?1, updated_at = ?1 WHERE id = ?2 AND archived_at IS NULL",
-            table.name()
-        );
-        let done = sqlx::query(&sql).bind(&now).bind(id).execute(&mut *tx).await?;
-        if done.rows_affected() == 0 {
-            return Err(table.not_found(id));
-        }
-        finish_write(tx, ctx.actor, "archive", table.entity(), id, &[]).await
-    }
 }

@@ -9,7 +9,7 @@ use super::{bodies, named_something, nullable, Field};
 use crate::domain::attempt::{
     check_rules, confirmation_id, country, groups, installation_id, rating, wait_seconds, QUESTIONS_MAX,
 };
-use crate::domain::fields::{got, id, member, opt_text, Check, FieldErrors, LONG_MAX, SHORT_MAX};
+use crate::domain::fields::{caller_time, got, id, member, opt_text, Check, FieldErrors, LONG_MAX, SHORT_MAX};
 use crate::domain::time::CallerTime;
 use crate::domain::{
     AttemptPatch, AttemptResult, AttemptTarget, CalledFrom, FailureReason, IvrProduct, IvrResult, Method, NewAttempt,
@@ -120,7 +120,7 @@ fn some<T: std::str::FromStr<Err = String>>(s: &String) -> Result<Option<T>, Str
 
 #[allow(clippy::ptr_arg)]
 fn time(s: &String) -> Result<Option<CallerTime>, String> {
-    CallerTime::parse(s).map(Some)
+    caller_time(s).map(Some)
 }
 
 fn target(c: &mut Check, f: &AttemptCreate) -> Option<AttemptTarget> {
@@ -154,7 +154,7 @@ impl TryFrom<&AttemptCreate> for NewAttempt {
     fn try_from(f: &AttemptCreate) -> Result<Self, FieldErrors> {
         let mut c = Check::default();
         let target = target(&mut c, f);
-        let started_at = c.required("started_at", &f.started_at, |s| CallerTime::parse(s));
+        let started_at = c.required("started_at", &f.started_at, caller_time);
         let ended_at = c.optional("ended_at", &f.ended_at, time);
         let method = c.optional("method", &f.method, some::<Method>);
         let number_kind = c.optional("number_kind", &f.number_kind, some::<NumberKind>);
@@ -219,7 +219,7 @@ impl TryFrom<&AttemptFields> for AttemptPatch {
         if f.trigger.is_some() {
             c.push("trigger", "is only read when an attempt opens a case; patch the case instead");
         }
-        let started_at = c.patch_required("started_at", &f.started_at, |s| CallerTime::parse(s));
+        let started_at = c.patch_required("started_at", &f.started_at, caller_time);
         let ended_at = c.patch_optional("ended_at", &f.ended_at, time);
         let method = c.patch_optional("method", &f.method, some::<Method>);
         let number_kind = c.patch_optional("number_kind", &f.number_kind, some::<NumberKind>);

@@ -1,7 +1,7 @@
 //! Follow-up bodies. Give `machine_id`, `case_id` or both.
 
 use super::{bodies, named_something, nullable};
-use crate::domain::fields::{date, got, id, text, Check, FieldErrors, LONG_MAX};
+use crate::domain::fields::{due_date, got, id, text, Check, FieldErrors, LONG_MAX};
 use crate::domain::follow_up::check_subject;
 use crate::domain::{FollowUpPatch, NewFollowUp};
 
@@ -27,7 +27,7 @@ impl TryFrom<&FollowUpCreate> for NewFollowUp {
         let machine_id = c.optional("machine_id", &f.machine_id, |v| id(v).map(Some));
         let case_id = c.optional("case_id", &f.case_id, |v| id(v).map(Some));
         let text = c.required("text", &f.text, text(LONG_MAX));
-        let due_on = c.optional("due_on", &f.due_on, |s| date(s).map(Some));
+        let due_on = c.optional("due_on", &f.due_on, |s| due_date(s).map(Some));
         check_subject(&mut c, machine_id, case_id);
         c.finish()?;
         Ok(Self {
@@ -48,7 +48,7 @@ impl TryFrom<&FollowUpFields> for FollowUpPatch {
         let machine_id = c.patch_optional("machine_id", &f.machine_id, |v| id(v).map(Some));
         let case_id = c.patch_optional("case_id", &f.case_id, |v| id(v).map(Some));
         let text = c.patch_required("text", &f.text, text(LONG_MAX));
-        let due_on = c.patch_optional("due_on", &f.due_on, |s| date(s).map(Some));
+        let due_on = c.patch_optional("due_on", &f.due_on, |s| due_date(s).map(Some));
         c.finish()?;
         let patch = Self {
             machine_id: got(machine_id)?,

@@ -2,7 +2,7 @@
 //! cannot be changed.
 
 use super::{bodies, named_something, nullable};
-use crate::domain::fields::{date, got, opt_text, Check, FieldErrors, LONG_MAX};
+use crate::domain::fields::{got, opt_text, past_date, Check, FieldErrors, LONG_MAX};
 use crate::domain::hardware_change::{check_parts, parts};
 use crate::domain::{HardwareChangePatch, NewHardwareChange, Part};
 
@@ -32,7 +32,7 @@ impl TryFrom<&HardwareChangeCreate> for NewHardwareChange {
 
     fn try_from(f: &HardwareChangeCreate) -> Result<Self, FieldErrors> {
         let mut c = Check::default();
-        let changed_on = c.required("changed_on", &f.changed_on, date);
+        let changed_on = c.required("changed_on", &f.changed_on, past_date);
         let replaced = c.optional("parts_replaced", &f.parts_replaced, part_set);
         let kept = c.optional("parts_kept", &f.parts_kept, part_set);
         let notes = c.optional("notes", &f.notes, opt_text(LONG_MAX));
@@ -53,7 +53,7 @@ impl TryFrom<&HardwareChangeFields> for HardwareChangePatch {
 
     fn try_from(f: &HardwareChangeFields) -> Result<Self, FieldErrors> {
         let mut c = Check::default();
-        let changed_on = c.patch_required("changed_on", &f.changed_on, date);
+        let changed_on = c.patch_required("changed_on", &f.changed_on, past_date);
         let replaced = c.patch_optional("parts_replaced", &f.parts_replaced, part_set);
         let kept = c.patch_optional("parts_kept", &f.parts_kept, part_set);
         let notes = c.patch_optional("notes", &f.notes, opt_text(LONG_MAX));

@@ -1,7 +1,7 @@
 //! License bodies. The product key is write-only.
 
 use super::{bodies, named_something, nullable};
-use crate::domain::fields::{date, got, member, opt_text, text, Check, FieldErrors, LONG_MAX, SHORT_MAX};
+use crate::domain::fields::{got, member, opt_text, past_date, text, Check, FieldErrors, LONG_MAX, SHORT_MAX};
 use crate::domain::license::key_change;
 use crate::domain::{Channel, LicensePatch, NewLicense};
 
@@ -34,7 +34,7 @@ impl TryFrom<&LicenseCreate> for NewLicense {
         let edition = c.optional("edition", &f.edition, opt_text(SHORT_MAX));
         let channel = c.required("channel", &f.channel, member::<Channel>);
         let purchased_from = c.optional("purchased_from", &f.purchased_from, opt_text(SHORT_MAX));
-        let purchased_on = c.optional("purchased_on", &f.purchased_on, |s| date(s).map(Some));
+        let purchased_on = c.optional("purchased_on", &f.purchased_on, |s| past_date(s).map(Some));
         let box_colour = c.optional("box_colour", &f.box_colour, opt_text(SHORT_MAX));
         let notes = c.optional("notes", &f.notes, opt_text(LONG_MAX));
         let product_key = key_change(&mut c, &f.product_key);
@@ -61,7 +61,7 @@ impl TryFrom<&LicenseFields> for LicensePatch {
         let edition = c.patch_optional("edition", &f.edition, opt_text(SHORT_MAX));
         let channel = c.patch_required("channel", &f.channel, member::<Channel>);
         let purchased_from = c.patch_optional("purchased_from", &f.purchased_from, opt_text(SHORT_MAX));
-        let purchased_on = c.patch_optional("purchased_on", &f.purchased_on, |s| date(s).map(Some));
+        let purchased_on = c.patch_optional("purchased_on", &f.purchased_on, |s| past_date(s).map(Some));
         let box_colour = c.patch_optional("box_colour", &f.box_colour, opt_text(SHORT_MAX));
         let notes = c.patch_optional("notes", &f.notes, opt_text(LONG_MAX));
         let product_key = key_change(&mut c, &f.product_key);

@@ -94,6 +94,11 @@ async fn every_attempt_field_sent_wrong_is_named() {
         (json!({"machine_id": m, "license_id": l}), "started_at", "is required"),
         (with("started_at", json!("2014-05-09 18:02")), "started_at", "RFC 3339"),
         (with("started_at", json!("2014-05-09T18:02:00")), "started_at", "with an offset"),
+        // Plausible times: from 1985 to a day after now, with a hint for swapped digits.
+        (with("started_at", json!("2041-05-09T18:02:00+09:00")), "started_at", "is in the future — did you mean 2014?"),
+        (with("started_at", json!("9999-12-31T23:59:59-12:00")), "started_at", "is in the future"),
+        (with("started_at", json!("0000-01-01T00:00:00Z")), "started_at", "is before 1985-01-01"),
+        (with("ended_at", json!("2099-05-09T18:02:00+09:00")), "ended_at", "is in the future"),
         (with("ended_at", json!("2014-05-09T17:00:00+09:00")), "ended_at", "is before started_at"),
         (with("ended_at", json!("later")), "ended_at", "RFC 3339"),
         (with("method", json!("fax")), "method", "not one of phone"),

@@ -23,9 +23,10 @@ async fn cases_open_close_and_stay_one_per_pair() {
         1
     );
     assert_eq!(app.get("/api/v1/cases?status=open").await.body["items"].as_array().unwrap().len(), 0);
+    // Archived, not deleted (undone with POST /cases/{id}/unarchive, see tests/api/archive.rs).
     assert_eq!(
         app.send(reqwest::Method::DELETE, &format!("/api/v1/cases/{id}"), Some(&app.write), None).await.status,
-        405
+        204
     );
 }
 
@@ -47,6 +48,11 @@ async fn every_case_field_sent_wrong_is_named() {
         (json!({"machine_id": m, "license_id": 99}), "license_id", "there is no license 99"),
         (json!({"machine_id": m, "license_id": l, "trigger": "motherboard"}), "trigger", "not one of hardware_change"),
         (json!({"machine_id": m, "license_id": l, "status": "closed"}), "status", "not one of open"),
+        (
+            json!({"machine_id": m, "license_id": l, "opened_at": "2041-05-09T18:00:00+09:00"}),
+            "opened_at",
+            "did you mean 2014?",
+        ),
         (
             json!({"machine_id": m, "license_id": l, "hardware_change_id": h}),
             "hardware_change_id",
@@ -72,4 +78,25 @@ async fn every_case_field_sent_wrong_is_named() {
         "cannot be changed",
     );
     assert_eq!(app.get("/api/v1/cases?status=closed").await.status, 400);
+}
+
+#[tokio::test]
+async fn a_case_never_opens_after_it_closed() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await;
+    let l = app.license("oem").await;
+    let c = app
+        .create("/api/v1/cases", json!({"machine_id": m, "license_id": l, "opened_at": "2014-05-09T18:00:00+09:00"}))
+        .await;
+    let id = c["id"].as_i64().unwrap();
+    let closed = app.patch(&format!("/api/v1/cases/{id}"), json!({"status": "abandoned"})).await;
+    assert_eq!(closed.status, 200);
+    // Opened after it was closed (now): refused, naming opened_at.
+    let later = chrono::Utc::now() + chrono::Duration::hours(2);
+    let a = app.patch(&format!("/api/v1/cases/{id}"), json!({"opened_at": later.to_rfc3339()})).await;
+    assert_problem(&a, 422, "opened_at", "is after the case was closed");
+    // Earlier is fine, and compared as instants whatever the offsets.
+    let ok = app.patch(&format!("/api/v1/cases/{id}"), json!({"opened_at": "2014-05-09T08:00:00-10:00"})).await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(ok.body["opened_at"], "2014-05-09T18:00:00.000000Z");
 }

@@ -34,6 +34,8 @@ async fn every_follow_up_field_sent_wrong_is_named() {
         (json!({"text": "x"}), "machine_id", "is required, or case_id"),
         (json!({"machine_id": m, "text": " "}), "text", "must not be empty"),
         (json!({"machine_id": m, "text": "x", "due_on": "soon"}), "due_on", "is not a date"),
+        (json!({"machine_id": m, "text": "x", "due_on": "2099-01-01"}), "due_on", "2099-01-01 is in the future"),
+        (json!({"machine_id": m, "text": "x", "due_on": "1984-12-31"}), "due_on", "is before 1985-01-01"),
         (json!({"machine_id": m, "text": "x", "done": "no"}), "done", "invalid type"),
         (json!({"machine_id": 42, "text": "x"}), "machine_id", "there is no machine 42"),
         (json!({"case_id": 42, "text": "x"}), "case_id", "there is no case 42"),

@@ -29,6 +29,8 @@ async fn every_hardware_change_field_sent_wrong_is_named() {
     let cases = [
         (json!({}), "changed_on", "is required"),
         (json!({"changed_on": "yesterday"}), "changed_on", "is not a date"),
+        (json!({"changed_on": "2099-05-09"}), "changed_on", "2099-05-09 is in the future"),
+        (json!({"changed_on": "2041-05-09"}), "changed_on", "did you mean 2014?"),
         (json!({"changed_on": "2014-05-09", "parts_replaced": ["drive"]}), "parts_replaced", "\"drive\" is not one of"),
         (json!({"changed_on": "2014-05-09", "parts_replaced": "cpu"}), "parts_replaced", "invalid type"),
         (json!({"changed_on": "2014-05-09", "parts_kept": ["cpu", "cpu"]}), "parts_kept", "listed twice"),

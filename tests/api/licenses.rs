@@ -61,6 +61,7 @@ async fn every_license_field_sent_wrong_is_named() {
         (json!({"product": "Windows 8.1"}), "channel", "is required"),
         (with("purchased_from", json!(7)), "purchased_from", "invalid type"),
         (with("purchased_on", json!("May 2014")), "purchased_on", "is not a date"),
+        (with("purchased_on", json!("0214-05-01")), "purchased_on", "is before 1985-01-01"),
         (with("box_colour", json!(false)), "box_colour", "invalid type"),
         (with("product_key", json!("GCRJD-8NW9H-F2CDX-CCM8D-9D6T8")), "product_key", "does not check"),
         (with("product_key", json!("GCRJD-8NW9H")), "product_key", "10 characters"),

@@ -1,5 +1,6 @@
 //! The API's integration tests: one binary, a server on port 0 per test.
 
+mod archive;
 mod attempts;
 mod auth;
 mod cases;

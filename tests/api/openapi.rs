@@ -25,6 +25,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/cases"),
     ("get", "/api/v1/cases/{id}"),
     ("patch", "/api/v1/cases/{id}"),
+    ("delete", "/api/v1/cases/{id}"),
     ("get", "/api/v1/attempts"),
     ("post", "/api/v1/attempts"),
     ("get", "/api/v1/attempts/{id}"),
@@ -34,10 +35,17 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/follow-ups"),
     ("get", "/api/v1/follow-ups/{id}"),
     ("patch", "/api/v1/follow-ups/{id}"),
+    ("delete", "/api/v1/follow-ups/{id}"),
     ("get", "/api/v1/confirmation-ids"),
     ("get", "/api/v1/summary/{name}"),
     ("get", "/api/v1/export"),
     ("post", "/api/v1/import"),
+    ("post", "/api/v1/machines/{id}/unarchive"),
+    ("post", "/api/v1/hardware-changes/{id}/unarchive"),
+    ("post", "/api/v1/licenses/{id}/unarchive"),
+    ("post", "/api/v1/cases/{id}/unarchive"),
+    ("post", "/api/v1/attempts/{id}/unarchive"),
+    ("post", "/api/v1/follow-ups/{id}/unarchive"),
 ];
 
 #[tokio::test]

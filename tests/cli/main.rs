@@ -476,3 +476,103 @@ fn killed_under_write_load_nothing_acknowledged_is_lost() {
     assert_eq!(check, "ok");
     eprintln!("{} acknowledged writes, {} stored", acknowledged.len(), stored.len());
 }
+
+/// `serve` on a port, its stderr: a start that must fail does so at once.
+fn serve_fails(dir: &std::path::Path, db: &str, bind: &str) -> String {
+    let out = aj(dir, &["--db", db, "serve", "--bind", bind]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).is_empty(), "no token is printed by a start that fails: {}", text(&out.stdout));
+    text(&out.stderr)
+}
+
+#[test]
+fn a_missing_or_different_key_file_is_never_replaced_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(aj(d, &["--db", "j.db", "demo"]).status.success(), "the demo seals two keys");
+    let key = std::fs::read(d.join("j.db.key")).unwrap();
+    // Missing: serve refuses, names the file and what to do; no new key file.
+    std::fs::remove_file(d.join("j.db.key")).unwrap();
+    let err = serve_fails(d, "j.db", "127.0.0.1:0");
+    assert!(err.contains("j.db.key is missing") && err.contains("restore it"), "{err}");
+    assert!(!d.join("j.db.key").exists(), "no key file is made while keys sealed with another exist");
+    // Another key: refused too.
+    std::fs::write(d.join("j.db.key"), format!("{}\n", "ab".repeat(32))).unwrap();
+    let err = serve_fails(d, "j.db", "127.0.0.1:0");
+    assert!(
+        err.contains("is not the key this journal's product keys are sealed with") && err.contains("--key-file"),
+        "{err}"
+    );
+    // The journal's own key back: every key opens.
+    std::fs::write(d.join("j.db.key"), &key).unwrap();
+    assert!(aj(d, &["--db", "j.db", "export", "--include-secrets", "--out", "keys.json"]).status.success());
+}
+
+#[test]
+fn backups_remind_of_the_key_carry_it_when_asked_and_restore_checks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(aj(d, &["--db", "j.db", "demo"]).status.success());
+    let out = aj(d, &["--db", "j.db", "backup", "plain.db"]);
+    assert!(out.status.success());
+    assert!(text(&out.stderr).contains("sealed with j.db.key") && text(&out.stderr).contains("--with-key"));
+    let out = aj(d, &["--db", "j.db", "backup", "with.db", "--with-key"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(d.join("with.db.key")).unwrap(), std::fs::read(d.join("j.db.key")).unwrap());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.join("with.db.key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "a copied key file is its owner's only");
+    }
+    assert!(!d.join("with.db.partial").exists(), "the backup is written under a temporary name, then renamed");
+    // Another journal, another key: its restore of this backup is refused
+    // unless --key-file names the key kept with the backup.
+    assert!(aj(d, &["--db", "other.db", "demo"]).status.success());
+    let out = aj(d, &["--db", "other.db", "restore", "with.db"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("sealed with another key than other.db.key"), "{}", text(&out.stderr));
+    let out = aj(d, &["--db", "other.db", "--key-file", "with.db.key", "restore", "with.db"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // An interrupted backup: a cut file with its -journal beside it.
+    let cut = std::fs::read(d.join("plain.db")).unwrap();
+    std::fs::write(d.join("cut.db"), &cut[..cut.len() / 2]).unwrap();
+    std::fs::write(d.join("cut.db-journal"), b"").unwrap();
+    let out = aj(d, &["--db", "j.db", "restore", "cut.db"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("incomplete backup"), "{}", text(&out.stderr));
+}
+
+#[test]
+#[cfg(unix)]
+fn a_stale_partial_export_or_a_symlink_in_its_place_never_receives_the_keys() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(aj(d, &["--db", "j.db", "demo"]).status.success());
+    // A partial left world-readable by an interrupted export.
+    std::fs::write(d.join(".keys.json.partial"), "old").unwrap();
+    std::fs::set_permissions(d.join(".keys.json.partial"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(aj(d, &["--db", "j.db", "export", "--include-secrets", "--out", "keys.json"]).status.success());
+    assert_eq!(std::fs::metadata(d.join("keys.json")).unwrap().permissions().mode() & 0o777, 0o600);
+    // A symlink where the partial goes: the keys are not written where it points.
+    std::os::unix::fs::symlink(d.join("elsewhere.json"), d.join(".again.json.partial")).unwrap();
+    assert!(aj(d, &["--db", "j.db", "export", "--include-secrets", "--out", "again.json"]).status.success());
+    assert!(!d.join("elsewhere.json").exists(), "the symlink was not followed");
+    assert_eq!(std::fs::metadata(d.join("again.json")).unwrap().permissions().mode() & 0o777, 0o600);
+}
+
+#[test]
+fn serve_makes_the_first_token_only_once_it_holds_its_port() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let bind = taken.local_addr().unwrap().to_string();
+    let err = serve_fails(d, "j.db", &bind);
+    assert!(err.contains("cannot listen"), "{err}");
+    drop(taken);
+    let mut server = Server::start(d, None);
+    assert!(server.token.starts_with("aj_"), "the next start prints the first token");
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+}

@@ -495,9 +495,9 @@ async fn a_backup_taken_during_writes_is_sound_and_complete() {
     }
     let before = t.store.overview(&Default::default()).await.unwrap().machines;
     let copy = t.dir.path().join("copy.db");
-    t.store.backup(&copy, false).await.unwrap();
+    t.store.backup(&copy, false, false).await.unwrap();
     writer.await.unwrap();
-    activation_journal::store::backup::check_backup(&copy).await.unwrap();
+    activation_journal::store::backup::check_backup(&copy, t.store.key_file()).await.unwrap();
     let restored = Store::open(&copy, &t.dir.path().join("journal.db.key")).await.unwrap();
     assert_eq!(restored.integrity_check().await.unwrap(), "ok");
     let in_copy = restored.overview(&Default::default()).await.unwrap().machines;
@@ -722,4 +722,31 @@ async fn every_entity_is_read_listed_and_hidden_once_archived_with_an_audit_row_
     ] {
         assert_eq!(audit_count(s, action, entity).await, n, "{action} {entity}");
     }
+}
+
+#[tokio::test]
+async fn a_write_never_seals_with_a_key_other_than_the_journals() {
+    let t = store().await;
+    let l = license(&t.store, Channel::RetailBox).await;
+    let (db, key) = (t.dir.path().join("journal.db"), t.dir.path().join("journal.db.key"));
+    let first = std::fs::read(&key).unwrap();
+    let a = cli();
+    for replaced in [false, true] {
+        // The key file gone (say after a restore), or another in its place.
+        let _ = std::fs::remove_file(&key);
+        if replaced {
+            std::fs::write(&key, format!("{}\n", "cd".repeat(32))).unwrap();
+        }
+        let reopened = Store::open(&db, &key).await.unwrap();
+        let err = reopened.create_license(&WriteCtx::new(&a), &windows(Channel::Oem)).await.unwrap_err();
+        assert!(matches!(err, StoreError::Secret(_)), "{err:?}");
+        assert!(reopened.check_key_file().await.is_err());
+        assert_eq!(reopened.licenses(&PageRequest::default()).await.unwrap().items.len(), 1, "nothing written");
+        assert_eq!(std::fs::read(&key).is_ok(), replaced, "no key file is made in the missing one's place");
+        reopened.close().await;
+    }
+    std::fs::write(&key, &first).unwrap();
+    let reopened = Store::open(&db, &key).await.unwrap();
+    reopened.check_key_file().await.unwrap();
+    assert_eq!(reopened.reveal_product_key(&WriteCtx::new(&a), l.id).await.unwrap().as_deref(), Some(KEY));
 }

@@ -1,0 +1,124 @@
+//! Archive and unarchive: the API never deletes, and a mistake is undone,
+//! not typed again.
+//!
+//! Archiving a row leaves it in the database and in exports, and out of
+//! lists and summaries. Rows that belong to it go with it, stamped with the
+//! same `archived_at`: a case's attempts; a machine's cases, attempts and
+//! follow-ups; a license's cases and attempts — so that summaries and
+//! `open` leave out what an archived machine or license did, with the same
+//! `archived_at IS NULL` every query already has. Unarchiving brings back
+//! exactly the rows that went with it (those with the same stamp), not
+//! rows archived on their own before.
+
+use sqlx::SqliteConnection;
+
+use super::{attempts, finish_write, Store, StoreError, Table, WriteCtx};
+
+/// The rows that are archived with a row of `table`: (table, column naming it).
+fn followers(table: Table) -> &'static [(Table, &'static str)] {
+    match table {
+        Table::Machines => {
+            &[(Table::Cases, "machine_id"), (Table::Attempts, "machine_id"), (Table::FollowUps, "machine_id")]
+        }
+        Table::Licenses => &[(Table::Cases, "license_id"), (Table::Attempts, "license_id")],
+        Table::Cases => &[(Table::Attempts, "case_id")],
+        Table::HardwareChanges | Table::Attempts | Table::FollowUps => &[],
+    }
+}
+
+/// The `archived_at` of a row: `None` when there is no such row.
+async fn stamp(conn: &mut SqliteConnection, table: Table, id: i64) -> Result<Option<Option<String>>, StoreError> {
+    super::row_state(conn, table, id).await
+}
+
+/// Set `archived_at` (and `updated_at`) of the rows of `table` whose
+/// `column` is `id` and whose `archived_at` is `from` (`None`: live rows).
+async fn restamp(
+    conn: &mut SqliteConnection,
+    (table, column): (Table, &str),
+    id: i64,
+    from: Option<&str>,
+    to: Option<&str>,
+    now: &str,
+) -> Result<u64, StoreError> {
+    // Table and column names come from closed sets, never from input; the values are bound.
+    let sql = format!(
+        "UPDATE {} SET archived_at = ?1, updated_at = ?2 WHERE {column} = ?3 AND archived_at IS ?4",
+        table.name()
+    );
+    Ok(sqlx::query(&sql).bind(to).bind(now).bind(id).bind(from).execute(conn).await?.rows_affected())
+}
+
+impl Store {
+    /// Archive one row and the rows that go with it. A row that is already
+    /// archived is a conflict that says how to bring it back.
+    pub(super) async fn archive(&self, ctx: &WriteCtx<'_>, table: Table, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        match stamp(&mut tx, table, id).await? {
+            None => return Err(table.not_found(id)),
+            Some(Some(_)) => {
+                return Err(StoreError::Conflict(format!(
+                    "{} {id} is already archived; POST its /unarchive to bring it back",
+                    table.noun()
+                )))
+            }
+            Some(None) => {}
+        }
+        let now = crate::domain::time::now_system();
+        restamp(&mut tx, (table, "id"), id, None, Some(&now), &now).await?;
+        for follower in followers(table) {
+            restamp(&mut tx, *follower, id, None, Some(&now), &now).await?;
+        }
+        if table == Table::Attempts {
+            let case_id = attempts::case_of(&mut tx, id).await?;
+            attempts::sync_case(&mut tx, case_id).await?;
+        }
+        finish_write(tx, ctx.actor, "archive", table.entity(), id, &[]).await
+    }
+
+    /// Bring back an archived row and the rows archived with it. Refused
+    /// (409) when that would break a rule: a machine name now in use, a
+    /// second open case for a pair, an attempt of a case that is archived.
+    pub async fn unarchive(&self, ctx: &WriteCtx<'_>, table: Table, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let archived_at = match stamp(&mut tx, table, id).await? {
+            None => return Err(table.not_found(id)),
+            Some(None) => {
+                return Err(StoreError::Conflict(format!("{} {id} is not archived", table.noun())));
+            }
+            Some(Some(at)) => at,
+        };
+        // Checked before anything is back: the database's unique indexes
+        // would refuse it too, with a vaguer message.
+        if table == Table::Machines {
+            super::machines::name_free(&mut tx, id).await?;
+        }
+        if matches!(table, Table::Machines | Table::Licenses | Table::Cases) {
+            super::cases::one_open_case_each(&mut tx, table, id, &archived_at).await?;
+        }
+        let now = crate::domain::time::now_system();
+        restamp(&mut tx, (table, "id"), id, Some(&archived_at), None, &now).await?;
+        for follower in followers(table) {
+            restamp(&mut tx, *follower, id, Some(&archived_at), None, &now).await?;
+        }
+        self.still_valid(&mut tx, table, id).await?;
+        finish_write(tx, ctx.actor, "unarchive", table.entity(), id, &[]).await
+    }
+
+    /// The rules a row brought back must keep that are checked once it is back.
+    async fn still_valid(&self, conn: &mut SqliteConnection, table: Table, id: i64) -> Result<(), StoreError> {
+        match table {
+            Table::Machines | Table::Cases | Table::Licenses => Ok(()),
+            Table::Attempts => {
+                let case_id = attempts::case_of(conn, id).await?;
+                if matches!(stamp(conn, Table::Cases, case_id).await?, Some(Some(_))) {
+                    return Err(StoreError::Conflict(format!(
+                        "attempt {id} belongs to case {case_id}, which is archived; unarchive the case instead"
+                    )));
+                }
+                attempts::sync_case(conn, case_id).await
+            }
+            Table::HardwareChanges | Table::FollowUps => Ok(()),
+        }
+    }
+}
