@@ -53,11 +53,12 @@ pub async fn archive_follow_up(
 
 /// One `POST …/{id}/unarchive` handler: the row back (and what was
 /// archived with it), answered with the row as it now is.
+#[rustfmt::skip]
 macro_rules! unarchive {
     ($name:ident, $op:literal, $path:literal, $tag:literal, $table:expr, $ty:ty, $get:ident) => {
         /// Bring an archived row back, with the rows archived with it.
         #[utoipa::path(post, operation_id = $op, path = $path, tag = $tag, params(("id" = i64, Path)),
-                    responses((status = 200, body = $ty), ArchiveErrors), security(("bearer" = [])))]
+            responses((status = 200, body = $ty), ArchiveErrors), security(("bearer" = [])))]
         pub async fn $name(
             store: web::Data<Store>,
             Writer(actor): Writer,
