@@ -357,15 +357,15 @@ impl TryFrom<&Attempt> for NewAttempt {
 
 /// What to show of an answer that must be sealed: the answer with every
 /// product key in it masked, or `None` when the answer may be kept in clear.
-/// Answers to `product_key` questions are always sealed; any other answer is
-/// sealed when it holds something shaped like a key (typos included).
-pub fn masked_answer(topic: Topic, answer: &str) -> Option<String> {
+/// An answer is sealed when it holds something shaped like a key (typos
+/// included), whatever the question; one that holds none stays readable.
+pub fn masked_answer(answer: &str) -> Option<String> {
     let found = super::ids::find_key_like(answer);
     if found.is_empty() {
-        // An answer that is already masked (read from an export without
-        // secrets) stays as it is, so that such an export round-trips.
-        let masked = answer.contains("*****-*****-*****-*****-");
-        return (topic == Topic::ProductKey).then(|| if masked { answer.to_string() } else { "*****".to_string() });
+        // Nothing shaped like a key: readable, whatever the question was
+        // ("didn't have it" to a product_key question stays so), and an
+        // answer masked already (from an export without secrets) too.
+        return None;
     }
     let mut out = String::with_capacity(answer.len());
     let mut at = 0;
@@ -384,12 +384,13 @@ mod tests {
 
     #[test]
     fn answers_holding_keys_are_masked() {
-        assert_eq!(masked_answer(Topic::Edition, "Pro"), None);
-        assert_eq!(masked_answer(Topic::ProductKey, "I did not know"), Some("*****".into()));
+        assert_eq!(masked_answer("Pro"), None);
+        // Answers holding no key stay readable, even to a product_key question.
+        assert_eq!(masked_answer("I did not know"), None);
         let masked = "*****-*****-*****-*****-9D6T9";
-        assert_eq!(masked_answer(Topic::ProductKey, masked).as_deref(), Some(masked), "an export's mask stays");
+        assert_eq!(masked_answer(masked), None, "an export's mask stays as it is");
         assert_eq!(
-            masked_answer(Topic::Other, "read GCRJD-8NW9H-F2CDX-CCM8D-9D6T9 out").as_deref(),
+            masked_answer("read GCRJD-8NW9H-F2CDX-CCM8D-9D6T9 out").as_deref(),
             Some("read *****-*****-*****-*****-9D6T9 out")
         );
     }

@@ -293,6 +293,14 @@ impl ProductKey {
     }
 }
 
+/// The last five characters of a masked key (`*****-*****-*****-*****-9D6T9`),
+/// which are not secret (Windows shows them): `None` for anything else.
+pub fn last_five_of_mask(masked: &str) -> Option<String> {
+    let last5 = masked.trim().strip_prefix("*****-*****-*****-*****-")?;
+    let ok = last5.len() == 5 && last5.bytes().all(|c| c == b'N' || KEY_ALPHABET.contains(&c));
+    ok.then(|| last5.to_string())
+}
+
 /// The masked form of a key whose last five characters are `last5`.
 pub fn mask_last_five(last5: &str) -> String {
     format!("*****-*****-*****-*****-{last5}")

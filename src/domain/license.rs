@@ -42,6 +42,9 @@ pub enum KeyChange {
     Clear,
     /// Store this one.
     Set(ProductKey),
+    /// Keep only its last five characters, which are not secret: what an
+    /// export without secrets carries of a key.
+    LastFive(String),
 }
 
 /// A parsed, valid license.

@@ -56,6 +56,7 @@ fn columns(table: &str, secrets: bool) -> Vec<(&'static str, Kind)> {
                 ("purchased_from", Text),
                 ("purchased_on", Text),
                 ("box_colour", Text),
+                ("product_key_masked", Text),
             ];
             if secrets {
                 c.push(("product_key", Text));

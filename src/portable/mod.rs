@@ -49,6 +49,11 @@ pub struct LicenseRow {
     pub purchased_from: Option<String>,
     pub purchased_on: Option<chrono::NaiveDate>,
     pub box_colour: Option<String>,
+    /// The key's last five characters, masked as the API shows them: not
+    /// secret, so every export keeps them (an import without the key keeps
+    /// just these).
+    #[serde(default)]
+    pub product_key_masked: Option<String>,
     /// Only in an export with secrets (null there when no key is stored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>)]
@@ -63,10 +68,11 @@ impl LicenseRow {
     /// The license as an import parses it: its key set, cleared, or (in an
     /// export without secrets) kept.
     fn parsed(&self) -> Result<NewLicense, String> {
-        let product_key = match &self.product_key {
-            None => KeyChange::Keep,
-            Some(None) => KeyChange::Clear,
-            Some(Some(key)) => KeyChange::Set(key.parse().map_err(|e: crate::domain::IdError| e.0)?),
+        let product_key = match (&self.product_key, &self.product_key_masked) {
+            (Some(Some(key)), _) => KeyChange::Set(key.parse().map_err(|e: crate::domain::IdError| e.0)?),
+            (_, Some(masked)) => KeyChange::LastFive(last_five(masked)?),
+            (Some(None), None) => KeyChange::Clear,
+            (None, None) => KeyChange::Keep,
         };
         Ok(NewLicense {
             product: self.product.clone(),
@@ -90,6 +96,7 @@ impl LicenseRow {
             purchased_from: l.purchased_from,
             purchased_on: l.purchased_on,
             box_colour: l.box_colour,
+            product_key_masked: l.product_key_masked,
             product_key,
             notes: l.notes,
             created_at: l.created_at,
@@ -565,10 +572,28 @@ fn hardware_change(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option
 
 fn license(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<NewLicense>> {
     let stamps = stamps(&mut m, c, at);
-    m.remove("product_key_masked");
+    // The masked key is kept (its last five are not secret) when the row
+    // holds no key itself; whether a key checks is recomputed, never read.
+    let masked = match m.remove("product_key_masked") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => c.record(&format!("{at}.product_key_masked"), last_five(&s).map(Some))?,
+        Some(other) => {
+            c.push(format!("{at}.product_key_masked"), format!("{other} is not a masked product key"));
+            return None;
+        }
+    };
     m.remove("product_key_checks");
-    let (_, value) = body::<LicenseCreate, _>(m, c, at)?;
+    let (_, mut value) = body::<LicenseCreate, NewLicense>(m, c, at)?;
+    if let (Some(last5), KeyChange::Keep | KeyChange::Clear) = (masked, &value.product_key) {
+        value.product_key = KeyChange::LastFive(last5);
+    }
     Some(Row { stamps: stamps?, value })
+}
+
+/// The last five characters of a masked key, or why it is not one.
+fn last_five(masked: &str) -> Result<String, String> {
+    crate::domain::ids::last_five_of_mask(masked)
+        .ok_or_else(|| format!("{masked:?} is not a masked product key like *****-*****-*****-*****-9D6T9"))
 }
 
 fn case(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<ImportedCase>> {

@@ -439,12 +439,12 @@ impl Store {
         qs: &[NewQuestion],
     ) -> Result<(), StoreError> {
         sqlx::query!("DELETE FROM attempt_questions WHERE attempt_id = ?", attempt_id).execute(&mut *conn).await?;
-        if qs.iter().any(|q| q.answer.as_deref().is_some_and(|a| masked_answer(q.topic, a).is_some())) {
+        if qs.iter().any(|q| q.answer.as_deref().is_some_and(|a| masked_answer(a).is_some())) {
             self.ready_to_seal(conn).await?;
         }
         for (position, q) in qs.iter().enumerate() {
             let (shown, sealed) = match q.answer.as_deref() {
-                Some(answer) => match masked_answer(q.topic, answer) {
+                Some(answer) => match masked_answer(answer) {
                     Some(masked) => (Some(masked), Some(self.secrets.seal(answer)?)),
                     None => (Some(answer.to_string()), None),
                 },

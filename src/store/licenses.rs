@@ -55,7 +55,8 @@ impl TryFrom<Row> for License {
 async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<License>, StoreError> {
     sqlx::query_as!(
         Row,
-        r#"SELECT id AS "id!", product, edition, channel, purchased_from, purchased_on, box_colour, product_key_last5,
+        r#"SELECT id AS "id!", product, edition, channel, purchased_from, purchased_on, box_colour,
+                      coalesce(product_key_last5, product_key_hint) AS product_key_last5,
                   product_key_checks AS "product_key_checks: bool", notes, created_at, updated_at, archived_at
            FROM licenses WHERE id = ?"#,
         id
@@ -67,21 +68,30 @@ async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<License>, 
 }
 
 /// The sealed key, its last five characters and its check, ready to store.
+/// What is stored of a key: sealed with its last five and whether it
+/// checks, or (from an export without secrets) its last five alone.
 struct SealedKey {
     sealed: Option<Vec<u8>>,
     last5: Option<String>,
     checks: Option<bool>,
+    hint: Option<String>,
+}
+
+impl SealedKey {
+    const NONE: SealedKey = SealedKey { sealed: None, last5: None, checks: None, hint: None };
 }
 
 impl Store {
     fn seal_key(&self, change: &KeyChange) -> Result<Option<SealedKey>, StoreError> {
         Ok(match change {
             KeyChange::Keep => None,
-            KeyChange::Clear => Some(SealedKey { sealed: None, last5: None, checks: None }),
+            KeyChange::Clear => Some(SealedKey::NONE),
+            KeyChange::LastFive(last5) => Some(SealedKey { hint: Some(last5.clone()), ..SealedKey::NONE }),
             KeyChange::Set(key) => Some(SealedKey {
                 sealed: Some(self.secrets.seal(&key.expose_secret())?),
                 last5: Some(key.last_five()),
                 checks: key.checks(),
+                hint: None,
             }),
         })
     }
@@ -108,7 +118,8 @@ impl Store {
         let limit = page.limit + 1;
         let rows = sqlx::query_as!(
             Row,
-            r#"SELECT id AS "id!", product, edition, channel, purchased_from, purchased_on, box_colour, product_key_last5,
+            r#"SELECT id AS "id!", product, edition, channel, purchased_from, purchased_on, box_colour,
+                      coalesce(product_key_last5, product_key_hint) AS product_key_last5,
                       product_key_checks AS "product_key_checks: bool", notes, created_at, updated_at, archived_at
                FROM licenses WHERE id > ? AND (? OR archived_at IS NULL) ORDER BY id LIMIT ?"#,
             page.after.0,
@@ -156,10 +167,12 @@ impl Store {
         }
         if let Some(key) = self.seal_key(&l.product_key)? {
             sqlx::query!(
-                "UPDATE licenses SET product_key_sealed = ?, product_key_last5 = ?, product_key_checks = ? WHERE id = ?",
+                "UPDATE licenses SET product_key_sealed = ?, product_key_last5 = ?, product_key_checks = ?,
+                        product_key_hint = ? WHERE id = ?",
                 key.sealed,
                 key.last5,
                 key.checks,
+                key.hint,
                 id
             )
             .execute(&mut *tx)
@@ -203,7 +216,8 @@ impl Store {
     ) -> Result<Vec<LicenseRow>, StoreError> {
         let licenses = sqlx::query_as!(
             Row,
-            r#"SELECT id AS "id!", product, edition, channel, purchased_from, purchased_on, box_colour, product_key_last5,
+            r#"SELECT id AS "id!", product, edition, channel, purchased_from, purchased_on, box_colour,
+                      coalesce(product_key_last5, product_key_hint) AS product_key_last5,
                       product_key_checks AS "product_key_checks: bool", notes, created_at, updated_at, archived_at
                FROM licenses ORDER BY id"#
         )
@@ -240,14 +254,14 @@ impl Store {
         if matches!(l.product_key, KeyChange::Set(_)) {
             self.ready_to_seal(conn).await?;
         }
-        let key = self.seal_key(&l.product_key)?.unwrap_or(SealedKey { sealed: None, last5: None, checks: None });
+        let key = self.seal_key(&l.product_key)?.unwrap_or(SealedKey::NONE);
         let channel = l.channel.as_str();
         let purchased_on = l.purchased_on.map(|d| d.to_string());
         Ok(sqlx::query_scalar!(
             r#"INSERT INTO licenses (id, product, edition, channel, purchased_from, purchased_on, box_colour,
-                                    product_key_sealed, product_key_last5, product_key_checks, notes, created_at,
-                                    updated_at, archived_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+                                    product_key_sealed, product_key_last5, product_key_checks, product_key_hint, notes,
+                                    created_at, updated_at, archived_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
             row.id,
             l.product,
             l.edition,
@@ -258,6 +272,7 @@ impl Store {
             key.sealed,
             key.last5,
             key.checks,
+            key.hint,
             l.notes,
             row.created_at,
             row.updated_at,

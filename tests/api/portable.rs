@@ -71,6 +71,30 @@ async fn an_export_round_trips_through_a_fresh_journal_and_a_second_import_adds_
         assert_eq!(a.get(&path).await.body, b.get(&path).await.body, "{name}");
     }
     assert_eq!(b.get("/api/v1/summary/retries").await.body["cases_retried"], 2);
+    // The last five of a key are not secret: they survive an export without secrets.
+    let licenses = b.get("/api/v1/licenses").await.body;
+    assert_eq!(
+        licenses["items"][0]["product_key_masked"],
+        a.get("/api/v1/licenses").await.body["items"][0]["product_key_masked"]
+    );
+    assert!(licenses["items"][0]["product_key_masked"].as_str().unwrap().starts_with("*****-*****-*****-*****-"));
+}
+
+#[tokio::test]
+async fn an_answer_to_a_product_key_question_that_holds_no_key_stays_readable() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await;
+    let l = app.license("retail_download").await;
+    let a = app
+        .create(
+            "/api/v1/attempts",
+            json!({"machine_id": m, "license_id": l, "started_at": "2014-05-10T10:30:00+09:00", "questions": [
+                {"topic": "product_key", "answer": "didn't have it"},
+                {"topic": "product_key", "answer": "read out GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"}]}),
+        )
+        .await;
+    assert_eq!(a["questions"][0]["answer"], "didn't have it");
+    assert_eq!(a["questions"][1]["answer"], "read out *****-*****-*****-*****-9D6T9");
 }
 
 #[tokio::test]
