@@ -296,19 +296,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Summary { name, json, from, to, machine, license } => {
-            let filter = crate::summary::SummaryFilter::parse(from.as_deref(), to.as_deref(), machine, license)?;
+            let filter = crate::summary::SummaryFilter::parse(from.as_deref(), to.as_deref(), machine, license)
+                .map_err(|e| anyhow::anyhow!("{}", flags_named(e)))?;
             let store = open(&settings).await?;
             let result = store.summary(name, &filter, chrono::Utc::now()).await;
             store.close().await;
             let summary = result?;
             if json {
-                println!("{}", serde_json::to_string(&summary)?);
+                print_out(format!("{}\n", serde_json::to_string(&summary)?).as_bytes())?;
             } else {
-                println!("{}", crate::summary::render::text(&summary));
+                print_out(format!("{}\n", crate::summary::render::text(&summary)).as_bytes())?;
             }
             Ok(())
         }
     }
+}
+
+/// Write what a command answers to stdout. A reader that closed the pipe
+/// (`export | head`) has what it wanted: that ends the output quietly,
+/// where `println!` would panic.
+fn print_out(bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Field errors of values given as flags, named after the flags
+/// (`--machine: 0 is not an id`), not the API's parameters.
+fn flags_named(e: crate::domain::FieldErrors) -> crate::domain::FieldErrors {
+    let flag = |field: &str| match field {
+        "machine_id" => "--machine".to_string(),
+        "license_id" => "--license".to_string(),
+        other => format!("--{other}"),
+    };
+    crate::domain::FieldErrors(
+        e.0.into_iter().map(|f| crate::domain::FieldError { field: flag(&f.field), message: f.message }).collect(),
+    )
 }
 
 /// The summary names as clap's possible values (listed in `--help` and in
@@ -358,22 +384,19 @@ async fn export(
     bar.finish_and_clear();
     match &out {
         Some(path) => write_private(path, &bytes, secrets)?,
-        None => {
-            use std::io::Write;
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(&bytes)?;
-            stdout.flush()?;
-        }
+        None => print_out(&bytes)?,
     }
     let c = doc.counts();
     let to = out.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "stdout".into());
     eprintln!(
-        "exported {} rows to {to} ({} machines, {} licenses, {} cases, {} attempts)",
+        "exported {} rows to {to} ({} machines, {} hardware changes, {} licenses, {} cases, {} attempts, {} follow-ups)",
         c.total(),
         c.machines,
+        c.hardware_changes,
         c.licenses,
         c.cases,
-        c.attempts
+        c.attempts,
+        c.follow_ups
     );
     if secrets {
         eprintln!("warning: this export holds product keys in clear; keep it private and delete it when done");

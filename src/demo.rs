@@ -87,7 +87,10 @@ fn day2(
 pub async fn load(store: &Store) -> anyhow::Result<()> {
     let o = store.overview(&SummaryFilter::default()).await?;
     if o.machines + o.licenses + o.attempts > 0 {
-        anyhow::bail!("this journal already holds data; the demo loads only into an empty one (try --db demo.db)");
+        anyhow::bail!(
+            "this journal already holds data; the demo loads only into an empty one (name a new file with --db, \
+             e.g. --db demo-story.db)"
+        );
     }
     let actor = Actor::cli();
     let ctx = WriteCtx::new(&actor);
@@ -96,8 +99,10 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     for m in [pc1, pc2] {
         let change = NewHardwareChange {
             changed_on: chrono::NaiveDate::from_ymd_opt(2014, 5, 9).unwrap_or_default(),
-            parts_replaced: [Part::Motherboard, Part::Cpu, Part::Memory].into_iter().collect(),
-            parts_kept: [Part::Storage].into_iter().collect(),
+            // The story: motherboard, CPU, memory and graphics card
+            // swapped; the hard disk and the DVD drive kept.
+            parts_replaced: [Part::Motherboard, Part::Cpu, Part::Memory, Part::Gpu].into_iter().collect(),
+            parts_kept: [Part::Storage, Part::Optical].into_iter().collect(),
             os_reinstalled: false,
             notes: None,
         };

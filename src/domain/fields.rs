@@ -174,6 +174,35 @@ pub fn text(max: usize) -> impl Fn(&String) -> Result<String, String> {
     }
 }
 
+/// Characters that show nothing: format and bidi controls, zero-width
+/// marks, the soft hyphen (besides white space).
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}')
+}
+
+/// A name (a machine's, a token's): text of at most `max` characters that
+/// holds at least one visible character.
+pub fn name(max: usize) -> impl Fn(&String) -> Result<String, String> {
+    move |raw| {
+        let t = text(max)(raw)?;
+        if t.chars().all(invisible) {
+            return Err("holds no visible character".into());
+        }
+        Ok(t)
+    }
+}
+
+/// The form in which names are compared for uniqueness: Unicode NFKC
+/// (full-width `ＰＣ１` is `PC1`), then lower case, invisible characters
+/// left out — so `pc1`, `ＰＣ１` and `PC1` are one name.
+pub fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    name.nfkc().filter(|c| !invisible(*c) || *c == ' ').collect::<String>().to_lowercase()
+}
+
 /// Optional text: blank means none.
 pub fn opt_text(max: usize) -> impl Fn(&String) -> Result<Option<String>, String> {
     move |raw| if raw.trim().is_empty() { Ok(None) } else { text(max)(raw).map(Some) }

@@ -24,7 +24,10 @@ impl Cursor {
 
     /// Read a cursor given back by a client.
     pub fn decode(text: &str) -> Result<Self, String> {
-        let bad = || format!("{text:?} is not a cursor from this API; pass next_cursor back as it is");
+        // Said back short: a cursor of any length is never echoed whole.
+        let shown: String = text.chars().take(24).collect();
+        let shown = if shown.len() < text.len() { format!("{shown:?}…") } else { format!("{shown:?}") };
+        let bad = || format!("{shown} is not a cursor from this API; pass next_cursor back as it is");
         let bytes = URL_SAFE_NO_PAD.decode(text.trim()).map_err(|_| bad())?;
         let s = String::from_utf8(bytes).map_err(|_| bad())?;
         let id: i64 = s.strip_prefix("aj1:").and_then(|n| n.parse().ok()).ok_or_else(bad)?;

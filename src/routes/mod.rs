@@ -33,7 +33,9 @@ pub const BASE: &str = "/api/v1";
 
 /// Register every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/health", "GET").route(web::get().to(health::health)));
+    cfg.service(
+        resource("/health", "GET, HEAD").route(web::get().to(health::health)).route(web::head().to(health::health)),
+    );
     // Public, and matched before the scope whose every route needs a token.
     cfg.service(resource(&format!("{BASE}/openapi.json"), "GET").route(web::get().to(openapi::document)));
     cfg.service(

@@ -1,13 +1,21 @@
 //! SQL of machines.
 
 use super::{finish_create, finish_write, replay, visible, Created, NewRow, Store, StoreError, Table, WriteCtx};
+use crate::domain::fields::name_key;
 use crate::domain::time::now_system;
 use crate::domain::{FieldErrors, Machine, MachinePatch, NewMachine, Page, PageRequest};
 use crate::portable::Row;
 use sqlx::SqliteConnection;
 
-fn name_taken(name: &str) -> StoreError {
-    StoreError::Conflict(format!("a machine named {name:?} already exists"))
+/// A name already used by the live machine named `taken`.
+fn name_taken(name: &str, taken: &str) -> StoreError {
+    if name == taken {
+        StoreError::Conflict(format!("a machine named \"{name}\" already exists"))
+    } else {
+        StoreError::Conflict(format!(
+            "\"{name}\" is the name of machine \"{taken}\" already (names are compared without case or width)"
+        ))
+    }
 }
 
 async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Machine>, StoreError> {
@@ -20,22 +28,38 @@ async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Machine>, 
     .await?)
 }
 
-async fn name_in_use(conn: &mut SqliteConnection, name: &str, except: i64) -> Result<bool, StoreError> {
-    let n = sqlx::query_scalar!(
-        "SELECT count(*) FROM machines WHERE name = ? AND archived_at IS NULL AND id <> ?",
-        name,
+/// Whether a live machine other than `except` has this name, compared as
+/// [`name_key`] compares names (`pc1`, `ＰＣ１` and `PC1` are one name).
+/// A household has a handful of machines: they are compared here, in Rust,
+/// where NFKC is.
+async fn name_in_use(conn: &mut SqliteConnection, name: &str, except: i64) -> Result<Option<String>, StoreError> {
+    let key = name_key(name);
+    Ok(sqlx::query_scalar!(
+        "SELECT name FROM machines WHERE name_key = ? AND archived_at IS NULL AND id <> ? LIMIT 1",
+        key,
         except
     )
-    .fetch_one(conn)
-    .await?;
-    Ok(n > 0)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Give every machine without one its `name_key` (rows from before
+/// migration 19, whose key SQL cannot compute). Run when the store opens.
+pub(super) async fn key_names(conn: &mut SqliteConnection) -> Result<(), StoreError> {
+    let rows =
+        sqlx::query!(r#"SELECT id AS "id!", name FROM machines WHERE name_key IS NULL"#).fetch_all(&mut *conn).await?;
+    for r in rows {
+        let key = name_key(&r.name);
+        sqlx::query!("UPDATE machines SET name_key = ? WHERE id = ?", key, r.id).execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// A machine brought back must not share its name with a live one.
 pub(super) async fn name_free(conn: &mut SqliteConnection, id: i64) -> Result<(), StoreError> {
     let Some(m) = fetch(conn, id).await? else { return Err(Table::Machines.not_found(id)) };
-    if name_in_use(conn, &m.name, id).await? {
-        return Err(name_taken(&m.name));
+    if let Some(taken) = name_in_use(conn, &m.name, id).await? {
+        return Err(name_taken(&m.name, &taken));
     }
     Ok(())
 }
@@ -47,8 +71,8 @@ impl Store {
         if let Some(r) = replay(&mut tx, ctx).await? {
             return Ok(r);
         }
-        if name_in_use(&mut tx, &m.name, 0).await? {
-            return Err(name_taken(&m.name));
+        if let Some(taken) = name_in_use(&mut tx, &m.name, 0).await? {
+            return Err(name_taken(&m.name, &taken));
         }
         let id = insert(&mut tx, &NewRow::now(), m).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Machines, id)?;
@@ -87,13 +111,15 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let current = visible(fetch(&mut tx, id).await?, false, Table::Machines, id)?;
         let m = NewMachine::from(&current).patched(patch);
-        if name_in_use(&mut tx, &m.name, id).await? {
-            return Err(name_taken(&m.name));
+        if let Some(taken) = name_in_use(&mut tx, &m.name, id).await? {
+            return Err(name_taken(&m.name, &taken));
         }
         let now = now_system();
+        let key = name_key(&m.name);
         sqlx::query!(
-            "UPDATE machines SET name = ?, owner = ?, notes = ?, updated_at = ? WHERE id = ?",
+            "UPDATE machines SET name = ?, name_key = ?, owner = ?, notes = ?, updated_at = ? WHERE id = ?",
             m.name,
+            key,
             m.owner,
             m.notes,
             now,
@@ -124,11 +150,13 @@ pub(super) async fn all(conn: &mut SqliteConnection) -> Result<Vec<Machine>, Sto
 
 /// Insert a machine whose name was checked.
 async fn insert(conn: &mut SqliteConnection, row: &NewRow, m: &NewMachine) -> Result<i64, StoreError> {
+    let key = name_key(&m.name);
     Ok(sqlx::query_scalar!(
-        r#"INSERT INTO machines (id, name, owner, notes, created_at, updated_at, archived_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        r#"INSERT INTO machines (id, name, name_key, owner, notes, created_at, updated_at, archived_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
         row.id,
         m.name,
+        key,
         m.owner,
         m.notes,
         row.created_at,
@@ -143,8 +171,9 @@ async fn insert(conn: &mut SqliteConnection, row: &NewRow, m: &NewMachine) -> Re
 /// a name no other live machine has.
 pub(super) async fn import(conn: &mut SqliteConnection, row: &Row<NewMachine>) -> Result<(), StoreError> {
     let (s, m) = (&row.stamps, &row.value);
-    if s.archived_at.is_none() && name_in_use(conn, &m.name, s.id).await? {
-        return Err(StoreError::Invalid(FieldErrors::one("name", name_taken(&m.name).to_string())));
+    let taken = if s.archived_at.is_none() { name_in_use(conn, &m.name, s.id).await? } else { None };
+    if let Some(taken) = taken {
+        return Err(StoreError::Invalid(FieldErrors::one("name", name_taken(&m.name, &taken).to_string())));
     }
     insert(conn, &NewRow::from(s), m).await.map(|_| ())
 }

@@ -196,10 +196,14 @@ impl Store {
     /// database that holds a migration this program does not know.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match MIGRATOR.run(&self.pool).await {
-            Ok(()) => Ok(()),
-            Err(sqlx::migrate::MigrateError::VersionMissing(v)) => Err(StoreError::NewerDatabase(v)),
-            Err(e) => Err(StoreError::Migrate(e)),
+            Ok(()) => {}
+            Err(sqlx::migrate::MigrateError::VersionMissing(v)) => return Err(StoreError::NewerDatabase(v)),
+            Err(e) => return Err(StoreError::Migrate(e)),
         }
+        let mut tx = self.begin_write().await?;
+        machines::key_names(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The pool, for tests and tools that need raw SQL (benchmarks, checks).

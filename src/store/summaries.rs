@@ -36,6 +36,9 @@ impl From<&SummaryFilter> for Bind {
     }
 }
 
+/// Why `open` suggests no time to call.
+const NO_GOOD_HOUR: &str = "no call has reached an operator yet, so no hour is known to be a good one";
+
 impl Store {
     /// The summary `name`, as of `now` (which only `open` reads).
     pub async fn summary(
@@ -404,16 +407,35 @@ impl Store {
         .into_iter()
         .map(|h| stored_u32("local hour", h))
         .collect::<Result<_, _>>()?;
+        // A case without attempts has no offset of its own: the household's
+        // is the one most of the calls that reached an operator were made
+        // at (read only when such a case is there).
+        let household = if good_hours.is_empty() || rows.iter().all(|r| r.last_offset.is_some()) {
+            None
+        } else {
+            sqlx::query_scalar!(
+                r#"SELECT utc_offset AS "offset!: i64" FROM attempts
+                   WHERE archived_at IS NULL AND operator_outcome = 'reached'
+                     AND (?1 IS NULL OR machine_id = ?1) AND (?2 IS NULL OR license_id = ?2)
+                   GROUP BY utc_offset ORDER BY count(*) DESC, utc_offset LIMIT 1"#,
+                b.machine_id,
+                b.license_id
+            )
+            .fetch_optional(&self.pool)
+            .await?
+        };
         let mut cases = Vec::with_capacity(rows.len());
         for r in rows {
             let offset = r
                 .last_offset
+                .or(household)
                 .and_then(|o| i32::try_from(o).ok())
                 .and_then(FixedOffset::east_opt)
                 .or_else(|| FixedOffset::east_opt(0));
             let suggested = offset
                 .and_then(|o| next_call_at(now.with_timezone(&o), &good_hours))
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
+            let reason = suggested.is_none().then(|| NO_GOOD_HOUR.to_string());
             cases.push(OpenCase {
                 case_id: r.id,
                 machine_id: r.machine_id,
@@ -422,6 +444,7 @@ impl Store {
                 last_attempt_at: r.last_utc.and(r.last_at),
                 last_failure_reason: stored_opt(r.last_reason.as_deref())?,
                 suggested_call_at: suggested,
+                suggested_call_reason: reason,
             });
         }
         let mut conn = self.pool.acquire().await?;

@@ -413,10 +413,14 @@ pub struct OpenCase {
     pub attempts: i64,
     pub last_attempt_at: Option<String>,
     pub last_failure_reason: Option<FailureReason>,
-    /// The next time after now, at the offset of the case's last attempt,
-    /// in a local hour in which operators were reached before (see
-    /// [`next_call_at`]); null when no operator was ever reached.
+    /// The next time after now, in a local hour in which operators were
+    /// reached before (see [`next_call_at`]), at the offset of the case's
+    /// last attempt — or, for a case without attempts, at the offset most
+    /// calls that reached an operator were made at (the household's);
+    /// null when no operator was ever reached, with `suggested_call_reason`.
     pub suggested_call_at: Option<String>,
+    /// Why there is no suggested time, when there is none.
+    pub suggested_call_reason: Option<String>,
 }
 
 /// Any summary, for the API and the CLI.

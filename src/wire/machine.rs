@@ -1,7 +1,7 @@
 //! Machine bodies.
 
 use super::{bodies, named_something, nullable};
-use crate::domain::fields::{got, opt_text, text, Check, FieldErrors, LONG_MAX, NAME_MAX, SHORT_MAX};
+use crate::domain::fields::{got, name, opt_text, Check, FieldErrors, LONG_MAX, NAME_MAX, SHORT_MAX};
 use crate::domain::{MachinePatch, NewMachine};
 
 bodies! {
@@ -22,7 +22,7 @@ impl TryFrom<&MachineCreate> for NewMachine {
 
     fn try_from(f: &MachineCreate) -> Result<Self, FieldErrors> {
         let mut c = Check::default();
-        let name = c.required("name", &f.name, text(NAME_MAX));
+        let name = c.required("name", &f.name, name(NAME_MAX));
         let owner = c.optional("owner", &f.owner, opt_text(SHORT_MAX));
         let notes = c.optional("notes", &f.notes, opt_text(LONG_MAX));
         c.finish()?;
@@ -35,7 +35,7 @@ impl TryFrom<&MachineFields> for MachinePatch {
 
     fn try_from(f: &MachineFields) -> Result<Self, FieldErrors> {
         let mut c = Check::default();
-        let name = c.patch_required("name", &f.name, text(NAME_MAX));
+        let name = c.patch_required("name", &f.name, name(NAME_MAX));
         let owner = c.patch_optional("owner", &f.owner, opt_text(SHORT_MAX));
         let notes = c.patch_optional("notes", &f.notes, opt_text(LONG_MAX));
         c.finish()?;

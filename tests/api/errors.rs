@@ -149,3 +149,15 @@ async fn every_query_parameter_sent_wrong_is_named() {
     assert_eq!(app.get(&format!("/api/v1/machines/{m}")).await.body["name"], "PC 1");
     assert_eq!(app.get("/api/v1/machines").await.body["items"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_long_bad_cursor_is_not_echoed_whole_and_health_answers_head() {
+    let app = spawn_app().await;
+    let long = "x".repeat(5000);
+    let a = app.get(&format!("/api/v1/machines?cursor={long}")).await;
+    assert_eq!(a.status, 400);
+    let message = a.field_errors()[0].1.clone();
+    assert!(message.contains("is not a cursor from this API") && message.len() < 120, "{message}");
+    let head = app.send(Method::HEAD, "/health", None, None).await;
+    assert_eq!(head.status, 200);
+}

@@ -37,14 +37,19 @@ async fn every_machine_field_sent_wrong_is_named() {
         (json!({"name": "PC 2", "notes": "x".repeat(4001)}), 422, "notes", "4001 characters"),
         (json!({"name": "PC 2", "colour": "grey"}), 422, "colour", "unknown field"),
         (json!(["PC 2"]), 422, "body", "must be a JSON object"),
+        (json!({"name": "\u{200B}\u{200D}"}), 422, "name", "holds no visible character"),
+        (json!({"name": "\u{202E}\u{2066}\u{FEFF}"}), 422, "name", "holds no visible character"),
     ];
     for (body, status, field, message) in cases {
         let a = app.post("/api/v1/machines", body.clone()).await;
         assert_problem(&a, status, field, message);
     }
-    let dup = app.post("/api/v1/machines", json!({"name": "PC 1"})).await;
-    assert_eq!(dup.status, 409);
-    assert!(dup.body["detail"].as_str().unwrap().contains("PC 1"));
+    // Names clash after NFKC and case folding: full-width and lower case are the same name.
+    for same in ["PC 1", "pc 1", "ＰＣ　１", "Ｐｃ 1"] {
+        let dup = app.post("/api/v1/machines", json!({"name": same})).await;
+        assert_eq!(dup.status, 409, "{same}: {}", dup.body);
+        assert!(dup.body["detail"].as_str().unwrap().contains(same), "{}", dup.body);
+    }
     let a = app.patch("/api/v1/machines/1", json!({"name": null})).await;
     assert_problem(&a, 422, "name", "is required");
     let a = app.patch("/api/v1/machines/1", json!({})).await;

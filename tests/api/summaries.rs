@@ -175,6 +175,31 @@ async fn the_open_summary_suggests_an_hour_when_operators_answered() {
 }
 
 #[tokio::test]
+async fn a_case_without_calls_is_suggested_a_time_in_the_households_offset_or_told_why_not() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await;
+    let l = app.license("oem").await;
+    app.create("/api/v1/cases", json!({"machine_id": m, "license_id": l})).await;
+    // No call ever reached an operator: no time, and why.
+    let o = summary(&app, "open").await;
+    assert_eq!(o["cases"][0]["suggested_call_at"], json!(null));
+    assert!(o["cases"][0]["suggested_call_reason"].as_str().unwrap().contains("no call has reached an operator"));
+    // Calls from Japan reached operators at 10:00: the case without calls gets 10:00 at +09:00, not UTC.
+    let m2 = app.machine("PC 2").await;
+    app.create(
+        "/api/v1/attempts",
+        json!({"machine_id": m2, "license_id": l, "started_at": "2014-05-10T10:05:00+09:00",
+        "operator_outcome": "reached", "result": "activated"}),
+    )
+    .await;
+    let o = summary(&app, "open").await;
+    let case = o["cases"].as_array().unwrap().iter().find(|c| c["machine_id"] == m).unwrap().clone();
+    let at = DateTime::parse_from_rfc3339(case["suggested_call_at"].as_str().unwrap()).unwrap();
+    assert_eq!((at.hour(), at.offset().local_minus_utc()), (10, 9 * 3600), "{at}");
+    assert_eq!(case["suggested_call_reason"], json!(null));
+}
+
+#[tokio::test]
 async fn local_dates_are_each_attempts_own() {
     let app = spawn_app().await;
     let m = app.machine("PC 1").await;

@@ -576,3 +576,46 @@ fn serve_makes_the_first_token_only_once_it_holds_its_port() {
     let _ = server.child.kill();
     let _ = server.child.wait();
 }
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly_and_flags_are_named_as_flags() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A journal whose export is far larger than a pipe's buffer.
+    let machines: Vec<serde_json::Value> = (1..=3000)
+        .map(|i| {
+            serde_json::json!({"id": i, "name": format!("PC {i}"), "owner": "a household with many PCs", "notes": null,
+            "created_at": "2014-05-09T00:00:00Z", "updated_at": "2014-05-09T00:00:00Z", "archived_at": null})
+        })
+        .collect();
+    let doc = serde_json::json!({"format_version": 1, "exported_at": "2014-05-09T00:00:00Z", "includes_secrets": false,
+        "machines": machines, "hardware_changes": [], "licenses": [], "cases": [], "attempts": [], "follow_ups": []});
+    std::fs::write(d.join("many.json"), doc.to_string()).unwrap();
+    assert!(aj(d, &["--db", "j.db", "import", "many.json"]).status.success());
+    for args in [&["--db", "j.db", "export"][..], &["--db", "j.db", "summary", "overview", "--json"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_activation-journal"))
+            .current_dir(d)
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // `| head -c 10`: read a little, then close the pipe.
+        let mut first = [0u8; 10];
+        child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out.stderr));
+        assert!(!text(&out.stderr).to_lowercase().contains("broken pipe"), "{args:?}: {}", text(&out.stderr));
+    }
+    let out = aj(d, &["--db", "j.db", "export", "--out", "all.json"]);
+    assert!(
+        text(&out.stderr).contains("3000 machines, 0 hardware changes, 0 licenses, 0 cases, 0 attempts, 0 follow-ups")
+    );
+    let out = aj(d, &["--db", "j.db", "summary", "hours", "--machine", "0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("--machine: 0 is not an id"), "{}", text(&out.stderr));
+    let out = aj(d, &["--db", "j.db", "demo"]);
+    assert!(!text(&out.stderr).contains("--db j.db"), "the hint names another file: {}", text(&out.stderr));
+}

@@ -750,3 +750,16 @@ async fn a_write_never_seals_with_a_key_other_than_the_journals() {
     reopened.check_key_file().await.unwrap();
     assert_eq!(reopened.reveal_product_key(&WriteCtx::new(&a), l.id).await.unwrap().as_deref(), Some(KEY));
 }
+
+#[tokio::test]
+async fn names_written_before_name_keys_are_keyed_when_the_journal_opens() {
+    let t = store().await;
+    sqlx::query("INSERT INTO machines (name, created_at, updated_at) VALUES ('PC1', 'x', 'x')")
+        .execute(t.store.pool())
+        .await
+        .unwrap();
+    let reopened = Store::open(&t.dir.path().join("journal.db"), &t.dir.path().join("journal.db.key")).await.unwrap();
+    let a = cli();
+    let err = reopened.create_machine(&WriteCtx::new(&a), &named("ｐｃ１")).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(ref m) if m.contains("\"PC1\"")), "{err:?}");
+}
