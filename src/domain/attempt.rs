@@ -233,41 +233,37 @@ pub fn check_rules(
     }
 }
 
-/// A parsed change to an attempt: `None` keeps a field, `Some(None)` clears
-/// one. `case_id`, `machine_id` and `license_id` are only there to be
-/// refused when they differ from the attempt's.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AttemptPatch {
-    pub case_id: Option<Option<i64>>,
-    pub machine_id: Option<Option<i64>>,
-    pub license_id: Option<Option<i64>>,
-    pub started_at: Option<CallerTime>,
-    pub ended_at: Option<Option<CallerTime>>,
-    pub method: Option<Method>,
-    pub number_kind: Option<Option<NumberKind>>,
-    pub called_from: Option<Option<CalledFrom>>,
-    pub country: Option<Option<String>>,
-    pub ivr_product: Option<Option<IvrProduct>>,
-    pub installation_id: Option<Option<InstallationId>>,
-    pub ivr_result: Option<Option<IvrResult>>,
-    pub groups_reentered: Option<Vec<u8>>,
-    pub operator_outcome: Option<Option<OperatorOutcome>>,
-    pub wait_seconds: Option<Option<i64>>,
-    pub operator_rating: Option<Option<u8>>,
-    /// Replaces every question.
-    pub questions: Option<Vec<NewQuestion>>,
-    pub confirmation_id: Option<Option<CheckedConfirmationId>>,
-    pub result: Option<Option<AttemptResult>>,
-    pub failure_reason: Option<Option<FailureReason>>,
-    pub notes: Option<Option<String>>,
-}
-
-impl AttemptPatch {
-    /// The names of the fields it changes (for the audit log).
-    pub fn fields(&self) -> Vec<&'static str> {
-        named!(self; case_id, machine_id, license_id, started_at, ended_at, method, number_kind, called_from, country,
-            ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds,
-            operator_rating, questions, confirmation_id, result, failure_reason, notes)
+patch! {
+    /// A parsed change to an attempt. A new `confirmation_id` comes with
+    /// its `warnings`; `questions` replaces every question.
+    pub struct AttemptPatch for NewAttempt {
+        started_at: CallerTime,
+        ended_at: Option<CallerTime>,
+        method: Method,
+        number_kind: Option<NumberKind>,
+        called_from: Option<CalledFrom>,
+        country: Option<String>,
+        ivr_product: Option<IvrProduct>,
+        installation_id: Option<InstallationId>,
+        ivr_result: Option<IvrResult>,
+        groups_reentered: Vec<u8>,
+        operator_outcome: Option<OperatorOutcome>,
+        wait_seconds: Option<i64>,
+        operator_rating: Option<u8>,
+        questions: Option<Vec<NewQuestion>>,
+        confirmation_id: Option<ConfirmationId>,
+        warnings: Vec<String>,
+        result: Option<AttemptResult>,
+        failure_reason: Option<FailureReason>,
+        notes: Option<String>,
+    }
+    checked {
+        /// Only to be refused when it differs from the attempt's.
+        case_id: Option<i64>,
+        /// Only to be refused when it differs from the attempt's.
+        machine_id: Option<i64>,
+        /// Only to be refused when it differs from the attempt's.
+        license_id: Option<i64>,
     }
 }
 
@@ -292,16 +288,7 @@ impl NewAttempt {
         }
         c.finish()?;
         let mut a = self.clone();
-        apply!(a, patch; started_at, ended_at, method, number_kind, called_from, country, ivr_product,
-            installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, operator_rating, result,
-            failure_reason, notes);
-        if let Some(qs) = &patch.questions {
-            a.questions = Some(qs.clone());
-        }
-        if let Some(cid) = &patch.confirmation_id {
-            a.confirmation_id = cid.as_ref().map(|c| c.id.clone());
-            a.warnings = cid.as_ref().map(|c| c.warnings.clone()).unwrap_or_default();
-        }
+        patch.apply_to(&mut a);
         let mut c = Check::default();
         check_rules(
             &mut c,

@@ -39,25 +39,21 @@ pub struct NewCase {
     pub notes: Option<String>,
 }
 
-/// A parsed change to a case: `None` keeps a field, `Some(None)` clears
-/// one. `machine_id` and `license_id` are only there to be refused when
-/// they differ from the case's.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CasePatch {
-    pub machine_id: Option<Option<i64>>,
-    pub license_id: Option<Option<i64>>,
-    pub trigger: Option<Trigger>,
-    pub hardware_change_id: Option<Option<i64>>,
-    pub status: Option<CaseStatus>,
-    /// As a system time; `Some(None)` keeps the stored one.
-    pub opened_at: Option<Option<String>>,
-    pub notes: Option<Option<String>>,
-}
-
-impl CasePatch {
-    /// The names of the fields it changes (for the audit log).
-    pub fn fields(&self) -> Vec<&'static str> {
-        named!(self; machine_id, license_id, trigger, hardware_change_id, status, opened_at, notes)
+patch! {
+    /// A parsed change to a case. `opened_at` is a system time; `Some(None)`
+    /// keeps the stored one.
+    pub struct CasePatch for NewCase {
+        trigger: Trigger,
+        hardware_change_id: Option<i64>,
+        status: CaseStatus,
+        opened_at: Option<String>,
+        notes: Option<String>,
+    }
+    checked {
+        /// Only to be refused when it differs from the case's.
+        machine_id: Option<i64>,
+        /// Only to be refused when it differs from the case's.
+        license_id: Option<i64>,
     }
 }
 
@@ -74,7 +70,7 @@ impl NewCase {
         }
         c.finish()?;
         let mut k = self.clone();
-        apply!(k, patch; trigger, hardware_change_id, status, opened_at, notes);
+        patch.apply_to(&mut k);
         Ok(k)
     }
 }

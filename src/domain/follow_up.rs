@@ -32,21 +32,14 @@ pub struct NewFollowUp {
     pub done: bool,
 }
 
-/// A parsed change to a follow-up: `None` keeps a field, `Some(None)`
-/// clears one.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FollowUpPatch {
-    pub machine_id: Option<Option<i64>>,
-    pub case_id: Option<Option<i64>>,
-    pub text: Option<String>,
-    pub due_on: Option<Option<NaiveDate>>,
-    pub done: Option<bool>,
-}
-
-impl FollowUpPatch {
-    /// The names of the fields it changes (for the audit log).
-    pub fn fields(&self) -> Vec<&'static str> {
-        named!(self; machine_id, case_id, text, due_on, done)
+patch! {
+    /// A parsed change to a follow-up.
+    pub struct FollowUpPatch for NewFollowUp {
+        machine_id: Option<i64>,
+        case_id: Option<i64>,
+        text: String,
+        due_on: Option<NaiveDate>,
+        done: bool,
     }
 }
 
@@ -62,7 +55,7 @@ impl NewFollowUp {
     /// machine brings its own machine (the store reads it from the case).
     pub fn patched(&self, patch: &FollowUpPatch) -> Result<Self, FieldErrors> {
         let mut f = self.clone();
-        apply!(f, patch; machine_id, case_id, text, due_on, done);
+        patch.apply_to(&mut f);
         if patch.case_id.is_some() && patch.machine_id.is_none() {
             f.machine_id = None;
         }

@@ -32,20 +32,14 @@ pub struct NewHardwareChange {
     pub notes: Option<String>,
 }
 
-/// A parsed change to a hardware change: `None` keeps a field.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HardwareChangePatch {
-    pub changed_on: Option<NaiveDate>,
-    pub parts_replaced: Option<PartSet>,
-    pub parts_kept: Option<PartSet>,
-    pub os_reinstalled: Option<bool>,
-    pub notes: Option<Option<String>>,
-}
-
-impl HardwareChangePatch {
-    /// The names of the fields it changes (for the audit log).
-    pub fn fields(&self) -> Vec<&'static str> {
-        named!(self; changed_on, parts_replaced, parts_kept, os_reinstalled, notes)
+patch! {
+    /// A parsed change to a hardware change.
+    pub struct HardwareChangePatch for NewHardwareChange {
+        changed_on: NaiveDate,
+        parts_replaced: PartSet,
+        parts_kept: PartSet,
+        os_reinstalled: bool,
+        notes: Option<String>,
     }
 }
 
@@ -76,7 +70,7 @@ impl NewHardwareChange {
     /// This change with `patch` laid over it, its rules checked again.
     pub fn patched(&self, patch: &HardwareChangePatch) -> Result<Self, FieldErrors> {
         let mut h = self.clone();
-        apply!(h, patch; changed_on, parts_replaced, parts_kept, os_reinstalled, notes);
+        patch.apply_to(&mut h);
         let mut c = Check::default();
         check_parts(&mut c, Some(h.parts_replaced), Some(h.parts_kept));
         c.finish()?;

@@ -60,28 +60,18 @@ pub struct NewLicense {
     pub notes: Option<String>,
 }
 
-/// A parsed change to a license: `None` keeps a field, `Some(None)` clears
-/// one; the key is changed only when `product_key` is not `Keep`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LicensePatch {
-    pub product: Option<String>,
-    pub edition: Option<Option<String>>,
-    pub channel: Option<Channel>,
-    pub purchased_from: Option<Option<String>>,
-    pub purchased_on: Option<Option<NaiveDate>>,
-    pub box_colour: Option<Option<String>>,
-    pub product_key: KeyChange,
-    pub notes: Option<Option<String>>,
-}
-
-impl LicensePatch {
-    /// The names of the fields it changes (for the audit log; never the key itself).
-    pub fn fields(&self) -> Vec<&'static str> {
-        let mut names = named!(self; product, edition, channel, purchased_from, purchased_on, box_colour, notes);
-        if self.product_key != KeyChange::Keep {
-            names.push("product_key");
-        }
-        names
+patch! {
+    /// A parsed change to a license. Its `product_key` is named only when
+    /// the key changes (it is never shown in the audit log, only named).
+    pub struct LicensePatch for NewLicense {
+        product: String,
+        edition: Option<String>,
+        channel: Channel,
+        purchased_from: Option<String>,
+        purchased_on: Option<NaiveDate>,
+        box_colour: Option<String>,
+        product_key: KeyChange,
+        notes: Option<String>,
     }
 }
 
@@ -89,8 +79,7 @@ impl NewLicense {
     /// This license with `patch` laid over it.
     pub fn patched(&self, patch: &LicensePatch) -> Self {
         let mut l = self.clone();
-        apply!(l, patch; product, edition, channel, purchased_from, purchased_on, box_colour, notes);
-        l.product_key = patch.product_key.clone();
+        patch.apply_to(&mut l);
         l
     }
 }

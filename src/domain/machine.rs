@@ -24,26 +24,16 @@ pub struct NewMachine {
     pub notes: Option<String>,
 }
 
-/// A parsed change to a machine: `None` keeps a field, `Some(None)` clears one.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MachinePatch {
-    pub name: Option<String>,
-    pub owner: Option<Option<String>>,
-    pub notes: Option<Option<String>>,
-}
-
-impl MachinePatch {
-    /// The names of the fields it changes (for the audit log).
-    pub fn fields(&self) -> Vec<&'static str> {
-        named!(self; name, owner, notes)
-    }
+patch! {
+    /// A parsed change to a machine.
+    pub struct MachinePatch for NewMachine { name: String, owner: Option<String>, notes: Option<String> }
 }
 
 impl NewMachine {
     /// This machine with `patch` laid over it.
     pub fn patched(&self, patch: &MachinePatch) -> Self {
         let mut m = self.clone();
-        apply!(m, patch; name, owner, notes);
+        patch.apply_to(&mut m);
         m
     }
 }

@@ -10,22 +10,42 @@
 //! (`Machine`, `Attempt`, …) are here too, as the store returns them. This
 //! module knows neither HTTP nor SQL.
 
-/// `if let Some(v) = &patch.f { base.f = v.clone() }` for each field of a
-/// parsed patch (`Option<T>` over a required `T`, `Option<Option<T>>` over
-/// an optional one).
-macro_rules! apply {
-    ($base:ident, $patch:ident; $($f:ident),+ $(,)?) => {
-        $( if let Some(v) = &$patch.$f { $base.$f = v.clone(); } )+
-    };
-}
+/// Declares the parsed patch of a value from one list of its fields, so
+/// that a field is added in one place: each field is `Option` of the
+/// value's own field type (`None` keeps it; for an optional field
+/// `Some(None)` clears it), laid over the value by `apply_to`, and named by
+/// `fields()` (for the audit log). Fields under `checked` are carried only
+/// to be compared with the stored row (an id that cannot change): named,
+/// never applied.
+macro_rules! patch {
+    (
+        $(#[$m:meta])* pub struct $patch:ident for $base:ty {
+            $( $(#[$fm:meta])* $f:ident : $ty:ty ),* $(,)?
+        }
+        $( checked { $( $(#[$cm:meta])* $c:ident : $cty:ty ),* $(,)? } )?
+    ) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        pub struct $patch {
+            $($( $(#[$cm])* pub $c: Option<$cty>, )*)?
+            $( $(#[$fm])* pub $f: Option<$ty>, )*
+        }
 
-/// The names of the fields a parsed patch changes.
-macro_rules! named {
-    ($s:ident; $($f:ident),+ $(,)?) => {{
-        let mut names = Vec::new();
-        $( if $s.$f.is_some() { names.push(stringify!($f)); } )+
-        names
-    }};
+        impl $patch {
+            /// The names of the fields it names.
+            pub fn fields(&self) -> Vec<&'static str> {
+                let mut names = Vec::new();
+                $($( if self.$c.is_some() { names.push(stringify!($c)); } )*)?
+                $( if self.$f.is_some() { names.push(stringify!($f)); } )*
+                names
+            }
+
+            /// Lay the fields it changes over `base`.
+            fn apply_to(&self, base: &mut $base) {
+                $( if let Some(v) = &self.$f { base.$f = v.clone(); } )*
+            }
+        }
+    };
 }
 
 pub mod attempt;

@@ -241,6 +241,7 @@ impl TryFrom<&AttemptFields> for AttemptPatch {
         let failure_reason = c.patch_optional("failure_reason", &f.failure_reason, some::<FailureReason>);
         let notes = c.patch_optional("notes", &f.notes, opt_text(LONG_MAX));
         c.finish()?;
+        let checked = got(confirmation_id)?;
         let patch = Self {
             case_id: got(case_id)?,
             machine_id: got(machine_id)?,
@@ -258,8 +259,9 @@ impl TryFrom<&AttemptFields> for AttemptPatch {
             operator_outcome: got(operator_outcome)?,
             wait_seconds: got(wait_seconds)?,
             operator_rating: got(operator_rating)?,
-            questions: got(questions)?,
-            confirmation_id: got(confirmation_id)?,
+            questions: got(questions)?.map(Some),
+            warnings: checked.as_ref().map(|c| c.as_ref().map(|c| c.warnings.clone()).unwrap_or_default()),
+            confirmation_id: checked.map(|c| c.map(|c| c.id)),
             result: got(result)?,
             failure_reason: got(failure_reason)?,
             notes: got(notes)?,

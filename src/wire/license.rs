@@ -73,7 +73,7 @@ impl TryFrom<&LicenseFields> for LicensePatch {
             purchased_from: got(purchased_from)?,
             purchased_on: got(purchased_on)?,
             box_colour: got(box_colour)?,
-            product_key: got(product_key)?,
+            product_key: f.product_key.is_some().then(|| got(product_key)).transpose()?,
             notes: got(notes)?,
         };
         named_something(patch, LicensePatch::fields)

@@ -172,7 +172,7 @@ async fn licenses_keep_their_key_sealed_and_reveal_it_with_an_audit_row() {
     let blue = LicensePatch { box_colour: Some(Some("blue".into())), ..Default::default() };
     let l2 = s.update_license(&ctx, l.id, &blue).await.unwrap();
     assert_eq!(l2.product_key_masked, l.product_key_masked);
-    let no_key = LicensePatch { product_key: KeyChange::Clear, ..Default::default() };
+    let no_key = LicensePatch { product_key: Some(KeyChange::Clear), ..Default::default() };
     let l3 = s.update_license(&ctx, l.id, &no_key).await.unwrap();
     assert_eq!(l3.product_key_masked, None);
     assert_eq!(s.reveal_product_key(&ctx, l.id).await.unwrap(), None);
