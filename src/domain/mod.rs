@@ -70,6 +70,6 @@ pub use hardware_change::{HardwareChange, HardwareChangePatch, NewHardwareChange
 pub use ids::{CheckedConfirmationId, ConfirmationId, IdError, InstallationId, ProductKey};
 pub use license::{KeyChange, License, LicensePatch, NewLicense};
 pub use machine::{Machine, MachinePatch, NewMachine};
-pub use page::{Cursor, Page, PageRequest};
+pub use page::{Cursor, Page, PageRequest, TimeCursor, TimePageRequest};
 pub use summary_filter::SummaryFilter;
 pub use time::CallerTime;

@@ -192,13 +192,20 @@ pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
     include_archived: bool,
+    after: &super::timeline::After,
 ) -> Result<Vec<Attempt>, StoreError> {
+    // Rank 2 among the timeline's kinds; its time is its start, whose UTC
+    // milliseconds are indexed with the machine.
     let mut q = select();
     q.push(" WHERE machine_id = ").push_bind(machine_id);
     if !include_archived {
         q.push(" AND archived_at IS NULL");
     }
-    q.push(" ORDER BY started_utc, id");
+    q.push(" AND started_utc >= ").push_bind(after.at_millis);
+    q.push(" AND (started_utc > ").push_bind(after.at_millis);
+    q.push(" OR 2 > ").push_bind(after.rank);
+    q.push(" OR (2 = ").push_bind(after.rank).push(" AND id > ").push_bind(after.id).push("))");
+    q.push(" ORDER BY started_utc, id LIMIT ").push_bind(after.limit);
     let rows: Vec<Row> = q.build_query_as().fetch_all(&mut *conn).await?;
     with_questions(conn, rows).await
 }

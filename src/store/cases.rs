@@ -66,14 +66,24 @@ pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
     include_archived: bool,
+    after: &super::timeline::After,
 ) -> Result<Vec<Case>, StoreError> {
+    // Rank 1 among the timeline's kinds; its time is `opened_at`.
+    let (at, rank, id, limit) = (&after.at, after.rank, after.id, after.limit);
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at, notes,
                   created_at, updated_at, archived_at
-           FROM cases WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL) ORDER BY id"#,
+           FROM cases INDEXED BY cases_machine_opened
+           WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL)
+             AND opened_at >= ?3 AND (opened_at > ?3 OR 1 > ?4 OR (1 = ?4 AND id > ?5))
+           ORDER BY opened_at, id LIMIT ?6"#,
         machine_id,
-        include_archived
+        include_archived,
+        at,
+        rank,
+        id,
+        limit
     )
     .fetch_all(conn)
     .await?

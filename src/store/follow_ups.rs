@@ -57,13 +57,24 @@ pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
     include_archived: bool,
+    after: &super::timeline::After,
 ) -> Result<Vec<FollowUp>, StoreError> {
+    // Rank 3 among the timeline's kinds; its time is the start of the day
+    // it is due, or its creation.
+    let (at, rank, id, limit) = (&after.at, after.rank, after.id, after.limit);
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, case_id, text, due_on, done AS "done: bool", created_at, updated_at, archived_at
-           FROM follow_ups WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL) ORDER BY id"#,
+           FROM (SELECT *, coalesce(due_on || 'T00:00:00.000000Z', created_at) AS at FROM follow_ups
+                 WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL))
+           WHERE at > ?3 OR (at = ?3 AND (3 > ?4 OR (3 = ?4 AND id > ?5)))
+           ORDER BY at, id LIMIT ?6"#,
         machine_id,
-        include_archived
+        include_archived,
+        at,
+        rank,
+        id,
+        limit
     )
     .fetch_all(conn)
     .await?

@@ -62,14 +62,25 @@ pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
     include_archived: bool,
+    after: &super::timeline::After,
 ) -> Result<Vec<HardwareChange>, StoreError> {
+    // Rank 0 among the timeline's kinds; its time is the start of its day.
+    let (at, rank, id, limit) = (&after.at, after.rank, after.id, after.limit);
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled AS "os_reinstalled: bool",
                   notes, created_at, updated_at, archived_at
-           FROM hardware_changes WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL) ORDER BY id"#,
+           FROM hardware_changes
+           WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL)
+             AND (changed_on || 'T00:00:00.000000Z' > ?3
+                  OR (changed_on || 'T00:00:00.000000Z' = ?3 AND (0 > ?4 OR (0 = ?4 AND id > ?5))))
+           ORDER BY changed_on, id LIMIT ?6"#,
         machine_id,
-        include_archived
+        include_archived,
+        at,
+        rank,
+        id,
+        limit
     )
     .fetch_all(conn)
     .await?

@@ -19,7 +19,7 @@ mod licenses;
 mod machines;
 mod portable;
 mod summaries;
-mod timeline;
+pub(crate) mod timeline;
 mod tokens;
 
 use std::path::Path;

@@ -104,7 +104,26 @@ async fn a_timeline_lists_a_machines_history_in_time_order() {
     assert_eq!(tl.status, 200);
     let kinds: Vec<&str> = tl.body["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["hardware_change", "case", "attempt", "attempt", "follow_up"]);
+    assert_eq!(tl.body["next_cursor"], json!(null));
     assert_eq!(app.get("/api/v1/machines/999/timeline").await.status, 404);
+    // Paged like lists: two events a page, the same events in the same order.
+    let (mut paged, mut cursor) = (Vec::new(), None::<String>);
+    loop {
+        let q = cursor.as_ref().map(|c| format!("&cursor={c}")).unwrap_or_default();
+        let page = app.get(&format!("/api/v1/machines/{m}/timeline?limit=2{q}")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        paged.extend(page.body["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_string()));
+        match page.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(paged, kinds);
+    for (query, field) in [("limit=0", "limit"), ("cursor=nope", "cursor"), ("limit=x", "limit"), ("page=2", "page")] {
+        let a = app.get(&format!("/api/v1/machines/{m}/timeline?{query}")).await;
+        assert_eq!(a.status, 400, "{query}");
+        assert_eq!(a.field_errors()[0].0, field, "{query}");
+    }
 
     // An archived attempt leaves the timeline; an archived machine's timeline
     // is a 404, unless asked for with include_archived, archived rows and all.

@@ -354,7 +354,7 @@ async fn follow_ups_take_their_machine_from_their_case() {
     let open = s.follow_ups(&PageRequest::default(), None, None, Some(false)).await.unwrap();
     assert!(open.items.is_empty());
     s.archive_follow_up(&ctx, f.id).await.unwrap();
-    let tl = s.timeline(m.id, false).await.unwrap();
+    let tl = s.timeline(m.id, &TimePageRequest::parse(None, None, false).unwrap()).await.unwrap();
     assert_eq!(tl.events.len(), 1, "the case; the archived follow-up is left out");
 }
 
@@ -883,4 +883,62 @@ mod round_trip {
             });
         }
     }
+}
+
+#[tokio::test]
+async fn a_timeline_of_forty_thousand_calls_is_read_a_page_at_a_time_in_order() {
+    let t = store().await;
+    let s = &t.store;
+    let m = machine(s, "PC 1").await;
+    let l = license(s, Channel::Oem).await;
+    // 40,000 calls in 10,000 cases, written straight to the file (quickly):
+    // four calls a case, an hour apart, the cases a day apart.
+    let mut tx = s.pool().begin().await.unwrap();
+    let base = chrono::DateTime::parse_from_rfc3339("1990-01-01T09:00:00+09:00").unwrap();
+    for c in 1..=10_000i64 {
+        let opened = base + chrono::Duration::days(c);
+        let opened_at = activation_journal::domain::time::format_system(opened.with_timezone(&chrono::Utc));
+        sqlx::query(
+            "INSERT INTO cases (id, machine_id, license_id, status, opened_at, closed_at, created_at, updated_at)
+             VALUES (?, ?, ?, 'abandoned', ?4, ?4, 'x', 'x')",
+        )
+        .bind(c)
+        .bind(m.id)
+        .bind(l.id)
+        .bind(&opened_at)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        for k in 0..4i64 {
+            let at = opened + chrono::Duration::hours(k);
+            sqlx::query(
+                "INSERT INTO attempts (case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
+                                       local_hour, local_weekday, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, 32400, ?, ?, 0, 'x', 'x')",
+            )
+            .bind(c).bind(m.id).bind(l.id).bind(at.to_rfc3339()).bind(at.timestamp_millis())
+            .bind(at.date_naive().to_string()).bind(i64::from(chrono::Timelike::hour(&at)))
+            .execute(&mut *tx).await.unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    let mut page = TimePageRequest::parse(Some(500), None, false).unwrap();
+    let (mut seen, mut last, mut pages) = (0usize, String::new(), 0);
+    loop {
+        let tl = s.timeline(m.id, &page).await.unwrap();
+        pages += 1;
+        assert!(tl.events.len() <= 500);
+        for e in &tl.events {
+            let at = serde_json::to_value(e).unwrap()["at"].as_str().unwrap().to_string();
+            assert!(at >= last, "{at} after {last}");
+            last = at;
+        }
+        seen += tl.events.len();
+        match tl.next_cursor {
+            Some(c) => page = TimePageRequest::parse(Some(500), Some(&c), false).unwrap(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, 50_000, "every case and every call, once");
+    assert_eq!(pages, 100);
 }
