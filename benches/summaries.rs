@@ -11,6 +11,7 @@ mod synthetic;
 
 use std::time::{Duration, Instant};
 
+use activation_journal::domain::PageRequest;
 use activation_journal::store::Store;
 use activation_journal::summary::{SummaryFilter, SummaryName};
 
@@ -40,10 +41,7 @@ const RAW: &[(SummaryName, &[&str])] = &[
     ),
     (
         SummaryName::Retries,
-        &[
-            "SELECT count(*) FROM case_facts INDEXED BY case_facts_retried
-        WHERE attempts > 1 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)",
-            "WITH RECURSIVE chunks (lo) AS (
+        &["WITH RECURSIVE chunks (lo) AS (
             SELECT min(case_id) FROM case_facts
             UNION ALL
             SELECT (SELECT case_id FROM case_facts WHERE case_id >= lo + 4096 ORDER BY case_id LIMIT 1)
@@ -51,8 +49,7 @@ const RAW: &[(SummaryName, &[&str])] = &[
         SELECT (SELECT group_concat(line, char(10)) FROM case_facts
                 WHERE case_id >= lo AND case_id < lo + 4096 AND attempts > 1
                 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4))
-        FROM chunks WHERE lo IS NOT NULL",
-        ],
+        FROM chunks WHERE lo IS NOT NULL"],
     ),
     (
         SummaryName::WaitTimes,
@@ -142,7 +139,7 @@ async fn measure(
     let mut raw = Vec::new();
     for _ in 0..RUNS {
         let t = Instant::now();
-        let s = store.summary(name, filter, now).await?;
+        let s = store.summary(name, filter, &PageRequest::default(), now).await?;
         lib.push(t.elapsed());
         std::hint::black_box(s);
         let t = Instant::now();

@@ -126,6 +126,12 @@ pub enum Command {
         /// Only this license (id).
         #[arg(long, value_name = "ID")]
         license: Option<i64>,
+        /// retries only: cases a page, 1–500 (default 50).
+        #[arg(long, value_name = "N")]
+        limit: Option<i64>,
+        /// retries only: the page after this one (printed after a page with more).
+        #[arg(long, value_name = "CURSOR")]
+        cursor: Option<String>,
     },
 }
 
@@ -295,17 +301,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("loaded the demo story into {}; try: activation-journal summary hours", settings.db.display());
             Ok(())
         }
-        Command::Summary { name, json, from, to, machine, license } => {
+        Command::Summary { name, json, from, to, machine, license, limit, cursor } => {
             let filter = crate::summary::SummaryFilter::parse(from.as_deref(), to.as_deref(), machine, license)
                 .map_err(|e| anyhow::anyhow!("{}", flags_named(e)))?;
+            let page = crate::summary::summary_page(name, limit, cursor.as_deref())
+                .map_err(|e| anyhow::anyhow!("{}", flags_named(e)))?;
             let store = open(&settings).await?;
-            let result = store.summary(name, &filter, chrono::Utc::now()).await;
+            let result = store.summary(name, &filter, &page, chrono::Utc::now()).await;
             store.close().await;
             let summary = result?;
             if json {
                 print_out(format!("{}\n", serde_json::to_string(&summary)?).as_bytes())?;
             } else {
                 print_out(format!("{}\n", crate::summary::render::text(&summary)).as_bytes())?;
+                if let crate::summary::Summary::Retries(crate::summary::Retries { next_cursor: Some(c), .. }) = &summary
+                {
+                    eprintln!("more cases: activation-journal summary retries --cursor {c}");
+                }
             }
             Ok(())
         }

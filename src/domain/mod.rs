@@ -71,5 +71,5 @@ pub use ids::{CheckedConfirmationId, ConfirmationId, IdError, InstallationId, Pr
 pub use license::{KeyChange, License, LicensePatch, NewLicense};
 pub use machine::{Machine, MachinePatch, NewMachine};
 pub use page::{Cursor, Page, PageRequest, TimeCursor, TimePageRequest};
-pub use summary_filter::SummaryFilter;
+pub use summary_filter::{summary_page, SummaryFilter};
 pub use time::CallerTime;

@@ -6,6 +6,26 @@ use chrono::NaiveDate;
 use super::fields::{id_filter, Check, FieldErrors};
 use super::time::{parse_date, range};
 
+/// The page of a summary: only `retries`, whose case list can be long, is
+/// paged; a `limit` or `cursor` given to another is refused, naming it,
+/// rather than ignored.
+pub fn summary_page(
+    name: super::SummaryName,
+    limit: Option<i64>,
+    cursor: Option<&str>,
+) -> Result<super::PageRequest, FieldErrors> {
+    if name != super::SummaryName::Retries {
+        let mut c = Check::default();
+        for (field, given) in [("limit", limit.is_some()), ("cursor", cursor.is_some())] {
+            if given {
+                c.push(field, format!("only the retries summary is paged; {name} is one answer"));
+            }
+        }
+        c.finish()?;
+    }
+    super::PageRequest::parse(limit, cursor, false)
+}
+
 /// The filters every summary takes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SummaryFilter {

@@ -10,7 +10,7 @@ use super::{ok, resource, Params};
 use crate::auth::Reader;
 use crate::error::ApiError;
 use crate::store::Store;
-use crate::summary::{Summary, SummaryFilter, SummaryName};
+use crate::summary::{summary_page, Summary, SummaryFilter, SummaryName};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/summary/{name}", "GET").route(web::get().to(summary)));
@@ -33,6 +33,13 @@ pub struct SummaryQuery {
     #[param(minimum = 1)]
     #[serde(default, deserialize_with = "int")]
     pub license_id: Option<i64>,
+    /// `retries` only: cases a page, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    #[serde(default, deserialize_with = "int")]
+    pub limit: Option<i64>,
+    /// `retries` only: `next_cursor` of the previous page.
+    #[param(min_length = 1)]
+    pub cursor: Option<String>,
 }
 
 /// One summary: `overview`, `retries`, `wait-times`, `hours`, `questions`, `licenses` or `open`.
@@ -52,5 +59,6 @@ pub async fn summary(
     })?;
     let filter = SummaryFilter::parse(q.from.as_deref(), q.to.as_deref(), q.machine_id, q.license_id)
         .map_err(ApiError::bad_params)?;
-    Ok(ok(&store.summary(name, &filter, chrono::Utc::now()).await?))
+    let page = summary_page(name, q.limit, q.cursor.as_deref()).map_err(ApiError::bad_params)?;
+    Ok(ok(&store.summary(name, &filter, &page, chrono::Utc::now()).await?))
 }

@@ -11,9 +11,10 @@ use chrono::{DateTime, FixedOffset, Utc};
 use futures_util::TryStreamExt as _;
 
 use super::{stored, stored_opt, stored_u32, Store, StoreError};
+use crate::domain::PageRequest;
 use crate::summary::{
     best_hours, day_number, hour_rows, next_call_at, retried_case, wait_times, CaseCounts, CaseFacts, Hours,
-    LicenseRow, Licenses, Open, OpenCase, OutcomeCounts, Overview, Questions, RetriedCase, Retries, Summary,
+    LicenseRow, Licenses, Open, OpenCase, OutcomeCounts, Overview, Questions, Retries, RetriesPage, Summary,
     SummaryFilter, SummaryName, TopicRow, WaitRow, WaitTimes,
 };
 
@@ -40,16 +41,18 @@ impl From<&SummaryFilter> for Bind {
 const NO_GOOD_HOUR: &str = "no call has reached an operator yet, so no hour is known to be a good one";
 
 impl Store {
-    /// The summary `name`, as of `now` (which only `open` reads).
+    /// The summary `name`, as of `now` (which only `open` reads). `page`
+    /// pages the case list of `retries`; the other summaries are one answer.
     pub async fn summary(
         &self,
         name: SummaryName,
         f: &SummaryFilter,
+        page: &PageRequest,
         now: DateTime<Utc>,
     ) -> Result<Summary, StoreError> {
         Ok(match name {
             SummaryName::Overview => Summary::Overview(self.overview(f).await?),
-            SummaryName::Retries => Summary::Retries(self.retries(f).await?),
+            SummaryName::Retries => Summary::Retries(self.retries(f, page).await?),
             SummaryName::WaitTimes => Summary::WaitTimes(self.wait_times(f).await?),
             SummaryName::Hours => Summary::Hours(self.hours(f).await?),
             SummaryName::Questions => Summary::Questions(self.questions(f).await?),
@@ -140,20 +143,12 @@ impl Store {
     /// 300,000 retried cases sqlx's row hand-over cost more than the query.
     /// From `case_facts` they come as one text per 4,096 case ids, streamed,
     /// so SQLite joins the next text while this thread decodes the last one.
-    pub async fn retries(&self, f: &SummaryFilter) -> Result<Retries, StoreError> {
+    /// Every case is counted; only the page of the case list asked for is
+    /// kept ([`RetriesPage`]), so the answer is bounded.
+    pub async fn retries(&self, f: &SummaryFilter, page: &PageRequest) -> Result<Retries, StoreError> {
         let b = Bind::from(f);
-        let mut cases = Vec::new();
+        let mut cases = RetriesPage::new(page.after.0, page.limit);
         if b.from.is_none() && b.to.is_none() {
-            // A hint only: a write in between may change it.
-            let count = sqlx::query_scalar!(
-                r#"SELECT count(*) AS "n!: i64" FROM case_facts INDEXED BY case_facts_retried
-                   WHERE attempts > 1 AND (?1 IS NULL OR machine_id = ?1) AND (?2 IS NULL OR license_id = ?2)"#,
-                b.machine_id,
-                b.license_id
-            )
-            .fetch_one(&self.pool)
-            .await?;
-            cases.reserve(usize::try_from(count).unwrap_or(0));
             // Each chunk starts at the first case id at or after the end of
             // the one before, so sparse ids cost no empty chunks.
             let mut chunks = sqlx::query_scalar!(
@@ -205,14 +200,7 @@ impl Store {
             .await?;
             push_case_lines(lines.as_deref(), &mut cases)?;
         }
-        // The chunks come in case order and so do their lines, but
-        // group_concat does not promise it: sorting what is sorted is one pass.
-        cases.sort_by_key(|c| c.case_id);
-        Ok(Retries {
-            cases_retried: cases.len() as i64,
-            next_day_retries: cases.iter().filter(|c| c.next_day).count() as i64,
-            cases,
-        })
+        Ok(cases.finish())
     }
 
     /// `wait-times`: waits of attempts that reached an operator. SQLite
@@ -460,7 +448,7 @@ impl Store {
 /// activated_local_date`, empty for null. No field holds a `|` or a newline:
 /// the times are RFC 3339, the dates YYYY-MM-DD, and the rest are numbers
 /// and closed-set names. Each line's facts go through [`retried_case`].
-fn push_case_lines(lines: Option<&str>, cases: &mut Vec<RetriedCase>) -> Result<(), StoreError> {
+fn push_case_lines(lines: Option<&str>, cases: &mut RetriesPage) -> Result<(), StoreError> {
     for line in lines.into_iter().flat_map(|l| l.split('\n')) {
         let corrupt = || StoreError::Corrupt(format!("a retries line {line:?}"));
         // Fields one by one (a byte search beats `split` on fields this short).
@@ -486,7 +474,7 @@ fn push_case_lines(lines: Option<&str>, cases: &mut Vec<RetriedCase>) -> Result<
         if rest.is_some() {
             return Err(corrupt());
         }
-        cases.push(retried_case(CaseFacts {
+        cases.take(retried_case(CaseFacts {
             case_id,
             machine_id,
             license_id,
@@ -514,11 +502,12 @@ mod tests {
 
     #[test]
     fn rendered_lines_parse_with_their_nulls() {
-        let mut cases = Vec::new();
+        let mut page = RetriesPage::new(0, 10);
         let lines = "1|6|4|4|2014-01-13T05:53:00+09:00|operator_unavailable|2014-01-13|2014-01-14||\n\
                      2|5|4|3|2017-11-24T22:21:00+01:00||2017-11-24|2017-11-26|2017-11-26T04:48:00+01:00|2017-11-26";
-        push_case_lines(Some(lines), &mut cases).unwrap();
-        push_case_lines(None, &mut cases).unwrap();
+        push_case_lines(Some(lines), &mut page).unwrap();
+        push_case_lines(None, &mut page).unwrap();
+        let cases = page.finish().cases;
         assert_eq!(cases.len(), 2);
         assert_eq!(cases[0].first_failure_reason, Some(FailureReason::OperatorUnavailable));
         assert_eq!((cases[0].next_day, cases[0].days_to_success, cases[0].activated_at.as_deref()), (true, None, None));
@@ -543,7 +532,7 @@ mod tests {
             format!("1|6|4|4|{t}||2014-01-13|2014-01-13|{t}|one"),
             "99999999999999999999|6|4|4|t||2014-01-13|2014-01-13||".to_string(),
         ] {
-            let err = push_case_lines(Some(&line), &mut Vec::new()).unwrap_err();
+            let err = push_case_lines(Some(&line), &mut RetriesPage::new(0, 10)).unwrap_err();
             assert!(matches!(err, StoreError::Corrupt(_)), "{line:?}: {err}");
         }
     }

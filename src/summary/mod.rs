@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use crate::domain::time::WEEKDAYS;
 use crate::domain::{AttemptResult, Channel, FailureReason, FollowUp, IvrResult, OperatorOutcome, Topic};
 
-pub use crate::domain::{SummaryFilter, SummaryName};
+pub use crate::domain::{summary_page, SummaryFilter, SummaryName};
 
 /// `num / den`, or `None` when `den` is 0.
 pub fn rate(num: i64, den: i64) -> Option<f64> {
@@ -290,12 +290,64 @@ pub struct CaseCounts {
     pub abandoned: i64,
 }
 
-/// `retries`.
+/// `retries`: the counts cover every case; the case list is paged like
+/// lists, by case id.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Retries {
     pub cases_retried: i64,
     pub next_day_retries: i64,
     pub cases: Vec<RetriedCase>,
+    /// Pass back as `cursor` for the next page of cases; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Gathers `retries` from retried cases seen in any order: counts every
+/// one, keeps only the page asked for (the first `limit` case ids after
+/// `after`), so that memory stays bounded however many cases there are.
+#[derive(Debug)]
+pub struct RetriesPage {
+    after: i64,
+    limit: usize,
+    cases: Vec<RetriedCase>,
+    retried: i64,
+    next_day: i64,
+}
+
+impl RetriesPage {
+    /// A page of `limit` cases after case id `after` (0: the first page).
+    pub fn new(after: i64, limit: i64) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(0);
+        Self { after, limit, cases: Vec::with_capacity(limit + 1), retried: 0, next_day: 0 }
+    }
+
+    /// Count one retried case, and keep it if it may be on the page.
+    pub fn take(&mut self, case: RetriedCase) {
+        self.retried += 1;
+        self.next_day += i64::from(case.next_day);
+        if case.case_id > self.after {
+            self.cases.push(case);
+            if self.cases.len() > 2 * (self.limit + 1) {
+                self.trim();
+            }
+        }
+    }
+
+    /// Keep the `limit + 1` smallest case ids (one more than the page: it
+    /// says that there is more).
+    fn trim(&mut self) {
+        self.cases.sort_unstable_by_key(|c| c.case_id);
+        self.cases.truncate(self.limit + 1);
+    }
+
+    /// The summary, with the cursor of the next page when there is one.
+    pub fn finish(mut self) -> Retries {
+        self.trim();
+        let more = self.cases.len() > self.limit;
+        self.cases.truncate(self.limit);
+        let next_cursor =
+            if more { self.cases.last().map(|c| crate::domain::Cursor(c.case_id).encode()) } else { None };
+        Retries { cases_retried: self.retried, next_day_retries: self.next_day, cases: self.cases, next_cursor }
+    }
 }
 
 /// One case with more than one attempt.
@@ -465,6 +517,38 @@ mod tests {
             assert_eq!(day_number(&d.to_string()), Some((d - epoch).num_days()), "{d}");
             d = d.succ_opt().unwrap();
         }
+    }
+
+    #[test]
+    fn a_retries_page_counts_every_case_and_keeps_one_page_in_any_order() {
+        let case = |id: i64| RetriedCase {
+            case_id: id,
+            machine_id: 1,
+            license_id: 1,
+            attempts: 2,
+            first_attempt_at: String::new(),
+            first_failure_reason: None,
+            activated_at: None,
+            next_day: id % 3 == 0,
+            days_to_success: None,
+        };
+        // 1..=100 in a scrambled order; pages of 7.
+        let order: Vec<i64> = (0..100).map(|i| (i * 37) % 100 + 1).collect();
+        let mut all = Vec::new();
+        let mut after = 0;
+        loop {
+            let mut page = RetriesPage::new(after, 7);
+            order.iter().for_each(|id| page.take(case(*id)));
+            let r = page.finish();
+            assert_eq!((r.cases_retried, r.next_day_retries), (100, 33));
+            assert!(r.cases.len() <= 7);
+            all.extend(r.cases.iter().map(|c| c.case_id));
+            match r.next_cursor {
+                Some(c) => after = crate::domain::Cursor::decode(&c).unwrap().0,
+                None => break,
+            }
+        }
+        assert_eq!(all, (1..=100).collect::<Vec<_>>());
     }
 
     #[test]

@@ -61,6 +61,26 @@ async fn summary(app: &TestApp, name: &str) -> Value {
     a.body
 }
 
+/// `retries` (with `query`, e.g. `from=…`) with every page of its case
+/// list gathered: the counts of each page, checked equal, and all cases.
+async fn all_retries(app: &TestApp, query: &str) -> Value {
+    let (mut cases, mut cursor, mut counts) = (Vec::new(), None::<String>, None);
+    loop {
+        let after = cursor.as_ref().map(|c| format!("&cursor={c}")).unwrap_or_default();
+        let page = app.get(&format!("/api/v1/summary/retries?limit=100&{query}{after}")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let these = (page.body["cases_retried"].clone(), page.body["next_day_retries"].clone());
+        assert_eq!(counts.get_or_insert(these.clone()), &these, "every page counts every case");
+        cases.extend(page.body["cases"].as_array().unwrap().iter().cloned());
+        match page.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    let (retried, next_day) = counts.unwrap();
+    json!({"cases_retried": retried, "next_day_retries": next_day, "cases": cases})
+}
+
 #[tokio::test]
 async fn the_story_gives_its_numbers() {
     let app = spawn_app().await;
@@ -422,9 +442,12 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
             "days_to_success": act.map(|a| (a.at.date_naive() - first.at.date_naive()).num_days())}),
         );
     }
-    let r = summary(&app, "retries").await;
+    let r = all_retries(&app, "").await;
     assert_eq!(r["cases_retried"], want.len());
+    assert!(want.len() > 100, "more than one page of cases: {}", want.len());
     assert_eq!(r["cases"], json!(want));
+    // A page is at most the limit asked for, 50 by default.
+    assert_eq!(summary(&app, "retries").await["cases"].as_array().unwrap().len(), 50);
 
     // questions
     let mut asked: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
@@ -470,8 +493,8 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
     // retries with a date range that holds everything equals retries
     // without one, also after archives and patches that move attempts and
     // change their results.
-    let everything = "/api/v1/summary/retries?from=2000-01-01&to=2100-12-31";
-    assert_eq!(summary(&app, "retries").await, app.get(everything).await.body);
+    let everything = "from=2000-01-01&to=2100-12-31";
+    assert_eq!(all_retries(&app, "").await, all_retries(&app, everything).await);
     for g in generated.iter().step_by(97) {
         assert_eq!(app.delete(&format!("/api/v1/attempts/{}", g.id)).await.status, 204);
     }
@@ -486,9 +509,9 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
             .await;
         assert!(a.status == 200 || a.status == 404, "{}", a.body);
     }
-    let kept = summary(&app, "retries").await;
+    let kept = all_retries(&app, "").await;
     assert_ne!(kept, r, "the archives and patches changed something");
-    assert_eq!(kept, app.get(everything).await.body);
+    assert_eq!(kept, all_retries(&app, everything).await);
 }
 
 /// The questions summary reads copies of each attempt's filter columns kept
@@ -533,4 +556,22 @@ async fn questions_follow_their_attempts_through_patches_and_archives() {
     assert_eq!((count(&june, "edition"), count(&june, "product_key")), (None, Some(1)), "{june}");
     let other = app.get(&format!("/api/v1/summary/questions?machine_id={}", m + 1)).await.body;
     assert_eq!(other["topics"], json!([]));
+}
+
+#[tokio::test]
+async fn only_retries_is_paged_and_its_paging_is_checked() {
+    let app = spawn_app().await;
+    for (query, field, message) in [
+        ("overview?limit=5", "limit", "only the retries summary is paged; overview is one answer"),
+        ("hours?cursor=abc", "cursor", "only the retries summary is paged"),
+        ("retries?limit=0", "limit", "0 is not a page size from 1 to 500"),
+        ("retries?limit=501", "limit", "501 is not a page size"),
+        ("retries?limit=ten", "limit", "\"ten\" is not a whole number"),
+        ("retries?cursor=abc", "cursor", "is not a cursor from this API"),
+    ] {
+        assert_problem(&app.get(&format!("/api/v1/summary/{query}")).await, 400, field, message);
+    }
+    let r = app.get("/api/v1/summary/retries?limit=1").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["next_cursor"], json!(null));
 }

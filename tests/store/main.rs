@@ -621,21 +621,25 @@ async fn the_case_lines_migration_renders_the_cases_already_recorded() {
     .unwrap();
     s.migrate().await.unwrap();
     let all = activation_journal::summary::SummaryFilter::default();
-    let r = serde_json::to_value(s.retries(&all).await.unwrap()).unwrap();
+    let r = serde_json::to_value(s.retries(&all, &PageRequest::default()).await.unwrap()).unwrap();
     assert_eq!(
         r,
         json!({"cases_retried": 1, "next_day_retries": 1, "cases": [{
             "case_id": 1, "machine_id": 1, "license_id": 1, "attempts": 2,
             "first_attempt_at": "2014-05-10T18:00:00+09:00", "first_failure_reason": "operator_unavailable",
-            "activated_at": "2014-05-11T10:00:00+09:00", "next_day": true, "days_to_success": 1}]})
+            "activated_at": "2014-05-11T10:00:00+09:00", "next_day": true, "days_to_success": 1}], "next_cursor": null})
     );
     let ranged =
         activation_journal::summary::SummaryFilter { from: chrono::NaiveDate::from_ymd_opt(2000, 1, 1), ..all };
-    assert_eq!(serde_json::to_value(s.retries(&ranged).await.unwrap()).unwrap(), r, "rendered from the attempts");
+    assert_eq!(
+        serde_json::to_value(s.retries(&ranged, &PageRequest::default()).await.unwrap()).unwrap(),
+        r,
+        "rendered from the attempts"
+    );
     // A second call in case 2 makes it a retry, through the trigger.
     let a = attempt(&s, call_in(2, "2014-05-12T11:00:00+09:00")).await.unwrap();
     assert_eq!(a.case_id, 2);
-    assert_eq!(s.retries(&all).await.unwrap().cases_retried, 2);
+    assert_eq!(s.retries(&all, &PageRequest::default()).await.unwrap().cases_retried, 2);
 }
 
 #[tokio::test]
