@@ -103,6 +103,36 @@ pub enum Command {
         after_help = "Example:\n  activation-journal --db demo.db demo && activation-journal --db demo.db summary hours"
     )]
     Demo,
+    /// The audit log, newest first: every write and every key reveal (field names, never values).
+    #[command(
+        after_help = "Examples:\n  activation-journal audit\n  activation-journal audit --entity license --from 2026-11-01"
+    )]
+    Audit {
+        /// Only rows about this kind of entity.
+        #[arg(long, value_parser = audit_entity())]
+        entity: Option<crate::domain::AuditEntity>,
+        /// Only rows about this entity id.
+        #[arg(long, value_name = "ID")]
+        entity_id: Option<i64>,
+        /// Only what this token did (its name; `cli` for the command line).
+        #[arg(long, value_name = "NAME")]
+        token: Option<String>,
+        /// From this UTC date (YYYY-MM-DD) or RFC 3339 time, inclusive.
+        #[arg(long, value_name = "WHEN")]
+        from: Option<String>,
+        /// To this UTC date or RFC 3339 time, inclusive.
+        #[arg(long, value_name = "WHEN")]
+        to: Option<String>,
+        /// Rows a page, 1–500 (default 50).
+        #[arg(long, value_name = "N")]
+        limit: Option<i64>,
+        /// The page after this one (printed after a page with more).
+        #[arg(long, value_name = "CURSOR")]
+        cursor: Option<String>,
+        /// Print the API's JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Answer a question of the journal: when to call, what they ask, how long the queue is…
     #[command(
         after_help = "Examples:\n  activation-journal summary hours\n  activation-journal summary wait-times --from 2014-05-01 --json"
@@ -293,6 +323,52 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             export(&settings, format.into(), out, include_secrets, force).await
         }
         Command::Import { file } => import(&settings, &file).await,
+        Command::Audit { entity, entity_id, token, from, to, limit, cursor, json } => {
+            let mut c = crate::domain::fields::Check::default();
+            let (from, to) = crate::domain::time::range(
+                &mut c,
+                from.as_deref(),
+                to.as_deref(),
+                crate::domain::time::TimeBound::parse,
+            );
+            let entity_id = crate::domain::fields::id_filter(&mut c, "entity_id", entity_id);
+            c.finish().map_err(|e| anyhow::anyhow!("{}", flags_named(e)))?;
+            let page = crate::domain::PageRequest::parse(limit, cursor.as_deref(), false)
+                .map_err(|e| anyhow::anyhow!("{}", flags_named(e)))?;
+            let filter = crate::store::AuditFilter { entity, entity_id, token, from, to };
+            let store = open(&settings).await?;
+            let result = store.audit_log(&page, &filter).await;
+            store.close().await;
+            let rows = result?;
+            if json {
+                print_out(format!("{}\n", serde_json::to_string(&rows)?).as_bytes())?;
+            } else {
+                let mut t = comfy_table::Table::new();
+                t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED).set_header([
+                    "when (UTC)",
+                    "who",
+                    "what",
+                    "entity",
+                    "id",
+                    "fields",
+                ]);
+                for e in &rows.items {
+                    t.add_row(vec![
+                        e.at.get(..19).unwrap_or(&e.at).replace('T', " "),
+                        e.actor.clone(),
+                        e.action.to_string(),
+                        e.entity.to_string(),
+                        e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
+                        e.fields.join(", "),
+                    ]);
+                }
+                print_out(format!("{t}\n").as_bytes())?;
+                if let Some(c) = &rows.next_cursor {
+                    eprintln!("more: activation-journal audit --cursor {c}");
+                }
+            }
+            Ok(())
+        }
         Command::Demo => {
             let store = open(&settings).await?;
             let result = crate::demo::load(&store).await;
@@ -342,11 +418,20 @@ fn flags_named(e: crate::domain::FieldErrors) -> crate::domain::FieldErrors {
     let flag = |field: &str| match field {
         "machine_id" => "--machine".to_string(),
         "license_id" => "--license".to_string(),
+        "entity_id" => "--entity-id".to_string(),
         other => format!("--{other}"),
     };
     crate::domain::FieldErrors(
         e.0.into_iter().map(|f| crate::domain::FieldError { field: flag(&f.field), message: f.message }).collect(),
     )
+}
+
+/// The audit log's entities as clap's possible values.
+fn audit_entity() -> impl clap::builder::TypedValueParser<Value = crate::domain::AuditEntity> {
+    use crate::domain::AuditEntity;
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(AuditEntity::ALL.iter().map(|n| n.as_str()))
+        .try_map(|s| s.parse::<AuditEntity>())
 }
 
 /// The summary names as clap's possible values (listed in `--help` and in

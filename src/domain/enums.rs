@@ -144,6 +144,24 @@ closed_set!(
 );
 
 closed_set!(
+    /// What an audit-log row records.
+    AuditAction {
+        Create => "create", Update => "update", Archive => "archive", Unarchive => "unarchive",
+        RevealProductKey => "reveal_product_key", Import => "import", TokenCreate => "token_create",
+        TokenRevoke => "token_revoke",
+    }
+);
+
+closed_set!(
+    /// What an audit-log row is about.
+    AuditEntity {
+        Machine => "machine", HardwareChange => "hardware_change", License => "license", Case => "case",
+        Attempt => "attempt", FollowUp => "follow_up", Export => "export", Journal => "journal",
+        ApiToken => "api_token",
+    }
+);
+
+closed_set!(
     /// What an API token may do.
     Scope { Read => "read", Write => "write" }
 );

@@ -7,6 +7,7 @@
 
 mod archive;
 mod attempts;
+mod audit;
 mod cases;
 mod confirmation_ids;
 pub mod extract;
@@ -50,7 +51,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(confirmation_ids::routes)
             .configure(summaries::routes)
             .configure(portable::routes)
-            .configure(archive::routes),
+            .configure(archive::routes)
+            .configure(audit::routes),
     );
 }
 

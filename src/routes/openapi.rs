@@ -28,6 +28,27 @@ pub enum ListErrors {
     Unavailable(Problem),
 }
 
+/// Errors of a list that needs a write token (the audit log).
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum WriteScopeListErrors {
+    /// A bad query parameter.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// No token, or a bad one.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Problem),
+    /// A read token.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// Something failed on the server (logged).
+    #[response(status = 500, content_type = "application/problem+json")]
+    Internal(Problem),
+    /// The database is busy.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(Problem),
+}
+
 /// Errors of reading one resource.
 #[derive(IntoResponses)]
 #[allow(dead_code)]
@@ -183,6 +204,7 @@ impl Modify for MinProperties {
         super::archive::archive_case, super::archive::archive_follow_up,
         super::archive::unarchive_machine, super::archive::unarchive_hardware_change, super::archive::unarchive_license,
         super::archive::unarchive_case, super::archive::unarchive_attempt, super::archive::unarchive_follow_up,
+        super::audit::list,
     ),
     components(schemas(
         Problem, wire::MachineCreate, wire::MachineFields, wire::HardwareChangeCreate, wire::HardwareChangeFields,

@@ -11,6 +11,7 @@
 
 mod archive;
 mod attempts;
+mod audit;
 pub mod backup;
 mod cases;
 mod follow_ups;
@@ -34,6 +35,7 @@ use crate::domain::{FieldErrors, Scope};
 use crate::secrets::{SecretError, Secrets};
 
 pub use attempts::{AttemptFilter, ConfirmationMatch};
+pub use audit::{AuditEntry, AuditFilter};
 pub use timeline::{Timeline, TimelineEvent};
 pub use tokens::{NewToken, TokenInfo};
 

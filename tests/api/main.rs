@@ -2,6 +2,7 @@
 
 mod archive;
 mod attempts;
+mod audit;
 mod auth;
 mod cases;
 mod errors;

@@ -46,6 +46,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/cases/{id}/unarchive"),
     ("post", "/api/v1/attempts/{id}/unarchive"),
     ("post", "/api/v1/follow-ups/{id}/unarchive"),
+    ("get", "/api/v1/audit"),
 ];
 
 #[tokio::test]

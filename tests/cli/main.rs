@@ -619,3 +619,24 @@ fn a_closed_pipe_ends_the_output_quietly_and_flags_are_named_as_flags() {
     let out = aj(d, &["--db", "j.db", "demo"]);
     assert!(!text(&out.stderr).contains("--db j.db"), "the hint names another file: {}", text(&out.stderr));
 }
+
+#[test]
+fn audit_lists_who_did_what_newest_first_and_never_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(aj(d, &["--db", "j.db", "demo"]).status.success());
+    assert!(aj(d, &["--db", "j.db", "export", "--include-secrets", "--out", "k.json"]).status.success());
+    let out = aj(d, &["--db", "j.db", "audit"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    let first_row = table.lines().find(|l| l.contains("cli")).unwrap_or_default().to_string();
+    assert!(first_row.contains("reveal_product_key") && first_row.contains("export"), "newest first: {table}");
+    assert!(!table.contains("GCRJD") && !table.contains("MHF9N"), "{table}");
+    let json = aj(d, &["--db", "j.db", "audit", "--entity", "license", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 2, "the two licenses' creates");
+    let bad = aj(d, &["--db", "j.db", "audit", "--entity-id", "0"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("--entity-id: 0 is not an id"), "{}", text(&bad.stderr));
+    assert_eq!(aj(d, &["--db", "j.db", "audit", "--entity", "pc"]).status.code(), Some(2));
+}
