@@ -144,6 +144,12 @@ closed_set!(
 );
 
 closed_set!(
+    /// The order of the attempts list: by id (stable paging, the default),
+    /// or newest first by start.
+    AttemptOrder { Id => "id", StartedAt => "started_at" }
+);
+
+closed_set!(
     /// What an audit-log row records.
     AuditAction {
         Create => "create", Update => "update", Archive => "archive", Unarchive => "unarchive",

@@ -10,7 +10,7 @@ use super::{created, no_content, ok, page, resource, IdempotencyKey, JsonBody, N
 use crate::auth::{Reader, Writer};
 use crate::domain::fields::{id_filter, Check};
 use crate::domain::time::{range, TimeBound};
-use crate::domain::{Attempt, AttemptResult, OperatorOutcome, Page};
+use crate::domain::{Attempt, AttemptOrder, AttemptResult, OperatorOutcome, Page, TimePageRequest};
 use crate::error::ApiError;
 use crate::store::{AttemptFilter, Store, WriteCtx};
 use crate::wire::{AttemptCreate, AttemptFields};
@@ -54,6 +54,10 @@ pub struct AttemptQuery {
     pub from: Option<String>,
     /// A date (`2014-05-10`, inclusive, local to each attempt) or an RFC 3339 time.
     pub to: Option<String>,
+    /// `id` (the default: stable paging) or `started_at` (newest first,
+    /// paged by start time then id).
+    #[param(value_type = Option<AttemptOrder>)]
+    pub order: Option<AttemptOrder>,
 }
 
 impl AttemptQuery {
@@ -84,8 +88,14 @@ pub async fn list(
     _: Reader,
     Params(q): Params<AttemptQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let filter = q.filter()?;
+    if q.order == Some(AttemptOrder::StartedAt) {
+        let page = TimePageRequest::parse(q.limit, q.cursor.as_deref(), q.include_archived.unwrap_or(false))
+            .map_err(ApiError::bad_params)?;
+        return Ok(ok(&store.attempts_newest_first(&page, &filter).await?));
+    }
     let page = page(q.limit, q.cursor.as_deref(), q.include_archived)?;
-    Ok(ok(&store.attempts(&page, &q.filter()?).await?))
+    Ok(ok(&store.attempts(&page, &filter).await?))
 }
 
 /// Record an attempt. Without `case_id` it joins (or opens) the open case of

@@ -210,6 +210,7 @@ impl Modify for MinProperties {
         Problem, wire::MachineCreate, wire::MachineFields, wire::HardwareChangeCreate, wire::HardwareChangeFields,
         wire::LicenseCreate, wire::LicenseFields, wire::CaseCreate, wire::CaseFields, wire::AttemptCreate,
         wire::AttemptFields, wire::FollowUpCreate, wire::FollowUpFields, crate::domain::SummaryName,
+        crate::domain::AttemptOrder, crate::domain::AuditEntity,
     )),
     modifiers(&BearerAuth, &MinProperties),
 )]

@@ -13,10 +13,10 @@ use super::{
     StoreError, Table, WriteCtx,
 };
 use crate::domain::attempt::masked_answer;
-use crate::domain::time::{now_system, system_from_millis, TimeBound};
+use crate::domain::time::{now_system, system_from_millis, CallerTime, TimeBound};
 use crate::domain::{
     Attempt, AttemptPatch, AttemptResult, AttemptTarget, ConfirmationId, FieldErrors, InstallationId, NewAttempt,
-    NewQuestion, OperatorOutcome, Page, PageRequest, Question, Trigger,
+    NewQuestion, OperatorOutcome, Page, PageRequest, Question, TimeCursor, TimePageRequest, Trigger,
 };
 use crate::secrets::Secrets;
 
@@ -173,6 +173,36 @@ async fn with_questions(conn: &mut SqliteConnection, rows: Vec<Row>) -> Result<V
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let questions = questions_of(conn, Some(&ids), None).await?;
     attach(rows, questions)
+}
+
+/// The filters of an attempts list, after its `WHERE` (bound values only;
+/// the column names come from the fixed list here).
+fn filtered(q: &mut QueryBuilder<'static, Sqlite>, include_archived: bool, f: &AttemptFilter) {
+    if !include_archived {
+        q.push(" AND archived_at IS NULL");
+    }
+    for (column, value) in [("machine_id", f.machine_id), ("license_id", f.license_id), ("case_id", f.case_id)] {
+        if let Some(v) = value {
+            q.push(format_args!(" AND {column} = ")).push_bind(v);
+        }
+    }
+    if let Some(r) = f.result {
+        q.push(" AND result = ").push_bind(r.as_str());
+    }
+    if let Some(o) = f.operator_outcome {
+        q.push(" AND operator_outcome = ").push_bind(o.as_str());
+    }
+    for (bound, op) in [(f.from, ">="), (f.to, "<=")] {
+        match bound {
+            Some(TimeBound::Date(d)) => {
+                q.push(format_args!(" AND local_date {op} ")).push_bind(d.to_string());
+            }
+            Some(TimeBound::Instant(ms)) => {
+                q.push(format_args!(" AND started_utc {op} ")).push_bind(ms);
+            }
+            None => {}
+        }
+    }
 }
 
 /// `SELECT` of attempt rows, for the caller to add its `WHERE` to.
@@ -500,36 +530,47 @@ impl Store {
     pub async fn attempts(&self, page: &PageRequest, f: &AttemptFilter) -> Result<Page<Attempt>, StoreError> {
         let mut q = select();
         q.push(" WHERE id > ").push_bind(page.after.0);
-        if !page.include_archived {
-            q.push(" AND archived_at IS NULL");
-        }
-        for (column, value) in [("machine_id", f.machine_id), ("license_id", f.license_id), ("case_id", f.case_id)] {
-            if let Some(v) = value {
-                q.push(format_args!(" AND {column} = ")).push_bind(v);
-            }
-        }
-        if let Some(r) = f.result {
-            q.push(" AND result = ").push_bind(r.as_str());
-        }
-        if let Some(o) = f.operator_outcome {
-            q.push(" AND operator_outcome = ").push_bind(o.as_str());
-        }
-        for (bound, op) in [(f.from, ">="), (f.to, "<=")] {
-            match bound {
-                Some(TimeBound::Date(d)) => {
-                    q.push(format_args!(" AND local_date {op} ")).push_bind(d.to_string());
-                }
-                Some(TimeBound::Instant(ms)) => {
-                    q.push(format_args!(" AND started_utc {op} ")).push_bind(ms);
-                }
-                None => {}
-            }
-        }
+        filtered(&mut q, page.include_archived, f);
         q.push(" ORDER BY id LIMIT ").push_bind(page.limit + 1);
         let mut conn = self.pool.acquire().await?;
         let rows: Vec<Row> = q.build_query_as().fetch_all(&mut *conn).await?;
         let items = with_questions(&mut conn, rows).await?;
         Ok(Page::from_rows(items, page.limit, |a| a.id))
+    }
+
+    /// Attempts newest first (by start, then id), filtered, paged by a
+    /// cursor on (start, id): the journal as people read it.
+    pub async fn attempts_newest_first(
+        &self,
+        page: &TimePageRequest,
+        f: &AttemptFilter,
+    ) -> Result<Page<Attempt>, StoreError> {
+        let mut q = select();
+        match &page.after {
+            Some(c) => {
+                let ms = CallerTime::parse(&c.at).map(|t| t.utc_millis()).map_err(StoreError::Corrupt)?;
+                q.push(" WHERE (started_utc < ").push_bind(ms);
+                q.push(" OR (started_utc = ").push_bind(ms).push(" AND id < ").push_bind(c.id).push("))");
+            }
+            None => {
+                q.push(" WHERE 1 = 1");
+            }
+        }
+        filtered(&mut q, page.include_archived, f);
+        q.push(" ORDER BY started_utc DESC, id DESC LIMIT ").push_bind(page.limit + 1);
+        let mut conn = self.pool.acquire().await?;
+        let rows: Vec<Row> = q.build_query_as().fetch_all(&mut *conn).await?;
+        let mut items = with_questions(&mut conn, rows).await?;
+        let more = items.len() as i64 > page.limit;
+        items.truncate(usize::try_from(page.limit).unwrap_or(0));
+        let next_cursor = match items.last().filter(|_| more) {
+            Some(a) => {
+                let ms = CallerTime::parse(&a.started_at).map(|t| t.utc_millis()).map_err(StoreError::Corrupt)?;
+                Some(TimeCursor { at: system_from_millis(ms), rank: 0, id: a.id }.encode())
+            }
+            None => None,
+        };
+        Ok(Page { items, next_cursor })
     }
 
     /// Change the fields a patch names; `questions` replaces all questions.

@@ -184,3 +184,48 @@ async fn five_hundred_attempts_list_with_their_questions() {
     assert!(page.body["next_cursor"].is_string());
     assert_eq!(app.all("/api/v1/attempts", 200).await.len(), 510);
 }
+
+#[tokio::test]
+async fn the_journal_reads_newest_first_by_start_and_pages_without_gaps() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await;
+    let l = app.license("oem").await;
+    // Recorded out of order, two at the same instant at different offsets.
+    let starts = [
+        "2014-05-10T10:05:00+09:00",
+        "2014-05-09T18:02:00+09:00",
+        "2014-05-10T01:05:00Z",
+        "2015-01-01T09:00:00+09:00",
+        "2014-05-09T18:15:00+09:00",
+    ];
+    let mut ids = Vec::new();
+    for at in starts {
+        let body = json!({"machine_id": m, "license_id": l, "started_at": at});
+        ids.push(app.create("/api/v1/attempts", body).await["id"].as_i64().unwrap());
+    }
+    let (mut seen, mut cursor) = (Vec::new(), None::<String>);
+    loop {
+        let q = cursor.as_ref().map(|c| format!("&cursor={c}")).unwrap_or_default();
+        let page = app.get(&format!("/api/v1/attempts?order=started_at&limit=2{q}")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        seen.extend(page.body["items"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()));
+        match page.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    // Newest first; the two at 01:05Z (one at +09:00) by id, newest id first.
+    assert_eq!(seen, [ids[3], ids[2], ids[0], ids[4], ids[1]]);
+    // The default order stays by id; a bad order or a list cursor is named.
+    let by_id: Vec<i64> = app.get("/api/v1/attempts").await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(by_id, ids);
+    assert_problem(&app.get("/api/v1/attempts?order=newest").await, 400, "order", "unknown variant `newest`");
+    let id_cursor = app.get("/api/v1/attempts?limit=1").await.body["next_cursor"].as_str().unwrap().to_string();
+    let mixed = app.get(&format!("/api/v1/attempts?order=started_at&cursor={id_cursor}")).await;
+    assert_problem(&mixed, 400, "cursor", "is not a cursor from this API");
+}
