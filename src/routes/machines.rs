@@ -1,10 +1,7 @@
 //! `/machines`: the PCs of the household.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-use super::extract::{flag, int};
 use super::openapi::{ArchiveErrors, ListErrors, ReadErrors, WriteErrors};
 use super::{
     created, no_content, ok, page, resource, IdempotencyKey, JsonBody, ListQuery, NoParams, Params, PathId, ShowQuery,
@@ -87,34 +84,17 @@ pub async fn archive(
     Ok(no_content())
 }
 
-/// Paging of a machine's timeline.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct TimelineQuery {
-    /// Page size, 1–500 (default 50).
-    #[param(minimum = 1, maximum = 500)]
-    #[serde(default, deserialize_with = "int")]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    #[param(min_length = 1)]
-    pub cursor: Option<String>,
-    /// An archived machine's timeline, and archived rows.
-    #[serde(default, deserialize_with = "flag")]
-    pub include_archived: Option<bool>,
-}
-
 /// A machine's hardware changes, cases, attempts and follow-ups in time
 /// order, a page at a time (with `include_archived=true`, an archived
 /// machine's, archived rows too).
 #[utoipa::path(get, operation_id = "machine_timeline", path = "/api/v1/machines/{id}/timeline", tag = "machines",
-    params(("id" = i64, Path), TimelineQuery),
+    params(("id" = i64, Path), ListQuery),
     responses((status = 200, body = Timeline), ReadErrors), security(("bearer" = [])))]
 pub async fn timeline(
     store: web::Data<Store>,
     _: Reader,
     PathId(id): PathId,
-    Params(q): Params<TimelineQuery>,
+    Params(q): Params<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = TimePageRequest::parse(q.limit, q.cursor.as_deref(), q.include_archived.unwrap_or(false))
         .map_err(ApiError::bad_params)?;
