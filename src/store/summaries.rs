@@ -37,6 +37,9 @@ impl From<&SummaryFilter> for Bind {
     }
 }
 
+/// Attempts counted by (result, menu result, operator outcome), as stored.
+type OutcomeGroup = (Option<String>, Option<String>, Option<String>, i64);
+
 /// Why `open` suggests no time to call.
 const NO_GOOD_HOUR: &str = "no call has reached an operator yet, so no hour is known to be a good one";
 
@@ -66,28 +69,47 @@ impl Store {
         let b = Bind::from(f);
         // Counted by outcome in the order of the attempts_outcomes index (no
         // sort), then added up here: far cheaper than six sums over every row.
-        let groups = sqlx::query!(
-            r#"SELECT result AS "result?: String", ivr_result AS "ivr?: String",
-                      operator_outcome AS "outcome?: String", count(*) AS "n!: i64"
-               FROM attempts
-               WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
-                 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
-               GROUP BY result, ivr_result, operator_outcome"#,
-            b.from,
-            b.to,
-            b.machine_id,
-            b.license_id
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        // With a date range, the few attempts in it are found by their
+        // local date (attempts_local) instead of scanning the outcomes index
+        // of all of them: a month of a million attempts, 2.5 s -> ~0.15 s.
+        let dated = b.from.is_some() || b.to.is_some();
+        let groups: Vec<OutcomeGroup> = if dated {
+            sqlx::query!(
+                r#"SELECT result AS "result?: String", ivr_result AS "ivr?: String",
+                          operator_outcome AS "outcome?: String", count(*) AS "n!: i64"
+                   FROM attempts INDEXED BY attempts_local
+                   WHERE local_date >= coalesce(?1, '') AND local_date <= coalesce(?2, '9999-12-31')
+                     AND archived_at IS NULL AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+                   GROUP BY result, ivr_result, operator_outcome"#,
+                b.from,
+                b.to,
+                b.machine_id,
+                b.license_id
+            )
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|g| (g.result, g.ivr, g.outcome, g.n))
+            .collect()
+        } else {
+            sqlx::query!(
+                r#"SELECT result AS "result?: String", ivr_result AS "ivr?: String",
+                          operator_outcome AS "outcome?: String", count(*) AS "n!: i64"
+                   FROM attempts
+                   WHERE archived_at IS NULL AND (?1 IS NULL OR machine_id = ?1) AND (?2 IS NULL OR license_id = ?2)
+                   GROUP BY result, ivr_result, operator_outcome"#,
+                b.machine_id,
+                b.license_id
+            )
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|g| (g.result, g.ivr, g.outcome, g.n))
+            .collect()
+        };
         let mut a = OutcomeCounts::default();
-        for g in groups {
-            a.add(
-                stored_opt(g.result.as_deref())?,
-                stored_opt(g.ivr.as_deref())?,
-                stored_opt(g.outcome.as_deref())?,
-                g.n,
-            );
+        for (result, ivr, outcome, n) in groups {
+            a.add(stored_opt(result.as_deref())?, stored_opt(ivr.as_deref())?, stored_opt(outcome.as_deref())?, n);
         }
         let machines = sqlx::query_scalar!(
             r#"SELECT count(*) AS "n!: i64" FROM machines WHERE archived_at IS NULL AND (?1 IS NULL OR id = ?1)"#,
@@ -101,27 +123,46 @@ impl Store {
         )
         .fetch_one(&self.pool)
         .await?;
-        // With a date range, the cases that had an attempt in it.
-        let statuses = sqlx::query!(
-            r#"SELECT status AS "status!", count(*) AS "n!: i64" FROM cases c
-               WHERE archived_at IS NULL AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
-                 AND ((?1 IS NULL AND ?2 IS NULL) OR EXISTS (
-                      SELECT 1 FROM attempts a WHERE a.case_id = c.id AND a.archived_at IS NULL
-                        AND (?1 IS NULL OR a.local_date >= ?1) AND (?2 IS NULL OR a.local_date <= ?2)))
-               GROUP BY status"#,
-            b.from,
-            b.to,
-            b.machine_id,
-            b.license_id
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        // With a date range, the cases that had an attempt in it: found
+        // from those attempts (by local date), not by asking every case.
+        let statuses: Vec<(String, i64)> = if dated {
+            sqlx::query!(
+                r#"SELECT status AS "status!", count(*) AS "n!: i64" FROM cases
+                   WHERE id IN (SELECT case_id FROM attempts INDEXED BY attempts_local
+                                WHERE local_date >= coalesce(?1, '') AND local_date <= coalesce(?2, '9999-12-31')
+                                  AND archived_at IS NULL)
+                     AND archived_at IS NULL AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+                   GROUP BY status"#,
+                b.from,
+                b.to,
+                b.machine_id,
+                b.license_id
+            )
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|s| (s.status, s.n))
+            .collect()
+        } else {
+            sqlx::query!(
+                r#"SELECT status AS "status!", count(*) AS "n!: i64" FROM cases
+                   WHERE archived_at IS NULL AND (?1 IS NULL OR machine_id = ?1) AND (?2 IS NULL OR license_id = ?2)
+                   GROUP BY status"#,
+                b.machine_id,
+                b.license_id
+            )
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|s| (s.status, s.n))
+            .collect()
+        };
         let mut cases = CaseCounts::default();
-        for s in statuses {
-            match s.status.as_str() {
-                "open" => cases.open = s.n,
-                "activated" => cases.activated = s.n,
-                "abandoned" => cases.abandoned = s.n,
+        for (status, n) in statuses {
+            match status.as_str() {
+                "open" => cases.open = n,
+                "activated" => cases.activated = n,
+                "abandoned" => cases.abandoned = n,
                 other => return Err(StoreError::Corrupt(format!("case status {other:?}"))),
             }
         }

@@ -489,6 +489,26 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
         .filter(|g| g.machine == machine_ids[1] && (f.from.unwrap()..=f.to.unwrap()).contains(&g.at.date_naive()))
         .count();
     assert_eq!(store.overview(&f).await.unwrap().attempts, slice as i64);
+    // The cases a dated overview counts: those with a live attempt in the
+    // range, as a plain EXISTS over every case says.
+    let plain: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, count(*) FROM cases c WHERE archived_at IS NULL AND machine_id = ?3 AND EXISTS (
+             SELECT 1 FROM attempts a WHERE a.case_id = c.id AND a.archived_at IS NULL
+               AND a.local_date >= ?1 AND a.local_date <= ?2) GROUP BY status",
+    )
+    .bind(f.from.unwrap().to_string())
+    .bind(f.to.unwrap().to_string())
+    .bind(machine_ids[1])
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let counted = store.overview(&f).await.unwrap().cases;
+    let status = |name: &str| plain.iter().find(|(s, _)| s == name).map_or(0, |(_, n)| *n);
+    assert_eq!(
+        (counted.open, counted.activated, counted.abandoned),
+        (status("open"), status("activated"), status("abandoned"))
+    );
+    assert!(counted.open + counted.activated + counted.abandoned > 0, "the range holds some cases");
 
     // retries with a date range that holds everything equals retries
     // without one, also after archives and patches that move attempts and
