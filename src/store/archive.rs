@@ -12,7 +12,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::{attempts, finish_write, Store, StoreError, Table, WriteCtx};
+use super::{attempts, finish_write, row_state, Store, StoreError, Table, WriteCtx};
 
 /// The rows that are archived with a row of `table`: (table, column naming it).
 fn followers(table: Table) -> &'static [(Table, &'static str)] {
@@ -24,11 +24,6 @@ fn followers(table: Table) -> &'static [(Table, &'static str)] {
         Table::Cases => &[(Table::Attempts, "case_id")],
         Table::HardwareChanges | Table::Attempts | Table::FollowUps => &[],
     }
-}
-
-/// The `archived_at` of a row: `None` when there is no such row.
-async fn stamp(conn: &mut SqliteConnection, table: Table, id: i64) -> Result<Option<Option<String>>, StoreError> {
-    super::row_state(conn, table, id).await
 }
 
 /// Set `archived_at` (and `updated_at`) of the rows of `table` whose
@@ -54,7 +49,7 @@ impl Store {
     /// archived is a conflict that says how to bring it back.
     pub(super) async fn archive(&self, ctx: &WriteCtx<'_>, table: Table, id: i64) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        match stamp(&mut tx, table, id).await? {
+        match row_state(&mut tx, table, id).await? {
             None => return Err(table.not_found(id)),
             Some(Some(_)) => {
                 return Err(StoreError::Conflict(format!(
@@ -81,7 +76,7 @@ impl Store {
     /// second open case for a pair, an attempt of a case that is archived.
     pub async fn unarchive(&self, ctx: &WriteCtx<'_>, table: Table, id: i64) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let archived_at = match stamp(&mut tx, table, id).await? {
+        let archived_at = match row_state(&mut tx, table, id).await? {
             None => return Err(table.not_found(id)),
             Some(None) => {
                 return Err(StoreError::Conflict(format!("{} {id} is not archived", table.noun())));
@@ -111,7 +106,7 @@ impl Store {
             Table::Machines | Table::Cases | Table::Licenses => Ok(()),
             Table::Attempts => {
                 let case_id = attempts::case_of(conn, id).await?;
-                if matches!(stamp(conn, Table::Cases, case_id).await?, Some(Some(_))) {
+                if matches!(row_state(conn, Table::Cases, case_id).await?, Some(Some(_))) {
                     return Err(StoreError::Conflict(format!(
                         "attempt {id} belongs to case {case_id}, which is archived; unarchive the case instead"
                     )));
