@@ -16,6 +16,24 @@ const OUTCOMES: [Option<&str>; 5] = [None, Some("not_needed"), Some("unavailable
 const IVR: [Option<&str>; 4] = [None, Some("confirmed"), Some("not_confirmed"), Some("input_error")];
 const TOPICS: [&str; 7] =
     ["installation_id_group", "edition", "purchase_type", "box_colour", "purchase_site", "product_key", "other"];
+/// What operators ask, and what households answer (by topic index above).
+const ASKED: [(&str, &[&str]); 7] = [
+    ("インストール ID の第 7 グループをもう一度お願いします", &["4 4 1 8 3 5 2"]),
+    ("Which edition is it?", &["Pro", "Core", "プロ"]),
+    ("ダウンロード版ですか、パッケージ版ですか", &["パッケージ", "ダウンロード"]),
+    ("箱の色は何色ですか", &["青", "緑", "オレンジ"]),
+    ("どこで購入しましたか", &["ヨドバシカメラ", "ビックカメラ", "Amazon", "ソフマップ"]),
+    ("プロダクトキーを読み上げてください", &["箱の裏のシールにあります"]),
+    ("Anything else?", &["no"]),
+];
+/// Notes on some attempts.
+const NOTES: [&str; 5] = [
+    "オペレーターは親切だった",
+    "待ち時間が長かった、夕方は避ける",
+    "IVR rejected group 7 twice",
+    "called back the next morning",
+    "マザーボード交換のあとで電話",
+];
 const CHANNELS: [&str; 5] = ["retail_box", "retail_download", "oem", "volume_mak", "digital"];
 const OFFSETS: [i32; 4] = [9 * 3600, -5 * 3600, 0, 3600];
 
@@ -34,6 +52,7 @@ struct Row {
     ivr: Option<&'static str>,
     result: Option<&'static str>,
     reason: Option<&'static str>,
+    notes: Option<String>,
 }
 
 /// Fill an empty database with `attempts` synthetic attempts.
@@ -94,6 +113,12 @@ pub async fn fill(store: &Store, attempts: usize, seed: u64) -> Result<(), Error
                 ivr: IVR[rng.gen_range(0..IVR.len())],
                 result,
                 reason,
+                // One in ten has notes; one in 100,000 a rare word (search benchmarks look for it).
+                notes: if (made + call + 1).is_multiple_of(100_000) {
+                    Some("領収書の写真を撮っておく".to_string())
+                } else {
+                    rng.gen_bool(0.1).then(|| NOTES[rng.gen_range(0..NOTES.len())].to_string())
+                },
             });
             at += chrono::Duration::minutes(rng.gen_range(30..60 * 30));
         }
@@ -121,7 +146,7 @@ pub async fn fill(store: &Store, attempts: usize, seed: u64) -> Result<(), Error
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO attempts (case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date, \
                  local_hour, local_weekday, operator_outcome, wait_seconds, ivr_result, result, failure_reason, \
-                 created_at, updated_at) ",
+                 notes, created_at, updated_at) ",
             );
             q.push_values(&batch, |mut b, r| {
                 b.push_bind(r.case_id)
@@ -138,23 +163,33 @@ pub async fn fill(store: &Store, attempts: usize, seed: u64) -> Result<(), Error
                     .push_bind(r.ivr)
                     .push_bind(r.result)
                     .push_bind(r.reason)
+                    .push_bind(&r.notes)
                     .push_bind(&now)
                     .push_bind(&now);
             });
             q.build().execute(&mut *tx).await?;
             // Questions for the calls that reached an operator.
-            let mut questions: Vec<(i64, i64, &str)> = Vec::new();
+            let mut questions: Vec<(i64, i64, &str, &str, &str)> = Vec::new();
             for (i, r) in batch.iter().enumerate() {
                 if r.outcome == Some("reached") {
                     for position in 0..rng.gen_range(1..=3) {
-                        questions.push((first_id + i as i64, position, TOPICS[rng.gen_range(0..TOPICS.len())]));
+                        let topic = rng.gen_range(0..TOPICS.len());
+                        let (question, answers) = ASKED[topic];
+                        let answer = answers[rng.gen_range(0..answers.len())];
+                        questions.push((first_id + i as i64, position, TOPICS[topic], question, answer));
                     }
                 }
             }
             if !questions.is_empty() {
-                let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO attempt_questions (attempt_id, position, topic) ");
-                q.push_values(&questions, |mut b, (attempt, position, topic)| {
-                    b.push_bind(*attempt).push_bind(*position).push_bind(*topic);
+                let mut q = QueryBuilder::<Sqlite>::new(
+                    "INSERT INTO attempt_questions (attempt_id, position, topic, question, answer) ",
+                );
+                q.push_values(&questions, |mut b, (attempt, position, topic, question, answer)| {
+                    b.push_bind(*attempt)
+                        .push_bind(*position)
+                        .push_bind(*topic)
+                        .push_bind(*question)
+                        .push_bind(*answer);
                 });
                 q.build().execute(&mut *tx).await?;
             }

@@ -3,6 +3,15 @@
 
 use std::fmt;
 
+/// What every closed set offers generic code (the command line's value
+/// parsers list the names from it).
+pub trait ClosedSet: Copy + Send + Sync + std::str::FromStr<Err = String> + 'static {
+    /// Every member, in declaration order.
+    fn all() -> &'static [Self];
+    /// The wire and database name.
+    fn name(self) -> &'static str;
+}
+
 /// Declares a closed set: the enum, its wire names, `FromStr` with an error
 /// that lists the accepted names, serde and an OpenAPI schema.
 macro_rules! closed_set {
@@ -27,6 +36,15 @@ macro_rules! closed_set {
             pub fn expected() -> String {
                 let names: &[&str] = &[$($text),+];
                 names.join(", ")
+            }
+        }
+
+        impl ClosedSet for $name {
+            fn all() -> &'static [Self] {
+                $name::ALL
+            }
+            fn name(self) -> &'static str {
+                self.as_str()
             }
         }
 
@@ -165,6 +183,11 @@ closed_set!(
         Attempt => "attempt", FollowUp => "follow_up", Export => "export", Journal => "journal",
         ApiToken => "api_token",
     }
+);
+
+closed_set!(
+    /// What a search hit is.
+    SearchEntity { Machine => "machine", License => "license", Case => "case", Attempt => "attempt", FollowUp => "follow_up" }
 );
 
 closed_set!(

@@ -430,10 +430,134 @@ pub fn find_key_like(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
     found
 }
 
+/// Which identifier is typed group by group during a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdKind {
+    /// The Installation ID Windows shows, read out to the phone menu (groups 1–9).
+    Installation,
+    /// The Confirmation ID the menu or the operator reads back (boxes A–H).
+    Confirmation,
+}
+
+impl IdKind {
+    /// How a group is named: `group 7`, `group C`.
+    pub fn group_name(self, index: usize) -> String {
+        match self {
+            IdKind::Installation => format!("group {}", index + 1),
+            IdKind::Confirmation => format!("group {}", group_letter(index)),
+        }
+    }
+
+    /// How many groups the ID has at most (9; A–H).
+    pub fn groups(self) -> usize {
+        match self {
+            IdKind::Installation => 9,
+            IdKind::Confirmation => 8,
+        }
+    }
+}
+
+/// One group as it is typed (`index` 0-based), checked alone, as the phone
+/// menu checks it: its digits, or what is wrong with it. `width` is the
+/// width the first group set (an Installation ID's groups are all 6 or all
+/// 7 digits; the last of a 50-digit one is 2); `None` for the first group.
+///
+/// ```
+/// use activation_journal::domain::ids::{check_group, IdKind};
+/// assert_eq!(check_group(IdKind::Installation, 0, None, "５０８７６０５").unwrap(), "5087605");
+/// assert_eq!(check_group(IdKind::Installation, 6, Some(7), "4575745").unwrap_err().to_string(),
+///            "group 7 does not check");
+/// assert_eq!(check_group(IdKind::Confirmation, 2, Some(6), "12345").unwrap_err().to_string(),
+///            "group C has 5 digits; expected 6");
+/// ```
+pub fn check_group(kind: IdKind, index: usize, width: Option<usize>, input: &str) -> Result<String, IdError> {
+    let name = kind.group_name(index);
+    let digits = digits_of(input, &name)?;
+    let n = digits.len();
+    let fits = match (kind, width) {
+        (IdKind::Confirmation, _) => n == 6,
+        (IdKind::Installation, None) => n == 6 || n == 7,
+        (IdKind::Installation, Some(6)) if index == 8 => n == 6 || n == 2,
+        (IdKind::Installation, Some(w)) => n == w,
+    };
+    if !fits {
+        let expected = match (kind, width) {
+            (IdKind::Confirmation, _) => "6".to_string(),
+            (IdKind::Installation, None) => "6 or 7".to_string(),
+            (IdKind::Installation, Some(6)) if index == 8 => "6 (or 2, on Windows XP)".to_string(),
+            (IdKind::Installation, Some(w)) => w.to_string(),
+        };
+        return Err(IdError(format!("{name} has {n} digits; expected {expected}")));
+    }
+    if !group_checks(&digits) {
+        return Err(IdError(format!("{name} does not check")));
+    }
+    Ok(digits.iter().map(|d| char::from(b'0' + d)).collect())
+}
+
+/// A whole ID pasted where one group was asked for (what `slmgr /dti`
+/// prints, or the ID alone): its groups, checking or not, when its digit
+/// count is one of the kind's layouts; `None` when it is not a whole ID.
+/// A label before a colon (`Installation ID:`, `インストール ID：`) is skipped.
+pub fn split_pasted(kind: IdKind, text: &str) -> Option<Vec<String>> {
+    let after_label = text.rsplit([':', '：']).next().unwrap_or(text);
+    let digits = digits_of(after_label, "pasted text").ok()?;
+    let layouts = match kind {
+        IdKind::Installation => IID_LAYOUTS,
+        IdKind::Confirmation => CID_LAYOUTS,
+    };
+    let sizes = group_sizes(digits.len(), layouts)?;
+    let mut at = 0;
+    let mut groups = Vec::with_capacity(sizes.len());
+    for size in sizes {
+        groups.push(digits[at..at + size].iter().map(|d| char::from(b'0' + d)).collect());
+        at += size;
+    }
+    Some(groups)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn groups_are_checked_one_at_a_time_as_the_phone_menu_does() {
+        let groups =
+            ["5087605", "8345036", "7066786", "5582230", "3473234", "4271525", "4575744", "9972744", "4472481"];
+        for (i, g) in groups.iter().enumerate() {
+            assert_eq!(check_group(IdKind::Installation, i, Some(7), g).as_deref(), Ok(*g));
+        }
+        for (index, width, input, message) in [
+            (0, None, "50876", "group 1 has 5 digits; expected 6 or 7"),
+            (1, Some(7), "834503", "group 2 has 6 digits; expected 7"),
+            (6, Some(7), "4575754", "group 7 does not check"),
+            (2, Some(7), "70a6786", "group 3 may hold only digits, spaces and hyphens, not 'A'"),
+            (3, Some(7), "", "group 4 is empty"),
+            (8, Some(6), "925", "group 9 has 3 digits; expected 6 (or 2, on Windows XP)"),
+        ] {
+            assert_eq!(check_group(IdKind::Installation, index, width, input).unwrap_err().to_string(), message);
+        }
+        assert_eq!(check_group(IdKind::Installation, 8, Some(6), "92").as_deref(), Ok("92"));
+        assert_eq!(check_group(IdKind::Confirmation, 1, Some(6), "530373").as_deref(), Ok("530373"));
+        assert_eq!(
+            check_group(IdKind::Confirmation, 6, Some(6), "022354").unwrap_err().to_string(),
+            "group G does not check"
+        );
+    }
+
+    #[test]
+    fn a_pasted_id_is_split_into_its_groups_label_or_not() {
+        let dti = "Installation ID: 508760583450367066786558223034732344271525457574499727444472481";
+        let groups = split_pasted(IdKind::Installation, dti).unwrap();
+        assert_eq!(groups.len(), 9);
+        assert_eq!(groups[6], "4575744");
+        let ja = "インストール ID：５０８７６０５-8345036 7066786 5582230 3473234 4271525 4575744 9972744 4472481";
+        assert_eq!(split_pasted(IdKind::Installation, ja).unwrap()[0], "5087605");
+        assert_eq!(split_pasted(IdKind::Installation, "5087605"), None);
+        let cid = split_pasted(IdKind::Confirmation, "109062-530373-462923-856922-378004-297663-022353").unwrap();
+        assert_eq!(cid.len(), 7);
+    }
 
     const IID63: &str = "508760583450367066786558223034732344271525457574499727444472481";
     const IID54: &str = "086680-618254-417674-185413-128320-279945-620426-138745-737550";

@@ -58,6 +58,7 @@ pub mod ids;
 pub mod license;
 pub mod machine;
 pub mod page;
+pub mod search;
 pub mod summary_filter;
 pub mod time;
 

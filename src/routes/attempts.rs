@@ -8,8 +8,6 @@ use super::extract::{flag, int};
 use super::openapi::{ArchiveErrors, ListErrors, ReadErrors, WriteErrors};
 use super::{created, no_content, ok, page, resource, IdempotencyKey, JsonBody, NoParams, Params, PathId, ShowQuery};
 use crate::auth::{Reader, Writer};
-use crate::domain::fields::{id_filter, Check};
-use crate::domain::time::{range, TimeBound};
 use crate::domain::{Attempt, AttemptOrder, AttemptResult, OperatorOutcome, Page, TimePageRequest};
 use crate::error::ApiError;
 use crate::store::{AttemptFilter, Store, WriteCtx};
@@ -62,21 +60,9 @@ pub struct AttemptQuery {
 
 impl AttemptQuery {
     fn filter(&self) -> Result<AttemptFilter, ApiError> {
-        let mut c = Check::default();
-        let (from, to) = range(&mut c, self.from.as_deref(), self.to.as_deref(), TimeBound::parse);
-        let machine_id = id_filter(&mut c, "machine_id", self.machine_id);
-        let license_id = id_filter(&mut c, "license_id", self.license_id);
-        let case_id = id_filter(&mut c, "case_id", self.case_id);
-        c.finish().map_err(ApiError::bad_params)?;
-        Ok(AttemptFilter {
-            machine_id,
-            license_id,
-            case_id,
-            result: self.result,
-            operator_outcome: self.operator_outcome,
-            from,
-            to,
-        })
+        let ids = [self.machine_id, self.license_id, self.case_id];
+        AttemptFilter::parse(ids, self.result, self.operator_outcome, self.from.as_deref(), self.to.as_deref())
+            .map_err(ApiError::bad_params)
     }
 }
 

@@ -18,6 +18,7 @@ mod licenses;
 mod machines;
 pub mod openapi;
 mod portable;
+mod search;
 mod summaries;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -52,7 +53,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(summaries::routes)
             .configure(portable::routes)
             .configure(archive::routes)
-            .configure(audit::routes),
+            .configure(audit::routes)
+            .configure(search::routes),
     );
 }
 

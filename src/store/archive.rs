@@ -68,7 +68,7 @@ impl Store {
             let case_id = attempts::case_of(&mut tx, id).await?;
             attempts::sync_case(&mut tx, case_id).await?;
         }
-        finish_write(tx, ctx.actor, "archive", table.entity(), id, &[]).await
+        finish_write(tx, ctx.actor, "archive", table, id, &[]).await
     }
 
     /// Bring back an archived row and the rows archived with it. Refused
@@ -97,7 +97,7 @@ impl Store {
             restamp(&mut tx, *follower, id, Some(&archived_at), None, &now).await?;
         }
         self.still_valid(&mut tx, table, id).await?;
-        finish_write(tx, ctx.actor, "unarchive", table.entity(), id, &[]).await
+        finish_write(tx, ctx.actor, "unarchive", table, id, &[]).await
     }
 
     /// The rules a row brought back must keep that are checked once it is back.

@@ -32,6 +32,28 @@ pub struct AttemptFilter {
     pub to: Option<TimeBound>,
 }
 
+impl AttemptFilter {
+    /// The filters as given (by the API's query, or the CLI's flags): ids
+    /// must be ids, dates or RFC 3339 times in order; every failing one named.
+    pub fn parse(
+        ids: [Option<i64>; 3],
+        result: Option<AttemptResult>,
+        operator_outcome: Option<OperatorOutcome>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Self, crate::domain::FieldErrors> {
+        use crate::domain::fields::{id_filter, Check};
+        let mut c = Check::default();
+        let (from, to) = crate::domain::time::range(&mut c, from, to, TimeBound::parse);
+        let [machine_id, license_id, case_id] = ids;
+        let machine_id = id_filter(&mut c, "machine_id", machine_id);
+        let license_id = id_filter(&mut c, "license_id", license_id);
+        let case_id = id_filter(&mut c, "case_id", case_id);
+        c.finish()?;
+        Ok(Self { machine_id, license_id, case_id, result, operator_outcome, from, to })
+    }
+}
+
 /// An earlier activation with the same Installation ID.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ConfirmationMatch {
@@ -517,7 +539,7 @@ impl Store {
         self.write_questions(&mut tx, id, a.questions.as_deref().unwrap_or_default()).await?;
         sync_case(&mut tx, case_id).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
-        finish_create(tx, ctx, "attempt", id, value).await
+        finish_create(tx, ctx, Table::Attempts, id, value).await
     }
 
     /// One attempt, with its questions.
@@ -629,7 +651,7 @@ impl Store {
         }
         sync_case(&mut tx, current.case_id).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
-        finish_write(tx, ctx.actor, "update", "attempt", id, &patch.fields()).await?;
+        finish_write(tx, ctx.actor, "update", Table::Attempts, id, &patch.fields()).await?;
         Ok(value)
     }
 

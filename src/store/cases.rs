@@ -253,7 +253,7 @@ impl Store {
         }
         let id = insert(&mut tx, &row, c, closed_at).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Cases, id)?;
-        finish_create(tx, ctx, "case", id, value).await
+        finish_create(tx, ctx, Table::Cases, id, value).await
     }
 
     /// One case.
@@ -327,7 +327,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Cases, id)?;
-        finish_write(tx, ctx.actor, "update", "case", id, &patch.fields()).await?;
+        finish_write(tx, ctx.actor, "update", Table::Cases, id, &patch.fields()).await?;
         Ok(value)
     }
 

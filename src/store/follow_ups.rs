@@ -155,7 +155,7 @@ impl Store {
         let machine_id = machine_of(&mut tx, f, Refs::Live).await?;
         let id = insert(&mut tx, &NewRow::now(), machine_id, f).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::FollowUps, id)?;
-        finish_create(tx, ctx, "follow_up", id, value).await
+        finish_create(tx, ctx, Table::FollowUps, id, value).await
     }
 
     /// One follow-up.
@@ -221,7 +221,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::FollowUps, id)?;
-        finish_write(tx, ctx.actor, "update", "follow_up", id, &patch.fields()).await?;
+        finish_write(tx, ctx.actor, "update", Table::FollowUps, id, &patch.fields()).await?;
         Ok(value)
     }
 

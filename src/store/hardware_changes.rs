@@ -104,7 +104,7 @@ impl Store {
         self.machine_live(&mut tx, machine_id).await?;
         let id = insert(&mut tx, &NewRow::now(), machine_id, h).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::HardwareChanges, id)?;
-        finish_create(tx, ctx, "hardware_change", id, value).await
+        finish_create(tx, ctx, Table::HardwareChanges, id, value).await
     }
 
     /// 404 unless the machine exists and is not archived.
@@ -176,7 +176,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::HardwareChanges, id)?;
-        finish_write(tx, ctx.actor, "update", "hardware_change", id, &patch.fields()).await?;
+        finish_write(tx, ctx.actor, "update", Table::HardwareChanges, id, &patch.fields()).await?;
         Ok(value)
     }
 

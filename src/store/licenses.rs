@@ -104,7 +104,7 @@ impl Store {
         }
         let id = self.insert_license(&mut tx, &NewRow::now(), l).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Licenses, id)?;
-        finish_create(tx, ctx, "license", id, value).await
+        finish_create(tx, ctx, Table::Licenses, id, value).await
     }
 
     /// One license.
@@ -179,7 +179,7 @@ impl Store {
             .await?;
         }
         let value = visible(fetch(&mut tx, id).await?, false, Table::Licenses, id)?;
-        finish_write(tx, ctx.actor, "update", "license", id, &patch.fields()).await?;
+        finish_write(tx, ctx.actor, "update", Table::Licenses, id, &patch.fields()).await?;
         Ok(value)
     }
 

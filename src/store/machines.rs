@@ -76,13 +76,27 @@ impl Store {
         }
         let id = insert(&mut tx, &NewRow::now(), m).await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Machines, id)?;
-        finish_create(tx, ctx, "machine", id, value).await
+        finish_create(tx, ctx, Table::Machines, id, value).await
     }
 
     /// One machine; an archived one only when `include_archived`.
     pub async fn machine(&self, id: i64, include_archived: bool) -> Result<Machine, StoreError> {
         let mut conn = self.pool.acquire().await?;
         visible(fetch(&mut conn, id).await?, include_archived, Table::Machines, id)
+    }
+
+    /// The live machine with this name, compared as names are ([`name_key`]:
+    /// `pc 1` finds `PC 1`).
+    pub async fn machine_named(&self, name: &str) -> Result<Option<Machine>, StoreError> {
+        let key = name_key(name);
+        Ok(sqlx::query_as!(
+            Machine,
+            "SELECT id AS \"id!\", name, owner, notes, created_at, updated_at, archived_at FROM machines
+             WHERE name_key = ? AND archived_at IS NULL ORDER BY id LIMIT 1",
+            key
+        )
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// Machines by id.
@@ -128,7 +142,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let value = visible(fetch(&mut tx, id).await?, false, Table::Machines, id)?;
-        finish_write(tx, ctx.actor, "update", "machine", id, &patch.fields()).await?;
+        finish_write(tx, ctx.actor, "update", Table::Machines, id, &patch.fields()).await?;
         Ok(value)
     }
 

@@ -19,6 +19,7 @@ mod hardware_changes;
 mod licenses;
 mod machines;
 mod portable;
+mod search;
 mod summaries;
 pub(crate) mod timeline;
 mod tokens;
@@ -36,6 +37,7 @@ use crate::secrets::{SecretError, Secrets};
 
 pub use attempts::{AttemptFilter, ConfirmationMatch};
 pub use audit::{AuditEntry, AuditFilter};
+pub use search::{SearchHit, SCAN_WINDOW};
 pub use timeline::{Timeline, TimelineEvent};
 pub use tokens::{NewToken, TokenInfo};
 
@@ -204,6 +206,10 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         machines::key_names(&mut tx).await?;
+        let indexed = search::catch_up(&mut tx, search::Look::IfBehind).await?;
+        if indexed > 0 {
+            tracing::info!(rows = indexed, "indexed for search");
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -366,15 +372,16 @@ async fn replay<T>(conn: &mut SqliteConnection, ctx: &WriteCtx<'_>) -> Result<Op
     }
 }
 
-/// Finish a create: audit row, idempotency record, commit.
+/// Finish a create: search document, audit row, idempotency record, commit.
 async fn finish_create<T: Serialize>(
     mut tx: Tx,
     ctx: &WriteCtx<'_>,
-    entity: &str,
+    table: Table,
     id: i64,
     value: T,
 ) -> Result<Created<T>, StoreError> {
-    audit(&mut tx, ctx.actor, "create", entity, Some(id), &[]).await?;
+    search::index(&mut tx, table, id).await?;
+    audit(&mut tx, ctx.actor, "create", table.entity(), Some(id), &[]).await?;
     if let (Some(idem), Some(token_id)) = (&ctx.idempotency, ctx.actor.token_id) {
         let body = serde_json::to_string(&value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = crate::domain::time::now_system();
@@ -395,16 +402,19 @@ async fn finish_create<T: Serialize>(
     Ok(Created::New(value))
 }
 
-/// Finish an update or archive: audit row, commit.
+/// Finish an update or archive: search document (an update's), audit row, commit.
 async fn finish_write(
     mut tx: Tx,
     actor: &Actor,
     action: &str,
-    entity: &str,
+    table: Table,
     id: i64,
     fields: &[&str],
 ) -> Result<(), StoreError> {
-    audit(&mut tx, actor, action, entity, Some(id), fields).await?;
+    if action == "update" {
+        search::index(&mut tx, table, id).await?;
+    }
+    audit(&mut tx, actor, action, table.entity(), Some(id), fields).await?;
     tx.commit().await?;
     Ok(())
 }

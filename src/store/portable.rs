@@ -173,6 +173,9 @@ impl Store {
             .filter(|(_, n)| *n > 0)
             .map(|(e, _)| *e)
             .collect();
+        if report.created.total() > 0 {
+            super::search::catch_up(&mut tx, super::search::Look::Always).await?;
+        }
         audit(&mut tx, actor, "import", "journal", None, &written).await?;
         tx.commit().await?;
         Ok(report)

@@ -14,4 +14,5 @@ mod licenses;
 mod machines;
 mod openapi;
 mod portable;
+mod search;
 mod summaries;

@@ -47,6 +47,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/attempts/{id}/unarchive"),
     ("post", "/api/v1/follow-ups/{id}/unarchive"),
     ("get", "/api/v1/audit"),
+    ("get", "/api/v1/search"),
 ];
 
 #[tokio::test]

@@ -2,6 +2,9 @@
 
 use std::process::{Command, Output};
 
+mod call;
+mod record;
+
 fn aj(dir: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_activation-journal"))
         .current_dir(dir)

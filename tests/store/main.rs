@@ -946,3 +946,82 @@ async fn a_timeline_of_forty_thousand_calls_is_read_a_page_at_a_time_in_order() 
     assert_eq!(seen, 50_000, "every case and every call, once");
     assert_eq!(pages, 100);
 }
+
+mod search {
+    use super::*;
+
+    fn found(page: &Page<activation_journal::store::SearchHit>) -> Vec<(String, i64)> {
+        page.items.iter().map(|h| (h.entity.to_string(), h.id)).collect()
+    }
+
+    async fn look(s: &Store, q: &str) -> Vec<(String, i64)> {
+        let q = activation_journal::domain::search::SearchQuery::parse(Some(q)).unwrap();
+        found(&s.search(&q, &PageRequest::default()).await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn rows_from_before_the_index_are_indexed_when_the_journal_opens_and_imports_are_indexed() {
+        let t = store().await;
+        // Rows written straight into the tables, as before migration 22.
+        let now = activation_journal::domain::time::now_system();
+        sqlx::query("INSERT INTO machines (name, name_key, notes, created_at, updated_at) VALUES ('PC 1', 'pc 1', 'マザーボード交換', ?, ?)")
+            .bind(&now)
+            .bind(&now)
+            .execute(t.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(look(&t.store, "マザーボード").await, []);
+        t.store.migrate().await.unwrap();
+        assert_eq!(look(&t.store, "マザーボード").await, [("machine".to_string(), 1)]);
+        // Opening again indexes nothing twice.
+        t.store.migrate().await.unwrap();
+        assert_eq!(look(&t.store, "マザー").await.len(), 1);
+
+        // An import into a fresh journal is searchable at once.
+        let doc = t.store.export(&cli(), false).await.unwrap();
+        let bytes = activation_journal::portable::encode(&doc, activation_journal::portable::Format::Json).unwrap();
+        let parsed = activation_journal::portable::decode(&bytes, None).unwrap();
+        let other = store().await;
+        other.store.import(&cli(), &parsed, &|_| {}).await.unwrap();
+        assert_eq!(look(&other.store, "交換").await, [("machine".to_string(), 1)]);
+    }
+
+    #[tokio::test]
+    async fn short_terms_page_through_windows_of_documents_and_reach_every_hit() {
+        let t = store().await;
+        let m = machine(&t.store, "PC 1").await.id;
+        // More follow-ups than one scan window, a hit at each end.
+        let total = activation_journal::store::SCAN_WINDOW + 500;
+        let mut tx = t.store.pool().begin().await.unwrap();
+        let now = activation_journal::domain::time::now_system();
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+             INSERT INTO follow_ups (machine_id, text, created_at, updated_at)
+             SELECT ?, CASE WHEN i IN (1, ?) THEN '鍵を探す' ELSE 'ほかのこと' END, ?, ? FROM n",
+        )
+        .bind(total)
+        .bind(m)
+        .bind(total)
+        .bind(&now)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert!(t.store.index_for_search().await.unwrap() >= total as u64);
+        let q = activation_journal::domain::search::SearchQuery::parse(Some("鍵")).unwrap();
+        let mut page = PageRequest::default();
+        let (mut hits, mut pages) = (Vec::new(), 0);
+        loop {
+            let answer = t.store.search(&q, &page).await.unwrap();
+            pages += 1;
+            hits.extend(found(&answer));
+            match answer.next_cursor {
+                Some(c) => page.after = Cursor::decode(&c).unwrap(),
+                None => break,
+            }
+        }
+        assert_eq!(hits, [("follow_up".to_string(), total), ("follow_up".to_string(), 1)]);
+        assert_eq!(pages, 2, "one window a page");
+    }
+}

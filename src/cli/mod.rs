@@ -6,6 +6,9 @@
 //! database) and reports failure as one lower-case line on stderr with exit
 //! code 1; clap reports usage errors with exit code 2.
 
+mod call;
+mod record;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -98,6 +101,45 @@ pub enum Command {
         /// The export to read (`-` for stdin).
         file: PathBuf,
     },
+    /// Record one phone call as it happens: machine and license, the Installation ID group by group,
+    /// the menu, the queue (timed), what was asked, the Confirmation ID, the result.
+    #[command(
+        after_help = "Example:\n  activation-journal call\n  activation-journal call --machine \"PC 1\" --license 1\n\nCtrl-C at any point stores nothing. To record from a script, use `attempt add`."
+    )]
+    Call {
+        /// Start with this machine (name or id) instead of picking it.
+        #[arg(long)]
+        machine: Option<String>,
+        /// Start with this license (id) instead of picking it.
+        #[arg(long, value_name = "ID")]
+        license: Option<i64>,
+    },
+    /// Machines: add, list, show (with its history).
+    #[command(subcommand)]
+    Machine(record::MachineCommand),
+    /// Licenses: add (the product key read without echo), list (keys masked).
+    #[command(subcommand)]
+    License(record::LicenseCommand),
+    /// Attempts: add from flags, list newest first.
+    #[command(subcommand)]
+    Attempt(record::AttemptCommand),
+    /// Cases: list, show with their calls.
+    #[command(subcommand)]
+    Case(record::CaseCommand),
+    /// Follow-ups: add, list, done.
+    #[command(subcommand, name = "follow-up")]
+    FollowUp(record::FollowUpCommand),
+    /// Find machines, licenses, cases, calls and follow-ups by their text (Japanese too), newest first.
+    #[command(
+        after_help = "Examples:\n  activation-journal search 箱の色\n  activation-journal search yodobashi receipt"
+    )]
+    Search {
+        /// Words that must all appear (case and width do not matter).
+        #[arg(required = true, value_name = "TEXT")]
+        text: Vec<String>,
+        #[command(flatten)]
+        paging: record::Paging,
+    },
     /// Load the story of two PCs whose motherboards were swapped into an empty journal.
     #[command(
         after_help = "Example:\n  activation-journal --db demo.db demo && activation-journal --db demo.db summary hours"
@@ -109,7 +151,7 @@ pub enum Command {
     )]
     Audit {
         /// Only rows about this kind of entity.
-        #[arg(long, value_parser = audit_entity())]
+        #[arg(long, value_parser = record::closed::<crate::domain::AuditEntity>())]
         entity: Option<crate::domain::AuditEntity>,
         /// Only rows about this entity id.
         #[arg(long, value_name = "ID")]
@@ -139,7 +181,7 @@ pub enum Command {
     )]
     Summary {
         /// overview, retries, wait-times, hours, questions, licenses or open
-        #[arg(value_parser = summary_name())]
+        #[arg(value_parser = record::closed::<crate::summary::SummaryName>())]
         name: crate::summary::SummaryName,
         /// Print the API's JSON instead of a table.
         #[arg(long)]
@@ -239,12 +281,23 @@ pub fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<Cancelled>() => {
+            eprintln!("{e}");
+            ExitCode::from(130)
+        }
         Err(e) => {
             eprintln!("error: {}", one_line(&e));
             ExitCode::FAILURE
         }
     }
 }
+
+/// The user stopped a command that asks questions (Ctrl-C, Esc, or no to
+/// its last question) before it wrote anything: exit code 130, as after a
+/// Ctrl-C, and no `error:`.
+#[derive(Debug, thiserror::Error)]
+#[error("cancelled: nothing was stored")]
+pub struct Cancelled;
 
 /// An error and its causes on one line.
 fn one_line(e: &anyhow::Error) -> String {
@@ -267,6 +320,14 @@ fn init_tracing(default: &str) {
 
 async fn open(settings: &Settings) -> anyhow::Result<Store> {
     Store::open(&settings.db, &settings.key_file).await.map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))
+}
+
+/// Open the store, run `f` with it, close it (also when `f` failed).
+async fn with_store(settings: &Settings, f: impl AsyncFnOnce(&Store) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let store = open(settings).await?;
+    let result = f(&store).await;
+    store.close().await;
+    result
 }
 
 /// Run one parsed command.
@@ -369,6 +430,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Call { machine, license } => {
+            with_store(&settings, async |store| call::run(store, machine, license).await).await
+        }
+        Command::Machine(c) => with_store(&settings, async |store| record::machine_command(store, c).await).await,
+        Command::License(c) => with_store(&settings, async |store| record::license_command(store, c).await).await,
+        Command::Attempt(c) => with_store(&settings, async |store| record::attempt_command(store, c).await).await,
+        Command::Case(c) => with_store(&settings, async |store| record::case_command(store, c).await).await,
+        Command::FollowUp(c) => with_store(&settings, async |store| record::follow_up_command(store, c).await).await,
+        Command::Search { text, paging } => {
+            with_store(&settings, async |store| record::search(store, &text, &paging).await).await
+        }
         Command::Demo => {
             let store = open(&settings).await?;
             let result = crate::demo::load(&store).await;
@@ -415,32 +487,32 @@ fn print_out(bytes: &[u8]) -> std::io::Result<()> {
 /// Field errors of values given as flags, named after the flags
 /// (`--machine: 0 is not an id`), not the API's parameters.
 fn flags_named(e: crate::domain::FieldErrors) -> crate::domain::FieldErrors {
-    let flag = |field: &str| match field {
-        "machine_id" => "--machine".to_string(),
-        "license_id" => "--license".to_string(),
-        "entity_id" => "--entity-id".to_string(),
-        other => format!("--{other}"),
+    let flag = |field: &str| {
+        // `questions[1].topic`: the second --question.
+        if let Some(rest) = field.strip_prefix("questions[") {
+            let (n, part) = rest.split_once("]").unwrap_or((rest, ""));
+            let n = n.parse::<usize>().map(|n| n + 1).unwrap_or(0);
+            return format!("--question {n} ({})", part.trim_start_matches('.'));
+        }
+        match field {
+            "machine_id" => "--machine".to_string(),
+            "license_id" => "--license".to_string(),
+            "case_id" => "--case".to_string(),
+            "installation_id" => "--iid".to_string(),
+            "confirmation_id" => "--cid".to_string(),
+            "wait_seconds" => "--wait".to_string(),
+            "operator_rating" => "--rating".to_string(),
+            "groups_reentered" => "--group-reentered".to_string(),
+            "due_on" => "--due".to_string(),
+            "product_key" => "--key".to_string(),
+            "name" => "NAME".to_string(),
+            "text" => "TEXT".to_string(),
+            other => format!("--{}", other.replace('_', "-")),
+        }
     };
     crate::domain::FieldErrors(
         e.0.into_iter().map(|f| crate::domain::FieldError { field: flag(&f.field), message: f.message }).collect(),
     )
-}
-
-/// The audit log's entities as clap's possible values.
-fn audit_entity() -> impl clap::builder::TypedValueParser<Value = crate::domain::AuditEntity> {
-    use crate::domain::AuditEntity;
-    use clap::builder::TypedValueParser as _;
-    clap::builder::PossibleValuesParser::new(AuditEntity::ALL.iter().map(|n| n.as_str()))
-        .try_map(|s| s.parse::<AuditEntity>())
-}
-
-/// The summary names as clap's possible values (listed in `--help` and in
-/// the error for an unknown one).
-fn summary_name() -> impl clap::builder::TypedValueParser<Value = crate::summary::SummaryName> {
-    use crate::summary::SummaryName;
-    use clap::builder::TypedValueParser as _;
-    clap::builder::PossibleValuesParser::new(SummaryName::ALL.iter().map(|n| n.as_str()))
-        .try_map(|s| s.parse::<SummaryName>())
 }
 
 fn stderr_is_terminal() -> bool {

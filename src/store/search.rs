@@ -1,0 +1,283 @@
+//! The search index: one FTS5 document per machine, license, case, attempt
+//! and follow-up (migration 22), written in the write's own transaction.
+//!
+//! What a document holds is said once, in [`BODIES`]: names, owners,
+//! notes, questions and answers that are not keys (a sealed answer's
+//! column holds only its mask, and is left out), follow-up texts. Product
+//! keys are never in it. Archived rows stay indexed (unarchiving brings
+//! them back as they were) and are left out when a search reads.
+
+use serde::Serialize;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use utoipa::ToSchema;
+
+use super::{stored, Store, StoreError, Table};
+use crate::domain::search::{normalise, SearchQuery};
+use crate::domain::{Page, PageRequest, SearchEntity};
+
+/// For each indexed table: its entity name and the statement that gives
+/// `(id, body)` of its rows (`WHERE` clauses are appended).
+const BODIES: [(Table, &str, &str); 5] = [
+    (Table::Machines, "machine", "SELECT t.id, concat_ws(char(10), name, owner, notes) FROM machines t"),
+    (
+        Table::Licenses,
+        "license",
+        "SELECT t.id, concat_ws(char(10), product, edition, purchased_from, box_colour, notes) FROM licenses t",
+    ),
+    (Table::Cases, "case", "SELECT t.id, notes FROM cases t"),
+    (
+        Table::Attempts,
+        "attempt",
+        "SELECT t.id, concat_ws(char(10), notes, (SELECT group_concat(concat_ws(char(10), q.question,
+                CASE WHEN q.answer_sealed IS NULL THEN q.answer END), char(10))
+            FROM attempt_questions q WHERE q.attempt_id = t.id)) FROM attempts t",
+    ),
+    (Table::FollowUps, "follow_up", "SELECT t.id, text FROM follow_ups t"),
+];
+
+fn body_of(table: Table) -> Option<(&'static str, &'static str)> {
+    BODIES.iter().find(|(t, _, _)| *t == table).map(|(_, e, sql)| (*e, *sql))
+}
+
+/// Write one document: a new row's, or (keeping its rowid, and so its
+/// place in "newest first") the new text of a row indexed before.
+async fn put(conn: &mut SqliteConnection, entity: &str, id: i64, body: Option<String>) -> Result<(), StoreError> {
+    let body = normalise(body.as_deref().unwrap_or(""));
+    let new = sqlx::query_scalar!(
+        r#"INSERT INTO search_docs (entity, entity_id) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id AS "id!""#,
+        entity,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    match new {
+        Some(doc) => {
+            sqlx::query("INSERT INTO search_text (rowid, body) VALUES (?, ?)")
+                .bind(doc)
+                .bind(body)
+                .execute(&mut *conn)
+                .await?;
+        }
+        None => {
+            sqlx::query(
+                "UPDATE search_text SET body = ?
+                 WHERE rowid = (SELECT id FROM search_docs WHERE entity = ? AND entity_id = ?)",
+            )
+            .bind(body)
+            .bind(entity)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Index a row as it is now, in the caller's transaction. Tables that are
+/// not searched (hardware changes) are left alone.
+pub(super) async fn index(conn: &mut SqliteConnection, table: Table, id: i64) -> Result<(), StoreError> {
+    let Some((entity, sql)) = body_of(table) else { return Ok(()) };
+    let row: Option<(i64, Option<String>)> =
+        sqlx::query_as(&format!("{sql} WHERE t.id = ?")).bind(id).fetch_optional(&mut *conn).await?;
+    match row {
+        Some((_, body)) => put(conn, entity, id, body).await,
+        None => Ok(()),
+    }
+}
+
+/// When [`catch_up`] looks for rows without a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Look {
+    /// Only when a table's highest id has no document: cheap (two index
+    /// look-ups per table), and enough when opening the journal, since
+    /// rows are indexed in id order within one transaction.
+    IfBehind,
+    /// Always (after an import, whose ids may fall anywhere).
+    Always,
+}
+
+/// Index every row that has no document yet: rows from before migration
+/// 22, and imported ones. Set-based: the documents are numbered in one
+/// statement (in id order, so the oldest rows are the oldest documents),
+/// then their texts are read, normalised and written a chunk at a time.
+pub(super) async fn catch_up(conn: &mut SqliteConnection, look: Look) -> Result<u64, StoreError> {
+    const CHUNK: i64 = 2_000;
+    let mut written = 0;
+    for (table, entity, sql) in BODIES {
+        if look == Look::IfBehind {
+            let behind: bool = sqlx::query_scalar(&format!(
+                "SELECT coalesce((SELECT max(id) FROM {}), 0)
+                      > coalesce((SELECT max(entity_id) FROM search_docs WHERE entity = ?), 0)",
+                table.name()
+            ))
+            .bind(entity)
+            .fetch_one(&mut *conn)
+            .await?;
+            if !behind {
+                continue;
+            }
+        }
+        let first: i64 =
+            sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM search_docs").fetch_one(&mut *conn).await?;
+        sqlx::query(&format!(
+            "INSERT INTO search_docs (entity, entity_id)
+             SELECT ?, t.id FROM {} t
+             WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.entity = ? AND d.entity_id = t.id) ORDER BY t.id",
+            table.name()
+        ))
+        .bind(entity)
+        .bind(entity)
+        .execute(&mut *conn)
+        .await?;
+        // The body statement, joined to the new documents of a chunk.
+        let chunk = format!(
+            "{} JOIN search_docs d ON d.entity = '{entity}' AND d.entity_id = t.id
+             WHERE d.id > ? ORDER BY d.id LIMIT {CHUNK}",
+            sql.replacen("SELECT t.id,", "SELECT d.id,", 1)
+        );
+        let mut after = first;
+        loop {
+            let rows: Vec<(i64, Option<String>)> = sqlx::query_as(&chunk).bind(after).fetch_all(&mut *conn).await?;
+            let Some((last, _)) = rows.last() else { break };
+            after = *last;
+            let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO search_text (rowid, body) ");
+            insert.push_values(&rows, |mut b, (doc, body)| {
+                b.push_bind(*doc).push_bind(normalise(body.as_deref().unwrap_or("")));
+            });
+            insert.build().execute(&mut *conn).await?;
+            written += rows.len() as u64;
+        }
+    }
+    Ok(written)
+}
+
+/// Some characters either side of the first `term` in `body`, the term
+/// between `[` and `]` (ASCII case folded, as LIKE compares).
+fn around(body: &str, term: &str) -> String {
+    const SIDE: usize = 24;
+    let Some(at) = body.to_ascii_lowercase().find(&term.to_ascii_lowercase()) else { return body.to_string() };
+    let end = at + term.len();
+    let before: Vec<char> = body[..at].chars().collect();
+    let after: Vec<char> = body[end..].chars().collect();
+    let head: String = before[before.len().saturating_sub(SIDE)..].iter().collect();
+    let tail: String = after[..after.len().min(SIDE)].iter().collect();
+    let lead = if before.len() > SIDE { "…" } else { "" };
+    let trail = if after.len() > SIDE { "…" } else { "" };
+    format!("{lead}{head}[{}]{tail}{trail}", &body[at..end])
+}
+
+/// How many documents a page of a search by short terms alone reads at
+/// most (about 20 ms on this project's 2-core test machine).
+pub const SCAN_WINDOW: i64 = 100_000;
+
+/// One search hit: what it is, its id, and the matching text with the
+/// match between `[` and `]`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct SearchHit {
+    pub entity: SearchEntity,
+    pub id: i64,
+    /// Some text around the match (the document's lines joined by ` / `),
+    /// the match between `[` and `]`.
+    pub snippet: String,
+}
+
+impl Store {
+    /// A page of what matches `q`, newest written first; archived rows only
+    /// when the page asks for them. The cursor is the last document seen.
+    ///
+    /// Terms of three or more characters are looked up in the index, so a
+    /// page costs what its hits cost. Shorter terms alone cannot be: their
+    /// documents are read newest first, at most [`SCAN_WINDOW`] of them a
+    /// page, so a page may hold fewer hits than `limit` (even none) while
+    /// `next_cursor` says where to go on; only a null `next_cursor` means
+    /// the end. That keeps every answer quick on a journal of any size.
+    pub async fn search(&self, q: &SearchQuery, page: &PageRequest) -> Result<Page<SearchHit>, StoreError> {
+        let matched = q.match_expression();
+        let window = match matched {
+            Some(_) => None,
+            None => {
+                let newest: i64 = match page.after.0 {
+                    0 => {
+                        sqlx::query_scalar!(r#"SELECT coalesce(max(id), 0) AS "n!: i64" FROM search_docs"#)
+                            .fetch_one(&self.pool)
+                            .await?
+                    }
+                    after => after - 1,
+                };
+                Some(((newest - SCAN_WINDOW).max(0), newest))
+            }
+        };
+        // FTS5 marks what MATCH found; what only LIKE found is marked here.
+        let snippet = if matched.is_some() { "snippet(search_text, 0, '[', ']', '…', 12)" } else { "s.body" };
+        let mut b = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT s.rowid, d.entity, d.entity_id, {snippet}
+             FROM search_text s JOIN search_docs d ON d.id = s.rowid WHERE 1 = 1"
+        ));
+        if let Some(m) = matched.clone() {
+            b.push(" AND search_text MATCH ").push_bind(m);
+        }
+        for p in q.like_patterns() {
+            b.push(" AND s.body LIKE ").push_bind(p).push(" ESCAPE '\\'");
+        }
+        if let Some((above, upto)) = window {
+            b.push(" AND s.rowid > ").push_bind(above).push(" AND s.rowid <= ").push_bind(upto);
+        } else if page.after.0 > 0 {
+            b.push(" AND s.rowid < ").push_bind(page.after.0);
+        }
+        if !page.include_archived {
+            b.push(" AND (CASE d.entity");
+            for (table, entity, _) in BODIES {
+                b.push(format_args!(
+                    " WHEN '{entity}' THEN (SELECT archived_at IS NULL FROM {} WHERE id = d.entity_id)",
+                    table.name()
+                ));
+            }
+            b.push(" END)");
+        }
+        b.push(" ORDER BY s.rowid DESC LIMIT ").push_bind(page.limit + 1);
+        let rows: Vec<(i64, String, i64, Option<String>)> = b.build_query_as().fetch_all(&self.pool).await?;
+        let mut hits = Vec::with_capacity(rows.len());
+        let mut docs = Vec::with_capacity(rows.len());
+        for (doc, entity, id, snippet) in rows {
+            docs.push(doc);
+            let text = snippet.unwrap_or_default();
+            let text = match (&matched, q.short.first()) {
+                (None, Some(term)) => around(&text, term),
+                _ => text,
+            };
+            hits.push(SearchHit { entity: stored(&entity)?, id, snippet: text.replace('\n', " / ") });
+        }
+        let mut page_of = Page::from_rows(hits, page.limit, |_| 0);
+        if page_of.next_cursor.is_some() {
+            let last = docs.get(page_of.items.len().saturating_sub(1)).copied().unwrap_or(0);
+            page_of.next_cursor = Some(crate::domain::Cursor(last).encode());
+        } else if let Some((above, _)) = window.filter(|(above, _)| *above > 0) {
+            // The window ended before the page filled: go on below it.
+            page_of.next_cursor = Some(crate::domain::Cursor(above + 1).encode());
+        }
+        Ok(page_of)
+    }
+
+    /// Index every row without a search document (see [`catch_up`]); for
+    /// tools that wrote rows straight into the database (the benchmarks).
+    pub async fn index_for_search(&self) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let n = catch_up(&mut tx, Look::Always).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::around;
+
+    #[test]
+    fn around_marks_the_first_match_and_cuts_long_sides() {
+        assert_eq!(around("オペレーターは親切だった", "親切"), "オペレーターは[親切]だった");
+        assert_eq!(around("The Box", "bo"), "The [Bo]x");
+        let long = format!("{}色{}", "あ".repeat(30), "い".repeat(30));
+        assert_eq!(around(&long, "色"), format!("…{}[色]{}…", "あ".repeat(24), "い".repeat(24)));
+        assert_eq!(around("none", "x"), "none");
+    }
+}
