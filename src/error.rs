@@ -130,6 +130,10 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %s, "product keys cannot be read");
                 ApiError::Unavailable(s.to_string())
             }
+            StoreError::Unavailable(ref m) => {
+                tracing::error!(error = %m, "a write was not stored");
+                ApiError::Unavailable(format!("{m}; try again in a moment"))
+            }
             StoreError::Busy(_) => {
                 tracing::warn!(error = %e, "database busy");
                 ApiError::Unavailable("the journal is busy; try again in a moment".into())

@@ -2,6 +2,7 @@
 //! opens, the case an activated attempt closes, filtered lists, and the
 //! Installation ID → Confirmation ID look-up.
 
+use futures_util::future::BoxFuture;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -530,16 +531,25 @@ impl Store {
     /// Record an attempt. Without `case_id` it joins the open case of its
     /// machine and license, or opens one; an activated attempt closes its case.
     pub async fn create_attempt(&self, ctx: &WriteCtx<'_>, a: &NewAttempt) -> Result<Created<Attempt>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        if let Some(r) = replay(&mut tx, ctx).await? {
-            return Ok(r);
-        }
-        let (case_id, machine_id, license_id) = resolve_case(&mut tx, a).await?;
-        let id = insert(&mut tx, &NewRow::now(), (case_id, machine_id, license_id), a).await?;
-        self.write_questions(&mut tx, id, a.questions.as_deref().unwrap_or_default()).await?;
-        sync_case(&mut tx, case_id).await?;
-        let value = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
-        finish_create(tx, ctx, Table::Attempts, id, value).await
+        let owned = ctx.owned();
+        let a = a.clone();
+        let this = self.clone();
+        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
+            Box::pin(async move {
+                let ctx = &owned.ctx();
+                let a = &a;
+                if let Some(r) = replay(&mut *tx, ctx).await? {
+                    return Ok(r);
+                }
+                let (case_id, machine_id, license_id) = resolve_case(&mut *tx, a).await?;
+                let id = insert(&mut *tx, &NewRow::now(), (case_id, machine_id, license_id), a).await?;
+                this.write_questions(&mut *tx, id, a.questions.as_deref().unwrap_or_default()).await?;
+                sync_case(&mut *tx, case_id).await?;
+                let value = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
+                finish_create(tx, ctx, Table::Attempts, id, value).await
+            })
+        })
+        .await
     }
 
     /// One attempt, with its questions.
@@ -602,57 +612,66 @@ impl Store {
         id: i64,
         patch: &AttemptPatch,
     ) -> Result<Attempt, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let current = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
-        let stored = NewAttempt::try_from(&current).map_err(StoreError::Corrupt)?;
-        let a = stored
-            .patched((current.case_id, current.machine_id, current.license_id), patch)
-            .map_err(StoreError::Invalid)?;
-        let now = now_system();
-        let c = Columns::of(&a);
-        sqlx::query!(
-            "UPDATE attempts SET started_at = ?, started_utc = ?, utc_offset = ?, local_date = ?, local_hour = ?,
-                 local_weekday = ?, ended_at = ?, ended_utc = ?, method = ?, number_kind = ?, called_from = ?,
-                 country = ?, ivr_product = ?, installation_id = ?, ivr_result = ?, groups_reentered = ?,
-                 operator_outcome = ?, wait_seconds = ?, operator_rating = ?, confirmation_id = ?, result = ?,
-                 failure_reason = ?, notes = ?, warnings = ?, updated_at = ?
-             WHERE id = ?",
-            c.started_at,
-            c.started_utc,
-            c.utc_offset,
-            c.local_date,
-            c.local_hour,
-            c.local_weekday,
-            c.ended_at,
-            c.ended_utc,
-            c.method,
-            c.number_kind,
-            c.called_from,
-            a.country,
-            c.ivr_product,
-            c.installation_id,
-            c.ivr_result,
-            c.groups_reentered,
-            c.operator_outcome,
-            a.wait_seconds,
-            c.operator_rating,
-            c.confirmation_id,
-            c.result,
-            c.failure_reason,
-            a.notes,
-            c.warnings,
-            now,
-            id
-        )
-        .execute(&mut *tx)
-        .await?;
-        if let Some(qs) = &a.questions {
-            self.write_questions(&mut tx, id, qs).await?;
-        }
-        sync_case(&mut tx, current.case_id).await?;
-        let value = visible(fetch(&mut tx, id).await?, false, Table::Attempts, id)?;
-        finish_write(tx, ctx.actor, "update", Table::Attempts, id, &patch.fields()).await?;
-        Ok(value)
+        let owned = ctx.owned();
+        let patch = patch.clone();
+        let this = self.clone();
+        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
+            Box::pin(async move {
+                let ctx = &owned.ctx();
+                let patch = &patch;
+                let current = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
+                let stored = NewAttempt::try_from(&current).map_err(StoreError::Corrupt)?;
+                let a = stored
+                    .patched((current.case_id, current.machine_id, current.license_id), patch)
+                    .map_err(StoreError::Invalid)?;
+                let now = now_system();
+                let c = Columns::of(&a);
+                sqlx::query!(
+                "UPDATE attempts SET started_at = ?, started_utc = ?, utc_offset = ?, local_date = ?, local_hour = ?,
+                     local_weekday = ?, ended_at = ?, ended_utc = ?, method = ?, number_kind = ?, called_from = ?,
+                     country = ?, ivr_product = ?, installation_id = ?, ivr_result = ?, groups_reentered = ?,
+                     operator_outcome = ?, wait_seconds = ?, operator_rating = ?, confirmation_id = ?, result = ?,
+                     failure_reason = ?, notes = ?, warnings = ?, updated_at = ?
+                 WHERE id = ?",
+                c.started_at,
+                c.started_utc,
+                c.utc_offset,
+                c.local_date,
+                c.local_hour,
+                c.local_weekday,
+                c.ended_at,
+                c.ended_utc,
+                c.method,
+                c.number_kind,
+                c.called_from,
+                a.country,
+                c.ivr_product,
+                c.installation_id,
+                c.ivr_result,
+                c.groups_reentered,
+                c.operator_outcome,
+                a.wait_seconds,
+                c.operator_rating,
+                c.confirmation_id,
+                c.result,
+                c.failure_reason,
+                a.notes,
+                c.warnings,
+                now,
+                id
+            )
+                .execute(&mut *tx)
+                .await?;
+                if let Some(qs) = &a.questions {
+                    this.write_questions(&mut *tx, id, qs).await?;
+                }
+                sync_case(&mut *tx, current.case_id).await?;
+                let value = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
+                finish_write(tx, ctx.actor, "update", Table::Attempts, id, &patch.fields()).await?;
+                Ok(value)
+            })
+        })
+        .await
     }
 
     /// Archive an attempt; its case is reopened if it was the one that activated it.

@@ -1,5 +1,6 @@
 //! SQL of hardware changes.
 
+use futures_util::future::BoxFuture;
 use sqlx::SqliteConnection;
 
 use super::{
@@ -97,14 +98,23 @@ impl Store {
         machine_id: i64,
         h: &NewHardwareChange,
     ) -> Result<Created<HardwareChange>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        if let Some(r) = replay(&mut tx, ctx).await? {
-            return Ok(r);
-        }
-        self.machine_live(&mut tx, machine_id).await?;
-        let id = insert(&mut tx, &NewRow::now(), machine_id, h).await?;
-        let value = visible(fetch(&mut tx, id).await?, false, Table::HardwareChanges, id)?;
-        finish_create(tx, ctx, Table::HardwareChanges, id, value).await
+        let owned = ctx.owned();
+        let h = h.clone();
+        let this = self.clone();
+        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
+            Box::pin(async move {
+                let ctx = &owned.ctx();
+                let h = &h;
+                if let Some(r) = replay(&mut *tx, ctx).await? {
+                    return Ok(r);
+                }
+                this.machine_live(&mut *tx, machine_id).await?;
+                let id = insert(&mut *tx, &NewRow::now(), machine_id, h).await?;
+                let value = visible(fetch(&mut *tx, id).await?, false, Table::HardwareChanges, id)?;
+                finish_create(tx, ctx, Table::HardwareChanges, id, value).await
+            })
+        })
+        .await
     }
 
     /// 404 unless the machine exists and is not archived.
@@ -156,28 +166,36 @@ impl Store {
         id: i64,
         patch: &HardwareChangePatch,
     ) -> Result<HardwareChange, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let current = visible(fetch(&mut tx, id).await?, false, Table::HardwareChanges, id)?;
-        let h = NewHardwareChange::from(&current).patched(patch).map_err(StoreError::Invalid)?;
-        let now = now_system();
-        let changed_on = h.changed_on.to_string();
-        let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
-        sqlx::query!(
-            "UPDATE hardware_changes SET changed_on = ?, parts_replaced = ?, parts_kept = ?, os_reinstalled = ?,
-                    notes = ?, updated_at = ? WHERE id = ?",
-            changed_on,
-            replaced,
-            kept,
-            h.os_reinstalled,
-            h.notes,
-            now,
-            id
-        )
-        .execute(&mut *tx)
-        .await?;
-        let value = visible(fetch(&mut tx, id).await?, false, Table::HardwareChanges, id)?;
-        finish_write(tx, ctx.actor, "update", Table::HardwareChanges, id, &patch.fields()).await?;
-        Ok(value)
+        let owned = ctx.owned();
+        let patch = patch.clone();
+        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
+            Box::pin(async move {
+                let ctx = &owned.ctx();
+                let patch = &patch;
+                let current = visible(fetch(&mut *tx, id).await?, false, Table::HardwareChanges, id)?;
+                let h = NewHardwareChange::from(&current).patched(patch).map_err(StoreError::Invalid)?;
+                let now = now_system();
+                let changed_on = h.changed_on.to_string();
+                let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
+                sqlx::query!(
+                "UPDATE hardware_changes SET changed_on = ?, parts_replaced = ?, parts_kept = ?, os_reinstalled = ?,
+                        notes = ?, updated_at = ? WHERE id = ?",
+                changed_on,
+                replaced,
+                kept,
+                h.os_reinstalled,
+                h.notes,
+                now,
+                id
+            )
+                .execute(&mut *tx)
+                .await?;
+                let value = visible(fetch(&mut *tx, id).await?, false, Table::HardwareChanges, id)?;
+                finish_write(tx, ctx.actor, "update", Table::HardwareChanges, id, &patch.fields()).await?;
+                Ok(value)
+            })
+        })
+        .await
     }
 
     /// Archive a hardware change.

@@ -23,6 +23,7 @@ mod search;
 mod summaries;
 pub(crate) mod timeline;
 mod tokens;
+mod writer;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -40,6 +41,7 @@ pub use audit::{AuditEntry, AuditFilter};
 pub use search::{SearchHit, SCAN_WINDOW};
 pub use timeline::{Timeline, TimelineEvent};
 pub use tokens::{NewToken, TokenInfo};
+pub use writer::{WriterStats, BATCH_MAX};
 
 /// The embedded migrations.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
@@ -82,6 +84,10 @@ pub enum StoreError {
     /// Applying migrations failed.
     #[error("could not migrate the database: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
+    /// The write could not be run or committed (the writer stopped, the
+    /// commit failed): nothing of it was stored.
+    #[error("{0}")]
+    Unavailable(String),
     /// Anything else from SQLite.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
@@ -151,6 +157,23 @@ impl<'a> WriteCtx<'a> {
     pub fn new(actor: &'a Actor) -> Self {
         Self { actor, idempotency: None }
     }
+
+    /// The same, owned, to travel to the writer.
+    fn owned(&self) -> OwnedCtx {
+        OwnedCtx { actor: self.actor.clone(), idempotency: self.idempotency.clone() }
+    }
+}
+
+/// A [`WriteCtx`] that owns its actor (a write runs on the writer's task).
+struct OwnedCtx {
+    actor: Actor,
+    idempotency: Option<Idempotency>,
+}
+
+impl OwnedCtx {
+    fn ctx(&self) -> WriteCtx<'_> {
+        WriteCtx { actor: &self.actor, idempotency: self.idempotency.clone() }
+    }
 }
 
 /// The answer to a create: the new row, or the first answer to a replayed request.
@@ -165,6 +188,7 @@ pub enum Created<T> {
 pub struct Store {
     pool: SqlitePool,
     secrets: Secrets,
+    writer: writer::Writer,
 }
 
 type Tx = Transaction<'static, Sqlite>;
@@ -187,13 +211,14 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        let writer = writer::Writer::start(sqlx::Connection::connect_with(&options).await?);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(Self { pool, secrets: Secrets::new(key_file) })
+        Ok(Self { pool, secrets: Secrets::new(key_file), writer })
     }
 
     /// Apply pending migrations; a no-op when there are none. Refuses a
@@ -219,8 +244,10 @@ impl Store {
         &self.pool
     }
 
-    /// Close the pool, waiting for connections to be returned.
+    /// Close the writer (after the writes queued) and the pool, waiting
+    /// for connections to be returned.
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 
@@ -372,16 +399,17 @@ async fn replay<T>(conn: &mut SqliteConnection, ctx: &WriteCtx<'_>) -> Result<Op
     }
 }
 
-/// Finish a create: search document, audit row, idempotency record, commit.
+/// Finish a create: search document, audit row, idempotency record (the
+/// writer commits).
 async fn finish_create<T: Serialize>(
-    mut tx: Tx,
+    tx: &mut SqliteConnection,
     ctx: &WriteCtx<'_>,
     table: Table,
     id: i64,
     value: T,
 ) -> Result<Created<T>, StoreError> {
-    search::index(&mut tx, table, id).await?;
-    audit(&mut tx, ctx.actor, "create", table.entity(), Some(id), &[]).await?;
+    search::index(tx, table, id).await?;
+    audit(tx, ctx.actor, "create", table.entity(), Some(id), &[]).await?;
     if let (Some(idem), Some(token_id)) = (&ctx.idempotency, ctx.actor.token_id) {
         let body = serde_json::to_string(&value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = crate::domain::time::now_system();
@@ -398,13 +426,13 @@ async fn finish_create<T: Serialize>(
         .execute(&mut *tx)
         .await?;
     }
-    tx.commit().await?;
     Ok(Created::New(value))
 }
 
-/// Finish an update or archive: search document (an update's), audit row, commit.
+/// Finish an update or archive: search document (an update's), audit row
+/// (the writer commits).
 async fn finish_write(
-    mut tx: Tx,
+    tx: &mut SqliteConnection,
     actor: &Actor,
     action: &str,
     table: Table,
@@ -412,10 +440,9 @@ async fn finish_write(
     fields: &[&str],
 ) -> Result<(), StoreError> {
     if action == "update" {
-        search::index(&mut tx, table, id).await?;
+        search::index(tx, table, id).await?;
     }
-    audit(&mut tx, actor, action, table.entity(), Some(id), fields).await?;
-    tx.commit().await?;
+    audit(tx, actor, action, table.entity(), Some(id), fields).await?;
     Ok(())
 }
 

@@ -1025,3 +1025,104 @@ mod search {
         assert_eq!(pages, 2, "one window a page");
     }
 }
+
+mod group_commit {
+    use super::*;
+
+    /// Hold SQLite's write lock from another connection while `queue`
+    /// queues writes: the writer begins its batch with the first (waiting
+    /// on the lock), then takes every write queued meanwhile into it.
+    async fn in_one_batch<F, Fut, T>(s: &Store, queue: F) -> T
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        let lock = s.pool().begin_with("BEGIN IMMEDIATE").await.unwrap();
+        let before = s.writer_stats();
+        let queued = queue();
+        let release = async {
+            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+            lock.rollback().await.unwrap();
+        };
+        let (answers, ()) = tokio::join!(queued, release);
+        let after = s.writer_stats();
+        assert_eq!(after.batches - before.batches, 1, "every write in one batch");
+        answers
+    }
+
+    #[tokio::test]
+    async fn a_refused_write_rolls_back_alone_and_the_batch_stands() {
+        let t = store().await;
+        let s = &t.store;
+        machine(s, "PC 1").await;
+        let actor = cli();
+        let ctx = WriteCtx::new(&actor);
+        let machines: Vec<NewMachine> = ["PC 2", "PC 3", "pc 1", "PC 4", "PC 5"].map(named).to_vec();
+        let answers =
+            in_one_batch(s, || futures_util::future::join_all(machines.iter().map(|m| s.create_machine(&ctx, m))))
+                .await;
+        let refused: Vec<usize> = answers.iter().enumerate().filter(|(_, a)| a.is_err()).map(|(i, _)| i).collect();
+        assert_eq!(refused, [2], "only the clashing name: {answers:?}");
+        assert!(matches!(answers[2], Err(StoreError::Conflict(_))));
+        let stored: Vec<String> =
+            s.machines(&PageRequest::default()).await.unwrap().items.into_iter().map(|m| m.name).collect();
+        assert_eq!(stored, ["PC 1", "PC 2", "PC 3", "PC 4", "PC 5"]);
+        // Each stored write has its audit row; the refused one none.
+        assert_eq!(audit_count(s, "create", "machine").await, 5);
+        assert!(s.writer_stats().writes >= 6);
+    }
+
+    #[tokio::test]
+    async fn one_idempotency_key_twice_in_a_batch_creates_one_row() {
+        let t = store().await;
+        let s = &t.store;
+        let token = s.create_token(&cli(), "phone", Scope::Write).await.unwrap();
+        let actor = s.authenticate(&token.token).await.unwrap().unwrap();
+        let ctx = WriteCtx {
+            actor: &actor,
+            idempotency: Some(Idempotency { key: "k-1".into(), request_hash: vec![1, 2, 3] }),
+        };
+        let pc = named("PC 1");
+        let (a, b) =
+            in_one_batch(s, || async { tokio::join!(s.create_machine(&ctx, &pc), s.create_machine(&ctx, &pc)) }).await;
+        assert!(matches!(a, Ok(Created::New(_))), "{a:?}");
+        assert!(matches!(b, Ok(Created::Replay { status: 201, .. })), "{b:?}");
+        assert_eq!(s.machines(&PageRequest::default()).await.unwrap().items.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn two_calls_for_a_new_pair_in_one_batch_open_one_case() {
+        let t = store().await;
+        let s = &t.store;
+        let (m, l) = (machine(s, "PC 1").await.id, license(s, Channel::RetailBox).await.id);
+        let actor = cli();
+        let ctx = WriteCtx::new(&actor);
+        let (first, second) = (call(m, l, "2014-05-09T18:00:00+09:00"), call(m, l, "2014-05-10T10:00:00+09:00"));
+        let (a, b) =
+            in_one_batch(s, || async { tokio::join!(s.create_attempt(&ctx, &first), s.create_attempt(&ctx, &second)) })
+                .await;
+        let (a, b) = (new(a.unwrap()), new(b.unwrap()));
+        assert_eq!(a.case_id, b.case_id);
+        assert_eq!(s.cases(&PageRequest::default(), None, None, None).await.unwrap().items.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn many_concurrent_writes_are_committed_in_fewer_batches_and_all_answered_after_commit() {
+        let t = store().await;
+        let s = &t.store;
+        let actor = cli();
+        let ctx = WriteCtx::new(&actor);
+        let machines: Vec<NewMachine> = (0..300).map(|i| named(&format!("PC {i}"))).collect();
+        let before = s.writer_stats();
+        let answers = futures_util::future::join_all(machines.iter().map(|m| s.create_machine(&ctx, m))).await;
+        assert!(answers.iter().all(Result::is_ok));
+        let after = s.writer_stats();
+        assert_eq!(after.writes - before.writes, 300);
+        assert!(after.batches - before.batches < 300, "some writes shared a commit: {after:?}");
+        // Every answered write is in the file, seen from another connection.
+        let other = Store::open(&t.dir.path().join("journal.db"), &t.dir.path().join("journal.db.key")).await.unwrap();
+        let page = PageRequest { limit: 500, ..PageRequest::default() };
+        assert_eq!(other.machines(&page).await.unwrap().items.len(), 300);
+        other.close().await;
+    }
+}
