@@ -544,18 +544,37 @@ async fn export(
         anyhow::bail!("a zip is binary: pass --out FILE, or redirect stdout to a file");
     }
     let store = open(settings).await?;
-    let bar = spinner("reading the journal");
-    let doc = store.export(&Actor::cli(), secrets).await;
+    let bar = spinner("exporting");
+    let head = crate::portable::Head::now(secrets);
+    // Rows go out as they are read: to a temporary file renamed when
+    // complete, or to stdout (a reader that closes the pipe ends it quietly).
+    let result = match &out {
+        Some(path) => {
+            let (partial, file) = Partial::create(path, secrets)?;
+            let written = async {
+                let mut w = crate::portable::ExportWriter::new(format, std::io::BufWriter::new(file), &head)
+                    .map_err(anyhow::Error::msg)?;
+                store.export_into(&Actor::cli(), secrets, &mut w).await?;
+                let counts = w.counts();
+                w.finish().map_err(anyhow::Error::msg)?.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?.sync_all()?;
+                anyhow::Ok(counts)
+            }
+            .await;
+            written.and_then(|counts| partial.keep().map(|()| counts))
+        }
+        None => {
+            let stdout = Quiet::new(std::io::stdout().lock());
+            let mut w = crate::portable::ExportWriter::new(format, std::io::BufWriter::new(stdout), &head)
+                .map_err(anyhow::Error::msg)?;
+            store.export_into(&Actor::cli(), secrets, &mut w).await?;
+            let counts = w.counts();
+            w.finish().map_err(anyhow::Error::msg)?;
+            Ok(counts)
+        }
+    };
     store.close().await;
-    let doc = doc?;
-    bar.set_message("writing the export");
-    let bytes = crate::portable::encode(&doc, format).map_err(anyhow::Error::msg)?;
     bar.finish_and_clear();
-    match &out {
-        Some(path) => write_private(path, &bytes, secrets)?,
-        None => print_out(&bytes)?,
-    }
-    let c = doc.counts();
+    let c = result?;
     let to = out.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "stdout".into());
     eprintln!(
         "exported {} rows to {to} ({} machines, {} hardware changes, {} licenses, {} cases, {} attempts, {} follow-ups)",
@@ -573,31 +592,86 @@ async fn export(
     Ok(())
 }
 
-/// Write a file through a temporary file and a rename, so a failure never
-/// leaves half an export; with secrets it is readable by its owner only. A
-/// temporary file left by an interrupted export (or a symlink in its place)
-/// is removed, never written through: the new one is made fresh, with its
-/// mode from the start ([`crate::secrets::new_file`]).
-fn write_private(path: &std::path::Path, bytes: &[u8], secrets: bool) -> anyhow::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
-    let tmp = dir.join(format!(".{name}.partial"));
-    let result = (|| -> std::io::Result<()> {
+/// A file written through a temporary file and a rename, so a failure
+/// never leaves half an export; with secrets it is readable by its owner
+/// only. A temporary file left by an interrupted export (or a symlink in
+/// its place) is removed, never written through: the new one is made
+/// fresh, with its mode from the start ([`crate::secrets::new_file`]).
+/// Dropped without [`Partial::keep`], the temporary file is removed.
+struct Partial {
+    tmp: PathBuf,
+    path: PathBuf,
+    kept: bool,
+}
+
+impl Partial {
+    fn create(path: &std::path::Path, secrets: bool) -> anyhow::Result<(Self, std::fs::File)> {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+        let tmp = dir.join(format!(".{name}.partial"));
+        let fail = |e: std::io::Error| anyhow::anyhow!("could not write {}: {e}", path.display());
         match std::fs::remove_file(&tmp) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(fail(e)),
             _ => {}
         }
-        let mut f = crate::secrets::new_file(&tmp, secrets)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::bail!("could not write {}: {e}", path.display());
+        let file = crate::secrets::new_file(&tmp, secrets).map_err(fail)?;
+        Ok((Self { tmp, path: path.to_path_buf(), kept: false }, file))
     }
-    Ok(())
+
+    /// Put the finished file in place.
+    fn keep(mut self) -> anyhow::Result<()> {
+        std::fs::rename(&self.tmp, &self.path)
+            .map_err(|e| anyhow::anyhow!("could not write {}: {e}", self.path.display()))?;
+        self.kept = true;
+        Ok(())
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Stdout that a reader may close early (`export | head`): from then on,
+/// what is written is dropped, quietly, as `print_out` does.
+struct Quiet<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W> Quiet<W> {
+    fn new(inner: W) -> Self {
+        Self { inner, closed: false }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Quiet<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other if self.closed => other.or(Ok(())),
+            other => other,
+        }
+    }
 }
 
 async fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {

@@ -13,14 +13,14 @@
 //! named the same way (`attempts[3].wait_seconds`: the fourth data row).
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Seek, Write};
+use std::io::{Cursor, Read, Seek};
 
 use serde_json::{Map, Value};
 use zip::write::SimpleFileOptions;
 
 /// How a column's cells are read back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Text,
     Int,
     Bool,
@@ -35,7 +35,7 @@ use Kind::{Bool, Int, IntList, Text, TextList};
 const STAMPS: [(&str, Kind); 3] = [("created_at", Text), ("updated_at", Text), ("archived_at", Text)];
 
 /// The columns of each table, in order (the system times come last).
-fn columns(table: &str, secrets: bool) -> Vec<(&'static str, Kind)> {
+pub(super) fn columns(table: &str, secrets: bool) -> Vec<(&'static str, Kind)> {
     let mut cols: Vec<(&'static str, Kind)> = match table {
         "machines" => vec![("id", Int), ("name", Text), ("owner", Text), ("notes", Text)],
         "hardware_changes" => vec![
@@ -107,16 +107,17 @@ fn columns(table: &str, secrets: bool) -> Vec<(&'static str, Kind)> {
     cols
 }
 
-const QUESTIONS: [(&str, Kind); 5] =
+pub(super) const QUESTIONS: [(&str, Kind); 5] =
     [("attempt_id", Int), ("position", Int), ("topic", Text), ("question", Text), ("answer", Text)];
-const HEADER: [(&str, Kind); 3] = [("format_version", Int), ("exported_at", Text), ("includes_secrets", Bool)];
+pub(super) const HEADER: [(&str, Kind); 3] =
+    [("format_version", Int), ("exported_at", Text), ("includes_secrets", Bool)];
 
 /// Why a zip could not be read as an export.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct CsvError(pub String);
 
-fn cell(v: Option<&Value>) -> String {
+pub(super) fn cell(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
@@ -144,7 +145,7 @@ fn read_cell(raw: &str, kind: Kind) -> Value {
 }
 
 /// Zip entries dated when the export was made (UTC), not 1980.
-fn entry_options(exported_at: Option<&str>) -> SimpleFileOptions {
+pub(super) fn entry_options(exported_at: Option<&str>) -> SimpleFileOptions {
     let at = exported_at.and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok());
     let stamp = at.and_then(|t| {
         use chrono::{Datelike, Timelike};
@@ -165,58 +166,6 @@ fn entry_options(exported_at: Option<&str>) -> SimpleFileOptions {
         Some(s) => options.last_modified_time(s),
         None => options,
     }
-}
-
-fn write_table<W: Write + Seek>(
-    zip: &mut zip::ZipWriter<W>,
-    options: SimpleFileOptions,
-    name: &str,
-    cols: &[(&str, Kind)],
-    rows: &[&Map<String, Value>],
-) -> Result<(), CsvError> {
-    let fail = |e: &dyn std::fmt::Display| CsvError(format!("could not write {name}: {e}"));
-    zip.start_file(name, options).map_err(|e| fail(&e))?;
-    let mut w = ::csv::Writer::from_writer(zip);
-    w.write_record(cols.iter().map(|(c, _)| *c)).map_err(|e| fail(&e))?;
-    for row in rows {
-        w.write_record(cols.iter().map(|(c, _)| cell(row.get(*c)))).map_err(|e| fail(&e))?;
-    }
-    w.flush().map_err(|e| fail(&e))?;
-    Ok(())
-}
-
-/// Write an export document (as JSON) as a zip of CSV files.
-pub fn to_zip(doc: &Value) -> Result<Vec<u8>, CsvError> {
-    let empty = Map::new();
-    let top = doc.as_object().unwrap_or(&empty);
-    let secrets = top.get("includes_secrets").and_then(Value::as_bool).unwrap_or(false);
-    let options = entry_options(top.get("exported_at").and_then(Value::as_str));
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    write_table(&mut zip, options, "export.csv", &HEADER, &[top])?;
-    let rows_of = |table: &str| -> Vec<&Map<String, Value>> {
-        top.get(table)
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_object).collect())
-            .unwrap_or_default()
-    };
-    for table in super::ENTITIES {
-        write_table(&mut zip, options, &format!("{table}.csv"), &columns(table, secrets), &rows_of(table))?;
-        if table == "attempts" {
-            let mut questions = Vec::new();
-            for a in rows_of("attempts") {
-                let qs = a.get("questions").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-                for (position, q) in qs.iter().enumerate() {
-                    let mut row = q.as_object().cloned().unwrap_or_default();
-                    row.insert("attempt_id".into(), a.get("id").cloned().unwrap_or(Value::Null));
-                    row.insert("position".into(), Value::from(position));
-                    questions.push(row);
-                }
-            }
-            write_table(&mut zip, options, "attempt_questions.csv", &QUESTIONS, &questions.iter().collect::<Vec<_>>())?;
-        }
-    }
-    let out = zip.finish().map_err(|e| CsvError(format!("could not finish the zip: {e}")))?;
-    Ok(out.into_inner())
 }
 
 /// Most bytes the files of an export zip may unpack to, all together (a
@@ -320,6 +269,34 @@ fn attach_questions(doc: &mut Map<String, Value>, questions: Vec<Map<String, Val
 
 #[cfg(test)]
 mod tests {
+    /// The zip of a document given as JSON, as an export writes it (an
+    /// attempt's fields left out are null).
+    fn to_zip(doc: &Value) -> Result<Vec<u8>, CsvError> {
+        let mut doc = doc.clone();
+        for a in doc["attempts"].as_array_mut().into_iter().flatten() {
+            for field in [
+                "ended_at",
+                "number_kind",
+                "called_from",
+                "country",
+                "ivr_product",
+                "installation_id",
+                "ivr_result",
+                "operator_outcome",
+                "operator_rating",
+                "confirmation_id",
+                "result",
+                "failure_reason",
+                "notes",
+                "archived_at",
+            ] {
+                a.as_object_mut().map(|o| o.entry(field).or_insert(Value::Null));
+            }
+        }
+        let doc: super::super::Document = serde_json::from_value(doc).map_err(|e| CsvError(e.to_string()))?;
+        super::super::encode(&doc, super::super::Format::Csv).map_err(CsvError)
+    }
+
     use super::*;
     use serde_json::json;
 
@@ -334,6 +311,7 @@ mod tests {
                 "created_at": "a", "updated_at": "b", "archived_at": null}],
             "licenses": [], "cases": [], "follow_ups": [],
             "attempts": [{"id": 5, "case_id": 1, "machine_id": 1, "license_id": 1, "started_at": "x",
+                "method": "phone", "warnings": [], "created_at": "a", "updated_at": "b",
                 "groups_reentered": [7, 2], "wait_seconds": 180, "questions": [
                     {"topic": "edition", "question": "Which edition?", "answer": "Pro"},
                     {"topic": "other", "question": null, "answer": "a, b"}]}]
@@ -371,7 +349,9 @@ mod tests {
     #[test]
     fn a_zip_that_unpacks_to_too_much_is_refused() {
         let doc = json!({"format_version": 1, "exported_at": "2026-11-25T10:00:00.000000Z", "includes_secrets": false,
-            "machines": [{"id": 1, "name": "x".repeat(5000), "created_at": "a", "updated_at": "b"}]});
+            "machines": [{"id": 1, "name": "x".repeat(5000), "owner": null, "notes": null, "created_at": "a",
+                          "updated_at": "b", "archived_at": null}],
+            "hardware_changes": [], "licenses": [], "cases": [], "attempts": [], "follow_ups": []});
         let zip = to_zip(&doc).unwrap();
         assert!(zip.len() < 2000, "deflated well");
         assert!(from_zip_within(&zip, 100_000).is_ok());

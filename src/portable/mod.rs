@@ -19,6 +19,9 @@
 //! [`crate::store::Store::import`]).
 
 pub mod csv;
+pub mod stream;
+
+pub use stream::{encode, ExportRow, ExportSink, ExportWriter, Head};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -126,6 +129,21 @@ pub struct Document {
 }
 
 impl Document {
+    /// A document with this head and no rows yet.
+    pub fn empty(head: &Head) -> Self {
+        Document {
+            format_version: head.format_version,
+            exported_at: head.exported_at.clone(),
+            includes_secrets: head.includes_secrets,
+            machines: Vec::new(),
+            hardware_changes: Vec::new(),
+            licenses: Vec::new(),
+            cases: Vec::new(),
+            attempts: Vec::new(),
+            follow_ups: Vec::new(),
+        }
+    }
+
     /// How many rows of each entity it holds.
     pub fn counts(&self) -> Counts {
         Counts::from([
@@ -339,15 +357,6 @@ impl Format {
             Format::Json => format!("activation-journal-{day}.json"),
             Format::Csv => format!("activation-journal-{day}.zip"),
         }
-    }
-}
-
-/// Write a document in the given form (JSON is indented, for people).
-pub fn encode(doc: &Document, format: Format) -> Result<Vec<u8>, String> {
-    let json = || serde_json::to_value(doc).map_err(|e| format!("could not write the export: {e}"));
-    match format {
-        Format::Json => serde_json::to_vec_pretty(doc).map_err(|e| format!("could not write the export: {e}")),
-        Format::Csv => csv::to_zip(&json()?).map_err(|e| e.0),
     }
 }
 

@@ -13,6 +13,7 @@ use crate::auth::{Reader, Writer};
 use crate::domain::{FieldErrors, Scope};
 use crate::error::ApiError;
 use crate::portable::{self, DecodeError, Document, Format, ImportReport};
+
 use crate::store::Store;
 
 /// Largest import body: far more than a household's journal.
@@ -60,20 +61,93 @@ pub async fn export(
             actor.name
         )));
     }
-    let doc = store.export(&actor, secrets).await?;
-    let bytes = portable::encode(&doc, format).map_err(|e| {
-        tracing::error!(error = %e, "could not encode an export");
-        ApiError::Internal
-    })?;
+    let head = portable::Head::now(secrets);
     let mut response = HttpResponse::Ok();
     response.content_type(format.media_type()).insert_header((
         header::CONTENT_DISPOSITION,
-        format!("attachment; filename=\"{}\"", format.file_name(&doc.exported_at)),
+        format!("attachment; filename=\"{}\"", format.file_name(&head.exported_at)),
     ));
     if secrets {
         response.insert_header((header::CACHE_CONTROL, "no-store"));
     }
-    Ok(response.body(bytes))
+    Ok(response.streaming(stream_export(store.get_ref().clone(), actor, secrets, format, head)))
+}
+
+/// The export's bytes as they are written: the store reads the journal a
+/// chunk at a time on a thread of its own (the writer of an export is
+/// synchronous), and hands the body out in pieces of [`PIECE`] bytes
+/// through a small queue, so memory stays bounded however large the
+/// journal. A client that goes away stops the export; a failure midway
+/// ends the body early (the client sees a truncated download), and is logged.
+fn stream_export(
+    store: Store,
+    actor: crate::store::Actor,
+    secrets: bool,
+    format: Format,
+    head: portable::Head,
+) -> impl futures_util::Stream<Item = Result<web::Bytes, std::io::Error>> {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(8);
+    std::thread::spawn(move || {
+        let run = || -> Result<(), String> {
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let mut w = portable::ExportWriter::new(format, Pieces { tx: tx.clone(), buf: Vec::new() }, &head)?;
+                store.export_into(&actor, secrets, &mut w).await.map_err(|e| e.to_string())?;
+                std::io::Write::flush(&mut w.finish()?).map_err(|e| e.to_string())
+            })
+        };
+        if let Err(e) = run() {
+            tracing::error!(error = %e, "an export stopped before its end");
+            let _ = tx.try_send(Err(std::io::Error::other(e)));
+        }
+    });
+    futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|piece| (piece, rx)) })
+}
+
+/// How many bytes of an export go out at a time.
+const PIECE: usize = 64 * 1024;
+
+/// The export's bytes, queued a piece at a time for the response body.
+struct Pieces {
+    tx: tokio::sync::mpsc::Sender<Result<web::Bytes, std::io::Error>>,
+    buf: Vec<u8>,
+}
+
+impl Pieces {
+    /// Queue what is buffered, waiting (on the export's own thread) while
+    /// the queue is full; an error once the client has gone.
+    fn send(&mut self) -> std::io::Result<()> {
+        let mut piece = web::Bytes::from(std::mem::take(&mut self.buf));
+        loop {
+            match self.tx.try_send(Ok(piece)) {
+                Ok(()) => return Ok(()),
+                Err(tokio::sync::mpsc::error::TrySendError::Full(Ok(back))) => {
+                    piece = back;
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                Err(_) => return Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")),
+            }
+        }
+    }
+}
+
+impl std::io::Write for Pieces {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= PIECE {
+            self.send()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            Ok(())
+        } else {
+            self.send()
+        }
+    }
 }
 
 /// Add the rows of an export (as `GET /export` gives it, JSON or zip) to

@@ -147,27 +147,37 @@ impl Row {
     }
 }
 
-/// The questions of the attempts `ids` names (of every attempt with
-/// `None`), in one query. Sealed answers are opened with `open` (an export
-/// with secrets); otherwise they stay masked.
+/// Which attempts' questions to read.
+enum Of<'a> {
+    /// These (a page: bounded by the page size).
+    Ids(&'a [i64]),
+    /// Those with ids from the first to the second, inclusive (an export's chunk).
+    Between(i64, i64),
+}
+
+/// The questions of the attempts `of` names, in one query. Sealed answers
+/// are opened with `open` (an export with secrets); otherwise they stay masked.
 async fn questions_of(
     conn: &mut SqliteConnection,
-    ids: Option<&[i64]>,
+    of: Of<'_>,
     open: Option<&Secrets>,
 ) -> Result<HashMap<i64, Vec<Question>>, StoreError> {
     let mut out: HashMap<i64, Vec<Question>> = HashMap::new();
     let mut q =
         QueryBuilder::<Sqlite>::new("SELECT attempt_id, topic, question, answer, answer_sealed FROM attempt_questions");
-    if let Some(ids) = ids {
-        if ids.is_empty() {
-            return Ok(out);
+    match of {
+        Of::Ids([]) => return Ok(out),
+        Of::Ids(ids) => {
+            q.push(" WHERE attempt_id IN (");
+            let mut list = q.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            q.push(")");
         }
-        q.push(" WHERE attempt_id IN (");
-        let mut list = q.separated(", ");
-        for id in ids {
-            list.push_bind(*id);
+        Of::Between(first, last) => {
+            q.push(" WHERE attempt_id BETWEEN ").push_bind(first).push(" AND ").push_bind(last);
         }
-        q.push(")");
     }
     q.push(" ORDER BY attempt_id, position");
     type QuestionRow = (i64, String, Option<String>, Option<String>, Option<Vec<u8>>);
@@ -194,7 +204,7 @@ fn attach(rows: Vec<Row>, mut questions: HashMap<i64, Vec<Question>>) -> Result<
 
 async fn with_questions(conn: &mut SqliteConnection, rows: Vec<Row>) -> Result<Vec<Attempt>, StoreError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let questions = questions_of(conn, Some(&ids), None).await?;
+    let questions = questions_of(conn, Of::Ids(&ids), None).await?;
     attach(rows, questions)
 }
 
@@ -710,15 +720,22 @@ impl Store {
 }
 
 impl Store {
-    /// Every attempt with its questions, archived ones too, as exported:
+    /// Up to `limit` attempts after id `after`, with their questions, archived ones too, as exported:
     /// sealed answers in clear only when `secrets` (the caller audits that).
     pub(super) async fn export_attempts(
         &self,
         conn: &mut SqliteConnection,
         secrets: bool,
+        after: i64,
+        limit: i64,
     ) -> Result<Vec<Attempt>, StoreError> {
-        let rows: Vec<Row> = select().push(" ORDER BY id").build_query_as().fetch_all(&mut *conn).await?;
-        let questions = questions_of(conn, None, secrets.then_some(&self.secrets)).await?;
+        let mut q = select();
+        q.push(" WHERE id > ").push_bind(after).push(" ORDER BY id LIMIT ").push_bind(limit);
+        let rows: Vec<Row> = q.build_query_as().fetch_all(&mut *conn).await?;
+        let (Some(first), Some(last)) = (rows.first().map(|r| r.id), rows.last().map(|r| r.id)) else {
+            return Ok(Vec::new());
+        };
+        let questions = questions_of(conn, Of::Between(first, last), secrets.then_some(&self.secrets)).await?;
         attach(rows, questions)
     }
 

@@ -368,12 +368,14 @@ pub(super) fn for_attempt(machine_id: i64, license_id: i64, trigger: Trigger, op
 }
 
 /// Every case, archived ones too (for export).
-pub(super) async fn all(conn: &mut SqliteConnection) -> Result<Vec<Case>, StoreError> {
+pub(super) async fn chunk(conn: &mut SqliteConnection, after: i64, limit: i64) -> Result<Vec<Case>, StoreError> {
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at, notes,
                   created_at, updated_at, archived_at
-           FROM cases ORDER BY id"#
+           FROM cases WHERE id > ? ORDER BY id LIMIT ?"#,
+        after,
+        limit
     )
     .fetch_all(conn)
     .await?

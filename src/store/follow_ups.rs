@@ -249,11 +249,13 @@ impl Store {
 }
 
 /// Every follow-up, archived ones too (for export).
-pub(super) async fn all(conn: &mut SqliteConnection) -> Result<Vec<FollowUp>, StoreError> {
+pub(super) async fn chunk(conn: &mut SqliteConnection, after: i64, limit: i64) -> Result<Vec<FollowUp>, StoreError> {
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, case_id, text, due_on, done AS "done: bool", created_at, updated_at, archived_at
-           FROM follow_ups ORDER BY id"#
+           FROM follow_ups WHERE id > ? ORDER BY id LIMIT ?"#,
+        after,
+        limit
     )
     .fetch_all(conn)
     .await?

@@ -205,12 +205,18 @@ impl Store {
 }
 
 /// Every hardware change, archived ones too (for export).
-pub(super) async fn all(conn: &mut SqliteConnection) -> Result<Vec<HardwareChange>, StoreError> {
+pub(super) async fn chunk(
+    conn: &mut SqliteConnection,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<HardwareChange>, StoreError> {
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled AS "os_reinstalled: bool",
                   notes, created_at, updated_at, archived_at
-           FROM hardware_changes ORDER BY id"#
+           FROM hardware_changes WHERE id > ? ORDER BY id LIMIT ?"#,
+        after,
+        limit
     )
     .fetch_all(conn)
     .await?

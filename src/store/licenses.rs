@@ -232,26 +232,33 @@ impl Store {
 }
 
 impl Store {
-    /// Every license, archived ones too, as exported: keys in clear only
-    /// when `secrets` (the caller audits that).
+    /// Up to `limit` licenses after id `after`, archived ones too, as
+    /// exported: keys in clear only when `secrets` (the caller audits that).
     pub(super) async fn export_licenses(
         &self,
         conn: &mut SqliteConnection,
         secrets: bool,
+        after: i64,
+        limit: i64,
     ) -> Result<Vec<LicenseRow>, StoreError> {
         let licenses = sqlx::query_as!(
             Row,
             r#"SELECT id AS "id!", product, edition, channel, purchased_from, purchased_on, box_colour,
                       coalesce(product_key_last5, product_key_hint) AS product_key_last5,
                       product_key_checks AS "product_key_checks: bool", notes, created_at, updated_at, archived_at
-               FROM licenses ORDER BY id"#
+               FROM licenses WHERE id > ? ORDER BY id LIMIT ?"#,
+            after,
+            limit
         )
         .fetch_all(&mut *conn)
         .await?;
         let mut keys = HashMap::new();
         if secrets {
             let sealed = sqlx::query!(
-                r#"SELECT id AS "id!", product_key_sealed AS "sealed!" FROM licenses WHERE product_key_sealed IS NOT NULL"#
+                r#"SELECT id AS "id!", product_key_sealed AS "sealed!" FROM licenses
+                   WHERE product_key_sealed IS NOT NULL AND id > ? ORDER BY id LIMIT ?"#,
+                after,
+                limit
             )
             .fetch_all(&mut *conn)
             .await?;

@@ -169,11 +169,14 @@ impl Store {
     }
 }
 
-/// Every machine, archived ones too (for export).
-pub(super) async fn all(conn: &mut SqliteConnection) -> Result<Vec<Machine>, StoreError> {
+/// Up to `limit` machines after id `after`, archived ones too (for export).
+pub(super) async fn chunk(conn: &mut SqliteConnection, after: i64, limit: i64) -> Result<Vec<Machine>, StoreError> {
     Ok(sqlx::query_as!(
         Machine,
-        "SELECT id AS \"id!\", name, owner, notes, created_at, updated_at, archived_at FROM machines ORDER BY id"
+        "SELECT id AS \"id!\", name, owner, notes, created_at, updated_at, archived_at FROM machines
+         WHERE id > ? ORDER BY id LIMIT ?",
+        after,
+        limit
     )
     .fetch_all(conn)
     .await?)

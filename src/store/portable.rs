@@ -3,12 +3,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use futures_util::future::BoxFuture;
 use sqlx::SqliteConnection;
 
 use super::{audit, cases, follow_ups, hardware_changes, machines, Actor, NewRow, Store, StoreError};
-use crate::domain::time::now_system;
 use crate::domain::FieldErrors;
-use crate::portable::{self, Counts, Document, ImportReport, Parsed, Row, FORMAT_VERSION};
+use crate::portable::{self, Counts, Document, ExportRow, ExportSink, Head, ImportReport, Parsed, Row};
 
 /// The rows of one entity to insert, each with its name (`machines[0]`),
 /// and how many were already stored.
@@ -57,38 +57,114 @@ fn split<'a, T: PartialEq>(
 }
 
 /// Keep the stored rows whose ids the file holds.
-fn only<T, U>(stored: &mut Vec<T>, id: impl Fn(&T) -> i64, file: &[Row<U>]) {
-    let ids: HashSet<i64> = file.iter().map(|r| r.stamps.id).collect();
-    stored.retain(|r| ids.contains(&id(r)));
+/// The stored rows an import compares with: only those whose ids the file
+/// holds, so that what is kept grows with the file, not the journal.
+struct Only {
+    ids: [HashSet<i64>; 6],
+    doc: Document,
+}
+
+impl Only {
+    fn new(file: &Parsed, head: &Head) -> Self {
+        fn ids<T>(rows: &[Row<T>]) -> HashSet<i64> {
+            rows.iter().map(|r| r.stamps.id).collect()
+        }
+        Only {
+            ids: [
+                ids(&file.machines),
+                ids(&file.hardware_changes),
+                ids(&file.licenses),
+                ids(&file.cases),
+                ids(&file.attempts),
+                ids(&file.follow_ups),
+            ],
+            doc: Document::empty(head),
+        }
+    }
+}
+
+impl ExportSink for Only {
+    fn row(&mut self, row: ExportRow) -> Result<(), String> {
+        let (table, id) = match &row {
+            ExportRow::Machine(r) => (0, r.id),
+            ExportRow::HardwareChange(r) => (1, r.id),
+            ExportRow::License(r) => (2, r.id),
+            ExportRow::Case(r) => (3, r.id),
+            ExportRow::Attempt(r) => (4, r.id),
+            ExportRow::FollowUp(r) => (5, r.id),
+        };
+        if self.ids[table].contains(&id) {
+            self.doc.row(row)?;
+        }
+        Ok(())
+    }
 }
 
 impl Store {
     /// Every row of every entity, archived ones too, read in one
-    /// transaction. With `secrets`, product keys and sealed answers are in
-    /// clear, and an audit row (`reveal_product_key` of `export`) is
-    /// written in the same transaction.
+    /// transaction, in memory (see [`Store::export_into`]).
     pub async fn export(&self, actor: &Actor, secrets: bool) -> Result<Document, StoreError> {
-        let mut tx = if secrets { self.begin_write().await? } else { self.pool.begin().await? };
-        let doc = self.read_document(&mut tx, secrets).await?;
-        if secrets {
-            audit(&mut tx, actor, "reveal_product_key", "export", None, &["product_key", "questions"]).await?;
-        }
-        tx.commit().await?;
+        let mut doc = Document::empty(&Head::now(secrets));
+        self.export_into(actor, secrets, &mut doc).await?;
         Ok(doc)
     }
 
-    async fn read_document(&self, conn: &mut SqliteConnection, secrets: bool) -> Result<Document, StoreError> {
-        Ok(Document {
-            format_version: FORMAT_VERSION,
-            exported_at: now_system(),
-            includes_secrets: secrets,
-            machines: machines::all(conn).await?,
-            hardware_changes: hardware_changes::all(conn).await?,
-            licenses: self.export_licenses(conn, secrets).await?,
-            cases: cases::all(conn).await?,
-            attempts: self.export_attempts(conn, secrets).await?,
-            follow_ups: follow_ups::all(conn).await?,
-        })
+    /// Every row of every entity, archived ones too, read in one
+    /// transaction (a snapshot: writes go on meanwhile) a chunk at a time
+    /// and handed to `sink` in [`portable::ENTITIES`] order, so that an
+    /// export of any size takes bounded memory. With `secrets`, product
+    /// keys and sealed answers are in clear, and an audit row
+    /// (`reveal_product_key` of `export`) is committed before anything is read.
+    pub async fn export_into<S: ExportSink>(
+        &self,
+        actor: &Actor,
+        secrets: bool,
+        sink: &mut S,
+    ) -> Result<(), StoreError> {
+        if secrets {
+            let actor = actor.clone();
+            self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<(), StoreError>> {
+                Box::pin(async move {
+                    audit(tx, &actor, "reveal_product_key", "export", None, &["product_key", "questions"]).await
+                })
+            })
+            .await?;
+        }
+        let mut tx = self.pool.begin().await?;
+        self.read_tables(&mut tx, secrets, sink).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Read every table a chunk at a time into `sink`.
+    async fn read_tables<S: ExportSink>(
+        &self,
+        conn: &mut SqliteConnection,
+        secrets: bool,
+        sink: &mut S,
+    ) -> Result<(), StoreError> {
+        /// Rows a chunk reads.
+        const CHUNK: i64 = 1000;
+        macro_rules! chunks {
+            ($variant:path, |$after:ident| $read:expr) => {{
+                let mut $after = 0i64;
+                loop {
+                    let rows = $read.await?;
+                    let Some(last) = rows.last().map(|r| r.id) else { break };
+                    for r in rows {
+                        sink.row($variant(r)).map_err(StoreError::Unavailable)?;
+                    }
+                    $after = last;
+                }
+            }};
+        }
+        chunks!(ExportRow::Machine, |after| machines::chunk(conn, after, CHUNK));
+        chunks!(ExportRow::HardwareChange, |after| hardware_changes::chunk(conn, after, CHUNK));
+        chunks!(ExportRow::License, |after| self.export_licenses(conn, secrets, after, CHUNK));
+        chunks!(ExportRow::Case, |after| cases::chunk(conn, after, CHUNK));
+        chunks!(ExportRow::Attempt, |after| self.export_attempts(conn, secrets, after, CHUNK));
+        chunks!(ExportRow::FollowUp, |after| follow_ups::chunk(conn, after, CHUNK));
+        Ok(())
     }
 
     /// Write a parsed document in one `IMMEDIATE` transaction: every row
@@ -107,13 +183,9 @@ impl Store {
         // What is stored, parsed the way the file was, so that the same row
         // compares equal however it was written (spaces in an ID, an offset).
         // Only the stored rows whose ids the file holds are compared.
-        let mut stored = self.read_document(&mut tx, doc.includes_secrets).await?;
-        only(&mut stored.machines, |r| r.id, &doc.machines);
-        only(&mut stored.hardware_changes, |r| r.id, &doc.hardware_changes);
-        only(&mut stored.licenses, |r| r.id, &doc.licenses);
-        only(&mut stored.cases, |r| r.id, &doc.cases);
-        only(&mut stored.attempts, |r| r.id, &doc.attempts);
-        only(&mut stored.follow_ups, |r| r.id, &doc.follow_ups);
+        let mut stored = Only::new(doc, &Head::now(doc.includes_secrets));
+        self.read_tables(&mut tx, doc.includes_secrets, &mut stored).await?;
+        let stored = stored.doc;
         let stored = Parsed::stored(&stored)
             .map_err(|e| StoreError::Corrupt(format!("a stored row does not parse as an import would: {e}")))?;
 
