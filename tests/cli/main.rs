@@ -356,6 +356,12 @@ impl Server {
         Server { child, port: port.unwrap_or_default(), token, out, log }
     }
 
+    /// A handle that only sends requests to a server started elsewhere.
+    fn detached() -> Server {
+        let child = Command::new("true").spawn().unwrap();
+        Server { child, port: 0, token: String::new(), out: Default::default(), log: Default::default() }
+    }
+
     /// Open a connection and send a request's head and the first `sent` bytes of `body`.
     fn begin(&self, method: &str, path: &str, body: &str, sent: usize) -> std::io::Result<std::net::TcpStream> {
         use std::io::Write;
@@ -642,4 +648,44 @@ fn audit_lists_who_did_what_newest_first_and_never_a_key() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(text(&bad.stderr).contains("--entity-id: 0 is not an id"), "{}", text(&bad.stderr));
     assert_eq!(aj(d, &["--db", "j.db", "audit", "--entity", "pc"]).status.code(), Some(2));
+}
+
+#[test]
+fn sigkill_under_write_load_loses_nothing_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path(), None);
+    let (port, token) = (server.port, server.token.clone());
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..8)
+        .map(|w| {
+            let (stop, token) = (stop.clone(), token.clone());
+            std::thread::spawn(move || {
+                let probe = Server { port, token, ..Server::detached() };
+                let mut acked = Vec::new();
+                for i in 0.. {
+                    if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        break;
+                    }
+                    let body = format!("{{\"name\": \"w{w} n{i}\"}}");
+                    match probe.request("POST", "/api/v1/machines", &body) {
+                        Ok(answer) if answer.starts_with("HTTP/1.1 201") => acked.push(format!("w{w} n{i}")),
+                        Ok(_) => {}
+                        Err(_) => break,
+                    }
+                }
+                acked
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    server.signal("-KILL");
+    let _ = server.child.wait();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let acked: Vec<String> = writers.into_iter().flat_map(|w| w.join().unwrap()).collect();
+    assert!(!acked.is_empty(), "the writers got answers before the kill");
+    let stored = machine_names(dir.path());
+    let missing: Vec<&String> = acked.iter().filter(|n| !stored.contains(n)).collect();
+    assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
+    let out = aj(dir.path(), &["--db", "j.db", "backup", "check.db"]);
+    assert!(out.status.success(), "the file is sound enough to back up: {}", text(&out.stderr));
 }
