@@ -189,6 +189,9 @@ pub struct Store {
     pool: SqlitePool,
     secrets: Secrets,
     writer: writer::Writer,
+    /// The live tokens in memory, and the file that says when they changed.
+    tokens: std::sync::Arc<tokens::TokenCache>,
+    token_stamp: std::path::PathBuf,
 }
 
 type Tx = Transaction<'static, Sqlite>;
@@ -218,7 +221,13 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(Self { pool, secrets: Secrets::new(key_file), writer })
+        Ok(Self {
+            pool,
+            secrets: Secrets::new(key_file),
+            writer,
+            tokens: Default::default(),
+            token_stamp: tokens::stamp_path(path),
+        })
     }
 
     /// Apply pending migrations; a no-op when there are none. Refuses a

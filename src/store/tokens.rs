@@ -1,5 +1,19 @@
 //! SQL of API tokens. A token is 256 random bits shown once; only its
 //! SHA-256 is stored.
+//!
+//! Checking a token costs no database round trip: the live tokens are kept
+//! in memory ([`TokenCache`]) and read again only when the token stamp —
+//! a small file beside the database (`<db>.tokens`) that every token
+//! change replaces, whichever process made it (`token revoke` on the
+//! command line while the server runs) — is not the one the cache was read
+//! under, or after a minute. So a revoked token is refused on the very next
+//! request. A token the cache does not know is looked up in the database
+//! (it may be newer than the cache), and a hit reads the cache again.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -34,7 +48,53 @@ fn digest(token: &str) -> Vec<u8> {
     Sha256::digest(token.trim().as_bytes()).to_vec()
 }
 
+/// What identifies one version of the token stamp file.
+type Stamp = Option<(SystemTime, u64, u64)>;
+
+/// How long the cache is trusted even when the stamp did not change (a
+/// stamp that could not be written, a token changed by hand).
+const CACHE_AT_MOST: Duration = Duration::from_secs(60);
+
+/// The live tokens, by digest, as read under one stamp.
+#[derive(Debug, Default)]
+pub(super) struct TokenCache {
+    read: RwLock<Option<Cached>>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    stamp: Stamp,
+    at: Instant,
+    actors: HashMap<Vec<u8>, Actor>,
+}
+
+/// The stamp file of the database at `db`.
+pub(super) fn stamp_path(db: &Path) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(".tokens");
+    PathBuf::from(p)
+}
+
+fn stamp_of(path: &Path) -> Stamp {
+    use std::os::unix::fs::MetadataExt as _;
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len(), m.ino()))
+}
+
 impl Store {
+    /// Say that tokens changed: replace the stamp file (a new file, so a
+    /// new inode, whatever the clock's resolution).
+    fn tokens_changed(&self) {
+        let path = &self.token_stamp;
+        let tmp = path.with_extension("tokens.new");
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        if let Err(e) = std::fs::write(&tmp, hex::encode(bytes)).and_then(|()| std::fs::rename(&tmp, path)) {
+            tracing::warn!(error = %e, file = %path.display(),
+                "could not write the token stamp: a running server sees the change within a minute");
+        }
+    }
+
     /// Make a token. Its text is returned once and never stored.
     pub async fn create_token(&self, actor: &Actor, name: &str, scope: Scope) -> Result<NewToken, StoreError> {
         let name = text(NAME_MAX)(&name.to_string()).map_err(|m| StoreError::Invalid(FieldErrors::one("name", m)))?;
@@ -62,6 +122,7 @@ impl Store {
         .await?;
         audit(&mut tx, actor, "token_create", "api_token", Some(id), &["name", "scope"]).await?;
         tx.commit().await?;
+        self.tokens_changed();
         Ok(NewToken { info: TokenInfo { id, name, scope, created_at: now, revoked_at: None }, token })
     }
 
@@ -106,18 +167,35 @@ impl Store {
         };
         audit(&mut tx, actor, "token_revoke", "api_token", Some(id), &[]).await?;
         tx.commit().await?;
+        self.tokens_changed();
         Ok(())
     }
 
-    /// The actor a bearer token stands for, if it is live.
+    /// The actor a bearer token stands for, if it is live: from memory
+    /// while the token stamp is unchanged (see the module's documentation).
     pub async fn authenticate(&self, token: &str) -> Result<Option<Actor>, StoreError> {
         let hash = digest(token);
-        let row = sqlx::query!(
-            "SELECT id AS \"id!\", name, scope FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
-            hash
-        )
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| Ok(Actor { token_id: Some(r.id), name: r.name, scope: stored(&r.scope)? })).transpose()
+        let stamp = stamp_of(&self.token_stamp);
+        if let Ok(read) = self.tokens.read.read() {
+            if let Some(c) = read.as_ref().filter(|c| c.stamp == stamp && c.at.elapsed() < CACHE_AT_MOST) {
+                if let Some(actor) = c.actors.get(&hash) {
+                    return Ok(Some(actor.clone()));
+                }
+            }
+        }
+        // Not known under this stamp: read every live token again.
+        let rows =
+            sqlx::query!("SELECT id AS \"id!\", name, scope, token_hash FROM api_tokens WHERE revoked_at IS NULL")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut actors = HashMap::with_capacity(rows.len());
+        for r in rows {
+            actors.insert(r.token_hash, Actor { token_id: Some(r.id), name: r.name, scope: stored(&r.scope)? });
+        }
+        let found = actors.get(&hash).cloned();
+        if let Ok(mut write) = self.tokens.read.write() {
+            *write = Some(Cached { stamp, at: Instant::now(), actors });
+        }
+        Ok(found)
     }
 }

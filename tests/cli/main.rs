@@ -689,3 +689,22 @@ fn sigkill_under_write_load_loses_nothing_acknowledged() {
     let out = aj(dir.path(), &["--db", "j.db", "backup", "check.db"]);
     assert!(out.status.success(), "the file is sound enough to back up: {}", text(&out.stderr));
 }
+
+#[test]
+fn a_token_revoked_from_the_command_line_is_refused_by_a_running_server_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path(), None);
+    let phone =
+        text(&aj(dir.path(), &["--db", "j.db", "token", "create", "--name", "phone"]).stdout).trim().to_string();
+    let probe = Server { port: server.port, token: phone, ..Server::detached() };
+    // Known from memory after the first request: no database read per request…
+    for _ in 0..3 {
+        assert!(probe.request("GET", "/api/v1/machines", "").unwrap().starts_with("HTTP/1.1 200"));
+    }
+    // … yet a revocation by another process is seen on the very next one.
+    assert!(aj(dir.path(), &["--db", "j.db", "token", "revoke", "phone"]).status.success());
+    let answer = probe.request("GET", "/api/v1/machines", "").unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+}
