@@ -635,6 +635,14 @@ impl Drop for Partial {
     }
 }
 
+/// Whether a file is a zip (the CSV form of an export), by its first bytes.
+fn is_zip(file: &std::path::Path) -> anyhow::Result<bool> {
+    let mut magic = [0u8; 4];
+    let mut f = std::fs::File::open(file).map_err(|e| anyhow::anyhow!("could not read {}: {e}", file.display()))?;
+    let n = std::io::Read::read(&mut f, &mut magic)?;
+    Ok(n == 4 && &magic == b"PK\x03\x04")
+}
+
 /// Stdout that a reader may close early (`export | head`): from then on,
 /// what is written is dropped, quietly, as `print_out` does.
 struct Quiet<W> {
@@ -675,37 +683,79 @@ impl<W: std::io::Write> std::io::Write for Quiet<W> {
 }
 
 async fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
-    let bytes = if file.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)?;
-        buf
-    } else {
-        std::fs::read(file).map_err(|e| anyhow::anyhow!("could not read {}: {e}", file.display()))?
-    };
     let refused = |e: &dyn std::fmt::Display| anyhow::anyhow!("import refused, nothing was written: {e}");
-    let doc = crate::portable::decode(&bytes, None).map_err(|e| refused(&e))?;
     let store = open(settings).await?;
-    let total = doc.counts().total() as u64;
-    let bar = if stderr_is_terminal() && total > 0 {
-        indicatif::ProgressBar::new(total).with_message("importing")
+    let bar = if stderr_is_terminal() {
+        indicatif::ProgressBar::new_spinner().with_message("importing")
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let result = store.import(&Actor::cli(), &doc, &|done| bar.set_position(done as u64)).await;
+    let progress = |done: usize| bar.set_message(format!("importing: {done} rows"));
+    let streamed = if file.as_os_str() != "-" && !is_zip(file)? {
+        // A JSON file is read as a stream: a chunk of rows at a time, never the whole file.
+        let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+        let path = file.to_path_buf();
+        let reader = std::thread::spawn(move || -> Result<bool, crate::portable::DecodeError> {
+            let f = std::fs::File::open(&path).map_err(|e| {
+                crate::portable::DecodeError::Invalid(crate::domain::FieldErrors::one(
+                    "document",
+                    format!("could not read {}: {e}", path.display()),
+                ))
+            })?;
+            let mut secrets = false;
+            crate::portable::stream_json(f, |piece| {
+                if let crate::portable::Incoming::Head { includes_secrets } = &piece {
+                    secrets = *includes_secrets;
+                }
+                tx.blocking_send(piece).map_err(|_| "the import stopped".to_string())
+            })?;
+            Ok(secrets)
+        });
+        let written = store.import_stream(&Actor::cli(), &mut rx, &progress).await;
+        drop(rx);
+        let read = reader.join().map_err(|_| anyhow::anyhow!("the reader of {} failed", file.display()))?;
+        match (read, written) {
+            // Not in export order (keys sorted by a tool): nothing was
+            // written; read it whole below.
+            (Err(crate::portable::DecodeError::Order(_)), _) => None,
+            // The file's own fault first: it says where.
+            (Err(e), _) => Some(Err(refused(&e))),
+            (Ok(secrets), Ok(report)) => Some(Ok((report, secrets))),
+            (Ok(_), Err(crate::store::StoreError::Invalid(e))) => Some(Err(refused(&e))),
+            (Ok(_), Err(e)) => Some(Err(e.into())),
+        }
+    } else {
+        None
+    };
+    let result = if let Some(r) = streamed {
+        r
+    } else {
+        let bytes = if file.as_os_str() == "-" {
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)?;
+            buf
+        } else {
+            std::fs::read(file).map_err(|e| anyhow::anyhow!("could not read {}: {e}", file.display()))?
+        };
+        match crate::portable::decode(&bytes, None) {
+            Err(e) => Err(refused(&e)),
+            Ok(doc) => match store.import(&Actor::cli(), &doc, &progress).await {
+                Ok(report) => Ok((report, doc.includes_secrets)),
+                Err(crate::store::StoreError::Invalid(e)) => Err(refused(&e)),
+                Err(e) => Err(e.into()),
+            },
+        }
+    };
     bar.finish_and_clear();
     store.close().await;
-    let report = match result {
-        Ok(r) => r,
-        Err(crate::store::StoreError::Invalid(e)) => return Err(refused(&e)),
-        Err(e) => return Err(e.into()),
-    };
+    let (report, includes_secrets) = result?;
     eprintln!(
         "imported {} rows into {} ({} already there, unchanged)",
         report.created.total(),
         settings.db.display(),
         report.unchanged.total()
     );
-    if !doc.includes_secrets {
+    if !includes_secrets {
         eprintln!("note: the file was exported without secrets, so it holds no product keys");
     }
     Ok(())

@@ -19,7 +19,10 @@
 //! [`crate::store::Store::import`]).
 
 pub mod csv;
+mod read;
 pub mod stream;
+
+pub use read::{stream_json, Incoming};
 
 pub use stream::{encode, ExportRow, ExportSink, ExportWriter, Head};
 
@@ -372,6 +375,10 @@ pub enum DecodeError {
     /// A document whose rows or fields do not parse, each named.
     #[error(transparent)]
     Invalid(FieldErrors),
+    /// A document whose fields are not in the order an export writes
+    /// them, so that it cannot be read as a stream (read it whole).
+    #[error("document: {0}")]
+    Order(String),
 }
 
 /// Read an export of either form and parse every row of it: the form
@@ -387,6 +394,10 @@ pub fn decode(bytes: &[u8], declared: Option<Format>) -> Result<Parsed, DecodeEr
     parse(&value).map_err(DecodeError::Invalid)
 }
 
+/// Where each table of a chunk of rows starts in the file (the index of
+/// its first row), in [`ENTITIES`] order.
+pub type Starts = [usize; 6];
+
 /// The entity arrays of a document, in the order they are written (each
 /// refers only to those before it).
 pub const ENTITIES: [&str; 6] = ["machines", "hardware_changes", "licenses", "cases", "attempts", "follow_ups"];
@@ -400,8 +411,43 @@ pub fn parse(doc: &Value) -> Result<Parsed, FieldErrors> {
     let Some(top) = doc.as_object() else {
         return Err(FieldErrors::one("document", "must be a JSON object written by activation-journal export"));
     };
-    version(top.get("format_version"))?;
     let mut c = Check::default();
+    let includes_secrets = head_of(top, &mut c)?;
+    for key in top.keys() {
+        if !ENTITIES.contains(&key.as_str()) && !HEAD.contains(&key.as_str()) {
+            c.push(key.as_str(), format!("is not part of an export; expected one of {}", ENTITIES.join(", ")));
+        }
+    }
+    let out = Parsed {
+        includes_secrets,
+        machines: rows(top, "machines", &mut c, machine),
+        hardware_changes: rows(top, "hardware_changes", &mut c, hardware_change),
+        licenses: rows(top, "licenses", &mut c, license),
+        cases: rows(top, "cases", &mut c, case),
+        attempts: rows(top, "attempts", &mut c, attempt),
+        follow_ups: rows(top, "follow_ups", &mut c, follow_up),
+    };
+    c.finish().map_err(at_most)?;
+    Ok(out)
+}
+
+/// The fields of a document before its tables.
+const HEAD: [&str; 3] = ["format_version", "exported_at", "includes_secrets"];
+
+/// At most [`ERRORS_MAX`] errors, and how many more there were.
+fn at_most(mut e: FieldErrors) -> FieldErrors {
+    let n = e.0.len();
+    if n > ERRORS_MAX {
+        e.0.truncate(ERRORS_MAX);
+        e.0.push(FieldError { field: "document".into(), message: format!("and {} more errors", n - ERRORS_MAX) });
+    }
+    e
+}
+
+/// A document's head: its version (refused at once when newer), and
+/// `includes_secrets`; the other failures are left in `c`.
+fn head_of(top: &Map<String, Value>, c: &mut Check) -> Result<bool, FieldErrors> {
+    version(top.get("format_version"))?;
     let includes_secrets = match top.get("includes_secrets") {
         None | Some(Value::Null) => {
             c.push("includes_secrets", REQUIRED);
@@ -420,31 +466,7 @@ pub fn parse(doc: &Value) -> Result<Parsed, FieldErrors> {
         }
         Some(_) => {}
     }
-    for key in top.keys() {
-        if !ENTITIES.contains(&key.as_str())
-            && !["format_version", "exported_at", "includes_secrets"].contains(&key.as_str())
-        {
-            c.push(key.as_str(), format!("is not part of an export; expected one of {}", ENTITIES.join(", ")));
-        }
-    }
-    let out = Parsed {
-        includes_secrets,
-        machines: rows(top, "machines", &mut c, machine),
-        hardware_changes: rows(top, "hardware_changes", &mut c, hardware_change),
-        licenses: rows(top, "licenses", &mut c, license),
-        cases: rows(top, "cases", &mut c, case),
-        attempts: rows(top, "attempts", &mut c, attempt),
-        follow_ups: rows(top, "follow_ups", &mut c, follow_up),
-    };
-    c.finish().map_err(|mut e| {
-        let n = e.0.len();
-        if n > ERRORS_MAX {
-            e.0.truncate(ERRORS_MAX);
-            e.0.push(FieldError { field: "document".into(), message: format!("and {} more errors", n - ERRORS_MAX) });
-        }
-        e
-    })?;
-    Ok(out)
+    Ok(includes_secrets)
 }
 
 /// The document's `format_version`: required, and not newer than ours.
@@ -486,15 +508,43 @@ fn rows<T>(
             return Vec::new();
         }
     };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let at = format!("{key}[{i}]");
+    rows_from(items.iter().cloned(), key, 0, c, parse)
+}
+
+/// Parse rows of the array `key`, the first at index `start` of the file.
+fn rows_from<T>(
+    items: impl IntoIterator<Item = Value>,
+    key: &str,
+    start: usize,
+    c: &mut Check,
+    parse: impl Fn(Map<String, Value>, &mut Check, &str) -> Option<T>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let at = format!("{key}[{}]", start + i);
         match item {
-            Value::Object(m) => out.extend(parse(m.clone(), c, &at)),
+            Value::Object(m) => out.extend(parse(m, c, &at)),
             _ => c.push(at, "must be an object"),
         }
     }
     out
+}
+
+/// Parse a chunk of rows of table `key` (one of [`ENTITIES`]) into a
+/// document holding only them.
+fn chunk_of(key: &str, start: usize, items: Vec<Value>, includes_secrets: bool) -> Result<Parsed, FieldErrors> {
+    let mut c = Check::default();
+    let mut out = Parsed { includes_secrets, ..Parsed::default() };
+    match key {
+        "machines" => out.machines = rows_from(items, key, start, &mut c, machine),
+        "hardware_changes" => out.hardware_changes = rows_from(items, key, start, &mut c, hardware_change),
+        "licenses" => out.licenses = rows_from(items, key, start, &mut c, license),
+        "cases" => out.cases = rows_from(items, key, start, &mut c, case),
+        "attempts" => out.attempts = rows_from(items, key, start, &mut c, attempt),
+        _ => out.follow_ups = rows_from(items, key, start, &mut c, follow_up),
+    }
+    c.finish().map_err(at_most)?;
+    Ok(out)
 }
 
 /// Take a required id out of a row.

@@ -42,6 +42,19 @@ impl ExportRow {
         }
     }
 
+    /// The row as JSON, its fields in the order of its type (`id` first).
+    fn write_json<W: Write>(&self, w: W) -> Result<(), String> {
+        let written = match self {
+            ExportRow::Machine(r) => serde_json::to_writer(w, r),
+            ExportRow::HardwareChange(r) => serde_json::to_writer(w, r),
+            ExportRow::License(r) => serde_json::to_writer(w, r),
+            ExportRow::Case(r) => serde_json::to_writer(w, r),
+            ExportRow::Attempt(r) => serde_json::to_writer(w, r),
+            ExportRow::FollowUp(r) => serde_json::to_writer(w, r),
+        };
+        written.map_err(failed)
+    }
+
     fn json(&self) -> Result<Value, String> {
         let v = match self {
             ExportRow::Machine(r) => serde_json::to_value(r),
@@ -245,13 +258,13 @@ impl<W: Write> ExportSink for ExportWriter<W> {
         }
         self.advance(index)?;
         let first = self.in_table == 0;
-        let value = row.json()?;
         match &mut self.form {
             Form::Json(out) => {
                 out.write_all(if first { b"\n    " } else { b",\n    " }).map_err(failed)?;
-                serde_json::to_writer(&mut *out, &value).map_err(failed)?;
+                row.write_json(&mut *out)?;
             }
             Form::Csv(z) => {
+                let value = row.json()?;
                 let cols = columns(table, self.secrets);
                 z.put(cols.iter().map(|(c, _)| cell(value.get(*c))))?;
                 if let (ExportRow::Attempt(a), Some(w)) = (&row, z.questions.as_mut()) {

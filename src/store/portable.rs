@@ -8,7 +8,10 @@ use sqlx::SqliteConnection;
 
 use super::{audit, cases, follow_ups, hardware_changes, machines, Actor, NewRow, Store, StoreError};
 use crate::domain::FieldErrors;
-use crate::portable::{self, Counts, Document, ExportRow, ExportSink, Head, ImportReport, Parsed, Row};
+use crate::portable::{
+    self, Counts, Document, ExportRow, ExportSink, Head, ImportReport, Incoming, Parsed, Row, Starts,
+};
+use sqlx::{Sqlite, Transaction};
 
 /// The rows of one entity to insert, each with its name (`machines[0]`),
 /// and how many were already stored.
@@ -20,15 +23,15 @@ type Split<'a, T> = (Vec<(String, &'a Row<T>)>, usize);
 fn split<'a, T: PartialEq>(
     entity: &str,
     noun: &str,
-    incoming: &'a [Row<T>],
+    (start, incoming): (usize, &'a [Row<T>]),
     existing: &[Row<T>],
+    seen: &mut HashSet<i64>,
 ) -> Result<Split<'a, T>, StoreError> {
     let existing: HashMap<i64, &Row<T>> = existing.iter().map(|r| (r.stamps.id, r)).collect();
-    let mut seen = HashSet::new();
     let (mut new, mut same) = (Vec::new(), 0);
     let mut errors = FieldErrors::default();
     for (i, row) in incoming.iter().enumerate() {
-        let at = format!("{entity}[{i}]");
+        let at = format!("{entity}[{}]", start + i);
         let id = row.stamps.id;
         if !seen.insert(id) {
             errors.0.extend(FieldErrors::one(format!("{at}.id"), format!("{id} is listed twice")).0);
@@ -136,6 +139,41 @@ impl Store {
         Ok(())
     }
 
+    /// The stored rows of each table whose ids fall between the lowest and
+    /// the highest id `doc` holds for that table, into `sink`.
+    async fn read_ranges<S: ExportSink>(
+        &self,
+        conn: &mut SqliteConnection,
+        secrets: bool,
+        doc: &Parsed,
+        sink: &mut S,
+    ) -> Result<(), StoreError> {
+        fn range<T>(rows: &[Row<T>]) -> Option<(i64, i64)> {
+            let lo = rows.iter().map(|r| r.stamps.id).min()?;
+            let hi = rows.iter().map(|r| r.stamps.id).max()?;
+            // The rows after `lo - 1`, as many as ids fit up to `hi`.
+            Some((lo.saturating_sub(1), hi.saturating_sub(lo).saturating_add(1)))
+        }
+        macro_rules! stored {
+            ($rows:expr, $variant:path, |$after:ident, $limit:ident| $read:expr) => {
+                if let Some(($after, $limit)) = range($rows) {
+                    for r in $read.await? {
+                        sink.row($variant(r)).map_err(StoreError::Unavailable)?;
+                    }
+                }
+            };
+        }
+        stored!(&doc.machines, ExportRow::Machine, |after, limit| machines::chunk(conn, after, limit));
+        stored!(&doc.hardware_changes, ExportRow::HardwareChange, |after, limit| hardware_changes::chunk(
+            conn, after, limit
+        ));
+        stored!(&doc.licenses, ExportRow::License, |after, limit| self.export_licenses(conn, secrets, after, limit));
+        stored!(&doc.cases, ExportRow::Case, |after, limit| cases::chunk(conn, after, limit));
+        stored!(&doc.attempts, ExportRow::Attempt, |after, limit| self.export_attempts(conn, secrets, after, limit));
+        stored!(&doc.follow_ups, ExportRow::FollowUp, |after, limit| follow_ups::chunk(conn, after, limit));
+        Ok(())
+    }
+
     /// Read every table a chunk at a time into `sink`.
     async fn read_tables<S: ExportSink>(
         &self,
@@ -179,66 +217,148 @@ impl Store {
         doc: &Parsed,
         progress: &dyn Fn(usize),
     ) -> Result<ImportReport, StoreError> {
-        let mut tx = self.begin_write().await?;
-        // What is stored, parsed the way the file was, so that the same row
-        // compares equal however it was written (spaces in an ID, an offset).
-        // Only the stored rows whose ids the file holds are compared.
-        let mut stored = Only::new(doc, &Head::now(doc.includes_secrets));
-        self.read_tables(&mut tx, doc.includes_secrets, &mut stored).await?;
-        let stored = stored.doc;
-        let stored = Parsed::stored(&stored)
-            .map_err(|e| StoreError::Corrupt(format!("a stored row does not parse as an import would: {e}")))?;
+        let mut import = Import::begin(self, doc.includes_secrets).await?;
+        import.add(self, &Starts::default(), doc, progress).await?;
+        progress(import.done);
+        import.finish(actor).await
+    }
 
-        let machines = split("machines", "machine", &doc.machines, &stored.machines)?;
-        let changes = split("hardware_changes", "hardware change", &doc.hardware_changes, &stored.hardware_changes)?;
-        let licenses = split("licenses", "license", &doc.licenses, &stored.licenses)?;
-        let cases = split("cases", "case", &doc.cases, &stored.cases)?;
-        let attempts = split("attempts", "attempt", &doc.attempts, &stored.attempts)?;
-        let follow_ups = split("follow_ups", "follow-up", &doc.follow_ups, &stored.follow_ups)?;
-        let report = ImportReport {
-            created: Counts::from([
-                machines.0.len(),
-                changes.0.len(),
-                licenses.0.len(),
-                cases.0.len(),
-                attempts.0.len(),
-                follow_ups.0.len(),
-            ]),
-            unchanged: Counts::from([machines.1, changes.1, licenses.1, cases.1, attempts.1, follow_ups.1]),
+    /// Write a document that arrives a chunk at a time (as
+    /// [`portable::stream_json`] reads a file), in one `IMMEDIATE`
+    /// transaction, every row or none, as [`Store::import`] does: memory
+    /// holds a chunk, not the file. The rows must arrive in
+    /// [`portable::ENTITIES`] order (as every export writes them); the
+    /// stream must end with [`Incoming::End`], else nothing is written.
+    pub async fn import_stream(
+        &self,
+        actor: &Actor,
+        incoming: &mut tokio::sync::mpsc::Receiver<Incoming>,
+        progress: &dyn Fn(usize),
+    ) -> Result<ImportReport, StoreError> {
+        let Some(Incoming::Head { includes_secrets }) = incoming.recv().await else {
+            return Err(StoreError::Invalid(FieldErrors::one("document", "ended before its head")));
         };
+        let mut import = Import::begin(self, includes_secrets).await?;
+        loop {
+            match incoming.recv().await {
+                Some(Incoming::Rows { starts, rows }) => import.add(self, &starts, &rows, progress).await?,
+                Some(Incoming::End) => {
+                    progress(import.done);
+                    return import.finish(actor).await;
+                }
+                Some(Incoming::Head { .. }) => {
+                    return Err(StoreError::Invalid(FieldErrors::one("document", "has two heads")))
+                }
+                // The reader stopped (it says why): the transaction rolls back.
+                None => return Err(StoreError::Invalid(FieldErrors::one("document", "was not read to its end"))),
+            }
+        }
+    }
+}
 
-        let mut done = 0;
+/// An import under way: its transaction, what it did so far, and the ids
+/// it saw (an id listed twice is refused, in whichever chunks).
+struct Import {
+    tx: Transaction<'static, Sqlite>,
+    secrets: bool,
+    report: ImportReport,
+    seen: [HashSet<i64>; 6],
+    done: usize,
+}
+
+impl Import {
+    async fn begin(store: &Store, secrets: bool) -> Result<Self, StoreError> {
+        Ok(Import {
+            tx: store.begin_write().await?,
+            secrets,
+            report: ImportReport::default(),
+            seen: Default::default(),
+            done: 0,
+        })
+    }
+
+    /// Write the new rows of a chunk, comparing the others with what is
+    /// stored under their ids (read by the chunk's id range, parsed as an
+    /// import parses).
+    async fn add(
+        &mut self,
+        store: &Store,
+        starts: &Starts,
+        doc: &Parsed,
+        progress: &dyn Fn(usize),
+    ) -> Result<(), StoreError> {
+        let mut stored = Only::new(doc, &Head::now(self.secrets));
+        store.read_ranges(&mut self.tx, self.secrets, doc, &mut stored).await?;
+        let stored = Parsed::stored(&stored.doc)
+            .map_err(|e| StoreError::Corrupt(format!("a stored row does not parse as an import would: {e}")))?;
+        let [s0, s1, s2, s3, s4, s5] = &mut self.seen;
+        let machines = split("machines", "machine", (starts[0], &doc.machines), &stored.machines, s0)?;
+        let changes = split(
+            "hardware_changes",
+            "hardware change",
+            (starts[1], &doc.hardware_changes),
+            &stored.hardware_changes,
+            s1,
+        )?;
+        let licenses = split("licenses", "license", (starts[2], &doc.licenses), &stored.licenses, s2)?;
+        let cases = split("cases", "case", (starts[3], &doc.cases), &stored.cases, s3)?;
+        let attempts = split("attempts", "attempt", (starts[4], &doc.attempts), &stored.attempts, s4)?;
+        let follow_ups = split("follow_ups", "follow-up", (starts[5], &doc.follow_ups), &stored.follow_ups, s5)?;
+        let created = [
+            &machines.0.len(),
+            &changes.0.len(),
+            &licenses.0.len(),
+            &cases.0.len(),
+            &attempts.0.len(),
+            &follow_ups.0.len(),
+        ];
+        let same = [machines.1, changes.1, licenses.1, cases.1, attempts.1, follow_ups.1];
+        let mut c = self.report.created.by_entity();
+        let mut u = self.report.unchanged.by_entity();
+        for i in 0..6 {
+            c[i] += *created[i];
+            u[i] += same[i];
+        }
+        self.report = ImportReport { created: Counts::from(c), unchanged: Counts::from(u) };
+
+        let tx = &mut self.tx;
+        let done = &mut self.done;
         let mut step = || {
-            done += 1;
-            if done % 100 == 0 {
-                progress(done);
+            *done += 1;
+            if (*done).is_multiple_of(100) {
+                progress(*done);
             }
         };
         for (at, row) in &machines.0 {
-            machines::import(&mut tx, row).await.map_err(|e| at_row(e, at))?;
+            machines::import(tx, row).await.map_err(|e| at_row(e, at))?;
             step();
         }
         for (at, row) in &changes.0 {
-            hardware_changes::import(&mut tx, row).await.map_err(|e| at_row(e, at))?;
+            hardware_changes::import(tx, row).await.map_err(|e| at_row(e, at))?;
             step();
         }
         for (at, row) in &licenses.0 {
-            self.insert_license(&mut tx, &NewRow::from(&row.stamps), &row.value).await.map_err(|e| at_row(e, at))?;
+            store.insert_license(tx, &NewRow::from(&row.stamps), &row.value).await.map_err(|e| at_row(e, at))?;
             step();
         }
         for (at, row) in &cases.0 {
-            cases::import(&mut tx, row).await.map_err(|e| at_row(e, at))?;
+            cases::import(tx, row).await.map_err(|e| at_row(e, at))?;
             step();
         }
         for (at, row) in &attempts.0 {
-            self.import_attempt(&mut tx, row).await.map_err(|e| at_row(e, at))?;
+            store.import_attempt(tx, row).await.map_err(|e| at_row(e, at))?;
             step();
         }
         for (at, row) in &follow_ups.0 {
-            follow_ups::import(&mut tx, row).await.map_err(|e| at_row(e, at))?;
+            follow_ups::import(tx, row).await.map_err(|e| at_row(e, at))?;
             step();
         }
-        progress(report.created.total());
+        Ok(())
+    }
+
+    /// Index what was written for search, audit, commit.
+    async fn finish(mut self, actor: &Actor) -> Result<ImportReport, StoreError> {
+        let report = self.report;
         let written: Vec<&str> = portable::ENTITIES
             .iter()
             .zip(report.created.by_entity())
@@ -246,10 +366,10 @@ impl Store {
             .map(|(e, _)| *e)
             .collect();
         if report.created.total() > 0 {
-            super::search::catch_up(&mut tx, super::search::Look::Always).await?;
+            super::search::catch_up(&mut self.tx, super::search::Look::Always).await?;
         }
-        audit(&mut tx, actor, "import", "journal", None, &written).await?;
-        tx.commit().await?;
+        audit(&mut self.tx, actor, "import", "journal", None, &written).await?;
+        self.tx.commit().await?;
         Ok(report)
     }
 }

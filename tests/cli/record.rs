@@ -326,3 +326,64 @@ fn lists_page_through_far_more_rows_than_a_household_has() {
     let out = aj(fresh.path(), &["--db", "j.db", "attempt", "list"]);
     assert!(text(&out.stderr).contains("more: activation-journal attempt list --cursor"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_large_export_imports_as_a_stream_and_a_bad_row_far_in_is_named_and_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    household(d);
+    // 2,500 calls (more than two chunks of the streaming reader), by import.
+    let mut doc: Value = serde_json::from_str(&ok(d, &["export"])).unwrap();
+    doc["cases"] = serde_json::json!([{"id": 1, "machine_id": 1, "license_id": 1, "trigger": "other",
+        "status": "open", "opened_at": "2014-05-01T00:00:00.000000Z", "created_at": "2014-05-01T00:00:00.000000Z",
+        "updated_at": "2014-05-01T00:00:00.000000Z"}]);
+    doc["attempts"] = Value::Array(
+        (0..2500)
+            .map(|i| {
+                serde_json::json!({"id": i + 1, "case_id": 1, "started_at": "2014-05-10T18:00:00+09:00",
+                    "installation_id": IID, "questions": [{"topic": "edition", "answer": format!("Pro {i}")}],
+                    "created_at": "2014-05-01T00:00:00.000000Z", "updated_at": "2014-05-01T00:00:00.000000Z"})
+            })
+            .collect(),
+    );
+    std::fs::write(d.join("sorted.json"), doc.to_string()).unwrap();
+    let out = aj(d, &["--db", "big.db", "import", "sorted.json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Its export is in export order: it streams back into a fresh journal, the same.
+    assert!(aj(d, &["--db", "big.db", "export", "--out", "big.json"]).status.success());
+    let out = aj(d, &["--db", "fresh.db", "import", "big.json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("imported 2504 rows"), "{}", text(&out.stderr));
+    assert!(aj(d, &["--db", "fresh.db", "export", "--out", "again.json"]).status.success());
+    let strip = |p: &str| {
+        let mut v: Value = serde_json::from_str(&std::fs::read_to_string(d.join(p)).unwrap()).unwrap();
+        v["exported_at"] = Value::Null;
+        v
+    };
+    assert_eq!(strip("big.json"), strip("again.json"));
+    // Twice: nothing added.
+    let out = aj(d, &["--db", "fresh.db", "import", "big.json"]);
+    assert!(text(&out.stderr).contains("imported 0 rows") && text(&out.stderr).contains("2504 already there"));
+
+    // One bad row in the third chunk, and an id listed twice across chunks: named, nothing written.
+    let lines: Vec<String> = std::fs::read_to_string(d.join("big.json")).unwrap().lines().map(String::from).collect();
+    let at = |id: usize| lines.iter().position(|l| l.contains(&format!("{{\"id\":{id},\"case_id\""))).unwrap();
+    let mut bad = lines.clone();
+    bad[at(2201)] = bad[at(2201)].replacen("4575744", "4575754", 1);
+    std::fs::write(d.join("bad.json"), bad.join("\n")).unwrap();
+    let mut twice = lines.clone();
+    twice[at(1900)] = twice[at(1900)].replacen("{\"id\":1900,", "{\"id\":10,", 1);
+    std::fs::write(d.join("twice.json"), twice.join("\n")).unwrap();
+    for (file, expected) in [
+        ("bad.json", "attempts[2200].installation_id: group 7 does not check"),
+        ("twice.json", "attempts[1899].id: 10 is listed twice"),
+    ] {
+        let out = aj(d, &["--db", "empty.db", "import", file]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        assert!(text(&out.stderr).contains(expected), "{file}: {}", text(&out.stderr));
+    }
+    let empty = aj(d, &["--db", "empty.db", "attempt", "list", "--json"]);
+    assert_eq!(serde_json::from_slice::<Value>(&empty.stdout).unwrap()["items"], serde_json::json!([]));
+    let machines = aj(d, &["--db", "empty.db", "machine", "list", "--json"]);
+    assert_eq!(serde_json::from_slice::<Value>(&machines.stdout).unwrap()["items"], serde_json::json!([]));
+}
