@@ -214,7 +214,11 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let writer = writer::Writer::start(sqlx::Connection::connect_with(&options).await?);
+        // The writer touches every index of every table it writes: a page
+        // cache of 16 MiB (SQLite's default is 2) keeps them in memory
+        // instead of reading them again from the OS for each write.
+        let writer_options = options.clone().pragma("cache_size", "-16384");
+        let writer = writer::Writer::start(sqlx::Connection::connect_with(&writer_options).await?);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
