@@ -30,15 +30,15 @@ pub enum ExportRow {
 }
 
 impl ExportRow {
-    /// The table it belongs to, as [`ENTITIES`] names it.
-    fn table(&self) -> &'static str {
+    /// Its table (the index in [`ENTITIES`]) and its id.
+    pub fn key(&self) -> (usize, i64) {
         match self {
-            ExportRow::Machine(_) => ENTITIES[0],
-            ExportRow::HardwareChange(_) => ENTITIES[1],
-            ExportRow::License(_) => ENTITIES[2],
-            ExportRow::Case(_) => ENTITIES[3],
-            ExportRow::Attempt(_) => ENTITIES[4],
-            ExportRow::FollowUp(_) => ENTITIES[5],
+            ExportRow::Machine(r) => (0, r.id),
+            ExportRow::HardwareChange(r) => (1, r.id),
+            ExportRow::License(r) => (2, r.id),
+            ExportRow::Case(r) => (3, r.id),
+            ExportRow::Attempt(r) => (4, r.id),
+            ExportRow::FollowUp(r) => (5, r.id),
         }
     }
 
@@ -251,8 +251,8 @@ impl<W: Write> Zip<W> {
 
 impl<W: Write> ExportSink for ExportWriter<W> {
     fn row(&mut self, row: ExportRow) -> Result<(), String> {
-        let table = row.table();
-        let index = ENTITIES.iter().position(|e| *e == table).unwrap_or(0);
+        let (index, _) = row.key();
+        let table = ENTITIES[index];
         if index + 1 < self.opened {
             return Err(format!("could not write the export: a {table} row came after its table"));
         }

@@ -10,7 +10,6 @@
 //! exactly the rows that went with it (those with the same stamp), not
 //! rows archived on their own before.
 
-use futures_util::future::BoxFuture;
 use sqlx::SqliteConnection;
 
 use super::{attempts, finish_write, row_state, Store, StoreError, Table, WriteCtx};
@@ -49,69 +48,58 @@ impl Store {
     /// Archive one row and the rows that go with it. A row that is already
     /// archived is a conflict that says how to bring it back.
     pub(super) async fn archive(&self, ctx: &WriteCtx<'_>, table: Table, id: i64) -> Result<(), StoreError> {
-        let owned = ctx.owned();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                match row_state(&mut *tx, table, id).await? {
-                    None => return Err(table.not_found(id)),
-                    Some(Some(_)) => {
-                        return Err(StoreError::Conflict(format!(
-                            "{} {id} is already archived; POST its /unarchive to bring it back",
-                            table.noun()
-                        )))
-                    }
-                    Some(None) => {}
+        on_writer!(self, ctx, [], |tx, this| {
+            match row_state(&mut *tx, table, id).await? {
+                None => return Err(table.not_found(id)),
+                Some(Some(_)) => {
+                    return Err(StoreError::Conflict(format!(
+                        "{} {id} is already archived; POST its /unarchive to bring it back",
+                        table.noun()
+                    )))
                 }
-                let now = crate::domain::time::now_system();
-                restamp(&mut *tx, (table, "id"), id, None, Some(&now), &now).await?;
-                for follower in followers(table) {
-                    restamp(&mut *tx, *follower, id, None, Some(&now), &now).await?;
-                }
-                if table == Table::Attempts {
-                    let case_id = attempts::case_of(&mut *tx, id).await?;
-                    attempts::sync_case(&mut *tx, case_id).await?;
-                }
-                finish_write(tx, ctx.actor, "archive", table, id, &[]).await
-            })
+                Some(None) => {}
+            }
+            let now = crate::domain::time::now_system();
+            restamp(&mut *tx, (table, "id"), id, None, Some(&now), &now).await?;
+            for follower in followers(table) {
+                restamp(&mut *tx, *follower, id, None, Some(&now), &now).await?;
+            }
+            if table == Table::Attempts {
+                let case_id = attempts::case_of(&mut *tx, id).await?;
+                attempts::sync_case(&mut *tx, case_id).await?;
+            }
+            finish_write(tx, ctx.actor, "archive", table, id, &[]).await
         })
-        .await
     }
 
     /// Bring back an archived row and the rows archived with it. Refused
     /// (409) when that would break a rule: a machine name now in use, a
     /// second open case for a pair, an attempt of a case that is archived.
     pub async fn unarchive(&self, ctx: &WriteCtx<'_>, table: Table, id: i64) -> Result<(), StoreError> {
-        let owned = ctx.owned();
-        let this = self.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let archived_at = match row_state(&mut *tx, table, id).await? {
-                    None => return Err(table.not_found(id)),
-                    Some(None) => {
-                        return Err(StoreError::Conflict(format!("{} {id} is not archived", table.noun())));
-                    }
-                    Some(Some(at)) => at,
-                };
-                // Checked before anything is back: the database's unique indexes
-                // would refuse it too, with a vaguer message.
-                if table == Table::Machines {
-                    super::machines::name_free(&mut *tx, id).await?;
+        on_writer!(self, ctx, [], |tx, this| {
+            let archived_at = match row_state(&mut *tx, table, id).await? {
+                None => return Err(table.not_found(id)),
+                Some(None) => {
+                    return Err(StoreError::Conflict(format!("{} {id} is not archived", table.noun())));
                 }
-                if matches!(table, Table::Machines | Table::Licenses | Table::Cases) {
-                    super::cases::one_open_case_each(&mut *tx, table, id, &archived_at).await?;
-                }
-                let now = crate::domain::time::now_system();
-                restamp(&mut *tx, (table, "id"), id, Some(&archived_at), None, &now).await?;
-                for follower in followers(table) {
-                    restamp(&mut *tx, *follower, id, Some(&archived_at), None, &now).await?;
-                }
-                this.still_valid(&mut *tx, table, id).await?;
-                finish_write(tx, ctx.actor, "unarchive", table, id, &[]).await
-            })
+                Some(Some(at)) => at,
+            };
+            // Checked before anything is back: the database's unique indexes
+            // would refuse it too, with a vaguer message.
+            if table == Table::Machines {
+                super::machines::name_free(&mut *tx, id).await?;
+            }
+            if matches!(table, Table::Machines | Table::Licenses | Table::Cases) {
+                super::cases::one_open_case_each(&mut *tx, table, id, &archived_at).await?;
+            }
+            let now = crate::domain::time::now_system();
+            restamp(&mut *tx, (table, "id"), id, Some(&archived_at), None, &now).await?;
+            for follower in followers(table) {
+                restamp(&mut *tx, *follower, id, Some(&archived_at), None, &now).await?;
+            }
+            this.still_valid(&mut *tx, table, id).await?;
+            finish_write(tx, ctx.actor, "unarchive", table, id, &[]).await
         })
-        .await
     }
 
     /// The rules a row brought back must keep that are checked once it is back.

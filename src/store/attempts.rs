@@ -2,7 +2,6 @@
 //! opens, the case an activated attempt closes, filtered lists, and the
 //! Installation ID → Confirmation ID look-up.
 
-use futures_util::future::BoxFuture;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -541,25 +540,17 @@ impl Store {
     /// Record an attempt. Without `case_id` it joins the open case of its
     /// machine and license, or opens one; an activated attempt closes its case.
     pub async fn create_attempt(&self, ctx: &WriteCtx<'_>, a: &NewAttempt) -> Result<Created<Attempt>, StoreError> {
-        let owned = ctx.owned();
-        let a = a.clone();
-        let this = self.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let a = &a;
-                if let Some(r) = replay(&mut *tx, ctx).await? {
-                    return Ok(r);
-                }
-                let (case_id, machine_id, license_id) = resolve_case(&mut *tx, a).await?;
-                let id = insert(&mut *tx, &NewRow::now(), (case_id, machine_id, license_id), a).await?;
-                this.write_questions(&mut *tx, id, a.questions.as_deref().unwrap_or_default()).await?;
-                sync_case(&mut *tx, case_id).await?;
-                let value = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
-                finish_create(tx, ctx, Table::Attempts, id, value).await
-            })
+        on_writer!(self, ctx, [a], |tx, this| {
+            if let Some(r) = replay(&mut *tx, ctx).await? {
+                return Ok(r);
+            }
+            let (case_id, machine_id, license_id) = resolve_case(&mut *tx, a).await?;
+            let id = insert(&mut *tx, &NewRow::now(), (case_id, machine_id, license_id), a).await?;
+            this.write_questions(&mut *tx, id, a.questions.as_deref().unwrap_or_default()).await?;
+            sync_case(&mut *tx, case_id).await?;
+            let value = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
+            finish_create(tx, ctx, Table::Attempts, id, value).await
         })
-        .await
     }
 
     /// One attempt, with its questions.
@@ -622,27 +613,21 @@ impl Store {
         id: i64,
         patch: &AttemptPatch,
     ) -> Result<Attempt, StoreError> {
-        let owned = ctx.owned();
-        let patch = patch.clone();
-        let this = self.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let patch = &patch;
-                let current = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
-                let stored = NewAttempt::try_from(&current).map_err(StoreError::Corrupt)?;
-                let a = stored
-                    .patched((current.case_id, current.machine_id, current.license_id), patch)
-                    .map_err(StoreError::Invalid)?;
-                let now = now_system();
-                let c = Columns::of(&a);
-                sqlx::query!(
+        on_writer!(self, ctx, [patch], |tx, this| {
+            let current = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
+            let stored = NewAttempt::try_from(&current).map_err(StoreError::Corrupt)?;
+            let a = stored
+                .patched((current.case_id, current.machine_id, current.license_id), patch)
+                .map_err(StoreError::Invalid)?;
+            let now = now_system();
+            let c = Columns::of(&a);
+            sqlx::query!(
                 "UPDATE attempts SET started_at = ?, started_utc = ?, utc_offset = ?, local_date = ?, local_hour = ?,
-                     local_weekday = ?, ended_at = ?, ended_utc = ?, method = ?, number_kind = ?, called_from = ?,
-                     country = ?, ivr_product = ?, installation_id = ?, ivr_result = ?, groups_reentered = ?,
-                     operator_outcome = ?, wait_seconds = ?, operator_rating = ?, confirmation_id = ?, result = ?,
-                     failure_reason = ?, notes = ?, warnings = ?, updated_at = ?
-                 WHERE id = ?",
+                 local_weekday = ?, ended_at = ?, ended_utc = ?, method = ?, number_kind = ?, called_from = ?,
+                 country = ?, ivr_product = ?, installation_id = ?, ivr_result = ?, groups_reentered = ?,
+                 operator_outcome = ?, wait_seconds = ?, operator_rating = ?, confirmation_id = ?, result = ?,
+                 failure_reason = ?, notes = ?, warnings = ?, updated_at = ?
+             WHERE id = ?",
                 c.started_at,
                 c.started_utc,
                 c.utc_offset,
@@ -670,18 +655,16 @@ impl Store {
                 now,
                 id
             )
-                .execute(&mut *tx)
-                .await?;
-                if let Some(qs) = &a.questions {
-                    this.write_questions(&mut *tx, id, qs).await?;
-                }
-                sync_case(&mut *tx, current.case_id).await?;
-                let value = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
-                finish_write(tx, ctx.actor, "update", Table::Attempts, id, &patch.fields()).await?;
-                Ok(value)
-            })
+            .execute(&mut *tx)
+            .await?;
+            if let Some(qs) = &a.questions {
+                this.write_questions(&mut *tx, id, qs).await?;
+            }
+            sync_case(&mut *tx, current.case_id).await?;
+            let value = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
+            finish_write(tx, ctx.actor, "update", Table::Attempts, id, &patch.fields()).await?;
+            Ok(value)
         })
-        .await
     }
 
     /// Archive an attempt; its case is reopened if it was the one that activated it.

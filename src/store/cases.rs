@@ -1,6 +1,5 @@
 //! SQL of cases, including the one open case per machine and license.
 
-use futures_util::future::BoxFuture;
 use sqlx::SqliteConnection;
 
 use super::{
@@ -241,28 +240,21 @@ async fn only_open_case(conn: &mut SqliteConnection, c: &NewCase, this: Option<i
 impl Store {
     /// Open a case.
     pub async fn create_case(&self, ctx: &WriteCtx<'_>, c: &NewCase) -> Result<Created<Case>, StoreError> {
-        let owned = ctx.owned();
-        let c = c.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let c = &c;
-                if let Some(r) = replay(&mut *tx, ctx).await? {
-                    return Ok(r);
-                }
-                check_refs(&mut *tx, c, Refs::Live).await?;
-                only_open_case(&mut *tx, c, None).await?;
-                let row = NewRow::now();
-                let closed_at = (c.status != CaseStatus::Open).then_some(row.created_at.as_str());
-                if let Some(opened_at) = &c.opened_at {
-                    check_open_before_closed(opened_at, closed_at).map_err(StoreError::Invalid)?;
-                }
-                let id = insert(&mut *tx, &row, c, closed_at).await?;
-                let value = visible(fetch(&mut *tx, id).await?, false, Table::Cases, id)?;
-                finish_create(tx, ctx, Table::Cases, id, value).await
-            })
+        on_writer!(self, ctx, [c], |tx, this| {
+            if let Some(r) = replay(&mut *tx, ctx).await? {
+                return Ok(r);
+            }
+            check_refs(&mut *tx, c, Refs::Live).await?;
+            only_open_case(&mut *tx, c, None).await?;
+            let row = NewRow::now();
+            let closed_at = (c.status != CaseStatus::Open).then_some(row.created_at.as_str());
+            if let Some(opened_at) = &c.opened_at {
+                check_open_before_closed(opened_at, closed_at).map_err(StoreError::Invalid)?;
+            }
+            let id = insert(&mut *tx, &row, c, closed_at).await?;
+            let value = visible(fetch(&mut *tx, id).await?, false, Table::Cases, id)?;
+            finish_create(tx, ctx, Table::Cases, id, value).await
         })
-        .await
     }
 
     /// One case.
@@ -307,45 +299,38 @@ impl Store {
     /// Change the fields a patch names. Closing a case stamps `closed_at`;
     /// reopening clears it (and needs the pair to have no other open case).
     pub async fn update_case(&self, ctx: &WriteCtx<'_>, id: i64, patch: &CasePatch) -> Result<Case, StoreError> {
-        let owned = ctx.owned();
-        let patch = patch.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let patch = &patch;
-                let current = visible(fetch(&mut *tx, id).await?, false, Table::Cases, id)?;
-                let c = NewCase::from(&current).patched(patch).map_err(StoreError::Invalid)?;
-                check_refs(&mut *tx, &c, Refs::Live).await?;
-                only_open_case(&mut *tx, &c, Some(id)).await?;
-                let now = now_system();
-                let closed_at = match (current.status, c.status) {
-                    (_, CaseStatus::Open) => None,
-                    (CaseStatus::Open, _) => Some(now.clone()),
-                    (_, _) => current.closed_at.clone().or_else(|| Some(now.clone())),
-                };
-                let (trigger, status) = (c.trigger.as_str(), c.status.as_str());
-                let opened_at = c.opened_at.clone().unwrap_or_else(|| current.opened_at.clone());
-                check_open_before_closed(&opened_at, closed_at.as_deref()).map_err(StoreError::Invalid)?;
-                sqlx::query!(
-                    r#"UPDATE cases SET "trigger" = ?, hardware_change_id = ?, status = ?, opened_at = ?, closed_at = ?,
-                          notes = ?, updated_at = ? WHERE id = ?"#,
-                    trigger,
-                    c.hardware_change_id,
-                    status,
-                    opened_at,
-                    closed_at,
-                    c.notes,
-                    now,
-                    id
-                )
-                .execute(&mut *tx)
-                .await?;
-                let value = visible(fetch(&mut *tx, id).await?, false, Table::Cases, id)?;
-                finish_write(tx, ctx.actor, "update", Table::Cases, id, &patch.fields()).await?;
-                Ok(value)
-            })
+        on_writer!(self, ctx, [patch], |tx, this| {
+            let current = visible(fetch(&mut *tx, id).await?, false, Table::Cases, id)?;
+            let c = NewCase::from(&current).patched(patch).map_err(StoreError::Invalid)?;
+            check_refs(&mut *tx, &c, Refs::Live).await?;
+            only_open_case(&mut *tx, &c, Some(id)).await?;
+            let now = now_system();
+            let closed_at = match (current.status, c.status) {
+                (_, CaseStatus::Open) => None,
+                (CaseStatus::Open, _) => Some(now.clone()),
+                (_, _) => current.closed_at.clone().or_else(|| Some(now.clone())),
+            };
+            let (trigger, status) = (c.trigger.as_str(), c.status.as_str());
+            let opened_at = c.opened_at.clone().unwrap_or_else(|| current.opened_at.clone());
+            check_open_before_closed(&opened_at, closed_at.as_deref()).map_err(StoreError::Invalid)?;
+            sqlx::query!(
+                r#"UPDATE cases SET "trigger" = ?, hardware_change_id = ?, status = ?, opened_at = ?, closed_at = ?,
+                      notes = ?, updated_at = ? WHERE id = ?"#,
+                trigger,
+                c.hardware_change_id,
+                status,
+                opened_at,
+                closed_at,
+                c.notes,
+                now,
+                id
+            )
+            .execute(&mut *tx)
+            .await?;
+            let value = visible(fetch(&mut *tx, id).await?, false, Table::Cases, id)?;
+            finish_write(tx, ctx.actor, "update", Table::Cases, id, &patch.fields()).await?;
+            Ok(value)
         })
-        .await
     }
 
     /// Archive a case.

@@ -1,6 +1,5 @@
 //! SQL of follow-ups.
 
-use futures_util::future::BoxFuture;
 use sqlx::SqliteConnection;
 
 use super::{
@@ -149,22 +148,15 @@ async fn insert(
 impl Store {
     /// Add a follow-up.
     pub async fn create_follow_up(&self, ctx: &WriteCtx<'_>, f: &NewFollowUp) -> Result<Created<FollowUp>, StoreError> {
-        let owned = ctx.owned();
-        let f = f.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let f = &f;
-                if let Some(r) = replay(&mut *tx, ctx).await? {
-                    return Ok(r);
-                }
-                let machine_id = machine_of(&mut *tx, f, Refs::Live).await?;
-                let id = insert(&mut *tx, &NewRow::now(), machine_id, f).await?;
-                let value = visible(fetch(&mut *tx, id).await?, false, Table::FollowUps, id)?;
-                finish_create(tx, ctx, Table::FollowUps, id, value).await
-            })
+        on_writer!(self, ctx, [f], |tx, this| {
+            if let Some(r) = replay(&mut *tx, ctx).await? {
+                return Ok(r);
+            }
+            let machine_id = machine_of(&mut *tx, f, Refs::Live).await?;
+            let id = insert(&mut *tx, &NewRow::now(), machine_id, f).await?;
+            let value = visible(fetch(&mut *tx, id).await?, false, Table::FollowUps, id)?;
+            finish_create(tx, ctx, Table::FollowUps, id, value).await
         })
-        .await
     }
 
     /// One follow-up.
@@ -211,35 +203,28 @@ impl Store {
         id: i64,
         patch: &FollowUpPatch,
     ) -> Result<FollowUp, StoreError> {
-        let owned = ctx.owned();
-        let patch = patch.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let patch = &patch;
+        on_writer!(self, ctx, [patch], |tx, this| {
             let current = visible(fetch(&mut *tx, id).await?, false, Table::FollowUps, id)?;
             let f = NewFollowUp::from(&current).patched(patch).map_err(StoreError::Invalid)?;
             let machine_id = machine_of(&mut *tx, &f, Refs::Live).await?;
             let now = now_system();
             let due_on = f.due_on.map(|d| d.to_string());
             sqlx::query!(
-                "UPDATE follow_ups SET machine_id = ?, case_id = ?, text = ?, due_on = ?, done = ?, updated_at = ? WHERE id = ?",
-                machine_id,
-                f.case_id,
-                f.text,
-                due_on,
-                f.done,
-                now,
-                id
-            )
-            .execute(&mut *tx)
-            .await?;
+            "UPDATE follow_ups SET machine_id = ?, case_id = ?, text = ?, due_on = ?, done = ?, updated_at = ? WHERE id = ?",
+            machine_id,
+            f.case_id,
+            f.text,
+            due_on,
+            f.done,
+            now,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
             let value = visible(fetch(&mut *tx, id).await?, false, Table::FollowUps, id)?;
             finish_write(tx, ctx.actor, "update", Table::FollowUps, id, &patch.fields()).await?;
             Ok(value)
-            })
         })
-        .await
     }
 
     /// Archive a follow-up.

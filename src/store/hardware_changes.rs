@@ -1,6 +1,5 @@
 //! SQL of hardware changes.
 
-use futures_util::future::BoxFuture;
 use sqlx::SqliteConnection;
 
 use super::{
@@ -98,23 +97,15 @@ impl Store {
         machine_id: i64,
         h: &NewHardwareChange,
     ) -> Result<Created<HardwareChange>, StoreError> {
-        let owned = ctx.owned();
-        let h = h.clone();
-        let this = self.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let h = &h;
-                if let Some(r) = replay(&mut *tx, ctx).await? {
-                    return Ok(r);
-                }
-                this.machine_live(&mut *tx, machine_id).await?;
-                let id = insert(&mut *tx, &NewRow::now(), machine_id, h).await?;
-                let value = visible(fetch(&mut *tx, id).await?, false, Table::HardwareChanges, id)?;
-                finish_create(tx, ctx, Table::HardwareChanges, id, value).await
-            })
+        on_writer!(self, ctx, [h], |tx, this| {
+            if let Some(r) = replay(&mut *tx, ctx).await? {
+                return Ok(r);
+            }
+            this.machine_live(&mut *tx, machine_id).await?;
+            let id = insert(&mut *tx, &NewRow::now(), machine_id, h).await?;
+            let value = visible(fetch(&mut *tx, id).await?, false, Table::HardwareChanges, id)?;
+            finish_create(tx, ctx, Table::HardwareChanges, id, value).await
         })
-        .await
     }
 
     /// 404 unless the machine exists and is not archived.
@@ -166,20 +157,15 @@ impl Store {
         id: i64,
         patch: &HardwareChangePatch,
     ) -> Result<HardwareChange, StoreError> {
-        let owned = ctx.owned();
-        let patch = patch.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let patch = &patch;
-                let current = visible(fetch(&mut *tx, id).await?, false, Table::HardwareChanges, id)?;
-                let h = NewHardwareChange::from(&current).patched(patch).map_err(StoreError::Invalid)?;
-                let now = now_system();
-                let changed_on = h.changed_on.to_string();
-                let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
-                sqlx::query!(
+        on_writer!(self, ctx, [patch], |tx, this| {
+            let current = visible(fetch(&mut *tx, id).await?, false, Table::HardwareChanges, id)?;
+            let h = NewHardwareChange::from(&current).patched(patch).map_err(StoreError::Invalid)?;
+            let now = now_system();
+            let changed_on = h.changed_on.to_string();
+            let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
+            sqlx::query!(
                 "UPDATE hardware_changes SET changed_on = ?, parts_replaced = ?, parts_kept = ?, os_reinstalled = ?,
-                        notes = ?, updated_at = ? WHERE id = ?",
+                    notes = ?, updated_at = ? WHERE id = ?",
                 changed_on,
                 replaced,
                 kept,
@@ -188,14 +174,12 @@ impl Store {
                 now,
                 id
             )
-                .execute(&mut *tx)
-                .await?;
-                let value = visible(fetch(&mut *tx, id).await?, false, Table::HardwareChanges, id)?;
-                finish_write(tx, ctx.actor, "update", Table::HardwareChanges, id, &patch.fields()).await?;
-                Ok(value)
-            })
+            .execute(&mut *tx)
+            .await?;
+            let value = visible(fetch(&mut *tx, id).await?, false, Table::HardwareChanges, id)?;
+            finish_write(tx, ctx.actor, "update", Table::HardwareChanges, id, &patch.fields()).await?;
+            Ok(value)
         })
-        .await
     }
 
     /// Archive a hardware change.

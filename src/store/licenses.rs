@@ -1,6 +1,5 @@
 //! SQL of licenses, and the sealing of their product keys.
 
-use futures_util::future::BoxFuture;
 use std::collections::HashMap;
 
 use sqlx::SqliteConnection;
@@ -99,22 +98,14 @@ impl Store {
 
     /// Add a license; its product key is sealed before it is stored.
     pub async fn create_license(&self, ctx: &WriteCtx<'_>, l: &NewLicense) -> Result<Created<License>, StoreError> {
-        let owned = ctx.owned();
-        let l = l.clone();
-        let this = self.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let l = &l;
-                if let Some(r) = replay(&mut *tx, ctx).await? {
-                    return Ok(r);
-                }
-                let id = this.insert_license(&mut *tx, &NewRow::now(), l).await?;
-                let value = visible(fetch(&mut *tx, id).await?, false, Table::Licenses, id)?;
-                finish_create(tx, ctx, Table::Licenses, id, value).await
-            })
+        on_writer!(self, ctx, [l], |tx, this| {
+            if let Some(r) = replay(&mut *tx, ctx).await? {
+                return Ok(r);
+            }
+            let id = this.insert_license(&mut *tx, &NewRow::now(), l).await?;
+            let value = visible(fetch(&mut *tx, id).await?, false, Table::Licenses, id)?;
+            finish_create(tx, ctx, Table::Licenses, id, value).await
         })
-        .await
     }
 
     /// One license.
@@ -151,55 +142,47 @@ impl Store {
         id: i64,
         patch: &LicensePatch,
     ) -> Result<License, StoreError> {
-        let owned = ctx.owned();
-        let patch = patch.clone();
-        let this = self.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let patch = &patch;
-                let current = visible(fetch(&mut *tx, id).await?, false, Table::Licenses, id)?;
-                let l = NewLicense::from(&current).patched(patch);
-                let now = now_system();
-                let channel = l.channel.as_str();
-                let purchased_on = l.purchased_on.map(|d| d.to_string());
+        on_writer!(self, ctx, [patch], |tx, this| {
+            let current = visible(fetch(&mut *tx, id).await?, false, Table::Licenses, id)?;
+            let l = NewLicense::from(&current).patched(patch);
+            let now = now_system();
+            let channel = l.channel.as_str();
+            let purchased_on = l.purchased_on.map(|d| d.to_string());
+            sqlx::query!(
+                "UPDATE licenses SET product = ?, edition = ?, channel = ?, purchased_from = ?, purchased_on = ?,
+                    box_colour = ?, notes = ?, updated_at = ? WHERE id = ?",
+                l.product,
+                l.edition,
+                channel,
+                l.purchased_from,
+                purchased_on,
+                l.box_colour,
+                l.notes,
+                now,
+                id
+            )
+            .execute(&mut *tx)
+            .await?;
+            if matches!(l.product_key, KeyChange::Set(_)) {
+                this.ready_to_seal(&mut *tx).await?;
+            }
+            if let Some(key) = this.seal_key(&l.product_key)? {
                 sqlx::query!(
-                    "UPDATE licenses SET product = ?, edition = ?, channel = ?, purchased_from = ?, purchased_on = ?,
-                        box_colour = ?, notes = ?, updated_at = ? WHERE id = ?",
-                    l.product,
-                    l.edition,
-                    channel,
-                    l.purchased_from,
-                    purchased_on,
-                    l.box_colour,
-                    l.notes,
-                    now,
+                    "UPDATE licenses SET product_key_sealed = ?, product_key_last5 = ?, product_key_checks = ?,
+                        product_key_hint = ? WHERE id = ?",
+                    key.sealed,
+                    key.last5,
+                    key.checks,
+                    key.hint,
                     id
                 )
                 .execute(&mut *tx)
                 .await?;
-                if matches!(l.product_key, KeyChange::Set(_)) {
-                    this.ready_to_seal(&mut *tx).await?;
-                }
-                if let Some(key) = this.seal_key(&l.product_key)? {
-                    sqlx::query!(
-                        "UPDATE licenses SET product_key_sealed = ?, product_key_last5 = ?, product_key_checks = ?,
-                            product_key_hint = ? WHERE id = ?",
-                        key.sealed,
-                        key.last5,
-                        key.checks,
-                        key.hint,
-                        id
-                    )
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                let value = visible(fetch(&mut *tx, id).await?, false, Table::Licenses, id)?;
-                finish_write(tx, ctx.actor, "update", Table::Licenses, id, &patch.fields()).await?;
-                Ok(value)
-            })
+            }
+            let value = visible(fetch(&mut *tx, id).await?, false, Table::Licenses, id)?;
+            finish_write(tx, ctx.actor, "update", Table::Licenses, id, &patch.fields()).await?;
+            Ok(value)
         })
-        .await
     }
 
     /// Archive a license.
@@ -210,24 +193,18 @@ impl Store {
     /// The product key in clear (`None` when the license has none). Writes
     /// an audit row (in a write transaction) before answering.
     pub async fn reveal_product_key(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<Option<String>, StoreError> {
-        let owned = ctx.owned();
-        let this = self.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let row = sqlx::query!("SELECT product_key_sealed, archived_at FROM licenses WHERE id = ?", id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let sealed = match row {
-                    Some(r) if r.archived_at.is_none() => r.product_key_sealed,
-                    _ => return Err(Table::Licenses.not_found(id)),
-                };
-                let key = sealed.map(|s| this.secrets.open(&s)).transpose()?;
-                audit(&mut *tx, ctx.actor, "reveal_product_key", "license", Some(id), &["product_key"]).await?;
-                Ok(key)
-            })
+        on_writer!(self, ctx, [], |tx, this| {
+            let row = sqlx::query!("SELECT product_key_sealed, archived_at FROM licenses WHERE id = ?", id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let sealed = match row {
+                Some(r) if r.archived_at.is_none() => r.product_key_sealed,
+                _ => return Err(Table::Licenses.not_found(id)),
+            };
+            let key = sealed.map(|s| this.secrets.open(&s)).transpose()?;
+            audit(&mut *tx, ctx.actor, "reveal_product_key", "license", Some(id), &["product_key"]).await?;
+            Ok(key)
         })
-        .await
     }
 }
 

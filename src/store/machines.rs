@@ -5,7 +5,6 @@ use crate::domain::fields::name_key;
 use crate::domain::time::now_system;
 use crate::domain::{FieldErrors, Machine, MachinePatch, NewMachine, Page, PageRequest};
 use crate::portable::Row;
-use futures_util::future::BoxFuture;
 use sqlx::SqliteConnection;
 
 /// A name already used by the live machine named `taken`.
@@ -68,24 +67,17 @@ pub(super) async fn name_free(conn: &mut SqliteConnection, id: i64) -> Result<()
 impl Store {
     /// Add a machine.
     pub async fn create_machine(&self, ctx: &WriteCtx<'_>, m: &NewMachine) -> Result<Created<Machine>, StoreError> {
-        let owned = ctx.owned();
-        let m = m.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let m = &m;
-                if let Some(r) = replay(&mut *tx, ctx).await? {
-                    return Ok(r);
-                }
-                if let Some(taken) = name_in_use(&mut *tx, &m.name, 0).await? {
-                    return Err(name_taken(&m.name, &taken));
-                }
-                let id = insert(&mut *tx, &NewRow::now(), m).await?;
-                let value = visible(fetch(&mut *tx, id).await?, false, Table::Machines, id)?;
-                finish_create(tx, ctx, Table::Machines, id, value).await
-            })
+        on_writer!(self, ctx, [m], |tx, this| {
+            if let Some(r) = replay(&mut *tx, ctx).await? {
+                return Ok(r);
+            }
+            if let Some(taken) = name_in_use(&mut *tx, &m.name, 0).await? {
+                return Err(name_taken(&m.name, &taken));
+            }
+            let id = insert(&mut *tx, &NewRow::now(), m).await?;
+            let value = visible(fetch(&mut *tx, id).await?, false, Table::Machines, id)?;
+            finish_create(tx, ctx, Table::Machines, id, value).await
         })
-        .await
     }
 
     /// One machine; an archived one only when `include_archived`.
@@ -131,36 +123,29 @@ impl Store {
         id: i64,
         patch: &MachinePatch,
     ) -> Result<Machine, StoreError> {
-        let owned = ctx.owned();
-        let patch = patch.clone();
-        self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<_, StoreError>> {
-            Box::pin(async move {
-                let ctx = &owned.ctx();
-                let patch = &patch;
-                let current = visible(fetch(&mut *tx, id).await?, false, Table::Machines, id)?;
-                let m = NewMachine::from(&current).patched(patch);
-                if let Some(taken) = name_in_use(&mut *tx, &m.name, id).await? {
-                    return Err(name_taken(&m.name, &taken));
-                }
-                let now = now_system();
-                let key = name_key(&m.name);
-                sqlx::query!(
-                    "UPDATE machines SET name = ?, name_key = ?, owner = ?, notes = ?, updated_at = ? WHERE id = ?",
-                    m.name,
-                    key,
-                    m.owner,
-                    m.notes,
-                    now,
-                    id
-                )
-                .execute(&mut *tx)
-                .await?;
-                let value = visible(fetch(&mut *tx, id).await?, false, Table::Machines, id)?;
-                finish_write(tx, ctx.actor, "update", Table::Machines, id, &patch.fields()).await?;
-                Ok(value)
-            })
+        on_writer!(self, ctx, [patch], |tx, this| {
+            let current = visible(fetch(&mut *tx, id).await?, false, Table::Machines, id)?;
+            let m = NewMachine::from(&current).patched(patch);
+            if let Some(taken) = name_in_use(&mut *tx, &m.name, id).await? {
+                return Err(name_taken(&m.name, &taken));
+            }
+            let now = now_system();
+            let key = name_key(&m.name);
+            sqlx::query!(
+                "UPDATE machines SET name = ?, name_key = ?, owner = ?, notes = ?, updated_at = ? WHERE id = ?",
+                m.name,
+                key,
+                m.owner,
+                m.notes,
+                now,
+                id
+            )
+            .execute(&mut *tx)
+            .await?;
+            let value = visible(fetch(&mut *tx, id).await?, false, Table::Machines, id)?;
+            finish_write(tx, ctx.actor, "update", Table::Machines, id, &patch.fields()).await?;
+            Ok(value)
         })
-        .await
     }
 
     /// Archive a machine (it stays in the database and in exports).

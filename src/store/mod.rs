@@ -9,6 +9,29 @@
 //! use `query!`/`query_as!` (checked at build time against `.sqlx/`);
 //! dynamic filters use `QueryBuilder` with bound values only.
 
+/// One write of a store method, run on the writer's connection (see
+/// [`writer`]): `$body` sees the connection as `$tx`, the write's context
+/// as `ctx`, each listed argument as a reference to its own copy (the write
+/// runs on the writer's task, so it owns what it uses), and the store as
+/// `$this`. Its answer comes once the batch is committed.
+macro_rules! on_writer {
+    ($store:expr, $ctx:ident, [$($arg:ident),*], |$tx:ident, $this:ident| $body:block) => {{
+        let owned = $ctx.owned();
+        $(let $arg = $arg.clone();)*
+        #[allow(unused_variables)]
+        let $this = $store.clone();
+        $store
+            .write(move |$tx: &mut sqlx::SqliteConnection| -> futures_util::future::BoxFuture<'_, Result<_, StoreError>> {
+                Box::pin(async move {
+                    let $ctx = &owned.ctx();
+                    $(let $arg = &$arg;)*
+                    $body
+                })
+            })
+            .await
+    }};
+}
+
 mod archive;
 mod attempts;
 mod audit;

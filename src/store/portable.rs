@@ -88,14 +88,7 @@ impl Only {
 
 impl ExportSink for Only {
     fn row(&mut self, row: ExportRow) -> Result<(), String> {
-        let (table, id) = match &row {
-            ExportRow::Machine(r) => (0, r.id),
-            ExportRow::HardwareChange(r) => (1, r.id),
-            ExportRow::License(r) => (2, r.id),
-            ExportRow::Case(r) => (3, r.id),
-            ExportRow::Attempt(r) => (4, r.id),
-            ExportRow::FollowUp(r) => (5, r.id),
-        };
+        let (table, id) = row.key();
         if self.ids[table].contains(&id) {
             self.doc.row(row)?;
         }
