@@ -19,6 +19,7 @@
 //! - [`cli`] — the command line; [`demo`] — the story of DESIGN.md.
 //! - [`startup`] — the HTTP server; [`routes`] — one file a resource;
 //!   [`error`] — problem+json errors; [`auth`] — bearer tokens.
+//! - [`web`] — the web pages (askama templates, catalogues in `locales/`).
 
 pub mod auth;
 pub mod cli;
@@ -32,4 +33,8 @@ pub mod secrets;
 pub mod startup;
 pub mod store;
 pub mod summary;
+pub mod web;
 pub mod wire;
+
+// The pages' catalogues (`locales/en.yml`, `locales/ja.yml`), compiled in.
+rust_i18n::i18n!("locales");

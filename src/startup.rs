@@ -45,6 +45,7 @@ impl Application {
                     })
                 })
                 .configure(crate::routes::configure)
+                .configure(crate::web::configure)
                 .default_service(web::to(crate::routes::not_found))
         })
         .listen(listener)?

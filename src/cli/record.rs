@@ -342,8 +342,7 @@ where
     D: for<'a> TryFrom<&'a W, Error = FieldErrors>,
 {
     let object: Map<String, Value> = fields.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect();
-    let wire: W = serde_json::from_value(Value::Object(object)).map_err(|e| anyhow::anyhow!("{e}"))?;
-    D::try_from(&wire).map_err(|e| refused(flags_named(e)))
+    crate::wire::parse_object::<W, D>(object).map_err(|e| refused(flags_named(e)))
 }
 
 fn text(v: &Option<String>) -> Option<Value> {

@@ -10,6 +10,8 @@ pub trait ClosedSet: Copy + Send + Sync + std::str::FromStr<Err = String> + 'sta
     fn all() -> &'static [Self];
     /// The wire and database name.
     fn name(self) -> &'static str;
+    /// The set's own name (`Channel`), which names its labels in the pages' catalogues.
+    fn set() -> &'static str;
 }
 
 /// Declares a closed set: the enum, its wire names, `FromStr` with an error
@@ -45,6 +47,9 @@ macro_rules! closed_set {
             }
             fn name(self) -> &'static str {
                 self.as_str()
+            }
+            fn set() -> &'static str {
+                stringify!($name)
             }
         }
 

@@ -516,6 +516,70 @@ pub fn split_pasted(kind: IdKind, text: &str) -> Option<Vec<String>> {
     Some(groups)
 }
 
+/// One group of an ID as it is being typed into one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedGroup {
+    /// The group's digits as typed (normalised).
+    pub digits: String,
+    /// `None` while the last group is still being typed; then whether it checks.
+    pub check: Option<Result<(), IdError>>,
+}
+
+/// An ID typed (or pasted) into one field, checked group by group as the
+/// phone menu checks it: groups are split at spaces and hyphens, or, for
+/// digits typed without them, by the layout their count gives (7 digits a
+/// group until then). The last group is `None` (still being typed) while
+/// it is shorter than its width and nothing follows it. A label before a
+/// colon (`slmgr /dti` output) is skipped.
+///
+/// ```
+/// use activation_journal::domain::ids::{check_typed, IdKind};
+/// let g = check_typed(IdKind::Installation, "5087605-8345036-7066786-5582230-3473234-4271525-4575754-99");
+/// assert_eq!(g[6].check.clone().unwrap().unwrap_err().to_string(), "group 7 does not check");
+/// assert_eq!(g[7].check, None);
+/// ```
+pub fn check_typed(kind: IdKind, text: &str) -> Vec<TypedGroup> {
+    if let Some(groups) = split_pasted(kind, text) {
+        let width = groups.first().map(String::len);
+        return groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| TypedGroup {
+                digits: g.clone(),
+                check: Some(check_group(kind, i, if i == 0 { None } else { width }, g).map(|_| ())),
+            })
+            .collect();
+    }
+    let after_label = text.rsplit([':', '\u{ff1a}']).next().unwrap_or(text);
+    // Separators of any kind become one space; full-width digits fold.
+    let normal: String = after_label.chars().map(|c| normalise_char(c).unwrap_or(' ')).collect();
+    let default_width = match kind {
+        IdKind::Installation => 7,
+        IdKind::Confirmation => 6,
+    };
+    let parts: Vec<String> = if normal.trim().contains(' ') {
+        normal.split_whitespace().map(str::to_string).collect()
+    } else {
+        let chars: Vec<char> = normal.trim().chars().collect();
+        chars.chunks(default_width).map(|c| c.iter().collect()).collect()
+    };
+    let ends_open = !normal.ends_with(' ');
+    let width = parts.first().map(|p| p.chars().count()).filter(|n| *n == 6 || *n == 7);
+    let count = parts.len().min(kind.groups());
+    parts
+        .into_iter()
+        .take(kind.groups())
+        .enumerate()
+        .map(|(i, g)| {
+            let n = g.chars().count();
+            let expected = if i == 0 { default_width } else { width.unwrap_or(default_width) };
+            let typing = i + 1 == count && ends_open && n < expected && g.chars().all(|c| c.is_ascii_digit());
+            let check = (!typing).then(|| check_group(kind, i, if i == 0 { None } else { width }, &g).map(|_| ()));
+            TypedGroup { digits: g, check }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ mod health;
 mod licenses;
 mod machines;
 pub mod openapi;
+mod parse;
 mod portable;
 mod search;
 mod summaries;
@@ -54,7 +55,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(portable::routes)
             .configure(archive::routes)
             .configure(audit::routes)
-            .configure(search::routes),
+            .configure(search::routes)
+            .configure(parse::routes),
     );
 }
 

@@ -204,13 +204,13 @@ impl Modify for MinProperties {
         super::archive::archive_case, super::archive::archive_follow_up,
         super::archive::unarchive_machine, super::archive::unarchive_hardware_change, super::archive::unarchive_license,
         super::archive::unarchive_case, super::archive::unarchive_attempt, super::archive::unarchive_follow_up,
-        super::audit::list, super::search::search,
+        super::audit::list, super::search::search, super::parse::slmgr,
     ),
     components(schemas(
         Problem, wire::MachineCreate, wire::MachineFields, wire::HardwareChangeCreate, wire::HardwareChangeFields,
         wire::LicenseCreate, wire::LicenseFields, wire::CaseCreate, wire::CaseFields, wire::AttemptCreate,
         wire::AttemptFields, wire::FollowUpCreate, wire::FollowUpFields, crate::domain::SummaryName,
-        crate::domain::AttemptOrder, crate::domain::AuditEntity, crate::domain::SearchEntity,
+        crate::domain::AttemptOrder, crate::domain::AuditEntity, crate::domain::SearchEntity, wire::SlmgrParsed,
     )),
     modifiers(&BearerAuth, &MinProperties),
 )]

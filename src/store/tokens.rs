@@ -165,6 +165,8 @@ impl Store {
         let Some(id) = id else {
             return Err(StoreError::Missing(format!("there is no live token named {name:?}")));
         };
+        // Its browser sessions end with it.
+        sqlx::query!("DELETE FROM web_sessions WHERE token_id = ?", id).execute(&mut *tx).await?;
         audit(&mut tx, actor, "token_revoke", "api_token", Some(id), &[]).await?;
         tx.commit().await?;
         self.tokens_changed();

@@ -21,6 +21,7 @@ mod follow_up;
 mod hardware_change;
 mod license;
 mod machine;
+mod slmgr;
 
 use serde::{Deserialize, Deserializer};
 
@@ -30,6 +31,7 @@ pub use follow_up::{FollowUpCreate, FollowUpFields};
 pub use hardware_change::{HardwareChangeCreate, HardwareChangeFields};
 pub use license::{LicenseCreate, LicenseFields};
 pub use machine::{MachineCreate, MachineFields};
+pub use slmgr::SlmgrParsed;
 
 /// A request field: `None` when absent, `Some(None)` when `null`,
 /// `Some(Some(v))` when given. POST treats absent and `null` alike; PATCH
@@ -43,6 +45,25 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(d).map(Some)
+}
+
+/// A body given as an object of its fields (a web form, command-line
+/// flags), parsed exactly as the API parses it: `W` is the wire body, `D`
+/// the domain value. A field of the wrong JSON type is named.
+pub fn parse_object<W, D>(object: serde_json::Map<String, serde_json::Value>) -> Result<D, crate::domain::FieldErrors>
+where
+    W: serde::de::DeserializeOwned,
+    D: for<'a> TryFrom<&'a W, Error = crate::domain::FieldErrors>,
+{
+    let value = serde_json::Value::Object(object);
+    let wire: W = serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        crate::domain::FieldErrors::one(
+            if field == "." { "body".to_string() } else { field },
+            e.into_inner().to_string(),
+        )
+    })?;
+    D::try_from(&wire)
 }
 
 /// A parsed PATCH, refused when it names no field to change.

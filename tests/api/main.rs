@@ -13,6 +13,8 @@ mod idempotency;
 mod licenses;
 mod machines;
 mod openapi;
+mod parse;
 mod portable;
 mod search;
 mod summaries;
+mod web;

@@ -48,6 +48,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/follow-ups/{id}/unarchive"),
     ("get", "/api/v1/audit"),
     ("get", "/api/v1/search"),
+    ("post", "/api/v1/parse/slmgr"),
 ];
 
 #[tokio::test]

@@ -1,0 +1,124 @@
+// The call form's helpers. The form works without this script; with it:
+// - the Installation and Confirmation IDs are checked as they are typed, by
+//   asking the server (/calls/check runs the same Rust parser as the API);
+//   each group is marked, and the first failing group is said in an
+//   aria-live region before anything is sent;
+// - a queue timer fills wait_seconds (which stays editable);
+// - "started at" is filled with now, in this browser's offset;
+// - the new PC / new license fields show only when chosen;
+// - question topics are reordered for the chosen license's channel.
+(function () {
+  "use strict";
+  var form = document.getElementById("call-form");
+  if (!form) return;
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function nowWithOffset() {
+    var d = new Date();
+    var off = -d.getTimezoneOffset();
+    var sign = off >= 0 ? "+" : "-";
+    off = Math.abs(off);
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" +
+      pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()) +
+      sign + pad(Math.floor(off / 60)) + ":" + pad(off % 60);
+  }
+  var started = document.getElementById("started_at");
+  if (started && !started.value) started.value = nowWithOffset();
+
+  // Live ID checks.
+  function checker(input) {
+    var kind = input.getAttribute("data-check");
+    var list = document.getElementById(input.id + "-groups");
+    var live = document.getElementById(input.id + "-live");
+    var timer = null, asked = 0;
+    function show(answer) {
+      list.textContent = "";
+      answer.groups.forEach(function (g) {
+        var li = document.createElement("li");
+        li.className = g.state;
+        li.setAttribute("data-group", g.name);
+        li.textContent = g.name + ": " + g.digits + (g.state === "ok" ? " ✓" : g.state === "bad" ? " ✗" : "");
+        list.appendChild(li);
+      });
+      live.className = "live" + (answer.complete ? " ok" : "");
+      live.textContent = answer.message || (answer.complete ? "✓ " + answer.complete : "");
+      input.setAttribute("aria-invalid", answer.message ? "true" : "false");
+    }
+    function run() {
+      var value = input.value;
+      if (!value.trim()) { list.textContent = ""; live.textContent = ""; return; }
+      var mine = ++asked;
+      fetch("/calls/check?kind=" + kind + "&value=" + encodeURIComponent(value), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (answer) {
+          if (!answer || mine !== asked) return;
+          // A pasted slmgr /dti output becomes the ID alone, in groups.
+          if (answer.complete && /[:：]/.test(value)) input.value = answer.complete;
+          show(answer);
+        })
+        .catch(function () {});
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 150); });
+    if (input.value) run();
+  }
+  Array.prototype.forEach.call(form.querySelectorAll("[data-check]"), checker);
+
+  // Queue timer.
+  var box = document.getElementById("timer");
+  var startBtn = document.getElementById("timer-start");
+  var stopBtn = document.getElementById("timer-stop");
+  var shown = document.getElementById("timer-shown");
+  var wait = document.getElementById("wait_seconds");
+  var outcome = document.getElementById("operator_outcome");
+  if (box && wait) {
+    box.hidden = false;
+    var t0 = null, tick = null;
+    function seconds() { return Math.round((Date.now() - t0) / 1000); }
+    function render(s) { shown.textContent = Math.floor(s / 60) + ":" + pad(s % 60); }
+    startBtn.addEventListener("click", function () {
+      t0 = Date.now();
+      render(0);
+      startBtn.disabled = true;
+      stopBtn.disabled = false;
+      stopBtn.focus();
+      tick = setInterval(function () { var s = seconds(); render(s); wait.value = s; }, 250);
+    });
+    stopBtn.addEventListener("click", function () {
+      clearInterval(tick);
+      var s = seconds();
+      render(s);
+      wait.value = s;
+      startBtn.disabled = false;
+      stopBtn.disabled = true;
+      if (outcome && !outcome.value) outcome.value = "reached";
+    });
+  }
+
+  // Sections shown for a select's value (data-when="select_id=value").
+  Array.prototype.forEach.call(form.querySelectorAll("[data-when]"), function (sub) {
+    var rule = sub.getAttribute("data-when").split("=");
+    var select = document.getElementById(rule[0]);
+    function update() { sub.hidden = select.value !== rule[1]; }
+    select.addEventListener("change", update);
+    update();
+  });
+
+  // Topics in the order past operators asked them for the license's channel.
+  var orders = {};
+  try { orders = JSON.parse(form.getAttribute("data-topic-order") || "{}"); } catch (e) {}
+  var license = document.getElementById("license_id");
+  function reorder() {
+    var opt = license.options[license.selectedIndex];
+    var channel = opt && opt.getAttribute("data-channel");
+    var order = channel && orders[channel];
+    if (!order) return;
+    Array.prototype.forEach.call(form.querySelectorAll("select.topic"), function (sel) {
+      var keep = sel.value;
+      var byValue = {};
+      Array.prototype.forEach.call(sel.options, function (o) { byValue[o.value] = o; });
+      order.forEach(function (v) { if (byValue[v]) sel.appendChild(byValue[v]); });
+      sel.value = keep;
+    });
+  }
+  if (license) { license.addEventListener("change", reorder); reorder(); }
+})();

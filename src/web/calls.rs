@@ -1,0 +1,522 @@
+//! `/calls/new`: logging a call in the order the call goes, and the live
+//! checks its script asks for (`/calls/check`).
+//!
+//! The form's field names are the API's (`installation_id`,
+//! `questions[0].topic`, …; a new machine's and license's as
+//! `machine.name`, `license.product`). A submitted form becomes the API's
+//! attempt body and is parsed by `wire/` and `domain/` as a POST is; a
+//! refusal shows every message beside its field with everything typed
+//! kept. The live Installation and Confirmation ID checks ask the server,
+//! which runs the domain's group check: no rule is written in JavaScript.
+//! Pasted `slmgr /dlv` output fills in a new license (the "fill in"
+//! button: a plain form submission, re-rendered, nothing stored).
+
+use std::collections::HashMap;
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use unicode_normalization::UnicodeNormalization as _;
+
+use super::session::{Form, FormState};
+use super::{see_other, Chrome, Page, Posted, Tr, WebError};
+use crate::domain::enums::ClosedSet;
+use crate::domain::ids::{check_typed, IdKind};
+use crate::domain::{
+    slmgr, AttemptTarget, CalledFrom, Channel, FailureReason, FieldErrors, IvrProduct, IvrResult, License, Machine,
+    NewAttempt, NewLicense, NewMachine, NumberKind, OperatorOutcome, PageRequest, SummaryFilter, Topic, Trigger,
+};
+use crate::domain::{AttemptResult, Method};
+use crate::store::{Created, Store, WriteCtx};
+use crate::wire::{parse_object, AttemptCreate, LicenseCreate, MachineCreate};
+
+/// How many question rows the form shows at first.
+const QUESTION_ROWS: usize = 3;
+
+/// A closed set as `(value, label)` choices.
+pub fn choices<T: ClosedSet>(t: &Tr) -> Vec<(String, String)> {
+    T::all().iter().map(|v| (v.name().to_string(), t.e(*v))).collect()
+}
+
+/// Form fields that are numbers in the API's bodies.
+const INTEGERS: &[&str] = &["machine_id", "license_id", "case_id", "wait_seconds", "operator_rating"];
+
+/// The API body of the fields `names` (read from the form as
+/// `prefix` + name), blank ones left out; a number that does not parse is
+/// an error named after its field.
+pub fn body(form: &Form, prefix: &str, names: &[&str], errors: &mut FieldErrors) -> Map<String, Value> {
+    let mut object = Map::new();
+    for name in names {
+        let field = format!("{prefix}{name}");
+        let Some(v) = form.get(&field) else { continue };
+        let value = if INTEGERS.contains(name) {
+            match v.parse::<i64>() {
+                Ok(n) => Value::from(n),
+                Err(_) => {
+                    errors.0.push(crate::domain::FieldError { field, message: "must be a whole number".into() });
+                    continue;
+                }
+            }
+        } else {
+            Value::String(v.to_string())
+        };
+        object.insert(name.to_string(), value);
+    }
+    object
+}
+
+/// Parse a form section into a domain value, its errors named after the
+/// form's fields (`prefix` before each).
+pub fn parsed<W, D>(form: &Form, prefix: &str, names: &[&str], errors: &mut FieldErrors) -> Option<D>
+where
+    W: serde::de::DeserializeOwned,
+    D: for<'a> TryFrom<&'a W, Error = FieldErrors>,
+{
+    let mut own = FieldErrors::default();
+    let object = body(form, prefix, names, &mut own);
+    let result = parse_object::<W, D>(object);
+    errors.0.extend(own.0);
+    match result {
+        Ok(d) if errors.0.is_empty() => Some(d),
+        Ok(_) => None,
+        Err(e) => {
+            errors.0.extend(e.prefixed(prefix).0);
+            None
+        }
+    }
+}
+
+const ATTEMPT_FIELDS: &[&str] = &[
+    "machine_id",
+    "license_id",
+    "trigger",
+    "started_at",
+    "ended_at",
+    "method",
+    "number_kind",
+    "called_from",
+    "country",
+    "ivr_product",
+    "installation_id",
+    "ivr_result",
+    "operator_outcome",
+    "wait_seconds",
+    "operator_rating",
+    "confirmation_id",
+    "result",
+    "failure_reason",
+    "notes",
+];
+
+pub const LICENSE_FIELDS: &[&str] =
+    &["product", "edition", "channel", "purchased_from", "purchased_on", "box_colour", "product_key", "notes"];
+
+/// The question rows the form holds, by their index in the form.
+fn question_rows(form: &Form) -> Vec<usize> {
+    let mut rows: Vec<usize> =
+        form.0.iter().filter_map(|(k, _)| k.strip_prefix("questions[")?.split_once(']')?.0.parse().ok()).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    rows.into_iter().filter(|i| *i < 50).collect()
+}
+
+/// The attempt of a submitted form. A new machine or license (`new` in
+/// its select) is parsed too and stands as id 0 until it is stored.
+fn attempt_of(form: &Form, errors: &mut FieldErrors) -> Option<NewAttempt> {
+    let mut object = body(form, "", ATTEMPT_FIELDS, errors);
+    for field in ["machine_id", "license_id"] {
+        if form.get(field) == Some("new") {
+            errors.0.retain(|e| e.field != field);
+            object.insert(field.into(), Value::from(1));
+        }
+    }
+    if let Some(groups) = form.get("groups_reentered") {
+        let parsed: Result<Vec<i64>, _> = groups
+            .split([',', ' ', '\u{3001}', '\u{ff0c}', '\u{3000}'])
+            .filter(|s| !s.is_empty())
+            .map(|s| s.nfkc().collect::<String>().parse::<i64>())
+            .collect();
+        match parsed {
+            Ok(list) => {
+                object.insert("groups_reentered".into(), Value::from(list));
+            }
+            Err(_) => errors.0.push(crate::domain::FieldError {
+                field: "groups_reentered".into(),
+                message: "must be group numbers, e.g. 7 or 3, 7".into(),
+            }),
+        }
+    }
+    // Rows left blank are not questions; the others keep their form index
+    // in error names.
+    let mut kept = Vec::new();
+    let mut questions = Vec::new();
+    for i in question_rows(form) {
+        let q = |name: &str| form.get(&format!("questions[{i}].{name}")).map(|v| Value::String(v.to_string()));
+        let (topic, question, answer) = (q("topic"), q("question"), q("answer"));
+        if topic.is_none() && question.is_none() && answer.is_none() {
+            continue;
+        }
+        let mut row = Map::new();
+        for (k, v) in [("topic", topic), ("question", question), ("answer", answer)] {
+            if let Some(v) = v {
+                row.insert(k.into(), v);
+            }
+        }
+        kept.push(i);
+        questions.push(Value::Object(row));
+    }
+    if !questions.is_empty() {
+        object.insert("questions".into(), Value::Array(questions));
+    }
+    match parse_object::<AttemptCreate, NewAttempt>(object) {
+        Ok(a) if errors.0.is_empty() => Some(a),
+        Ok(_) => None,
+        Err(e) => {
+            for mut err in e.0 {
+                // `questions[k]` of the kept rows → the row's form index.
+                if let Some(rest) = err.field.strip_prefix("questions[") {
+                    if let Some((k, tail)) = rest.split_once(']') {
+                        if let Some(i) = k.parse::<usize>().ok().and_then(|k| kept.get(k)) {
+                            err.field = format!("questions[{i}]{tail}");
+                        }
+                    }
+                }
+                errors.0.push(err);
+            }
+            None
+        }
+    }
+}
+
+/// A license's option in the select: id, label, channel.
+pub struct LicenseChoice {
+    pub id: String,
+    pub label: String,
+    pub channel: String,
+}
+
+#[derive(Template)]
+#[template(path = "call.html")]
+struct CallPage {
+    c: Chrome,
+    f: FormState,
+    machines: Vec<(String, String)>,
+    licenses: Vec<LicenseChoice>,
+    triggers: Vec<(String, String)>,
+    channels: Vec<(String, String)>,
+    number_kinds: Vec<(String, String)>,
+    called_from: Vec<(String, String)>,
+    ivr_products: Vec<(String, String)>,
+    ivr_results: Vec<(String, String)>,
+    outcomes: Vec<(String, String)>,
+    results: Vec<(String, String)>,
+    reasons: Vec<(String, String)>,
+    methods: Vec<(String, String)>,
+    /// Topics in the order past operators asked them for the chosen license's channel.
+    topics: Vec<(String, String)>,
+    /// `{channel: [topic, …]}` for the script to reorder when the license changes.
+    topic_order: String,
+    rows: Vec<usize>,
+    /// What the last `slmgr` paste said, shown under the paste box.
+    pasted: Option<String>,
+}
+
+fn label(l: &License, t: &Tr) -> String {
+    let mut s = l.product.clone();
+    if let Some(e) = &l.edition {
+        s.push(' ');
+        s.push_str(e);
+    }
+    format!("{s} · {}", t.e(l.channel))
+}
+
+/// Topics ranked for each channel (most asked first), then the others in
+/// their declared order.
+fn topic_orders(q: &crate::summary::Questions) -> HashMap<String, Vec<String>> {
+    let mut orders = HashMap::new();
+    for channel in Channel::ALL {
+        let mut ranked: Vec<(i64, usize, Topic)> = Topic::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, topic)| {
+                let n = q
+                    .topics
+                    .iter()
+                    .find(|r| r.topic == *topic)
+                    .and_then(|r| r.by_channel.get(channel).copied())
+                    .unwrap_or(0);
+                (-n, i, *topic)
+            })
+            .collect();
+        ranked.sort();
+        orders
+            .insert(channel.as_str().to_string(), ranked.into_iter().map(|(_, _, t)| t.as_str().to_string()).collect());
+    }
+    orders
+}
+
+async fn call_page(
+    p: &Page,
+    store: &Store,
+    f: FormState,
+    rows: usize,
+    pasted: Option<String>,
+) -> Result<CallPage, WebError> {
+    let t = p.t();
+    let all = p.ok(PageRequest::parse(Some(500), None, false).map_err(crate::store::StoreError::Invalid))?;
+    let machines: Vec<Machine> = p.ok(store.machines(&all).await)?.items;
+    let licenses: Vec<License> = p.ok(store.licenses(&all).await)?.items;
+    let orders = topic_orders(&p.ok(store.questions(&SummaryFilter::default()).await)?);
+    let chosen = f.val("license_id").parse::<i64>().ok();
+    let channel = licenses.iter().find(|l| Some(l.id) == chosen).map(|l| l.channel.as_str().to_string());
+    let topics = match channel.and_then(|c| orders.get(&c).cloned()) {
+        Some(order) => {
+            order.iter().filter_map(|n| n.parse::<Topic>().ok()).map(|v| (v.name().to_string(), t.e(v))).collect()
+        }
+        None => choices::<Topic>(&t),
+    };
+    Ok(CallPage {
+        c: p.chrome("call.title"),
+        machines: machines.iter().map(|m| (m.id.to_string(), m.name.clone())).collect(),
+        licenses: licenses
+            .iter()
+            .map(|l| LicenseChoice { id: l.id.to_string(), label: label(l, &t), channel: l.channel.as_str().into() })
+            .collect(),
+        triggers: choices::<Trigger>(&t),
+        channels: choices::<Channel>(&t),
+        number_kinds: choices::<NumberKind>(&t),
+        called_from: choices::<CalledFrom>(&t),
+        ivr_products: choices::<IvrProduct>(&t),
+        ivr_results: choices::<IvrResult>(&t),
+        outcomes: choices::<OperatorOutcome>(&t),
+        results: choices::<AttemptResult>(&t),
+        reasons: choices::<FailureReason>(&t),
+        methods: choices::<Method>(&t),
+        topics,
+        topic_order: serde_json::to_string(&orders).unwrap_or_else(|_| "{}".into()),
+        rows: (0..rows).collect(),
+        f,
+        pasted,
+    })
+}
+
+/// `GET /calls/new`: the form, `?machine_id=&license_id=` preselected.
+pub async fn form(
+    p: Page,
+    store: web::Data<Store>,
+    q: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, WebError> {
+    p.writer()?;
+    let mut values: Vec<(String, String)> =
+        q.iter().filter(|(k, _)| k == "machine_id" || k == "license_id").cloned().collect();
+    values.push(("method".into(), "phone".into()));
+    let f = FormState::new(p.t(), Form(values));
+    p.render(&call_page(&p, &store, f, QUESTION_ROWS, None).await?)
+}
+
+/// `POST /calls/new`: store the call (then to its page), or show the form
+/// again with every error beside its field. `action=fill` reads the pasted
+/// `slmgr` output into the new license's fields; `action=more` adds a
+/// question row. Neither stores anything.
+pub async fn submit(posted: Posted, store: web::Data<Store>) -> Result<HttpResponse, WebError> {
+    let Posted { page: p, mut form } = posted;
+    let actor = p.writer()?.clone();
+    let rows = question_rows(&form).last().map_or(QUESTION_ROWS, |l| l + 1).max(QUESTION_ROWS);
+    match form.get("action") {
+        Some("fill") => {
+            let (filled, errors, said) = fill_from_slmgr(&p.t(), &mut form);
+            let mut f = FormState::new(p.t(), filled);
+            f.errors = errors;
+            return p.render(&call_page(&p, &store, f, rows, Some(said)).await?);
+        }
+        Some("more") => {
+            let f = FormState::new(p.t(), form);
+            return p.render(&call_page(&p, &store, f, rows + 1, None).await?);
+        }
+        _ => {}
+    }
+    let mut errors = FieldErrors::default();
+    let new_machine = (form.get("machine_id") == Some("new"))
+        .then(|| parsed::<MachineCreate, NewMachine>(&form, "machine.", &["name", "owner"], &mut errors));
+    let new_license = (form.get("license_id") == Some("new"))
+        .then(|| parsed::<LicenseCreate, NewLicense>(&form, "license.", LICENSE_FIELDS, &mut errors));
+    let attempt = attempt_of(&form, &mut errors);
+    let (Some(mut attempt), true) = (attempt, errors.0.is_empty()) else {
+        return refused(&p, &store, form, errors, rows).await;
+    };
+    let ctx = WriteCtx::new(&actor);
+    // The new machine and license first; the form then names them, so a
+    // refused attempt is not typed again and they are not stored twice.
+    if let Some(Some(m)) = new_machine {
+        match store.create_machine(&ctx, &m).await {
+            Ok(Created::New(m)) => set(&mut form, "machine_id", m.id),
+            Ok(Created::Replay { entity_id, .. }) => set(&mut form, "machine_id", entity_id),
+            Err(e) => return store_refused(&p, &store, form, e, "machine.", rows).await,
+        }
+    }
+    if let Some(Some(l)) = new_license {
+        match store.create_license(&ctx, &l).await {
+            Ok(Created::New(l)) => set(&mut form, "license_id", l.id),
+            Ok(Created::Replay { entity_id, .. }) => set(&mut form, "license_id", entity_id),
+            Err(e) => return store_refused(&p, &store, form, e, "license.", rows).await,
+        }
+    }
+    if let AttemptTarget::Pair { machine_id, license_id, .. } = &mut attempt.target {
+        *machine_id = form.get("machine_id").and_then(|v| v.parse().ok()).unwrap_or(*machine_id);
+        *license_id = form.get("license_id").and_then(|v| v.parse().ok()).unwrap_or(*license_id);
+    }
+    match store.create_attempt(&ctx, &attempt).await {
+        Ok(Created::New(a)) => Ok(see_other(&format!("/attempts/{}?saved=1", a.id))),
+        Ok(Created::Replay { entity_id, .. }) => Ok(see_other(&format!("/attempts/{entity_id}"))),
+        Err(e) => store_refused(&p, &store, form, e, "", rows).await,
+    }
+}
+
+fn set(form: &mut Form, name: &str, id: i64) {
+    form.0.retain(|(k, _)| k != name);
+    form.0.push((name.to_string(), id.to_string()));
+}
+
+async fn refused(
+    p: &Page,
+    store: &Store,
+    form: Form,
+    errors: FieldErrors,
+    rows: usize,
+) -> Result<HttpResponse, WebError> {
+    let mut f = FormState::new(p.t(), form);
+    f.errors = errors.0;
+    let mut res = p.render(&call_page(p, store, f, rows, None).await?)?;
+    *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
+}
+
+/// A write the store refused: its field errors beside their fields
+/// (`prefix` for a new machine's or license's), anything else as a page.
+async fn store_refused(
+    p: &Page,
+    store: &Store,
+    form: Form,
+    e: crate::store::StoreError,
+    prefix: &str,
+    rows: usize,
+) -> Result<HttpResponse, WebError> {
+    let errors = match e {
+        crate::store::StoreError::Invalid(errors) => errors.prefixed(prefix),
+        crate::store::StoreError::Conflict(m) => {
+            FieldErrors::one(if prefix.is_empty() { "body".to_string() } else { format!("{prefix}name") }, m)
+        }
+        other => return Err(WebError::store(p.lang, other)),
+    };
+    refused(p, store, form, errors, rows).await
+}
+
+/// Read the pasted `slmgr` output (field `slmgr`) into the new license's
+/// fields and the Installation ID; what it said, for the page.
+fn fill_from_slmgr(t: &Tr, form: &mut Form) -> (Form, Vec<crate::domain::FieldError>, String) {
+    let s = slmgr::read(&form.raw("slmgr"));
+    let mut errors = Vec::new();
+    let mut put = |name: &str, value: Option<String>| {
+        if let Some(v) = value {
+            form.0.retain(|(k, _)| k != name);
+            form.0.push((name.to_string(), v));
+        }
+    };
+    put("license_id", (s.edition.is_some() || s.windows_channel.is_some()).then(|| "new".to_string()));
+    put("license.edition", s.edition.clone());
+    put("license.channel", s.channel.map(|c| c.as_str().to_string()));
+    match &s.installation_id {
+        Some(Ok(iid)) => put("installation_id", Some(iid.to_string())),
+        Some(Err(e)) => {
+            errors.push(crate::domain::FieldError { field: "installation_id".into(), message: e.to_string() })
+        }
+        None => {}
+    }
+    let mut said = Vec::new();
+    if let Some(e) = &s.edition {
+        said.push(format!("{}: {e}", t.s("license.edition")));
+    }
+    if let Some(c) = &s.windows_channel {
+        said.push(format!("{}: {c}", t.s("slmgr.windows_channel")));
+    }
+    if let Some(k) = &s.partial_product_key {
+        said.push(format!("{}: {k}", t.s("slmgr.partial_key")));
+    }
+    if let Some(st) = &s.license_status {
+        said.push(format!("{}: {st}", t.s("slmgr.status")));
+    }
+    if s.windows_channel.as_deref() == Some("RETAIL") {
+        said.push(t.s("slmgr.retail_hint"));
+    }
+    if said.is_empty() {
+        said.push(t.s("slmgr.nothing"));
+    }
+    (form.clone(), errors, said.join(" · "))
+}
+
+/// `GET /calls/check?kind=iid|cid&value=…`: the typed ID checked group by
+/// group (JSON, for the page's script).
+#[derive(Debug, serde::Deserialize)]
+pub struct CheckQuery {
+    kind: String,
+    value: String,
+}
+
+#[derive(Debug, Serialize)]
+struct GroupState {
+    name: String,
+    digits: String,
+    /// `ok`, `bad` or `typing`.
+    state: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct CheckAnswer {
+    groups: Vec<GroupState>,
+    /// The first failing group's message, in the page's language.
+    message: Option<String>,
+    /// The whole ID in groups, when every group checks.
+    complete: Option<String>,
+}
+
+pub async fn check(p: Page, q: web::Query<CheckQuery>) -> Result<HttpResponse, WebError> {
+    let kind = match q.kind.as_str() {
+        "iid" => IdKind::Installation,
+        "cid" => IdKind::Confirmation,
+        other => return Err(p.bad(format!("kind {other:?} is not one of iid, cid"))),
+    };
+    if q.value.chars().count() > 400 {
+        return Err(p.bad("value: at most 400 characters".into()));
+    }
+    let t = p.t();
+    let typed = check_typed(kind, &q.value);
+    let message = typed.iter().find_map(|g| match &g.check {
+        Some(Err(e)) => Some(t.message(&e.to_string())),
+        _ => None,
+    });
+    let all_ok = typed.len() >= kind.groups() - 1 && typed.iter().all(|g| matches!(g.check, Some(Ok(()))));
+    let whole = typed.iter().map(|g| g.digits.as_str()).collect::<Vec<_>>().join("-");
+    let complete = match kind {
+        IdKind::Installation => whole.parse::<crate::domain::InstallationId>().ok().map(|i| i.to_string()),
+        IdKind::Confirmation => crate::domain::ConfirmationId::parse_checked(&whole).ok().map(|_| whole.clone()),
+    }
+    .filter(|_| all_ok);
+    let groups = typed
+        .into_iter()
+        .enumerate()
+        .map(|(i, g)| GroupState {
+            name: match kind {
+                IdKind::Installation => (i + 1).to_string(),
+                IdKind::Confirmation => char::from(b'A' + i as u8).to_string(),
+            },
+            state: match g.check {
+                None => "typing",
+                Some(Ok(())) => "ok",
+                Some(Err(_)) => "bad",
+            },
+            digits: g.digits,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(CheckAnswer { groups, message, complete }))
+}

@@ -1,0 +1,132 @@
+//! `/`: before you call — open cases with their suggested call time, the
+//! best hours (a chart), what operators asked for each channel in play
+//! ("have at hand", with the product-key reveal for write sessions) and
+//! the follow-ups due.
+
+use std::collections::BTreeSet;
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::journal::license_label;
+use super::{charts, shown_system, Chrome, Page, WebError};
+use crate::domain::{Channel, PageRequest, SummaryFilter};
+use crate::store::{Store, StoreError};
+
+/// An open case as shown.
+pub struct OpenRow {
+    pub case_id: i64,
+    pub machine: String,
+    pub license: String,
+    pub license_id: i64,
+    pub machine_id: i64,
+    pub calls: i64,
+    pub suggested: String,
+    pub reason: String,
+}
+
+/// What to have at hand for one channel: topics most asked first.
+pub struct AtHand {
+    pub channel: String,
+    pub topics: Vec<(String, i64)>,
+    /// Licenses of this channel with an open case and a stored key.
+    pub keys: Vec<(i64, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    open: Vec<OpenRow>,
+    at_hand: Vec<AtHand>,
+    follow_ups: Vec<(String, String, String)>,
+    best_hours: String,
+    hours_svg: String,
+}
+
+/// `GET /`.
+pub async fn home(p: Page, store: web::Data<Store>) -> Result<HttpResponse, WebError> {
+    let t = p.t();
+    let all = SummaryFilter::default();
+    let open = p.ok(store.open_work(&all, chrono::Utc::now()).await)?;
+    let hours = p.ok(store.hours(&all).await)?;
+    let questions = p.ok(store.questions(&all).await)?;
+    let every = p.ok(PageRequest::parse(Some(500), None, false).map_err(StoreError::Invalid))?;
+    let machines = p.ok(store.machines(&every).await)?.items;
+    let licenses = p.ok(store.licenses(&every).await)?.items;
+    let name = |id: i64| machines.iter().find(|m| m.id == id).map(|m| m.name.clone()).unwrap_or_default();
+    let license = |id: i64| licenses.iter().find(|l| l.id == id);
+    let rows: Vec<OpenRow> = open
+        .cases
+        .iter()
+        .map(|c| {
+            let offset = c
+                .last_attempt_at
+                .as_deref()
+                .and_then(|a| chrono::DateTime::parse_from_rfc3339(a).ok())
+                .map(|d| *d.offset());
+            OpenRow {
+                case_id: c.case_id,
+                machine: name(c.machine_id),
+                license: license(c.license_id).map(|l| license_label(l, &t)).unwrap_or_default(),
+                license_id: c.license_id,
+                machine_id: c.machine_id,
+                calls: c.attempts,
+                suggested: c
+                    .suggested_call_at
+                    .as_deref()
+                    .map(|s| shown_system(s, offset))
+                    .unwrap_or_else(|| "–".into()),
+                reason: c.suggested_call_reason.as_deref().map(|r| t.message(r)).unwrap_or_default(),
+            }
+        })
+        .collect();
+    // The channels in play: those of open cases, else every channel asked about.
+    let mut channels: BTreeSet<Channel> =
+        open.cases.iter().filter_map(|c| license(c.license_id).map(|l| l.channel)).collect();
+    if channels.is_empty() {
+        channels = questions.topics.iter().flat_map(|r| r.by_channel.keys().copied()).collect();
+    }
+    let at_hand = channels
+        .into_iter()
+        .map(|ch| {
+            let mut topics: Vec<(String, i64)> = questions
+                .topics
+                .iter()
+                .filter_map(|r| r.by_channel.get(&ch).map(|n| (t.e(r.topic), *n)))
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            topics.sort_by_key(|b| std::cmp::Reverse(b.1));
+            let keys = open
+                .cases
+                .iter()
+                .filter_map(|c| license(c.license_id))
+                .filter(|l| l.channel == ch && l.product_key_masked.is_some())
+                .map(|l| (l.id, license_label(l, &t)))
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_iter()
+                .collect();
+            AtHand { channel: t.e(ch), topics, keys }
+        })
+        .collect();
+    let today = chrono::Utc::now().date_naive();
+    let follow_ups = open
+        .follow_ups
+        .iter()
+        .filter(|f| f.due_on.is_none_or(|d| d <= today + chrono::Days::new(7)))
+        .map(|f| (f.text.clone(), name(f.machine_id), f.due_on.map(|d| d.to_string()).unwrap_or_else(|| "–".into())))
+        .collect();
+    let best_hours = if hours.best_hours.is_empty() {
+        t.s("home.no_best_hours")
+    } else {
+        hours.best_hours.iter().map(|h| t.f("fmt.hour", &[("h", &h.to_string())])).collect::<Vec<_>>().join(", ")
+    };
+    p.render(&HomePage {
+        c: p.chrome("home.title"),
+        open: rows,
+        at_hand,
+        follow_ups,
+        best_hours,
+        hours_svg: charts::hours(&t, &hours),
+    })
+}

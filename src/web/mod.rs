@@ -1,0 +1,195 @@
+//! The web pages: the call companion (DESIGN.md, "Web pages").
+//!
+//! Server-rendered HTML from askama templates (`templates/`, checked at
+//! compile time), strings from the catalogues (`locales/`, see [`i18n`]),
+//! CSS and the little script in `assets/`, embedded in the binary. Pages
+//! call the same store functions and the same domain parsers as the API
+//! (forms are turned into the API's bodies and parsed by `wire/`); no rule
+//! is written twice. A browser signs in with a token and gets a session
+//! ([`session`]); every form carries the session's CSRF token.
+//!
+//! This module knows HTTP and not SQL. One file a page group:
+//! [`session`] (sign-in, the page extractor, forms), [`home`] (before you
+//! call), [`calls`] (logging a call and its live checks), [`journal`]
+//! (lists and single rows), [`summaries`] (tables and the server's SVG
+//! charts, drawn in [`charts`]).
+
+pub mod calls;
+pub mod charts;
+pub mod home;
+pub mod i18n;
+pub mod journal;
+pub mod session;
+pub mod summaries;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse, ResponseError};
+use askama::Template;
+
+pub use i18n::{Lang, Tr};
+pub use session::{Chrome, Page, Posted};
+
+use crate::store::StoreError;
+
+/// Register every page.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/assets/{name}", web::get().to(asset))
+        .route("/sign-in", web::get().to(session::sign_in_form))
+        .route("/sign-in", web::post().to(session::sign_in))
+        .route("/sign-out", web::get().to(session::sign_out_form))
+        .route("/sign-out", web::post().to(session::sign_out))
+        .route("/", web::get().to(home::home))
+        .route("/calls/new", web::get().to(calls::form))
+        .route("/calls/new", web::post().to(calls::submit))
+        .route("/calls/check", web::get().to(calls::check))
+        .route("/attempts", web::get().to(journal::attempts))
+        .route("/attempts/{id}", web::get().to(journal::attempt))
+        .route("/cases/{id}", web::get().to(journal::case))
+        .route("/machines", web::get().to(journal::machines))
+        .route("/machines", web::post().to(journal::add_machine))
+        .route("/machines/{id}", web::get().to(journal::machine))
+        .route("/licenses", web::get().to(journal::licenses))
+        .route("/licenses", web::post().to(journal::add_license))
+        .route("/licenses/{id}", web::get().to(journal::license))
+        .route("/licenses/{id}/product-key", web::post().to(journal::reveal))
+        .route("/follow-ups", web::get().to(journal::follow_ups))
+        .route("/follow-ups", web::post().to(journal::add_follow_up))
+        .route("/follow-ups/{id}/done", web::post().to(journal::follow_up_done))
+        .route("/search", web::get().to(journal::search))
+        .route("/summaries", web::get().to(summaries::summaries));
+}
+
+/// The embedded assets: name, content type, bytes.
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    ("app.css", "text/css; charset=utf-8", include_bytes!("../../assets/app.css")),
+    ("call.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/call.js")),
+];
+
+/// `GET /assets/{name}`: cached for a day (the names do not change within a version).
+async fn asset(name: web::Path<String>) -> HttpResponse {
+    match ASSETS.iter().find(|(n, _, _)| *n == name.as_str()) {
+        Some((_, kind, bytes)) => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, *kind))
+            .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+            .body(*bytes),
+        None => HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("no such asset"),
+    }
+}
+
+/// Why a page could not be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// No session: to the sign-in page, then back to `next`.
+    #[error("sign in first")]
+    SignIn { next: String },
+    /// A form without its CSRF token, or a write from a read token.
+    #[error("{message}")]
+    Forbidden { lang: Lang, message: String },
+    #[error("{message}")]
+    NotFound { lang: Lang, message: String },
+    #[error("{message}")]
+    BadRequest { lang: Lang, message: String },
+    #[error("{message}")]
+    Unavailable { lang: Lang, message: String },
+    #[error("internal error")]
+    Internal { lang: Lang },
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    t: Tr,
+    title: String,
+    message: String,
+}
+
+impl ResponseError for WebError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            WebError::SignIn { .. } => StatusCode::SEE_OTHER,
+            WebError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            WebError::NotFound { .. } => StatusCode::NOT_FOUND,
+            WebError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            WebError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (lang, message) = match self {
+            WebError::SignIn { next } => {
+                let to =
+                    format!("/sign-in?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish();
+            }
+            WebError::Forbidden { lang, message }
+            | WebError::NotFound { lang, message }
+            | WebError::BadRequest { lang, message }
+            | WebError::Unavailable { lang, message } => (*lang, message.clone()),
+            WebError::Internal { lang } => (*lang, Tr(*lang).s("error.internal")),
+        };
+        let t = Tr(lang);
+        let title = t.s(&format!("error.title_{}", self.status_code().as_u16()));
+        let body = ErrorPage { t, title, message }.render().unwrap_or_else(|_| "error".into());
+        HttpResponse::build(self.status_code()).content_type("text/html; charset=utf-8").body(body)
+    }
+}
+
+impl WebError {
+    /// A store error, told in `lang`.
+    pub fn store(lang: Lang, e: StoreError) -> Self {
+        let t = Tr(lang);
+        match e {
+            StoreError::NotFound { entity, id } => WebError::NotFound {
+                lang,
+                message: t.f("error.not_found", &[("what", entity), ("id", &id.to_string())]),
+            },
+            StoreError::Missing(m) => WebError::NotFound { lang, message: m },
+            StoreError::Conflict(m) => WebError::BadRequest { lang, message: m },
+            StoreError::Invalid(errors) => WebError::BadRequest { lang, message: errors.to_string() },
+            StoreError::Unavailable(_) | StoreError::Busy(_) | StoreError::Secret(_) => {
+                tracing::warn!(error = %e, "a page could not be served");
+                WebError::Unavailable { lang, message: t.s("error.busy") }
+            }
+            other => {
+                let _ = crate::error::ApiError::internal(&other);
+                WebError::Internal { lang }
+            }
+        }
+    }
+}
+
+/// Render a template as a 200 page.
+pub fn html(page: &impl Template, lang: Lang) -> Result<HttpResponse, WebError> {
+    let body = page.render().map_err(|e| {
+        tracing::error!(error = %e, "a template failed to render");
+        WebError::Internal { lang }
+    })?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body))
+}
+
+/// A 303 to `to` (after a form that stored something).
+pub fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
+}
+
+/// A time as shown: `2014-05-10 10:05 (+09:00)`, in the offset it was given in.
+pub fn shown_time(at: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) => t.format("%Y-%m-%d %H:%M (%:z)").to_string(),
+        Err(_) => at.to_string(),
+    }
+}
+
+/// A system time (UTC) shown in the offset of `like` (an attempt's time),
+/// or UTC.
+pub fn shown_system(at: &str, offset: Option<chrono::FixedOffset>) -> String {
+    match (chrono::DateTime::parse_from_rfc3339(at), offset) {
+        (Ok(t), Some(o)) => t.with_timezone(&o).format("%Y-%m-%d %H:%M (%:z)").to_string(),
+        (Ok(t), None) => t.format("%Y-%m-%d %H:%M (UTC)").to_string(),
+        (Err(_), _) => at.to_string(),
+    }
+}

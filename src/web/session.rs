@@ -1,0 +1,435 @@
+//! Signing in and out, and what every page extracts: [`Page`] (the session,
+//! or a redirect to `/sign-in`; the language) and [`Posted`] (a page's
+//! form, refused with 403 unless it carries the session's CSRF token).
+//!
+//! The session cookie `aj_session` is `HttpOnly`, `SameSite=Strict`,
+//! `Path=/` (and `Secure` when the request came over HTTPS); only its hash
+//! is stored (`store::sessions`). The sign-in form, which has no session
+//! yet, carries a CSRF token that must match the `aj_signin` cookie set
+//! with the form (double submit).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{time::Duration, Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::i18n::{Lang, Tr};
+use super::{html, see_other, WebError};
+use crate::domain::Scope;
+use crate::routes::{media_type, read_body, BODY_LIMIT};
+use crate::store::{random_token, Actor, Session, Store, StoreError, SESSION_IDLE};
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "aj_session";
+/// The sign-in form's CSRF cookie.
+const SIGN_IN_COOKIE: &str = "aj_signin";
+/// The language cookie.
+const LANG_COOKIE: &str = "aj_lang";
+
+/// The pages in the navigation bar: path and catalogue key.
+const NAV: &[(&str, &str)] = &[
+    ("/", "nav.home"),
+    ("/calls/new", "nav.new_call"),
+    ("/attempts", "nav.journal"),
+    ("/machines", "nav.machines"),
+    ("/licenses", "nav.licenses"),
+    ("/follow-ups", "nav.follow_ups"),
+    ("/summaries", "nav.summaries"),
+    ("/search", "nav.search"),
+];
+
+/// What the layout of every page needs: the catalogue, the title, the
+/// navigation, the language switch and the sign-out form.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub t: Tr,
+    pub title: String,
+    pub csrf: String,
+    pub can_write: bool,
+    pub signed_in: bool,
+    /// `(href, label, current)`.
+    pub nav: Vec<(String, String, bool)>,
+    /// `(href, label, current)`: the same page in each language.
+    pub langs: Vec<(String, String, bool)>,
+}
+
+/// The language a request asks for: `?lang=`, then the cookie, then
+/// `Accept-Language`. The second value is set when `?lang=` chose it (the
+/// cookie is then written).
+fn language(req: &HttpRequest) -> (Lang, Option<Lang>) {
+    let asked = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.iter().find(|(k, _)| k == "lang").and_then(|(_, v)| Lang::from_code(v)));
+    if let Some(lang) = asked {
+        return (lang, Some(lang));
+    }
+    if let Some(lang) = req.cookie(LANG_COOKIE).and_then(|c| Lang::from_code(c.value())) {
+        return (lang, None);
+    }
+    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    (Lang::from_accept(accept), None)
+}
+
+/// The current path and query, without `lang`.
+fn here(req: &HttpRequest) -> String {
+    let kept: Vec<(String, String)> = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k != "lang")
+        .collect();
+    let query = serde_urlencoded::to_string(&kept).unwrap_or_default();
+    if query.is_empty() {
+        req.path().to_string()
+    } else {
+        format!("{}?{query}", req.path())
+    }
+}
+
+fn with_lang(url: &str, lang: Lang) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}lang={}", lang.code())
+}
+
+fn chrome(req: &HttpRequest, t: Tr, title: String, session: Option<&Session>) -> Chrome {
+    let url = here(req);
+    let path = req.path();
+    let writer = session.is_some_and(|s| s.actor.scope == Scope::Write);
+    let nav = if session.is_some() {
+        NAV.iter()
+            // A read session is shown no way to write.
+            .filter(|(href, _)| writer || *href != "/calls/new")
+            .map(|(href, key)| {
+                let current = if *href == "/" { path == "/" } else { path.starts_with(href) };
+                (href.to_string(), t.s(key), current)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let langs = Lang::ALL.iter().map(|l| (with_lang(&url, *l), Tr(*l).s("lang.name"), *l == t.0)).collect();
+    Chrome {
+        t,
+        title,
+        csrf: session.map(|s| s.csrf.clone()).unwrap_or_default(),
+        can_write: writer,
+        signed_in: session.is_some(),
+        nav,
+        langs,
+    }
+}
+
+fn is_https(req: &HttpRequest) -> bool {
+    req.connection_info().scheme() == "https"
+}
+
+fn cookie(req: &HttpRequest, name: &'static str, value: String, max_age: Duration) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(is_https(req))
+        .max_age(max_age)
+        .finish()
+}
+
+/// A signed-in page request.
+pub struct Page {
+    pub session: Session,
+    pub lang: Lang,
+    /// Set when `?lang=` chose the language: remembered in a cookie.
+    chosen: Option<Lang>,
+    req: HttpRequest,
+}
+
+impl Page {
+    async fn from_req(req: HttpRequest) -> Result<Page, WebError> {
+        let (lang, chosen) = language(&req);
+        let Some(id) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) else {
+            return Err(WebError::SignIn { next: here(&req) });
+        };
+        let store = req.app_data::<web::Data<Store>>().ok_or(WebError::Internal { lang })?;
+        match store.session(&id).await.map_err(|e| WebError::store(lang, e))? {
+            Some(session) => Ok(Page { session, lang, chosen, req }),
+            None => Err(WebError::SignIn { next: here(&req) }),
+        }
+    }
+
+    /// The catalogue.
+    pub fn t(&self) -> Tr {
+        Tr(self.lang)
+    }
+
+    /// Who the session acts as.
+    pub fn actor(&self) -> &Actor {
+        &self.session.actor
+    }
+
+    /// Whether the session's token may write.
+    pub fn can_write(&self) -> bool {
+        self.session.actor.scope == Scope::Write
+    }
+
+    /// The session's actor when its token may write; 403 otherwise.
+    pub fn writer(&self) -> Result<&Actor, WebError> {
+        if self.can_write() {
+            Ok(&self.session.actor)
+        } else {
+            Err(WebError::Forbidden { lang: self.lang, message: self.t().s("error.read_only") })
+        }
+    }
+
+    /// The layout of a page titled by catalogue key `title`.
+    pub fn chrome(&self, title: &str) -> Chrome {
+        chrome(&self.req, self.t(), self.t().s(title), Some(&self.session))
+    }
+
+    /// A store answer, its error shown as a page.
+    pub fn ok<T>(&self, r: Result<T, StoreError>) -> Result<T, WebError> {
+        r.map_err(|e| WebError::store(self.lang, e))
+    }
+
+    /// A 400 page saying `message`.
+    pub fn bad(&self, message: String) -> WebError {
+        WebError::BadRequest { lang: self.lang, message }
+    }
+
+    /// Render a page (remembering a language chosen by `?lang=`).
+    pub fn render(&self, page: &impl Template) -> Result<HttpResponse, WebError> {
+        let mut res = html(page, self.lang)?;
+        if let Some(lang) = self.chosen {
+            let c = cookie(&self.req, LANG_COOKIE, lang.code().to_string(), Duration::days(365));
+            res.add_cookie(&c).map_err(|_| WebError::Internal { lang: self.lang })?;
+        }
+        Ok(res)
+    }
+}
+
+impl FromRequest for Page {
+    type Error = WebError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, WebError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(Page::from_req(req.clone()))
+    }
+}
+
+/// A submitted form's fields, in the order sent.
+#[derive(Debug, Clone, Default)]
+pub struct Form(pub Vec<(String, String)>);
+
+impl Form {
+    /// A field's value, trimmed; `None` when absent or blank.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    /// A field's value as sent (for showing it again), or empty.
+    pub fn raw(&self, name: &str) -> String {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    fn parse(body: &[u8]) -> Form {
+        Form(form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+    }
+}
+
+/// A form as shown: the values typed (kept on an error) and the errors
+/// beside their fields, in the page's language.
+#[derive(Debug, Clone, Default)]
+pub struct FormState {
+    pub t: Tr,
+    pub values: Form,
+    pub errors: Vec<crate::domain::FieldError>,
+}
+
+impl FormState {
+    pub fn new(t: Tr, values: Form) -> Self {
+        Self { t, values, errors: Vec::new() }
+    }
+
+    /// The value typed into `name`.
+    pub fn val(&self, name: &str) -> String {
+        self.values.raw(name)
+    }
+
+    /// Whether `name` holds `value` (a selected option).
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.values.get(name) == Some(value)
+    }
+
+    /// The error of `name`, in the page's language.
+    pub fn err(&self, name: &str) -> Option<String> {
+        self.errors.iter().find(|e| e.field == name).map(|e| self.t.message(&e.message))
+    }
+
+    /// Errors of fields the form does not show (`body`), for the top of the form.
+    pub fn other_errors(&self, shown: &[&str]) -> Vec<String> {
+        self.errors
+            .iter()
+            .filter(|e| !shown.contains(&e.field.as_str()) && !e.field.starts_with("questions["))
+            .map(|e| format!("{}: {}", e.field, self.t.message(&e.message)))
+            .collect()
+    }
+}
+
+/// Compare two secrets in time independent of where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn read_form(req: &HttpRequest, mut payload: Payload, lang: Lang) -> Result<Form, WebError> {
+    if media_type(req) != "application/x-www-form-urlencoded" {
+        return Err(WebError::BadRequest { lang, message: Tr(lang).s("error.not_a_form") });
+    }
+    let body =
+        read_body(&mut payload, BODY_LIMIT).await.map_err(|e| WebError::BadRequest { lang, message: e.to_string() })?;
+    Ok(Form::parse(&body))
+}
+
+/// A form posted by a signed-in page, with the session's CSRF token
+/// (403 without it).
+pub struct Posted {
+    pub page: Page,
+    pub form: Form,
+}
+
+impl FromRequest for Posted {
+    type Error = WebError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, WebError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let (req, payload) = (req.clone(), payload.take());
+        Box::pin(async move {
+            let page = Page::from_req(req.clone()).await?;
+            let form = read_form(&req, payload, page.lang).await?;
+            if !form.get("csrf").is_some_and(|c| same_secret(c, &page.session.csrf)) {
+                return Err(WebError::Forbidden { lang: page.lang, message: page.t().s("error.csrf") });
+            }
+            Ok(Posted { page, form })
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignIn {
+    c: Chrome,
+    next: String,
+    error: Option<String>,
+}
+
+/// Where to go after signing in: a path of this site, or `/`.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn sign_in_page(req: &HttpRequest, next: String, error: Option<String>) -> Result<HttpResponse, WebError> {
+    let (lang, chosen) = language(req);
+    let t = Tr(lang);
+    let token = req.cookie(SIGN_IN_COOKIE).map(|c| c.value().to_string()).unwrap_or_else(random_token);
+    let mut c = chrome(req, t, t.s("sign_in.title"), None);
+    c.csrf = token.clone();
+    let status =
+        if error.is_some() { actix_web::http::StatusCode::UNAUTHORIZED } else { actix_web::http::StatusCode::OK };
+    let mut res = html(&SignIn { c, next, error }, lang)?;
+    *res.status_mut() = status;
+    let mut cookies = vec![cookie(req, SIGN_IN_COOKIE, token, Duration::hours(12))];
+    if let Some(l) = chosen {
+        cookies.push(cookie(req, LANG_COOKIE, l.code().to_string(), Duration::days(365)));
+    }
+    for c in cookies {
+        res.add_cookie(&c).map_err(|_| WebError::Internal { lang })?;
+    }
+    Ok(res)
+}
+
+/// `GET /sign-in`: the form with one field, `token`.
+pub async fn sign_in_form(req: HttpRequest, q: web::Query<Vec<(String, String)>>) -> Result<HttpResponse, WebError> {
+    let next = q.iter().find(|(k, _)| k == "next").map(|(_, v)| v.as_str());
+    sign_in_page(&req, safe_next(next), None)
+}
+
+/// `POST /sign-in`: a session for a live token, then back where the
+/// browser was going.
+pub async fn sign_in(req: HttpRequest, payload: web::Payload) -> Result<HttpResponse, WebError> {
+    let (lang, _) = language(&req);
+    let t = Tr(lang);
+    let form = read_form(&req, payload.into_inner(), lang).await?;
+    let expected = req.cookie(SIGN_IN_COOKIE).map(|c| c.value().to_string());
+    if !matches!((form.get("csrf"), expected.as_deref()), (Some(a), Some(b)) if same_secret(a, b)) {
+        return Err(WebError::Forbidden { lang, message: t.s("error.csrf") });
+    }
+    let next = safe_next(form.get("next"));
+    let Some(token) = form.get("token") else {
+        return sign_in_page(&req, next, Some(t.s("sign_in.empty")));
+    };
+    let store = req.app_data::<web::Data<Store>>().ok_or(WebError::Internal { lang })?;
+    let Some(new) = store.open_session(token).await.map_err(|e| WebError::store(lang, e))? else {
+        return sign_in_page(&req, next, Some(t.s("sign_in.unknown")));
+    };
+    let mut res = see_other(&next);
+    let session = cookie(&req, SESSION_COOKIE, new.id, Duration::seconds(SESSION_IDLE));
+    let mut gone = cookie(&req, SIGN_IN_COOKIE, String::new(), Duration::ZERO);
+    gone.make_removal();
+    for c in [session, gone] {
+        res.add_cookie(&c).map_err(|_| WebError::Internal { lang })?;
+    }
+    Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "sign_out.html")]
+struct SignOut {
+    c: Chrome,
+}
+
+/// `GET /sign-out`: a button (signing out is a POST with the CSRF token).
+pub async fn sign_out_form(p: Page) -> Result<HttpResponse, WebError> {
+    p.render(&SignOut { c: p.chrome("sign_out.title") })
+}
+
+/// `POST /sign-out`: the session ends.
+pub async fn sign_out(posted: Posted, store: web::Data<Store>) -> Result<HttpResponse, WebError> {
+    let p = posted.page;
+    if let Some(id) = p.req.cookie(SESSION_COOKIE) {
+        p.ok(store.close_session(id.value()).await)?;
+    }
+    let mut res = see_other("/sign-in");
+    let mut gone = cookie(&p.req, SESSION_COOKIE, String::new(), Duration::ZERO);
+    gone.make_removal();
+    res.add_cookie(&gone).map_err(|_| WebError::Internal { lang: p.lang })?;
+    Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        for (next, to) in [
+            (Some("/attempts?result=activated"), "/attempts?result=activated"),
+            (Some("//evil.example/"), "/"),
+            (Some("https://evil.example/"), "/"),
+            (Some("/\\evil.example"), "/"),
+            (None, "/"),
+        ] {
+            assert_eq!(safe_next(next), to);
+        }
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "ab"));
+    }
+}

@@ -1,0 +1,630 @@
+//! The web pages at HTML level: sign-in and sessions, CSRF, read sessions,
+//! the call form (errors beside their fields, typed values kept, both
+//! languages), `slmgr` paste, the live ID check, and every page rendering.
+//! Pages are parsed with a real HTML parser (scraper).
+
+use crate::helpers::*;
+use activation_journal::domain::Scope;
+use activation_journal::store::Actor;
+use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use reqwest::StatusCode;
+use scraper::{Html, Selector};
+use serde_json::json;
+
+/// A browser: keeps cookies, does not follow redirects.
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+    lang: &'static str,
+}
+
+struct PageAnswer {
+    status: StatusCode,
+    headers: HeaderMap,
+    html: Html,
+}
+
+impl PageAnswer {
+    fn all(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
+        let sel = Selector::parse(css).unwrap();
+        self.html.select(&sel).collect()
+    }
+
+    fn text(&self, css: &str) -> String {
+        self.all(css).first().map(|e| e.text().collect::<String>().trim().to_string()).unwrap_or_default()
+    }
+
+    fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.all(css).first().and_then(|e| e.value().attr(name)).map(str::to_string)
+    }
+
+    fn location(&self) -> String {
+        self.headers.get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+    }
+
+    /// The page's CSRF token (from its first form).
+    fn csrf(&self) -> String {
+        self.attr("input[name=csrf]", "value").expect("a form with a CSRF token")
+    }
+}
+
+impl Browser {
+    fn new(app: &TestApp, lang: &'static str) -> Self {
+        let client =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Self { client, base: app.base.clone(), lang }
+    }
+
+    async fn answer(res: reqwest::Response) -> PageAnswer {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let html = Html::parse_document(&res.text().await.unwrap());
+        PageAnswer { status, headers, html }
+    }
+
+    async fn get(&self, path: &str) -> PageAnswer {
+        let res =
+            self.client.get(format!("{}{path}", self.base)).header("accept-language", self.lang).send().await.unwrap();
+        Self::answer(res).await
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> PageAnswer {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("accept-language", self.lang)
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        Self::answer(res).await
+    }
+
+    /// Sign in with `token` through the form.
+    async fn signed_in(app: &TestApp, token: &str, lang: &'static str) -> Self {
+        let b = Browser::new(app, lang);
+        let form = b.get("/sign-in").await;
+        let done = b.post("/sign-in", &[("csrf", &form.csrf()), ("token", token), ("next", "/")]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        b
+    }
+}
+
+#[tokio::test]
+async fn pages_need_a_session_that_signing_in_sets_strictly() {
+    let app = spawn_app().await;
+    let b = Browser::new(&app, "en");
+    let home = b.get("/attempts?result=activated").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(home.location(), "/sign-in?next=%2Fattempts%3Fresult%3Dactivated");
+
+    let form = b.get("/sign-in").await;
+    assert_eq!(form.status, 200);
+    assert_eq!(form.text("h1"), "Sign in");
+    assert_eq!(form.attr("label[for=token]", "for").as_deref(), Some("token"));
+    assert_eq!(form.attr("input#token", "name").as_deref(), Some("token"));
+    let csrf = form.csrf();
+
+    // Without the form's CSRF token: 403.
+    let forged = b.post("/sign-in", &[("token", &app.write)]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let wrong = b.post("/sign-in", &[("csrf", "x"), ("token", &app.write)]).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    // A token that is not one: the form again, the reason beside the field.
+    let bad = b.post("/sign-in", &[("csrf", &csrf), ("token", "aj_nope")]).await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(bad.text("#token-error"), "This token is not known or was revoked.");
+    let empty = b.post("/sign-in", &[("csrf", &csrf), ("token", " ")]).await;
+    assert_eq!(empty.text("#token-error"), "Paste a token first.");
+
+    let ok = b.post("/sign-in", &[("csrf", &csrf), ("token", &app.write), ("next", "/attempts")]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(ok.location(), "/attempts");
+    let cookie = ok.headers.get_all(SET_COOKIE).iter().find_map(|v| {
+        let v = v.to_str().ok()?;
+        v.starts_with("aj_session=").then(|| v.to_string())
+    });
+    let cookie = cookie.expect("a session cookie");
+    for part in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=2592000"] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    // Only a hash of the session id is stored.
+    let id = cookie.trim_start_matches("aj_session=").split(';').next().unwrap().to_string();
+    let dump = std::fs::read(app._dir.path().join("journal.db")).unwrap();
+    assert!(!dump.windows(id.len()).any(|w| w == id.as_bytes()));
+
+    let journal = b.get("/attempts").await;
+    assert_eq!(journal.status, 200);
+    assert_eq!(journal.text("h1"), "Journal");
+
+    // Off-site `next` is not followed.
+    let c = Browser::new(&app, "en");
+    let f = c.get("/sign-in").await;
+    let away = c.post("/sign-in", &[("csrf", &f.csrf()), ("token", &app.write), ("next", "//evil.example/")]).await;
+    assert_eq!(away.location(), "/");
+}
+
+#[tokio::test]
+async fn signing_out_and_revoking_the_token_end_the_session() {
+    let app = spawn_app().await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let home = b.get("/").await;
+    assert_eq!(home.status, 200);
+    let csrf = home.csrf();
+    assert_eq!(b.post("/sign-out", &[]).await.status, StatusCode::FORBIDDEN, "sign-out needs the CSRF token");
+    let out = b.post("/sign-out", &[("csrf", &csrf)]).await;
+    assert_eq!(out.location(), "/sign-in");
+    assert_eq!(b.get("/").await.status, StatusCode::SEE_OTHER);
+
+    let token = app.store.create_token(&Actor::cli(), "phone", Scope::Write).await.unwrap().token;
+    let c = Browser::signed_in(&app, &token, "en").await;
+    assert_eq!(c.get("/").await.status, 200);
+    app.store.revoke_token(&Actor::cli(), "phone").await.unwrap();
+    let after = c.get("/").await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert!(after.location().starts_with("/sign-in"));
+}
+
+#[tokio::test]
+async fn a_write_without_the_csrf_token_is_refused_and_stores_nothing() {
+    let app = spawn_app().await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    for (path, fields) in [
+        ("/machines", vec![("name", "PC 1")]),
+        ("/machines", vec![("name", "PC 1"), ("csrf", "forged")]),
+        ("/follow-ups", vec![("text", "x")]),
+        ("/calls/new", vec![("machine_id", "new"), ("machine.name", "PC 1")]),
+        ("/licenses/1/product-key", vec![]),
+    ] {
+        let a = b.post(path, &fields).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(a.text("p.error").contains("Reload the page"), "{path}: {}", a.text("p.error"));
+    }
+    assert!(app.all("/api/v1/machines", 50).await.is_empty());
+    assert!(app.all("/api/v1/follow-ups", 50).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_read_session_sees_no_write_forms_and_cannot_write() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await;
+    let l = app.license("retail_box").await;
+    let b = Browser::signed_in(&app, &app.read, "en").await;
+    for path in [
+        "/",
+        "/machines",
+        "/licenses",
+        &format!("/licenses/{l}"),
+        "/follow-ups",
+        "/attempts",
+        &format!("/machines/{m}"),
+    ] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        let posts: Vec<String> =
+            page.all("form[method=post]").iter().filter_map(|f| f.value().attr("action").map(str::to_string)).collect();
+        assert_eq!(posts, vec!["/sign-out".to_string()], "{path}");
+        assert!(page.all("a[href='/calls/new']").is_empty(), "{path}");
+    }
+    let calls = b.get("/calls/new").await;
+    assert_eq!(calls.status, StatusCode::FORBIDDEN);
+    assert!(calls.text("p.error").contains("read-only"));
+    let csrf = b.get("/").await.csrf();
+    let add = b.post("/machines", &[("csrf", &csrf), ("name", "PC 2")]).await;
+    assert_eq!(add.status, StatusCode::FORBIDDEN);
+    let reveal = b.post(&format!("/licenses/{l}/product-key"), &[("csrf", &csrf)]).await;
+    assert_eq!(reveal.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.all("/api/v1/machines", 50).await.len(), 1);
+}
+
+/// The fields of a good call, as the form sends them.
+fn good_call(csrf: &str) -> Vec<(String, String)> {
+    [
+        ("csrf", csrf),
+        ("machine_id", "new"),
+        ("machine.name", "PC 1"),
+        ("license_id", "new"),
+        ("license.product", "Windows 8.1"),
+        ("license.edition", "Pro"),
+        ("license.channel", "retail_box"),
+        ("license.box_colour", "blue"),
+        ("trigger", "hardware_change"),
+        ("started_at", "2014-05-10T10:05:00+09:00"),
+        ("method", "phone"),
+        ("number_kind", "toll_free"),
+        ("called_from", "mobile"),
+        ("country", "JP"),
+        ("ivr_product", "windows"),
+        ("installation_id", IID),
+        ("ivr_result", "not_confirmed"),
+        ("groups_reentered", "7"),
+        ("operator_outcome", "reached"),
+        ("wait_seconds", "180"),
+        ("operator_rating", "2"),
+        ("questions[0].topic", "purchase_site"),
+        ("questions[0].question", "Where was it bought?"),
+        ("questions[0].answer", "do not know"),
+        ("questions[1].topic", ""),
+        ("questions[2].topic", "product_key"),
+        ("questions[2].answer", KEY),
+        ("confirmation_id", CID),
+        ("result", "activated"),
+        ("notes", "rude operator"),
+        ("action", "save"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+fn with(fields: &[(String, String)], name: &str, value: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = fields.iter().filter(|(k, _)| k != name).cloned().collect();
+    out.push((name.to_string(), value.to_string()));
+    out
+}
+
+fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn logging_a_call_stores_it_with_a_new_pc_and_license() {
+    let app = spawn_app().await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let form = b.get("/calls/new").await;
+    assert_eq!(form.status, 200);
+    assert_eq!(form.text("h1"), "Log a call");
+    // Every visible field has a label; the live check region is there.
+    for input in form.all("input:not([type=hidden]), select, textarea") {
+        let id = input.value().attr("id").expect("an id");
+        assert_eq!(form.all(&format!("label[for='{id}']")).len(), 1, "label for {id}");
+    }
+    assert_eq!(form.attr("#installation_id-live", "aria-live").as_deref(), Some("polite"));
+    let saved = b.post("/calls/new", &pairs(&good_call(&form.csrf()))).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text(".alert"));
+    assert!(saved.location().starts_with("/attempts/"), "{}", saved.location());
+    let attempts = app.all("/api/v1/attempts", 50).await;
+    assert_eq!(attempts.len(), 1);
+    let a = &attempts[0];
+    assert_eq!(a["wait_seconds"], 180);
+    assert_eq!(a["groups_reentered"], json!([7]));
+    assert_eq!(a["questions"].as_array().unwrap().len(), 2, "the blank row is not a question");
+    assert_eq!(a["questions"][1]["answer"], "*****-*****-*****-*****-9D6T9");
+    assert_eq!(app.all("/api/v1/licenses", 50).await[0]["box_colour"], "blue");
+    let shown = b.get(&saved.location()).await;
+    assert_eq!(shown.text("p.saved"), "The call was saved.");
+    assert!(shown.text("dl.facts").contains("5087605-8345036"));
+    assert!(shown.text("dl.facts").contains("3 min 00 s"));
+    assert!(!shown.text("main").contains(KEY), "the key is never shown on a call");
+}
+
+#[tokio::test]
+async fn a_refused_call_shows_each_error_beside_its_field_and_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await.to_string();
+    let l = app.license("retail_box").await.to_string();
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let csrf = b.get("/calls/new").await.csrf();
+    let base = with(&with(&with(&good_call(&csrf), "machine_id", &m), "license_id", &l), "license.product", "");
+    for (field, value, error_field, message) in [
+        ("installation_id", IID_GROUP7_BAD, "installation_id", "group 7 does not check"),
+        ("installation_id", "12345", "installation_id", "installation ID has 5 digits"),
+        ("confirmation_id", "109062-530373", "confirmation_id", "confirmation ID has 12 digits"),
+        ("wait_seconds", "three minutes", "wait_seconds", "must be a whole number"),
+        ("wait_seconds", "-5", "wait_seconds", ""),
+        ("operator_rating", "9", "operator_rating", ""),
+        ("started_at", "yesterday", "started_at", ""),
+        ("started_at", "", "started_at", "is required"),
+        ("country", "JPN", "country", ""),
+        ("number_kind", "free", "number_kind", "is not one of"),
+        ("called_from", "pager", "called_from", "is not one of"),
+        ("ivr_product", "word", "ivr_product", "is not one of"),
+        ("ivr_result", "maybe", "ivr_result", "is not one of"),
+        ("operator_outcome", "sleeping", "operator_outcome", "is not one of"),
+        ("result", "sort_of", "result", "is not one of"),
+        ("failure_reason", "operator_unavailable", "failure_reason", ""),
+        ("trigger", "boredom", "trigger", "is not one of"),
+        ("method", "fax", "method", "is not one of"),
+        ("groups_reentered", "seven", "groups_reentered", "must be group numbers"),
+        ("groups_reentered", "12", "groups_reentered", ""),
+        ("machine_id", "abc", "machine_id", "must be a whole number"),
+        ("machine_id", "999", "machine_id", ""),
+        ("license_id", "", "license_id", ""),
+        ("questions[0].topic", "weather", "questions[0].topic", "is not one of"),
+        ("questions[2].topic", "", "questions[2].topic", "is required"),
+        ("notes", &"x".repeat(5000), "notes", "characters long"),
+    ] {
+        let sent = with(&base, field, value);
+        let page = b.post("/calls/new", &pairs(&sent)).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}={value}: {}", page.text(".alert"));
+        let beside = page.text(&format!("[id='{error_field}-error'], .field:has([name='{error_field}']) p.error"));
+        assert!(
+            !beside.is_empty() && beside.contains(message),
+            "{field}={value}: {beside:?} / {}",
+            page.text(".alert")
+        );
+        // What was typed is still there.
+        let kept = page.attr("[name='notes']", "name").is_some()
+            && page.text("textarea[name=notes]") == "rude operator"
+            || field == "notes";
+        assert!(kept, "{field}: notes kept");
+        if field != "installation_id" {
+            assert_eq!(page.attr("input[name=installation_id]", "value").as_deref(), Some(IID), "{field}");
+        }
+        assert_eq!(page.attr("input[name='questions[0].question']", "value").as_deref(), Some("Where was it bought?"));
+    }
+    // A new PC without a name, a new license without a product.
+    let new = with(&with(&base, "machine_id", "new"), "machine.name", "");
+    let page = b.post("/calls/new", &pairs(&new)).await;
+    assert!(page.text("[id='machine.name-error']").contains("is required"));
+    let new = with(&with(&base, "license_id", "new"), "license.channel", "stolen");
+    let page = b.post("/calls/new", &pairs(&new)).await;
+    assert!(page.text("[id='license.product-error']").contains("is required"));
+    assert!(page.text("[id='license.channel-error']").contains("is not one of"));
+    let new = with(&with(&base, "license_id", "new"), "license.product_key", "GCRJD-8NW9H-F2CDX-CCM8D-9D6T8");
+    let page = b.post("/calls/new", &pairs(&new)).await;
+    assert!(!page.text("[id='license.product_key-error']").is_empty());
+    assert!(app.all("/api/v1/attempts", 50).await.is_empty(), "nothing stored");
+    assert_eq!(app.all("/api/v1/machines", 50).await.len(), 1);
+    assert_eq!(app.all("/api/v1/licenses", 50).await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_call_form_speaks_japanese_with_the_phone_menus_words() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await.to_string();
+    let l = app.license("retail_box").await.to_string();
+    let b = Browser::signed_in(&app, &app.write, "ja,en;q=0.5").await;
+    let form = b.get("/calls/new").await;
+    assert_eq!(form.text("h1"), "通話を記録");
+    assert_eq!(form.attr("html", "lang").as_deref(), Some("ja"));
+    assert_eq!(form.text("label[for=installation_id]"), "インストール ID");
+    assert!(form.text("select#number_kind").contains("フリーダイヤル"));
+    let sent = with(
+        &with(&with(&good_call(&form.csrf()), "machine_id", &m), "license_id", &l),
+        "installation_id",
+        IID_GROUP7_BAD,
+    );
+    let page = b.post("/calls/new", &pairs(&sent)).await;
+    assert_eq!(page.text("#installation_id-error"), "7 番目のグループが正しくありません");
+    let check = b.get(&format!("/calls/check?kind=iid&value={IID_GROUP7_BAD}")).await;
+    assert!(check.html.root_element().text().collect::<String>().contains("7 番目のグループが正しくありません"));
+    // Switching is a link on every page, remembered in a cookie.
+    let en_link = form.all(".langs a").iter().find_map(|a| a.value().attr("href").map(str::to_string)).unwrap();
+    assert_eq!(en_link, "/calls/new?lang=en");
+    let english = b.get(&en_link).await;
+    assert_eq!(english.text("h1"), "Log a call");
+    assert_eq!(b.get("/").await.text("h1"), "Before you call", "remembered over Accept-Language");
+    assert_eq!(b.get("/?lang=ja").await.text("h1"), "電話の前に");
+}
+
+#[tokio::test]
+async fn pasted_slmgr_output_fills_a_new_license_and_the_installation_id() {
+    let app = spawn_app().await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let csrf = b.get("/calls/new").await.csrf();
+    let dlv = format!(
+        "名前: Windows(R), Core edition\n説明: Windows(R) Operating System, OEM_DM channel\nインストール ID: {IID}\nプロダクト キーの一部: 3V66T\nライセンスの状態: ライセンスされています"
+    );
+    let page =
+        b.post("/calls/new", &[("csrf", csrf.as_str()), ("slmgr", &dlv), ("notes", "kept"), ("action", "fill")]).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.attr("option[value=new][selected]", "value").as_deref(), Some("new"));
+    assert_eq!(page.attr("input[name='license.edition']", "value").as_deref(), Some("Core"));
+    assert_eq!(page.attr("select[name='license.channel'] option[selected]", "value").as_deref(), Some("oem"));
+    assert!(page.attr("input[name=installation_id]", "value").unwrap().starts_with("5087605-8345036"));
+    assert!(page.text("p.note").contains("3V66T"), "{}", page.text("p.note"));
+    assert_eq!(page.text("textarea[name=notes]"), "kept");
+    // The licenses page fills the same way.
+    let page = b.post("/licenses", &[("csrf", csrf.as_str()), ("slmgr", &dlv), ("action", "fill")]).await;
+    assert_eq!(page.attr("input[name=edition]", "value").as_deref(), Some("Core"));
+    assert!(app.all("/api/v1/licenses", 50).await.is_empty(), "filling in stores nothing");
+}
+
+#[tokio::test]
+async fn the_live_check_marks_each_group_as_the_phone_menu_would() {
+    let app = spawn_app().await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let check = |value: &str, kind: &str| {
+        let url = format!("{}/calls/check?kind={kind}&value={}", b.base, urlencode(value));
+        let client = b.client.clone();
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let a: serde_json::Value =
+        check("5087605 8345036 7066786 5582230 3473234 4271525 4575754 99", "iid").await.json().await.unwrap();
+    let states: Vec<&str> = a["groups"].as_array().unwrap().iter().map(|g| g["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["ok", "ok", "ok", "ok", "ok", "ok", "bad", "typing"]);
+    assert_eq!(a["message"], "group 7 does not check");
+    let a: serde_json::Value = check(&format!("Installation ID: {IID}"), "iid").await.json().await.unwrap();
+    assert_eq!(a["complete"], "5087605-8345036-7066786-5582230-3473234-4271525-4575744-9972744-4472481");
+    let a: serde_json::Value = check(CID, "cid").await.json().await.unwrap();
+    assert_eq!(a["groups"][6]["name"], "G");
+    assert_eq!(a["complete"], CID);
+    assert_eq!(check("1", "ssn").await.status(), 400);
+    assert_eq!(check(&"1".repeat(401), "iid").await.status(), 400);
+    let anonymous = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = anonymous.get(format!("{}/calls/check?kind=iid&value=1", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), 303, "a session is needed");
+}
+
+fn urlencode(s: &str) -> String {
+    url_escape(s)
+}
+
+fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_product_key_is_masked_and_revealed_only_by_a_write_session_with_an_audit_row() {
+    let app = spawn_app().await;
+    let l = app.license("retail_box").await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let page = b.get(&format!("/licenses/{l}")).await;
+    assert!(!page.text("main").contains(KEY));
+    assert!(page.text("dl.facts").contains("*****-*****-*****-*****-9D6T9"));
+    let shown = b.post(&format!("/licenses/{l}/product-key"), &[("csrf", &page.csrf())]).await;
+    assert_eq!(shown.status, 200);
+    assert_eq!(shown.text("#product-key"), KEY);
+    let audit = app.all("/api/v1/audit", 50).await;
+    assert!(audit.iter().any(|e| e["action"] == "reveal_product_key" && e["entity_id"] == l), "{audit:?}");
+}
+
+#[tokio::test]
+async fn machines_licenses_and_follow_ups_are_added_and_refused_through_their_forms() {
+    let app = spawn_app().await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let csrf = b.get("/machines").await.csrf();
+    let added = b.post("/machines", &[("csrf", &csrf), ("name", "PC 1"), ("owner", "Ken")]).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let m = app.all("/api/v1/machines", 50).await[0]["id"].as_i64().unwrap().to_string();
+    for (path, fields, field, message) in [
+        ("/machines", vec![("name", "")], "name", "is required"),
+        ("/machines", vec![("name", "PC 1")], "name", "already"),
+        ("/machines", vec![("name", &*"n".repeat(300))], "name", "characters long"),
+        ("/licenses", vec![("product", ""), ("channel", "oem")], "product", "is required"),
+        ("/licenses", vec![("product", "Windows"), ("channel", "shop")], "channel", "is not one of"),
+        (
+            "/licenses",
+            vec![("product", "Windows"), ("channel", "oem"), ("purchased_on", "someday")],
+            "purchased_on",
+            "",
+        ),
+        ("/licenses", vec![("product", "Windows"), ("channel", "oem"), ("product_key", "ABC")], "product_key", ""),
+        ("/follow-ups", vec![("text", ""), ("machine_id", &m)], "text", "is required"),
+        ("/follow-ups", vec![("text", "drivers"), ("machine_id", "x")], "machine_id", "must be a whole number"),
+        ("/follow-ups", vec![("text", "drivers"), ("machine_id", &m), ("due_on", "tomorrow")], "due_on", ""),
+    ] {
+        let mut sent = vec![("csrf", csrf.as_str())];
+        sent.extend(fields.iter().copied());
+        let page = b.post(path, &sent).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{path} {fields:?}");
+        let beside = page.text(&format!("[id='{field}-error']"));
+        assert!(!beside.is_empty() && beside.contains(message), "{path} {field}: {beside:?}");
+    }
+    let done = b.post("/follow-ups", &[("csrf", &csrf), ("text", "remove the old drivers"), ("machine_id", &m)]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let f = app.all("/api/v1/follow-ups", 50).await[0]["id"].as_i64().unwrap();
+    let list = b.get("/follow-ups").await;
+    assert!(list.text("table").contains("remove the old drivers"));
+    b.post(&format!("/follow-ups/{f}/done"), &[("csrf", &csrf)]).await;
+    assert_eq!(app.get(&format!("/api/v1/follow-ups/{f}")).await.body["done"], true);
+    assert_eq!(app.all("/api/v1/machines", 50).await.len(), 1);
+    assert!(app.all("/api/v1/licenses", 50).await.is_empty());
+}
+
+#[tokio::test]
+async fn every_page_renders_in_both_languages_with_its_title_and_labels() {
+    let app = spawn_app().await;
+    activation_journal::demo::load(&app.store).await.unwrap();
+    let attempt = app.all("/api/v1/attempts", 50).await[0]["id"].as_i64().unwrap();
+    let case = app.all("/api/v1/cases", 50).await[0]["id"].as_i64().unwrap();
+    let machine = app.all("/api/v1/machines", 50).await[0]["id"].as_i64().unwrap();
+    let license = app.all("/api/v1/licenses", 50).await[0]["id"].as_i64().unwrap();
+    for (lang, titles) in [
+        (
+            "en",
+            [
+                "Before you call",
+                "Log a call",
+                "Journal",
+                "Call",
+                "Case",
+                "PCs",
+                "PC",
+                "Licenses",
+                "License",
+                "Summaries",
+                "Follow-ups",
+                "Search",
+            ],
+        ),
+        (
+            "ja",
+            [
+                "電話の前に",
+                "通話を記録",
+                "通話の記録",
+                "通話",
+                "認証の件",
+                "パソコン",
+                "パソコン",
+                "ライセンス",
+                "ライセンス",
+                "集計",
+                "あとでやること",
+                "検索",
+            ],
+        ),
+    ] {
+        let b = Browser::signed_in(&app, &app.write, lang).await;
+        let paths = [
+            "/".to_string(),
+            "/calls/new".into(),
+            "/attempts".into(),
+            format!("/attempts/{attempt}"),
+            format!("/cases/{case}"),
+            "/machines".into(),
+            format!("/machines/{machine}"),
+            "/licenses".into(),
+            format!("/licenses/{license}"),
+            "/summaries".into(),
+            "/follow-ups".into(),
+            "/search?q=operator".into(),
+        ];
+        for (path, title) in paths.iter().zip(titles) {
+            let page = b.get(path).await;
+            assert_eq!(page.status, 200, "{lang} {path}");
+            assert_eq!(page.text("h1"), title, "{lang} {path}");
+            assert_eq!(page.attr("html", "lang").as_deref(), Some(lang));
+            let body = page.html.root_element().text().collect::<String>();
+            assert!(
+                !body.contains(&format!("{lang}.")) || !body.contains("enum."),
+                "{lang} {path}: a key without text"
+            );
+            for input in page.all("input:not([type=hidden]), select, textarea") {
+                let id = input.value().attr("id").unwrap_or("");
+                assert!(!page.all(&format!("label[for='{id}']")).is_empty(), "{lang} {path}: no label for {id:?}");
+            }
+        }
+        let summaries = b.get("/summaries").await;
+        assert_eq!(summaries.all("figure.chart svg").len(), 4, "{lang}");
+        assert_eq!(summaries.text("#overview [data-k=attempts]"), "4");
+        assert_eq!(summaries.text("#retries [data-k=next_day_retries]"), "2");
+    }
+}
+
+#[tokio::test]
+async fn long_journals_are_paged_newest_first() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await;
+    let l = app.license("oem").await;
+    for i in 0..120 {
+        let body = json!({"machine_id": m, "license_id": l, "started_at": format!("2014-05-10T{:02}:{:02}:00+09:00", 8 + i / 60, i % 60),
+                          "result": "not_activated", "failure_reason": "operator_unavailable"});
+        app.create("/api/v1/attempts", body).await;
+    }
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let first = b.get("/attempts").await;
+    assert_eq!(first.all("tbody tr").len(), 50);
+    assert!(first.text("tbody tr").starts_with("2014-05-10 09:59"));
+    let next = first.attr("a[rel=next]", "href").unwrap();
+    let second = b.get(&next).await;
+    assert_eq!(second.all("tbody tr").len(), 50);
+    assert!(second.text("tbody tr").starts_with("2014-05-10 09:09"));
+    let bad = b.get("/attempts?cursor=nonsense").await;
+    assert_eq!(bad.status, 400);
+    let bad = b.get("/attempts?result=maybe").await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.text("p.error").contains("is not one of"));
+    let timeline = b.get(&format!("/machines/{m}")).await;
+    assert!(timeline.attr("a[rel=next]", "href").is_some());
+}
