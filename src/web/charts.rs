@@ -37,6 +37,9 @@ fn bars(title: &str, y_desc: &str, slots: &[String], series: &[Bars<'_>]) -> Str
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(WHITE)
+            .y_labels(6)
+            .y_label_formatter(&|v| if top < 10.0 { format!("{v:.1}") } else { format!("{v:.0}") })
             .y_desc(y_desc)
             .x_labels(slots.len())
             .x_label_formatter(&|v| match v {
