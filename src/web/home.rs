@@ -48,12 +48,16 @@ struct HomePage {
 pub async fn home(p: Page, store: web::Data<Store>) -> Result<HttpResponse, WebError> {
     let t = p.t();
     let all = SummaryFilter::default();
-    let open = p.ok(store.open_work(&all, chrono::Utc::now()).await)?;
-    let hours = p.ok(store.hours(&all).await)?;
-    let questions = p.ok(store.questions(&all).await)?;
     let every = p.ok(PageRequest::parse(Some(500), None, false).map_err(StoreError::Invalid))?;
-    let machines = p.ok(store.machines(&every).await)?.items;
-    let licenses = p.ok(store.licenses(&every).await)?.items;
+    let (open, hours, questions, machines, licenses) = tokio::join!(
+        store.open_work(&all, chrono::Utc::now()),
+        store.hours(&all),
+        store.questions(&all),
+        store.machines(&every),
+        store.licenses(&every),
+    );
+    let (open, hours, questions) = (p.ok(open)?, p.ok(hours)?, p.ok(questions)?);
+    let (machines, licenses) = (p.ok(machines)?.items, p.ok(licenses)?.items);
     let name = |id: i64| machines.iter().find(|m| m.id == id).map(|m| m.name.clone()).unwrap_or_default();
     let license = |id: i64| licenses.iter().find(|l| l.id == id);
     let rows: Vec<OpenRow> = open

@@ -51,15 +51,19 @@ pub async fn summaries(p: Page, store: web::Data<Store>, query: Query) -> Result
     let filter = SummaryFilter::parse(q(&query, "from"), q(&query, "to"), id("machine_id")?, id("license_id")?)
         .map_err(|e| p.bad(e.to_string()))?;
     let page = PageRequest::parse(Some(50), q(&query, "cursor"), false).map_err(|e| p.bad(e.to_string()))?;
-    let (overview, retries, waits, hours, questions, licenses, open) = (
-        p.ok(store.overview(&filter).await)?,
-        p.ok(store.retries(&filter, &page).await)?,
-        p.ok(store.wait_times(&filter).await)?,
-        p.ok(store.hours(&filter).await)?,
-        p.ok(store.questions(&filter).await)?,
-        p.ok(store.license_activations(&filter).await)?,
-        p.ok(store.open_work(&filter, chrono::Utc::now()).await)?,
+    // The seven read on their own connections at once (reads never wait
+    // for each other or for the writer).
+    let (overview, retries, waits, hours, questions, licenses, open) = tokio::join!(
+        store.overview(&filter),
+        store.retries(&filter, &page),
+        store.wait_times(&filter),
+        store.hours(&filter),
+        store.questions(&filter),
+        store.license_activations(&filter),
+        store.open_work(&filter, chrono::Utc::now()),
     );
+    let (overview, retries, waits, hours, questions, licenses, open) =
+        (p.ok(overview)?, p.ok(retries)?, p.ok(waits)?, p.ok(hours)?, p.ok(questions)?, p.ok(licenses)?, p.ok(open)?);
     let mut topic_rows: Vec<(String, i64, String)> = questions
         .topics
         .iter()

@@ -271,6 +271,17 @@ class Story:
         self.go("/")
         self.shot("home-ja")
 
+        # On a phone's screen: nothing wider than the screen.
+        self.driver.set_window_size(390, 844)
+        for path, name in [("/calls/new?lang=en", "call-form-phone"), ("/summaries", "summaries-phone"), ("/", None)]:
+            self.go(path)
+            wide = self.driver.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            self.check(f"{path} fits a phone's width", wide <= 1, f"{wide} px too wide")
+            if name:
+                self.shot(name)
+        self.driver.set_window_size(1280, 1400)
+
         # A follow-up added with the keyboard alone.
         self.go("/follow-ups?lang=en")
         body = self.driver.find_element(By.TAG_NAME, "body")

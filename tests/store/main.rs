@@ -1126,3 +1126,47 @@ mod group_commit {
         other.close().await;
     }
 }
+
+mod sessions {
+    use super::*;
+    use activation_journal::store::SESSION_IDLE;
+
+    #[tokio::test]
+    async fn a_session_lives_while_used_and_ends_unused_signed_out_or_revoked() {
+        let t = store().await;
+        let s = &t.store;
+        let token = s.create_token(&cli(), "phone", Scope::Write).await.unwrap().token;
+        assert!(s.open_session("aj_not_a_token").await.unwrap().is_none());
+        let a = s.open_session(&token).await.unwrap().unwrap();
+        let b = s.open_session(&token).await.unwrap().unwrap();
+        assert_ne!(a.id, b.id);
+        assert_ne!(a.session.csrf, b.session.csrf);
+        let found = s.session(&a.id).await.unwrap().unwrap();
+        assert_eq!(found.actor.name, "phone");
+        assert_eq!(found.csrf, a.session.csrf);
+        assert!(s.session("not-a-session").await.unwrap().is_none());
+
+        // Unused for longer than SESSION_IDLE: gone.
+        let old = chrono::Utc::now().timestamp() - SESSION_IDLE - 1;
+        sqlx::query("UPDATE web_sessions SET last_seen = ?").bind(old).execute(s.pool()).await.unwrap();
+        assert!(s.session(&a.id).await.unwrap().is_none());
+        // Used within it: alive, and its last use moved on.
+        let recent = chrono::Utc::now().timestamp() - SESSION_IDLE + 7200;
+        sqlx::query("UPDATE web_sessions SET last_seen = ?").bind(recent).execute(s.pool()).await.unwrap();
+        assert!(s.session(&a.id).await.unwrap().is_some());
+        let seen: i64 =
+            sqlx::query_scalar("SELECT min(last_seen) FROM web_sessions").fetch_one(s.pool()).await.unwrap();
+        assert!(seen <= recent);
+        let a_seen: i64 =
+            sqlx::query_scalar("SELECT max(last_seen) FROM web_sessions").fetch_one(s.pool()).await.unwrap();
+        assert!(a_seen > recent, "a use an hour after the last moves last_seen on");
+
+        s.close_session(&a.id).await.unwrap();
+        assert!(s.session(&a.id).await.unwrap().is_none());
+        assert!(s.session(&b.id).await.unwrap().is_some());
+        s.revoke_token(&cli(), "phone").await.unwrap();
+        assert!(s.session(&b.id).await.unwrap().is_none());
+        let left: i64 = sqlx::query_scalar("SELECT count(*) FROM web_sessions").fetch_one(s.pool()).await.unwrap();
+        assert_eq!(left, 0, "a revoked token's sessions are deleted");
+    }
+}
