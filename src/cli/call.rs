@@ -30,7 +30,6 @@ use crate::domain::{
     Trigger,
 };
 use crate::store::{Actor, Store, WriteCtx};
-use crate::summary::SummaryFilter;
 
 /// Why the walk stopped before storing.
 enum Stop {
@@ -101,7 +100,7 @@ pub async fn run(store: &Store, machine: Option<String>, license: Option<i64>) -
         Some(id) => Some(store.license(id, false).await.map_err(|e| anyhow::anyhow!("--license: {e}"))?),
         None => None,
     };
-    let asked = store.questions(&SummaryFilter::default()).await?;
+    let asked = store.questions_lately(crate::web::calls::TOPICS_LATELY).await?;
     let result = walk(store, machines, licenses, machine, license, &asked).await;
     let walk = match result {
         Ok(w) => w,
@@ -546,19 +545,7 @@ fn queue_timer() -> std::io::Result<(i64, bool)> {
 /// Questions and answers, topics offered in the order past operators asked
 /// them for this channel.
 fn questions(asked: &crate::summary::Questions, channel: Channel) -> Result<Vec<QuestionArg>, Stop> {
-    let mut topics: Vec<(Topic, i64)> = Topic::ALL
-        .iter()
-        .map(|t| {
-            let n = asked
-                .topics
-                .iter()
-                .find(|r| r.topic == *t)
-                .and_then(|r| r.by_channel.get(&channel).copied())
-                .unwrap_or(0);
-            (*t, n)
-        })
-        .collect();
-    topics.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let topics = asked.ranked_for(channel);
     let mut labels = vec!["(no more questions)".to_string()];
     labels.extend(
         topics.iter().map(|(t, n)| if *n > 0 { format!("{t} (asked {n} times before)") } else { t.to_string() }),

@@ -331,6 +331,27 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
+        self.tally_questions(rows.into_iter().map(|r| (r.topic, r.license_id, r.n))).await
+    }
+
+    /// What operators asked lately: `questions` over the newest `n`
+    /// questions of attempts not archived. Orders the topics offered while
+    /// a call is logged (the page and `call`): it costs the same on any
+    /// journal, and follows what operators ask now.
+    pub async fn questions_lately(&self, n: i64) -> Result<Questions, StoreError> {
+        let rows = sqlx::query!(
+            r#"SELECT topic AS "topic!", license_id AS "license_id!: i64", count(*) AS "n!: i64"
+               FROM (SELECT topic, license_id FROM attempt_questions WHERE attempt_archived = 0 ORDER BY id DESC LIMIT ?)
+               GROUP BY topic, license_id"#,
+            n
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        self.tally_questions(rows.into_iter().map(|r| (r.topic, r.license_id, r.n))).await
+    }
+
+    /// `(topic, license, count)` rows summed per topic and license channel.
+    async fn tally_questions(&self, rows: impl Iterator<Item = (String, i64, i64)>) -> Result<Questions, StoreError> {
         // Every license's channel (archived ones too: their attempts still count).
         let channels: BTreeMap<i64, String> = sqlx::query!(r#"SELECT id AS "id!: i64", channel FROM licenses"#)
             .fetch_all(&self.pool)
@@ -339,13 +360,13 @@ impl Store {
             .map(|r| (r.id, r.channel))
             .collect();
         let mut topics: BTreeMap<crate::domain::Topic, TopicRow> = BTreeMap::new();
-        for r in rows {
-            let topic = stored(&r.topic)?;
+        for (topic, license_id, n) in rows {
+            let topic = stored(&topic)?;
             let row = topics.entry(topic).or_insert_with(|| TopicRow { topic, asked: 0, by_channel: BTreeMap::new() });
-            row.asked += r.n;
+            row.asked += n;
             let channel =
-                channels.get(&r.license_id).ok_or_else(|| StoreError::Corrupt(format!("license {}", r.license_id)))?;
-            *row.by_channel.entry(stored(channel)?).or_default() += r.n;
+                channels.get(&license_id).ok_or_else(|| StoreError::Corrupt(format!("license {license_id}")))?;
+            *row.by_channel.entry(stored(channel)?).or_default() += n;
         }
         let mut topics: Vec<TopicRow> = topics.into_values().collect();
         topics.sort_by(|a, b| b.asked.cmp(&a.asked).then(a.topic.cmp(&b.topic)));

@@ -431,6 +431,24 @@ pub struct TopicRow {
     pub by_channel: BTreeMap<Channel, i64>,
 }
 
+impl Questions {
+    /// Every topic, most asked for `channel` first (then in declared order),
+    /// with how often it was asked: the order topics are offered in while a
+    /// call is logged.
+    pub fn ranked_for(&self, channel: Channel) -> Vec<(Topic, i64)> {
+        let mut ranked: Vec<(Topic, i64)> = Topic::ALL
+            .iter()
+            .map(|t| {
+                let n = self.topics.iter().find(|r| r.topic == *t).and_then(|r| r.by_channel.get(&channel).copied());
+                (*t, n.unwrap_or(0))
+            })
+            .collect();
+        // Stable: equal counts keep the declared order.
+        ranked.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        ranked
+    }
+}
+
 /// `licenses`.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Licenses {

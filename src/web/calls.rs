@@ -25,7 +25,7 @@ use crate::domain::enums::ClosedSet;
 use crate::domain::ids::{check_typed, IdKind};
 use crate::domain::{
     slmgr, AttemptTarget, CalledFrom, Channel, FailureReason, FieldErrors, IvrProduct, IvrResult, License, Machine,
-    NewAttempt, NewLicense, NewMachine, NumberKind, OperatorOutcome, PageRequest, SummaryFilter, Topic, Trigger,
+    NewAttempt, NewLicense, NewMachine, NumberKind, OperatorOutcome, PageRequest, Topic, Trigger,
 };
 use crate::domain::{AttemptResult, Method};
 use crate::store::{Created, Store, WriteCtx};
@@ -231,29 +231,16 @@ fn label(l: &License, t: &Tr) -> String {
     format!("{s} · {}", t.e(l.channel))
 }
 
-/// Topics ranked for each channel (most asked first), then the others in
-/// their declared order.
+/// How many of the newest questions order the topics offered while a
+/// call is logged (here and in `call`).
+pub const TOPICS_LATELY: i64 = 10_000;
+
+/// Topics ranked for each channel (most asked first).
 fn topic_orders(q: &crate::summary::Questions) -> HashMap<String, Vec<String>> {
-    let mut orders = HashMap::new();
-    for channel in Channel::ALL {
-        let mut ranked: Vec<(i64, usize, Topic)> = Topic::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, topic)| {
-                let n = q
-                    .topics
-                    .iter()
-                    .find(|r| r.topic == *topic)
-                    .and_then(|r| r.by_channel.get(channel).copied())
-                    .unwrap_or(0);
-                (-n, i, *topic)
-            })
-            .collect();
-        ranked.sort();
-        orders
-            .insert(channel.as_str().to_string(), ranked.into_iter().map(|(_, _, t)| t.as_str().to_string()).collect());
-    }
-    orders
+    Channel::ALL
+        .iter()
+        .map(|c| (c.as_str().to_string(), q.ranked_for(*c).into_iter().map(|(t, _)| t.as_str().to_string()).collect()))
+        .collect()
 }
 
 async fn call_page(
@@ -267,7 +254,7 @@ async fn call_page(
     let all = p.ok(PageRequest::parse(Some(500), None, false).map_err(crate::store::StoreError::Invalid))?;
     let machines: Vec<Machine> = p.ok(store.machines(&all).await)?.items;
     let licenses: Vec<License> = p.ok(store.licenses(&all).await)?.items;
-    let orders = topic_orders(&p.ok(store.questions(&SummaryFilter::default()).await)?);
+    let orders = topic_orders(&p.ok(store.questions_lately(TOPICS_LATELY).await)?);
     let chosen = f.val("license_id").parse::<i64>().ok();
     let channel = licenses.iter().find(|l| Some(l.id) == chosen).map(|l| l.channel.as_str().to_string());
     let topics = match channel.and_then(|c| orders.get(&c).cloned()) {

@@ -6,6 +6,7 @@
 use plotters::prelude::*;
 
 use super::Tr;
+use crate::domain::time::WEEKDAYS;
 use crate::summary::{Hours, WaitTimes};
 
 const WIDTH: u32 = 720;
@@ -132,9 +133,12 @@ pub fn wait_by_hour(t: &Tr, w: &WaitTimes) -> String {
 
 /// Queue wait p90 and p50 (minutes) by weekday.
 pub fn wait_by_weekday(t: &Tr, w: &WaitTimes) -> String {
-    let slots: Vec<String> = w.by_weekday.iter().map(|d| t.s(&format!("weekday.{}", d.weekday))).collect();
-    let p50: Vec<f64> = w.by_weekday.iter().map(|d| d.p50.unwrap_or(0) as f64 / 60.0).collect();
-    let p90: Vec<f64> = w.by_weekday.iter().map(|d| d.p90.unwrap_or(0) as f64 / 60.0).collect();
+    let slots: Vec<String> = WEEKDAYS.iter().map(|d| t.s(&format!("weekday.{d}"))).collect();
+    let of = |d: &str, p: fn(&crate::summary::WaitByWeekday) -> Option<i64>| {
+        w.by_weekday.iter().find(|r| r.weekday == d).and_then(p).unwrap_or(0) as f64 / 60.0
+    };
+    let p50: Vec<f64> = WEEKDAYS.iter().map(|d| of(d, |r| r.p50)).collect();
+    let p90: Vec<f64> = WEEKDAYS.iter().map(|d| of(d, |r| r.p90)).collect();
     bars(
         &t.s("chart.wait_weekday"),
         &t.s("chart.minutes"),
@@ -148,6 +152,8 @@ pub fn wait_by_weekday(t: &Tr, w: &WaitTimes) -> String {
 
 /// Retried cases by days from the first call to activation.
 pub fn retries(t: &Tr, days: &[(String, f64)]) -> String {
+    let none = [(t.f("chart.days", &[("n", "1")]), 0.0)];
+    let days = if days.is_empty() { &none[..] } else { days };
     let slots: Vec<String> = days.iter().map(|(d, _)| d.clone()).collect();
     let values: Vec<f64> = days.iter().map(|(_, n)| *n).collect();
     bars(
@@ -156,4 +162,26 @@ pub fn retries(t: &Tr, days: &[(String, f64)]) -> String {
         &slots,
         &[Bars { label: t.s("chart.cases"), colour: BLUE_, values: &values }],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::Lang;
+
+    #[test]
+    fn charts_of_an_empty_journal_are_drawn() {
+        let t = Tr(Lang::Ja);
+        let waits =
+            WaitTimes { count: 0, min: None, p50: None, p90: None, max: None, by_hour: vec![], by_weekday: vec![] };
+        for svg in [
+            hours(&t, &Hours { hours: vec![], best_hours: vec![] }),
+            wait_by_hour(&t, &waits),
+            wait_by_weekday(&t, &waits),
+            retries(&t, &[]),
+        ] {
+            assert!(svg.starts_with("<svg") && svg.contains("</svg>"), "{svg}");
+        }
+        assert!(wait_by_weekday(&t, &waits).contains("土"), "weekday labels from the catalogue");
+    }
 }

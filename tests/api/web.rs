@@ -628,3 +628,35 @@ async fn long_journals_are_paged_newest_first() {
     let timeline = b.get(&format!("/machines/{m}")).await;
     assert!(timeline.attr("a[rel=next]", "href").is_some());
 }
+
+#[tokio::test]
+async fn an_empty_journal_shows_every_page() {
+    let app = spawn_app().await;
+    let b = Browser::signed_in(&app, &app.write, "ja").await;
+    for path in [
+        "/",
+        "/calls/new",
+        "/attempts",
+        "/machines",
+        "/licenses",
+        "/follow-ups",
+        "/summaries",
+        "/search",
+        "/search?q=x",
+    ] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+    }
+    for path in ["/attempts/1", "/cases/1", "/machines/1", "/licenses/1"] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 404, "{path}");
+        assert!(!page.text("p.error").is_empty());
+    }
+    let page = b.get("/search?q=%20%20").await;
+    assert_eq!(page.status, 200);
+    let long = format!("/search?q={}", "x".repeat(300));
+    assert!(!b.get(&long).await.text("#q-error").is_empty(), "an over-long search is refused beside its field");
+    assert_eq!(b.get("/summaries?from=someday").await.status, 400);
+    assert_eq!(b.get("/summaries?machine_id=x").await.status, 400);
+    assert_eq!(b.get("/attempts/abc").await.status, 404);
+}

@@ -1170,3 +1170,40 @@ mod sessions {
         assert_eq!(left, 0, "a revoked token's sessions are deleted");
     }
 }
+
+#[tokio::test]
+async fn topics_are_offered_in_the_order_operators_asked_them_lately_for_the_channel() {
+    let t = store().await;
+    let s = &t.store;
+    let boxed = license(s, Channel::RetailBox).await;
+    let download = license(s, Channel::RetailDownload).await;
+    let m = machine(s, "PC 1").await;
+    let ask = |topic| NewQuestion { topic, question: None, answer: None };
+    let mut old = call(m.id, download.id, "2014-05-09T18:00:00+09:00");
+    old.questions = Some(vec![ask(Topic::Edition), ask(Topic::Edition), ask(Topic::BoxColour)]);
+    attempt(s, old).await.unwrap();
+    let mut newer = call(m.id, download.id, "2014-05-10T10:00:00+09:00");
+    newer.questions = Some(vec![ask(Topic::PurchaseSite), ask(Topic::ProductKey), ask(Topic::PurchaseSite)]);
+    attempt(s, newer).await.unwrap();
+    let mut other = call(m.id, boxed.id, "2014-05-10T11:00:00+09:00");
+    other.questions = Some(vec![ask(Topic::BoxColour)]);
+    attempt(s, other).await.unwrap();
+
+    // Everything: edition and purchase site tie for a download.
+    let all = s.questions_lately(1000).await.unwrap();
+    let ranked = all.ranked_for(Channel::RetailDownload);
+    assert_eq!(
+        ranked[..3],
+        [(Topic::Edition, 2), (Topic::PurchaseSite, 2), (Topic::BoxColour, 1)],
+        "ties in declared order"
+    );
+    assert_eq!(ranked.len(), Topic::ALL.len(), "every topic is offered");
+    assert_eq!(all.ranked_for(Channel::RetailBox)[0], (Topic::BoxColour, 1));
+    // Only the newest four questions: the download's latest call and the box's.
+    let lately = s.questions_lately(4).await.unwrap();
+    let ranked = lately.ranked_for(Channel::RetailDownload);
+    assert_eq!(ranked[..2], [(Topic::PurchaseSite, 2), (Topic::ProductKey, 1)]);
+    assert_eq!(ranked.iter().find(|(t, _)| *t == Topic::Edition), Some(&(Topic::Edition, 0)));
+    // The same as the questions summary when every question is read.
+    assert_eq!(all, s.questions(&SummaryFilter::default()).await.unwrap());
+}
