@@ -75,7 +75,7 @@ def need_datasette():
 
 
 def wrk(url, connections, seconds, script=None, headers=()):
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    cmd = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     for h in headers:
         cmd += ["-H", h]
     if script:

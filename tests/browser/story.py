@@ -34,6 +34,11 @@ IID = "5087605 8345036 7066786 5582230 3473234 4271525 4575744 9972744 4472481"
 GROUP7_BAD = "4575754"
 CID = "109062 530373 462923 856922 378004 297663 022353"
 KEY = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"
+DLV = """Name: Windows(R), Professional edition
+Description: Windows(R) Operating System, RETAIL channel
+Partial Product Key: 9D6T9
+License Status: Notification
+"""
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHOTS = os.path.join(ROOT, "target", "screenshots")
 
@@ -152,6 +157,16 @@ class Story:
             self.choose("machine_id", str(machine))
         if isinstance(license_, dict):
             self.choose("license_id", "new")
+            pasted = license_.pop("slmgr", None)
+            if pasted:
+                self.by_id("slmgr").send_keys(pasted)
+                self.el("button[value=fill]").click()
+                self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.note")))
+                edition = self.by_id("license.edition").get_attribute("value")
+                self.check(f"call {n}: pasted slmgr /dlv output fills in the license", edition == "Professional",
+                           edition)
+                self.check(f"call {n}: the PC typed before the paste is kept",
+                           self.by_id("machine.name").get_attribute("value") == machine)
             for name, value in license_.items():
                 if name == "channel":
                     self.choose("license.channel", value)
@@ -181,6 +196,11 @@ class Story:
             for _ in range(len(GROUP7_BAD) + 1):
                 field.send_keys(Keys.BACKSPACE)
             field.send_keys(groups[6] + " " + " ".join(groups[7:]))
+        elif n == 2:
+            # What `slmgr /dti` prints, pasted whole: the ID alone is kept, in groups.
+            self.type_into("installation_id", "Installation ID: " + "".join(groups))
+            self.wait.until(lambda d: d.find_element(By.ID, "installation_id").get_attribute("value") == "-".join(groups))
+            self.check(f"call {n}: pasted slmgr /dti output becomes the ID in groups", True)
         else:
             self.type_into("installation_id", " ".join(groups))
         self.check(f"call {n}: the corrected ID checks", self.live("installation_id", "✓"),
@@ -223,7 +243,7 @@ class Story:
         self.log_call(1, "PC 1", {"product": "Windows 8.1", "edition": "Pro", "channel": "retail_box",
                                   "box_colour": "blue"},
                       "2014-05-09T18:00:00+09:00", True, "unavailable", reason="operator_unavailable")
-        self.log_call(2, "PC 2", {"product": "Windows 8.1", "edition": "Pro", "channel": "retail_download",
+        self.log_call(2, "PC 2", {"slmgr": DLV, "product": "Windows 8.1", "channel": "retail_download",
                                   "product_key": KEY},
                       "2014-05-09T18:05:00+09:00", False, "unavailable", reason="operator_unavailable")
         # Day 2: PC 1 reaches an operator at once; PC 2 waits three minutes.
