@@ -312,8 +312,8 @@ pub async fn submit(posted: Posted, store: web::Data<Store>) -> Result<HttpRespo
     let rows = question_rows(&form).last().map_or(QUESTION_ROWS, |l| l + 1).max(QUESTION_ROWS);
     match form.get("action") {
         Some("fill") => {
-            let (filled, errors, said) = fill_from_slmgr(&p.t(), &mut form);
-            let mut f = FormState::new(p.t(), filled);
+            let (errors, said) = fill_from_slmgr(&p.t(), &mut form, "license.");
+            let mut f = FormState::new(p.t(), form);
             f.errors = errors;
             return p.render(&call_page(&p, &store, f, rows, Some(said)).await?);
         }
@@ -372,11 +372,8 @@ async fn refused(
     errors: FieldErrors,
     rows: usize,
 ) -> Result<HttpResponse, WebError> {
-    let mut f = FormState::new(p.t(), form);
-    f.errors = errors.0;
-    let mut res = p.render(&call_page(p, store, f, rows, None).await?)?;
-    *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
+    let f = FormState::refused(p.t(), form, errors);
+    p.refused(&call_page(p, store, f, rows, None).await?)
 }
 
 /// A write the store refused: its field errors beside their fields
@@ -399,39 +396,43 @@ async fn store_refused(
     refused(p, store, form, errors, rows).await
 }
 
-/// Read the pasted `slmgr` output (field `slmgr`) into the new license's
-/// fields and the Installation ID; what it said, for the page.
-fn fill_from_slmgr(t: &Tr, form: &mut Form) -> (Form, Vec<crate::domain::FieldError>, String) {
+/// Read pasted `slmgr` output (the field `slmgr`) into a license form's
+/// fields (`prefix` before each: `license.` on the call form, which also
+/// takes the Installation ID and switches its license to a new one); the
+/// errors (an Installation ID that does not check) and what the text said.
+pub fn fill_from_slmgr(t: &Tr, form: &mut Form, prefix: &str) -> (Vec<crate::domain::FieldError>, String) {
     let s = slmgr::read(&form.raw("slmgr"));
+    let call_form = !prefix.is_empty();
     let mut errors = Vec::new();
-    let mut put = |name: &str, value: Option<String>| {
+    let mut put = |name: String, value: Option<String>| {
         if let Some(v) = value {
-            form.0.retain(|(k, _)| k != name);
-            form.0.push((name.to_string(), v));
+            form.0.retain(|(k, _)| *k != name);
+            form.0.push((name, v));
         }
     };
-    put("license_id", (s.edition.is_some() || s.windows_channel.is_some()).then(|| "new".to_string()));
-    put("license.edition", s.edition.clone());
-    put("license.channel", s.channel.map(|c| c.as_str().to_string()));
-    match &s.installation_id {
-        Some(Ok(iid)) => put("installation_id", Some(iid.to_string())),
-        Some(Err(e)) => {
-            errors.push(crate::domain::FieldError { field: "installation_id".into(), message: e.to_string() })
+    let found = s.edition.is_some() || s.windows_channel.is_some();
+    put(format!("{prefix}edition"), s.edition.clone());
+    put(format!("{prefix}channel"), s.channel.map(|c| c.as_str().to_string()));
+    if call_form {
+        put("license_id".into(), found.then(|| "new".to_string()));
+        match &s.installation_id {
+            Some(Ok(iid)) => put("installation_id".into(), Some(iid.to_string())),
+            Some(Err(e)) => {
+                errors.push(crate::domain::FieldError { field: "installation_id".into(), message: e.to_string() })
+            }
+            None => {}
         }
-        None => {}
     }
     let mut said = Vec::new();
-    if let Some(e) = &s.edition {
-        said.push(format!("{}: {e}", t.s("license.edition")));
-    }
-    if let Some(c) = &s.windows_channel {
-        said.push(format!("{}: {c}", t.s("slmgr.windows_channel")));
-    }
-    if let Some(k) = &s.partial_product_key {
-        said.push(format!("{}: {k}", t.s("slmgr.partial_key")));
-    }
-    if let Some(st) = &s.license_status {
-        said.push(format!("{}: {st}", t.s("slmgr.status")));
+    for (key, value) in [
+        ("license.edition", &s.edition),
+        ("slmgr.windows_channel", &s.windows_channel),
+        ("slmgr.partial_key", &s.partial_product_key),
+        ("slmgr.status", &s.license_status),
+    ] {
+        if let Some(v) = value {
+            said.push(format!("{}: {v}", t.s(key)));
+        }
     }
     if s.windows_channel.as_deref() == Some("RETAIL") {
         said.push(t.s("slmgr.retail_hint"));
@@ -439,7 +440,7 @@ fn fill_from_slmgr(t: &Tr, form: &mut Form) -> (Form, Vec<crate::domain::FieldEr
     if said.is_empty() {
         said.push(t.s("slmgr.nothing"));
     }
-    (form.clone(), errors, said.join(" · "))
+    (errors, said.join(" · "))
 }
 
 /// `GET /calls/check?kind=iid|cid&value=…`: the typed ID checked group by

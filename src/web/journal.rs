@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::calls::{choices, parsed, LICENSE_FIELDS};
+use super::calls::{choices, fill_from_slmgr, parsed, LICENSE_FIELDS};
 use super::session::{Form, FormState};
 use super::{see_other, shown_system, shown_time, Chrome, Page, Posted, Tr, WebError};
 use crate::domain::search::SearchQuery;
@@ -271,11 +271,8 @@ pub async fn add_machine(posted: Posted, store: web::Data<Store>, query: Query) 
             Err(e) => return Err(WebError::store(p.lang, e)),
         }
     }
-    let mut f = FormState::new(p.t(), form);
-    f.errors = errors.0;
-    let mut res = p.render(&machines_page(&p, &store, &query, f).await?)?;
-    *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
+    let f = FormState::refused(p.t(), form, errors);
+    p.refused(&machines_page(&p, &store, &query, f).await?)
 }
 
 /// One timeline event as shown.
@@ -436,28 +433,9 @@ pub async fn add_license(posted: Posted, store: web::Data<Store>, query: Query) 
     let actor = p.writer()?.clone();
     let t = p.t();
     if form.get("action") == Some("fill") {
-        let s = crate::domain::slmgr::read(&form.raw("slmgr"));
-        for (name, value) in [("edition", s.edition.clone()), ("channel", s.channel.map(|c| c.as_str().to_string()))] {
-            if let Some(v) = value {
-                form.0.retain(|(k, _)| k != name);
-                form.0.push((name.to_string(), v));
-            }
-        }
-        let mut said: Vec<String> = Vec::new();
-        if let Some(c) = &s.windows_channel {
-            said.push(format!("{}: {c}", t.s("slmgr.windows_channel")));
-        }
-        if let Some(k) = &s.partial_product_key {
-            said.push(format!("{}: {k}", t.s("slmgr.partial_key")));
-        }
-        if s.windows_channel.as_deref() == Some("RETAIL") {
-            said.push(t.s("slmgr.retail_hint"));
-        }
-        if said.is_empty() && s.edition.is_none() {
-            said.push(t.s("slmgr.nothing"));
-        }
+        let (_, said) = fill_from_slmgr(&t, &mut form, "");
         let f = FormState::new(t, form);
-        return p.render(&licenses_page(&p, &store, &query, f, Some(said.join(" · "))).await?);
+        return p.render(&licenses_page(&p, &store, &query, f, Some(said)).await?);
     }
     let mut errors = FieldErrors::default();
     if let Some(l) = parsed::<LicenseCreate, NewLicense>(&form, "", LICENSE_FIELDS, &mut errors) {
@@ -468,11 +446,8 @@ pub async fn add_license(posted: Posted, store: web::Data<Store>, query: Query) 
             Err(e) => return Err(WebError::store(p.lang, e)),
         }
     }
-    let mut f = FormState::new(t, form);
-    f.errors = errors.0;
-    let mut res = p.render(&licenses_page(&p, &store, &query, f, None).await?)?;
-    *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
+    let f = FormState::refused(t, form, errors);
+    p.refused(&licenses_page(&p, &store, &query, f, None).await?)
 }
 
 #[derive(Template)]
@@ -579,11 +554,8 @@ pub async fn add_follow_up(posted: Posted, store: web::Data<Store>, query: Query
             Err(e) => return Err(WebError::store(p.lang, e)),
         }
     }
-    let mut f = FormState::new(p.t(), form);
-    f.errors = errors.0;
-    let mut res = p.render(&follow_ups_page(&p, &store, &query, f).await?)?;
-    *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
+    let f = FormState::refused(p.t(), form, errors);
+    p.refused(&follow_ups_page(&p, &store, &query, f).await?)
 }
 
 /// `POST /follow-ups/{id}/done`.

@@ -198,6 +198,14 @@ impl Page {
         WebError::BadRequest { lang: self.lang, message }
     }
 
+    /// Render a form shown again after its input was refused: 422, every
+    /// error beside its field, everything typed kept.
+    pub fn refused(&self, page: &impl Template) -> Result<HttpResponse, WebError> {
+        let mut res = self.render(page)?;
+        *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+        Ok(res)
+    }
+
     /// Render a page (remembering a language chosen by `?lang=`).
     pub fn render(&self, page: &impl Template) -> Result<HttpResponse, WebError> {
         let mut res = html(page, self.lang)?;
@@ -250,6 +258,11 @@ pub struct FormState {
 impl FormState {
     pub fn new(t: Tr, values: Form) -> Self {
         Self { t, values, errors: Vec::new() }
+    }
+
+    /// The form as sent, with the errors that refused it.
+    pub fn refused(t: Tr, values: Form, errors: crate::domain::FieldErrors) -> Self {
+        Self { t, values, errors: errors.0 }
     }
 
     /// The value typed into `name`.
