@@ -81,7 +81,8 @@ pub async fn home(p: Page, store: web::Data<Store>) -> Result<HttpResponse, WebE
                     .as_deref()
                     .map(|s| shown_system(s, offset))
                     .unwrap_or_else(|| "–".into()),
-                reason: c.suggested_call_reason.as_deref().map(|r| t.message(r)).unwrap_or_default(),
+                // The one reason the summary gives (no hour known yet), in the page's words.
+                reason: c.suggested_call_reason.as_ref().map(|_| t.s("home.no_good_hour")).unwrap_or_default(),
             }
         })
         .collect();

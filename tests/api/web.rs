@@ -660,3 +660,26 @@ async fn an_empty_journal_shows_every_page() {
     assert_eq!(b.get("/summaries?machine_id=x").await.status, 400);
     assert_eq!(b.get("/attempts/abc").await.status, 404);
 }
+
+#[tokio::test]
+async fn before_you_call_shows_open_cases_what_to_have_at_hand_and_a_key_link_for_writers() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await;
+    let l = app.license("retail_box").await;
+    let body = json!({"machine_id": m, "license_id": l, "started_at": "2014-05-09T18:00:00+09:00",
+                      "operator_outcome": "unavailable", "result": "not_activated", "failure_reason": "operator_unavailable",
+                      "questions": [{"topic": "box_colour", "answer": "blue"}]});
+    app.create("/api/v1/attempts", body).await;
+    let b = Browser::signed_in(&app, &app.write, "ja").await;
+    let home = b.get("/").await;
+    assert_eq!(home.all("#open-cases tbody tr").len(), 1);
+    assert!(
+        home.text("#open-cases").contains("まだオペレーターにつながった通話がないため"),
+        "{}",
+        home.text("#open-cases")
+    );
+    assert!(home.text(".card").contains("パッケージの色"));
+    assert_eq!(home.attr(".card a", "href"), Some(format!("/licenses/{l}")), "the key's page, for a writer");
+    let r = Browser::signed_in(&app, &app.read, "ja").await;
+    assert!(r.get("/").await.all(".card a").is_empty(), "no key link for a read session");
+}
