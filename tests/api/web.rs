@@ -395,7 +395,7 @@ async fn the_call_form_speaks_japanese_with_the_phone_menus_words() {
     let english = b.get(&en_link).await;
     assert_eq!(english.text("h1"), "Log a call");
     assert_eq!(b.get("/").await.text("h1"), "Before you call", "remembered over Accept-Language");
-    assert_eq!(b.get("/?lang=ja").await.text("h1"), "電話の前に");
+    assert_eq!(b.get("/?lang=ja").await.text("h1"), "電話をかける前に");
 }
 
 #[tokio::test]
@@ -550,7 +550,7 @@ async fn every_page_renders_in_both_languages_with_its_title_and_labels() {
         (
             "ja",
             [
-                "電話の前に",
+                "電話をかける前に",
                 "通話を記録",
                 "通話の記録",
                 "通話",
