@@ -683,3 +683,64 @@ async fn before_you_call_shows_open_cases_what_to_have_at_hand_and_a_key_link_fo
     let r = Browser::signed_in(&app, &app.read, "ja").await;
     assert!(r.get("/").await.all(".card a").is_empty(), "no key link for a read session");
 }
+
+/// Whatever a form is sent, the answer is a page, never a server error.
+#[tokio::test]
+async fn no_form_input_makes_a_server_error() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await.to_string();
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let csrf = b.get("/").await.csrf();
+    let long = "9".repeat(60_000);
+    let nasty: Vec<Vec<(&str, &str)>> = vec![
+        vec![],
+        vec![("machine_id", "-1"), ("license_id", "0")],
+        vec![("machine_id", "99999999999999999999999")],
+        vec![("questions[99999999999999999999].topic", "edition")],
+        vec![("questions[49].topic", "edition"), ("questions[0].answer", "x")],
+        vec![("questions[].topic", "edition"), ("questions[x]topic", "y")],
+        vec![("installation_id", "５０８７６０５ー８３４５０３６"), ("confirmation_id", "ＡＢＣ")],
+        vec![("started_at", "9999-99-99T99:99:99+99:99"), ("wait_seconds", "99999999999999999999")],
+        vec![("groups_reentered", "１、２，3 7"), ("operator_rating", "-0")],
+        vec![("notes", &long)],
+        vec![("action", "fill"), ("slmgr", "名前:\n説明:, channel\n:::\nInstallation ID: 1")],
+        vec![("action", "more"), ("questions[48].topic", "")],
+        vec![("machine_id", "new"), ("license_id", "new"), ("license.purchased_on", "2014-02-30")],
+        vec![("text", "\u{0}\u{1}"), ("due_on", "0000-00-00"), ("done", "yes")],
+        vec![("name", "\u{202e}PC"), ("owner", "")],
+    ];
+    for path in [
+        "/calls/new",
+        "/machines",
+        "/licenses",
+        "/follow-ups",
+        &format!("/follow-ups/{m}/done"),
+        "/licenses/9/product-key",
+    ] {
+        for fields in &nasty {
+            let mut sent = vec![("csrf", csrf.as_str())];
+            sent.extend(fields.iter().copied());
+            let page = b.post(path, &sent).await;
+            assert!(page.status.as_u16() < 500, "{path} {fields:?}: {}", page.status);
+        }
+    }
+    // Not a form at all.
+    let raw = b
+        .client
+        .post(format!("{}/machines", b.base))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 400);
+    let big = b
+        .client
+        .post(format!("{}/machines", b.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}&name={}", "x".repeat(70_000)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.status(), 400, "a body over 64 KiB is refused");
+}
