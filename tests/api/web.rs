@@ -136,6 +136,10 @@ async fn pages_need_a_session_that_signing_in_sets_strictly() {
     let journal = b.get("/attempts").await;
     assert_eq!(journal.status, 200);
     assert_eq!(journal.text("h1"), "Journal");
+    let csp = journal.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(journal.headers.get("x-frame-options").map(|v| v.to_str().unwrap()), Some("DENY"));
+    assert_eq!(journal.headers.get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"));
 
     // Off-site `next` is not followed.
     let c = Browser::new(&app, "en");
