@@ -506,13 +506,44 @@ async fn machines_licenses_and_follow_ups_are_added_and_refused_through_their_fo
         ("/follow-ups", vec![("text", ""), ("machine_id", &m)], "text", "is required"),
         ("/follow-ups", vec![("text", "drivers"), ("machine_id", "x")], "machine_id", "must be a whole number"),
         ("/follow-ups", vec![("text", "drivers"), ("machine_id", &m), ("due_on", "tomorrow")], "due_on", ""),
+        ("/follow-ups", vec![("text", "drivers"), ("case_id", "-3")], "case_id", ""),
+        ("/follow-ups", vec![("text", &*"t".repeat(5000)), ("machine_id", &m)], "text", "characters long"),
+        ("/machines", vec![("name", "PC 9"), ("owner", &*"o".repeat(300))], "owner", "characters long"),
+        ("/machines", vec![("name", "PC 9"), ("notes", &*"n".repeat(5000))], "notes", "characters long"),
+        (
+            "/licenses",
+            vec![("product", "W"), ("channel", "oem"), ("edition", &*"e".repeat(300))],
+            "edition",
+            "characters long",
+        ),
+        (
+            "/licenses",
+            vec![("product", "W"), ("channel", "oem"), ("box_colour", &*"b".repeat(300))],
+            "box_colour",
+            "characters long",
+        ),
+        (
+            "/licenses",
+            vec![("product", "W"), ("channel", "oem"), ("purchased_from", &*"p".repeat(300))],
+            "purchased_from",
+            "characters long",
+        ),
+        (
+            "/licenses",
+            vec![("product", "W"), ("channel", "oem"), ("notes", &*"n".repeat(5000))],
+            "notes",
+            "characters long",
+        ),
     ] {
         let mut sent = vec![("csrf", csrf.as_str())];
         sent.extend(fields.iter().copied());
         let page = b.post(path, &sent).await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{path} {fields:?}");
+        // Beside its field, or listed above the form when the form has no such field.
         let beside = page.text(&format!("[id='{field}-error']"));
-        assert!(!beside.is_empty() && beside.contains(message), "{path} {field}: {beside:?}");
+        let shown = if beside.is_empty() { page.text("#form-errors li") } else { beside };
+        assert!(!shown.is_empty() && shown.contains(message), "{path} {field}: {shown:?}");
+        assert!(!page.text("#form-errors").is_empty(), "{path} {field}: the form says it was refused");
     }
     let done = b.post("/follow-ups", &[("csrf", &csrf), ("text", "remove the old drivers"), ("machine_id", &m)]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
@@ -626,9 +657,18 @@ async fn long_journals_are_paged_newest_first() {
     assert!(second.text("tbody tr").starts_with("2014-05-10 09:09"));
     let bad = b.get("/attempts?cursor=nonsense").await;
     assert_eq!(bad.status, 400);
-    let bad = b.get("/attempts?result=maybe").await;
-    assert_eq!(bad.status, 400);
-    assert!(bad.text("p.error").contains("is not one of"));
+    for (query, message) in [
+        ("result=maybe", "is not one of"),
+        ("operator_outcome=asleep", "is not one of"),
+        ("machine_id=x", "is not a number"),
+        ("license_id=0", "license_id"),
+        ("from=someday", "from"),
+        ("from=2014-05-11&to=2014-05-10", ""),
+    ] {
+        let bad = b.get(&format!("/attempts?{query}")).await;
+        assert_eq!(bad.status, 400, "{query}");
+        assert!(bad.text("p.error").contains(message), "{query}: {}", bad.text("p.error"));
+    }
     let timeline = b.get(&format!("/machines/{m}")).await;
     assert!(timeline.attr("a[rel=next]", "href").is_some());
 }
