@@ -208,6 +208,16 @@ pub enum Created<T> {
     Replay { status: u16, entity_id: i64, body: String },
 }
 
+impl<T> Created<T> {
+    /// The id of the row created (now, or by the first request).
+    pub fn id(&self, id_of: impl Fn(&T) -> i64) -> i64 {
+        match self {
+            Created::New(v) => id_of(v),
+            Created::Replay { entity_id, .. } => *entity_id,
+        }
+    }
+}
+
 /// The journal on SQLite.
 #[derive(Debug, Clone)]
 pub struct Store {

@@ -19,8 +19,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use unicode_normalization::UnicodeNormalization as _;
 
+use super::journal::license_label;
 use super::session::{Form, FormState};
-use super::{see_other, Chrome, Page, Posted, Tr, WebError};
+use super::{refusal, see_other, Chrome, Page, Posted, Tr, WebError};
 use crate::domain::enums::ClosedSet;
 use crate::domain::ids::{check_typed, IdKind};
 use crate::domain::{
@@ -222,15 +223,6 @@ struct CallPage {
     pasted: Option<String>,
 }
 
-fn label(l: &License, t: &Tr) -> String {
-    let mut s = l.product.clone();
-    if let Some(e) = &l.edition {
-        s.push(' ');
-        s.push_str(e);
-    }
-    format!("{s} · {}", t.e(l.channel))
-}
-
 /// How many of the newest questions order the topics offered while a
 /// call is logged (here and in `call`).
 pub const TOPICS_LATELY: i64 = 10_000;
@@ -268,7 +260,11 @@ async fn call_page(
         machines: machines.iter().map(|m| (m.id.to_string(), m.name.clone())).collect(),
         licenses: licenses
             .iter()
-            .map(|l| LicenseChoice { id: l.id.to_string(), label: label(l, &t), channel: l.channel.as_str().into() })
+            .map(|l| LicenseChoice {
+                id: l.id.to_string(),
+                label: license_label(l, &t),
+                channel: l.channel.as_str().into(),
+            })
             .collect(),
         triggers: choices::<Trigger>(&t),
         channels: choices::<Channel>(&t),
@@ -337,15 +333,13 @@ pub async fn submit(posted: Posted, store: web::Data<Store>) -> Result<HttpRespo
     // refused attempt is not typed again and they are not stored twice.
     if let Some(Some(m)) = new_machine {
         match store.create_machine(&ctx, &m).await {
-            Ok(Created::New(m)) => set(&mut form, "machine_id", m.id),
-            Ok(Created::Replay { entity_id, .. }) => set(&mut form, "machine_id", entity_id),
+            Ok(c) => set(&mut form, "machine_id", c.id(|m| m.id)),
             Err(e) => return store_refused(&p, &store, form, e, "machine.", rows).await,
         }
     }
     if let Some(Some(l)) = new_license {
         match store.create_license(&ctx, &l).await {
-            Ok(Created::New(l)) => set(&mut form, "license_id", l.id),
-            Ok(Created::Replay { entity_id, .. }) => set(&mut form, "license_id", entity_id),
+            Ok(c) => set(&mut form, "license_id", c.id(|l| l.id)),
             Err(e) => return store_refused(&p, &store, form, e, "license.", rows).await,
         }
     }
@@ -386,13 +380,8 @@ async fn store_refused(
     prefix: &str,
     rows: usize,
 ) -> Result<HttpResponse, WebError> {
-    let errors = match e {
-        crate::store::StoreError::Invalid(errors) => errors.prefixed(prefix),
-        crate::store::StoreError::Conflict(m) => {
-            FieldErrors::one(if prefix.is_empty() { "body".to_string() } else { format!("{prefix}name") }, m)
-        }
-        other => return Err(WebError::store(p.lang, other)),
-    };
+    let conflict = if prefix.is_empty() { "body".to_string() } else { format!("{prefix}name") };
+    let errors = refusal(p.lang, e, prefix, &conflict)?;
     refused(p, store, form, errors, rows).await
 }
 

@@ -121,11 +121,7 @@ pub async fn home(p: Page, store: web::Data<Store>) -> Result<HttpResponse, WebE
         .filter(|f| f.due_on.is_none_or(|d| d <= today + chrono::Days::new(7)))
         .map(|f| (f.text.clone(), name(f.machine_id), f.due_on.map(|d| d.to_string()).unwrap_or_else(|| "–".into())))
         .collect();
-    let best_hours = if hours.best_hours.is_empty() {
-        t.s("home.no_best_hours")
-    } else {
-        hours.best_hours.iter().map(|h| t.f("fmt.hour", &[("h", &h.to_string())])).collect::<Vec<_>>().join(", ")
-    };
+    let best_hours = super::summaries::best_hours(&t, &hours).unwrap_or_else(|| t.s("home.no_best_hours"));
     p.render(&HomePage {
         c: p.chrome("home.title"),
         open: rows,

@@ -9,26 +9,15 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::calls::{choices, fill_from_slmgr, parsed, LICENSE_FIELDS};
-use super::session::{Form, FormState};
-use super::{see_other, shown_system, shown_time, Chrome, Page, Posted, Tr, WebError};
+use super::session::{next_link, param, Form, FormState, Query};
+use super::{refusal, see_other, shown_system, shown_time, Chrome, Page, Posted, Tr, WebError};
 use crate::domain::search::SearchQuery;
 use crate::domain::{
     Attempt, AttemptResult, Channel, FieldErrors, FollowUpPatch, License, NewFollowUp, NewLicense, NewMachine,
     OperatorOutcome, PageRequest, TimePageRequest,
 };
-use crate::store::{AttemptFilter, Created, Store, StoreError, TimelineEvent, WriteCtx};
+use crate::store::{AttemptFilter, Store, StoreError, TimelineEvent, WriteCtx};
 use crate::wire::{FollowUpCreate, LicenseCreate, MachineCreate};
-
-type Query = web::Query<Vec<(String, String)>>;
-
-fn q<'a>(query: &'a Query, name: &str) -> Option<&'a str> {
-    query.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
-}
-
-/// An id in a query: `None` when absent, an error page when not a number.
-fn q_id(p: &Page, query: &Query, name: &str) -> Result<Option<i64>, WebError> {
-    q(query, name).map(|v| v.parse::<i64>().map_err(|_| p.bad(format!("{name}: {v:?} is not a number")))).transpose()
-}
 
 /// Names of machines and labels of licenses, for tables.
 struct Names {
@@ -77,14 +66,6 @@ fn attempt_row(a: &Attempt, n: &Names, t: &Tr) -> AttemptRow {
     }
 }
 
-/// A link to the next page: the same query with `cursor` replaced.
-fn next_link(path: &str, query: &Query, cursor: Option<String>) -> Option<String> {
-    let cursor = cursor?;
-    let mut kept: Vec<(String, String)> = query.iter().filter(|(k, _)| k != "cursor" && k != "lang").cloned().collect();
-    kept.push(("cursor".into(), cursor));
-    Some(format!("{path}?{}", serde_urlencoded::to_string(&kept).unwrap_or_default()))
-}
-
 #[derive(Template)]
 #[template(path = "attempts.html")]
 struct AttemptsPage {
@@ -101,12 +82,12 @@ struct AttemptsPage {
 /// `GET /attempts`: the journal, newest first, with the API's filters.
 pub async fn attempts(p: Page, store: web::Data<Store>, query: Query) -> Result<HttpResponse, WebError> {
     let t = p.t();
-    let ids = [q_id(&p, &query, "machine_id")?, q_id(&p, &query, "license_id")?, q_id(&p, &query, "case_id")?];
-    let result = q(&query, "result").map(str::parse::<AttemptResult>).transpose().map_err(|e| p.bad(e))?;
-    let outcome = q(&query, "operator_outcome").map(str::parse::<OperatorOutcome>).transpose().map_err(|e| p.bad(e))?;
-    let filter = AttemptFilter::parse(ids, result, outcome, q(&query, "from"), q(&query, "to"))
-        .map_err(|e| p.bad(e.to_string()))?;
-    let page = TimePageRequest::parse(None, q(&query, "cursor"), false).map_err(|e| p.bad(e.to_string()))?;
+    let ids = [p.id_param(&query, "machine_id")?, p.id_param(&query, "license_id")?, p.id_param(&query, "case_id")?];
+    let result = param(&query, "result").map(str::parse::<AttemptResult>).transpose().map_err(|e| p.bad(e))?;
+    let outcome =
+        param(&query, "operator_outcome").map(str::parse::<OperatorOutcome>).transpose().map_err(|e| p.bad(e))?;
+    let filter = p.params(AttemptFilter::parse(ids, result, outcome, param(&query, "from"), param(&query, "to")))?;
+    let page = p.params(TimePageRequest::parse(None, param(&query, "cursor"), false))?;
     let found = p.ok(store.attempts_newest_first(&page, &filter).await)?;
     let n = names(&p, &store).await?;
     let mut machines: Vec<(String, String)> = n.machines.iter().map(|(id, m)| (id.to_string(), m.clone())).collect();
@@ -179,7 +160,13 @@ pub async fn attempt(
         .iter()
         .map(|q| (t.e(q.topic), q.question.clone().unwrap_or_default(), q.answer.clone().unwrap_or_default()))
         .collect();
-    p.render(&AttemptPage { c: p.chrome("attempt.title"), saved: q(&query, "saved").is_some(), questions, facts, a })
+    p.render(&AttemptPage {
+        c: p.chrome("attempt.title"),
+        saved: param(&query, "saved").is_some(),
+        questions,
+        facts,
+        a,
+    })
 }
 
 #[derive(Template)]
@@ -204,9 +191,8 @@ pub async fn case(
     let t = p.t();
     let case = p.ok(store.case(*id, true).await)?;
     let n = names(&p, &store).await?;
-    let filter =
-        AttemptFilter::parse([None, None, Some(case.id)], None, None, None, None).map_err(|e| p.bad(e.to_string()))?;
-    let page = PageRequest::parse(None, q(&query, "cursor"), true).map_err(|e| p.bad(e.to_string()))?;
+    let filter = p.params(AttemptFilter::parse([None, None, Some(case.id)], None, None, None, None))?;
+    let page = p.params(PageRequest::parse(None, param(&query, "cursor"), true))?;
     let calls = p.ok(store.attempts(&page, &filter).await)?;
     let offset = calls.items.first().and_then(|a| chrono::DateTime::parse_from_rfc3339(&a.started_at).ok());
     let facts = vec![
@@ -241,7 +227,7 @@ struct MachinesPage {
 }
 
 async fn machines_page(p: &Page, store: &Store, query: &Query, f: FormState) -> Result<MachinesPage, WebError> {
-    let page = PageRequest::parse(None, q(query, "cursor"), false).map_err(|e| p.bad(e.to_string()))?;
+    let page = p.params(PageRequest::parse(None, param(query, "cursor"), false))?;
     let found = p.ok(store.machines(&page).await)?;
     Ok(MachinesPage {
         c: p.chrome("machines.title"),
@@ -264,11 +250,8 @@ pub async fn add_machine(posted: Posted, store: web::Data<Store>, query: Query) 
     let mut errors = FieldErrors::default();
     if let Some(m) = parsed::<MachineCreate, NewMachine>(&form, "", &["name", "owner", "notes"], &mut errors) {
         match store.create_machine(&WriteCtx::new(&actor), &m).await {
-            Ok(Created::New(m)) => return Ok(see_other(&format!("/machines/{}", m.id))),
-            Ok(Created::Replay { entity_id, .. }) => return Ok(see_other(&format!("/machines/{entity_id}"))),
-            Err(StoreError::Conflict(m)) => errors = FieldErrors::one("name", m),
-            Err(StoreError::Invalid(e)) => errors = e,
-            Err(e) => return Err(WebError::store(p.lang, e)),
+            Ok(c) => return Ok(see_other(&format!("/machines/{}", c.id(|m| m.id)))),
+            Err(e) => errors = refusal(p.lang, e, "", "name")?,
         }
     }
     let f = FormState::refused(p.t(), form, errors);
@@ -303,7 +286,7 @@ pub async fn machine(
     query: Query,
 ) -> Result<HttpResponse, WebError> {
     let t = p.t();
-    let page = TimePageRequest::parse(None, q(&query, "cursor"), false).map_err(|e| p.bad(e.to_string()))?;
+    let page = p.params(TimePageRequest::parse(None, param(&query, "cursor"), false))?;
     let tl = p.ok(store.timeline(*id, &page).await)?;
     let n = names(&p, &store).await?;
     let offset = tl.events.iter().find_map(|e| match e {
@@ -408,7 +391,7 @@ async fn licenses_page(
     pasted: Option<String>,
 ) -> Result<LicensesPage, WebError> {
     let t = p.t();
-    let page = PageRequest::parse(None, q(query, "cursor"), false).map_err(|e| p.bad(e.to_string()))?;
+    let page = p.params(PageRequest::parse(None, param(query, "cursor"), false))?;
     let found = p.ok(store.licenses(&page).await)?;
     Ok(LicensesPage {
         c: p.chrome("licenses.title"),
@@ -440,10 +423,8 @@ pub async fn add_license(posted: Posted, store: web::Data<Store>, query: Query) 
     let mut errors = FieldErrors::default();
     if let Some(l) = parsed::<LicenseCreate, NewLicense>(&form, "", LICENSE_FIELDS, &mut errors) {
         match store.create_license(&WriteCtx::new(&actor), &l).await {
-            Ok(Created::New(l)) => return Ok(see_other(&format!("/licenses/{}", l.id))),
-            Ok(Created::Replay { entity_id, .. }) => return Ok(see_other(&format!("/licenses/{entity_id}"))),
-            Err(StoreError::Invalid(e)) => errors = e,
-            Err(e) => return Err(WebError::store(p.lang, e)),
+            Ok(c) => return Ok(see_other(&format!("/licenses/{}", c.id(|l| l.id)))),
+            Err(e) => errors = refusal(p.lang, e, "", "product")?,
         }
     }
     let f = FormState::refused(t, form, errors);
@@ -511,7 +492,7 @@ struct FollowUpsPage {
 }
 
 async fn follow_ups_page(p: &Page, store: &Store, query: &Query, f: FormState) -> Result<FollowUpsPage, WebError> {
-    let page = PageRequest::parse(None, q(query, "cursor"), false).map_err(|e| p.bad(e.to_string()))?;
+    let page = p.params(PageRequest::parse(None, param(query, "cursor"), false))?;
     let found = p.ok(store.follow_ups(&page, None, None, None).await)?;
     let n = names(p, store).await?;
     let mut machines: Vec<(String, String)> = n.machines.iter().map(|(id, m)| (id.to_string(), m.clone())).collect();
@@ -550,8 +531,7 @@ pub async fn add_follow_up(posted: Posted, store: web::Data<Store>, query: Query
     if let Some(x) = parsed::<FollowUpCreate, NewFollowUp>(&form, "", &names, &mut errors) {
         match store.create_follow_up(&WriteCtx::new(&actor), &x).await {
             Ok(_) => return Ok(see_other("/follow-ups")),
-            Err(StoreError::Invalid(e)) => errors = e,
-            Err(e) => return Err(WebError::store(p.lang, e)),
+            Err(e) => errors = refusal(p.lang, e, "", "text")?,
         }
     }
     let f = FormState::refused(p.t(), form, errors);
@@ -595,7 +575,7 @@ struct SearchPage {
 /// `GET /search?q=`: the API's search.
 pub async fn search(p: Page, store: web::Data<Store>, query: Query) -> Result<HttpResponse, WebError> {
     let t = p.t();
-    let text = q(&query, "q").unwrap_or("").to_string();
+    let text = param(&query, "q").unwrap_or("").to_string();
     let mut page = SearchPage {
         c: p.chrome("search.title"),
         q: text.clone(),
@@ -608,7 +588,7 @@ pub async fn search(p: Page, store: web::Data<Store>, query: Query) -> Result<Ht
         match SearchQuery::parse(Some(&text)) {
             Err(e) => page.error = e.0.first().map(|e| t.message(&e.message)),
             Ok(sq) => {
-                let req = PageRequest::parse(None, q(&query, "cursor"), false).map_err(|e| p.bad(e.to_string()))?;
+                let req = p.params(PageRequest::parse(None, param(&query, "cursor"), false))?;
                 let found = p.ok(store.search(&sq, &req).await)?;
                 page.searched = true;
                 page.next = next_link("/search", &query, found.next_cursor);

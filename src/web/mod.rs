@@ -176,6 +176,22 @@ fn page_response(status: StatusCode) -> actix_web::HttpResponseBuilder {
     res
 }
 
+/// A write the store refused, as errors beside the form's fields: its field
+/// errors (each name with `prefix` before it), a conflict named after
+/// `conflict_field`; anything else is a page of its own.
+pub fn refusal(
+    lang: Lang,
+    e: StoreError,
+    prefix: &str,
+    conflict_field: &str,
+) -> Result<crate::domain::FieldErrors, WebError> {
+    match e {
+        StoreError::Invalid(errors) => Ok(errors.prefixed(prefix)),
+        StoreError::Conflict(m) => Ok(crate::domain::FieldErrors::one(conflict_field, m)),
+        other => Err(WebError::store(lang, other)),
+    }
+}
+
 /// Render a template as a 200 page.
 pub fn html(page: &impl Template, lang: Lang) -> Result<HttpResponse, WebError> {
     let body = page.render().map_err(|e| {

@@ -198,6 +198,18 @@ impl Page {
         WebError::BadRequest { lang: self.lang, message }
     }
 
+    /// Query parameters as the domain parsed them; a 400 page naming the bad ones.
+    pub fn params<T>(&self, r: Result<T, crate::domain::FieldErrors>) -> Result<T, WebError> {
+        r.map_err(|e| self.bad(e.to_string()))
+    }
+
+    /// An id parameter: `None` when absent, a 400 page when not a number.
+    pub fn id_param(&self, query: &Query, name: &str) -> Result<Option<i64>, WebError> {
+        param(query, name)
+            .map(|v| v.parse::<i64>().map_err(|_| self.bad(format!("{name}: {v:?} is not a number"))))
+            .transpose()
+    }
+
     /// Render a form shown again after its input was refused: 422, every
     /// error beside its field, everything typed kept.
     pub fn refused(&self, page: &impl Template) -> Result<HttpResponse, WebError> {
@@ -224,6 +236,23 @@ impl FromRequest for Page {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         Box::pin(Page::from_req(req.clone()))
     }
+}
+
+/// A page's query string, as sent (parameters are read by name; the
+/// domain parses their values, as it does the API's).
+pub type Query = web::Query<Vec<(String, String)>>;
+
+/// A query parameter, trimmed; `None` when absent or blank.
+pub fn param<'a>(query: &'a Query, name: &str) -> Option<&'a str> {
+    query.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+}
+
+/// A link to the next page of `path`: the same query with `cursor` replaced.
+pub fn next_link(path: &str, query: &Query, cursor: Option<String>) -> Option<String> {
+    let cursor = cursor?;
+    let mut kept: Vec<(String, String)> = query.iter().filter(|(k, _)| k != "cursor" && k != "lang").cloned().collect();
+    kept.push(("cursor".into(), cursor));
+    Some(format!("{path}?{}", serde_urlencoded::to_string(&kept).unwrap_or_default()))
 }
 
 /// A submitted form's fields, in the order sent.

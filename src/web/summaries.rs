@@ -6,8 +6,8 @@
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::session::{Form, FormState};
-use super::{charts, shown_time, Chrome, Page, WebError};
+use super::session::{next_link, param, Form, FormState, Query};
+use super::{charts, shown_time, Chrome, Page, Tr, WebError};
 use crate::domain::{PageRequest, SummaryFilter};
 use crate::store::Store;
 use crate::summary::{Hours, Open, Overview, Retries, WaitTimes};
@@ -34,23 +34,18 @@ struct SummariesPage {
     next: Option<String>,
 }
 
-type Query = web::Query<Vec<(String, String)>>;
-
-fn q<'a>(query: &'a Query, name: &str) -> Option<&'a str> {
-    query.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+/// The best hours to call, as `10:00, 11:00`; `None` before any success.
+pub fn best_hours(t: &Tr, hours: &Hours) -> Option<String> {
+    let shown: Vec<String> = hours.best_hours.iter().map(|h| t.f("fmt.hour", &[("h", &h.to_string())])).collect();
+    (!shown.is_empty()).then(|| shown.join(", "))
 }
 
 /// `GET /summaries`, filtered by `from`, `to`, `machine_id`, `license_id`.
 pub async fn summaries(p: Page, store: web::Data<Store>, query: Query) -> Result<HttpResponse, WebError> {
     let t = p.t();
-    let id = |name: &str| -> Result<Option<i64>, WebError> {
-        q(&query, name)
-            .map(|v| v.parse::<i64>().map_err(|_| p.bad(format!("{name}: {v:?} is not a number"))))
-            .transpose()
-    };
-    let filter = SummaryFilter::parse(q(&query, "from"), q(&query, "to"), id("machine_id")?, id("license_id")?)
-        .map_err(|e| p.bad(e.to_string()))?;
-    let page = PageRequest::parse(Some(50), q(&query, "cursor"), false).map_err(|e| p.bad(e.to_string()))?;
+    let (machine_id, license_id) = (p.id_param(&query, "machine_id")?, p.id_param(&query, "license_id")?);
+    let filter = p.params(SummaryFilter::parse(param(&query, "from"), param(&query, "to"), machine_id, license_id))?;
+    let page = p.params(PageRequest::parse(Some(50), param(&query, "cursor"), false))?;
     // The seven read on their own connections at once (reads never wait
     // for each other or for the writer).
     let (overview, retries, waits, hours, questions, licenses, open) = tokio::join!(
@@ -106,17 +101,8 @@ pub async fn summaries(p: Page, store: web::Data<Store>, query: Query) -> Result
     }
     let days: Vec<(String, f64)> =
         days.into_iter().map(|(d, n)| (t.f("chart.days", &[("n", &d.to_string())]), n)).collect();
-    let best_hours = if hours.best_hours.is_empty() {
-        "–".to_string()
-    } else {
-        hours.best_hours.iter().map(|h| t.f("fmt.hour", &[("h", &h.to_string())])).collect::<Vec<_>>().join(", ")
-    };
-    let next = retries.next_cursor.clone().map(|cursor| {
-        let mut kept: Vec<(String, String)> =
-            query.iter().filter(|(k, _)| k != "cursor" && k != "lang").cloned().collect();
-        kept.push(("cursor".into(), cursor));
-        format!("/summaries?{}", serde_urlencoded::to_string(&kept).unwrap_or_default())
-    });
+    let best_hours = best_hours(&t, &hours).unwrap_or_else(|| "–".into());
+    let next = next_link("/summaries", &query, retries.next_cursor.clone());
     p.render(&SummariesPage {
         c: p.chrome("summaries.title"),
         f: FormState::new(t, Form(query.iter().cloned().collect())),
