@@ -394,9 +394,8 @@ fn sign_in_page(req: &HttpRequest, next: String, error: Option<String>) -> Resul
 }
 
 /// `GET /sign-in`: the form with one field, `token`.
-pub async fn sign_in_form(req: HttpRequest, q: web::Query<Vec<(String, String)>>) -> Result<HttpResponse, WebError> {
-    let next = q.iter().find(|(k, _)| k == "next").map(|(_, v)| v.as_str());
-    sign_in_page(&req, safe_next(next), None)
+pub async fn sign_in_form(req: HttpRequest, q: Query) -> Result<HttpResponse, WebError> {
+    sign_in_page(&req, safe_next(param(&q, "next")), None)
 }
 
 /// `POST /sign-in`: a session for a live token, then back where the
