@@ -33,6 +33,10 @@ impl SearchQuery {
             c.push("q", "is required: the text to look for");
         } else if text.chars().count() > MAX_QUERY_CHARS {
             c.push("q", format!("must be at most {MAX_QUERY_CHARS} characters"));
+        } else if text.chars().any(char::is_control) {
+            // Stored text holds none (besides line breaks and tabs, which
+            // split terms anyway), and SQLite refuses a NUL in a pattern.
+            c.push("q", "must not contain control characters");
         }
         c.finish()?;
         let (long, short) = text.split_whitespace().map(str::to_string).partition(|t| t.chars().count() >= 3);
@@ -86,5 +90,9 @@ mod tests {
         let long = "あ".repeat(MAX_QUERY_CHARS + 1);
         assert!(SearchQuery::parse(Some(&long)).unwrap_err().0[0].message.contains("at most 200"));
         assert!(SearchQuery::parse(Some(&"あ".repeat(MAX_QUERY_CHARS))).is_ok());
+        for q in ["5\u{b9}\u{0}X\u{f4}+", "a\u{7}b"] {
+            let e = SearchQuery::parse(Some(q)).unwrap_err();
+            assert_eq!((e.0[0].field.as_str(), e.0[0].message.as_str()), ("q", "must not contain control characters"));
+        }
     }
 }

@@ -135,6 +135,8 @@ async fn bad_search_parameters_are_named() {
         ("q=pc&cursor=42", "cursor", "not a cursor"),
         ("q=pc&include_archived=maybe", "include_archived", "true or false"),
         ("q=pc&page=2", "page", "unknown field"),
+        // What schemathesis sent: a NUL inside the text (it was a 500).
+        ("q=5%C2%B9%00X%C3%B4%2B&include_archived=true", "q", "must not contain control characters"),
     ] {
         assert_problem(&app.get(&format!("/api/v1/search?{query}")).await, 400, field, message);
     }
