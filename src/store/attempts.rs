@@ -9,10 +9,11 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use utoipa::ToSchema;
 
 use super::{
-    all_exist, cases, finish_create, finish_write, replay, stored, stored_opt, visible, Created, NewRow, Refs, Store,
-    StoreError, Table, WriteCtx,
+    bad_reference_message, cases, finish_create, finish_write, replay, stored, stored_opt, visible, Created, NewRow,
+    Refs, Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::attempt::masked_answer;
+use crate::domain::fields::Check;
 use crate::domain::time::{now_system, system_from_millis, CallerTime, TimeBound};
 use crate::domain::{
     Attempt, AttemptPatch, AttemptResult, AttemptTarget, ConfirmationId, FieldErrors, InstallationId, NewAttempt,
@@ -256,10 +257,12 @@ fn select() -> QueryBuilder<'static, Sqlite> {
 /// The rows of a [`select`] query.
 async fn rows(q: &mut QueryBuilder<'static, Sqlite>, conn: &mut SqliteConnection) -> Result<Vec<Row>, StoreError> {
     let packed: Vec<(String,)> = q.build_query_as().fetch_all(conn).await?;
-    packed
-        .iter()
-        .map(|(text,)| serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("an attempt row: {e}"))))
-        .collect()
+    packed.iter().map(|(text,)| unpack(text)).collect()
+}
+
+/// One row packed as [`select`] packs it.
+fn unpack(text: &str) -> Result<Row, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("an attempt row: {e}")))
 }
 
 pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Attempt>, StoreError> {
@@ -303,25 +306,36 @@ pub(super) async fn case_of(conn: &mut SqliteConnection, id: i64) -> Result<i64,
 /// Bring a case's status in line with its attempts: activated when a live
 /// attempt activated it (closed at the earliest such attempt's end, or
 /// start), open again when no attempt does any more. Abandoned cases stay so.
+///
+/// One read decides which of the two updates can change anything; most
+/// writes (a call that did not activate, made after the case was opened)
+/// need neither, and each statement is a hand-off to the connection's
+/// thread and back.
 pub(super) async fn sync_case(conn: &mut SqliteConnection, case_id: i64) -> Result<(), StoreError> {
-    let first_activation = sqlx::query_scalar!(
-        r#"SELECT min(coalesce(ended_utc, started_utc)) AS "at: i64" FROM attempts
-           WHERE case_id = ? AND result = 'activated' AND archived_at IS NULL"#,
+    // `+result`: without statistics (a journal is never analysed) SQLite
+    // would read every activated attempt through attempts_activations to
+    // find this case's; the case's own index reads its few calls.
+    let Some(s) = sqlx::query!(
+        r#"SELECT (SELECT min(coalesce(ended_utc, started_utc)) FROM attempts
+                   WHERE case_id = c.id AND +result = 'activated' AND archived_at IS NULL) AS "first_activation: i64",
+                  (SELECT min(started_utc) FROM attempts WHERE case_id = c.id AND archived_at IS NULL)
+                      AS "first_start: i64",
+                  CAST(unixepoch(c.opened_at, 'subsec') * 1000 AS INTEGER) AS "opened_ms: i64",
+                  c.status, c.closed_at
+           FROM cases c WHERE c.id = ?"#,
         case_id
     )
-    .fetch_one(&mut *conn)
-    .await?;
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(());
+    };
     let now = now_system();
-    // A case is open from its first attempt on, if that came before it was opened.
-    let first_start = sqlx::query_scalar!(
-        r#"SELECT min(started_utc) AS "at: i64" FROM attempts WHERE case_id = ? AND archived_at IS NULL"#,
-        case_id
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if let Some(ms) = first_start {
+    // A case is open from its first attempt on, if that came before it was
+    // opened. The read's milliseconds only rule the update out with a
+    // millisecond to spare; the update compares the instants exactly.
+    if let Some(ms) = s.first_start.filter(|ms| s.opened_ms.is_none_or(|opened| *ms <= opened + 1)) {
         let opened_at = system_from_millis(ms);
-        // As instants, not as text.
         sqlx::query!(
             "UPDATE cases SET opened_at = ?1 WHERE id = ?2 AND julianday(opened_at) > julianday(?1)",
             opened_at,
@@ -330,21 +344,23 @@ pub(super) async fn sync_case(conn: &mut SqliteConnection, case_id: i64) -> Resu
         .execute(&mut *conn)
         .await?;
     }
-    match first_activation {
+    match s.first_activation {
         Some(ms) => {
             let closed_at = system_from_millis(ms);
-            sqlx::query!(
-                "UPDATE cases SET status = 'activated', closed_at = ?, updated_at = ?
-                 WHERE id = ? AND (status <> 'activated' OR closed_at IS NOT ?)",
-                closed_at,
-                now,
-                case_id,
-                closed_at
-            )
-            .execute(&mut *conn)
-            .await?;
+            if s.status != "activated" || s.closed_at.as_deref() != Some(closed_at.as_str()) {
+                sqlx::query!(
+                    "UPDATE cases SET status = 'activated', closed_at = ?, updated_at = ?
+                     WHERE id = ? AND (status <> 'activated' OR closed_at IS NOT ?)",
+                    closed_at,
+                    now,
+                    case_id,
+                    closed_at
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
         }
-        None => {
+        None if s.status == "activated" => {
             // Reopen only if the pair has no other open case.
             sqlx::query!(
                 "UPDATE cases SET status = 'open', closed_at = NULL, updated_at = ?
@@ -358,6 +374,7 @@ pub(super) async fn sync_case(conn: &mut SqliteConnection, case_id: i64) -> Resu
             .execute(&mut *conn)
             .await?;
         }
+        None => {}
     }
     Ok(())
 }
@@ -371,41 +388,44 @@ async fn resolve_case(conn: &mut SqliteConnection, a: &NewAttempt) -> Result<(i6
             Ok((c.id, c.machine_id, c.license_id))
         }
         AttemptTarget::Pair { machine_id, license_id, trigger } => {
-            all_exist(
-                conn,
-                Refs::Live,
-                &[(Table::Machines, "machine_id", machine_id), (Table::Licenses, "license_id", license_id)],
-            )
-            .await?;
-            if let Some(case_id) = cases::open_case_of(conn, machine_id, license_id).await? {
-                return Ok((case_id, machine_id, license_id));
-            }
-            // Recorded after the fact: an attempt made before a case of the
-            // pair was closed belongs to that case.
+            // One read answers what the pair's call needs: whether both are
+            // there and live, its open case, a case closed after the call
+            // began (recorded after the fact: the call belongs to it) and
+            // the machine's latest hardware change.
             let started = a.started_at.to_system();
-            let earlier = sqlx::query_scalar!(
-                r#"SELECT id AS "id!" FROM cases
-                   WHERE machine_id = ? AND license_id = ? AND archived_at IS NULL AND status <> 'open' AND closed_at >= ?
-                   ORDER BY closed_at, id LIMIT 1"#,
+            let p = sqlx::query!(
+                r#"SELECT (SELECT archived_at IS NULL FROM machines WHERE id = ?1) AS "machine_live: bool",
+                          (SELECT archived_at IS NULL FROM licenses WHERE id = ?2) AS "license_live: bool",
+                          (SELECT id FROM cases WHERE machine_id = ?1 AND license_id = ?2 AND status = 'open'
+                               AND archived_at IS NULL) AS "open_case: i64",
+                          (SELECT id FROM cases WHERE machine_id = ?1 AND license_id = ?2 AND archived_at IS NULL
+                               AND status <> 'open' AND closed_at >= ?3 ORDER BY closed_at, id LIMIT 1)
+                              AS "earlier_case: i64",
+                          (SELECT id FROM hardware_changes WHERE machine_id = ?1 AND archived_at IS NULL
+                               ORDER BY changed_on DESC, id DESC LIMIT 1) AS "latest_change: i64""#,
                 machine_id,
                 license_id,
                 started
             )
-            .fetch_optional(&mut *conn)
+            .fetch_one(&mut *conn)
             .await?;
-            if let Some(case_id) = earlier {
+            let mut c = Check::default();
+            for (table, field, id, live) in [
+                (Table::Machines, "machine_id", machine_id, p.machine_live),
+                (Table::Licenses, "license_id", license_id, p.license_live),
+            ] {
+                if live != Some(true) {
+                    c.push(field, bad_reference_message(table, id, live.is_some()));
+                }
+            }
+            c.finish().map_err(StoreError::Invalid)?;
+            if let Some(case_id) = p.open_case.or(p.earlier_case) {
                 return Ok((case_id, machine_id, license_id));
             }
-            let mut new = cases::for_attempt(machine_id, license_id, trigger, a.started_at.to_system());
+            let mut new = cases::for_attempt(machine_id, license_id, trigger, started);
             if trigger == Trigger::HardwareChange {
                 // Tie the case to the machine's latest hardware change.
-                new.hardware_change_id = sqlx::query_scalar!(
-                    "SELECT id AS \"id!\" FROM hardware_changes WHERE machine_id = ? AND archived_at IS NULL
-                     ORDER BY changed_on DESC, id DESC LIMIT 1",
-                    machine_id
-                )
-                .fetch_optional(&mut *conn)
-                .await?;
+                new.hardware_change_id = p.latest_change;
             }
             let case_id = cases::insert(conn, &NewRow::now(), &new, None).await?;
             Ok((case_id, machine_id, license_id))
@@ -468,21 +488,27 @@ impl<'a> Columns<'a> {
 }
 
 /// Insert an attempt into its case (`(case_id, machine_id, license_id)`,
-/// checked). Returns its id; its questions are the caller's to write.
+/// checked). Returns the stored row, read back by the insert itself (its
+/// `RETURNING` packs [`COLUMNS`] as [`select`] does; the store's tests hold
+/// a create's answer equal to the attempt read again); its questions are
+/// the caller's to write.
 async fn insert(
     conn: &mut SqliteConnection,
     row: &NewRow,
     (case_id, machine_id, license_id): (i64, i64, i64),
     a: &NewAttempt,
-) -> Result<i64, StoreError> {
+) -> Result<Row, StoreError> {
     let c = Columns::of(a);
-    Ok(sqlx::query_scalar!(
+    let packed = sqlx::query_scalar!(
         r#"INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
                local_hour, local_weekday, ended_at, ended_utc, method, number_kind, called_from, country, ivr_product,
                installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, operator_rating,
                confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at, archived_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           RETURNING id AS "id!""#,
+           RETURNING json_array(id, case_id, machine_id, license_id, started_at, ended_at, method, number_kind,
+               called_from, country, ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome,
+               wait_seconds, operator_rating, confirmation_id, result, failure_reason, notes, warnings, created_at,
+               updated_at, archived_at) AS "row!: String""#,
         row.id,
         case_id,
         machine_id,
@@ -516,7 +542,8 @@ async fn insert(
         row.archived_at
     )
     .fetch_one(conn)
-    .await?)
+    .await?;
+    unpack(&packed)
 }
 
 impl Store {
@@ -526,11 +553,23 @@ impl Store {
         conn: &mut SqliteConnection,
         attempt_id: i64,
         qs: &[NewQuestion],
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<Question>, StoreError> {
         sqlx::query!("DELETE FROM attempt_questions WHERE attempt_id = ?", attempt_id).execute(&mut *conn).await?;
+        self.insert_questions(conn, attempt_id, qs).await
+    }
+
+    /// Questions of an attempt that has none yet; answers holding a key are
+    /// sealed. Returns them as stored (as a read of the attempt shows them).
+    async fn insert_questions(
+        &self,
+        conn: &mut SqliteConnection,
+        attempt_id: i64,
+        qs: &[NewQuestion],
+    ) -> Result<Vec<Question>, StoreError> {
         if qs.iter().any(|q| q.answer.as_deref().is_some_and(|a| masked_answer(a).is_some())) {
             self.ready_to_seal(conn).await?;
         }
+        let mut stored_questions = Vec::with_capacity(qs.len());
         for (position, q) in qs.iter().enumerate() {
             let (shown, sealed) = match q.answer.as_deref() {
                 Some(answer) => match masked_answer(answer) {
@@ -541,9 +580,9 @@ impl Store {
             };
             let position = position as i64;
             let topic = q.topic.as_str();
-            sqlx::query!(
+            let r = sqlx::query!(
                 "INSERT INTO attempt_questions (attempt_id, position, topic, question, answer, answer_sealed)
-                 VALUES (?, ?, ?, ?, ?, ?)",
+                 VALUES (?, ?, ?, ?, ?, ?) RETURNING topic, question, answer",
                 attempt_id,
                 position,
                 topic,
@@ -551,10 +590,11 @@ impl Store {
                 shown,
                 sealed
             )
-            .execute(&mut *conn)
+            .fetch_one(&mut *conn)
             .await?;
+            stored_questions.push(Question { topic: stored(&r.topic)?, question: r.question, answer: r.answer });
         }
-        Ok(())
+        Ok(stored_questions)
     }
 
     /// Record an attempt. Without `case_id` it joins the open case of its
@@ -565,11 +605,11 @@ impl Store {
                 return Ok(r);
             }
             let (case_id, machine_id, license_id) = resolve_case(&mut *tx, a).await?;
-            let id = insert(&mut *tx, &NewRow::now(), (case_id, machine_id, license_id), a).await?;
-            this.write_questions(&mut *tx, id, a.questions.as_deref().unwrap_or_default()).await?;
+            let row = insert(&mut *tx, &NewRow::now(), (case_id, machine_id, license_id), a).await?;
+            let id = row.id;
+            let questions = this.insert_questions(&mut *tx, id, a.questions.as_deref().unwrap_or_default()).await?;
             sync_case(&mut *tx, case_id).await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
-            finish_create(tx, ctx, Table::Attempts, id, value).await
+            finish_create(tx, ctx, Table::Attempts, id, row.into_attempt(questions)?).await
         })
     }
 
@@ -763,7 +803,7 @@ impl Store {
                 )));
             }
         }
-        let id = insert(conn, &NewRow::from(s), (case.id, case.machine_id, case.license_id), &i.attempt).await?;
-        self.write_questions(conn, id, i.attempt.questions.as_deref().unwrap_or_default()).await
+        let id = insert(conn, &NewRow::from(s), (case.id, case.machine_id, case.license_id), &i.attempt).await?.id;
+        self.insert_questions(conn, id, i.attempt.questions.as_deref().unwrap_or_default()).await.map(|_| ())
     }
 }

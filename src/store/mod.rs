@@ -546,9 +546,17 @@ async fn reference(
 /// The field error of a reference to a row that is not there, or
 /// (`archived`) is there but archived.
 fn bad_reference(table: Table, field: &str, id: i64, archived: bool) -> StoreError {
+    StoreError::Invalid(FieldErrors::one(field, bad_reference_message(table, id, archived)))
+}
+
+/// What [`bad_reference`] says.
+fn bad_reference_message(table: Table, id: i64, archived: bool) -> String {
     let noun = table.noun();
-    let message = if archived { format!("{noun} {id} is archived") } else { format!("there is no {noun} {id}") };
-    StoreError::Invalid(FieldErrors::one(field, message))
+    if archived {
+        format!("{noun} {id} is archived")
+    } else {
+        format!("there is no {noun} {id}")
+    }
 }
 
 /// The id and system times a new row is written with: the next id and now

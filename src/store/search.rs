@@ -15,74 +15,76 @@ use super::{stored, Store, StoreError, Table};
 use crate::domain::search::{normalise, SearchQuery};
 use crate::domain::{Page, PageRequest, SearchEntity};
 
-/// For each indexed table: its entity name and the statement that gives
-/// `(id, body)` of its rows (`WHERE` clauses are appended).
+/// For each indexed table: its entity name and the text of a row's
+/// document, an expression over the row `t`.
 const BODIES: [(Table, &str, &str); 5] = [
-    (Table::Machines, "machine", "SELECT t.id, concat_ws(char(10), name, owner, notes) FROM machines t"),
-    (
-        Table::Licenses,
-        "license",
-        "SELECT t.id, concat_ws(char(10), product, edition, purchased_from, box_colour, notes) FROM licenses t",
-    ),
-    (Table::Cases, "case", "SELECT t.id, notes FROM cases t"),
+    (Table::Machines, "machine", "concat_ws(char(10), t.name, t.owner, t.notes)"),
+    (Table::Licenses, "license", "concat_ws(char(10), t.product, t.edition, t.purchased_from, t.box_colour, t.notes)"),
+    (Table::Cases, "case", "t.notes"),
     (
         Table::Attempts,
         "attempt",
-        "SELECT t.id, concat_ws(char(10), notes, (SELECT group_concat(concat_ws(char(10), q.question,
+        "concat_ws(char(10), t.notes, (SELECT group_concat(concat_ws(char(10), q.question,
                 CASE WHEN q.answer_sealed IS NULL THEN q.answer END), char(10))
-            FROM attempt_questions q WHERE q.attempt_id = t.id)) FROM attempts t",
+            FROM attempt_questions q WHERE q.attempt_id = t.id))",
     ),
-    (Table::FollowUps, "follow_up", "SELECT t.id, text FROM follow_ups t"),
+    (Table::FollowUps, "follow_up", "t.text"),
 ];
 
-fn body_of(table: Table) -> Option<(&'static str, &'static str)> {
-    BODIES.iter().find(|(t, _, _)| *t == table).map(|(_, e, sql)| (*e, *sql))
+/// The statement that gives `(id, document text)` of a table's rows, the
+/// id read from `id` (`t.id`, or a joined document's); `WHERE` and joins
+/// are appended.
+fn bodies_sql(id: &str, table: Table, body: &str) -> String {
+    format!("SELECT {id}, {body} FROM {} t", table.name())
 }
 
-/// Write one document: a new row's, or (keeping its rowid, and so its
-/// place in "newest first") the new text of a row indexed before.
-async fn put(conn: &mut SqliteConnection, entity: &str, id: i64, body: Option<String>) -> Result<(), StoreError> {
-    let body = normalise(body.as_deref().unwrap_or(""));
-    let new = sqlx::query_scalar!(
-        r#"INSERT INTO search_docs (entity, entity_id) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id AS "id!""#,
-        entity,
-        id
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    match new {
-        Some(doc) => {
-            sqlx::query("INSERT INTO search_text (rowid, body) VALUES (?, ?)")
-                .bind(doc)
-                .bind(body)
-                .execute(&mut *conn)
-                .await?;
-        }
-        None => {
-            sqlx::query(
-                "UPDATE search_text SET body = ?
-                 WHERE rowid = (SELECT id FROM search_docs WHERE entity = ? AND entity_id = ?)",
-            )
-            .bind(body)
-            .bind(entity)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        }
-    }
-    Ok(())
+fn body_of(table: Table) -> Option<(&'static str, &'static str)> {
+    BODIES.iter().find(|(t, _, _)| *t == table).map(|(_, e, body)| (*e, *body))
 }
 
 /// Index a row as it is now, in the caller's transaction. Tables that are
 /// not searched (hardware changes) are left alone.
+///
+/// A row without a document yet (a create) gets one and its text read in
+/// one statement, then the text written: two statements, each a hand-off
+/// to the connection's thread. A row indexed before keeps its document's
+/// rowid, and so its place in "newest first"; only its text is written again.
 pub(super) async fn index(conn: &mut SqliteConnection, table: Table, id: i64) -> Result<(), StoreError> {
-    let Some((entity, sql)) = body_of(table) else { return Ok(()) };
-    let row: Option<(i64, Option<String>)> =
-        sqlx::query_as(&format!("{sql} WHERE t.id = ?")).bind(id).fetch_optional(&mut *conn).await?;
-    match row {
-        Some((_, body)) => put(conn, entity, id, body).await,
-        None => Ok(()),
+    let Some((entity, body)) = body_of(table) else { return Ok(()) };
+    let new: Option<(i64, Option<String>)> = sqlx::query_as(&format!(
+        "INSERT INTO search_docs (entity, entity_id) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM {table} WHERE id = ?2)
+         ON CONFLICT DO NOTHING RETURNING id, (SELECT {body} FROM {table} t WHERE t.id = ?2)",
+        table = table.name()
+    ))
+    .bind(entity)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((doc, text)) = new {
+        sqlx::query("INSERT INTO search_text (rowid, body) VALUES (?, ?)")
+            .bind(doc)
+            .bind(normalise(text.as_deref().unwrap_or("")))
+            .execute(&mut *conn)
+            .await?;
+        return Ok(());
     }
+    let row: Option<(i64, Option<String>)> =
+        sqlx::query_as(&format!("{} WHERE t.id = ?", bodies_sql("t.id", table, body)))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some((_, text)) = row {
+        sqlx::query(
+            "UPDATE search_text SET body = ?
+             WHERE rowid = (SELECT id FROM search_docs WHERE entity = ? AND entity_id = ?)",
+        )
+        .bind(normalise(text.as_deref().unwrap_or("")))
+        .bind(entity)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// When [`catch_up`] looks for rows without a document.
@@ -103,7 +105,7 @@ pub(super) enum Look {
 pub(super) async fn catch_up(conn: &mut SqliteConnection, look: Look) -> Result<u64, StoreError> {
     const CHUNK: i64 = 2_000;
     let mut written = 0;
-    for (table, entity, sql) in BODIES {
+    for (table, entity, body) in BODIES {
         if look == Look::IfBehind {
             let behind: bool = sqlx::query_scalar(&format!(
                 "SELECT coalesce((SELECT max(id) FROM {}), 0)
@@ -133,7 +135,7 @@ pub(super) async fn catch_up(conn: &mut SqliteConnection, look: Look) -> Result<
         let chunk = format!(
             "{} JOIN search_docs d ON d.entity = '{entity}' AND d.entity_id = t.id
              WHERE d.id > ? ORDER BY d.id LIMIT {CHUNK}",
-            sql.replacen("SELECT t.id,", "SELECT d.id,", 1)
+            bodies_sql("d.id", table, body)
         );
         let mut after = first;
         loop {

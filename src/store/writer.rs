@@ -178,16 +178,16 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Msg>, stats: Arc
         }
         stats.batches.fetch_add(1, Ordering::Relaxed);
         stats.writes.fetch_add(jobs.len() as u64, Ordering::Relaxed);
-        let mut replies = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            replies.push(one(&mut conn, job).await);
-        }
-        let commit = sqlx::query("COMMIT").execute(&mut conn).await.err().map(|e| e.to_string());
-        if commit.is_some() {
+        let outcome = batch(&mut conn, jobs).await;
+        if outcome.is_err() {
             let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
         }
+        let (replies, error) = match outcome {
+            Ok(replies) => (replies, None),
+            Err((replies, e)) => (replies, Some(e)),
+        };
         for reply in replies {
-            reply(commit.clone());
+            reply(error.clone());
         }
     }
     let _ = conn.close().await;
@@ -196,20 +196,38 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Msg>, stats: Arc
     }
 }
 
-/// One write in its own savepoint: kept when it succeeded, rolled back
-/// (alone) when it failed.
-async fn one(conn: &mut SqliteConnection, job: Job) -> Reply {
-    if let Err(e) = sqlx::query("SAVEPOINT write").execute(&mut *conn).await {
-        (job.abort)(e.to_string());
-        return Box::new(|_| {});
+/// Run a begun batch's writes, each in its own savepoint (kept when it
+/// succeeded, rolled back alone when it failed), and commit. Ending one
+/// savepoint, beginning the next and the commit are sent together, one
+/// hand-off to the connection's thread for each write. Returns how to
+/// answer each write; on an error the transaction is left for the caller
+/// to roll back, and every write (those not run yet told so) hears it.
+async fn batch(conn: &mut SqliteConnection, jobs: Vec<Job>) -> Result<Vec<Reply>, (Vec<Reply>, String)> {
+    let mut replies: Vec<Reply> = Vec::with_capacity(jobs.len());
+    let last = jobs.len().saturating_sub(1);
+    let mut jobs = jobs.into_iter().enumerate();
+    let mut step = sqlx::query("SAVEPOINT write").execute(&mut *conn).await.err();
+    while let Some((i, job)) = jobs.next() {
+        if let Some(e) = step {
+            let e = e.to_string();
+            (job.abort)(e.clone());
+            for (_, rest) in jobs {
+                (rest.abort)(e.clone());
+            }
+            return Err((replies, e));
+        }
+        let (ok, reply) = (job.run)(conn).await;
+        replies.push(reply);
+        let end = match (ok, i == last) {
+            (true, false) => "RELEASE write; SAVEPOINT write",
+            (false, false) => "ROLLBACK TO write; RELEASE write; SAVEPOINT write",
+            (true, true) => "RELEASE write; COMMIT",
+            (false, true) => "ROLLBACK TO write; RELEASE write; COMMIT",
+        };
+        step = sqlx::query(end).execute(&mut *conn).await.err();
     }
-    let (ok, reply) = (job.run)(conn).await;
-    let end = if ok { "RELEASE write" } else { "ROLLBACK TO write" };
-    if let Err(e) = sqlx::query(end).execute(&mut *conn).await {
-        tracing::error!(error = %e, "a savepoint could not be ended");
+    match step {
+        None => Ok(replies),
+        Some(e) => Err((replies, e.to_string())),
     }
-    if !ok {
-        let _ = sqlx::query("RELEASE write").execute(&mut *conn).await;
-    }
-    reply
 }

@@ -296,6 +296,67 @@ async fn an_attempt_opens_a_case_and_an_activated_one_closes_it() {
 }
 
 #[tokio::test]
+async fn a_create_answers_the_attempt_as_a_read_finds_it() {
+    // The create reads its row back from its own INSERT (RETURNING) and its
+    // questions from theirs; every field set, so that a column out of place
+    // in either shows.
+    let t = store().await;
+    let s = &t.store;
+    let m = machine(s, "PC 1").await;
+    let l = license(s, Channel::RetailBox).await;
+    let mut a = call(m.id, l.id, "2014-05-10T10:05:00+09:00");
+    a.ended_at = Some(CallerTime::parse("2014-05-10T10:20:30+09:00").unwrap());
+    a.method = Method::Phone;
+    a.number_kind = Some(NumberKind::TollFree);
+    a.called_from = Some(CalledFrom::Landline);
+    a.country = Some("JP".into());
+    a.ivr_product = Some(IvrProduct::Windows);
+    a.installation_id = Some(IID.parse().unwrap());
+    a.ivr_result = Some(IvrResult::InputError);
+    a.groups_reentered = vec![7, 2];
+    a.operator_outcome = Some(OperatorOutcome::Reached);
+    a.wait_seconds = Some(180);
+    a.operator_rating = Some(4);
+    a.questions = Some(vec![
+        NewQuestion {
+            topic: Topic::BoxColour,
+            question: Some("What colour is the box?".into()),
+            answer: Some("青".into()),
+        },
+        NewQuestion { topic: Topic::ProductKey, question: Some("The key, please".into()), answer: Some(KEY.into()) },
+        NewQuestion { topic: Topic::Other, question: None, answer: None },
+    ]);
+    a.confirmation_id = Some(ConfirmationId::parse_checked(CID).unwrap().id);
+    a.result = Some(AttemptResult::Activated);
+    a.notes = Some("said \"thank you\" \\ 🙏".into());
+    a.warnings = vec!["a warning".into()];
+    let created = attempt(s, a).await.unwrap();
+    let read = s.attempt(created.id, false).await.unwrap();
+    assert_eq!(created, read);
+    assert_eq!(read.questions.len(), 3);
+    assert_ne!(read.questions[1].answer.as_deref(), Some(KEY), "a key in an answer is sealed, the answer masked");
+    assert_eq!((read.country.as_deref(), read.wait_seconds, read.groups_reentered.len()), (Some("JP"), Some(180), 2));
+}
+
+#[tokio::test]
+async fn a_call_before_its_case_was_opened_moves_the_opening_back_and_a_later_one_does_not() {
+    let t = store().await;
+    let s = &t.store;
+    let m = machine(s, "PC 1").await;
+    let l = license(s, Channel::RetailBox).await;
+    let actor = cli();
+    let mut c = case_of(m.id, l.id);
+    c.opened_at = Some("2014-05-10T03:00:00.000000Z".into());
+    let case = new(s.create_case(&WriteCtx::new(&actor), &c).await.unwrap());
+    attempt(s, call_in(case.id, "2014-05-10T13:00:00+09:00")).await.unwrap();
+    assert_eq!(s.case(case.id, false).await.unwrap().opened_at, "2014-05-10T03:00:00.000000Z", "a later call");
+    attempt(s, call_in(case.id, "2014-05-10T11:59:59.999+09:00")).await.unwrap();
+    assert_eq!(s.case(case.id, false).await.unwrap().opened_at, "2014-05-10T02:59:59.999000Z", "a millisecond before");
+    attempt(s, call_in(case.id, "2014-05-10T09:30:00+09:00")).await.unwrap();
+    assert_eq!(s.case(case.id, false).await.unwrap().opened_at, "2014-05-10T00:30:00.000000Z");
+}
+
+#[tokio::test]
 async fn references_to_missing_rows_are_field_errors_not_panics() {
     let t = store().await;
     let s = &t.store;
