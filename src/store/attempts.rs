@@ -9,8 +9,8 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use utoipa::ToSchema;
 
 use super::{
-    bad_reference_message, cases, finish_create, finish_write, replay, stored, stored_opt, visible, Created, NewRow,
-    Refs, Store, StoreError, Table, WriteCtx,
+    bad_reference_message, cases, finish_create, finish_write, replay, stored, stored_opt, visible, Created, Known,
+    NewRow, Refs, Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::attempt::masked_answer;
 use crate::domain::fields::Check;
@@ -789,12 +789,20 @@ impl Store {
     pub(super) async fn import_attempt(
         &self,
         conn: &mut SqliteConnection,
+        known: &mut Known,
         row: &crate::portable::Row<crate::portable::ImportedAttempt>,
     ) -> Result<(), StoreError> {
         let (s, i) = (&row.stamps, &row.value);
-        let case = cases::referenced(conn, Refs::Stored, i.case_id, "case_id").await?;
+        let (machine_id, license_id) = match known.case(i.case_id) {
+            Some(pair) => pair,
+            None => {
+                let case = cases::referenced(conn, Refs::Stored, i.case_id, "case_id").await?;
+                known.add_case(case.id, (case.machine_id, case.license_id));
+                (case.machine_id, case.license_id)
+            }
+        };
         for (name, given, of_case) in
-            [("machine_id", i.machine_id, case.machine_id), ("license_id", i.license_id, case.license_id)]
+            [("machine_id", i.machine_id, machine_id), ("license_id", i.license_id, license_id)]
         {
             if let Some(given) = given.filter(|g| *g != of_case) {
                 return Err(StoreError::Invalid(FieldErrors::one(
@@ -803,7 +811,7 @@ impl Store {
                 )));
             }
         }
-        let id = insert(conn, &NewRow::from(s), (case.id, case.machine_id, case.license_id), &i.attempt).await?.id;
+        let id = insert(conn, &NewRow::from(s), (i.case_id, machine_id, license_id), &i.attempt).await?.id;
         self.insert_questions(conn, id, i.attempt.questions.as_deref().unwrap_or_default()).await.map(|_| ())
     }
 }

@@ -3,8 +3,8 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    all_exist, bad_reference, finish_create, finish_write, replay, stored, visible, Created, NewRow, Refs, Store,
-    StoreError, Table, WriteCtx,
+    all_exist, bad_reference, finish_create, finish_write, replay, stored, visible, Created, Known, NewRow, Refs,
+    Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::case::check_open_before_closed;
 use crate::domain::time::now_system;
@@ -374,10 +374,17 @@ pub(super) async fn chunk(conn: &mut SqliteConnection, after: i64, limit: i64) -
 /// open case must be its pair's only one.
 pub(super) async fn import(
     conn: &mut SqliteConnection,
+    known: &mut Known,
     row: &crate::portable::Row<ImportedCase>,
 ) -> Result<(), StoreError> {
     let (s, c) = (&row.stamps, &row.value.case);
-    check_refs(conn, c, Refs::Stored).await?;
+    let pair = [(Table::Machines, c.machine_id), (Table::Licenses, c.license_id)];
+    if c.hardware_change_id.is_some() || !pair.iter().all(|(t, id)| known.has(*t, *id)) {
+        check_refs(conn, c, Refs::Stored).await?;
+        for (t, id) in pair {
+            known.add(t, id);
+        }
+    }
     if s.archived_at.is_none() {
         only_open_case(conn, c, None).await.map_err(|e| match e {
             StoreError::Conflict(message) => StoreError::Invalid(FieldErrors::one("status", message)),

@@ -606,8 +606,48 @@ async fn all_exist(conn: &mut SqliteConnection, refs: Refs, names: &[(Table, &st
     }
 }
 
+/// Rows an import found stored, so that the rows after them that refer to
+/// them need not look again (each look-up is a statement, and an export
+/// lists rows that refer to the same one close together): ids of machines,
+/// licenses and hardware changes, and the machine and license of cases.
+/// Rows are never deleted and a case's machine and license never change,
+/// so what is known stays true. At most [`Known::MAX`] of each, forgotten
+/// all at once when full.
+#[derive(Debug, Default)]
+struct Known {
+    rows: std::collections::HashSet<(Table, i64)>,
+    cases: std::collections::HashMap<i64, (i64, i64)>,
+}
+
+impl Known {
+    const MAX: usize = 10_000;
+
+    fn has(&self, table: Table, id: i64) -> bool {
+        self.rows.contains(&(table, id))
+    }
+
+    fn add(&mut self, table: Table, id: i64) {
+        if self.rows.len() >= Self::MAX {
+            self.rows.clear();
+        }
+        self.rows.insert((table, id));
+    }
+
+    /// A case's `(machine_id, license_id)`.
+    fn case(&self, id: i64) -> Option<(i64, i64)> {
+        self.cases.get(&id).copied()
+    }
+
+    fn add_case(&mut self, id: i64, pair: (i64, i64)) {
+        if self.cases.len() >= Self::MAX {
+            self.cases.clear();
+        }
+        self.cases.insert(id, pair);
+    }
+}
+
 /// The tables whose rows are archived rather than deleted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Table {
     Machines,
     HardwareChanges,

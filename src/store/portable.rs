@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use futures_util::future::BoxFuture;
 use sqlx::SqliteConnection;
 
-use super::{audit, cases, follow_ups, hardware_changes, machines, Actor, NewRow, Store, StoreError};
+use super::{audit, cases, follow_ups, hardware_changes, machines, Actor, Known, NewRow, Store, StoreError};
 use crate::domain::FieldErrors;
 use crate::portable::{
     self, Counts, Document, ExportRow, ExportSink, Head, ImportReport, Incoming, Parsed, Row, Starts,
@@ -256,6 +256,7 @@ struct Import {
     secrets: bool,
     report: ImportReport,
     seen: [HashSet<i64>; 6],
+    known: Known,
     done: usize,
 }
 
@@ -266,6 +267,7 @@ impl Import {
             secrets,
             report: ImportReport::default(),
             seen: Default::default(),
+            known: Known::default(),
             done: 0,
         })
     }
@@ -315,6 +317,7 @@ impl Import {
         self.report = ImportReport { created: Counts::from(c), unchanged: Counts::from(u) };
 
         let tx = &mut self.tx;
+        let known = &mut self.known;
         let done = &mut self.done;
         let mut step = || {
             *done += 1;
@@ -335,11 +338,11 @@ impl Import {
             step();
         }
         for (at, row) in &cases.0 {
-            cases::import(tx, row).await.map_err(|e| at_row(e, at))?;
+            cases::import(tx, known, row).await.map_err(|e| at_row(e, at))?;
             step();
         }
         for (at, row) in &attempts.0 {
-            store.import_attempt(tx, row).await.map_err(|e| at_row(e, at))?;
+            store.import_attempt(tx, known, row).await.map_err(|e| at_row(e, at))?;
             step();
         }
         for (at, row) in &follow_ups.0 {
