@@ -389,20 +389,27 @@ async fn resolve_case(conn: &mut SqliteConnection, a: &NewAttempt) -> Result<(i6
         }
         AttemptTarget::Pair { machine_id, license_id, trigger } => {
             // One read answers what the pair's call needs: whether both are
-            // there and live, its open case, a case closed after the call
-            // began (recorded after the fact: the call belongs to it) and
-            // the machine's latest hardware change.
+            // there and live, its open case and, only when it has none, a
+            // case closed after the call began (recorded after the fact:
+            // the call belongs to it) and the machine's latest hardware
+            // change. (CASE is evaluated lazily: a call joining its open
+            // case reads neither.)
             let started = a.started_at.to_system();
             let p = sqlx::query!(
-                r#"SELECT (SELECT archived_at IS NULL FROM machines WHERE id = ?1) AS "machine_live: bool",
-                          (SELECT archived_at IS NULL FROM licenses WHERE id = ?2) AS "license_live: bool",
-                          (SELECT id FROM cases WHERE machine_id = ?1 AND license_id = ?2 AND status = 'open'
-                               AND archived_at IS NULL) AS "open_case: i64",
-                          (SELECT id FROM cases WHERE machine_id = ?1 AND license_id = ?2 AND archived_at IS NULL
-                               AND status <> 'open' AND closed_at >= ?3 ORDER BY closed_at, id LIMIT 1)
-                              AS "earlier_case: i64",
-                          (SELECT id FROM hardware_changes WHERE machine_id = ?1 AND archived_at IS NULL
-                               ORDER BY changed_on DESC, id DESC LIMIT 1) AS "latest_change: i64""#,
+                r#"SELECT machine_live AS "machine_live: bool", license_live AS "license_live: bool",
+                          open_case AS "open_case: i64",
+                          CASE WHEN open_case IS NULL THEN
+                              (SELECT id FROM cases WHERE machine_id = ?1 AND license_id = ?2 AND archived_at IS NULL
+                                   AND status <> 'open' AND closed_at >= ?3 ORDER BY closed_at, id LIMIT 1)
+                          END AS "earlier_case: i64",
+                          CASE WHEN open_case IS NULL THEN
+                              (SELECT id FROM hardware_changes WHERE machine_id = ?1 AND archived_at IS NULL
+                                   ORDER BY changed_on DESC, id DESC LIMIT 1)
+                          END AS "latest_change: i64"
+                   FROM (SELECT (SELECT archived_at IS NULL FROM machines WHERE id = ?1) AS machine_live,
+                                (SELECT archived_at IS NULL FROM licenses WHERE id = ?2) AS license_live,
+                                (SELECT id FROM cases WHERE machine_id = ?1 AND license_id = ?2 AND status = 'open'
+                                     AND archived_at IS NULL) AS open_case)"#,
                 machine_id,
                 license_id,
                 started

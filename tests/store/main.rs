@@ -357,6 +357,31 @@ async fn a_call_before_its_case_was_opened_moves_the_opening_back_and_a_later_on
 }
 
 #[tokio::test]
+async fn a_call_recorded_after_its_case_was_closed_joins_that_case() {
+    let t = store().await;
+    let s = &t.store;
+    let m = machine(s, "PC 1").await;
+    let l = license(s, Channel::RetailBox).await;
+    let first = attempt(s, call(m.id, l.id, "2014-05-09T18:00:00+09:00")).await.unwrap();
+    let mut done = call(m.id, l.id, "2014-05-10T10:05:00+09:00");
+    done.result = Some(AttemptResult::Activated);
+    let done = attempt(s, done).await.unwrap();
+    assert_eq!(done.case_id, first.case_id);
+    assert_eq!(s.case(first.case_id, false).await.unwrap().status, CaseStatus::Activated);
+    // Written down a day later: a call made before the case closed.
+    let late = attempt(s, call(m.id, l.id, "2014-05-10T09:00:00+09:00")).await.unwrap();
+    assert_eq!(late.case_id, first.case_id, "a call before the case closed belongs to it");
+    // A call after it closed opens a new case, which the next call joins.
+    let next = attempt(s, call(m.id, l.id, "2015-01-01T10:00:00+09:00")).await.unwrap();
+    assert_ne!(next.case_id, first.case_id);
+    let again = attempt(s, call(m.id, l.id, "2015-01-02T10:00:00+09:00")).await.unwrap();
+    assert_eq!(again.case_id, next.case_id, "the open case comes first");
+    // While a case is open, even a call from before the first case closed joins the open one.
+    let old = attempt(s, call(m.id, l.id, "2014-05-09T20:00:00+09:00")).await.unwrap();
+    assert_eq!(old.case_id, next.case_id);
+}
+
+#[tokio::test]
 async fn references_to_missing_rows_are_field_errors_not_panics() {
     let t = store().await;
     let s = &t.store;
