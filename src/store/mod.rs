@@ -608,8 +608,8 @@ async fn all_exist(conn: &mut SqliteConnection, refs: Refs, names: &[(Table, &st
 
 /// Rows an import found stored, so that the rows after them that refer to
 /// them need not look again (each look-up is a statement, and an export
-/// lists rows that refer to the same one close together): ids of machines,
-/// licenses and hardware changes, and the machine and license of cases.
+/// lists rows that refer to the same one close together): ids of machines
+/// and licenses, and the machine and license of cases.
 /// Rows are never deleted and a case's machine and license never change,
 /// so what is known stays true. At most [`Known::MAX`] of each, forgotten
 /// all at once when full.
