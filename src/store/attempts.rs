@@ -9,8 +9,8 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use utoipa::ToSchema;
 
 use super::{
-    bad_reference_message, cases, finish_create, finish_write, replay, stored, stored_opt, visible, Created, Known,
-    NewRow, Refs, Store, StoreError, Table, WriteCtx,
+    cases, finish_create, finish_write, refused, replay, stored, stored_opt, visible, Created, Known, NewRow, Refs,
+    Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::attempt::masked_answer;
 use crate::domain::fields::Check;
@@ -421,8 +421,8 @@ async fn resolve_case(conn: &mut SqliteConnection, a: &NewAttempt) -> Result<(i6
                 (Table::Machines, "machine_id", machine_id, p.machine_live),
                 (Table::Licenses, "license_id", license_id, p.license_live),
             ] {
-                if live != Some(true) {
-                    c.push(field, bad_reference_message(table, id, live.is_some()));
+                if let Some(message) = refused(Refs::Live, table, id, live) {
+                    c.push(field, message);
                 }
             }
             c.finish().map_err(StoreError::Invalid)?;

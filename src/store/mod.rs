@@ -537,9 +537,19 @@ async fn reference(
     field: &str,
     id: i64,
 ) -> Result<(), StoreError> {
-    match row_state(conn, table, id).await? {
-        Some(archived_at) if archived_at.is_none() || refs == Refs::Stored => Ok(()),
-        state => Err(bad_reference(table, field, id, state.is_some())),
+    let live = row_state(conn, table, id).await?.map(|archived_at| archived_at.is_none());
+    match refused(refs, table, id, live) {
+        None => Ok(()),
+        Some(message) => Err(StoreError::Invalid(FieldErrors::one(field, message))),
+    }
+}
+
+/// What is wrong with a reference to row `id` of `table` as `refs` says it
+/// must be, given whether the row is there and live (`None`: not there).
+fn refused(refs: Refs, table: Table, id: i64, live: Option<bool>) -> Option<String> {
+    match live {
+        Some(live) if live || refs == Refs::Stored => None,
+        found => Some(bad_reference_message(table, id, found.is_some())),
     }
 }
 
