@@ -19,6 +19,7 @@ use crate::domain::{
     Attempt, AttemptPatch, AttemptResult, AttemptTarget, ConfirmationId, FieldErrors, InstallationId, NewAttempt,
     NewQuestion, OperatorOutcome, Page, PageRequest, Question, TimeCursor, TimePageRequest, Trigger,
 };
+use crate::portable::ImportedAttempt;
 use crate::secrets::Secrets;
 
 /// The filters of the attempts list.
@@ -565,6 +566,19 @@ impl Store {
         self.insert_questions(conn, attempt_id, qs).await
     }
 
+    /// A question's answer as stored: as given, or, when it holds a product
+    /// key, masked with the key sealed beside it (the caller checked the key
+    /// file first with [`Store::ready_to_seal`], see [`holds_key`]).
+    fn stored_answer(&self, q: &NewQuestion) -> Result<(Option<String>, Option<Vec<u8>>), StoreError> {
+        Ok(match q.answer.as_deref() {
+            Some(answer) => match masked_answer(answer) {
+                Some(masked) => (Some(masked), Some(self.secrets.seal(answer)?)),
+                None => (Some(answer.to_string()), None),
+            },
+            None => (None, None),
+        })
+    }
+
     /// Questions of an attempt that has none yet; answers holding a key are
     /// sealed. Returns them as stored (as a read of the attempt shows them).
     async fn insert_questions(
@@ -573,18 +587,12 @@ impl Store {
         attempt_id: i64,
         qs: &[NewQuestion],
     ) -> Result<Vec<Question>, StoreError> {
-        if qs.iter().any(|q| q.answer.as_deref().is_some_and(|a| masked_answer(a).is_some())) {
+        if holds_key(qs) {
             self.ready_to_seal(conn).await?;
         }
         let mut stored_questions = Vec::with_capacity(qs.len());
         for (position, q) in qs.iter().enumerate() {
-            let (shown, sealed) = match q.answer.as_deref() {
-                Some(answer) => match masked_answer(answer) {
-                    Some(masked) => (Some(masked), Some(self.secrets.seal(answer)?)),
-                    None => (Some(answer.to_string()), None),
-                },
-                None => (None, None),
-            };
+            let (shown, sealed) = self.stored_answer(q)?;
             let position = position as i64;
             let topic = q.topic.as_str();
             let r = sqlx::query!(
@@ -797,28 +805,155 @@ impl Store {
         &self,
         conn: &mut SqliteConnection,
         known: &mut Known,
-        row: &crate::portable::Row<crate::portable::ImportedAttempt>,
+        row: &crate::portable::Row<ImportedAttempt>,
     ) -> Result<(), StoreError> {
-        let (s, i) = (&row.stamps, &row.value);
-        let (machine_id, license_id) = match known.case(i.case_id) {
-            Some(pair) => pair,
-            None => {
-                let case = cases::referenced(conn, Refs::Stored, i.case_id, "case_id").await?;
-                known.add_case(case.id, (case.machine_id, case.license_id));
-                (case.machine_id, case.license_id)
-            }
-        };
-        for (name, given, of_case) in
-            [("machine_id", i.machine_id, machine_id), ("license_id", i.license_id, license_id)]
-        {
-            if let Some(given) = given.filter(|g| *g != of_case) {
-                return Err(StoreError::Invalid(FieldErrors::one(
-                    name,
-                    format!("is {given}, but case {} has {name} {of_case}", i.case_id),
-                )));
+        let (case_id, machine_id, license_id) = import_case_of(conn, known, &row.value).await?;
+        let id =
+            insert(conn, &NewRow::from(&row.stamps), (case_id, machine_id, license_id), &row.value.attempt).await?.id;
+        self.insert_questions(conn, id, row.value.attempt.questions.as_deref().unwrap_or_default()).await.map(|_| ())
+    }
+
+    /// The new attempts of one chunk of an import, each with its name in the
+    /// file (`attempts[7]`), as [`Store::import_attempt`] writes them one by
+    /// one, but in a few statements: the cases the chunk names read at once,
+    /// then every row in one `INSERT`, every question in another, instead
+    /// of two statements (two hand-offs to the connection's thread) an
+    /// attempt. When a statement refuses the chunk (a constraint), it is
+    /// rolled back and written again a row at a time, so that the refusal
+    /// names its row.
+    pub(super) async fn import_attempts(
+        &self,
+        conn: &mut SqliteConnection,
+        known: &mut Known,
+        rows: &[(String, &crate::portable::Row<ImportedAttempt>)],
+    ) -> Result<(), StoreError> {
+        let named = |e: StoreError, at: &str| super::portable::at_row(e, at);
+        known.read_cases(conn, rows.iter().map(|(_, r)| r.value.case_id)).await?;
+        if rows.iter().any(|(_, r)| holds_key(r.value.attempt.questions.as_deref().unwrap_or_default())) {
+            self.ready_to_seal(conn).await?;
+        }
+        let mut attempts = Vec::with_capacity(rows.len());
+        let mut questions = Vec::new();
+        for (at, row) in rows {
+            let (s, a) = (&row.stamps, &row.value.attempt);
+            let (case_id, machine_id, license_id) =
+                import_case_of(conn, known, &row.value).await.map_err(|e| named(e, at))?;
+            let c = Columns::of(a);
+            attempts.push(serde_json::json!([
+                s.id,
+                case_id,
+                machine_id,
+                license_id,
+                c.started_at,
+                c.started_utc,
+                c.utc_offset,
+                c.local_date,
+                c.local_hour,
+                c.local_weekday,
+                c.ended_at,
+                c.ended_utc,
+                c.method,
+                c.number_kind,
+                c.called_from,
+                a.country,
+                c.ivr_product,
+                c.installation_id,
+                c.ivr_result,
+                c.groups_reentered,
+                c.operator_outcome,
+                a.wait_seconds,
+                c.operator_rating,
+                c.confirmation_id,
+                c.result,
+                c.failure_reason,
+                a.notes,
+                c.warnings,
+                s.created_at,
+                s.updated_at,
+                s.archived_at
+            ]));
+            for (position, q) in a.questions.as_deref().unwrap_or_default().iter().enumerate() {
+                let (shown, sealed) = self.stored_answer(q)?;
+                questions.push(serde_json::json!([
+                    s.id,
+                    position,
+                    q.topic.as_str(),
+                    q.question,
+                    shown,
+                    sealed.map(hex::encode)
+                ]));
             }
         }
-        let id = insert(conn, &NewRow::from(s), (i.case_id, machine_id, license_id), &i.attempt).await?.id;
-        self.insert_questions(conn, id, i.attempt.questions.as_deref().unwrap_or_default()).await.map(|_| ())
+        let (attempts, questions) =
+            (serde_json::Value::from(attempts).to_string(), serde_json::Value::from(questions).to_string());
+        let mut chunk = sqlx::Connection::begin(&mut *conn).await?;
+        let Err(refused) = insert_json(&mut chunk, &attempts, &questions).await else {
+            return Ok(chunk.commit().await?);
+        };
+        chunk.rollback().await?;
+        for (at, row) in rows {
+            self.import_attempt(conn, known, row).await.map_err(|e| named(e, at))?;
+        }
+        // Written a row at a time, nothing was refused: the chunk's refusal stands.
+        Err(refused)
     }
+}
+
+/// Attempts and their questions, each a JSON array of rows (arrays of
+/// column values in the statements' order), in two statements.
+async fn insert_json(conn: &mut SqliteConnection, attempts: &str, questions: &str) -> Result<(), StoreError> {
+    sqlx::query!(
+        "INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
+             local_hour, local_weekday, ended_at, ended_utc, method, number_kind, called_from, country, ivr_product,
+             installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, operator_rating,
+             confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at, archived_at)
+         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8,
+             value->>9, value->>10, value->>11, value->>12, value->>13, value->>14, value->>15, value->>16,
+             value->>17, value->>18, value->>19, value->>20, value->>21, value->>22, value->>23, value->>24,
+             value->>25, value->>26, value->>27, value->>28, value->>29, value->>30
+         FROM json_each(?)",
+        attempts
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO attempt_questions (attempt_id, position, topic, question, answer, answer_sealed)
+         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, unhex(value->>5) FROM json_each(?)",
+        questions
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether any answer holds a product key (and will be sealed).
+fn holds_key(qs: &[NewQuestion]) -> bool {
+    qs.iter().any(|q| q.answer.as_deref().is_some_and(|a| masked_answer(a).is_some()))
+}
+
+/// The case an imported attempt joins, as `(case_id, machine_id,
+/// license_id)`: it must be stored, and of the machine and license the
+/// row names, if it names them.
+async fn import_case_of(
+    conn: &mut SqliteConnection,
+    known: &mut Known,
+    i: &ImportedAttempt,
+) -> Result<(i64, i64, i64), StoreError> {
+    let (machine_id, license_id) = match known.case(i.case_id) {
+        Some(pair) => pair,
+        None => {
+            let case = cases::referenced(conn, Refs::Stored, i.case_id, "case_id").await?;
+            known.add_case(case.id, (case.machine_id, case.license_id));
+            (case.machine_id, case.license_id)
+        }
+    };
+    for (name, given, of_case) in [("machine_id", i.machine_id, machine_id), ("license_id", i.license_id, license_id)] {
+        if let Some(given) = given.filter(|g| *g != of_case) {
+            return Err(StoreError::Invalid(FieldErrors::one(
+                name,
+                format!("is {given}, but case {} has {name} {of_case}", i.case_id),
+            )));
+        }
+    }
+    Ok((i.case_id, machine_id, license_id))
 }

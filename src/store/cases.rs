@@ -378,13 +378,7 @@ pub(super) async fn import(
     row: &crate::portable::Row<ImportedCase>,
 ) -> Result<(), StoreError> {
     let (s, c) = (&row.stamps, &row.value.case);
-    let pair = [(Table::Machines, c.machine_id), (Table::Licenses, c.license_id)];
-    if c.hardware_change_id.is_some() || !pair.iter().all(|(t, id)| known.has(*t, *id)) {
-        check_refs(conn, c, Refs::Stored).await?;
-        for (t, id) in pair {
-            known.add(t, id);
-        }
-    }
+    check_import_refs(conn, known, c).await?;
     if s.archived_at.is_none() {
         only_open_case(conn, c, None).await.map_err(|e| match e {
             StoreError::Conflict(message) => StoreError::Invalid(FieldErrors::one("status", message)),
@@ -392,4 +386,75 @@ pub(super) async fn import(
         })?;
     }
     insert(conn, &NewRow::from(s), c, row.value.closed_at.as_deref()).await.map(|_| ())
+}
+
+/// Check an imported case's references, unless its machine and license are
+/// known to be stored and it names no hardware change.
+async fn check_import_refs(conn: &mut SqliteConnection, known: &mut Known, c: &NewCase) -> Result<(), StoreError> {
+    let pair = [(Table::Machines, c.machine_id), (Table::Licenses, c.license_id)];
+    if c.hardware_change_id.is_some() || !pair.iter().all(|(t, id)| known.has(*t, *id)) {
+        check_refs(conn, c, Refs::Stored).await?;
+        for (t, id) in pair {
+            known.add(t, id);
+        }
+    }
+    Ok(())
+}
+
+/// The new cases of one chunk of an import, each with its name in the file
+/// (`cases[3]`), as [`import`] writes them one by one, but in one
+/// statement: one open case a pair is left to the unique index. When the
+/// statement refuses the chunk, it is rolled back and written again a row
+/// at a time, so that the refusal names its row.
+pub(super) async fn import_chunk(
+    conn: &mut SqliteConnection,
+    known: &mut Known,
+    rows: &[(String, &crate::portable::Row<ImportedCase>)],
+) -> Result<(), StoreError> {
+    let mut cases = Vec::with_capacity(rows.len());
+    for (at, row) in rows {
+        let (s, c) = (&row.stamps, &row.value.case);
+        check_import_refs(conn, known, c).await.map_err(|e| super::portable::at_row(e, at))?;
+        cases.push(serde_json::json!([
+            s.id,
+            c.machine_id,
+            c.license_id,
+            c.trigger.as_str(),
+            c.hardware_change_id,
+            c.status.as_str(),
+            c.opened_at.as_deref().unwrap_or(&s.created_at),
+            row.value.closed_at,
+            c.notes,
+            s.created_at,
+            s.updated_at,
+            s.archived_at
+        ]));
+    }
+    let cases = serde_json::Value::from(cases).to_string();
+    let mut chunk = sqlx::Connection::begin(&mut *conn).await?;
+    let Err(refused) = insert_json(&mut chunk, &cases).await else {
+        return Ok(chunk.commit().await?);
+    };
+    chunk.rollback().await?;
+    for (at, row) in rows {
+        import(conn, known, row).await.map_err(|e| super::portable::at_row(e, at))?;
+    }
+    // Written a row at a time, nothing was refused: the chunk's refusal stands.
+    Err(refused)
+}
+
+/// Cases as a JSON array of rows (arrays of column values in the
+/// statement's order), in one statement.
+async fn insert_json(conn: &mut SqliteConnection, cases: &str) -> Result<(), StoreError> {
+    sqlx::query!(
+        r#"INSERT INTO cases (id, machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at,
+                             notes, created_at, updated_at, archived_at)
+           SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8,
+               value->>9, value->>10, value->>11
+           FROM json_each(?)"#,
+        cases
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

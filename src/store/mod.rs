@@ -654,6 +654,37 @@ impl Known {
         }
         self.cases.insert(id, pair);
     }
+
+    /// Learn, in one statement, the pairs of the cases `ids` names (a chunk
+    /// of an import: a chunk's worth, bound as one JSON array) that are not
+    /// known yet. A case that is not stored stays unknown, for the row that
+    /// names it to be refused as one row's reference is.
+    async fn read_cases(
+        &mut self,
+        conn: &mut sqlx::SqliteConnection,
+        ids: impl Iterator<Item = i64>,
+    ) -> Result<(), StoreError> {
+        let ids: Vec<i64> = ids.collect();
+        if self.cases.len() + ids.len() > Self::MAX {
+            self.cases.clear();
+        }
+        let missing: std::collections::BTreeSet<i64> =
+            ids.into_iter().filter(|id| !self.cases.contains_key(id)).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let list = serde_json::to_string(&missing).unwrap_or_else(|_| "[]".into());
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!", machine_id, license_id FROM cases WHERE id IN (SELECT value FROM json_each(?))"#,
+            list
+        )
+        .fetch_all(conn)
+        .await?;
+        for r in rows {
+            self.cases.insert(r.id, (r.machine_id, r.license_id));
+        }
+        Ok(())
+    }
 }
 
 /// The tables whose rows are archived rather than deleted.

@@ -13,6 +13,10 @@ use crate::portable::{
 };
 use sqlx::{Sqlite, Transaction};
 
+/// The most cases or attempts an import writes in one statement (their
+/// JSON is bound as one value: about 1 KiB an attempt).
+const AT_ONCE: usize = 500;
+
 /// The rows of one entity to insert, each with its name (`machines[0]`),
 /// and how many were already stored.
 type Split<'a, T> = (Vec<(String, &'a Row<T>)>, usize);
@@ -337,13 +341,13 @@ impl Import {
             store.insert_license(tx, &NewRow::from(&row.stamps), &row.value).await.map_err(|e| at_row(e, at))?;
             step();
         }
-        for (at, row) in &cases.0 {
-            cases::import(tx, known, row).await.map_err(|e| at_row(e, at))?;
-            step();
+        for rows in cases.0.chunks(AT_ONCE) {
+            cases::import_chunk(tx, known, rows).await?;
+            rows.iter().for_each(|_| step());
         }
-        for (at, row) in &attempts.0 {
-            store.import_attempt(tx, known, row).await.map_err(|e| at_row(e, at))?;
-            step();
+        for rows in attempts.0.chunks(AT_ONCE) {
+            store.import_attempts(tx, known, rows).await?;
+            rows.iter().for_each(|_| step());
         }
         for (at, row) in &follow_ups.0 {
             follow_ups::import(tx, row).await.map_err(|e| at_row(e, at))?;
@@ -373,7 +377,7 @@ impl Import {
 /// A refusal while writing one row, named after the row: its field errors
 /// get the row's name before them (`cases[2].machine_id`), and any other
 /// refusal is the row's own.
-fn at_row(e: StoreError, at: &str) -> StoreError {
+pub(super) fn at_row(e: StoreError, at: &str) -> StoreError {
     match e {
         StoreError::Invalid(errors) => StoreError::Invalid(errors.prefixed(&format!("{at}."))),
         StoreError::Conflict(message) => StoreError::Invalid(FieldErrors::one(at, message)),

@@ -424,30 +424,51 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
         .collect();
     assert_eq!(w["by_weekday"], json!(want));
 
-    // retries
-    let mut by_case: BTreeMap<i64, Vec<&Gen>> = BTreeMap::new();
-    for g in &generated {
-        by_case.entry(g.case_id).or_default().push(g);
-    }
-    let mut want = Vec::new();
-    for (case_id, gs) in by_case.iter_mut().filter(|(_, gs)| gs.len() > 1) {
-        gs.sort_by_key(|g| (g.at.timestamp_millis(), g.id));
-        let first = gs[0];
-        let act = gs.iter().find(|g| g.result == Some("activated"));
-        let last_date = gs.iter().map(|g| g.at.date_naive()).max().unwrap();
-        want.push(
-            json!({"case_id": case_id, "machine_id": first.machine, "license_id": first.license, "attempts": gs.len(),
-            "first_attempt_at": first.at.to_rfc3339(), "first_failure_reason": first.reason,
-            "activated_at": act.map(|a| a.at.to_rfc3339()), "next_day": last_date > first.at.date_naive(),
-            "days_to_success": act.map(|a| (a.at.date_naive() - first.at.date_naive()).num_days())}),
-        );
-    }
+    // retries, over the attempts `keep` keeps (a date range: only its calls count)
+    let expected = |keep: &dyn Fn(&Gen) -> bool| {
+        let mut by_case: BTreeMap<i64, Vec<&Gen>> = BTreeMap::new();
+        for g in generated.iter().filter(|g| keep(g)) {
+            by_case.entry(g.case_id).or_default().push(g);
+        }
+        let mut want = Vec::new();
+        for (case_id, gs) in by_case.iter_mut().filter(|(_, gs)| gs.len() > 1) {
+            gs.sort_by_key(|g| (g.at.timestamp_millis(), g.id));
+            let first = gs[0];
+            let act = gs.iter().find(|g| g.result == Some("activated"));
+            let last_date = gs.iter().map(|g| g.at.date_naive()).max().unwrap();
+            want.push(json!({"case_id": case_id, "machine_id": first.machine, "license_id": first.license,
+                "attempts": gs.len(), "first_attempt_at": first.at.to_rfc3339(),
+                "first_failure_reason": first.reason, "activated_at": act.map(|a| a.at.to_rfc3339()),
+                "next_day": last_date > first.at.date_naive(),
+                "days_to_success": act.map(|a| (a.at.date_naive() - first.at.date_naive()).num_days())}));
+        }
+        want
+    };
+    let want = expected(&|_| true);
     let r = all_retries(&app, "").await;
     assert_eq!(r["cases_retried"], want.len());
     assert!(want.len() > 100, "more than one page of cases: {}", want.len());
     assert_eq!(r["cases"], json!(want));
     // A page is at most the limit asked for, 50 by default.
     assert_eq!(summary(&app, "retries").await["cases"].as_array().unwrap().len(), 50);
+    // Dated: cases wholly inside the range, and cases straddling either end
+    // (counted over their calls inside it only), as the plain computation says.
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2014, 5, d).unwrap();
+    for (query, from, to) in [
+        ("from=2014-05-10&to=2014-05-20", Some(day(10)), Some(day(20))),
+        ("from=2014-05-15", Some(day(15)), None),
+        ("to=2014-05-12", None, Some(day(12))),
+        ("from=2014-05-13&to=2014-05-13", Some(day(13)), Some(day(13))),
+    ] {
+        let inside = |g: &Gen| from.is_none_or(|f| g.at.date_naive() >= f) && to.is_none_or(|t| g.at.date_naive() <= t);
+        let want = expected(&inside);
+        let dated = all_retries(&app, query).await;
+        assert_eq!(dated["cases_retried"], want.len(), "{query}");
+        assert_eq!(dated["cases"], json!(want), "{query}");
+        let straddling =
+            generated.iter().filter(|g| !inside(g)).any(|g| want.iter().any(|w| w["case_id"] == g.case_id));
+        assert!(straddling, "{query}: some listed case has calls outside the range too");
+    }
 
     // questions
     let mut asked: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();

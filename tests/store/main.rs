@@ -624,6 +624,67 @@ async fn exports_with_keys_and_imports_are_audited_and_unique_rules_hold_on_impo
     assert_eq!(audit_count(&b.store, "import", "journal").await, 1, "a refused import writes no audit row");
 }
 
+#[tokio::test]
+async fn an_import_writes_hundreds_of_rows_at_once_and_still_names_a_bad_one_deep_in() {
+    let t = store().await;
+    let machines = json!([
+        {"id": 1, "name": "PC 1", "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"},
+        {"id": 2, "name": "PC 2", "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}]);
+    let licenses = json!([{"id": 1, "product": "Windows 8.1", "channel": "oem",
+        "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}]);
+    // 1,200 closed cases (more than two statements' worth), the last one open,
+    // one of them archived; three calls each, one answer holding a product key.
+    let (mut cases, mut attempts) = (Vec::new(), Vec::new());
+    for c in 1..=1200i64 {
+        let open = c == 1200;
+        cases.push(json!({"id": c, "machine_id": 1 + c % 2, "license_id": 1, "trigger": "other",
+            "status": if open { "open" } else { "abandoned" }, "opened_at": "2026-01-01T00:00:00Z",
+            "closed_at": if open { json!(null) } else { json!("2026-01-02T00:00:00Z") },
+            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
+            "archived_at": if c == 7 { json!("2026-01-03T00:00:00Z") } else { json!(null) }}));
+        for k in 0..3i64 {
+            let answer = if c == 3 && k == 0 { "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9" } else { "Pro" };
+            attempts.push(json!({"id": (c - 1) * 3 + k + 1, "case_id": c, "machine_id": 1 + c % 2,
+                "started_at": format!("2026-01-01T{:02}:00:00+09:00", 9 + k), "result": "not_activated",
+                "failure_reason": "line_closed", "questions": [{"topic": "edition", "answer": answer}],
+                "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}));
+        }
+    }
+    let rows = json!({"machines": machines, "licenses": licenses, "cases": cases, "attempts": attempts});
+    let good = activation_journal::portable::parse(&document(rows.clone())).unwrap();
+
+    // A call whose machine is not its case's, in the second statement's worth: named.
+    let mut bad = rows.clone();
+    bad["attempts"][1700]["machine_id"] = json!(1);
+    let bad = activation_journal::portable::parse(&document(bad)).unwrap();
+    let err = t.store.import(&cli(), &bad, &|_| {}).await.unwrap_err().to_string();
+    assert!(err.contains("attempts[1700].machine_id: is 1, but case 567 has machine_id 2"), "{err}");
+    // A second open case for a pair, refused by the database in a chunk, then named.
+    let mut twice = rows.clone();
+    twice["cases"][1197]["status"] = json!("open");
+    twice["cases"][1197]["closed_at"] = json!(null);
+    let twice = activation_journal::portable::parse(&document(twice)).unwrap();
+    let err = t.store.import(&cli(), &twice, &|_| {}).await.unwrap_err().to_string();
+    assert!(err.contains("cases[1199].status: case 1198 is already open for machine 1 and license 1"), "{err}");
+    assert_eq!(t.store.attempts(&PageRequest::default(), &AttemptFilter::default()).await.unwrap().items.len(), 0);
+
+    let report = t.store.import(&cli(), &good, &|_| {}).await.unwrap();
+    assert_eq!((report.created.cases, report.created.attempts), (1200, 3600));
+    // Read back as written: the call on an archived case, its questions, the
+    // key sealed (masked when read, in clear in an export with secrets).
+    let a = t.store.attempt(20, true).await.unwrap();
+    assert_eq!((a.case_id, a.machine_id, a.started_at.as_str()), (7, 2, "2026-01-01T10:00:00+09:00"));
+    assert_eq!(a.questions[0].answer.as_deref(), Some("Pro"));
+    let keyed = t.store.attempt(7, false).await.unwrap();
+    assert_ne!(keyed.questions[0].answer.as_deref(), Some("GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"));
+    let doc = serde_json::to_value(t.store.export(&cli(), true).await.unwrap()).unwrap();
+    assert_eq!(doc["attempts"][6]["questions"][0]["answer"], "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9");
+    assert_eq!(doc["cases"].as_array().unwrap().len(), 1200);
+    // The retries summary sees every case's calls (its facts kept as rows came in).
+    let r = t.store.retries(&activation_journal::summary::SummaryFilter::default(), &PageRequest::default()).await;
+    assert_eq!(r.unwrap().cases_retried, 1199, "every case but the archived one");
+}
+
 /// An export document holding `rows` (an object of entity arrays), every
 /// other array empty.
 fn document(rows: serde_json::Value) -> serde_json::Value {
@@ -650,6 +711,37 @@ async fn store_before_migration(version: &str) -> (tempfile::TempDir, Store) {
     }
     sqlx::migrate::Migrator::new(earlier.as_path()).await.unwrap().run(s.pool()).await.unwrap();
     (dir, s)
+}
+
+#[tokio::test]
+async fn the_case_facts_dates_migration_dates_earlier_cases_for_dated_retries() {
+    let (_dir, s) = store_before_migration("20261201000025").await;
+    sqlx::raw_sql(
+        "INSERT INTO machines (id, name, created_at, updated_at) VALUES (1, 'PC 1', 'x', 'x');
+         INSERT INTO licenses (id, product, channel, created_at, updated_at) VALUES (1, 'Windows 8.1', 'oem', 'x', 'x');
+         INSERT INTO cases (id, machine_id, license_id, opened_at, created_at, updated_at) VALUES (1, 1, 1, 'x', 'x', 'x');
+         INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
+                               local_hour, local_weekday, created_at, updated_at, archived_at)
+         VALUES (1, 1, 1, 1, '2014-05-10T10:00:00+09:00', 1399683600000, 32400, '2014-05-10', 10, 5, 'x', 'x', NULL),
+                (2, 1, 1, 1, '2014-05-11T10:00:00+09:00', 1399770000000, 32400, '2014-05-11', 10, 6, 'x', 'x', NULL),
+                (3, 1, 1, 1, '2014-05-12T10:00:00+09:00', 1399856400000, 32400, '2014-05-12', 10, 0, 'x', 'x', NULL),
+                (4, 1, 1, 1, '2014-05-20T10:00:00+09:00', 1400547600000, 32400, '2014-05-20', 10, 1, 'x', 'x', 'x');",
+    )
+    .execute(s.pool())
+    .await
+    .unwrap();
+    s.migrate().await.unwrap();
+    let dates: (String, String) = sqlx::query_as("SELECT min_date, max_date FROM case_facts WHERE case_id = 1")
+        .fetch_one(s.pool())
+        .await
+        .unwrap();
+    assert_eq!(dates, ("2014-05-10".into(), "2014-05-12".into()), "archived calls do not count");
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2014, 5, d);
+    for (from, to, attempts) in [(day(10), day(12), Some(3)), (day(11), None, Some(2)), (None, day(10), None)] {
+        let f = activation_journal::summary::SummaryFilter { from, to, ..Default::default() };
+        let r = s.retries(&f, &PageRequest::default()).await.unwrap();
+        assert_eq!(r.cases.first().map(|c| c.attempts), attempts, "{from:?}..{to:?}");
+    }
 }
 
 #[tokio::test]
