@@ -217,8 +217,8 @@ impl Store {
         }
         drop(chunks);
         if b.from.is_some() || b.to.is_some() {
-            // Cases that straddle `from` or `to` (found by the two date
-            // indexes of case_facts): their calls inside the range, grouped
+            // Cases that straddle `from` or `to` (found by the date index
+            // of case_facts, `case_facts_ends`): their calls inside the range, grouped
             // (the cases drive: CROSS JOIN keeps SQLite from walking every
             // attempt in case order instead).
             let lines = sqlx::query_scalar!(
