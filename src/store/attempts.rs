@@ -493,6 +493,50 @@ impl<'a> Columns<'a> {
             warnings: serde_json::to_string(&a.warnings).unwrap_or_else(|_| "[]".into()),
         }
     }
+
+    /// The attempt's row as [`insert_rows`] reads it: its columns in the
+    /// statement's order, in a JSON array.
+    fn row(
+        &self,
+        a: &NewAttempt,
+        row: &NewRow,
+        (case_id, machine_id, license_id): (i64, i64, i64),
+    ) -> serde_json::Value {
+        let c = self;
+        serde_json::json!([
+            row.id,
+            case_id,
+            machine_id,
+            license_id,
+            c.started_at,
+            c.started_utc,
+            c.utc_offset,
+            c.local_date,
+            c.local_hour,
+            c.local_weekday,
+            c.ended_at,
+            c.ended_utc,
+            c.method,
+            c.number_kind,
+            c.called_from,
+            a.country,
+            c.ivr_product,
+            c.installation_id,
+            c.ivr_result,
+            c.groups_reentered,
+            c.operator_outcome,
+            a.wait_seconds,
+            c.operator_rating,
+            c.confirmation_id,
+            c.result,
+            c.failure_reason,
+            a.notes,
+            c.warnings,
+            row.created_at,
+            row.updated_at,
+            row.archived_at
+        ])
+    }
 }
 
 /// Insert an attempt into its case (`(case_id, machine_id, license_id)`,
@@ -503,55 +547,39 @@ impl<'a> Columns<'a> {
 async fn insert(
     conn: &mut SqliteConnection,
     row: &NewRow,
-    (case_id, machine_id, license_id): (i64, i64, i64),
+    pair: (i64, i64, i64),
     a: &NewAttempt,
 ) -> Result<Row, StoreError> {
-    let c = Columns::of(a);
-    let packed = sqlx::query_scalar!(
+    let rows = serde_json::Value::from(vec![Columns::of(a).row(a, row, pair)]).to_string();
+    match insert_rows(conn, &rows).await?.as_slice() {
+        [packed] => unpack(packed),
+        _ => Err(StoreError::Corrupt("an insert of one attempt did not give back one row".into())),
+    }
+}
+
+/// Insert attempts given as one JSON array of rows, each as [`Columns::row`]
+/// makes it (an id of null is given one), in one statement: the one insert
+/// of attempts, of a call recorded and of an import's hundreds alike. Returns
+/// the rows stored, packed as [`select`] packs them.
+async fn insert_rows(conn: &mut SqliteConnection, rows: &str) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar!(
         r#"INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
                local_hour, local_weekday, ended_at, ended_utc, method, number_kind, called_from, country, ivr_product,
                installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, operator_rating,
                confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at, archived_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8,
+               value->>9, value->>10, value->>11, value->>12, value->>13, value->>14, value->>15, value->>16,
+               value->>17, value->>18, value->>19, value->>20, value->>21, value->>22, value->>23, value->>24,
+               value->>25, value->>26, value->>27, value->>28, value->>29, value->>30
+           FROM json_each(?)
            RETURNING json_array(id, case_id, machine_id, license_id, started_at, ended_at, method, number_kind,
                called_from, country, ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome,
                wait_seconds, operator_rating, confirmation_id, result, failure_reason, notes, warnings, created_at,
                updated_at, archived_at) AS "row!: String""#,
-        row.id,
-        case_id,
-        machine_id,
-        license_id,
-        c.started_at,
-        c.started_utc,
-        c.utc_offset,
-        c.local_date,
-        c.local_hour,
-        c.local_weekday,
-        c.ended_at,
-        c.ended_utc,
-        c.method,
-        c.number_kind,
-        c.called_from,
-        a.country,
-        c.ivr_product,
-        c.installation_id,
-        c.ivr_result,
-        c.groups_reentered,
-        c.operator_outcome,
-        a.wait_seconds,
-        c.operator_rating,
-        c.confirmation_id,
-        c.result,
-        c.failure_reason,
-        a.notes,
-        c.warnings,
-        row.created_at,
-        row.updated_at,
-        row.archived_at
+        rows
     )
-    .fetch_one(conn)
-    .await?;
-    unpack(&packed)
+    .fetch_all(conn)
+    .await?)
 }
 
 impl Store {
@@ -836,42 +864,8 @@ impl Store {
         let mut questions = Vec::new();
         for (at, row) in rows {
             let (s, a) = (&row.stamps, &row.value.attempt);
-            let (case_id, machine_id, license_id) =
-                import_case_of(conn, known, &row.value).await.map_err(|e| named(e, at))?;
-            let c = Columns::of(a);
-            attempts.push(serde_json::json!([
-                s.id,
-                case_id,
-                machine_id,
-                license_id,
-                c.started_at,
-                c.started_utc,
-                c.utc_offset,
-                c.local_date,
-                c.local_hour,
-                c.local_weekday,
-                c.ended_at,
-                c.ended_utc,
-                c.method,
-                c.number_kind,
-                c.called_from,
-                a.country,
-                c.ivr_product,
-                c.installation_id,
-                c.ivr_result,
-                c.groups_reentered,
-                c.operator_outcome,
-                a.wait_seconds,
-                c.operator_rating,
-                c.confirmation_id,
-                c.result,
-                c.failure_reason,
-                a.notes,
-                c.warnings,
-                s.created_at,
-                s.updated_at,
-                s.archived_at
-            ]));
+            let pair = import_case_of(conn, known, &row.value).await.map_err(|e| named(e, at))?;
+            attempts.push(Columns::of(a).row(a, &NewRow::from(s), pair));
             for (position, q) in a.questions.as_deref().unwrap_or_default().iter().enumerate() {
                 let (shown, sealed) = self.stored_answer(q)?;
                 questions.push(serde_json::json!([
@@ -902,20 +896,7 @@ impl Store {
 /// Attempts and their questions, each a JSON array of rows (arrays of
 /// column values in the statements' order), in two statements.
 async fn insert_json(conn: &mut SqliteConnection, attempts: &str, questions: &str) -> Result<(), StoreError> {
-    sqlx::query!(
-        "INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
-             local_hour, local_weekday, ended_at, ended_utc, method, number_kind, called_from, country, ivr_product,
-             installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, operator_rating,
-             confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at, archived_at)
-         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8,
-             value->>9, value->>10, value->>11, value->>12, value->>13, value->>14, value->>15, value->>16,
-             value->>17, value->>18, value->>19, value->>20, value->>21, value->>22, value->>23, value->>24,
-             value->>25, value->>26, value->>27, value->>28, value->>29, value->>30
-         FROM json_each(?)",
-        attempts
-    )
-    .execute(&mut *conn)
-    .await?;
+    insert_rows(conn, attempts).await?;
     sqlx::query!(
         "INSERT INTO attempt_questions (attempt_id, position, topic, question, answer, answer_sealed)
          SELECT value->>0, value->>1, value->>2, value->>3, value->>4, unhex(value->>5) FROM json_each(?)",
