@@ -696,6 +696,12 @@ fn document(rows: serde_json::Value) -> serde_json::Value {
     doc
 }
 
+/// Machine 1, license 1 and their case 1, as raw SQL for a database an
+/// earlier migration left.
+const ONE_CASE: &str = "INSERT INTO machines (id, name, created_at, updated_at) VALUES (1, 'PC 1', 'x', 'x');
+     INSERT INTO licenses (id, product, channel, created_at, updated_at) VALUES (1, 'Windows 8.1', 'oem', 'x', 'x');
+     INSERT INTO cases (id, machine_id, license_id, opened_at, created_at, updated_at) VALUES (1, 1, 1, 'x', 'x', 'x');";
+
 /// A database as the migrations before `version` left it.
 async fn store_before_migration(version: &str) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -716,17 +722,15 @@ async fn store_before_migration(version: &str) -> (tempfile::TempDir, Store) {
 #[tokio::test]
 async fn the_case_facts_dates_migration_dates_earlier_cases_for_dated_retries() {
     let (_dir, s) = store_before_migration("20261201000025").await;
-    sqlx::raw_sql(
-        "INSERT INTO machines (id, name, created_at, updated_at) VALUES (1, 'PC 1', 'x', 'x');
-         INSERT INTO licenses (id, product, channel, created_at, updated_at) VALUES (1, 'Windows 8.1', 'oem', 'x', 'x');
-         INSERT INTO cases (id, machine_id, license_id, opened_at, created_at, updated_at) VALUES (1, 1, 1, 'x', 'x', 'x');
+    sqlx::raw_sql(&format!(
+        "{ONE_CASE}
          INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
                                local_hour, local_weekday, created_at, updated_at, archived_at)
          VALUES (1, 1, 1, 1, '2014-05-10T10:00:00+09:00', 1399683600000, 32400, '2014-05-10', 10, 5, 'x', 'x', NULL),
                 (2, 1, 1, 1, '2014-05-11T10:00:00+09:00', 1399770000000, 32400, '2014-05-11', 10, 6, 'x', 'x', NULL),
                 (3, 1, 1, 1, '2014-05-12T10:00:00+09:00', 1399856400000, 32400, '2014-05-12', 10, 0, 'x', 'x', NULL),
-                (4, 1, 1, 1, '2014-05-20T10:00:00+09:00', 1400547600000, 32400, '2014-05-20', 10, 1, 'x', 'x', 'x');",
-    )
+                (4, 1, 1, 1, '2014-05-20T10:00:00+09:00', 1400547600000, 32400, '2014-05-20', 10, 1, 'x', 'x', 'x');"
+    ))
     .execute(s.pool())
     .await
     .unwrap();
@@ -747,16 +751,14 @@ async fn the_case_facts_dates_migration_dates_earlier_cases_for_dated_retries() 
 #[tokio::test]
 async fn the_question_filters_migration_fills_the_copies_of_earlier_questions() {
     let (_dir, s) = store_before_migration("20261125000012").await;
-    sqlx::raw_sql(
-        "INSERT INTO machines (id, name, created_at, updated_at) VALUES (1, 'PC 1', 'x', 'x');
-         INSERT INTO licenses (id, product, channel, created_at, updated_at) VALUES (1, 'Windows 8.1', 'oem', 'x', 'x');
-         INSERT INTO cases (id, machine_id, license_id, opened_at, created_at, updated_at) VALUES (1, 1, 1, 'x', 'x', 'x');
+    sqlx::raw_sql(&format!(
+        "{ONE_CASE}
          INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
                                local_hour, local_weekday, created_at, updated_at, archived_at)
          VALUES (1, 1, 1, 1, '2014-05-10T10:00:00+09:00', 0, 32400, '2014-05-10', 10, 5, 'x', 'x', NULL),
                 (2, 1, 1, 1, '2014-05-11T10:00:00+09:00', 0, 32400, '2014-05-11', 10, 6, 'x', 'x', 'x');
-         INSERT INTO attempt_questions (attempt_id, position, topic) VALUES (1, 0, 'edition'), (2, 0, 'edition');",
-    )
+         INSERT INTO attempt_questions (attempt_id, position, topic) VALUES (1, 0, 'edition'), (2, 0, 'edition');"
+    ))
     .execute(s.pool())
     .await
     .unwrap();
