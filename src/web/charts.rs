@@ -27,7 +27,9 @@ fn bars(title: &str, y_desc: &str, slots: &[String], series: &[Bars<'_>]) -> Str
     let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         root.fill(&WHITE)?;
-        let top = series.iter().flat_map(|s| s.values.iter().copied()).fold(0.0_f64, f64::max).max(1.0) * 1.1;
+        // Headroom above the tallest bar for the legend in the upper right
+        // (it takes about the top quarter): no bar runs under it.
+        let top = series.iter().flat_map(|s| s.values.iter().copied()).fold(0.0_f64, f64::max).max(1.0) * 1.45;
         let n = slots.len() as u32;
         let mut chart = ChartBuilder::on(&root)
             .caption(title, (FONT, 16))
