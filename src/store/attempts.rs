@@ -881,10 +881,8 @@ impl Store {
         let (attempts, questions) =
             (serde_json::Value::from(attempts).to_string(), serde_json::Value::from(questions).to_string());
         let mut chunk = sqlx::Connection::begin(&mut *conn).await?;
-        let Err(refused) = insert_json(&mut chunk, &attempts, &questions).await else {
-            return Ok(chunk.commit().await?);
-        };
-        chunk.rollback().await?;
+        let written = insert_json(&mut chunk, &attempts, &questions).await;
+        let Some(refused) = super::portable::keep_or_undo(chunk, written).await? else { return Ok(()) };
         for (at, row) in rows {
             self.import_attempt(conn, known, row).await.map_err(|e| named(e, at))?;
         }

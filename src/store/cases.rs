@@ -129,26 +129,46 @@ pub(super) async fn insert(
     c: &NewCase,
     closed_at: Option<&str>,
 ) -> Result<i64, StoreError> {
-    let opened_at = c.opened_at.as_deref().unwrap_or(&row.created_at);
-    let (trigger, status) = (c.trigger.as_str(), c.status.as_str());
-    Ok(sqlx::query_scalar!(
-        r#"INSERT INTO cases (id, machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at,
-                             notes, created_at, updated_at, archived_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+    let rows = serde_json::Value::from(vec![case_row(row, c, closed_at)]).to_string();
+    match insert_rows(conn, &rows).await?.as_slice() {
+        [id] => Ok(*id),
+        _ => Err(StoreError::Corrupt("an insert of one case did not give back one id".into())),
+    }
+}
+
+/// A case's row as [`insert_rows`] reads it: its columns in the
+/// statement's order, in a JSON array.
+fn case_row(row: &NewRow, c: &NewCase, closed_at: Option<&str>) -> serde_json::Value {
+    serde_json::json!([
         row.id,
         c.machine_id,
         c.license_id,
-        trigger,
+        c.trigger.as_str(),
         c.hardware_change_id,
-        status,
-        opened_at,
+        c.status.as_str(),
+        c.opened_at.as_deref().unwrap_or(&row.created_at),
         closed_at,
         c.notes,
         row.created_at,
         row.updated_at,
         row.archived_at
+    ])
+}
+
+/// Insert cases given as one JSON array of rows, each as [`case_row`]
+/// makes it (an id of null is given one), in one statement: the one insert
+/// of cases, of one opened and of an import's hundreds alike. Returns their ids.
+async fn insert_rows(conn: &mut SqliteConnection, rows: &str) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar!(
+        r#"INSERT INTO cases (id, machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at,
+                             notes, created_at, updated_at, archived_at)
+           SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8,
+               value->>9, value->>10, value->>11
+           FROM json_each(?)
+           RETURNING id AS "id!""#,
+        rows
     )
-    .fetch_one(conn)
+    .fetch_all(conn)
     .await?)
 }
 
@@ -415,46 +435,15 @@ pub(super) async fn import_chunk(
     for (at, row) in rows {
         let (s, c) = (&row.stamps, &row.value.case);
         check_import_refs(conn, known, c).await.map_err(|e| super::portable::at_row(e, at))?;
-        cases.push(serde_json::json!([
-            s.id,
-            c.machine_id,
-            c.license_id,
-            c.trigger.as_str(),
-            c.hardware_change_id,
-            c.status.as_str(),
-            c.opened_at.as_deref().unwrap_or(&s.created_at),
-            row.value.closed_at,
-            c.notes,
-            s.created_at,
-            s.updated_at,
-            s.archived_at
-        ]));
+        cases.push(case_row(&NewRow::from(s), c, row.value.closed_at.as_deref()));
     }
     let cases = serde_json::Value::from(cases).to_string();
     let mut chunk = sqlx::Connection::begin(&mut *conn).await?;
-    let Err(refused) = insert_json(&mut chunk, &cases).await else {
-        return Ok(chunk.commit().await?);
-    };
-    chunk.rollback().await?;
+    let written = insert_rows(&mut chunk, &cases).await.map(|_| ());
+    let Some(refused) = super::portable::keep_or_undo(chunk, written).await? else { return Ok(()) };
     for (at, row) in rows {
         import(conn, known, row).await.map_err(|e| super::portable::at_row(e, at))?;
     }
     // Written a row at a time, nothing was refused: the chunk's refusal stands.
     Err(refused)
-}
-
-/// Cases as a JSON array of rows (arrays of column values in the
-/// statement's order), in one statement.
-async fn insert_json(conn: &mut SqliteConnection, cases: &str) -> Result<(), StoreError> {
-    sqlx::query!(
-        r#"INSERT INTO cases (id, machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at,
-                             notes, created_at, updated_at, archived_at)
-           SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8,
-               value->>9, value->>10, value->>11
-           FROM json_each(?)"#,
-        cases
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
 }

@@ -374,6 +374,23 @@ impl Import {
     }
 }
 
+/// End the savepoint a chunk of an import was written in: kept when its
+/// statements succeeded (`None`); rolled back when they were refused, and
+/// the refusal handed back, for the caller to write the chunk again a row
+/// at a time and name the row at fault.
+pub(super) async fn keep_or_undo(
+    chunk: Transaction<'_, Sqlite>,
+    written: Result<(), StoreError>,
+) -> Result<Option<StoreError>, StoreError> {
+    match written {
+        Ok(()) => chunk.commit().await.map(|()| None).map_err(StoreError::from),
+        Err(refused) => {
+            chunk.rollback().await?;
+            Ok(Some(refused))
+        }
+    }
+}
+
 /// A refusal while writing one row, named after the row: its field errors
 /// get the row's name before them (`cases[2].machine_id`), and any other
 /// refusal is the row's own.
