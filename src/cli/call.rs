@@ -100,7 +100,7 @@ pub async fn run(store: &Store, machine: Option<String>, license: Option<i64>) -
         Some(id) => Some(store.license(id, false).await.map_err(|e| anyhow::anyhow!("--license: {e}"))?),
         None => None,
     };
-    let asked = store.questions_lately(crate::web::calls::TOPICS_LATELY).await?;
+    let asked = store.questions_lately(crate::summary::TOPICS_LATELY).await?;
     let result = walk(store, machines, licenses, machine, license, &asked).await;
     let walk = match result {
         Ok(w) => w,
@@ -126,10 +126,11 @@ async fn save(store: &Store, mut walk: Walk) -> anyhow::Result<()> {
     let machine = match walk.machine {
         Pick::Stored(m) => m,
         Pick::New((name, owner)) => {
-            let m: crate::domain::NewMachine = record::parse_body::<crate::wire::MachineCreate, _>(vec![
-                ("name", Some(name.into())),
-                ("owner", owner.map(Into::into)),
-            ])?;
+            let m: crate::domain::NewMachine = record::parse_body(crate::wire::MachineCreate {
+                name: Some(Some(name)),
+                owner: owner.map(Some),
+                notes: None,
+            })?;
             let m = store.create_machine(&ctx, &m).await?;
             let crate::store::Created::New(m) = m else { anyhow::bail!("the machine was not added") };
             eprintln!("added machine \"{}\"", m.name);
@@ -139,8 +140,7 @@ async fn save(store: &Store, mut walk: Walk) -> anyhow::Result<()> {
     let license = match walk.license {
         Pick::Stored(l) => l,
         Pick::New((flags, key)) => {
-            let l: crate::domain::NewLicense =
-                record::parse_body::<crate::wire::LicenseCreate, _>(record::license_fields(&flags, key))?;
+            let l: crate::domain::NewLicense = record::parse_body(record::license_body(&flags, key))?;
             let l = store.create_license(&ctx, &l).await?;
             let crate::store::Created::New(l) = l else { anyhow::bail!("the license was not added") };
             eprintln!("added license {} ({})", l.id, license_label(&l));

@@ -11,7 +11,6 @@
 use std::collections::HashMap;
 
 use clap::{Args, Subcommand};
-use serde_json::{json, Map, Value};
 
 use super::{flags_named, print_out};
 use crate::domain::{
@@ -19,6 +18,7 @@ use crate::domain::{
     PageRequest, TimePageRequest,
 };
 use crate::store::{Actor, AttemptFilter, Created, Store, WriteCtx};
+use crate::wire::{AttemptCreate, Field, FollowUpCreate, FollowUpFields, LicenseCreate, MachineCreate, QuestionFields};
 
 /// Paging flags of a list.
 #[derive(Debug, Args)]
@@ -199,6 +199,9 @@ pub struct AttemptFlags {
     /// ISO 3166 alpha-2, e.g. JP.
     #[arg(long)]
     pub country: Option<String>,
+    /// What the phone menu activates: windows, office or other.
+    #[arg(long)]
+    pub ivr_product: Option<String>,
     /// The Installation ID (spaces, hyphens, full-width digits accepted).
     #[arg(long, value_name = "DIGITS")]
     pub iid: Option<String>,
@@ -334,23 +337,18 @@ fn stored<T>(r: Result<Created<T>, crate::store::StoreError>) -> anyhow::Result<
     }
 }
 
-/// An object of the fields given (absent ones left out, as a caller of
-/// the API would), parsed as the API parses that body.
-pub fn parse_body<W, D>(fields: Vec<(&str, Option<Value>)>) -> anyhow::Result<D>
+/// A body built from flags, parsed as the API parses that body; refusals
+/// named after the flags.
+pub fn parse_body<W, D>(body: W) -> anyhow::Result<D>
 where
-    W: serde::de::DeserializeOwned,
     D: for<'a> TryFrom<&'a W, Error = FieldErrors>,
 {
-    let object: Map<String, Value> = fields.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect();
-    crate::wire::parse_object::<W, D>(object).map_err(|e| refused(flags_named(e)))
+    D::try_from(&body).map_err(|e| refused(flags_named(e)))
 }
 
-fn text(v: &Option<String>) -> Option<Value> {
-    v.as_ref().map(|s| Value::String(s.clone()))
-}
-
-fn num(v: Option<i64>) -> Option<Value> {
-    v.map(Value::from)
+/// A flag as a body field: absent when not given.
+pub fn given<T: Clone>(v: &Option<T>) -> Field<T> {
+    v.clone().map(Some)
 }
 
 /// Print a value as the API's JSON, one line.
@@ -541,11 +539,8 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
     let actor = Actor::cli();
     match c {
         MachineCommand::Add { name, owner, notes, json } => {
-            let m: crate::domain::NewMachine = parse_body::<crate::wire::MachineCreate, _>(vec![
-                ("name", Some(Value::String(name))),
-                ("owner", text(&owner)),
-                ("notes", text(&notes)),
-            ])?;
+            let m: crate::domain::NewMachine =
+                parse_body(MachineCreate { name: Some(Some(name)), owner: given(&owner), notes: given(&notes) })?;
             let m = match store.create_machine(&WriteCtx::new(&actor), &m).await {
                 Err(crate::store::StoreError::Conflict(msg)) => anyhow::bail!("NAME: {msg}"),
                 r => stored(r)?,
@@ -620,18 +615,18 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
     }
 }
 
-/// The body fields of a license from its flags.
-pub fn license_fields(l: &LicenseFlags, key: Option<String>) -> Vec<(&'static str, Option<Value>)> {
-    vec![
-        ("product", text(&l.product)),
-        ("edition", text(&l.edition)),
-        ("channel", text(&l.channel)),
-        ("purchased_from", text(&l.purchased_from)),
-        ("purchased_on", text(&l.purchased_on)),
-        ("box_colour", text(&l.box_colour)),
-        ("notes", text(&l.notes)),
-        ("product_key", key.map(Value::String)),
-    ]
+/// The body of a license from its flags.
+pub fn license_body(l: &LicenseFlags, key: Option<String>) -> LicenseCreate {
+    LicenseCreate {
+        product: given(&l.product),
+        edition: given(&l.edition),
+        channel: given(&l.channel),
+        purchased_from: given(&l.purchased_from),
+        purchased_on: given(&l.purchased_on),
+        box_colour: given(&l.box_colour),
+        product_key: given(&key),
+        notes: given(&l.notes),
+    }
 }
 
 /// A product key, read without echo from a terminal, or one line of stdin.
@@ -659,8 +654,7 @@ pub async fn license_command(store: &Store, c: LicenseCommand) -> anyhow::Result
     match c {
         LicenseCommand::Add { license, key, json } => {
             let key = if key { Some(read_key()?) } else { None };
-            let l: crate::domain::NewLicense =
-                parse_body::<crate::wire::LicenseCreate, _>(license_fields(&license, key))?;
+            let l: crate::domain::NewLicense = parse_body(license_body(&license, key))?;
             let l = stored(store.create_license(&WriteCtx::new(&actor), &l).await)?;
             if json {
                 return print_json(&l);
@@ -698,10 +692,14 @@ impl std::str::FromStr for QuestionArg {
 }
 
 impl QuestionArg {
-    /// The API's question object (empty texts left out).
-    fn body(&self) -> Value {
-        let opt = |s: &str| if s.is_empty() { Value::Null } else { Value::String(s.to_string()) };
-        json!({"topic": self.topic, "question": opt(&self.question), "answer": opt(&self.answer)})
+    /// The API's question (empty texts left out).
+    fn body(&self) -> QuestionFields {
+        let opt = |s: &str| if s.is_empty() { None } else { Some(Some(s.to_string())) };
+        QuestionFields {
+            topic: Some(Some(self.topic.clone())),
+            question: opt(&self.question),
+            answer: opt(&self.answer),
+        }
     }
 }
 
@@ -712,32 +710,31 @@ pub async fn attempt_body(store: &Store, a: &AttemptFlags) -> anyhow::Result<cra
         Some(m) => Some(machine(store, m).await?.id),
         None => None,
     };
-    let started = a.started_at.clone().unwrap_or_else(now_here);
-    let groups = (!a.groups_reentered.is_empty()).then(|| json!(a.groups_reentered));
-    let questions =
-        (!a.questions.is_empty()).then(|| Value::Array(a.questions.iter().map(QuestionArg::body).collect()));
-    parse_body::<crate::wire::AttemptCreate, _>(vec![
-        ("machine_id", num(machine_id)),
-        ("license_id", num(a.license)),
-        ("trigger", text(&a.trigger)),
-        ("started_at", Some(Value::String(started))),
-        ("ended_at", text(&a.ended_at)),
-        ("method", text(&a.method)),
-        ("number_kind", text(&a.number_kind)),
-        ("called_from", text(&a.called_from)),
-        ("country", text(&a.country)),
-        ("installation_id", text(&a.iid)),
-        ("ivr_result", text(&a.ivr_result)),
-        ("groups_reentered", groups),
-        ("operator_outcome", text(&a.operator_outcome)),
-        ("wait_seconds", num(a.wait)),
-        ("operator_rating", num(a.rating)),
-        ("questions", questions),
-        ("confirmation_id", text(&a.cid)),
-        ("result", text(&a.result)),
-        ("failure_reason", text(&a.failure_reason)),
-        ("notes", text(&a.notes)),
-    ])
+    let questions = a.questions.iter().map(QuestionArg::body).collect::<Vec<_>>();
+    parse_body(AttemptCreate {
+        case_id: None,
+        machine_id: given(&machine_id),
+        license_id: given(&a.license),
+        trigger: given(&a.trigger),
+        started_at: Some(Some(a.started_at.clone().unwrap_or_else(now_here))),
+        ended_at: given(&a.ended_at),
+        method: given(&a.method),
+        number_kind: given(&a.number_kind),
+        called_from: given(&a.called_from),
+        country: given(&a.country),
+        ivr_product: given(&a.ivr_product),
+        installation_id: given(&a.iid),
+        ivr_result: given(&a.ivr_result),
+        groups_reentered: (!a.groups_reentered.is_empty()).then(|| Some(a.groups_reentered.clone())),
+        operator_outcome: given(&a.operator_outcome),
+        wait_seconds: given(&a.wait),
+        operator_rating: given(&a.rating),
+        questions: (!questions.is_empty()).then_some(Some(questions)),
+        confirmation_id: given(&a.cid),
+        result: given(&a.result),
+        failure_reason: given(&a.failure_reason),
+        notes: given(&a.notes),
+    })
 }
 
 /// Now, in this computer's offset, to the second.
@@ -835,12 +832,13 @@ pub async fn follow_up_command(store: &Store, c: FollowUpCommand) -> anyhow::Res
                 Some(m) => Some(machine(store, m).await?.id),
                 None => None,
             };
-            let f: crate::domain::NewFollowUp = parse_body::<crate::wire::FollowUpCreate, _>(vec![
-                ("machine_id", num(machine_id)),
-                ("case_id", num(case_id)),
-                ("text", Some(Value::String(what))),
-                ("due_on", text(&due)),
-            ])?;
+            let f: crate::domain::NewFollowUp = parse_body(FollowUpCreate {
+                machine_id: given(&machine_id),
+                case_id: given(&case_id),
+                text: Some(Some(what)),
+                due_on: given(&due),
+                done: None,
+            })?;
             let f = stored(store.create_follow_up(&WriteCtx::new(&actor), &f).await)?;
             if json {
                 return print_json(&f);
@@ -863,7 +861,7 @@ pub async fn follow_up_command(store: &Store, c: FollowUpCommand) -> anyhow::Res
         }
         FollowUpCommand::Done { id, json } => {
             let patch: crate::domain::FollowUpPatch =
-                parse_body::<crate::wire::FollowUpFields, _>(vec![("done", Some(Value::Bool(true)))])?;
+                parse_body(FollowUpFields { done: Some(Some(true)), ..Default::default() })?;
             let f = store.update_follow_up(&WriteCtx::new(&actor), id, &patch).await?;
             if json {
                 return print_json(&f);

@@ -10,6 +10,7 @@ use super::enums::{
 };
 use super::fields::{Check, FieldErrors};
 use super::ids::{CheckedConfirmationId, ConfirmationId, InstallationId};
+use super::shape::Kind;
 use super::time::CallerTime;
 
 /// One question an operator asked, as shown. An answer that held a product
@@ -135,6 +136,9 @@ impl NewAttempt {
 /// A country as ISO 3166 alpha-2, upper case; blank is none.
 #[allow(clippy::ptr_arg)]
 pub fn country(raw: &String) -> Result<Option<String>, String> {
+    if let Some(max) = COUNTRY.max_chars().filter(|max| raw.chars().count() > *max) {
+        return Err(format!("is {} characters long; at most {max} are allowed", raw.chars().count()));
+    }
     let t: String = raw.trim().chars().map(|c| c.to_ascii_uppercase()).collect();
     if t.is_empty() {
         return Ok(None);
@@ -146,53 +150,79 @@ pub fn country(raw: &String) -> Result<Option<String>, String> {
     }
 }
 
+/// A country as sent: two letters, or blank (none); spaces around are trimmed.
+pub const COUNTRY: Kind = Kind::Code { pattern: r"^\s*([A-Za-z]{2})?\s*$", min: 0, max: 40 };
+/// An Installation ID as typed: digits with spaces or hyphens between groups.
+pub const INSTALLATION_ID: Kind = Kind::Code { pattern: r"^[0-9\s\-０-９－]*$", min: 0, max: 200 };
+/// A Confirmation ID as typed.
+pub const CONFIRMATION_ID: Kind = Kind::Code { pattern: r"^[0-9\s\-０-９－]*$", min: 0, max: 200 };
+/// Group numbers the menu made the caller type again.
+pub const GROUPS: Kind = Kind::Ints { min: 1, max: 9, items: 50 };
+/// Seconds in the operator queue: up to a day.
+pub const WAIT_SECONDS: Kind = Kind::Int { min: 0, max: 86_400 };
+/// An operator's rating.
+pub const RATING: Kind = Kind::Int { min: 1, max: 5 };
+
 /// Group numbers the menu made the caller type again: 1–9, at most 50.
 #[allow(clippy::ptr_arg)]
 pub fn groups(raw: &Vec<i64>) -> Result<Option<Vec<u8>>, String> {
+    let Kind::Ints { min, max, items } = GROUPS else { return Ok(None) };
     let mut out = Vec::with_capacity(raw.len());
     for g in raw {
         match u8::try_from(*g) {
-            Ok(n @ 1..=9) => out.push(n),
-            _ => return Err(format!("{g} is not a group number (1–9)")),
+            Ok(n) if (min..=max).contains(&i64::from(n)) => out.push(n),
+            _ => return Err(format!("{g} is not a group number ({min}–{max})")),
         }
     }
-    if out.len() > 50 {
-        return Err(format!("lists {} groups; at most 50 are kept", out.len()));
+    if out.len() > items {
+        return Err(format!("lists {} groups; at most {items} are kept", out.len()));
     }
     Ok(Some(out))
+}
+
+/// A code as typed (an Installation or Confirmation ID): blank is none;
+/// longer than its kind allows is refused before it is read.
+fn code<T>(kind: Kind, raw: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<Option<T>, String> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    if let Some(max) = kind.max_chars() {
+        let n = raw.chars().count();
+        if n > max {
+            return Err(format!("is {n} characters long; at most {max} are allowed"));
+        }
+    }
+    parse(raw).map(Some)
 }
 
 /// An Installation ID as sent; blank is none.
 #[allow(clippy::ptr_arg)]
 pub fn installation_id(raw: &String) -> Result<Option<InstallationId>, String> {
-    if raw.trim().is_empty() {
-        return Ok(None);
-    }
-    raw.parse::<InstallationId>().map(Some).map_err(|e| e.0)
+    code(INSTALLATION_ID, raw, |r| r.parse::<InstallationId>().map_err(|e| e.0))
 }
 
 /// A Confirmation ID as sent, with its warnings; blank is none.
 #[allow(clippy::ptr_arg)]
 pub fn confirmation_id(raw: &String) -> Result<Option<CheckedConfirmationId>, String> {
-    if raw.trim().is_empty() {
-        return Ok(None);
-    }
-    ConfirmationId::parse_checked(raw).map(Some).map_err(|e| e.0)
+    code(CONFIRMATION_ID, raw, |r| ConfirmationId::parse_checked(r).map_err(|e| e.0))
 }
 
 /// Seconds in the operator queue, 0–86400.
 pub fn wait_seconds(w: &i64) -> Result<Option<i64>, String> {
-    match *w {
-        0..=86_400 => Ok(Some(*w)),
-        _ => Err(format!("{w} is not a number of seconds from 0 to 86400")),
+    let Kind::Int { min, max } = WAIT_SECONDS else { return Ok(None) };
+    if (min..=max).contains(w) {
+        Ok(Some(*w))
+    } else {
+        Err(format!("{w} is not a number of seconds from {min} to {max}"))
     }
 }
 
 /// An operator's rating, 1–5.
 pub fn rating(r: &i64) -> Result<Option<u8>, String> {
+    let Kind::Int { min, max } = RATING else { return Ok(None) };
     match u8::try_from(*r) {
-        Ok(n @ 1..=5) => Ok(Some(n)),
-        _ => Err(format!("{r} is not a rating from 1 to 5")),
+        Ok(n) if (min..=max).contains(r) => Ok(Some(n)),
+        _ => Err(format!("{r} is not a rating from {min} to {max}")),
     }
 }
 

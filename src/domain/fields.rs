@@ -156,43 +156,13 @@ pub const SHORT_MAX: usize = 200;
 /// Longest long text (notes, answers, follow-ups).
 pub const LONG_MAX: usize = 4000;
 
-/// Text that must not be blank, trimmed, at most `max` characters.
-pub fn text(max: usize) -> impl Fn(&String) -> Result<String, String> {
-    move |raw| {
-        let t = raw.trim();
-        if t.is_empty() {
-            return Err("must not be empty".into());
-        }
-        let n = t.chars().count();
-        if n > max {
-            return Err(format!("is {n} characters long; at most {max} are allowed"));
-        }
-        if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-            return Err("must not contain control characters".into());
-        }
-        Ok(t.to_string())
-    }
-}
-
 /// Characters that show nothing: format and bidi controls, zero-width
 /// marks, the soft hyphen (besides white space).
-fn invisible(c: char) -> bool {
+pub fn invisible(c: char) -> bool {
     c.is_whitespace()
         || matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
             | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
             | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}')
-}
-
-/// A name (a machine's, a token's): text of at most `max` characters that
-/// holds at least one visible character.
-pub fn name(max: usize) -> impl Fn(&String) -> Result<String, String> {
-    move |raw| {
-        let t = text(max)(raw)?;
-        if t.chars().all(invisible) {
-            return Err("holds no visible character".into());
-        }
-        Ok(t)
-    }
 }
 
 /// The form in which names are compared for uniqueness: Unicode NFKC
@@ -201,11 +171,6 @@ pub fn name(max: usize) -> impl Fn(&String) -> Result<String, String> {
 pub fn name_key(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization as _;
     name.nfkc().filter(|c| !invisible(*c) || *c == ' ').collect::<String>().to_lowercase()
-}
-
-/// Optional text: blank means none.
-pub fn opt_text(max: usize) -> impl Fn(&String) -> Result<Option<String>, String> {
-    move |raw| if raw.trim().is_empty() { Ok(None) } else { text(max)(raw).map(Some) }
 }
 
 /// A positive row id.
@@ -266,19 +231,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_rules() {
-        assert_eq!(text(5)(&" ab ".to_string()), Ok("ab".into()));
-        assert_eq!(text(5)(&"  ".to_string()), Err("must not be empty".into()));
-        assert!(text(2)(&"abc".to_string()).unwrap_err().contains("3 characters"));
-        assert_eq!(opt_text(5)(&"".to_string()), Ok(None));
-        assert!(text(9)(&"a\u{0}b".to_string()).is_err());
-    }
-
-    #[test]
     fn errors_collect_and_prefix() {
         let mut c = Check::default();
         assert_eq!(c.required::<String, String>("name", &None, |s| Ok(s.clone())), None);
-        assert_eq!(c.optional("owner", &Some(None), opt_text(5)), Some(None));
+        assert_eq!(c.optional::<String, String>("owner", &Some(None), |s| Ok(Some(s.clone()))), Some(None));
         let errs = c.finish().unwrap_err().prefixed("machines[0].");
         assert_eq!(errs.to_string(), "machines[0].name: is required");
     }

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use super::enums::Channel;
 use super::fields::Check;
 use super::ids::ProductKey;
+use super::shape::Kind;
 
 /// A license as the API shows it. The product key itself is never shown
 /// here: only its masked form and whether its checksum passed.
@@ -100,6 +101,11 @@ impl From<&License> for NewLicense {
     }
 }
 
+/// A product key as typed: five groups of five from the key alphabet, with
+/// hyphens or spaces, in either case, full-width too (the checksum a key
+/// with an `N` must pass is beyond a pattern).
+pub const PRODUCT_KEY: Kind = Kind::Code { pattern: "", min: 0, max: 100 };
+
 /// A product key as sent: absent keeps the stored one, `null` or blank
 /// removes it, anything else must parse.
 pub fn key_change(c: &mut Check, raw: &Option<Option<String>>) -> Option<KeyChange> {
@@ -107,6 +113,14 @@ pub fn key_change(c: &mut Check, raw: &Option<Option<String>>) -> Option<KeyChan
         None => Some(KeyChange::Keep),
         Some(None) => Some(KeyChange::Clear),
         Some(Some(raw)) if raw.trim().is_empty() => Some(KeyChange::Clear),
-        Some(Some(raw)) => c.record("product_key", raw.parse::<ProductKey>().map(KeyChange::Set).map_err(|e| e.0)),
+        Some(Some(raw)) => {
+            let n = raw.chars().count();
+            let max = PRODUCT_KEY.max_chars().unwrap_or(n);
+            if n > max {
+                c.push("product_key", format!("is {n} characters long; at most {max} are allowed"));
+                return None;
+            }
+            c.record("product_key", raw.parse::<ProductKey>().map(KeyChange::Set).map_err(|e| e.0))
+        }
     }
 }

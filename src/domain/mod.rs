@@ -59,6 +59,7 @@ pub mod license;
 pub mod machine;
 pub mod page;
 pub mod search;
+pub mod shape;
 pub mod slmgr;
 pub mod summary_filter;
 pub mod time;

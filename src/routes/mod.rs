@@ -10,6 +10,7 @@ mod attempts;
 mod audit;
 mod cases;
 mod confirmation_ids;
+mod constraints;
 pub mod extract;
 mod follow_ups;
 mod hardware_changes;

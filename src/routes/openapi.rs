@@ -218,7 +218,9 @@ pub struct ApiDoc;
 
 /// The document as served.
 pub fn document_json() -> Value {
-    serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null)
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+    super::constraints::apply(&mut doc);
+    doc
 }
 
 /// `GET /api/v1/openapi.json`.

@@ -8,6 +8,7 @@ use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use utoipa::ToSchema;
 
+use super::rows::{row, Statement};
 use super::{
     cases, finish_create, finish_write, refused, replay, stored, stored_opt, visible, Created, Known, NewRow, Refs,
     Store, StoreError, Table, WriteCtx,
@@ -68,41 +69,37 @@ pub struct ConfirmationMatch {
     pub confirmation_id: String,
 }
 
-/// The one select list of an attempt row, read into [`Row`] (whose fields
-/// it names) by every query of attempts.
-const COLUMNS: &str = "id, case_id, machine_id, license_id, started_at, ended_at, method, number_kind, called_from, \
-     country, ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, \
-     operator_rating, confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at, archived_at";
-
-/// A stored attempt's columns, in `COLUMNS` order (read from the one JSON
-/// array [`select`] packs them into).
-#[derive(serde::Deserialize)]
-struct Row {
-    id: i64,
-    case_id: i64,
-    machine_id: i64,
-    license_id: i64,
-    started_at: String,
-    ended_at: Option<String>,
-    method: String,
-    number_kind: Option<String>,
-    called_from: Option<String>,
-    country: Option<String>,
-    ivr_product: Option<String>,
-    installation_id: Option<String>,
-    ivr_result: Option<String>,
-    groups_reentered: String,
-    operator_outcome: Option<String>,
-    wait_seconds: Option<i64>,
-    operator_rating: Option<i64>,
-    confirmation_id: Option<String>,
-    result: Option<String>,
-    failure_reason: Option<String>,
-    notes: Option<String>,
-    warnings: String,
-    created_at: String,
-    updated_at: String,
-    archived_at: Option<String>,
+row! {
+    /// A stored attempt's columns as every read of attempts gives them,
+    /// packed by name ([`select`]).
+    #[derive(serde::Deserialize)]
+    struct Row in "attempts" {
+        id: i64,
+        case_id: i64,
+        machine_id: i64,
+        license_id: i64,
+        started_at: String,
+        ended_at: Option<String>,
+        method: String,
+        number_kind: Option<String>,
+        called_from: Option<String>,
+        country: Option<String>,
+        ivr_product: Option<String>,
+        installation_id: Option<String>,
+        ivr_result: Option<String>,
+        groups_reentered: String,
+        operator_outcome: Option<String>,
+        wait_seconds: Option<i64>,
+        operator_rating: Option<i64>,
+        confirmation_id: Option<String>,
+        result: Option<String>,
+        failure_reason: Option<String>,
+        notes: Option<String>,
+        warnings: String,
+        created_at: String,
+        updated_at: String,
+        archived_at: Option<String>,
+    }
 }
 
 fn grouped_iid(digits: String) -> String {
@@ -183,14 +180,21 @@ async fn questions_of(
         }
     }
     q.push(" ORDER BY attempt_id, position");
-    type QuestionRow = (i64, String, Option<String>, Option<String>, Option<Vec<u8>>);
+    #[derive(sqlx::FromRow)]
+    struct QuestionRow {
+        attempt_id: i64,
+        topic: String,
+        question: Option<String>,
+        answer: Option<String>,
+        answer_sealed: Option<Vec<u8>>,
+    }
     let rows: Vec<QuestionRow> = q.build_query_as().fetch_all(conn).await?;
-    for (attempt_id, topic, question, answer, sealed) in rows {
-        let answer = match (open, sealed) {
+    for r in rows {
+        let answer = match (open, r.answer_sealed) {
             (Some(secrets), Some(sealed)) => Some(secrets.open(&sealed)?),
-            _ => answer,
+            _ => r.answer,
         };
-        out.entry(attempt_id).or_default().push(Question { topic: stored(&topic)?, question, answer });
+        out.entry(r.attempt_id).or_default().push(Question { topic: stored(&r.topic)?, question: r.question, answer });
     }
     Ok(out)
 }
@@ -247,12 +251,13 @@ fn filtered(q: &mut QueryBuilder<'static, Sqlite>, include_archived: bool, f: &A
 /// `SELECT` of attempt rows, for the caller to add its `WHERE` to; read
 /// them with [`rows`].
 ///
-/// Each row comes packed by SQLite into one JSON array of its columns:
-/// sqlx copies every value of every row it hands over (an allocation or
-/// two each), and for a page of 50 attempts of 25 columns those copies
+/// Each row comes packed by SQLite into one JSON object of its columns by
+/// name: sqlx copies every value of every row it hands over (an allocation
+/// or two each), and for a page of 50 attempts of 25 columns those copies
 /// were the top of the list read's profile. One text a row is one copy.
 fn select() -> QueryBuilder<'static, Sqlite> {
-    QueryBuilder::new(format!("SELECT json_array({COLUMNS}) FROM attempts"))
+    static SELECT: Statement = Statement::new(|| format!("SELECT {} FROM attempts", Row::COLUMNS.object()));
+    QueryBuilder::new(SELECT.as_str())
 }
 
 /// The rows of a [`select`] query.
@@ -441,145 +446,140 @@ async fn resolve_case(conn: &mut SqliteConnection, a: &NewAttempt) -> Result<(i6
     }
 }
 
-/// The stored form of a parsed attempt's columns (time decided once here).
-struct Columns<'a> {
-    started_at: &'a str,
-    started_utc: i64,
-    utc_offset: i32,
-    local_date: String,
-    local_hour: u32,
-    local_weekday: u32,
-    ended_at: Option<&'a str>,
-    ended_utc: Option<i64>,
-    method: &'static str,
-    number_kind: Option<&'static str>,
-    called_from: Option<&'static str>,
-    ivr_product: Option<&'static str>,
-    installation_id: Option<&'a str>,
-    ivr_result: Option<&'static str>,
-    groups_reentered: String,
-    operator_outcome: Option<&'static str>,
-    operator_rating: Option<i64>,
-    confirmation_id: Option<&'a str>,
-    result: Option<&'static str>,
-    failure_reason: Option<&'static str>,
-    warnings: String,
+row! {
+    /// An attempt's row as written, by column name: what a parsed attempt
+    /// is stored as (time decided once here: its text, UTC milliseconds and
+    /// local date, hour and weekday). One list for a recorded call, an
+    /// update and an import's chunks.
+    #[derive(serde::Serialize)]
+    struct Written in "attempts" {
+        id: Option<i64>,
+        case_id: i64,
+        machine_id: i64,
+        license_id: i64,
+        started_at: String,
+        started_utc: i64,
+        utc_offset: i32,
+        local_date: String,
+        local_hour: u32,
+        local_weekday: u32,
+        ended_at: Option<String>,
+        ended_utc: Option<i64>,
+        method: &'static str,
+        number_kind: Option<&'static str>,
+        called_from: Option<&'static str>,
+        country: Option<String>,
+        ivr_product: Option<&'static str>,
+        installation_id: Option<String>,
+        ivr_result: Option<&'static str>,
+        groups_reentered: String,
+        operator_outcome: Option<&'static str>,
+        wait_seconds: Option<i64>,
+        operator_rating: Option<i64>,
+        confirmation_id: Option<String>,
+        result: Option<&'static str>,
+        failure_reason: Option<&'static str>,
+        notes: Option<String>,
+        warnings: String,
+        created_at: String,
+        updated_at: String,
+        archived_at: Option<String>,
+    }
 }
 
-impl<'a> Columns<'a> {
-    fn of(a: &'a NewAttempt) -> Self {
+impl Written {
+    fn of(a: &NewAttempt, row: &NewRow, (case_id, machine_id, license_id): (i64, i64, i64)) -> Self {
         let s = &a.started_at;
         Self {
-            started_at: s.text(),
+            id: row.id,
+            case_id,
+            machine_id,
+            license_id,
+            started_at: s.text().to_string(),
             started_utc: s.utc_millis(),
             utc_offset: s.offset_seconds(),
             local_date: s.local_date().to_string(),
             local_hour: s.local_hour(),
             local_weekday: s.local_weekday(),
-            ended_at: a.ended_at.as_ref().map(|e| e.text()),
+            ended_at: a.ended_at.as_ref().map(|e| e.text().to_string()),
             ended_utc: a.ended_at.as_ref().map(|e| e.utc_millis()),
             method: a.method.as_str(),
             number_kind: a.number_kind.map(|v| v.as_str()),
             called_from: a.called_from.map(|v| v.as_str()),
+            country: a.country.clone(),
             ivr_product: a.ivr_product.map(|v| v.as_str()),
-            installation_id: a.installation_id.as_ref().map(|i| i.digits()),
+            installation_id: a.installation_id.as_ref().map(|i| i.digits().to_string()),
             ivr_result: a.ivr_result.map(|v| v.as_str()),
             groups_reentered: serde_json::to_string(&a.groups_reentered).unwrap_or_else(|_| "[]".into()),
             operator_outcome: a.operator_outcome.map(|v| v.as_str()),
+            wait_seconds: a.wait_seconds,
             operator_rating: a.operator_rating.map(i64::from),
-            confirmation_id: a.confirmation_id.as_ref().map(|c| c.digits()),
+            confirmation_id: a.confirmation_id.as_ref().map(|c| c.digits().to_string()),
             result: a.result.map(|v| v.as_str()),
             failure_reason: a.failure_reason.map(|v| v.as_str()),
+            notes: a.notes.clone(),
             warnings: serde_json::to_string(&a.warnings).unwrap_or_else(|_| "[]".into()),
+            created_at: row.created_at.clone(),
+            updated_at: row.updated_at.clone(),
+            archived_at: row.archived_at.clone(),
         }
-    }
-
-    /// The attempt's row as [`insert_rows`] reads it: its columns in the
-    /// statement's order, in a JSON array.
-    fn row(
-        &self,
-        a: &NewAttempt,
-        row: &NewRow,
-        (case_id, machine_id, license_id): (i64, i64, i64),
-    ) -> serde_json::Value {
-        let c = self;
-        serde_json::json!([
-            row.id,
-            case_id,
-            machine_id,
-            license_id,
-            c.started_at,
-            c.started_utc,
-            c.utc_offset,
-            c.local_date,
-            c.local_hour,
-            c.local_weekday,
-            c.ended_at,
-            c.ended_utc,
-            c.method,
-            c.number_kind,
-            c.called_from,
-            a.country,
-            c.ivr_product,
-            c.installation_id,
-            c.ivr_result,
-            c.groups_reentered,
-            c.operator_outcome,
-            a.wait_seconds,
-            c.operator_rating,
-            c.confirmation_id,
-            c.result,
-            c.failure_reason,
-            a.notes,
-            c.warnings,
-            row.created_at,
-            row.updated_at,
-            row.archived_at
-        ])
     }
 }
 
+/// What an update of an attempt never changes.
+const KEPT_BY_UPDATE: &[&str] = &["id", "case_id", "machine_id", "license_id", "created_at", "archived_at"];
+
 /// Insert an attempt into its case (`(case_id, machine_id, license_id)`,
 /// checked). Returns the stored row, read back by the insert itself (its
-/// `RETURNING` packs [`COLUMNS`] as [`select`] does; the store's tests hold
-/// a create's answer equal to the attempt read again); its questions are
-/// the caller's to write.
+/// `RETURNING` packs [`Row`] as [`select`] does; the store's tests hold a
+/// create's answer equal to the attempt read again); its questions are the
+/// caller's to write.
 async fn insert(
     conn: &mut SqliteConnection,
     row: &NewRow,
     pair: (i64, i64, i64),
     a: &NewAttempt,
 ) -> Result<Row, StoreError> {
-    let rows = serde_json::Value::from(vec![Columns::of(a).row(a, row, pair)]).to_string();
+    let rows = json_rows(&[Written::of(a, row, pair)])?;
     match insert_rows(conn, &rows).await?.as_slice() {
         [packed] => unpack(packed),
         _ => Err(StoreError::Corrupt("an insert of one attempt did not give back one row".into())),
     }
 }
 
-/// Insert attempts given as one JSON array of rows, each as [`Columns::row`]
-/// makes it (an id of null is given one), in one statement: the one insert
-/// of attempts, of a call recorded and of an import's hundreds alike. Returns
-/// the rows stored, packed as [`select`] packs them.
+/// Rows as one JSON array of objects, as the inserts read them.
+fn json_rows<T: serde::Serialize>(rows: &[T]) -> Result<String, StoreError> {
+    serde_json::to_string(rows).map_err(|e| StoreError::Corrupt(format!("a row could not be written as JSON: {e}")))
+}
+
+/// Insert attempts given as one JSON array of [`Written`] rows (an id of
+/// null is given one), in one statement: the one insert of attempts, of a
+/// call recorded and of an import's hundreds alike. Returns the rows
+/// stored, packed as [`select`] packs them.
 async fn insert_rows(conn: &mut SqliteConnection, rows: &str) -> Result<Vec<String>, StoreError> {
-    Ok(sqlx::query_scalar!(
-        r#"INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
-               local_hour, local_weekday, ended_at, ended_utc, method, number_kind, called_from, country, ivr_product,
-               installation_id, ivr_result, groups_reentered, operator_outcome, wait_seconds, operator_rating,
-               confirmation_id, result, failure_reason, notes, warnings, created_at, updated_at, archived_at)
-           SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8,
-               value->>9, value->>10, value->>11, value->>12, value->>13, value->>14, value->>15, value->>16,
-               value->>17, value->>18, value->>19, value->>20, value->>21, value->>22, value->>23, value->>24,
-               value->>25, value->>26, value->>27, value->>28, value->>29, value->>30
-           FROM json_each(?)
-           RETURNING json_array(id, case_id, machine_id, license_id, started_at, ended_at, method, number_kind,
-               called_from, country, ivr_product, installation_id, ivr_result, groups_reentered, operator_outcome,
-               wait_seconds, operator_rating, confirmation_id, result, failure_reason, notes, warnings, created_at,
-               updated_at, archived_at) AS "row!: String""#,
-        rows
-    )
-    .fetch_all(conn)
-    .await?)
+    static INSERT: Statement =
+        Statement::new(|| format!("{} RETURNING {}", Written::COLUMNS.insert(), Row::COLUMNS.object()));
+    Ok(sqlx::query_scalar(INSERT.as_str()).bind(rows).fetch_all(conn).await?)
+}
+
+row! {
+    /// A question's row as written, by column name.
+    #[derive(serde::Serialize)]
+    struct QuestionWritten in "attempt_questions" {
+        attempt_id: i64,
+        position: i64,
+        topic: &'static str,
+        question: Option<String>,
+        answer: Option<String>,
+        answer_sealed: Option<String> as hex,
+    }
+}
+
+/// Insert questions given as one JSON array of [`QuestionWritten`] rows.
+async fn insert_question_rows(conn: &mut SqliteConnection, rows: &str) -> Result<(), StoreError> {
+    static INSERT: Statement = Statement::new(|| QuestionWritten::COLUMNS.insert());
+    sqlx::query(INSERT.as_str()).bind(rows).execute(conn).await?;
+    Ok(())
 }
 
 impl Store {
@@ -607,37 +607,47 @@ impl Store {
         })
     }
 
-    /// Questions of an attempt that has none yet; answers holding a key are
-    /// sealed. Returns them as stored (as a read of the attempt shows them).
+    /// Questions of an attempt that has none yet, in one statement; answers
+    /// holding a key are sealed. Returns them as stored (as a read of the
+    /// attempt shows them).
     async fn insert_questions(
         &self,
         conn: &mut SqliteConnection,
         attempt_id: i64,
         qs: &[NewQuestion],
     ) -> Result<Vec<Question>, StoreError> {
+        if qs.is_empty() {
+            return Ok(Vec::new());
+        }
         if holds_key(qs) {
             self.ready_to_seal(conn).await?;
         }
-        let mut stored_questions = Vec::with_capacity(qs.len());
+        let mut rows = Vec::with_capacity(qs.len());
+        let mut shown_questions = Vec::with_capacity(qs.len());
         for (position, q) in qs.iter().enumerate() {
-            let (shown, sealed) = self.stored_answer(q)?;
-            let position = position as i64;
-            let topic = q.topic.as_str();
-            let r = sqlx::query!(
-                "INSERT INTO attempt_questions (attempt_id, position, topic, question, answer, answer_sealed)
-                 VALUES (?, ?, ?, ?, ?, ?) RETURNING topic, question, answer",
-                attempt_id,
-                position,
-                topic,
-                q.question,
-                shown,
-                sealed
-            )
-            .fetch_one(&mut *conn)
-            .await?;
-            stored_questions.push(Question { topic: stored(&r.topic)?, question: r.question, answer: r.answer });
+            let row = self.question_row(attempt_id, position, q)?;
+            shown_questions.push(Question {
+                topic: q.topic,
+                question: row.question.clone(),
+                answer: row.answer.clone(),
+            });
+            rows.push(row);
         }
-        Ok(stored_questions)
+        insert_question_rows(conn, &json_rows(&rows)?).await?;
+        Ok(shown_questions)
+    }
+
+    /// A question's row: its answer as given, or masked with the key sealed beside it.
+    fn question_row(&self, attempt_id: i64, position: usize, q: &NewQuestion) -> Result<QuestionWritten, StoreError> {
+        let (answer, sealed) = self.stored_answer(q)?;
+        Ok(QuestionWritten {
+            attempt_id,
+            position: position as i64,
+            topic: q.topic.as_str(),
+            question: q.question.clone(),
+            answer,
+            answer_sealed: sealed.map(hex::encode),
+        })
     }
 
     /// Record an attempt. Without `case_id` it joins the open case of its
@@ -722,44 +732,17 @@ impl Store {
             let a = stored
                 .patched((current.case_id, current.machine_id, current.license_id), patch)
                 .map_err(StoreError::Invalid)?;
-            let now = now_system();
-            let c = Columns::of(&a);
-            sqlx::query!(
-                "UPDATE attempts SET started_at = ?, started_utc = ?, utc_offset = ?, local_date = ?, local_hour = ?,
-                 local_weekday = ?, ended_at = ?, ended_utc = ?, method = ?, number_kind = ?, called_from = ?,
-                 country = ?, ivr_product = ?, installation_id = ?, ivr_result = ?, groups_reentered = ?,
-                 operator_outcome = ?, wait_seconds = ?, operator_rating = ?, confirmation_id = ?, result = ?,
-                 failure_reason = ?, notes = ?, warnings = ?, updated_at = ?
-             WHERE id = ?",
-                c.started_at,
-                c.started_utc,
-                c.utc_offset,
-                c.local_date,
-                c.local_hour,
-                c.local_weekday,
-                c.ended_at,
-                c.ended_utc,
-                c.method,
-                c.number_kind,
-                c.called_from,
-                a.country,
-                c.ivr_product,
-                c.installation_id,
-                c.ivr_result,
-                c.groups_reentered,
-                c.operator_outcome,
-                a.wait_seconds,
-                c.operator_rating,
-                c.confirmation_id,
-                c.result,
-                c.failure_reason,
-                a.notes,
-                c.warnings,
-                now,
-                id
-            )
-            .execute(&mut *tx)
-            .await?;
+            let pair = (current.case_id, current.machine_id, current.license_id);
+            let row = NewRow {
+                id: Some(id),
+                created_at: current.created_at.clone(),
+                updated_at: now_system(),
+                archived_at: None,
+            };
+            static UPDATE: Statement = Statement::new(|| Written::COLUMNS.update(KEPT_BY_UPDATE));
+            let written = serde_json::to_string(&Written::of(&a, &row, pair))
+                .map_err(|e| StoreError::Corrupt(format!("an attempt could not be written as JSON: {e}")))?;
+            sqlx::query(UPDATE.as_str()).bind(written).bind(id).execute(&mut *tx).await?;
             if let Some(qs) = &a.questions {
                 this.write_questions(&mut *tx, id, qs).await?;
             }
@@ -865,21 +848,12 @@ impl Store {
         for (at, row) in rows {
             let (s, a) = (&row.stamps, &row.value.attempt);
             let pair = import_case_of(conn, known, &row.value).await.map_err(|e| named(e, at))?;
-            attempts.push(Columns::of(a).row(a, &NewRow::from(s), pair));
+            attempts.push(Written::of(a, &NewRow::from(s), pair));
             for (position, q) in a.questions.as_deref().unwrap_or_default().iter().enumerate() {
-                let (shown, sealed) = self.stored_answer(q)?;
-                questions.push(serde_json::json!([
-                    s.id,
-                    position,
-                    q.topic.as_str(),
-                    q.question,
-                    shown,
-                    sealed.map(hex::encode)
-                ]));
+                questions.push(self.question_row(s.id, position, q)?);
             }
         }
-        let (attempts, questions) =
-            (serde_json::Value::from(attempts).to_string(), serde_json::Value::from(questions).to_string());
+        let (attempts, questions) = (json_rows(&attempts)?, json_rows(&questions)?);
         let mut chunk = sqlx::Connection::begin(&mut *conn).await?;
         let written = insert_json(&mut chunk, &attempts, &questions).await;
         let Some(refused) = super::portable::keep_or_undo(chunk, written).await? else { return Ok(()) };
@@ -891,18 +865,10 @@ impl Store {
     }
 }
 
-/// Attempts and their questions, each a JSON array of rows (arrays of
-/// column values in the statements' order), in two statements.
+/// Attempts and their questions, each a JSON array of rows by name, in two statements.
 async fn insert_json(conn: &mut SqliteConnection, attempts: &str, questions: &str) -> Result<(), StoreError> {
     insert_rows(conn, attempts).await?;
-    sqlx::query!(
-        "INSERT INTO attempt_questions (attempt_id, position, topic, question, answer, answer_sealed)
-         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, unhex(value->>5) FROM json_each(?)",
-        questions
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    insert_question_rows(conn, questions).await
 }
 
 /// Whether any answer holds a product key (and will be sealed).

@@ -2,6 +2,7 @@
 
 use sqlx::SqliteConnection;
 
+use super::rows::{row, Statement};
 use super::{
     all_exist, bad_reference, finish_create, finish_write, replay, stored, visible, Created, Known, NewRow, Refs,
     Store, StoreError, Table, WriteCtx,
@@ -129,47 +130,56 @@ pub(super) async fn insert(
     c: &NewCase,
     closed_at: Option<&str>,
 ) -> Result<i64, StoreError> {
-    let rows = serde_json::Value::from(vec![case_row(row, c, closed_at)]).to_string();
-    match insert_rows(conn, &rows).await?.as_slice() {
+    match insert_rows(conn, &[case_row(row, c, closed_at)]).await?.as_slice() {
         [id] => Ok(*id),
         _ => Err(StoreError::Corrupt("an insert of one case did not give back one id".into())),
     }
 }
 
-/// A case's row as [`insert_rows`] reads it: its columns in the
-/// statement's order, in a JSON array.
-fn case_row(row: &NewRow, c: &NewCase, closed_at: Option<&str>) -> serde_json::Value {
-    serde_json::json!([
-        row.id,
-        c.machine_id,
-        c.license_id,
-        c.trigger.as_str(),
-        c.hardware_change_id,
-        c.status.as_str(),
-        c.opened_at.as_deref().unwrap_or(&row.created_at),
-        closed_at,
-        c.notes,
-        row.created_at,
-        row.updated_at,
-        row.archived_at
-    ])
+row! {
+    /// A case's row as written, by column name: one list for a case opened
+    /// (by itself or by a call) and for an import's chunks.
+    #[derive(serde::Serialize)]
+    struct Written in "cases" {
+        id: Option<i64>,
+        machine_id: i64,
+        license_id: i64,
+        trigger: &'static str,
+        hardware_change_id: Option<i64>,
+        status: &'static str,
+        opened_at: String,
+        closed_at: Option<String>,
+        notes: Option<String>,
+        created_at: String,
+        updated_at: String,
+        archived_at: Option<String>,
+    }
 }
 
-/// Insert cases given as one JSON array of rows, each as [`case_row`]
-/// makes it (an id of null is given one), in one statement: the one insert
-/// of cases, of one opened and of an import's hundreds alike. Returns their ids.
-async fn insert_rows(conn: &mut SqliteConnection, rows: &str) -> Result<Vec<i64>, StoreError> {
-    Ok(sqlx::query_scalar!(
-        r#"INSERT INTO cases (id, machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at,
-                             notes, created_at, updated_at, archived_at)
-           SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8,
-               value->>9, value->>10, value->>11
-           FROM json_each(?)
-           RETURNING id AS "id!""#,
-        rows
-    )
-    .fetch_all(conn)
-    .await?)
+fn case_row(row: &NewRow, c: &NewCase, closed_at: Option<&str>) -> Written {
+    Written {
+        id: row.id,
+        machine_id: c.machine_id,
+        license_id: c.license_id,
+        trigger: c.trigger.as_str(),
+        hardware_change_id: c.hardware_change_id,
+        status: c.status.as_str(),
+        opened_at: c.opened_at.clone().unwrap_or_else(|| row.created_at.clone()),
+        closed_at: closed_at.map(str::to_string),
+        notes: c.notes.clone(),
+        created_at: row.created_at.clone(),
+        updated_at: row.updated_at.clone(),
+        archived_at: row.archived_at.clone(),
+    }
+}
+
+/// Insert cases given as one JSON array of [`Written`] rows (an id of null
+/// is given one), in one statement: the one insert of cases, of one opened
+/// and of an import's hundreds alike. Returns their ids.
+async fn insert_rows(conn: &mut SqliteConnection, rows: &[Written]) -> Result<Vec<i64>, StoreError> {
+    static INSERT: Statement = Statement::new(|| format!("{} RETURNING id", Written::COLUMNS.insert()));
+    let rows = serde_json::to_string(rows).map_err(|e| StoreError::Corrupt(format!("a case as JSON: {e}")))?;
+    Ok(sqlx::query_scalar(INSERT.as_str()).bind(rows).fetch_all(conn).await?)
 }
 
 /// Check what a case refers to: its machine, license and hardware change
@@ -437,7 +447,6 @@ pub(super) async fn import_chunk(
         check_import_refs(conn, known, c).await.map_err(|e| super::portable::at_row(e, at))?;
         cases.push(case_row(&NewRow::from(s), c, row.value.closed_at.as_deref()));
     }
-    let cases = serde_json::Value::from(cases).to_string();
     let mut chunk = sqlx::Connection::begin(&mut *conn).await?;
     let written = insert_rows(&mut chunk, &cases).await.map(|_| ());
     let Some(refused) = super::portable::keep_or_undo(chunk, written).await? else { return Ok(()) };

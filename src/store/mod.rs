@@ -42,6 +42,7 @@ mod hardware_changes;
 mod licenses;
 mod machines;
 mod portable;
+mod rows;
 mod search;
 mod sessions;
 mod summaries;

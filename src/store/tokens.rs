@@ -22,7 +22,8 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 use super::{audit, stored, Actor, Store, StoreError};
-use crate::domain::fields::{text, NAME_MAX};
+use crate::domain::fields::NAME_MAX;
+use crate::domain::shape::{FieldDecl, Kind};
 use crate::domain::time::now_system;
 use crate::domain::{FieldErrors, Scope};
 
@@ -97,7 +98,9 @@ impl Store {
 
     /// Make a token. Its text is returned once and never stored.
     pub async fn create_token(&self, actor: &Actor, name: &str, scope: Scope) -> Result<NewToken, StoreError> {
-        let name = text(NAME_MAX)(&name.to_string()).map_err(|m| StoreError::Invalid(FieldErrors::one("name", m)))?;
+        const NAME: FieldDecl =
+            FieldDecl { name: "name", kind: Kind::Line { max: NAME_MAX }, required: true, label: "field.name" };
+        let name = NAME.text()(&name.to_string()).map_err(|m| StoreError::Invalid(FieldErrors::one("name", m)))?;
         let mut bytes = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let token = format!("aj_{}", URL_SAFE_NO_PAD.encode(bytes));

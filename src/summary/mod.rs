@@ -417,6 +417,10 @@ pub struct HourRow {
     pub success_rate: Option<f64>,
 }
 
+/// How many of the newest questions order the topics offered while a
+/// call is logged (in the call form and in `call`).
+pub const TOPICS_LATELY: i64 = 10_000;
+
 /// `questions`.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Questions {

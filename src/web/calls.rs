@@ -16,102 +16,22 @@ use std::collections::HashMap;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Serialize;
-use serde_json::{Map, Value};
-use unicode_normalization::UnicodeNormalization as _;
 
-use super::journal::license_label;
+use super::form::{self, choices, fill_from_slmgr, license_label};
 use super::session::{Form, FormState};
-use super::{refusal, see_other, Chrome, Page, Posted, Tr, WebError};
+use super::{refusal, see_other, Chrome, Page, Posted, WebError};
 use crate::domain::enums::ClosedSet;
 use crate::domain::ids::{check_typed, IdKind};
+use crate::domain::{AttemptResult, Method};
 use crate::domain::{
-    slmgr, AttemptTarget, CalledFrom, Channel, FailureReason, FieldErrors, IvrProduct, IvrResult, License, Machine,
+    AttemptTarget, CalledFrom, Channel, FailureReason, FieldErrors, IvrProduct, IvrResult, License, Machine,
     NewAttempt, NewLicense, NewMachine, NumberKind, OperatorOutcome, PageRequest, Topic, Trigger,
 };
-use crate::domain::{AttemptResult, Method};
 use crate::store::{Created, Store, WriteCtx};
-use crate::wire::{parse_object, AttemptCreate, LicenseCreate, MachineCreate};
+use crate::wire::{AttemptCreate, LicenseCreate, MachineCreate, QuestionFields};
 
 /// How many question rows the form shows at first.
 const QUESTION_ROWS: usize = 3;
-
-/// A closed set as `(value, label)` choices.
-pub fn choices<T: ClosedSet>(t: &Tr) -> Vec<(String, String)> {
-    T::all().iter().map(|v| (v.name().to_string(), t.e(*v))).collect()
-}
-
-/// Form fields that are numbers in the API's bodies.
-const INTEGERS: &[&str] = &["machine_id", "license_id", "case_id", "wait_seconds", "operator_rating"];
-
-/// The API body of the fields `names` (read from the form as
-/// `prefix` + name), blank ones left out; a number that does not parse is
-/// an error named after its field.
-pub fn body(form: &Form, prefix: &str, names: &[&str], errors: &mut FieldErrors) -> Map<String, Value> {
-    let mut object = Map::new();
-    for name in names {
-        let field = format!("{prefix}{name}");
-        let Some(v) = form.get(&field) else { continue };
-        let value = if INTEGERS.contains(name) {
-            match v.parse::<i64>() {
-                Ok(n) => Value::from(n),
-                Err(_) => {
-                    errors.0.push(crate::domain::FieldError { field, message: "must be a whole number".into() });
-                    continue;
-                }
-            }
-        } else {
-            Value::String(v.to_string())
-        };
-        object.insert(name.to_string(), value);
-    }
-    object
-}
-
-/// Parse a form section into a domain value, its errors named after the
-/// form's fields (`prefix` before each).
-pub fn parsed<W, D>(form: &Form, prefix: &str, names: &[&str], errors: &mut FieldErrors) -> Option<D>
-where
-    W: serde::de::DeserializeOwned,
-    D: for<'a> TryFrom<&'a W, Error = FieldErrors>,
-{
-    let mut own = FieldErrors::default();
-    let object = body(form, prefix, names, &mut own);
-    let result = parse_object::<W, D>(object);
-    errors.0.extend(own.0);
-    match result {
-        Ok(d) if errors.0.is_empty() => Some(d),
-        Ok(_) => None,
-        Err(e) => {
-            errors.0.extend(e.prefixed(prefix).0);
-            None
-        }
-    }
-}
-
-const ATTEMPT_FIELDS: &[&str] = &[
-    "machine_id",
-    "license_id",
-    "trigger",
-    "started_at",
-    "ended_at",
-    "method",
-    "number_kind",
-    "called_from",
-    "country",
-    "ivr_product",
-    "installation_id",
-    "ivr_result",
-    "operator_outcome",
-    "wait_seconds",
-    "operator_rating",
-    "confirmation_id",
-    "result",
-    "failure_reason",
-    "notes",
-];
-
-pub const LICENSE_FIELDS: &[&str] =
-    &["product", "edition", "channel", "purchased_from", "purchased_on", "box_colour", "product_key", "notes"];
 
 /// The question rows the form holds, by their index in the form.
 fn question_rows(form: &Form) -> Vec<usize> {
@@ -125,27 +45,12 @@ fn question_rows(form: &Form) -> Vec<usize> {
 /// The attempt of a submitted form. A new machine or license (`new` in
 /// its select) is parsed too and stands as id 0 until it is stored.
 fn attempt_of(form: &Form, errors: &mut FieldErrors) -> Option<NewAttempt> {
-    let mut object = body(form, "", ATTEMPT_FIELDS, errors);
-    for field in ["machine_id", "license_id"] {
+    let before = errors.0.len();
+    let mut body = form::body::<AttemptCreate>(form, "", errors);
+    for (field, value) in [("machine_id", &mut body.machine_id), ("license_id", &mut body.license_id)] {
         if form.get(field) == Some("new") {
             errors.0.retain(|e| e.field != field);
-            object.insert(field.into(), Value::from(1));
-        }
-    }
-    if let Some(groups) = form.get("groups_reentered") {
-        let parsed: Result<Vec<i64>, _> = groups
-            .split([',', ' ', '\u{3001}', '\u{ff0c}', '\u{3000}'])
-            .filter(|s| !s.is_empty())
-            .map(|s| s.nfkc().collect::<String>().parse::<i64>())
-            .collect();
-        match parsed {
-            Ok(list) => {
-                object.insert("groups_reentered".into(), Value::from(list));
-            }
-            Err(_) => errors.0.push(crate::domain::FieldError {
-                field: "groups_reentered".into(),
-                message: "must be group numbers, e.g. 7 or 3, 7".into(),
-            }),
+            *value = Some(Some(1));
         }
     }
     // Rows left blank are not questions; the others keep their form index
@@ -153,25 +58,19 @@ fn attempt_of(form: &Form, errors: &mut FieldErrors) -> Option<NewAttempt> {
     let mut kept = Vec::new();
     let mut questions = Vec::new();
     for i in question_rows(form) {
-        let q = |name: &str| form.get(&format!("questions[{i}].{name}")).map(|v| Value::String(v.to_string()));
-        let (topic, question, answer) = (q("topic"), q("question"), q("answer"));
-        if topic.is_none() && question.is_none() && answer.is_none() {
+        let q = |name: &str| form.get(&format!("questions[{i}].{name}")).map(|v| Some(v.to_string()));
+        let row = QuestionFields { topic: q("topic"), question: q("question"), answer: q("answer") };
+        if row == QuestionFields::default() {
             continue;
         }
-        let mut row = Map::new();
-        for (k, v) in [("topic", topic), ("question", question), ("answer", answer)] {
-            if let Some(v) = v {
-                row.insert(k.into(), v);
-            }
-        }
         kept.push(i);
-        questions.push(Value::Object(row));
+        questions.push(row);
     }
     if !questions.is_empty() {
-        object.insert("questions".into(), Value::Array(questions));
+        body.questions = Some(Some(questions));
     }
-    match parse_object::<AttemptCreate, NewAttempt>(object) {
-        Ok(a) if errors.0.is_empty() => Some(a),
+    match NewAttempt::try_from(&body) {
+        Ok(a) if errors.0.len() == before => Some(a),
         Ok(_) => None,
         Err(e) => {
             for mut err in e.0 {
@@ -223,10 +122,6 @@ struct CallPage {
     pasted: Option<String>,
 }
 
-/// How many of the newest questions order the topics offered while a
-/// call is logged (here and in `call`).
-pub const TOPICS_LATELY: i64 = 10_000;
-
 /// Topics ranked for each channel (most asked first).
 fn topic_orders(q: &crate::summary::Questions) -> HashMap<String, Vec<String>> {
     Channel::ALL
@@ -246,7 +141,7 @@ async fn call_page(
     let all = p.ok(PageRequest::parse(Some(500), None, false).map_err(crate::store::StoreError::Invalid))?;
     let machines: Vec<Machine> = p.ok(store.machines(&all).await)?.items;
     let licenses: Vec<License> = p.ok(store.licenses(&all).await)?.items;
-    let orders = topic_orders(&p.ok(store.questions_lately(TOPICS_LATELY).await)?);
+    let orders = topic_orders(&p.ok(store.questions_lately(crate::summary::TOPICS_LATELY).await)?);
     let chosen = f.val("license_id").parse::<i64>().ok();
     let channel = licenses.iter().find(|l| Some(l.id) == chosen).map(|l| l.channel.as_str().to_string());
     let topics = match channel.and_then(|c| orders.get(&c).cloned()) {
@@ -321,9 +216,9 @@ pub async fn submit(posted: Posted, store: web::Data<Store>) -> Result<HttpRespo
     }
     let mut errors = FieldErrors::default();
     let new_machine = (form.get("machine_id") == Some("new"))
-        .then(|| parsed::<MachineCreate, NewMachine>(&form, "machine.", &["name", "owner"], &mut errors));
+        .then(|| form::parsed::<MachineCreate, NewMachine>(&form, "machine.", &mut errors));
     let new_license = (form.get("license_id") == Some("new"))
-        .then(|| parsed::<LicenseCreate, NewLicense>(&form, "license.", LICENSE_FIELDS, &mut errors));
+        .then(|| form::parsed::<LicenseCreate, NewLicense>(&form, "license.", &mut errors));
     let attempt = attempt_of(&form, &mut errors);
     let (Some(mut attempt), true) = (attempt, errors.0.is_empty()) else {
         return refused(&p, &store, form, errors, rows).await;
@@ -383,53 +278,6 @@ async fn store_refused(
     let conflict = if prefix.is_empty() { "body".to_string() } else { format!("{prefix}name") };
     let errors = refusal(p.lang, e, prefix, &conflict)?;
     refused(p, store, form, errors, rows).await
-}
-
-/// Read pasted `slmgr` output (the field `slmgr`) into a license form's
-/// fields (`prefix` before each: `license.` on the call form, which also
-/// takes the Installation ID and switches its license to a new one); the
-/// errors (an Installation ID that does not check) and what the text said.
-pub fn fill_from_slmgr(t: &Tr, form: &mut Form, prefix: &str) -> (Vec<crate::domain::FieldError>, String) {
-    let s = slmgr::read(&form.raw("slmgr"));
-    let call_form = !prefix.is_empty();
-    let mut errors = Vec::new();
-    let mut put = |name: String, value: Option<String>| {
-        if let Some(v) = value {
-            form.0.retain(|(k, _)| *k != name);
-            form.0.push((name, v));
-        }
-    };
-    let found = s.edition.is_some() || s.windows_channel.is_some();
-    put(format!("{prefix}edition"), s.edition.clone());
-    put(format!("{prefix}channel"), s.channel.map(|c| c.as_str().to_string()));
-    if call_form {
-        put("license_id".into(), found.then(|| "new".to_string()));
-        match &s.installation_id {
-            Some(Ok(iid)) => put("installation_id".into(), Some(iid.to_string())),
-            Some(Err(e)) => {
-                errors.push(crate::domain::FieldError { field: "installation_id".into(), message: e.to_string() })
-            }
-            None => {}
-        }
-    }
-    let mut said = Vec::new();
-    for (key, value) in [
-        ("license.edition", &s.edition),
-        ("slmgr.windows_channel", &s.windows_channel),
-        ("slmgr.partial_key", &s.partial_product_key),
-        ("slmgr.status", &s.license_status),
-    ] {
-        if let Some(v) = value {
-            said.push(format!("{}: {v}", t.s(key)));
-        }
-    }
-    if s.windows_channel.as_deref() == Some("RETAIL") {
-        said.push(t.s("slmgr.retail_hint"));
-    }
-    if said.is_empty() {
-        said.push(t.s("slmgr.nothing"));
-    }
-    (errors, said.join(" · "))
 }
 
 /// `GET /calls/check?kind=iid|cid&value=…`: the typed ID checked group by

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::journal::license_label;
+use super::form::license_label;
 use super::{charts, shown_system, Chrome, Page, WebError};
 use crate::domain::{Channel, PageRequest, SummaryFilter};
 use crate::store::{Store, StoreError};

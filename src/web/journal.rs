@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::calls::{choices, fill_from_slmgr, parsed, LICENSE_FIELDS};
+use super::form::{choices, fill_from_slmgr, license_label, parsed};
 use super::session::{next_link, param, Form, FormState, Query};
 use super::{refusal, see_other, shown_system, shown_time, Chrome, Page, Posted, Tr, WebError};
 use crate::domain::search::SearchQuery;
@@ -32,11 +32,6 @@ async fn names(p: &Page, store: &Store) -> Result<Names, WebError> {
         machines: p.ok(store.machines(&all).await)?.items.into_iter().map(|m| (m.id, m.name)).collect(),
         licenses: p.ok(store.licenses(&all).await)?.items.iter().map(|l| (l.id, license_label(l, &t))).collect(),
     })
-}
-
-pub fn license_label(l: &License, t: &Tr) -> String {
-    let edition = l.edition.as_deref().map(|e| format!(" {e}")).unwrap_or_default();
-    format!("{}{edition} · {}", l.product, t.e(l.channel))
 }
 
 /// One call as a table row.
@@ -248,7 +243,7 @@ pub async fn add_machine(posted: Posted, store: web::Data<Store>, query: Query) 
     let Posted { page: p, form } = posted;
     let actor = p.writer()?.clone();
     let mut errors = FieldErrors::default();
-    if let Some(m) = parsed::<MachineCreate, NewMachine>(&form, "", &["name", "owner", "notes"], &mut errors) {
+    if let Some(m) = parsed::<MachineCreate, NewMachine>(&form, "", &mut errors) {
         match store.create_machine(&WriteCtx::new(&actor), &m).await {
             Ok(c) => return Ok(see_other(&format!("/machines/{}", c.id(|m| m.id)))),
             Err(e) => errors = refusal(p.lang, e, "", "name")?,
@@ -421,7 +416,7 @@ pub async fn add_license(posted: Posted, store: web::Data<Store>, query: Query) 
         return p.render(&licenses_page(&p, &store, &query, f, Some(said)).await?);
     }
     let mut errors = FieldErrors::default();
-    if let Some(l) = parsed::<LicenseCreate, NewLicense>(&form, "", LICENSE_FIELDS, &mut errors) {
+    if let Some(l) = parsed::<LicenseCreate, NewLicense>(&form, "", &mut errors) {
         match store.create_license(&WriteCtx::new(&actor), &l).await {
             Ok(c) => return Ok(see_other(&format!("/licenses/{}", c.id(|l| l.id)))),
             Err(e) => errors = refusal(p.lang, e, "", "product")?,
@@ -527,8 +522,7 @@ pub async fn add_follow_up(posted: Posted, store: web::Data<Store>, query: Query
     let Posted { page: p, form } = posted;
     let actor = p.writer()?.clone();
     let mut errors = FieldErrors::default();
-    let names = ["machine_id", "case_id", "text", "due_on"];
-    if let Some(x) = parsed::<FollowUpCreate, NewFollowUp>(&form, "", &names, &mut errors) {
+    if let Some(x) = parsed::<FollowUpCreate, NewFollowUp>(&form, "", &mut errors) {
         match store.create_follow_up(&WriteCtx::new(&actor), &x).await {
             Ok(_) => return Ok(see_other("/follow-ups")),
             Err(e) => errors = refusal(p.lang, e, "", "text")?,

@@ -16,6 +16,7 @@
 
 pub mod calls;
 pub mod charts;
+pub mod form;
 pub mod home;
 pub mod i18n;
 pub mod journal;

@@ -7,9 +7,11 @@ use utoipa::ToSchema;
 
 use super::{bodies, named_something, nullable, Field};
 use crate::domain::attempt::{
-    check_rules, confirmation_id, country, groups, installation_id, rating, wait_seconds, QUESTIONS_MAX,
+    check_rules, confirmation_id, country, groups, installation_id, rating, wait_seconds, CONFIRMATION_ID, COUNTRY,
+    GROUPS, INSTALLATION_ID, QUESTIONS_MAX, RATING, WAIT_SECONDS,
 };
-use crate::domain::fields::{caller_time, got, id, member, opt_text, Check, FieldErrors, LONG_MAX, SHORT_MAX};
+use crate::domain::fields::{caller_time, got, id, member, Check, FieldErrors};
+use crate::domain::shape::{FieldDecl, Kind, LINE, NOTES};
 use crate::domain::time::CallerTime;
 use crate::domain::{
     AttemptPatch, AttemptResult, AttemptTarget, CalledFrom, FailureReason, IvrProduct, IvrResult, Method, NewAttempt,
@@ -21,7 +23,7 @@ use crate::domain::{
 #[serde(deny_unknown_fields)]
 pub struct QuestionFields {
     #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Topic, required = true)]
+    #[schema(value_type = Topic)]
     pub topic: Field<String>,
     #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, example = "Which edition?")]
@@ -32,6 +34,19 @@ pub struct QuestionFields {
     pub answer: Field<String>,
 }
 
+/// The declarations of a question's fields (see [`crate::domain::shape`]).
+#[allow(non_upper_case_globals)]
+pub mod question_fields {
+    use super::*;
+    pub const topic: FieldDecl =
+        FieldDecl { name: "topic", kind: Kind::OneOf(Topic::NAMES), required: true, label: "field.topic" };
+    /// What the operator asked, on one line.
+    pub const question: FieldDecl =
+        FieldDecl { name: "question", kind: LINE, required: false, label: "field.question" };
+    pub const answer: FieldDecl = FieldDecl { name: "answer", kind: NOTES, required: false, label: "field.answer" };
+    pub const ALL: &[FieldDecl] = &[topic, question, answer];
+}
+
 bodies! {
     /// A new attempt. Give `case_id`, or `machine_id` and `license_id` (and
     /// optionally `trigger`): the open case of that pair is used, or a new one
@@ -40,53 +55,54 @@ bodies! {
     /// A change to an attempt: the fields sent replace the stored ones;
     /// `questions` replaces every question.
     pub struct AttemptFields;
+    pub mod attempt_fields;
     {
         /// The attempt's case; a PATCH cannot change it (the same value is accepted).
-        case_id: i64 => [value_type = Option<i64>, minimum = 1] [value_type = Option<i64>, minimum = 1],
+        case_id: i64 as Kind::Id => [value_type = Option<i64>] [value_type = Option<i64>],
         /// With `license_id`, when `case_id` is not given; a PATCH cannot change it.
-        machine_id: i64 => [value_type = Option<i64>, minimum = 1] [value_type = Option<i64>, minimum = 1],
+        machine_id: i64 as Kind::Id => [value_type = Option<i64>] [value_type = Option<i64>],
         /// With `machine_id`, when `case_id` is not given; a PATCH cannot change it.
-        license_id: i64 => [value_type = Option<i64>, minimum = 1] [value_type = Option<i64>, minimum = 1],
+        license_id: i64 as Kind::Id => [value_type = Option<i64>] [value_type = Option<i64>],
         /// For a case opened by this attempt (POST); defaults to `other`. A
         /// PATCH refuses it: a case's trigger is changed on the case.
-        trigger: String => [value_type = Option<Trigger>] [value_type = Option<Trigger>],
+        trigger: String as Kind::OneOf(Trigger::NAMES) => [value_type = Option<Trigger>] [value_type = Option<Trigger>],
         /// RFC 3339 with the caller's offset; echoed back as given. Required on POST.
-        started_at: String => [value_type = String, format = DateTime, required = true, example = "2014-05-10T10:05:00+09:00"] [value_type = String, format = DateTime, example = "2014-05-10T10:05:00+09:00"],
-        ended_at: String => [value_type = Option<String>, format = DateTime] [value_type = Option<String>, format = DateTime],
+        started_at: String as Kind::Time, required => [value_type = String, example = "2014-05-10T10:05:00+09:00"] [value_type = String, example = "2014-05-10T10:05:00+09:00"],
+        ended_at: String as Kind::Time => [value_type = Option<String>] [value_type = Option<String>],
         /// Defaults to `phone`.
-        method: String => [value_type = Option<Method>] [value_type = Option<Method>],
-        number_kind: String => [value_type = Option<NumberKind>] [value_type = Option<NumberKind>],
-        called_from: String => [value_type = Option<CalledFrom>] [value_type = Option<CalledFrom>],
+        method: String as Kind::OneOf(Method::NAMES) => [value_type = Option<Method>] [value_type = Option<Method>],
+        number_kind: String as Kind::OneOf(NumberKind::NAMES) => [value_type = Option<NumberKind>] [value_type = Option<NumberKind>],
+        called_from: String as Kind::OneOf(CalledFrom::NAMES) => [value_type = Option<CalledFrom>] [value_type = Option<CalledFrom>],
         /// ISO 3166 alpha-2, e.g. `JP`.
-        country: String => [value_type = Option<String>, example = "JP"] [value_type = Option<String>, example = "JP"],
-        ivr_product: String => [value_type = Option<IvrProduct>] [value_type = Option<IvrProduct>],
+        country: String as COUNTRY => [value_type = Option<String>, example = "JP"] [value_type = Option<String>, example = "JP"],
+        ivr_product: String as Kind::OneOf(IvrProduct::NAMES) => [value_type = Option<IvrProduct>] [value_type = Option<IvrProduct>],
         /// 50, 54 or 63 digits; spaces, hyphens and full-width digits accepted.
-        installation_id: String => [value_type = Option<String>] [value_type = Option<String>],
-        ivr_result: String => [value_type = Option<IvrResult>] [value_type = Option<IvrResult>],
+        installation_id: String as INSTALLATION_ID => [value_type = Option<String>] [value_type = Option<String>],
+        ivr_result: String as Kind::OneOf(IvrResult::NAMES) => [value_type = Option<IvrResult>] [value_type = Option<IvrResult>],
         /// Group numbers 1–9 the menu made the caller type again.
-        groups_reentered: Vec<i64> => [value_type = Option<Vec<u8>>] [value_type = Option<Vec<u8>>],
-        operator_outcome: String => [value_type = Option<OperatorOutcome>] [value_type = Option<OperatorOutcome>],
+        groups_reentered: Vec<i64> as GROUPS => [value_type = Option<Vec<u8>>] [value_type = Option<Vec<u8>>],
+        operator_outcome: String as Kind::OneOf(OperatorOutcome::NAMES) => [value_type = Option<OperatorOutcome>] [value_type = Option<OperatorOutcome>],
         /// Seconds in the operator queue, 0–86400.
-        wait_seconds: i64 => [value_type = Option<i64>, minimum = 0, maximum = 86400] [value_type = Option<i64>, minimum = 0, maximum = 86400],
+        wait_seconds: i64 as WAIT_SECONDS => [value_type = Option<i64>] [value_type = Option<i64>],
         /// 1–5, only when an operator was reached.
-        operator_rating: i64 => [value_type = Option<u8>, minimum = 1, maximum = 5] [value_type = Option<u8>, minimum = 1, maximum = 5],
+        operator_rating: i64 as RATING => [value_type = Option<u8>] [value_type = Option<u8>],
         /// In the order asked; replaces all questions on PATCH.
-        questions: Vec<QuestionFields> => [value_type = Option<Vec<QuestionFields>>] [value_type = Option<Vec<QuestionFields>>],
+        questions: Vec<QuestionFields> as Kind::Objects { items: QUESTIONS_MAX } => [value_type = Option<Vec<QuestionFields>>] [value_type = Option<Vec<QuestionFields>>],
         /// 42 or 48 digits.
-        confirmation_id: String => [value_type = Option<String>] [value_type = Option<String>],
+        confirmation_id: String as CONFIRMATION_ID => [value_type = Option<String>] [value_type = Option<String>],
         /// `activated` closes the case.
-        result: String => [value_type = Option<AttemptResult>] [value_type = Option<AttemptResult>],
+        result: String as Kind::OneOf(AttemptResult::NAMES) => [value_type = Option<AttemptResult>] [value_type = Option<AttemptResult>],
         /// Required when `result` is `not_activated`, and only then.
-        failure_reason: String => [value_type = Option<FailureReason>] [value_type = Option<FailureReason>],
-        notes: String => [value_type = Option<String>] [value_type = Option<String>],
+        failure_reason: String as Kind::OneOf(FailureReason::NAMES) => [value_type = Option<FailureReason>] [value_type = Option<FailureReason>],
+        notes: String as NOTES => [value_type = Option<String>] [value_type = Option<String>],
     }
 }
 
 fn question(q: &QuestionFields) -> Result<NewQuestion, FieldErrors> {
     let mut c = Check::default();
     let topic = c.required("topic", &q.topic, member::<Topic>);
-    let question = c.optional("question", &q.question, opt_text(SHORT_MAX));
-    let answer = c.optional("answer", &q.answer, opt_text(LONG_MAX));
+    let question = c.optional("question", &q.question, question_fields::question.opt_text());
+    let answer = c.optional("answer", &q.answer, question_fields::answer.opt_text());
     c.finish()?;
     Ok(NewQuestion { topic: got(topic)?, question: got(question)?, answer: got(answer)? })
 }
@@ -171,7 +187,7 @@ impl TryFrom<&AttemptCreate> for NewAttempt {
         let confirmation_id = c.optional("confirmation_id", &f.confirmation_id, confirmation_id);
         let result = c.optional("result", &f.result, some::<AttemptResult>);
         let failure_reason = c.optional("failure_reason", &f.failure_reason, some::<FailureReason>);
-        let notes = c.optional("notes", &f.notes, opt_text(LONG_MAX));
+        let notes = c.optional("notes", &f.notes, attempt_fields::notes.opt_text());
         check_rules(
             &mut c,
             started_at.as_ref(),
@@ -239,7 +255,7 @@ impl TryFrom<&AttemptFields> for AttemptPatch {
         let confirmation_id = c.patch_optional("confirmation_id", &f.confirmation_id, confirmation_id);
         let result = c.patch_optional("result", &f.result, some::<AttemptResult>);
         let failure_reason = c.patch_optional("failure_reason", &f.failure_reason, some::<FailureReason>);
-        let notes = c.patch_optional("notes", &f.notes, opt_text(LONG_MAX));
+        let notes = c.patch_optional("notes", &f.notes, attempt_fields::notes.opt_text());
         c.finish()?;
         let checked = got(confirmation_id)?;
         let patch = Self {

@@ -3,7 +3,8 @@
 
 use super::{bodies, named_something, nullable};
 use crate::domain::case::opened_at;
-use crate::domain::fields::{got, id, member, opt_text, Check, FieldErrors, LONG_MAX};
+use crate::domain::fields::{got, id, member, Check, FieldErrors};
+use crate::domain::shape::{Kind, NOTES};
 use crate::domain::{CasePatch, CaseStatus, NewCase, Trigger};
 
 bodies! {
@@ -11,19 +12,20 @@ bodies! {
     pub struct CaseCreate;
     /// A change to a case: the fields sent replace the stored ones.
     pub struct CaseFields;
+    pub mod case_fields;
     {
         /// Set on POST; a PATCH cannot change it (the same value is accepted).
-        machine_id: i64 => [value_type = i64, minimum = 1, required = true] [value_type = i64, minimum = 1],
+        machine_id: i64 as Kind::Id, required => [value_type = i64] [value_type = i64],
         /// Set on POST; a PATCH cannot change it (the same value is accepted).
-        license_id: i64 => [value_type = i64, minimum = 1, required = true] [value_type = i64, minimum = 1],
+        license_id: i64 as Kind::Id, required => [value_type = i64] [value_type = i64],
         /// `other` when not given on POST, or `null`.
-        trigger: String => [value_type = Option<Trigger>] [value_type = Option<Trigger>],
-        hardware_change_id: i64 => [value_type = Option<i64>, minimum = 1] [value_type = Option<i64>, minimum = 1],
+        trigger: String as Kind::OneOf(Trigger::NAMES) => [value_type = Option<Trigger>] [value_type = Option<Trigger>],
+        hardware_change_id: i64 as Kind::Id => [value_type = Option<i64>] [value_type = Option<i64>],
         /// `open` when not given on POST, or `null`.
-        status: String => [value_type = Option<CaseStatus>] [value_type = Option<CaseStatus>],
+        status: String as Kind::OneOf(CaseStatus::NAMES) => [value_type = Option<CaseStatus>] [value_type = Option<CaseStatus>],
         /// RFC 3339 with an offset; on POST, now when not given.
-        opened_at: String => [value_type = Option<String>, format = DateTime] [value_type = Option<String>, format = DateTime],
-        notes: String => [value_type = Option<String>] [value_type = Option<String>],
+        opened_at: String as Kind::Time => [value_type = Option<String>] [value_type = Option<String>],
+        notes: String as NOTES => [value_type = Option<String>] [value_type = Option<String>],
     }
 }
 
@@ -38,7 +40,7 @@ impl TryFrom<&CaseCreate> for NewCase {
         let hardware_change_id = c.optional("hardware_change_id", &f.hardware_change_id, |v| id(v).map(Some));
         let status = c.optional("status", &f.status, |s| member::<CaseStatus>(s).map(Some));
         let opened_at = c.optional("opened_at", &f.opened_at, opened_at);
-        let notes = c.optional("notes", &f.notes, opt_text(LONG_MAX));
+        let notes = c.optional("notes", &f.notes, case_fields::notes.opt_text());
         c.finish()?;
         Ok(Self {
             machine_id: got(machine_id)?,
@@ -64,7 +66,7 @@ impl TryFrom<&CaseFields> for CasePatch {
         let hardware_change_id = c.patch_optional("hardware_change_id", &f.hardware_change_id, |v| id(v).map(Some));
         let status = c.patch_optional("status", &f.status, |s| member::<CaseStatus>(s).map(Some));
         let opened_at = c.patch_optional("opened_at", &f.opened_at, opened_at);
-        let notes = c.patch_optional("notes", &f.notes, opt_text(LONG_MAX));
+        let notes = c.patch_optional("notes", &f.notes, case_fields::notes.opt_text());
         c.finish()?;
         let patch = Self {
             machine_id: got(machine_id)?,

@@ -1,8 +1,9 @@
 //! Follow-up bodies. Give `machine_id`, `case_id` or both.
 
 use super::{bodies, named_something, nullable};
-use crate::domain::fields::{due_date, got, id, text, Check, FieldErrors, LONG_MAX};
+use crate::domain::fields::{due_date, got, id, Check, FieldErrors};
 use crate::domain::follow_up::check_subject;
+use crate::domain::shape::{Kind, NOTES};
 use crate::domain::{FollowUpPatch, NewFollowUp};
 
 bodies! {
@@ -10,12 +11,13 @@ bodies! {
     pub struct FollowUpCreate;
     /// A change to a follow-up: the fields sent replace the stored ones.
     pub struct FollowUpFields;
+    pub mod follow_up_fields;
     {
-        machine_id: i64 => [value_type = Option<i64>, minimum = 1] [value_type = Option<i64>, minimum = 1],
-        case_id: i64 => [value_type = Option<i64>, minimum = 1] [value_type = Option<i64>, minimum = 1],
-        text: String => [value_type = String, required = true, example = "remove the old motherboard's drivers"] [value_type = String, example = "remove the old motherboard's drivers"],
-        due_on: String => [value_type = Option<String>, format = Date] [value_type = Option<String>, format = Date],
-        done: bool => [value_type = Option<bool>] [value_type = Option<bool>],
+        machine_id: i64 as Kind::Id => [value_type = Option<i64>] [value_type = Option<i64>],
+        case_id: i64 as Kind::Id => [value_type = Option<i64>] [value_type = Option<i64>],
+        text: String as NOTES, required => [value_type = String, example = "remove the old motherboard's drivers"] [value_type = String, example = "remove the old motherboard's drivers"],
+        due_on: String as Kind::Date => [value_type = Option<String>] [value_type = Option<String>],
+        done: bool as Kind::Bool => [value_type = Option<bool>] [value_type = Option<bool>],
     }
 }
 
@@ -26,7 +28,7 @@ impl TryFrom<&FollowUpCreate> for NewFollowUp {
         let mut c = Check::default();
         let machine_id = c.optional("machine_id", &f.machine_id, |v| id(v).map(Some));
         let case_id = c.optional("case_id", &f.case_id, |v| id(v).map(Some));
-        let text = c.required("text", &f.text, text(LONG_MAX));
+        let text = c.required("text", &f.text, follow_up_fields::text.text());
         let due_on = c.optional("due_on", &f.due_on, |s| due_date(s).map(Some));
         check_subject(&mut c, machine_id, case_id);
         c.finish()?;
@@ -47,7 +49,7 @@ impl TryFrom<&FollowUpFields> for FollowUpPatch {
         let mut c = Check::default();
         let machine_id = c.patch_optional("machine_id", &f.machine_id, |v| id(v).map(Some));
         let case_id = c.patch_optional("case_id", &f.case_id, |v| id(v).map(Some));
-        let text = c.patch_required("text", &f.text, text(LONG_MAX));
+        let text = c.patch_required("text", &f.text, follow_up_fields::text.text());
         let due_on = c.patch_optional("due_on", &f.due_on, |s| due_date(s).map(Some));
         c.finish()?;
         let patch = Self {

@@ -2,8 +2,9 @@
 //! cannot be changed.
 
 use super::{bodies, named_something, nullable};
-use crate::domain::fields::{got, opt_text, past_date, Check, FieldErrors, LONG_MAX};
+use crate::domain::fields::{got, past_date, Check, FieldErrors};
 use crate::domain::hardware_change::{check_parts, parts};
+use crate::domain::shape::{Kind, NOTES};
 use crate::domain::{HardwareChangePatch, NewHardwareChange, Part};
 
 bodies! {
@@ -11,13 +12,14 @@ bodies! {
     pub struct HardwareChangeCreate;
     /// A change to a hardware change: the fields sent replace the stored ones.
     pub struct HardwareChangeFields;
+    pub mod hardware_change_fields;
     {
         /// The date of the change, `YYYY-MM-DD`.
-        changed_on: String => [value_type = String, format = Date, required = true, example = "2014-05-09"] [value_type = String, format = Date, example = "2014-05-09"],
-        parts_replaced: Vec<String> => [value_type = Option<Vec<Part>>] [value_type = Option<Vec<Part>>],
-        parts_kept: Vec<String> => [value_type = Option<Vec<Part>>] [value_type = Option<Vec<Part>>],
-        os_reinstalled: bool => [value_type = Option<bool>] [value_type = Option<bool>],
-        notes: String => [value_type = Option<String>] [value_type = Option<String>],
+        changed_on: String as Kind::Date, required => [value_type = String, example = "2014-05-09"] [value_type = String, example = "2014-05-09"],
+        parts_replaced: Vec<String> as Kind::SetOf(Part::NAMES) => [value_type = Option<Vec<Part>>] [value_type = Option<Vec<Part>>],
+        parts_kept: Vec<String> as Kind::SetOf(Part::NAMES) => [value_type = Option<Vec<Part>>] [value_type = Option<Vec<Part>>],
+        os_reinstalled: bool as Kind::Bool => [value_type = Option<bool>] [value_type = Option<bool>],
+        notes: String as NOTES => [value_type = Option<String>] [value_type = Option<String>],
     }
 }
 
@@ -35,7 +37,7 @@ impl TryFrom<&HardwareChangeCreate> for NewHardwareChange {
         let changed_on = c.required("changed_on", &f.changed_on, past_date);
         let replaced = c.optional("parts_replaced", &f.parts_replaced, part_set);
         let kept = c.optional("parts_kept", &f.parts_kept, part_set);
-        let notes = c.optional("notes", &f.notes, opt_text(LONG_MAX));
+        let notes = c.optional("notes", &f.notes, hardware_change_fields::notes.opt_text());
         check_parts(&mut c, replaced.flatten(), kept.flatten());
         c.finish()?;
         Ok(Self {
@@ -56,7 +58,7 @@ impl TryFrom<&HardwareChangeFields> for HardwareChangePatch {
         let changed_on = c.patch_required("changed_on", &f.changed_on, past_date);
         let replaced = c.patch_optional("parts_replaced", &f.parts_replaced, part_set);
         let kept = c.patch_optional("parts_kept", &f.parts_kept, part_set);
-        let notes = c.patch_optional("notes", &f.notes, opt_text(LONG_MAX));
+        let notes = c.patch_optional("notes", &f.notes, hardware_change_fields::notes.opt_text());
         c.finish()?;
         let patch = Self {
             changed_on: got(changed_on)?,

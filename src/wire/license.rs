@@ -1,8 +1,9 @@
 //! License bodies. The product key is write-only.
 
 use super::{bodies, named_something, nullable};
-use crate::domain::fields::{got, member, opt_text, past_date, text, Check, FieldErrors, LONG_MAX, SHORT_MAX};
-use crate::domain::license::key_change;
+use crate::domain::fields::{got, member, past_date, Check, FieldErrors};
+use crate::domain::license::{key_change, PRODUCT_KEY};
+use crate::domain::shape::{Kind, LINE, NOTES};
 use crate::domain::{Channel, LicensePatch, NewLicense};
 
 bodies! {
@@ -10,18 +11,19 @@ bodies! {
     pub struct LicenseCreate;
     /// A change to a license: the fields sent replace the stored ones.
     pub struct LicenseFields;
+    pub mod license_fields;
     {
-        product: String => [value_type = String, required = true, example = "Windows 8.1"] [value_type = String, example = "Windows 8.1"],
-        edition: String => [value_type = Option<String>, example = "Pro"] [value_type = Option<String>, example = "Pro"],
-        channel: String => [value_type = Channel, required = true] [value_type = Channel],
-        purchased_from: String => [value_type = Option<String>] [value_type = Option<String>],
-        purchased_on: String => [value_type = Option<String>, format = Date] [value_type = Option<String>, format = Date],
-        box_colour: String => [value_type = Option<String>] [value_type = Option<String>],
+        product: String as LINE, required => [value_type = String, example = "Windows 8.1"] [value_type = String, example = "Windows 8.1"],
+        edition: String as LINE => [value_type = Option<String>, example = "Pro"] [value_type = Option<String>, example = "Pro"],
+        channel: String as Kind::OneOf(Channel::NAMES), required => [value_type = Channel] [value_type = Channel],
+        purchased_from: String as LINE => [value_type = Option<String>] [value_type = Option<String>],
+        purchased_on: String as Kind::Date => [value_type = Option<String>] [value_type = Option<String>],
+        box_colour: String as LINE => [value_type = Option<String>] [value_type = Option<String>],
         /// Write-only. Spaces, hyphens, full-width characters and lower case are
         /// accepted. A key with an `N` must pass its checksum. `null` removes the
         /// stored key; leaving the field out keeps it.
-        product_key: String => [value_type = Option<String>, example = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"] [value_type = Option<String>, example = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"],
-        notes: String => [value_type = Option<String>] [value_type = Option<String>],
+        product_key: String as PRODUCT_KEY => [value_type = Option<String>, example = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"] [value_type = Option<String>, example = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"],
+        notes: String as NOTES => [value_type = Option<String>] [value_type = Option<String>],
     }
 }
 
@@ -30,13 +32,13 @@ impl TryFrom<&LicenseCreate> for NewLicense {
 
     fn try_from(f: &LicenseCreate) -> Result<Self, FieldErrors> {
         let mut c = Check::default();
-        let product = c.required("product", &f.product, text(SHORT_MAX));
-        let edition = c.optional("edition", &f.edition, opt_text(SHORT_MAX));
+        let product = c.required("product", &f.product, license_fields::product.text());
+        let edition = c.optional("edition", &f.edition, license_fields::edition.opt_text());
         let channel = c.required("channel", &f.channel, member::<Channel>);
-        let purchased_from = c.optional("purchased_from", &f.purchased_from, opt_text(SHORT_MAX));
+        let purchased_from = c.optional("purchased_from", &f.purchased_from, license_fields::purchased_from.opt_text());
         let purchased_on = c.optional("purchased_on", &f.purchased_on, |s| past_date(s).map(Some));
-        let box_colour = c.optional("box_colour", &f.box_colour, opt_text(SHORT_MAX));
-        let notes = c.optional("notes", &f.notes, opt_text(LONG_MAX));
+        let box_colour = c.optional("box_colour", &f.box_colour, license_fields::box_colour.opt_text());
+        let notes = c.optional("notes", &f.notes, license_fields::notes.opt_text());
         let product_key = key_change(&mut c, &f.product_key);
         c.finish()?;
         Ok(Self {
@@ -57,13 +59,14 @@ impl TryFrom<&LicenseFields> for LicensePatch {
 
     fn try_from(f: &LicenseFields) -> Result<Self, FieldErrors> {
         let mut c = Check::default();
-        let product = c.patch_required("product", &f.product, text(SHORT_MAX));
-        let edition = c.patch_optional("edition", &f.edition, opt_text(SHORT_MAX));
+        let product = c.patch_required("product", &f.product, license_fields::product.text());
+        let edition = c.patch_optional("edition", &f.edition, license_fields::edition.opt_text());
         let channel = c.patch_required("channel", &f.channel, member::<Channel>);
-        let purchased_from = c.patch_optional("purchased_from", &f.purchased_from, opt_text(SHORT_MAX));
+        let purchased_from =
+            c.patch_optional("purchased_from", &f.purchased_from, license_fields::purchased_from.opt_text());
         let purchased_on = c.patch_optional("purchased_on", &f.purchased_on, |s| past_date(s).map(Some));
-        let box_colour = c.patch_optional("box_colour", &f.box_colour, opt_text(SHORT_MAX));
-        let notes = c.patch_optional("notes", &f.notes, opt_text(LONG_MAX));
+        let box_colour = c.patch_optional("box_colour", &f.box_colour, license_fields::box_colour.opt_text());
+        let notes = c.patch_optional("notes", &f.notes, license_fields::notes.opt_text());
         let product_key = key_change(&mut c, &f.product_key);
         c.finish()?;
         let patch = Self {

@@ -1,7 +1,8 @@
 //! Machine bodies.
 
 use super::{bodies, named_something, nullable};
-use crate::domain::fields::{got, name, opt_text, Check, FieldErrors, LONG_MAX, NAME_MAX, SHORT_MAX};
+use crate::domain::fields::{got, Check, FieldErrors};
+use crate::domain::shape::{LINE, NAME, NOTES};
 use crate::domain::{MachinePatch, NewMachine};
 
 bodies! {
@@ -9,11 +10,12 @@ bodies! {
     pub struct MachineCreate;
     /// A change to a machine: the fields sent replace the stored ones.
     pub struct MachineFields;
+    pub mod machine_fields;
     {
         /// 1–100 characters, unique among machines that are not archived.
-        name: String => [value_type = String, required = true, example = "PC 1"] [value_type = String, example = "PC 1"],
-        owner: String => [value_type = Option<String>] [value_type = Option<String>],
-        notes: String => [value_type = Option<String>] [value_type = Option<String>],
+        name: String as NAME, required => [value_type = String, example = "PC 1"] [value_type = String, example = "PC 1"],
+        owner: String as LINE => [value_type = Option<String>] [value_type = Option<String>],
+        notes: String as NOTES => [value_type = Option<String>] [value_type = Option<String>],
     }
 }
 
@@ -22,9 +24,9 @@ impl TryFrom<&MachineCreate> for NewMachine {
 
     fn try_from(f: &MachineCreate) -> Result<Self, FieldErrors> {
         let mut c = Check::default();
-        let name = c.required("name", &f.name, name(NAME_MAX));
-        let owner = c.optional("owner", &f.owner, opt_text(SHORT_MAX));
-        let notes = c.optional("notes", &f.notes, opt_text(LONG_MAX));
+        let name = c.required("name", &f.name, machine_fields::name.text());
+        let owner = c.optional("owner", &f.owner, machine_fields::owner.opt_text());
+        let notes = c.optional("notes", &f.notes, machine_fields::notes.opt_text());
         c.finish()?;
         Ok(Self { name: got(name)?, owner: got(owner)?, notes: got(notes)? })
     }
@@ -35,9 +37,9 @@ impl TryFrom<&MachineFields> for MachinePatch {
 
     fn try_from(f: &MachineFields) -> Result<Self, FieldErrors> {
         let mut c = Check::default();
-        let name = c.patch_required("name", &f.name, name(NAME_MAX));
-        let owner = c.patch_optional("owner", &f.owner, opt_text(SHORT_MAX));
-        let notes = c.patch_optional("notes", &f.notes, opt_text(LONG_MAX));
+        let name = c.patch_required("name", &f.name, machine_fields::name.text());
+        let owner = c.patch_optional("owner", &f.owner, machine_fields::owner.opt_text());
+        let notes = c.patch_optional("notes", &f.notes, machine_fields::notes.opt_text());
         c.finish()?;
         named_something(Self { name: got(name)?, owner: got(owner)?, notes: got(notes)? }, MachinePatch::fields)
     }

@@ -25,12 +25,12 @@ mod slmgr;
 
 use serde::{Deserialize, Deserializer};
 
-pub use attempt::{AttemptCreate, AttemptFields, QuestionFields};
-pub use case::{CaseCreate, CaseFields};
-pub use follow_up::{FollowUpCreate, FollowUpFields};
-pub use hardware_change::{HardwareChangeCreate, HardwareChangeFields};
-pub use license::{LicenseCreate, LicenseFields};
-pub use machine::{MachineCreate, MachineFields};
+pub use attempt::{attempt_fields, question_fields, AttemptCreate, AttemptFields, QuestionFields};
+pub use case::{case_fields, CaseCreate, CaseFields};
+pub use follow_up::{follow_up_fields, FollowUpCreate, FollowUpFields};
+pub use hardware_change::{hardware_change_fields, HardwareChangeCreate, HardwareChangeFields};
+pub use license::{license_fields, LicenseCreate, LicenseFields};
+pub use machine::{machine_fields, MachineCreate, MachineFields};
 pub use slmgr::SlmgrParsed;
 
 /// A request field: `None` when absent, `Some(None)` when `null`,
@@ -47,25 +47,6 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// A body given as an object of its fields (a web form, command-line
-/// flags), parsed exactly as the API parses it: `W` is the wire body, `D`
-/// the domain value. A field of the wrong JSON type is named.
-pub fn parse_object<W, D>(object: serde_json::Map<String, serde_json::Value>) -> Result<D, crate::domain::FieldErrors>
-where
-    W: serde::de::DeserializeOwned,
-    D: for<'a> TryFrom<&'a W, Error = crate::domain::FieldErrors>,
-{
-    let value = serde_json::Value::Object(object);
-    let wire: W = serde_path_to_error::deserialize(value).map_err(|e| {
-        let field = e.path().to_string();
-        crate::domain::FieldErrors::one(
-            if field == "." { "body".to_string() } else { field },
-            e.into_inner().to_string(),
-        )
-    })?;
-    D::try_from(&wire)
-}
-
 /// A parsed PATCH, refused when it names no field to change.
 fn named_something<P>(patch: P, fields: impl Fn(&P) -> Vec<&'static str>) -> Result<P, crate::domain::FieldErrors> {
     if fields(&patch).is_empty() {
@@ -74,17 +55,117 @@ fn named_something<P>(patch: P, fields: impl Fn(&P) -> Vec<&'static str>) -> Res
     Ok(patch)
 }
 
-/// Declares the two bodies of a resource from one list of its fields, so
-/// that a field is added in one place: the POST body (`create`, whose
-/// required fields say `required = true`) and the PATCH body (`patch`,
-/// which names at least one field). Each field is a [`Field`] of its raw
-/// type, with the OpenAPI attributes of each body:
-/// `name: Raw => [create attributes] [patch attributes]`.
+/// A raw field's value from one text (a form field, a command-line flag):
+/// what a form holds is text, and this is the one place it becomes the
+/// body's own type, named as the field would be in JSON.
+pub trait FromText: Sized {
+    fn from_text(raw: &str) -> Result<Self, String>;
+}
+
+impl FromText for String {
+    fn from_text(raw: &str) -> Result<Self, String> {
+        Ok(raw.to_string())
+    }
+}
+
+/// A whole number as a person types it: full-width digits too.
+fn whole_number(raw: &str) -> Result<i64, String> {
+    use unicode_normalization::UnicodeNormalization as _;
+    let t: String = raw.trim().nfkc().collect();
+    t.parse::<i64>().map_err(|_| "must be a whole number".to_string())
+}
+
+impl FromText for i64 {
+    fn from_text(raw: &str) -> Result<Self, String> {
+        whole_number(raw)
+    }
+}
+
+impl FromText for bool {
+    fn from_text(raw: &str) -> Result<Self, String> {
+        match raw.trim() {
+            "true" | "on" | "yes" | "1" => Ok(true),
+            "false" | "off" | "no" | "0" => Ok(false),
+            other => Err(format!("{other:?} is not true or false")),
+        }
+    }
+}
+
+/// Items separated by commas or spaces (ASCII, full-width and the
+/// ideographic comma alike).
+fn items(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split([',', ' ', '\u{3001}', '\u{ff0c}', '\u{3000}']).map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl FromText for Vec<i64> {
+    fn from_text(raw: &str) -> Result<Self, String> {
+        items(raw)
+            .map(whole_number)
+            .collect::<Result<_, _>>()
+            .map_err(|_| "must be group numbers, e.g. 7 or 3, 7".into())
+    }
+}
+
+impl FromText for Vec<String> {
+    fn from_text(raw: &str) -> Result<Self, String> {
+        Ok(items(raw).map(str::to_string).collect())
+    }
+}
+
+impl FromText for Vec<QuestionFields> {
+    fn from_text(_: &str) -> Result<Self, String> {
+        Err("is a list of questions, not one text".into())
+    }
+}
+
+/// A request body whose fields are declared: what the edges that are not
+/// JSON (a web form, command-line flags) build a body with, field by
+/// field, before it is parsed into its domain value as a JSON body is.
+pub trait Body: Default {
+    /// The declarations of the body's fields.
+    const FIELDS: &'static [crate::domain::shape::FieldDecl];
+
+    /// Set the field `field` from one text as a person typed it: `None`
+    /// when the body has no such field, an error (the field's message) when
+    /// the text is not of its type.
+    fn set_text(&mut self, field: &str, raw: &str) -> Option<Result<(), String>>;
+
+    /// A body from `(field, text)` pairs, with the errors of texts that are
+    /// not of their field's type (named as the field).
+    fn from_texts<'a>(texts: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Self, crate::domain::FieldErrors) {
+        let mut body = Self::default();
+        let mut errors = crate::domain::FieldErrors::default();
+        for (field, raw) in texts {
+            match body.set_text(field, raw) {
+                Some(Err(message)) => errors.0.push(crate::domain::FieldError { field: field.to_string(), message }),
+                None => errors.0.push(crate::domain::FieldError {
+                    field: field.to_string(),
+                    message: "is not a field of this body".into(),
+                }),
+                Some(Ok(())) => {}
+            }
+        }
+        (body, errors)
+    }
+}
+
+/// Declares a resource's fields once: the POST body (`create`), the PATCH
+/// body (`patch`, which names at least one field) and the declarations
+/// ([`crate::domain::shape::FieldDecl`], in the module `decls`, one const a
+/// field and `ALL`) that every edge reads — the parse takes its limits from
+/// them, the OpenAPI document states them, forms set fields by them, tests
+/// send each one wrong. Each field is a [`Field`] of its raw type:
+///
+/// `name: Raw as KIND [, required] => [create attributes] [patch attributes]`
+///
+/// where `KIND` is a [`crate::domain::shape::Kind`] and the attributes are
+/// utoipa's (type and examples; limits and `required` come from the kind).
 macro_rules! bodies {
     (
         $(#[$create_doc:meta])* pub struct $create:ident;
         $(#[$patch_doc:meta])* pub struct $patch:ident;
-        { $( $(#[doc = $doc:literal])* $name:ident : $raw:ty => [$($c:tt)*] [$($p:tt)*] ),+ $(,)? }
+        pub mod $decls:ident;
+        { $( $(#[doc = $doc:literal])* $name:ident : $raw:ty as $kind:expr $(, $req:ident)? => [$($c:tt)*] [$($p:tt)*] ),+ $(,)? }
     ) => {
         $(#[$create_doc])*
         #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
@@ -109,6 +190,42 @@ macro_rules! bodies {
                 #[schema($($p)*)]
                 pub $name: $crate::wire::Field<$raw>,
             )+
+        }
+
+        /// The declarations of the resource's fields, one const a field (named
+        /// as the field) and `ALL` in the bodies' order.
+        #[allow(non_upper_case_globals)]
+        pub mod $decls {
+            use super::*;
+            use $crate::domain::shape::FieldDecl;
+            $(
+                pub const $name: FieldDecl = FieldDecl {
+                    name: stringify!($name),
+                    kind: $kind,
+                    required: $crate::wire::bodies!(@required $($req)?),
+                    label: concat!("field.", stringify!($name)),
+                };
+            )+
+            pub const ALL: &[FieldDecl] = &[$($name),+];
+        }
+
+        $crate::wire::bodies!(@body $create, $decls, $($name : $raw),+);
+        $crate::wire::bodies!(@body $patch, $decls, $($name : $raw),+);
+    };
+    (@required) => { false };
+    (@required required) => { true };
+    (@body $body:ident, $decls:ident, $($name:ident : $raw:ty),+) => {
+        impl $crate::wire::Body for $body {
+            const FIELDS: &'static [$crate::domain::shape::FieldDecl] = $decls::ALL;
+
+            fn set_text(&mut self, field: &str, raw: &str) -> Option<Result<(), String>> {
+                match field {
+                    $(stringify!($name) => Some(
+                        <$raw as $crate::wire::FromText>::from_text(raw).map(|v| self.$name = Some(Some(v)))
+                    ),)+
+                    _ => None,
+                }
+            }
         }
     };
 }

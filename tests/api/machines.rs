@@ -38,7 +38,15 @@ async fn every_machine_field_sent_wrong_is_named() {
         (json!({"name": "PC 2", "colour": "grey"}), 422, "colour", "unknown field"),
         (json!(["PC 2"]), 422, "body", "must be a JSON object"),
         (json!({"name": "\u{200B}\u{200D}"}), 422, "name", "holds no visible character"),
-        (json!({"name": "\u{202E}\u{2066}\u{FEFF}"}), 422, "name", "holds no visible character"),
+        (json!({"name": "\u{202E}\u{2066}\u{FEFF}"}), 422, "name", "must be one line of text"),
+        // Single-line fields take no control and no bidirectional override
+        // or isolate anywhere (a name that reads as another); notes keep their lines.
+        (json!({"name": "PC\u{202E}2"}), 422, "name", "it holds U+202E"),
+        (json!({"name": "PC\u{2067}2"}), 422, "name", "it holds U+2067"),
+        (json!({"name": "PC 2\n"}), 422, "name", "it holds U+000A"),
+        (json!({"name": "PC 2", "owner": "Ken\tJr"}), 422, "owner", "it holds U+0009"),
+        (json!({"name": "PC 2", "owner": "\u{2066}"}), 422, "owner", "it holds U+2066"),
+        (json!({"name": "PC 2", "notes": "a\u{0}b"}), 422, "notes", "must not contain control characters"),
     ];
     for (body, status, field, message) in cases {
         let a = app.post("/api/v1/machines", body.clone()).await;

@@ -16,5 +16,6 @@ mod openapi;
 mod parse;
 mod portable;
 mod search;
+mod shape;
 mod summaries;
 mod web;
