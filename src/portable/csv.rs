@@ -18,6 +18,8 @@ use std::io::{Cursor, Read, Seek};
 use serde_json::{Map, Value};
 use zip::write::SimpleFileOptions;
 
+use crate::domain::shape::{self, FieldDecl};
+
 /// How a column's cells are read back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -34,75 +36,53 @@ use Kind::{Bool, Int, IntList, Text, TextList};
 
 const STAMPS: [(&str, Kind); 3] = [("created_at", Text), ("updated_at", Text), ("archived_at", Text)];
 
-/// The columns of each table, in order (the system times come last).
+/// A declared field's column: how its cells are read back (`None`: it has
+/// no column, as an attempt's questions, which are rows of their own).
+fn column_kind(kind: shape::Kind) -> Option<Kind> {
+    use shape::Kind as K;
+    Some(match kind {
+        K::Id | K::Int { .. } => Int,
+        K::Ints { .. } => IntList,
+        K::SetOf(_) => TextList,
+        K::Bool => Bool,
+        K::Objects { .. } => return None,
+        K::Line { .. } | K::Name { .. } | K::Text { .. } | K::Code { .. } | K::OneOf(_) | K::Time | K::Date => Text,
+    })
+}
+
+/// The columns of each table, in order: the id, the fields its body
+/// declares (`wire::*_fields`, so a declared field is a column without a
+/// line here) with what a row holds besides them, the system times last.
 pub(super) fn columns(table: &str, secrets: bool) -> Vec<(&'static str, Kind)> {
-    let mut cols: Vec<(&'static str, Kind)> = match table {
-        "machines" => vec![("id", Int), ("name", Text), ("owner", Text), ("notes", Text)],
-        "hardware_changes" => vec![
-            ("id", Int),
-            ("machine_id", Int),
-            ("changed_on", Text),
-            ("parts_replaced", TextList),
-            ("parts_kept", TextList),
-            ("os_reinstalled", Bool),
-            ("notes", Text),
-        ],
-        "licenses" => {
-            let mut c = vec![
-                ("id", Int),
-                ("product", Text),
-                ("edition", Text),
-                ("channel", Text),
-                ("purchased_from", Text),
-                ("purchased_on", Text),
-                ("box_colour", Text),
-                ("product_key_masked", Text),
-            ];
-            if secrets {
-                c.push(("product_key", Text));
-            }
-            c.push(("notes", Text));
-            c
-        }
-        "cases" => vec![
-            ("id", Int),
-            ("machine_id", Int),
-            ("license_id", Int),
-            ("trigger", Text),
-            ("hardware_change_id", Int),
-            ("status", Text),
-            ("opened_at", Text),
-            ("closed_at", Text),
-            ("notes", Text),
-        ],
-        "attempts" => vec![
-            ("id", Int),
-            ("case_id", Int),
-            ("machine_id", Int),
-            ("license_id", Int),
-            ("started_at", Text),
-            ("ended_at", Text),
-            ("method", Text),
-            ("number_kind", Text),
-            ("called_from", Text),
-            ("country", Text),
-            ("ivr_product", Text),
-            ("installation_id", Text),
-            ("ivr_result", Text),
-            ("groups_reentered", IntList),
-            ("operator_outcome", Text),
-            ("wait_seconds", Int),
-            ("operator_rating", Int),
-            ("confirmation_id", Text),
-            ("result", Text),
-            ("failure_reason", Text),
-            ("notes", Text),
-        ],
-        "follow_ups" => {
-            vec![("id", Int), ("machine_id", Int), ("case_id", Int), ("text", Text), ("due_on", Text), ("done", Bool)]
-        }
-        _ => Vec::new(),
+    use crate::wire;
+    let (fields, before): (&[FieldDecl], &[(&'static str, Kind)]) = match table {
+        "machines" => (wire::machine_fields::ALL, &[]),
+        "hardware_changes" => (wire::hardware_change_fields::ALL, &[("machine_id", Int)]),
+        "licenses" => (wire::license_fields::ALL, &[]),
+        "cases" => (wire::case_fields::ALL, &[]),
+        "attempts" => (wire::attempt_fields::ALL, &[]),
+        "follow_ups" => (wire::follow_up_fields::ALL, &[]),
+        _ => return Vec::new(),
     };
+    let mut cols = vec![("id", Int)];
+    cols.extend_from_slice(before);
+    for f in fields {
+        let Some(kind) = column_kind(f.kind) else { continue };
+        match (table, f.name) {
+            // A case's trigger is the case's, not its calls'.
+            ("attempts", "trigger") => {}
+            // The key's last five are not secret; the key itself only with secrets.
+            ("licenses", "product_key") => {
+                cols.push(("product_key_masked", Text));
+                if secrets {
+                    cols.push(("product_key", Text));
+                }
+            }
+            // When a case closed comes from its calls, and is exported.
+            ("cases", "opened_at") => cols.extend([("opened_at", Text), ("closed_at", Text)]),
+            _ => cols.push((f.name, kind)),
+        }
+    }
     cols.extend(STAMPS);
     cols
 }
