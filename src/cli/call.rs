@@ -166,6 +166,21 @@ fn labelled<T: Copy>(options: &[(T, &'static str)], message: &str, start: usize)
     Ok(options[at].0)
 }
 
+/// The number dialled, checked as it is typed (by the API's own rule).
+fn phone_number() -> Result<Option<String>, Stop> {
+    let checked = |s: &str| {
+        Ok(match crate::domain::attempt::phone_number(&s.to_string()) {
+            Ok(_) => Validation::Valid,
+            Err(e) => Validation::Invalid(e.into()),
+        })
+    };
+    let s = Text::new("Which number did you dial?")
+        .with_help_message("e.g. 0120-801-734; Enter to leave empty")
+        .with_validator(checked)
+        .prompt()?;
+    Ok(crate::domain::attempt::phone_number(&s).ok().flatten())
+}
+
 fn optional_text(message: &str) -> Result<Option<String>, Stop> {
     let s = Text::new(message).with_help_message("Enter to leave empty").prompt()?;
     Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty()))
@@ -220,6 +235,7 @@ async fn walk(
         )?),
     };
 
+    let phone_number = phone_number()?;
     let iid = installation_id()?;
     let ivr = labelled(
         &[
@@ -281,6 +297,7 @@ async fn walk(
         trigger: trigger.map(|t| t.to_string()),
         started_at: Some(started_at),
         ended_at: Some(ended_at),
+        phone_number,
         iid,
         ivr_result: ivr.map(|i| i.to_string()),
         operator_outcome: outcome.map(str::to_string),
@@ -597,6 +614,7 @@ fn summary(
     eprintln!("  machine          {machine}");
     eprintln!("  license          {license}");
     eprintln!("  started          {}", record::local(a.started_at.as_deref().unwrap_or("")));
+    eprintln!("  number dialled   {}", dash(&a.phone_number));
     eprintln!("  installation ID  {}", dash(&a.iid));
     eprintln!("  phone menu       {}", dash(&a.ivr_result));
     let wait = a.wait.map(|w| format!(" after {}", minutes(w))).unwrap_or_default();

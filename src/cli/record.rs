@@ -187,6 +187,9 @@ pub struct AttemptFlags {
     pub started_at: Option<String>,
     #[arg(long, value_name = "TIME")]
     pub ended_at: Option<String>,
+    /// The number dialled (digits, spaces, + - ( ); full-width accepted).
+    #[arg(long, value_name = "NUMBER")]
+    pub phone_number: Option<String>,
     /// phone (default), online, sms_link, chat or other.
     #[arg(long)]
     pub method: Option<String>,
@@ -718,6 +721,7 @@ pub async fn attempt_body(store: &Store, a: &AttemptFlags) -> anyhow::Result<cra
         trigger: given(&a.trigger),
         started_at: Some(Some(a.started_at.clone().unwrap_or_else(now_here))),
         ended_at: given(&a.ended_at),
+        phone_number: given(&a.phone_number),
         method: given(&a.method),
         number_kind: given(&a.number_kind),
         called_from: given(&a.called_from),

@@ -33,6 +33,9 @@ pub struct Attempt {
     #[schema(example = "2014-05-10T10:05:00+09:00")]
     pub started_at: String,
     pub ended_at: Option<String>,
+    /// The number dialled, as typed (full-width forms normalised).
+    #[schema(example = "0120-801-734")]
+    pub phone_number: Option<String>,
     pub method: Method,
     pub number_kind: Option<NumberKind>,
     pub called_from: Option<CalledFrom>,
@@ -83,6 +86,7 @@ pub struct NewAttempt {
     pub target: AttemptTarget,
     pub started_at: CallerTime,
     pub ended_at: Option<CallerTime>,
+    pub phone_number: Option<String>,
     pub method: Method,
     pub number_kind: Option<NumberKind>,
     pub called_from: Option<CalledFrom>,
@@ -112,6 +116,7 @@ impl NewAttempt {
             target,
             started_at,
             ended_at: None,
+            phone_number: None,
             method: Method::Phone,
             number_kind: None,
             called_from: None,
@@ -156,6 +161,51 @@ pub const COUNTRY: Kind = Kind::Code { pattern: r"^\s*([A-Za-z]{2})?\s*$", min: 
 pub const INSTALLATION_ID: Kind = Kind::Code { pattern: r"^[0-9\s\-０-９－]*$", min: 0, max: 200 };
 /// A Confirmation ID as typed.
 pub const CONFIRMATION_ID: Kind = Kind::Code { pattern: r"^[0-9\s\-０-９－]*$", min: 0, max: 200 };
+/// A phone number as typed: digits, spaces, `+ - ( )`, full-width forms
+/// and the hyphens a Japanese keyboard types (`ー`, `－`).
+pub const PHONE_NUMBER: Kind =
+    Kind::Code { pattern: r"^[0-9０-９+＋\-－‐‑‒–—―−ー()（）\s]*$", min: 0, max: 40 };
+/// How many digits a phone number holds.
+pub const PHONE_DIGITS: std::ops::RangeInclusive<usize> = 4..=20;
+
+/// The number dialled, as typed: blank is none; full-width digits, signs
+/// and spaces become their ASCII forms, dashes become `-`, runs of spaces
+/// one space; it must hold 4 to 20 digits and nothing but `+ - ( )` and
+/// spaces besides.
+#[allow(clippy::ptr_arg)]
+pub fn phone_number(raw: &String) -> Result<Option<String>, String> {
+    use unicode_normalization::UnicodeNormalization as _;
+    let Some(max) = PHONE_NUMBER.max_chars() else { return Ok(None) };
+    let n = raw.chars().count();
+    if n > max {
+        return Err(format!("is {n} characters long; at most {max} are allowed"));
+    }
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.nfkc() {
+        let c = match c {
+            '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | 'ー' => '-',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if !(c.is_ascii_digit() || matches!(c, '+' | '-' | '(' | ')' | ' ')) {
+            return Err(format!("holds {c:?}; a phone number is digits, spaces and + - ( )"));
+        }
+        if !(c == ' ' && (out.is_empty() || out.ends_with(' '))) {
+            out.push(c);
+        }
+    }
+    let out = out.trim_end().to_string();
+    if out.is_empty() {
+        return Ok(None);
+    }
+    let digits = out.chars().filter(char::is_ascii_digit).count();
+    if !PHONE_DIGITS.contains(&digits) {
+        let (lo, hi) = (PHONE_DIGITS.start(), PHONE_DIGITS.end());
+        return Err(format!("holds {digits} digits; a phone number has {lo} to {hi}"));
+    }
+    Ok(Some(out))
+}
+
 /// Group numbers the menu made the caller type again.
 pub const GROUPS: Kind = Kind::Ints { min: 1, max: 9, items: 50 };
 /// Seconds in the operator queue: up to a day.
@@ -269,6 +319,7 @@ patch! {
     pub struct AttemptPatch for NewAttempt {
         started_at: CallerTime,
         ended_at: Option<CallerTime>,
+        phone_number: Option<String>,
         method: Method,
         number_kind: Option<NumberKind>,
         called_from: Option<CalledFrom>,
@@ -345,6 +396,7 @@ impl TryFrom<&Attempt> for NewAttempt {
             target: AttemptTarget::Case(a.case_id),
             started_at: time(&a.started_at)?,
             ended_at: a.ended_at.as_deref().map(time).transpose()?,
+            phone_number: a.phone_number.clone(),
             method: a.method,
             number_kind: a.number_kind,
             called_from: a.called_from,
@@ -398,6 +450,19 @@ pub fn masked_answer(answer: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_numbers_are_kept_as_typed_with_full_width_forms_normalised() {
+        let p = |s: &str| phone_number(&s.to_string());
+        assert_eq!(p("0120-801-734"), Ok(Some("0120-801-734".into())));
+        assert_eq!(p("０１２０ー８０１ー７３４"), Ok(Some("0120-801-734".into())));
+        assert_eq!(p(" +81 (3)  1234－5678 "), Ok(Some("+81 (3) 1234-5678".into())));
+        assert_eq!(p("   "), Ok(None));
+        assert!(p("123").unwrap_err().contains("holds 3 digits"));
+        assert!(p(&"1".repeat(21)).unwrap_err().contains("holds 21 digits"));
+        assert!(p("0120-801-73x").unwrap_err().contains("holds 'x'"));
+        assert!(p(&"1 ".repeat(30)).unwrap_err().contains("at most 40"));
+    }
 
     #[test]
     fn answers_holding_keys_are_masked() {

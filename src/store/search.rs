@@ -24,7 +24,7 @@ const BODIES: [(Table, &str, &str); 5] = [
     (
         Table::Attempts,
         "attempt",
-        "concat_ws(char(10), t.notes, (SELECT group_concat(concat_ws(char(10), q.question,
+        "concat_ws(char(10), t.phone_number, t.notes, (SELECT group_concat(concat_ws(char(10), q.question,
                 CASE WHEN q.answer_sealed IS NULL THEN q.answer END), char(10))
             FROM attempt_questions q WHERE q.attempt_id = t.id))",
     ),

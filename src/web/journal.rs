@@ -127,6 +127,7 @@ pub async fn attempt(
         (t.s("field.started_at"), row.when.clone()),
         (t.s("field.machine"), row.machine.clone()),
         (t.s("field.license"), row.license.clone()),
+        (t.s("field.phone_number"), a.phone_number.clone().unwrap_or_else(dash)),
         (t.s("field.method"), t.e(a.method)),
         (t.s("field.number_kind"), t.oe(&a.number_kind)),
         (t.s("field.called_from"), t.oe(&a.called_from)),

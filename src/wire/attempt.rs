@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 
 use super::{bodies, named_something, nullable, Field};
 use crate::domain::attempt::{
-    check_rules, confirmation_id, country, groups, installation_id, rating, wait_seconds, CONFIRMATION_ID, COUNTRY,
-    GROUPS, INSTALLATION_ID, QUESTIONS_MAX, RATING, WAIT_SECONDS,
+    check_rules, confirmation_id, country, groups, installation_id, phone_number, rating, wait_seconds,
+    CONFIRMATION_ID, COUNTRY, GROUPS, INSTALLATION_ID, PHONE_NUMBER, QUESTIONS_MAX, RATING, WAIT_SECONDS,
 };
 use crate::domain::fields::{caller_time, got, id, member, Check, FieldErrors};
 use crate::domain::shape::{FieldDecl, Kind, LINE, NOTES};
@@ -69,6 +69,9 @@ bodies! {
         /// RFC 3339 with the caller's offset; echoed back as given. Required on POST.
         started_at: String as Kind::Time, required => [value_type = String, example = "2014-05-10T10:05:00+09:00"] [value_type = String, example = "2014-05-10T10:05:00+09:00"],
         ended_at: String as Kind::Time => [value_type = Option<String>] [value_type = Option<String>],
+        /// The number dialled, as typed: 4–20 digits, with spaces, `+ - ( )`;
+        /// full-width forms are normalised.
+        phone_number: String as PHONE_NUMBER => [value_type = Option<String>, example = "0120-801-734"] [value_type = Option<String>, example = "0120-801-734"],
         /// Defaults to `phone`.
         method: String as Kind::OneOf(Method::NAMES) => [value_type = Option<Method>] [value_type = Option<Method>],
         number_kind: String as Kind::OneOf(NumberKind::NAMES) => [value_type = Option<NumberKind>] [value_type = Option<NumberKind>],
@@ -172,6 +175,7 @@ impl TryFrom<&AttemptCreate> for NewAttempt {
         let target = target(&mut c, f);
         let started_at = c.required("started_at", &f.started_at, caller_time);
         let ended_at = c.optional("ended_at", &f.ended_at, time);
+        let phone_number = c.optional("phone_number", &f.phone_number, phone_number);
         let method = c.optional("method", &f.method, some::<Method>);
         let number_kind = c.optional("number_kind", &f.number_kind, some::<NumberKind>);
         let called_from = c.optional("called_from", &f.called_from, some::<CalledFrom>);
@@ -203,6 +207,7 @@ impl TryFrom<&AttemptCreate> for NewAttempt {
             target: got(target)?,
             started_at: got(started_at)?,
             ended_at: got(ended_at)?,
+            phone_number: got(phone_number)?,
             method: got(method)?.unwrap_or(Method::Phone),
             number_kind: got(number_kind)?,
             called_from: got(called_from)?,
@@ -237,6 +242,7 @@ impl TryFrom<&AttemptFields> for AttemptPatch {
         }
         let started_at = c.patch_required("started_at", &f.started_at, caller_time);
         let ended_at = c.patch_optional("ended_at", &f.ended_at, time);
+        let phone_number = c.patch_optional("phone_number", &f.phone_number, phone_number);
         let method = c.patch_optional("method", &f.method, some::<Method>);
         let number_kind = c.patch_optional("number_kind", &f.number_kind, some::<NumberKind>);
         let called_from = c.patch_optional("called_from", &f.called_from, some::<CalledFrom>);
@@ -264,6 +270,7 @@ impl TryFrom<&AttemptFields> for AttemptPatch {
             license_id: got(license_id)?,
             started_at: got(started_at)?,
             ended_at: got(ended_at)?,
+            phone_number: got(phone_number)?,
             method: got(method)?.map(|m| m.unwrap_or(Method::Phone)),
             number_kind: got(number_kind)?,
             called_from: got(called_from)?,

@@ -229,3 +229,39 @@ async fn the_journal_reads_newest_first_by_start_and_pages_without_gaps() {
     let mixed = app.get(&format!("/api/v1/attempts?order=started_at&cursor={id_cursor}")).await;
     assert_problem(&mixed, 400, "cursor", "is not a cursor from this API");
 }
+
+#[tokio::test]
+async fn the_number_dialled_is_kept_normalised_searched_exported_and_sent_wrong_is_named() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await;
+    let l = app.license("retail_box").await;
+    let a = app
+        .create(
+            "/api/v1/attempts",
+            json!({"machine_id": m, "license_id": l, "started_at": "2014-05-09T18:02:00+09:00",
+                   "phone_number": "０１２０ー８０１ー７３４"}),
+        )
+        .await;
+    assert_eq!(a["phone_number"], "0120-801-734");
+    let id = a["id"].as_i64().unwrap();
+    let found = app.get("/api/v1/search?q=801-734").await.body;
+    assert_eq!(
+        (found["items"][0]["entity"].as_str(), found["items"][0]["id"].as_i64()),
+        (Some("attempt"), Some(id)),
+        "{found}"
+    );
+    let export = app.get("/api/v1/export").await.body;
+    assert_eq!(export["attempts"][0]["phone_number"], "0120-801-734");
+    for (number, message) in [
+        ("123", "holds 3 digits; a phone number has 4 to 20"),
+        ("0120-801-73x", "holds 'x'"),
+        ("0120\u{202E}801734", "holds '\\u{202e}'"),
+    ] {
+        let bad = app.patch(&format!("/api/v1/attempts/{id}"), json!({"phone_number": number})).await;
+        assert_problem(&bad, 422, "phone_number", message);
+    }
+    let bad = app.patch(&format!("/api/v1/attempts/{id}"), json!({"phone_number": 120})).await;
+    assert_problem(&bad, 422, "phone_number", "invalid type");
+    let cleared = app.patch(&format!("/api/v1/attempts/{id}"), json!({"phone_number": null})).await;
+    assert_eq!(cleared.body["phone_number"], serde_json::Value::Null, "{}", cleared.body);
+}

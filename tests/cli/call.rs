@@ -58,6 +58,13 @@ fn a_call_is_walked_through_as_it_happens_with_a_mistyped_group_asked_again_and_
     say(&mut p, "Which PC?", "PC 2");
     say(&mut p, "Which license?", "");
     say(&mut p, "Why does it need activating?", "hardware");
+    // The number dialled is checked as it is typed, by the API's rule;
+    // full-width digits and the IME's long dash are read as they are meant.
+    say(&mut p, "Which number did you dial?", "12");
+    p.expect("holds 2 digits").unwrap();
+    p.send("\x7f".repeat(2)).unwrap();
+    p.send("０１２０ー８０１ー７３４").unwrap();
+    p.send(ENTER).unwrap();
     for (i, g) in GROUPS.iter().enumerate() {
         if i == 6 {
             // Group 7 mistyped: named at once, asked again, the typing kept to correct.
@@ -102,6 +109,7 @@ fn a_call_is_walked_through_as_it_happens_with_a_mistyped_group_asked_again_and_
     let a = &stored[0];
     assert_eq!(a["machine_id"], 2);
     assert_eq!(a["installation_id"], GROUPS.join("-"));
+    assert_eq!(a["phone_number"], "0120-801-734");
     assert_eq!(a["ivr_result"], "not_confirmed");
     assert_eq!(a["operator_outcome"], "reached");
     let waited = a["wait_seconds"].as_i64().unwrap();
@@ -139,6 +147,7 @@ fn a_pasted_id_fills_every_group_and_added_rows_wait_for_the_confirmation() {
     p.send("GCRJD-8NW9H-F2CDX-CCM8D-9D6T9").unwrap();
     p.send(ENTER).unwrap();
     say(&mut p, "Why does it need activating?", "");
+    say(&mut p, "Which number did you dial?", "");
     // What `slmgr /dti` prints, pasted at group 1, with group 7 wrong.
     let mut wrong = GROUPS;
     wrong[6] = "4575754";
@@ -172,6 +181,7 @@ fn ctrl_c_at_a_prompt_or_while_the_queue_timer_runs_stores_nothing_and_says_so()
     // At a prompt (the terminal in raw mode: Ctrl-C is a key).
     let mut p = session(dir.path(), &["--machine", "PC 1", "--license", "1"]);
     say(&mut p, "Why does it need activating?", "");
+    say(&mut p, "Which number did you dial?", "");
     say(&mut p, "group 1 of 9", GROUPS[0]);
     p.expect("group 2 of 9").unwrap();
     p.send("\x03").unwrap();
@@ -181,6 +191,7 @@ fn ctrl_c_at_a_prompt_or_while_the_queue_timer_runs_stores_nothing_and_says_so()
     // While the timer runs (a signal).
     let mut p = session(dir.path(), &["--machine", "PC 1", "--license", "1"]);
     say(&mut p, "Why does it need activating?", "");
+    say(&mut p, "Which number did you dial?", "");
     say(&mut p, "group 1 of 9", "");
     say(&mut p, "What did the phone menu say?", "");
     say(&mut p, "Operator?", "waiting");
