@@ -38,3 +38,11 @@ async fn left_to_litestream_the_journal_does_not_checkpoint_below_its_backstop()
     // Six MiB written, none of it checkpointed by the journal: Litestream's to do.
     assert!(wal_pages > 1_500, "the WAL holds {wal_pages} pages");
 }
+
+#[tokio::test]
+async fn left_to_litestream_that_is_not_running_the_wal_still_stays_bounded() {
+    // 45 MiB: past the backstop (10,000 pages) after the 39th commit, which
+    // checkpoints; the commits after it start the WAL again from its beginning.
+    let (_, wal_pages) = wal_pages_after(Checkpoints::Litestream, 45).await;
+    assert!(wal_pages < 10_000, "the WAL holds {wal_pages} pages");
+}
