@@ -7,11 +7,67 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::str::FromStr;
 
 /// Default database file.
 pub const DEFAULT_DB: &str = "activation-journal.db";
 /// Default listen address.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// Who folds the write-ahead log back into the database file (checkpoints).
+///
+/// Litestream replicates a journal by reading its WAL, and checkpoints it
+/// itself (a passive checkpoint every 1,000 pages and every minute): a
+/// journal that checkpoints too only races it. Left to Litestream, the
+/// journal still checkpoints once its WAL holds
+/// [`Checkpoints::LITESTREAM_BACKSTOP_PAGES`], which happens only when
+/// Litestream is not running (or not keeping up), so the WAL stays bounded
+/// either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Checkpoints {
+    /// The journal: SQLite's automatic checkpoint, every 1,000 pages.
+    #[default]
+    Journal,
+    /// Litestream, while it replicates the journal.
+    Litestream,
+}
+
+impl Checkpoints {
+    /// The journal's own checkpoint threshold when Litestream checkpoints:
+    /// ten times Litestream's (about 40 MB of WAL with 4 KiB pages).
+    pub const LITESTREAM_BACKSTOP_PAGES: u32 = 10_000;
+
+    /// SQLite's `wal_autocheckpoint` for the journal's connections: after a
+    /// commit that leaves this many pages in the WAL, the committing
+    /// connection checkpoints (passively).
+    pub fn wal_autocheckpoint(self) -> u32 {
+        match self {
+            Checkpoints::Journal => 1_000,
+            Checkpoints::Litestream => Self::LITESTREAM_BACKSTOP_PAGES,
+        }
+    }
+}
+
+impl FromStr for Checkpoints {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "journal" => Ok(Checkpoints::Journal),
+            "litestream" => Ok(Checkpoints::Litestream),
+            other => Err(format!("{other:?} is not journal or litestream")),
+        }
+    }
+}
+
+impl fmt::Display for Checkpoints {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Checkpoints::Journal => "journal",
+            Checkpoints::Litestream => "litestream",
+        })
+    }
+}
 
 /// The effective settings of one run.
 #[derive(Clone, PartialEq, Eq)]
@@ -22,6 +78,8 @@ pub struct Settings {
     pub key_file: PathBuf,
     /// Where `serve` listens.
     pub bind: String,
+    /// Who checkpoints the WAL.
+    pub checkpoints: Checkpoints,
 }
 
 impl fmt::Debug for Settings {
@@ -31,6 +89,7 @@ impl fmt::Debug for Settings {
             .field("db", &self.db)
             .field("key_file", &self.key_file)
             .field("bind", &self.bind)
+            .field("checkpoints", &self.checkpoints)
             .finish()
     }
 }
@@ -41,6 +100,8 @@ pub struct Flags {
     pub db: Option<PathBuf>,
     pub key_file: Option<PathBuf>,
     pub bind: Option<String>,
+    /// `journal` or `litestream`, as typed.
+    pub checkpoints: Option<String>,
 }
 
 impl Settings {
@@ -73,7 +134,14 @@ impl Settings {
             (None, Some(b)) if !b.trim().is_empty() => b,
             _ => DEFAULT_BIND.to_string(),
         };
-        Ok(Self { db, key_file, bind })
+        let checkpoints = match (&flags.checkpoints, env("ACTIVATION_JOURNAL_CHECKPOINTS")) {
+            (Some(c), _) => c.parse().map_err(|e| format!("--checkpoints: {e}"))?,
+            (None, Some(c)) if !c.trim().is_empty() => {
+                c.parse().map_err(|e| format!("ACTIVATION_JOURNAL_CHECKPOINTS: {e}"))?
+            }
+            _ => Checkpoints::default(),
+        };
+        Ok(Self { db, key_file, bind, checkpoints })
     }
 
     /// Resolve from flags and the process environment.
@@ -108,6 +176,7 @@ mod tests {
         assert_eq!(s.db, PathBuf::from(DEFAULT_DB));
         assert_eq!(s.key_file, PathBuf::from("activation-journal.db.key"));
         assert_eq!(s.bind, DEFAULT_BIND);
+        assert_eq!(s.checkpoints, Checkpoints::Journal);
         let env = |k: &str| match k {
             "DATABASE_URL" => Some("sqlite://env.db?mode=rwc".to_string()),
             "ACTIVATION_JOURNAL_BIND" => Some("0.0.0.0:9000".to_string()),
@@ -115,12 +184,37 @@ mod tests {
         };
         let s = Settings::resolve(&Flags::default(), env).unwrap();
         assert_eq!((s.db.to_str(), s.bind.as_str()), (Some("env.db"), "0.0.0.0:9000"));
-        let flags = Flags { db: Some("flag.db".into()), bind: Some("127.0.0.1:1".into()), key_file: None };
+        let flags =
+            Flags { db: Some("flag.db".into()), bind: Some("127.0.0.1:1".into()), key_file: None, checkpoints: None };
         let s = Settings::resolve(&flags, env).unwrap();
         assert_eq!(
             (s.db.to_str(), s.bind.as_str(), s.key_file.to_str()),
             (Some("flag.db"), "127.0.0.1:1", Some("flag.db.key"))
         );
+    }
+
+    #[test]
+    fn checkpoints_are_left_to_litestream_by_the_environment_or_a_flag() {
+        let env = |k: &str| (k == "ACTIVATION_JOURNAL_CHECKPOINTS").then(|| "litestream".to_string());
+        let s = Settings::resolve(&Flags::default(), env).unwrap();
+        assert_eq!(s.checkpoints, Checkpoints::Litestream);
+        assert_eq!(s.checkpoints.wal_autocheckpoint(), Checkpoints::LITESTREAM_BACKSTOP_PAGES);
+        assert!(format!("{s:?}").contains("checkpoints: Litestream"), "the effective settings name it: {s:?}");
+        let flags = Flags { checkpoints: Some("journal".into()), ..Flags::default() };
+        let s = Settings::resolve(&flags, env).unwrap();
+        assert_eq!((s.checkpoints, s.checkpoints.wal_autocheckpoint()), (Checkpoints::Journal, 1_000));
+        let blank = |k: &str| (k == "ACTIVATION_JOURNAL_CHECKPOINTS").then(|| " ".to_string());
+        assert_eq!(Settings::resolve(&Flags::default(), blank).unwrap().checkpoints, Checkpoints::Journal);
+    }
+
+    #[test]
+    fn an_unknown_checkpoint_owner_is_named_with_where_it_came_from() {
+        let env = |k: &str| (k == "ACTIVATION_JOURNAL_CHECKPOINTS").then(|| "sqlite".to_string());
+        let e = Settings::resolve(&Flags::default(), env).unwrap_err();
+        assert_eq!(e, r#"ACTIVATION_JOURNAL_CHECKPOINTS: "sqlite" is not journal or litestream"#);
+        let flags = Flags { checkpoints: Some("Litestream".into()), ..Flags::default() };
+        let e = Settings::resolve(&flags, |_: &str| None).unwrap_err();
+        assert_eq!(e, r#"--checkpoints: "Litestream" is not journal or litestream"#);
     }
 
     #[test]

@@ -129,7 +129,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             crate::store::backup::lock_path(&settings.db).display()
         );
     };
-    let store = Store::open(&settings.db, &settings.key_file)
+    let store = Store::open_with(&settings.db, &settings.key_file, settings.checkpoints)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))?;
     // Product keys sealed with one key file and written with another could

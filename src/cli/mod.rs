@@ -37,6 +37,10 @@ pub struct Cli {
     /// The key file that seals product keys [env: ACTIVATION_JOURNAL_KEY_FILE] [default: <db>.key]
     #[arg(long, global = true, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
+    /// Who checkpoints the WAL: journal, or litestream while Litestream replicates the database (the journal then
+    /// checkpoints only past 10,000 WAL pages) [env: ACTIVATION_JOURNAL_CHECKPOINTS] [default: journal]
+    #[arg(long, global = true, value_name = "WHO")]
+    pub checkpoints: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -319,7 +323,9 @@ fn init_tracing(default: &str) {
 }
 
 async fn open(settings: &Settings) -> anyhow::Result<Store> {
-    Store::open(&settings.db, &settings.key_file).await.map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))
+    Store::open_with(&settings.db, &settings.key_file, settings.checkpoints)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))
 }
 
 /// Open the store, run `f` with it, close it (also when `f` failed).
@@ -336,7 +342,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { bind } => bind.clone(),
         _ => None,
     };
-    let flags = Flags { db: cli.db.clone(), key_file: cli.key_file.clone(), bind };
+    let flags =
+        Flags { db: cli.db.clone(), key_file: cli.key_file.clone(), bind, checkpoints: cli.checkpoints.clone() };
     let settings = Settings::from_env(&flags).map_err(anyhow::Error::msg)?;
     match cli.command {
         Command::Serve { .. } => crate::startup::serve(settings).await,

@@ -1,7 +1,8 @@
 //! The store: every SQL statement of the journal, and nothing of HTTP.
 //!
 //! [`Store::open`] connects to the SQLite file (creating it), sets WAL,
-//! `synchronous=FULL`, foreign keys and a busy timeout, and applies the
+//! `synchronous=FULL`, foreign keys, a busy timeout and who checkpoints
+//! the WAL ([`Checkpoints`]: the journal, or Litestream), and applies the
 //! embedded migrations — refusing a database written by a newer version.
 //! Every write is one transaction begun `IMMEDIATE` that also writes its
 //! audit-log row (and, for a POST with an idempotency key, the first
@@ -58,6 +59,7 @@ use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
+use crate::config::Checkpoints;
 use crate::domain::{FieldErrors, Scope};
 use crate::secrets::{SecretError, Secrets};
 
@@ -236,20 +238,33 @@ impl Store {
     /// Open (creating if needed) and migrate the database at `path`, with
     /// product keys sealed by the key file at `key_file`.
     pub async fn open(path: &Path, key_file: &Path) -> Result<Self, StoreError> {
-        let store = Self::connect(path, key_file).await?;
+        Self::open_with(path, key_file, Checkpoints::default()).await
+    }
+
+    /// [`Store::open`], with the WAL checkpointed by whom `checkpoints` says.
+    pub async fn open_with(path: &Path, key_file: &Path, checkpoints: Checkpoints) -> Result<Self, StoreError> {
+        let store = Self::connect_with(path, key_file, checkpoints).await?;
         store.migrate().await?;
         Ok(store)
     }
 
     /// Connect without migrating.
     pub async fn connect(path: &Path, key_file: &Path) -> Result<Self, StoreError> {
+        Self::connect_with(path, key_file, Checkpoints::default()).await
+    }
+
+    /// Connect without migrating, with the WAL checkpointed by whom
+    /// `checkpoints` says: every connection, the writer's too, checkpoints
+    /// after a commit that leaves that many pages in the WAL.
+    pub async fn connect_with(path: &Path, key_file: &Path, checkpoints: Checkpoints) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("wal_autocheckpoint", checkpoints.wal_autocheckpoint().to_string());
         // The writer touches every index of every table it writes: a page
         // cache of 16 MiB (SQLite's default is 2) keeps them in memory
         // instead of reading them again from the OS for each write.

@@ -1387,3 +1387,5 @@ async fn topics_are_offered_in_the_order_operators_asked_them_lately_for_the_cha
     // The same as the questions summary when every question is read.
     assert_eq!(all, s.questions(&SummaryFilter::default()).await.unwrap());
 }
+
+mod checkpoints;
