@@ -30,10 +30,15 @@ impl CallerTime {
         let at = DateTime::parse_from_rfc3339(trimmed).map_err(|_| {
             format!("{trimmed:?} is not an RFC 3339 time with an offset, like 2014-05-10T18:02:00+09:00")
         })?;
-        Ok(Self { text: trimmed.to_string(), at })
+        if at.nanosecond() >= 1_000_000_000 && !leap_second(at.with_timezone(&Utc)) {
+            return Err(format!("{trimmed:?} has a 60th second, and no leap second was inserted then"));
+        }
+        Ok(Self { text: canonical(at), at })
     }
 
-    /// The text exactly as given (trimmed of surrounding spaces).
+    /// The text in canonical RFC 3339: `T`, seconds (and a fraction only
+    /// when one was given), `Z` or `±hh:mm` — as the caller's offset was.
+    /// `2014-05-11 10:00:00+09:00` reads back as `2014-05-11T10:00:00+09:00`.
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -72,6 +77,46 @@ impl CallerTime {
     pub fn to_system(&self) -> String {
         format_system(self.at.with_timezone(&Utc))
     }
+}
+
+/// A caller's time as stored before times were kept canonical, read
+/// back canonical (as it is, if it does not parse: it is shown, not lost).
+pub fn canonical_text(stored: String) -> String {
+    match CallerTime::parse(&stored) {
+        Ok(t) if t.text != stored => t.text,
+        _ => stored,
+    }
+}
+
+fn canonical(at: DateTime<FixedOffset>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// The days at whose last UTC minute a leap second was inserted (IERS),
+/// from 1985 on: the only times a 60th second was ever read off a clock.
+const LEAP_SECOND_DAYS: [(i32, u32, u32); 15] = [
+    (1985, 6, 30),
+    (1987, 12, 31),
+    (1989, 12, 31),
+    (1990, 12, 31),
+    (1992, 6, 30),
+    (1993, 6, 30),
+    (1994, 6, 30),
+    (1995, 12, 31),
+    (1997, 6, 30),
+    (1998, 12, 31),
+    (2005, 12, 31),
+    (2008, 12, 31),
+    (2012, 6, 30),
+    (2015, 6, 30),
+    (2016, 12, 31),
+];
+
+/// Whether a 60th second at this instant was a real leap second.
+fn leap_second(at: DateTime<Utc>) -> bool {
+    at.hour() == 23
+        && at.minute() == 59
+        && LEAP_SECOND_DAYS.iter().any(|(y, m, d)| (at.year(), at.month(), at.day()) == (*y, *m, *d))
 }
 
 /// Weekday names used in summaries, Monday first.
@@ -198,6 +243,20 @@ pub fn plausible_date(d: NaiveDate, now: DateTime<Utc>, ahead: chrono::Days) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn caller_times_are_kept_canonical_with_their_offset() {
+        let t = |s: &str| CallerTime::parse(s).map(|t| t.text().to_string());
+        assert_eq!(t("2014-05-11 10:00:00+09:00"), Ok("2014-05-11T10:00:00+09:00".into()));
+        assert_eq!(t("2014-05-11t01:00:00z"), Ok("2014-05-11T01:00:00Z".into()));
+        assert_eq!(t("2014-05-11T01:00:00+00:00"), Ok("2014-05-11T01:00:00Z".into()));
+        assert_eq!(t("2014-05-11T10:00:00.250+09:00"), Ok("2014-05-11T10:00:00.250+09:00".into()));
+        assert_eq!(t("2016-12-31T23:59:60Z"), Ok("2016-12-31T23:59:60Z".into()));
+        assert_eq!(t("2017-01-01T08:59:60+09:00"), Ok("2017-01-01T08:59:60+09:00".into()));
+        assert!(t("2014-06-30T23:59:60Z").unwrap_err().contains("no leap second was inserted then"));
+        assert_eq!(canonical_text("2014-05-11 10:00:00+09:00".into()), "2014-05-11T10:00:00+09:00");
+        assert_eq!(canonical_text("garbled".into()), "garbled");
+    }
 
     #[test]
     fn times_are_plausible_between_1985_and_a_day_ahead() {

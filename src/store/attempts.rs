@@ -15,7 +15,7 @@ use super::{
 };
 use crate::domain::attempt::masked_answer;
 use crate::domain::fields::Check;
-use crate::domain::time::{now_system, system_from_millis, CallerTime, TimeBound};
+use crate::domain::time::{canonical_text, now_system, system_from_millis, CallerTime, TimeBound};
 use crate::domain::{
     Attempt, AttemptPatch, AttemptResult, AttemptTarget, ConfirmationId, FieldErrors, InstallationId, NewAttempt,
     NewQuestion, OperatorOutcome, Page, PageRequest, Question, TimeCursor, TimePageRequest, Trigger,
@@ -122,8 +122,8 @@ impl Row {
             case_id: self.case_id,
             machine_id: self.machine_id,
             license_id: self.license_id,
-            started_at: self.started_at,
-            ended_at: self.ended_at,
+            started_at: canonical_text(self.started_at),
+            ended_at: self.ended_at.map(canonical_text),
             phone_number: self.phone_number,
             method: stored(&self.method)?,
             number_kind: stored_opt(self.number_kind.as_deref())?,
@@ -784,7 +784,7 @@ impl Store {
                 case_id: r.case_id,
                 machine_id: r.machine_id,
                 license_id: r.license_id,
-                started_at: r.started_at,
+                started_at: canonical_text(r.started_at),
                 installation_id: grouped_iid(r.installation_id),
                 confirmation_id: grouped_cid(r.confirmation_id),
             })

@@ -265,3 +265,29 @@ async fn the_number_dialled_is_kept_normalised_searched_exported_and_sent_wrong_
     let cleared = app.patch(&format!("/api/v1/attempts/{id}"), json!({"phone_number": null})).await;
     assert_eq!(cleared.body["phone_number"], serde_json::Value::Null, "{}", cleared.body);
 }
+
+#[tokio::test]
+async fn caller_times_are_answered_canonical_and_an_impossible_second_is_refused() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await;
+    let l = app.license("retail_box").await;
+    let a = app
+        .create(
+            "/api/v1/attempts",
+            json!({"machine_id": m, "license_id": l, "started_at": "2014-05-11 10:00:00+09:00",
+                   "ended_at": "2014-05-11t01:20:00+00:00"}),
+        )
+        .await;
+    assert_eq!(
+        (a["started_at"].as_str(), a["ended_at"].as_str()),
+        (Some("2014-05-11T10:00:00+09:00"), Some("2014-05-11T01:20:00Z"))
+    );
+    let bad = app
+        .post("/api/v1/attempts", json!({"machine_id": m, "license_id": l, "started_at": "2014-06-30T23:59:60Z"}))
+        .await;
+    assert_problem(&bad, 422, "started_at", "no leap second was inserted then");
+    let leap = app
+        .post("/api/v1/attempts", json!({"machine_id": m, "license_id": l, "started_at": "2016-12-31T23:59:60Z"}))
+        .await;
+    assert_eq!(leap.status, 201, "{}", leap.body);
+}

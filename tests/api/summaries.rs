@@ -341,7 +341,7 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
         let picked: Vec<&'static str> = (0..n_topics).map(|_| topics[rng.gen_range(0..topics.len())]).collect();
         let ivr = ivrs[rng.gen_range(0..ivrs.len())];
         let body = json!({"machine_id": machine, "license_id": license_ids[li],
-            "started_at": at.to_rfc3339(), "operator_outcome": outcome, "wait_seconds": wait, "ivr_result": ivr,
+            "started_at": at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "operator_outcome": outcome, "wait_seconds": wait, "ivr_result": ivr,
             "result": result, "failure_reason": reason,
             "questions": picked.iter().map(|t| json!({"topic": t})).collect::<Vec<_>>()});
         let fields: AttemptCreate = serde_json::from_value(body).unwrap();
@@ -437,8 +437,8 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
             let act = gs.iter().find(|g| g.result == Some("activated"));
             let last_date = gs.iter().map(|g| g.at.date_naive()).max().unwrap();
             want.push(json!({"case_id": case_id, "machine_id": first.machine, "license_id": first.license,
-                "attempts": gs.len(), "first_attempt_at": first.at.to_rfc3339(),
-                "first_failure_reason": first.reason, "activated_at": act.map(|a| a.at.to_rfc3339()),
+                "attempts": gs.len(), "first_attempt_at": first.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "first_failure_reason": first.reason, "activated_at": act.map(|a| a.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 "next_day": last_date > first.at.date_naive(),
                 "days_to_success": act.map(|a| (a.at.date_naive() - first.at.date_naive()).num_days())}));
         }
@@ -491,7 +491,10 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
     for (i, id) in license_ids.iter().enumerate() {
         let acts: Vec<&Gen> = generated.iter().filter(|g| g.license == *id && g.result == Some("activated")).collect();
         let machines: BTreeSet<i64> = acts.iter().map(|g| g.machine).collect();
-        let last = acts.iter().max_by_key(|g| (g.at.timestamp_millis(), g.id)).map(|g| g.at.to_rfc3339());
+        let last = acts
+            .iter()
+            .max_by_key(|g| (g.at.timestamp_millis(), g.id))
+            .map(|g| g.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
         let row = &l["licenses"][i];
         assert_eq!(row["activations"], acts.len());
         assert_eq!(row["machines"], json!(machines));
@@ -540,7 +543,7 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
         assert_eq!(app.delete(&format!("/api/v1/attempts/{}", g.id)).await.status, 204);
     }
     for g in generated.iter().skip(5).step_by(89) {
-        let later = (g.at - Duration::days(3)).to_rfc3339();
+        let later = (g.at - Duration::days(3)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let a = app
             .patch(
                 &format!("/api/v1/attempts/{}", g.id),
