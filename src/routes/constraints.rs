@@ -30,10 +30,93 @@ fn bodies() -> [(&'static str, &'static [FieldDecl], bool); 13] {
     ]
 }
 
-/// Write the declared limits into `doc`: the named schemas, and the bodies
-/// inlined in their operations (a POST's as a create body, a PATCH's as a
-/// change), recognised by their fields.
+/// Say in `doc` what the server does that utoipa does not derive: the
+/// declared limits of request bodies ([`limits`]), what every answer
+/// carries ([`answers`]), binary downloads and uploads, and the server.
 pub fn apply(doc: &mut Value) {
+    limits(doc);
+    answers(doc);
+    binaries(doc);
+    if let Some(d) = doc.as_object_mut() {
+        d.insert("servers".into(), json!([{"url": "/", "description": "this journal's server"}]));
+    }
+    // A search needs something to look for (it is an `Option` only so that
+    // its absence gets its own message).
+    if let Some(q) = parameter(doc, "/api/v1/search", "get", "q") {
+        q.insert("required".into(), json!(true));
+        if let Some(schema) = q.get_mut("schema").and_then(Value::as_object_mut) {
+            schema.insert("pattern".into(), json!(format!("^[^{CONTROLS}]*[^{CONTROLS}{SPACE}][^{CONTROLS}]*$")));
+        }
+    }
+    // Pasted `slmgr` output must hold something.
+    if let Some(text) = doc.pointer_mut("/paths/~1api~1v1~1parse~1slmgr/post/requestBody/content/text~1plain/schema") {
+        *text = json!({"type": "string", "pattern": r"\S"});
+    }
+}
+
+/// A parameter of an operation.
+fn parameter<'a>(doc: &'a mut Value, path: &str, method: &str, name: &str) -> Option<&'a mut Map<String, Value>> {
+    let pointer = format!("/paths/{}/{method}/parameters", path.replace('/', "~1"));
+    let parameters = doc.pointer_mut(&pointer)?.as_array_mut()?;
+    parameters.iter_mut().filter_map(Value::as_object_mut).find(|p| p.get("name") == Some(&json!(name)))
+}
+
+/// Fields of an answer that are left out when they have no value: an
+/// export's product key, present only in an export with secrets.
+const SOMETIMES: &[(&str, &str)] = &[("ExportedLicense", "product_key")];
+
+/// Every schema an answer is read with (not a request body): each field is
+/// always sent (`null` when it has no value), so each is `required`; a
+/// time (`…_at`) is RFC 3339 (`format: date-time`) and a day (`…_on`) a
+/// date.
+fn answers(doc: &mut Value) {
+    let bodies: Vec<&str> = bodies().iter().map(|(name, _, _)| *name).collect();
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    for (name, schema) in schemas.iter_mut().filter(|(name, _)| !bodies.contains(&name.as_str())) {
+        let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
+        let mut required = Vec::new();
+        for (field, property) in properties.iter_mut() {
+            if !SOMETIMES.contains(&(name.as_str(), field.as_str())) {
+                required.push(Value::from(field.as_str()));
+            }
+            let format = if field.ends_with("_at") {
+                "date-time"
+            } else if field.ends_with("_on") {
+                "date"
+            } else {
+                continue;
+            };
+            if let Some(p) = typed(property).filter(|p| !p.contains_key("$ref")) {
+                p.insert("format".into(), json!(format));
+            }
+        }
+        if let Some(object) = schema.as_object_mut() {
+            object.insert("required".into(), Value::Array(required));
+        }
+    }
+}
+
+/// A zip (the CSV export, and the import that reads it back) is bytes.
+fn binaries(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    let binary = json!({"type": "string", "format": "binary", "contentMediaType": "application/zip"});
+    for operation in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.values_mut()) {
+        if let Some(zip) = operation.pointer_mut("/requestBody/content/application~1zip") {
+            zip["schema"] = binary.clone();
+        }
+        let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else { continue };
+        for response in responses.values_mut() {
+            if let Some(zip) = response.pointer_mut("/content/application~1zip") {
+                zip["schema"] = binary.clone();
+            }
+        }
+    }
+}
+
+/// Write the declared limits into the request bodies: the named schemas,
+/// and the bodies inlined in their operations (a POST's as a create body,
+/// a PATCH's as a change), recognised by their fields.
+fn limits(doc: &mut Value) {
     let bodies = bodies();
     if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
         for (name, fields, create) in bodies {

@@ -42,9 +42,56 @@ pub type Field<T> = Option<Option<T>>;
 pub fn nullable<'de, D, T>(d: D) -> Result<Field<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: Deserialize<'de>,
+    T: Raw,
 {
-    Option::<T>::deserialize(d).map(Some)
+    Option::<RawOf<T>>::deserialize(d).map(|v| Some(v.map(|r| r.0)))
+}
+
+/// A raw field's type as JSON gives it. A whole number may come as
+/// `300.0`: JSON (and JSON Schema's `integer`) make no difference, and
+/// Python's `json` writes a float that way.
+pub trait Raw: Sized {
+    fn raw<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+}
+
+/// Deserialize through [`Raw`].
+pub struct RawOf<T>(T);
+
+impl<'de, T: Raw> Deserialize<'de> for RawOf<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::raw(d).map(RawOf)
+    }
+}
+
+macro_rules! raw_as_is {
+    ($($t:ty),+) => {$(
+        impl Raw for $t {
+            fn raw<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <$t>::deserialize(d)
+            }
+        }
+    )+};
+}
+raw_as_is!(String, bool, Vec<String>, Vec<QuestionFields>);
+
+/// A JSON number that is a whole number within `i64`.
+fn whole(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+}
+
+impl Raw for i64 {
+    fn raw<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = serde_json::Number::deserialize(d)?;
+        whole(&n).ok_or_else(|| {
+            serde::de::Error::invalid_value(serde::de::Unexpected::Other(&n.to_string()), &"a whole number")
+        })
+    }
+}
+
+impl Raw for Vec<i64> {
+    fn raw<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<RawOf<i64>>::deserialize(d).map(|v| v.into_iter().map(|r| r.0).collect())
+    }
 }
 
 /// A parsed PATCH, refused when it names no field to change.

@@ -113,7 +113,9 @@ async fn every_attempt_field_sent_wrong_is_named() {
         (with("groups_reentered", json!("7")), "groups_reentered", "invalid type"),
         (with("operator_outcome", json!("busy")), "operator_outcome", "not one of not_needed"),
         (with("wait_seconds", json!(-5)), "wait_seconds", "-5 is not"),
-        (with("wait_seconds", json!(1.5)), "wait_seconds", "invalid type"),
+        (with("wait_seconds", json!(1.5)), "wait_seconds", "expected a whole number"),
+        // A whole number written as a float (Python's json does) is that number.
+        (with("operator_rating", json!(9.0)), "operator_rating", "9 is not a rating from 1 to 5"),
         (with("operator_rating", json!(6)), "operator_rating", "6 is not a rating"),
         (with("questions", json!([{"topic": "colour"}])), "questions[0].topic", "not one of"),
         (with("questions", json!([{"question": "?"}])), "questions[0].topic", "is required"),

@@ -117,3 +117,23 @@ async fn the_document_states_every_declared_limit() {
     assert_eq!(inline["required"], json!(["started_at"]), "{inline}");
     assert_eq!(inline["properties"]["notes"]["maxLength"], 4000, "{inline}");
 }
+
+#[tokio::test]
+async fn answers_say_what_they_always_carry_and_zips_are_bytes() {
+    let app = spawn_app().await;
+    let doc = app.get("/api/v1/openapi.json").await.body;
+    let schemas = &doc["components"]["schemas"];
+    let attempt = &schemas["Attempt"];
+    let required: Vec<&str> = attempt["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    for field in ["id", "notes", "archived_at", "phone_number", "ended_at", "questions", "warnings"] {
+        assert!(required.contains(&field), "Attempt.{field} is always sent: {required:?}");
+    }
+    let started = &attempt["properties"]["started_at"];
+    assert_eq!(started["format"], "date-time", "{started}");
+    assert_eq!(schemas["FollowUp"]["properties"]["due_on"]["format"], "date");
+    let export = &doc["paths"]["/api/v1/export"]["get"]["responses"]["200"]["content"]["application/zip"]["schema"];
+    assert_eq!((export["type"].as_str(), export["format"].as_str()), (Some("string"), Some("binary")), "{export}");
+    let import = &doc["paths"]["/api/v1/import"]["post"]["requestBody"]["content"]["application/zip"]["schema"];
+    assert_eq!(import["format"], "binary", "{import}");
+    assert_eq!(doc["servers"][0]["url"], "/");
+}
