@@ -1,4 +1,4 @@
-//! `activation-journal demo`: the story of DESIGN.md, loaded into an empty
+//! `activation-journal demo`: the story told in the README, loaded into an empty
 //! journal through the same store calls the API makes, so that `serve` and
 //! `summary` have something to show. The rows are built as typed domain
 //! values, parsed by the same domain parsers as anything a user sends.

@@ -16,7 +16,7 @@
 //! - [`portable`] — export and import documents (JSON, CSV zip).
 //! - [`secrets`] — the key file and the sealing of product keys.
 //! - [`config`] — settings: defaults < environment < flags.
-//! - [`cli`] — the command line; [`demo`] — the story of DESIGN.md.
+//! - [`cli`] — the command line; [`demo`] — the story told in the README.
 //! - [`startup`] — the HTTP server; [`routes`] — one file a resource;
 //!   [`error`] — problem+json errors; [`auth`] — bearer tokens.
 //! - [`web`] — the web pages (askama templates, catalogues in `locales/`).

@@ -1,4 +1,4 @@
-//! The closed sets of DESIGN.md, each an enum named in `snake_case` in JSON
+//! The closed sets of the domain, each an enum named in `snake_case` in JSON
 //! and in the database (where a `CHECK (... IN (...))` mirrors the list).
 
 use std::fmt;

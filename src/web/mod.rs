@@ -1,4 +1,4 @@
-//! The web pages: the call companion (DESIGN.md, "Web pages").
+//! The web pages: the call companion (README, "Web pages").
 //!
 //! Server-rendered HTML from askama templates (`templates/`, checked at
 //! compile time), strings from the catalogues (`locales/`, see [`i18n`]),

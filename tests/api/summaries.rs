@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, TimeZone, Timelike};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use serde_json::{json, Value};
 
-/// The story of DESIGN.md, through the API. Returns (pc1, pc2, boxed, download).
+/// The story of the README, through the API. Returns (pc1, pc2, boxed, download).
 async fn story(app: &TestApp) -> (i64, i64, i64, i64) {
     let pc1 = app.machine("PC 1").await;
     let pc2 = app.machine("PC 2").await;

@@ -2,7 +2,7 @@
 """Real-browser tests of the web pages: Debian's Chromium, headless, driven
 through Debian's chromedriver by selenium (nothing downloads a browser).
 
-The story of DESIGN.md, typed into /calls/new as a person would: sign in
+The story of the README, typed into /calls/new as a person would: sign in
 (pressing Enter), log the four calls (group 7 of the Installation ID
 mistyped, flagged live in the aria-live region, then fixed; the queue timer
 run for a few seconds), read /summaries and check the story's numbers on
