@@ -9,9 +9,10 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::form::license_label;
-use super::{charts, shown_system, Chrome, Page, WebError};
-use crate::domain::{Channel, PageRequest, SummaryFilter};
+use super::{charts, shown_system, Chrome, Page, Tr, WebError};
+use crate::domain::{Channel, License, PageRequest, SummaryFilter};
 use crate::store::{Store, StoreError};
+use crate::summary::{Open, Questions};
 
 /// An open case as shown.
 pub struct OpenRow {
@@ -86,34 +87,7 @@ pub async fn home(p: Page, store: web::Data<Store>) -> Result<HttpResponse, WebE
             }
         })
         .collect();
-    // The channels in play: those of open cases, else every channel asked about.
-    let mut channels: BTreeSet<Channel> =
-        open.cases.iter().filter_map(|c| license(c.license_id).map(|l| l.channel)).collect();
-    if channels.is_empty() {
-        channels = questions.topics.iter().flat_map(|r| r.by_channel.keys().copied()).collect();
-    }
-    let at_hand = channels
-        .into_iter()
-        .map(|ch| {
-            let mut topics: Vec<(String, i64)> = questions
-                .topics
-                .iter()
-                .filter_map(|r| r.by_channel.get(&ch).map(|n| (t.e(r.topic), *n)))
-                .filter(|(_, n)| *n > 0)
-                .collect();
-            topics.sort_by_key(|b| std::cmp::Reverse(b.1));
-            let keys = open
-                .cases
-                .iter()
-                .filter_map(|c| license(c.license_id))
-                .filter(|l| l.channel == ch && l.product_key_masked.is_some())
-                .map(|l| (l.id, license_label(l, &t)))
-                .collect::<std::collections::BTreeMap<_, _>>()
-                .into_iter()
-                .collect();
-            AtHand { channel: t.e(ch), topics, keys }
-        })
-        .collect();
+    let at_hand = at_hand(&t, &open, &questions, &licenses);
     let today = chrono::Utc::now().date_naive();
     let follow_ups = open
         .follow_ups
@@ -130,4 +104,37 @@ pub async fn home(p: Page, store: web::Data<Store>) -> Result<HttpResponse, WebE
         best_hours,
         hours_svg: charts::hours(&t, &hours),
     })
+}
+
+/// What operators asked for each channel in play (those of open cases,
+/// else every channel asked about), with the licenses whose key can be revealed.
+fn at_hand(t: &Tr, open: &Open, questions: &Questions, licenses: &[License]) -> Vec<AtHand> {
+    let license = |id: i64| licenses.iter().find(|l| l.id == id);
+    let mut channels: BTreeSet<Channel> =
+        open.cases.iter().filter_map(|c| license(c.license_id).map(|l| l.channel)).collect();
+    if channels.is_empty() {
+        channels = questions.topics.iter().flat_map(|r| r.by_channel.keys().copied()).collect();
+    }
+    channels
+        .into_iter()
+        .map(|ch| {
+            let mut topics: Vec<(String, i64)> = questions
+                .topics
+                .iter()
+                .filter_map(|r| r.by_channel.get(&ch).map(|n| (t.e(r.topic), *n)))
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            topics.sort_by_key(|b| std::cmp::Reverse(b.1));
+            let keys = open
+                .cases
+                .iter()
+                .filter_map(|c| license(c.license_id))
+                .filter(|l| l.channel == ch && l.product_key_masked.is_some())
+                .map(|l| (l.id, license_label(l, t)))
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_iter()
+                .collect();
+            AtHand { channel: t.e(ch), topics, keys }
+        })
+        .collect()
 }

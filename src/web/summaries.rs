@@ -59,48 +59,10 @@ pub async fn summaries(p: Page, store: web::Data<Store>, query: Query) -> Result
     );
     let (overview, retries, waits, hours, questions, licenses, open) =
         (p.ok(overview)?, p.ok(retries)?, p.ok(waits)?, p.ok(hours)?, p.ok(questions)?, p.ok(licenses)?, p.ok(open)?);
-    let mut topic_rows: Vec<(String, i64, String)> = questions
-        .topics
-        .iter()
-        .map(|r| {
-            let by: Vec<String> = r.by_channel.iter().map(|(c, n)| format!("{} {n}", t.e(*c))).collect();
-            (t.e(r.topic), r.asked, by.join(" · "))
-        })
-        .collect();
-    topic_rows.sort_by_key(|b| std::cmp::Reverse(b.1));
-    let retry_rows = retries
-        .cases
-        .iter()
-        .map(|c| {
-            (
-                c.case_id,
-                shown_time(&c.first_attempt_at),
-                c.activated_at.as_deref().map(shown_time).unwrap_or_else(|| "–".into()),
-                c.attempts,
-                c.days_to_success.map(|d| d.to_string()).unwrap_or_else(|| "–".into()),
-            )
-        })
-        .collect();
-    let license_rows = licenses
-        .licenses
-        .iter()
-        .map(|l| {
-            (
-                l.license_id,
-                format!("{} · {}", l.product, t.e(l.channel)),
-                l.activations,
-                l.last_activated_at.as_deref().map(shown_time).unwrap_or_else(|| "–".into()),
-            )
-        })
-        .collect();
-    let mut days: std::collections::BTreeMap<i64, f64> = std::collections::BTreeMap::new();
-    for c in &retries.cases {
-        if let Some(d) = c.days_to_success {
-            *days.entry(d).or_default() += 1.0;
-        }
-    }
-    let days: Vec<(String, f64)> =
-        days.into_iter().map(|(d, n)| (t.f("chart.days", &[("n", &d.to_string())]), n)).collect();
+    let topic_rows = topic_rows(&t, &questions);
+    let retry_rows = retry_rows(&retries);
+    let license_rows = license_rows(&t, &licenses);
+    let days = days_to_success(&t, &retries);
     let best_hours = best_hours(&t, &hours).unwrap_or_else(|| "–".into());
     let next = next_link("/summaries", &query, retries.next_cursor.clone());
     p.render(&SummariesPage {
@@ -121,4 +83,62 @@ pub async fn summaries(p: Page, store: web::Data<Store>, query: Query) -> Result
         best_hours,
         next,
     })
+}
+
+/// What operators asked, most asked first: topic, count, by channel.
+fn topic_rows(t: &Tr, questions: &crate::summary::Questions) -> Vec<(String, i64, String)> {
+    let mut rows: Vec<(String, i64, String)> = questions
+        .topics
+        .iter()
+        .map(|r| {
+            let by: Vec<String> = r.by_channel.iter().map(|(c, n)| format!("{} {n}", t.e(*c))).collect();
+            (t.e(r.topic), r.asked, by.join(" · "))
+        })
+        .collect();
+    rows.sort_by_key(|b| std::cmp::Reverse(b.1));
+    rows
+}
+
+/// The retried cases as table rows.
+fn retry_rows(retries: &crate::summary::Retries) -> Vec<(i64, String, String, i64, String)> {
+    retries
+        .cases
+        .iter()
+        .map(|c| {
+            (
+                c.case_id,
+                shown_time(&c.first_attempt_at),
+                c.activated_at.as_deref().map(shown_time).unwrap_or_else(|| "–".into()),
+                c.attempts,
+                c.days_to_success.map(|d| d.to_string()).unwrap_or_else(|| "–".into()),
+            )
+        })
+        .collect()
+}
+
+/// Activations by license as table rows.
+fn license_rows(t: &Tr, licenses: &crate::summary::Licenses) -> Vec<(i64, String, i64, String)> {
+    licenses
+        .licenses
+        .iter()
+        .map(|l| {
+            (
+                l.license_id,
+                format!("{} · {}", l.product, t.e(l.channel)),
+                l.activations,
+                l.last_activated_at.as_deref().map(shown_time).unwrap_or_else(|| "–".into()),
+            )
+        })
+        .collect()
+}
+
+/// How many cases took how many days to succeed, for the chart.
+fn days_to_success(t: &Tr, retries: &crate::summary::Retries) -> Vec<(String, f64)> {
+    let mut days: std::collections::BTreeMap<i64, f64> = std::collections::BTreeMap::new();
+    for c in &retries.cases {
+        if let Some(d) = c.days_to_success {
+            *days.entry(d).or_default() += 1.0;
+        }
+    }
+    days.into_iter().map(|(d, n)| (t.f("chart.days", &[("n", &d.to_string())]), n)).collect()
 }
