@@ -29,8 +29,9 @@ macro_rules! closed_set {
             /// Every member, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            /// Every member's wire name, in declaration order.
-            pub const NAMES: &'static [&'static str] = &[$($text),+];
+            /// The set as a field declaration names it.
+            pub const SET: $crate::domain::shape::Set =
+                $crate::domain::shape::Set { name: stringify!($name), members: &[$($text),+] };
 
             /// The wire and database name.
             pub const fn as_str(self) -> &'static str {

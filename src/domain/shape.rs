@@ -26,10 +26,10 @@ pub enum Kind {
     Text { max: usize },
     /// A whole number in `min..=max`.
     Int { min: i64, max: i64 },
-    /// One of these names.
-    OneOf(&'static [&'static str]),
-    /// A set of these names.
-    SetOf(&'static [&'static str]),
+    /// One member of a closed set.
+    OneOf(Set),
+    /// Members of a closed set, each at most once.
+    SetOf(Set),
     /// A list of at most `items` whole numbers in `min..=max`.
     Ints { min: i64, max: i64, items: usize },
     /// A time with an offset (RFC 3339).
@@ -58,6 +58,15 @@ impl Kind {
     pub const fn is_integer(self) -> bool {
         matches!(self, Kind::Id | Kind::Int { .. })
     }
+}
+
+/// A closed set as a declaration names it: its own name (which names its
+/// members' labels in the catalogues, `enum.<name>.<member>`) and its
+/// members' wire names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Set {
+    pub name: &'static str,
+    pub members: &'static [&'static str],
 }
 
 /// One field of a resource.

@@ -207,7 +207,7 @@ fn limit(property: &mut Value, field: &FieldDecl) {
                 set("pattern", json!(pattern));
             }
         }
-        Kind::OneOf(names) => set("enum", json!(names)),
+        Kind::OneOf(members) => set("enum", json!(members.members)),
         Kind::SetOf(_) | Kind::Bool => {}
     }
 }

@@ -12,6 +12,7 @@ use super::form::{choices, fill_from_slmgr, license_label, parsed};
 use super::session::{next_link, param, Form, FormState, Query};
 use super::{refusal, see_other, shown_system, shown_time, Chrome, Page, Posted, Tr, WebError};
 use crate::domain::search::SearchQuery;
+use crate::domain::shape::Kind;
 use crate::domain::{
     Attempt, AttemptResult, Channel, FieldErrors, FollowUpPatch, License, NewFollowUp, NewLicense, NewMachine,
     OperatorOutcome, PageRequest, TimePageRequest,
@@ -122,35 +123,7 @@ pub async fn attempt(
     let a = p.ok(store.attempt(*id, true).await)?;
     let n = names(&p, &store).await?;
     let row = attempt_row(&a, &n, &t);
-    let dash = || "–".to_string();
-    let facts = vec![
-        (t.s("field.started_at"), row.when.clone()),
-        (t.s("field.machine"), row.machine.clone()),
-        (t.s("field.license"), row.license.clone()),
-        (t.s("field.phone_number"), a.phone_number.clone().unwrap_or_else(dash)),
-        (t.s("field.method"), t.e(a.method)),
-        (t.s("field.number_kind"), t.oe(&a.number_kind)),
-        (t.s("field.called_from"), t.oe(&a.called_from)),
-        (t.s("field.country"), a.country.clone().unwrap_or_else(dash)),
-        (t.s("field.ivr_product"), t.oe(&a.ivr_product)),
-        (t.s("field.installation_id"), a.installation_id.clone().unwrap_or_else(dash)),
-        (t.s("field.ivr_result"), row.ivr.clone()),
-        (
-            t.s("field.groups_reentered"),
-            if a.groups_reentered.is_empty() {
-                dash()
-            } else {
-                a.groups_reentered.iter().map(u8::to_string).collect::<Vec<_>>().join(", ")
-            },
-        ),
-        (t.s("field.operator_outcome"), row.operator.clone()),
-        (t.s("field.wait_seconds"), row.wait.clone()),
-        (t.s("field.operator_rating"), a.operator_rating.map(|r| format!("{r} / 5")).unwrap_or_else(dash)),
-        (t.s("field.confirmation_id"), a.confirmation_id.clone().unwrap_or_else(dash)),
-        (t.s("field.result"), row.result.clone()),
-        (t.s("field.failure_reason"), t.oe(&a.failure_reason)),
-        (t.s("field.notes"), a.notes.clone().unwrap_or_else(dash)),
-    ];
+    let facts = attempt_facts(&a, &row, &t);
     let questions = a
         .questions
         .iter()
@@ -163,6 +136,51 @@ pub async fn attempt(
         facts,
         a,
     })
+}
+
+/// An attempt's facts in the order its fields are declared (the order of
+/// a call), each with its label: a field added to the declaration shows
+/// here without a line written for it. The ones a table row shows already
+/// are read from it; the others are shown as the API answers them, a
+/// closed set's member by its label.
+fn attempt_facts(a: &Attempt, row: &AttemptRow, t: &Tr) -> Vec<(String, String)> {
+    let dash = || "–".to_string();
+    let answered = serde_json::to_value(a).unwrap_or_default();
+    let mut facts = Vec::new();
+    for field in crate::wire::attempt_fields::ALL {
+        let shown = match field.name {
+            // The case, its trigger and the questions have places of their own.
+            "case_id" | "trigger" | "questions" => continue,
+            "started_at" => row.when.clone(),
+            "machine_id" => row.machine.clone(),
+            "license_id" => row.license.clone(),
+            "ivr_result" => row.ivr.clone(),
+            "operator_outcome" => row.operator.clone(),
+            "wait_seconds" => row.wait.clone(),
+            "result" => row.result.clone(),
+            "operator_rating" => a.operator_rating.map(|r| format!("{r} / 5")).unwrap_or_else(dash),
+            _ => match (&answered[field.name], field.kind) {
+                (serde_json::Value::Null, _) => dash(),
+                (serde_json::Value::String(v), Kind::OneOf(set)) => t.s(&format!("enum.{}.{v}", set.name)),
+                (serde_json::Value::String(v), Kind::Time) => shown_time(v),
+                (serde_json::Value::String(v), _) => v.clone(),
+                (serde_json::Value::Array(items), _) if items.is_empty() => dash(),
+                (serde_json::Value::Array(items), _) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                (other, _) => other.to_string(),
+            },
+        };
+        let label = match field.name {
+            "machine_id" => "field.machine",
+            "license_id" => "field.license",
+            _ => field.label,
+        };
+        facts.push((t.s(label), shown));
+    }
+    facts
 }
 
 #[derive(Template)]

@@ -39,7 +39,7 @@ pub struct QuestionFields {
 pub mod question_fields {
     use super::*;
     pub const topic: FieldDecl =
-        FieldDecl { name: "topic", kind: Kind::OneOf(Topic::NAMES), required: true, label: "field.topic" };
+        FieldDecl { name: "topic", kind: Kind::OneOf(Topic::SET), required: true, label: "field.topic" };
     /// What the operator asked, on one line.
     pub const question: FieldDecl =
         FieldDecl { name: "question", kind: LINE, required: false, label: "field.question" };
@@ -65,7 +65,7 @@ bodies! {
         license_id: i64 as Kind::Id => [value_type = Option<i64>] [value_type = Option<i64>],
         /// For a case opened by this attempt (POST); defaults to `other`. A
         /// PATCH refuses it: a case's trigger is changed on the case.
-        trigger: String as Kind::OneOf(Trigger::NAMES) => [value_type = Option<Trigger>] [value_type = Option<Trigger>],
+        trigger: String as Kind::OneOf(Trigger::SET) => [value_type = Option<Trigger>] [value_type = Option<Trigger>],
         /// RFC 3339 with the caller's offset; echoed back as given. Required on POST.
         started_at: String as Kind::Time, required => [value_type = String, example = "2014-05-10T10:05:00+09:00"] [value_type = String, example = "2014-05-10T10:05:00+09:00"],
         ended_at: String as Kind::Time => [value_type = Option<String>] [value_type = Option<String>],
@@ -73,18 +73,18 @@ bodies! {
         /// full-width forms are normalised.
         phone_number: String as PHONE_NUMBER => [value_type = Option<String>, example = "0120-801-734"] [value_type = Option<String>, example = "0120-801-734"],
         /// Defaults to `phone`.
-        method: String as Kind::OneOf(Method::NAMES) => [value_type = Option<Method>] [value_type = Option<Method>],
-        number_kind: String as Kind::OneOf(NumberKind::NAMES) => [value_type = Option<NumberKind>] [value_type = Option<NumberKind>],
-        called_from: String as Kind::OneOf(CalledFrom::NAMES) => [value_type = Option<CalledFrom>] [value_type = Option<CalledFrom>],
+        method: String as Kind::OneOf(Method::SET) => [value_type = Option<Method>] [value_type = Option<Method>],
+        number_kind: String as Kind::OneOf(NumberKind::SET) => [value_type = Option<NumberKind>] [value_type = Option<NumberKind>],
+        called_from: String as Kind::OneOf(CalledFrom::SET) => [value_type = Option<CalledFrom>] [value_type = Option<CalledFrom>],
         /// ISO 3166 alpha-2, e.g. `JP`.
         country: String as COUNTRY => [value_type = Option<String>, example = "JP"] [value_type = Option<String>, example = "JP"],
-        ivr_product: String as Kind::OneOf(IvrProduct::NAMES) => [value_type = Option<IvrProduct>] [value_type = Option<IvrProduct>],
+        ivr_product: String as Kind::OneOf(IvrProduct::SET) => [value_type = Option<IvrProduct>] [value_type = Option<IvrProduct>],
         /// 50, 54 or 63 digits; spaces, hyphens and full-width digits accepted.
         installation_id: String as INSTALLATION_ID => [value_type = Option<String>] [value_type = Option<String>],
-        ivr_result: String as Kind::OneOf(IvrResult::NAMES) => [value_type = Option<IvrResult>] [value_type = Option<IvrResult>],
+        ivr_result: String as Kind::OneOf(IvrResult::SET) => [value_type = Option<IvrResult>] [value_type = Option<IvrResult>],
         /// Group numbers 1–9 the menu made the caller type again.
         groups_reentered: Vec<i64> as GROUPS => [value_type = Option<Vec<u8>>] [value_type = Option<Vec<u8>>],
-        operator_outcome: String as Kind::OneOf(OperatorOutcome::NAMES) => [value_type = Option<OperatorOutcome>] [value_type = Option<OperatorOutcome>],
+        operator_outcome: String as Kind::OneOf(OperatorOutcome::SET) => [value_type = Option<OperatorOutcome>] [value_type = Option<OperatorOutcome>],
         /// Seconds in the operator queue, 0–86400.
         wait_seconds: i64 as WAIT_SECONDS => [value_type = Option<i64>] [value_type = Option<i64>],
         /// 1–5, only when an operator was reached.
@@ -94,9 +94,9 @@ bodies! {
         /// 42 or 48 digits.
         confirmation_id: String as CONFIRMATION_ID => [value_type = Option<String>] [value_type = Option<String>],
         /// `activated` closes the case.
-        result: String as Kind::OneOf(AttemptResult::NAMES) => [value_type = Option<AttemptResult>] [value_type = Option<AttemptResult>],
+        result: String as Kind::OneOf(AttemptResult::SET) => [value_type = Option<AttemptResult>] [value_type = Option<AttemptResult>],
         /// Required when `result` is `not_activated`, and only then.
-        failure_reason: String as Kind::OneOf(FailureReason::NAMES) => [value_type = Option<FailureReason>] [value_type = Option<FailureReason>],
+        failure_reason: String as Kind::OneOf(FailureReason::SET) => [value_type = Option<FailureReason>] [value_type = Option<FailureReason>],
         notes: String as NOTES => [value_type = Option<String>] [value_type = Option<String>],
     }
 }

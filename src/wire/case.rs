@@ -19,10 +19,10 @@ bodies! {
         /// Set on POST; a PATCH cannot change it (the same value is accepted).
         license_id: i64 as Kind::Id, required => [value_type = i64] [value_type = i64],
         /// `other` when not given on POST, or `null`.
-        trigger: String as Kind::OneOf(Trigger::NAMES) => [value_type = Option<Trigger>] [value_type = Option<Trigger>],
+        trigger: String as Kind::OneOf(Trigger::SET) => [value_type = Option<Trigger>] [value_type = Option<Trigger>],
         hardware_change_id: i64 as Kind::Id => [value_type = Option<i64>] [value_type = Option<i64>],
         /// `open` when not given on POST, or `null`.
-        status: String as Kind::OneOf(CaseStatus::NAMES) => [value_type = Option<CaseStatus>] [value_type = Option<CaseStatus>],
+        status: String as Kind::OneOf(CaseStatus::SET) => [value_type = Option<CaseStatus>] [value_type = Option<CaseStatus>],
         /// RFC 3339 with an offset; on POST, now when not given.
         opened_at: String as Kind::Time => [value_type = Option<String>] [value_type = Option<String>],
         notes: String as NOTES => [value_type = Option<String>] [value_type = Option<String>],

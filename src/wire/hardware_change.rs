@@ -16,8 +16,8 @@ bodies! {
     {
         /// The date of the change, `YYYY-MM-DD`.
         changed_on: String as Kind::Date, required => [value_type = String, example = "2014-05-09"] [value_type = String, example = "2014-05-09"],
-        parts_replaced: Vec<String> as Kind::SetOf(Part::NAMES) => [value_type = Option<Vec<Part>>] [value_type = Option<Vec<Part>>],
-        parts_kept: Vec<String> as Kind::SetOf(Part::NAMES) => [value_type = Option<Vec<Part>>] [value_type = Option<Vec<Part>>],
+        parts_replaced: Vec<String> as Kind::SetOf(Part::SET) => [value_type = Option<Vec<Part>>] [value_type = Option<Vec<Part>>],
+        parts_kept: Vec<String> as Kind::SetOf(Part::SET) => [value_type = Option<Vec<Part>>] [value_type = Option<Vec<Part>>],
         os_reinstalled: bool as Kind::Bool => [value_type = Option<bool>] [value_type = Option<bool>],
         notes: String as NOTES => [value_type = Option<String>] [value_type = Option<String>],
     }

@@ -15,7 +15,7 @@ bodies! {
     {
         product: String as LINE, required => [value_type = String, example = "Windows 8.1"] [value_type = String, example = "Windows 8.1"],
         edition: String as LINE => [value_type = Option<String>, example = "Pro"] [value_type = Option<String>, example = "Pro"],
-        channel: String as Kind::OneOf(Channel::NAMES), required => [value_type = Channel] [value_type = Channel],
+        channel: String as Kind::OneOf(Channel::SET), required => [value_type = Channel] [value_type = Channel],
         purchased_from: String as LINE => [value_type = Option<String>] [value_type = Option<String>],
         purchased_on: String as Kind::Date => [value_type = Option<String>] [value_type = Option<String>],
         box_colour: String as LINE => [value_type = Option<String>] [value_type = Option<String>],

@@ -137,3 +137,17 @@ async fn answers_say_what_they_always_carry_and_zips_are_bytes() {
     assert_eq!(import["format"], "binary", "{import}");
     assert_eq!(doc["servers"][0]["url"], "/");
 }
+
+#[test]
+fn every_declared_field_has_a_label_in_both_languages() {
+    for lang in ["en", "ja"] {
+        let path = format!("{}/locales/{lang}.yml", env!("CARGO_MANIFEST_DIR"));
+        let catalogue = std::fs::read_to_string(&path).unwrap();
+        for (_, _, fields) in resources() {
+            for field in fields.iter().chain(wire::question_fields::ALL) {
+                let key = format!("\n{}:", field.label);
+                assert!(catalogue.contains(&key), "{path} has no label {} for {}", field.label, field.name);
+            }
+        }
+    }
+}
