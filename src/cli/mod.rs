@@ -386,7 +386,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { file } => import(&settings, &file).await,
         Command::Audit { entity, entity_id, token, from, to, limit, cursor, json } => {
             let mut c = crate::domain::fields::Check::default();
-            let (from, to) = crate::domain::time::range(
+            let (from, to) = crate::domain::fields::range(
                 &mut c,
                 from.as_deref(),
                 to.as_deref(),

@@ -5,12 +5,12 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::{flag, int};
-use super::openapi::{ListErrors, ReadErrors, WriteErrors};
-use super::{created, id_filters, ok, page, resource, IdempotencyKey, JsonBody, NoParams, Params, PathId, ShowQuery};
-use crate::auth::{Reader, Writer};
+use super::responses::ListErrors;
+use super::{id_filters, ok, page, resource, Params};
+use crate::auth::Reader;
 use crate::domain::{Case, CaseStatus, Page};
 use crate::error::ApiError;
-use crate::store::{Store, WriteCtx};
+use crate::store::Store;
 use crate::wire::{CaseCreate, CaseFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -54,42 +54,17 @@ pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<CaseQuer
     Ok(ok(&store.cases(&page, machine_id, license_id, q.status).await?))
 }
 
-/// Open a case.
-#[utoipa::path(post, operation_id = "create_case", path = "/api/v1/cases", tag = "cases", request_body = inline(CaseCreate),
-    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer", nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$")),
-    responses((status = 201, body = Case), WriteErrors), security(("bearer" = [])))]
-pub async fn create(
-    store: web::Data<Store>,
-    Writer(actor): Writer,
-    _: NoParams,
-    key: IdempotencyKey,
-    body: JsonBody<CaseCreate>,
-) -> Result<HttpResponse, ApiError> {
-    let result = store.create_case(&key.ctx(&actor, &body), &body.parsed()?).await?;
-    Ok(created(result, "/cases", |c| c.id))
+create_handler! {
+    /// Open a case.
+    "create_case", "/api/v1/cases", "cases", CaseCreate => Case, create_case, "/cases"
 }
 
-/// One case.
-#[utoipa::path(get, operation_id = "get_case", path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path), ShowQuery),
-    responses((status = 200, body = Case), ReadErrors), security(("bearer" = [])))]
-pub async fn show(
-    store: web::Data<Store>,
-    _: Reader,
-    PathId(id): PathId,
-    Params(q): Params<ShowQuery>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.case(id, q.include_archived.unwrap_or(false)).await?))
+show_handler! {
+    /// One case.
+    "get_case", "/api/v1/cases/{id}", "cases", Case, case
 }
 
-/// Change a case: its trigger, hardware change, status (`abandoned`, or `open` again) or notes.
-#[utoipa::path(patch, operation_id = "update_case", path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)),
-    request_body = inline(CaseFields), responses((status = 200, body = Case), WriteErrors), security(("bearer" = [])))]
-pub async fn update(
-    store: web::Data<Store>,
-    Writer(actor): Writer,
-    _: NoParams,
-    PathId(id): PathId,
-    body: JsonBody<CaseFields>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.update_case(&WriteCtx::new(&actor), id, &body.parsed()?).await?))
+update_handler! {
+    /// Change a case: its trigger, hardware change, status (`abandoned`, or `open` again) or notes.
+    "update_case", "/api/v1/cases/{id}", "cases", CaseFields => Case, update_case
 }

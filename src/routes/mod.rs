@@ -5,6 +5,9 @@
 //! into its domain value, make one store call and map the answer to a
 //! response.
 
+#[macro_use]
+mod handlers;
+
 mod archive;
 mod attempts;
 mod audit;
@@ -20,6 +23,7 @@ mod machines;
 pub mod openapi;
 mod parse;
 mod portable;
+mod responses;
 mod search;
 mod summaries;
 

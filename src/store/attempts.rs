@@ -47,7 +47,7 @@ impl AttemptFilter {
     ) -> Result<Self, crate::domain::FieldErrors> {
         use crate::domain::fields::{id_filter, Check};
         let mut c = Check::default();
-        let (from, to) = crate::domain::time::range(&mut c, from, to, TimeBound::parse);
+        let (from, to) = crate::domain::fields::range(&mut c, from, to, TimeBound::parse);
         let [machine_id, license_id, case_id] = ids;
         let machine_id = id_filter(&mut c, "machine_id", machine_id);
         let license_id = id_filter(&mut c, "license_id", license_id);
@@ -285,7 +285,7 @@ pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
     include_archived: bool,
-    after: &super::timeline::After,
+    after: &super::chunk::After,
 ) -> Result<Vec<Attempt>, StoreError> {
     // Rank 2 among the timeline's kinds; its time is its start, whose UTC
     // milliseconds are indexed with the machine.
@@ -842,7 +842,7 @@ impl Store {
         known: &mut Known,
         rows: &[(String, &crate::portable::Row<ImportedAttempt>)],
     ) -> Result<(), StoreError> {
-        let named = |e: StoreError, at: &str| super::portable::at_row(e, at);
+        let named = |e: StoreError, at: &str| super::chunk::at_row(e, at);
         known.read_cases(conn, rows.iter().map(|(_, r)| r.value.case_id)).await?;
         if rows.iter().any(|(_, r)| holds_key(r.value.attempt.questions.as_deref().unwrap_or_default())) {
             self.ready_to_seal(conn).await?;
@@ -860,7 +860,7 @@ impl Store {
         let (attempts, questions) = (json_rows(&attempts)?, json_rows(&questions)?);
         let mut chunk = sqlx::Connection::begin(&mut *conn).await?;
         let written = insert_json(&mut chunk, &attempts, &questions).await;
-        let Some(refused) = super::portable::keep_or_undo(chunk, written).await? else { return Ok(()) };
+        let Some(refused) = super::chunk::keep_or_undo(chunk, written).await? else { return Ok(()) };
         for (at, row) in rows {
             self.import_attempt(conn, known, row).await.map_err(|e| named(e, at))?;
         }

@@ -67,7 +67,7 @@ pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
     include_archived: bool,
-    after: &super::timeline::After,
+    after: &super::chunk::After,
 ) -> Result<Vec<Case>, StoreError> {
     // Rank 1 among the timeline's kinds; its time is `opened_at`.
     let (at, rank, id, limit) = (&after.at, after.rank, after.id, after.limit);
@@ -444,14 +444,14 @@ pub(super) async fn import_chunk(
     let mut cases = Vec::with_capacity(rows.len());
     for (at, row) in rows {
         let (s, c) = (&row.stamps, &row.value.case);
-        check_import_refs(conn, known, c).await.map_err(|e| super::portable::at_row(e, at))?;
+        check_import_refs(conn, known, c).await.map_err(|e| super::chunk::at_row(e, at))?;
         cases.push(case_row(&NewRow::from(s), c, row.value.closed_at.as_deref()));
     }
     let mut chunk = sqlx::Connection::begin(&mut *conn).await?;
     let written = insert_rows(&mut chunk, &cases).await.map(|_| ());
-    let Some(refused) = super::portable::keep_or_undo(chunk, written).await? else { return Ok(()) };
+    let Some(refused) = super::chunk::keep_or_undo(chunk, written).await? else { return Ok(()) };
     for (at, row) in rows {
-        import(conn, known, row).await.map_err(|e| super::portable::at_row(e, at))?;
+        import(conn, known, row).await.map_err(|e| super::chunk::at_row(e, at))?;
     }
     // Written a row at a time, nothing was refused: the chunk's refusal stands.
     Err(refused)

@@ -57,7 +57,7 @@ pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
     include_archived: bool,
-    after: &super::timeline::After,
+    after: &super::chunk::After,
 ) -> Result<Vec<FollowUp>, StoreError> {
     // Rank 3 among the timeline's kinds; its time is the start of the day
     // it is due, or its creation.

@@ -62,7 +62,7 @@ pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
     include_archived: bool,
-    after: &super::timeline::After,
+    after: &super::chunk::After,
 ) -> Result<Vec<HardwareChange>, StoreError> {
     // Rank 0 among the timeline's kinds; its time is the start of its day.
     let (at, rank, id, limit) = (&after.at, after.rank, after.id, after.limit);

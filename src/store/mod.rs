@@ -37,6 +37,7 @@ mod attempts;
 mod audit;
 pub mod backup;
 mod cases;
+mod chunk;
 mod follow_ups;
 mod hardware_changes;
 mod licenses;
