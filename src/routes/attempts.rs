@@ -1,12 +1,10 @@
 //! `/attempts`: every try at activating, with filters.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-use super::extract::{flag, int};
+use super::extract::int;
 use super::responses::ListErrors;
-use super::{ok, page, resource, Params};
+use super::{collection_and_items, ok, page, Params};
 use crate::auth::Reader;
 use crate::domain::{Attempt, AttemptOrder, AttemptResult, OperatorOutcome, Page, TimePageRequest};
 use crate::error::ApiError;
@@ -14,48 +12,39 @@ use crate::store::{AttemptFilter, Store};
 use crate::wire::{AttemptCreate, AttemptFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/attempts", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
-    cfg.service(
-        resource("/attempts/{id}", "GET, PATCH, DELETE")
-            .route(web::get().to(show))
-            .route(web::patch().to(update))
-            .route(web::delete().to(archive)),
+    collection_and_items(
+        cfg,
+        "/attempts",
+        [web::get().to(list), web::post().to(create)],
+        [web::get().to(show), web::patch().to(update), web::delete().to(archive)],
     );
 }
 
-/// Filters and paging of the attempts list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct AttemptQuery {
-    #[param(minimum = 1, maximum = 500)]
-    #[serde(default, deserialize_with = "int")]
-    pub limit: Option<i64>,
-    #[param(min_length = 1)]
-    pub cursor: Option<String>,
-    #[serde(default, deserialize_with = "flag")]
-    pub include_archived: Option<bool>,
-    #[param(minimum = 1)]
-    #[serde(default, deserialize_with = "int")]
-    pub machine_id: Option<i64>,
-    #[param(minimum = 1)]
-    #[serde(default, deserialize_with = "int")]
-    pub license_id: Option<i64>,
-    #[param(minimum = 1)]
-    #[serde(default, deserialize_with = "int")]
-    pub case_id: Option<i64>,
-    #[param(value_type = Option<AttemptResult>)]
-    pub result: Option<AttemptResult>,
-    #[param(value_type = Option<OperatorOutcome>)]
-    pub operator_outcome: Option<OperatorOutcome>,
-    /// A date (`2014-05-09`, inclusive, local to each attempt) or an RFC 3339 time.
-    pub from: Option<String>,
-    /// A date (`2014-05-10`, inclusive, local to each attempt) or an RFC 3339 time.
-    pub to: Option<String>,
-    /// `id` (the default: stable paging) or `started_at` (newest first,
-    /// paged by start time then id).
-    #[param(value_type = Option<AttemptOrder>)]
-    pub order: Option<AttemptOrder>,
+list_query! {
+    /// Filters and paging of the attempts list.
+    pub struct AttemptQuery {
+        #[param(minimum = 1)]
+        #[serde(default, deserialize_with = "int")]
+        pub machine_id: Option<i64>,
+        #[param(minimum = 1)]
+        #[serde(default, deserialize_with = "int")]
+        pub license_id: Option<i64>,
+        #[param(minimum = 1)]
+        #[serde(default, deserialize_with = "int")]
+        pub case_id: Option<i64>,
+        #[param(value_type = Option<AttemptResult>)]
+        pub result: Option<AttemptResult>,
+        #[param(value_type = Option<OperatorOutcome>)]
+        pub operator_outcome: Option<OperatorOutcome>,
+        /// A date (`2014-05-09`, inclusive, local to each attempt) or an RFC 3339 time.
+        pub from: Option<String>,
+        /// A date (`2014-05-10`, inclusive, local to each attempt) or an RFC 3339 time.
+        pub to: Option<String>,
+        /// `id` (the default: stable paging) or `started_at` (newest first,
+        /// paged by start time then id).
+        #[param(value_type = Option<AttemptOrder>)]
+        pub order: Option<AttemptOrder>,
+    }
 }
 
 impl AttemptQuery {

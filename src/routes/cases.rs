@@ -1,12 +1,10 @@
 //! `/cases`: activation goals (license L on machine M).
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-use super::extract::{flag, int};
+use super::extract::int;
 use super::responses::ListErrors;
-use super::{id_filters, ok, page, resource, Params};
+use super::{collection_and_items, id_filters, ok, page, Params};
 use crate::auth::Reader;
 use crate::domain::{Case, CaseStatus, Page};
 use crate::error::ApiError;
@@ -14,35 +12,26 @@ use crate::store::Store;
 use crate::wire::{CaseCreate, CaseFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/cases", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
-    cfg.service(
-        resource("/cases/{id}", "GET, PATCH, DELETE")
-            .route(web::get().to(show))
-            .route(web::patch().to(update))
-            .route(web::delete().to(super::archive::archive_case)),
+    collection_and_items(
+        cfg,
+        "/cases",
+        [web::get().to(list), web::post().to(create)],
+        [web::get().to(show), web::patch().to(update), web::delete().to(super::archive::archive_case)],
     );
 }
 
-/// Filters and paging of the cases list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct CaseQuery {
-    #[param(minimum = 1, maximum = 500)]
-    #[serde(default, deserialize_with = "int")]
-    pub limit: Option<i64>,
-    #[param(min_length = 1)]
-    pub cursor: Option<String>,
-    #[serde(default, deserialize_with = "flag")]
-    pub include_archived: Option<bool>,
-    #[param(minimum = 1)]
-    #[serde(default, deserialize_with = "int")]
-    pub machine_id: Option<i64>,
-    #[param(minimum = 1)]
-    #[serde(default, deserialize_with = "int")]
-    pub license_id: Option<i64>,
-    #[param(value_type = Option<CaseStatus>)]
-    pub status: Option<CaseStatus>,
+list_query! {
+    /// Filters and paging of the cases list.
+    pub struct CaseQuery {
+        #[param(minimum = 1)]
+        #[serde(default, deserialize_with = "int")]
+        pub machine_id: Option<i64>,
+        #[param(minimum = 1)]
+        #[serde(default, deserialize_with = "int")]
+        pub license_id: Option<i64>,
+        #[param(value_type = Option<CaseStatus>)]
+        pub status: Option<CaseStatus>,
+    }
 }
 
 /// List cases.

@@ -1,12 +1,10 @@
 //! `/follow-ups`: things to do later on a machine or a case.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::extract::{flag, int};
 use super::responses::ListErrors;
-use super::{id_filters, ok, page, resource, Params};
+use super::{collection_and_items, id_filters, ok, page, Params};
 use crate::auth::Reader;
 use crate::domain::{FollowUp, Page};
 use crate::error::ApiError;
@@ -14,35 +12,26 @@ use crate::store::Store;
 use crate::wire::{FollowUpCreate, FollowUpFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/follow-ups", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
-    cfg.service(
-        resource("/follow-ups/{id}", "GET, PATCH, DELETE")
-            .route(web::get().to(show))
-            .route(web::patch().to(update))
-            .route(web::delete().to(super::archive::archive_follow_up)),
+    collection_and_items(
+        cfg,
+        "/follow-ups",
+        [web::get().to(list), web::post().to(create)],
+        [web::get().to(show), web::patch().to(update), web::delete().to(super::archive::archive_follow_up)],
     );
 }
 
-/// Filters and paging of the follow-ups list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct FollowUpQuery {
-    #[param(minimum = 1, maximum = 500)]
-    #[serde(default, deserialize_with = "int")]
-    pub limit: Option<i64>,
-    #[param(min_length = 1)]
-    pub cursor: Option<String>,
-    #[serde(default, deserialize_with = "flag")]
-    pub include_archived: Option<bool>,
-    #[param(minimum = 1)]
-    #[serde(default, deserialize_with = "int")]
-    pub machine_id: Option<i64>,
-    #[param(minimum = 1)]
-    #[serde(default, deserialize_with = "int")]
-    pub case_id: Option<i64>,
-    #[serde(default, deserialize_with = "flag")]
-    pub done: Option<bool>,
+list_query! {
+    /// Filters and paging of the follow-ups list.
+    pub struct FollowUpQuery {
+        #[param(minimum = 1)]
+        #[serde(default, deserialize_with = "int")]
+        pub machine_id: Option<i64>,
+        #[param(minimum = 1)]
+        #[serde(default, deserialize_with = "int")]
+        pub case_id: Option<i64>,
+        #[serde(default, deserialize_with = "flag")]
+        pub done: Option<bool>,
+    }
 }
 
 /// List follow-ups.

@@ -80,3 +80,24 @@ macro_rules! archive_handler {
         }
     };
 }
+
+/// The query of a list with filters: paging (`limit`, `cursor`,
+/// `include_archived`) and the list's own filters after them.
+macro_rules! list_query {
+    ($(#[$doc:meta])* pub struct $name:ident { $($filters:tt)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+        #[serde(deny_unknown_fields)]
+        #[into_params(parameter_in = Query)]
+        pub struct $name {
+            #[param(minimum = 1, maximum = 500)]
+            #[serde(default, deserialize_with = "crate::routes::extract::int")]
+            pub limit: Option<i64>,
+            #[param(min_length = 1)]
+            pub cursor: Option<String>,
+            #[serde(default, deserialize_with = "crate::routes::extract::flag")]
+            pub include_archived: Option<bool>,
+            $($filters)*
+        }
+    };
+}

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::responses::{ArchiveErrors, ListErrors};
-use super::{ok, page, resource, ListQuery, NoParams, Params, PathId};
+use super::{collection_and_items, ok, page, resource, ListQuery, NoParams, Params, PathId};
 use crate::auth::{Reader, Writer};
 use crate::domain::{License, Page};
 use crate::error::ApiError;
@@ -13,12 +13,11 @@ use crate::store::{Store, WriteCtx};
 use crate::wire::{LicenseCreate, LicenseFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/licenses", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
-    cfg.service(
-        resource("/licenses/{id}", "GET, PATCH, DELETE")
-            .route(web::get().to(show))
-            .route(web::patch().to(update))
-            .route(web::delete().to(archive)),
+    collection_and_items(
+        cfg,
+        "/licenses",
+        [web::get().to(list), web::post().to(create)],
+        [web::get().to(show), web::patch().to(update), web::delete().to(archive)],
     );
     cfg.service(resource("/licenses/{id}/product-key", "GET").route(web::get().to(reveal)));
 }

@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 
 use super::responses::{ListErrors, ReadErrors};
-use super::{ok, page, resource, ListQuery, Params, PathId};
+use super::{collection_and_items, ok, page, resource, ListQuery, Params, PathId};
 use crate::auth::Reader;
 use crate::domain::{Machine, Page, TimePageRequest};
 use crate::error::ApiError;
@@ -11,12 +11,11 @@ use crate::store::{Store, Timeline};
 use crate::wire::{MachineCreate, MachineFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/machines", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
-    cfg.service(
-        resource("/machines/{id}", "GET, PATCH, DELETE")
-            .route(web::get().to(show))
-            .route(web::patch().to(update))
-            .route(web::delete().to(archive)),
+    collection_and_items(
+        cfg,
+        "/machines",
+        [web::get().to(list), web::post().to(create)],
+        [web::get().to(show), web::patch().to(update), web::delete().to(archive)],
     );
     cfg.service(resource("/machines/{id}/timeline", "GET").route(web::get().to(timeline)));
 }

@@ -72,6 +72,21 @@ pub fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
         .default_service(web::to(move || async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed(allow)) }))
 }
 
+/// A resource's collection (`GET` lists, `POST` creates) and its items at
+/// `{collection}/{id}` (`GET`, `PATCH`, `DELETE`), each with the `Allow` of
+/// its methods.
+pub fn collection_and_items(
+    cfg: &mut web::ServiceConfig,
+    collection: &str,
+    [list, create]: [actix_web::Route; 2],
+    [show, update, archive]: [actix_web::Route; 3],
+) {
+    cfg.service(resource(collection, "GET, POST").route(list).route(create));
+    cfg.service(
+        resource(&format!("{collection}/{{id}}"), "GET, PATCH, DELETE").route(show).route(update).route(archive),
+    );
+}
+
 /// The answer to an unknown route.
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound(format!("there is no route {}", req.path())))
