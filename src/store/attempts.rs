@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::rows::{row, Statement};
 use super::{
-    cases, finish_create, finish_write, refused, replay, stored, stored_opt, visible, Created, NewRow, Refs, Store,
+    cases, finish_create, finish_update, refused, replay, stored, stored_opt, visible, Created, NewRow, Refs, Store,
     StoreError, Table, WriteCtx,
 };
 use crate::domain::fields::Check;
@@ -595,9 +595,7 @@ impl Store {
                 this.write_questions(&mut *tx, id, qs).await?;
             }
             sync_case(&mut *tx, current.case_id).await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
-            finish_write(tx, ctx.actor, "update", Table::Attempts, id, &patch.fields()).await?;
-            Ok(value)
+            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::Attempts, id, &patch.fields()).await
         })
     }
 

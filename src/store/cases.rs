@@ -4,7 +4,7 @@ use sqlx::SqliteConnection;
 
 use super::rows::{row, Statement};
 use super::{
-    all_exist, bad_reference, finish_create, finish_write, replay, stored, visible, Created, Known, NewRow, Refs,
+    all_exist, bad_reference, finish_create, finish_update, replay, stored, visible, Created, Known, NewRow, Refs,
     Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::case::check_open_before_closed;
@@ -357,9 +357,7 @@ impl Store {
             )
             .execute(&mut *tx)
             .await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::Cases, id)?;
-            finish_write(tx, ctx.actor, "update", Table::Cases, id, &patch.fields()).await?;
-            Ok(value)
+            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::Cases, id, &patch.fields()).await
         })
     }
 
