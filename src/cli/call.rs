@@ -210,56 +210,14 @@ async fn walk(
         Pick::Stored(l) => l.channel,
         Pick::New((flags, _)) => flags.channel.as_deref().and_then(|c| c.parse().ok()).unwrap_or(Channel::Other),
     };
-    let open_case = match (&machine, &license) {
-        (Pick::Stored(m), Pick::Stored(l)) => {
-            let open = store.cases(&PageRequest::default(), Some(m.id), Some(l.id), Some(CaseStatus::Open)).await;
-            open.map_err(|e| Stop::Failed(e.into()))?.items.into_iter().next()
-        }
-        _ => None,
-    };
-    let trigger = match &open_case {
-        Some(c) => {
-            eprintln!("This call continues case {} (opened {}).", c.id, record::here(&c.opened_at));
-            None
-        }
-        None => Some(labelled(
-            &[
-                (Trigger::HardwareChange, "hardware change (a new motherboard, …)"),
-                (Trigger::Reinstall, "reinstall"),
-                (Trigger::NewInstall, "new install"),
-                (Trigger::KeyChange, "key change"),
-                (Trigger::Other, "other"),
-            ],
-            "Why does it need activating?",
-            0,
-        )?),
-    };
+    let trigger = trigger(store, &machine, &license).await?;
 
     let phone_number = phone_number()?;
     let iid = installation_id()?;
-    let ivr = labelled(
-        &[
-            (Some(IvrResult::Confirmed), "confirmed: it read back a Confirmation ID"),
-            (Some(IvrResult::NotConfirmed), "not confirmed: it refused the ID"),
-            (Some(IvrResult::InputError), "input error: it asked for groups again"),
-            (Some(IvrResult::NotOffered), "not offered: it went straight to an operator"),
-            (Some(IvrResult::Skipped), "skipped"),
-            (None, "(don't record)"),
-        ],
-        "What did the phone menu say?",
-        0,
-    )?;
+    let ivr = ivr_result()?;
 
     let (outcome, wait) = operator(ivr)?;
-    let rating = if outcome == Some("reached") {
-        labelled(
-            &[(None, "(don't rate)"), (Some(5), "5"), (Some(4), "4"), (Some(3), "3"), (Some(2), "2"), (Some(1), "1")],
-            "How helpful was the operator?",
-            0,
-        )?
-    } else {
-        None
-    };
+    let rating = if outcome == Some("reached") { rating()? } else { None };
     let questions = if outcome == Some("reached") { questions(asked, channel)? } else { Vec::new() };
     let cid = if ivr == Some(IvrResult::Confirmed) || outcome == Some("reached") { confirmation_id()? } else { None };
     let result = labelled(
@@ -267,29 +225,7 @@ async fn walk(
         "Is Windows activated?",
         if cid.is_some() { 0 } else { 1 },
     )?;
-    let failure_reason = if result == AttemptResult::NotActivated {
-        let start = match (ivr, outcome) {
-            (_, Some("unavailable")) => 1,
-            (_, Some("abandoned")) => 3,
-            (Some(IvrResult::NotConfirmed), _) => 0,
-            _ => 6,
-        };
-        Some(labelled(
-            &[
-                (FailureReason::IvrNotConfirmed, "the menu did not confirm"),
-                (FailureReason::OperatorUnavailable, "no operator was available"),
-                (FailureReason::LineClosed, "the line was closed"),
-                (FailureReason::WaitTooLong, "the wait was too long"),
-                (FailureReason::Rejected, "the operator refused"),
-                (FailureReason::CallerGaveUp, "I gave up"),
-                (FailureReason::Other, "other"),
-            ],
-            "Why not?",
-            start,
-        )?)
-    } else {
-        None
-    };
+    let failure_reason = if result == AttemptResult::NotActivated { Some(failure_reason(ivr, outcome)?) } else { None };
     let notes = optional_text("Notes:")?;
     let ended_at = record::now_here();
 
@@ -315,6 +251,87 @@ async fn walk(
         return Err(Stop::Cancelled);
     }
     Ok(Walk { machine, license, attempt })
+}
+
+/// Why the machine needs activating: asked only when the call opens a
+/// case (a call that continues the open case of its machine and license
+/// says so instead).
+async fn trigger(
+    store: &Store,
+    machine: &Pick<Machine, (String, Option<String>)>,
+    license: &Pick<License, (LicenseFlags, Option<String>)>,
+) -> Result<Option<Trigger>, Stop> {
+    let open_case = match (machine, license) {
+        (Pick::Stored(m), Pick::Stored(l)) => {
+            let open = store.cases(&PageRequest::default(), Some(m.id), Some(l.id), Some(CaseStatus::Open)).await;
+            open.map_err(|e| Stop::Failed(e.into()))?.items.into_iter().next()
+        }
+        _ => None,
+    };
+    if let Some(c) = &open_case {
+        eprintln!("This call continues case {} (opened {}).", c.id, record::here(&c.opened_at));
+        return Ok(None);
+    }
+    Ok(Some(labelled(
+        &[
+            (Trigger::HardwareChange, "hardware change (a new motherboard, …)"),
+            (Trigger::Reinstall, "reinstall"),
+            (Trigger::NewInstall, "new install"),
+            (Trigger::KeyChange, "key change"),
+            (Trigger::Other, "other"),
+        ],
+        "Why does it need activating?",
+        0,
+    )?))
+}
+
+/// What the phone menu said, if the caller records it.
+fn ivr_result() -> Result<Option<IvrResult>, Stop> {
+    labelled(
+        &[
+            (Some(IvrResult::Confirmed), "confirmed: it read back a Confirmation ID"),
+            (Some(IvrResult::NotConfirmed), "not confirmed: it refused the ID"),
+            (Some(IvrResult::InputError), "input error: it asked for groups again"),
+            (Some(IvrResult::NotOffered), "not offered: it went straight to an operator"),
+            (Some(IvrResult::Skipped), "skipped"),
+            (None, "(don't record)"),
+        ],
+        "What did the phone menu say?",
+        0,
+    )
+}
+
+/// How helpful the operator reached was, if the caller rates them.
+fn rating() -> Result<Option<i64>, Stop> {
+    labelled(
+        &[(None, "(don't rate)"), (Some(5), "5"), (Some(4), "4"), (Some(3), "3"), (Some(2), "2"), (Some(1), "1")],
+        "How helpful was the operator?",
+        0,
+    )
+}
+
+/// Why a call did not activate, the likeliest reason (from what the menu
+/// and the operator did) offered first.
+fn failure_reason(ivr: Option<IvrResult>, outcome: Option<&str>) -> Result<FailureReason, Stop> {
+    let start = match (ivr, outcome) {
+        (_, Some("unavailable")) => 1,
+        (_, Some("abandoned")) => 3,
+        (Some(IvrResult::NotConfirmed), _) => 0,
+        _ => 6,
+    };
+    labelled(
+        &[
+            (FailureReason::IvrNotConfirmed, "the menu did not confirm"),
+            (FailureReason::OperatorUnavailable, "no operator was available"),
+            (FailureReason::LineClosed, "the line was closed"),
+            (FailureReason::WaitTooLong, "the wait was too long"),
+            (FailureReason::Rejected, "the operator refused"),
+            (FailureReason::CallerGaveUp, "I gave up"),
+            (FailureReason::Other, "other"),
+        ],
+        "Why not?",
+        start,
+    )
 }
 
 fn pick_machine(machines: Vec<Machine>) -> Result<Pick<Machine, (String, Option<String>)>, Stop> {

@@ -226,6 +226,25 @@ pub fn caller_time(raw: &String) -> Result<super::time::CallerTime, String> {
     Ok(t)
 }
 
+/// A `from`/`to` range as a user gives it: each bound parsed by `parse`,
+/// and `to` refused when it comes before `from`. Every failure is recorded
+/// in `c` under its parameter's name.
+pub fn range<T: PartialOrd>(
+    c: &mut Check,
+    from: Option<&str>,
+    to: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> (Option<T>, Option<T>) {
+    let bound = |c: &mut Check, name: &str, raw: Option<&str>| raw.and_then(|s| c.record(name, parse(s)));
+    let (first, last) = (bound(c, "from", from), bound(c, "to", to));
+    if let (Some(f), Some(t), Some(from), Some(to)) = (&first, &last, from, to) {
+        if t < f {
+            c.push("to", format!("{} is before from ({})", to.trim(), from.trim()));
+        }
+    }
+    (first, last)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

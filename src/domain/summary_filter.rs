@@ -3,8 +3,9 @@
 
 use chrono::NaiveDate;
 
+use super::fields::range;
 use super::fields::{id_filter, Check, FieldErrors};
-use super::time::{parse_date, range};
+use super::time::parse_date;
 
 /// The page of a summary: only `retries`, whose case list can be long, is
 /// paged; a `limit` or `cursor` given to another is refused, naming it,

@@ -6,8 +6,6 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
 
-use super::fields::Check;
-
 /// A time given by a caller, e.g. `2014-05-10T18:02:00+09:00`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallerTime {
@@ -170,25 +168,6 @@ impl PartialOrd for TimeBound {
             _ => None,
         }
     }
-}
-
-/// A `from`/`to` range as a user gives it: each bound parsed by `parse`,
-/// and `to` refused when it comes before `from`. Every failure is recorded
-/// in `c` under its parameter's name.
-pub fn range<T: PartialOrd>(
-    c: &mut Check,
-    from: Option<&str>,
-    to: Option<&str>,
-    parse: impl Fn(&str) -> Result<T, String>,
-) -> (Option<T>, Option<T>) {
-    let bound = |c: &mut Check, name: &str, raw: Option<&str>| raw.and_then(|s| c.record(name, parse(s)));
-    let (first, last) = (bound(c, "from", from), bound(c, "to", to));
-    if let (Some(f), Some(t), Some(from), Some(to)) = (&first, &last, from, to) {
-        if t < f {
-            c.push("to", format!("{} is before from ({})", to.trim(), from.trim()));
-        }
-    }
-    (first, last)
 }
 
 /// A system time from Unix milliseconds.

@@ -8,7 +8,8 @@ use std::io::Read;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::{at_most, chunk_of, head_of, DecodeError, Parsed, Starts, ENTITIES, HEAD, REQUIRED};
+use super::rows::{at_most, chunk_of, head_of, HEAD, REQUIRED};
+use super::{DecodeError, Parsed, Starts, ENTITIES};
 use crate::domain::fields::Check;
 use crate::domain::FieldErrors;
 

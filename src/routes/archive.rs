@@ -4,8 +4,8 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::openapi::ArchiveErrors;
-use super::{no_content, ok, resource, NoParams, PathId};
+use super::responses::ArchiveErrors;
+use super::{ok, resource, NoParams, PathId};
 use crate::auth::Writer;
 use crate::domain::{Attempt, Case, FollowUp, HardwareChange, License, Machine};
 use crate::error::ApiError;
@@ -24,31 +24,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     }
 }
 
-/// Archive a case, with its attempts.
-#[utoipa::path(delete, operation_id = "archive_case", path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)),
-    responses((status = 204, description = "archived"), ArchiveErrors), security(("bearer" = [])))]
-pub async fn archive_case(
-    store: web::Data<Store>,
-    Writer(actor): Writer,
-    _: NoParams,
-    PathId(id): PathId,
-) -> Result<HttpResponse, ApiError> {
-    store.archive_case(&WriteCtx::new(&actor), id).await?;
-    Ok(no_content())
+archive_handler! {
+    /// Archive a case, with its attempts.
+    archive_case, "archive_case", "/api/v1/cases/{id}", "cases", archive_case
 }
 
-/// Archive a follow-up.
-#[utoipa::path(delete, operation_id = "archive_follow_up", path = "/api/v1/follow-ups/{id}", tag = "follow-ups",
-    params(("id" = i64, Path)),
-    responses((status = 204, description = "archived"), ArchiveErrors), security(("bearer" = [])))]
-pub async fn archive_follow_up(
-    store: web::Data<Store>,
-    Writer(actor): Writer,
-    _: NoParams,
-    PathId(id): PathId,
-) -> Result<HttpResponse, ApiError> {
-    store.archive_follow_up(&WriteCtx::new(&actor), id).await?;
-    Ok(no_content())
+archive_handler! {
+    /// Archive a follow-up.
+    archive_follow_up, "archive_follow_up", "/api/v1/follow-ups/{id}", "follow-ups", archive_follow_up
 }
 
 /// One `POST …/{id}/unarchive` handler: the row back (and what was

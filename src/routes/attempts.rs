@@ -1,61 +1,50 @@
 //! `/attempts`: every try at activating, with filters.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-use super::extract::{flag, int};
-use super::openapi::{ArchiveErrors, ListErrors, ReadErrors, WriteErrors};
-use super::{created, no_content, ok, page, resource, IdempotencyKey, JsonBody, NoParams, Params, PathId, ShowQuery};
-use crate::auth::{Reader, Writer};
+use super::extract::int;
+use super::responses::ListErrors;
+use super::{collection_and_items, ok, page, Params};
+use crate::auth::Reader;
 use crate::domain::{Attempt, AttemptOrder, AttemptResult, OperatorOutcome, Page, TimePageRequest};
 use crate::error::ApiError;
-use crate::store::{AttemptFilter, Store, WriteCtx};
+use crate::store::{AttemptFilter, Store};
 use crate::wire::{AttemptCreate, AttemptFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/attempts", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
-    cfg.service(
-        resource("/attempts/{id}", "GET, PATCH, DELETE")
-            .route(web::get().to(show))
-            .route(web::patch().to(update))
-            .route(web::delete().to(archive)),
+    collection_and_items(
+        cfg,
+        "/attempts",
+        [web::get().to(list), web::post().to(create)],
+        [web::get().to(show), web::patch().to(update), web::delete().to(archive)],
     );
 }
 
-/// Filters and paging of the attempts list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct AttemptQuery {
-    #[param(minimum = 1, maximum = 500)]
-    #[serde(default, deserialize_with = "int")]
-    pub limit: Option<i64>,
-    #[param(min_length = 1)]
-    pub cursor: Option<String>,
-    #[serde(default, deserialize_with = "flag")]
-    pub include_archived: Option<bool>,
-    #[param(minimum = 1)]
-    #[serde(default, deserialize_with = "int")]
-    pub machine_id: Option<i64>,
-    #[param(minimum = 1)]
-    #[serde(default, deserialize_with = "int")]
-    pub license_id: Option<i64>,
-    #[param(minimum = 1)]
-    #[serde(default, deserialize_with = "int")]
-    pub case_id: Option<i64>,
-    #[param(value_type = Option<AttemptResult>)]
-    pub result: Option<AttemptResult>,
-    #[param(value_type = Option<OperatorOutcome>)]
-    pub operator_outcome: Option<OperatorOutcome>,
-    /// A date (`2014-05-09`, inclusive, local to each attempt) or an RFC 3339 time.
-    pub from: Option<String>,
-    /// A date (`2014-05-10`, inclusive, local to each attempt) or an RFC 3339 time.
-    pub to: Option<String>,
-    /// `id` (the default: stable paging) or `started_at` (newest first,
-    /// paged by start time then id).
-    #[param(value_type = Option<AttemptOrder>)]
-    pub order: Option<AttemptOrder>,
+list_query! {
+    /// Filters and paging of the attempts list.
+    pub struct AttemptQuery {
+        #[param(minimum = 1)]
+        #[serde(default, deserialize_with = "int")]
+        pub machine_id: Option<i64>,
+        #[param(minimum = 1)]
+        #[serde(default, deserialize_with = "int")]
+        pub license_id: Option<i64>,
+        #[param(minimum = 1)]
+        #[serde(default, deserialize_with = "int")]
+        pub case_id: Option<i64>,
+        #[param(value_type = Option<AttemptResult>)]
+        pub result: Option<AttemptResult>,
+        #[param(value_type = Option<OperatorOutcome>)]
+        pub operator_outcome: Option<OperatorOutcome>,
+        /// A date (`2014-05-09`, inclusive, local to each attempt) or an RFC 3339 time.
+        pub from: Option<String>,
+        /// A date (`2014-05-10`, inclusive, local to each attempt) or an RFC 3339 time.
+        pub to: Option<String>,
+        /// `id` (the default: stable paging) or `started_at` (newest first,
+        /// paged by start time then id).
+        #[param(value_type = Option<AttemptOrder>)]
+        pub order: Option<AttemptOrder>,
+    }
 }
 
 impl AttemptQuery {
@@ -84,56 +73,23 @@ pub async fn list(
     Ok(ok(&store.attempts(&page, &filter).await?))
 }
 
-/// Record an attempt. Without `case_id` it joins (or opens) the open case of
-/// its machine and license; an activated attempt closes its case.
-#[utoipa::path(post, operation_id = "create_attempt", path = "/api/v1/attempts", tag = "attempts", request_body = inline(AttemptCreate),
-    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer", nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$")),
-    responses((status = 201, body = Attempt), WriteErrors), security(("bearer" = [])))]
-pub async fn create(
-    store: web::Data<Store>,
-    Writer(actor): Writer,
-    _: NoParams,
-    key: IdempotencyKey,
-    body: JsonBody<AttemptCreate>,
-) -> Result<HttpResponse, ApiError> {
-    let result = store.create_attempt(&key.ctx(&actor, &body), &body.parsed()?).await?;
-    Ok(created(result, "/attempts", |a| a.id))
+create_handler! {
+    /// Record an attempt. Without `case_id` it joins (or opens) the open case of
+    /// its machine and license; an activated attempt closes its case.
+    "create_attempt", "/api/v1/attempts", "attempts", AttemptCreate => Attempt, create_attempt, "/attempts"
 }
 
-/// One attempt.
-#[utoipa::path(get, operation_id = "get_attempt", path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i64, Path), ShowQuery),
-    responses((status = 200, body = Attempt), ReadErrors), security(("bearer" = [])))]
-pub async fn show(
-    store: web::Data<Store>,
-    _: Reader,
-    PathId(id): PathId,
-    Params(q): Params<ShowQuery>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.attempt(id, q.include_archived.unwrap_or(false)).await?))
+show_handler! {
+    /// One attempt.
+    "get_attempt", "/api/v1/attempts/{id}", "attempts", Attempt, attempt
 }
 
-/// Change an attempt (only the fields sent; `questions` replaces them all).
-#[utoipa::path(patch, operation_id = "update_attempt", path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i64, Path)),
-    request_body = inline(AttemptFields), responses((status = 200, body = Attempt), WriteErrors), security(("bearer" = [])))]
-pub async fn update(
-    store: web::Data<Store>,
-    Writer(actor): Writer,
-    _: NoParams,
-    PathId(id): PathId,
-    body: JsonBody<AttemptFields>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.update_attempt(&WriteCtx::new(&actor), id, &body.parsed()?).await?))
+update_handler! {
+    /// Change an attempt (only the fields sent; `questions` replaces them all).
+    "update_attempt", "/api/v1/attempts/{id}", "attempts", AttemptFields => Attempt, update_attempt
 }
 
-/// Archive an attempt (its case reopens if this attempt had activated it).
-#[utoipa::path(delete, operation_id = "archive_attempt", path = "/api/v1/attempts/{id}", tag = "attempts", params(("id" = i64, Path)),
-    responses((status = 204, description = "archived"), ArchiveErrors), security(("bearer" = [])))]
-pub async fn archive(
-    store: web::Data<Store>,
-    Writer(actor): Writer,
-    _: NoParams,
-    PathId(id): PathId,
-) -> Result<HttpResponse, ApiError> {
-    store.archive_attempt(&WriteCtx::new(&actor), id).await?;
-    Ok(no_content())
+archive_handler! {
+    /// Archive an attempt (its case reopens if this attempt had activated it).
+    archive, "archive_attempt", "/api/v1/attempts/{id}", "attempts", archive_attempt
 }

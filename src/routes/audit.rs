@@ -5,11 +5,12 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::int;
-use super::openapi::WriteScopeListErrors;
+use super::responses::WriteScopeListErrors;
 use super::{ok, page, resource, Params};
 use crate::auth::Writer;
+use crate::domain::fields::range;
 use crate::domain::fields::{id_filter, Check};
-use crate::domain::time::{range, TimeBound};
+use crate::domain::time::TimeBound;
 use crate::domain::{AuditEntity, Page};
 use crate::error::ApiError;
 use crate::store::{AuditEntry, AuditFilter, Store};

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::openapi::ListErrors;
+use super::responses::ListErrors;
 use super::{ok, resource, Params};
 use crate::auth::Reader;
 use crate::domain::{FieldErrors, InstallationId};

@@ -2,14 +2,12 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::openapi::{ArchiveErrors, ReadErrors, WriteErrors};
-use super::{
-    created, no_content, ok, page, resource, IdempotencyKey, JsonBody, ListQuery, NoParams, Params, PathId, ShowQuery,
-};
+use super::responses::{ReadErrors, WriteErrors};
+use super::{created, ok, page, resource, IdempotencyKey, JsonBody, ListQuery, NoParams, Params, PathId};
 use crate::auth::{Reader, Writer};
 use crate::domain::{HardwareChange, Page};
 use crate::error::ApiError;
-use crate::store::{Store, WriteCtx};
+use crate::store::Store;
 use crate::wire::{HardwareChangeCreate, HardwareChangeFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -58,42 +56,17 @@ pub async fn create(
     Ok(created(result, "/hardware-changes", |h| h.id))
 }
 
-/// One hardware change.
-#[utoipa::path(get, operation_id = "get_hardware_change", path = "/api/v1/hardware-changes/{id}", tag = "hardware changes",
-    params(("id" = i64, Path), ShowQuery), responses((status = 200, body = HardwareChange), ReadErrors),
-    security(("bearer" = [])))]
-pub async fn show(
-    store: web::Data<Store>,
-    _: Reader,
-    PathId(id): PathId,
-    Params(q): Params<ShowQuery>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.hardware_change(id, q.include_archived.unwrap_or(false)).await?))
+show_handler! {
+    /// One hardware change.
+    "get_hardware_change", "/api/v1/hardware-changes/{id}", "hardware changes", HardwareChange, hardware_change
 }
 
-/// Change a hardware change.
-#[utoipa::path(patch, operation_id = "update_hardware_change", path = "/api/v1/hardware-changes/{id}", tag = "hardware changes", params(("id" = i64, Path)),
-    request_body = inline(HardwareChangeFields), responses((status = 200, body = HardwareChange), WriteErrors),
-    security(("bearer" = [])))]
-pub async fn update(
-    store: web::Data<Store>,
-    Writer(actor): Writer,
-    _: NoParams,
-    PathId(id): PathId,
-    body: JsonBody<HardwareChangeFields>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.update_hardware_change(&WriteCtx::new(&actor), id, &body.parsed()?).await?))
+update_handler! {
+    /// Change a hardware change.
+    "update_hardware_change", "/api/v1/hardware-changes/{id}", "hardware changes", HardwareChangeFields => HardwareChange, update_hardware_change
 }
 
-/// Archive a hardware change.
-#[utoipa::path(delete, operation_id = "archive_hardware_change", path = "/api/v1/hardware-changes/{id}", tag = "hardware changes", params(("id" = i64, Path)),
-    responses((status = 204, description = "archived"), ArchiveErrors), security(("bearer" = [])))]
-pub async fn archive(
-    store: web::Data<Store>,
-    Writer(actor): Writer,
-    _: NoParams,
-    PathId(id): PathId,
-) -> Result<HttpResponse, ApiError> {
-    store.archive_hardware_change(&WriteCtx::new(&actor), id).await?;
-    Ok(no_content())
+archive_handler! {
+    /// Archive a hardware change.
+    archive, "archive_hardware_change", "/api/v1/hardware-changes/{id}", "hardware changes", archive_hardware_change
 }

@@ -4,10 +4,8 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::openapi::{ArchiveErrors, ListErrors, ReadErrors, WriteErrors};
-use super::{
-    created, no_content, ok, page, resource, IdempotencyKey, JsonBody, ListQuery, NoParams, Params, PathId, ShowQuery,
-};
+use super::responses::{ArchiveErrors, ListErrors};
+use super::{collection_and_items, ok, page, resource, ListQuery, NoParams, Params, PathId};
 use crate::auth::{Reader, Writer};
 use crate::domain::{License, Page};
 use crate::error::ApiError;
@@ -15,12 +13,11 @@ use crate::store::{Store, WriteCtx};
 use crate::wire::{LicenseCreate, LicenseFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/licenses", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
-    cfg.service(
-        resource("/licenses/{id}", "GET, PATCH, DELETE")
-            .route(web::get().to(show))
-            .route(web::patch().to(update))
-            .route(web::delete().to(archive)),
+    collection_and_items(
+        cfg,
+        "/licenses",
+        [web::get().to(list), web::post().to(create)],
+        [web::get().to(show), web::patch().to(update), web::delete().to(archive)],
     );
     cfg.service(resource("/licenses/{id}/product-key", "GET").route(web::get().to(reveal)));
 }
@@ -40,57 +37,24 @@ pub async fn list(store: web::Data<Store>, _: Reader, Params(q): Params<ListQuer
     Ok(ok(&store.licenses(&page).await?))
 }
 
-/// Add a license; its product key is sealed and shown masked from then on.
-#[utoipa::path(post, operation_id = "create_license", path = "/api/v1/licenses", tag = "licenses", request_body = inline(LicenseCreate),
-    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer", nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$")),
-    responses((status = 201, body = License), WriteErrors), security(("bearer" = [])))]
-pub async fn create(
-    store: web::Data<Store>,
-    Writer(actor): Writer,
-    _: NoParams,
-    key: IdempotencyKey,
-    body: JsonBody<LicenseCreate>,
-) -> Result<HttpResponse, ApiError> {
-    let result = store.create_license(&key.ctx(&actor, &body), &body.parsed()?).await?;
-    Ok(created(result, "/licenses", |l| l.id))
+create_handler! {
+    /// Add a license; its product key is sealed and shown masked from then on.
+    "create_license", "/api/v1/licenses", "licenses", LicenseCreate => License, create_license, "/licenses"
 }
 
-/// One license.
-#[utoipa::path(get, operation_id = "get_license", path = "/api/v1/licenses/{id}", tag = "licenses", params(("id" = i64, Path), ShowQuery),
-    responses((status = 200, body = License), ReadErrors), security(("bearer" = [])))]
-pub async fn show(
-    store: web::Data<Store>,
-    _: Reader,
-    PathId(id): PathId,
-    Params(q): Params<ShowQuery>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.license(id, q.include_archived.unwrap_or(false)).await?))
+show_handler! {
+    /// One license.
+    "get_license", "/api/v1/licenses/{id}", "licenses", License, license
 }
 
-/// Change a license (only the fields sent; leaving out `product_key` keeps it).
-#[utoipa::path(patch, operation_id = "update_license", path = "/api/v1/licenses/{id}", tag = "licenses", params(("id" = i64, Path)),
-    request_body = inline(LicenseFields), responses((status = 200, body = License), WriteErrors), security(("bearer" = [])))]
-pub async fn update(
-    store: web::Data<Store>,
-    Writer(actor): Writer,
-    _: NoParams,
-    PathId(id): PathId,
-    body: JsonBody<LicenseFields>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(ok(&store.update_license(&WriteCtx::new(&actor), id, &body.parsed()?).await?))
+update_handler! {
+    /// Change a license (only the fields sent; leaving out `product_key` keeps it).
+    "update_license", "/api/v1/licenses/{id}", "licenses", LicenseFields => License, update_license
 }
 
-/// Archive a license.
-#[utoipa::path(delete, operation_id = "archive_license", path = "/api/v1/licenses/{id}", tag = "licenses", params(("id" = i64, Path)),
-    responses((status = 204, description = "archived"), ArchiveErrors), security(("bearer" = [])))]
-pub async fn archive(
-    store: web::Data<Store>,
-    Writer(actor): Writer,
-    _: NoParams,
-    PathId(id): PathId,
-) -> Result<HttpResponse, ApiError> {
-    store.archive_license(&WriteCtx::new(&actor), id).await?;
-    Ok(no_content())
+archive_handler! {
+    /// Archive a license.
+    archive, "archive_license", "/api/v1/licenses/{id}", "licenses", archive_license
 }
 
 /// The product key in clear (write tokens only; every reveal is audited).

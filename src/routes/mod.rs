@@ -5,6 +5,9 @@
 //! into its domain value, make one store call and map the answer to a
 //! response.
 
+#[macro_use]
+mod handlers;
+
 mod archive;
 mod attempts;
 mod audit;
@@ -20,6 +23,7 @@ mod machines;
 pub mod openapi;
 mod parse;
 mod portable;
+mod responses;
 mod search;
 mod summaries;
 
@@ -66,6 +70,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
     web::resource(path)
         .default_service(web::to(move || async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed(allow)) }))
+}
+
+/// A resource's collection (`GET` lists, `POST` creates) and its items at
+/// `{collection}/{id}` (`GET`, `PATCH`, `DELETE`), each with the `Allow` of
+/// its methods.
+pub fn collection_and_items(
+    cfg: &mut web::ServiceConfig,
+    collection: &str,
+    [list, create]: [actix_web::Route; 2],
+    [show, update, archive]: [actix_web::Route; 3],
+) {
+    cfg.service(resource(collection, "GET, POST").route(list).route(create));
+    cfg.service(
+        resource(&format!("{collection}/{{id}}"), "GET, PATCH, DELETE").route(show).route(update).route(archive),
+    );
 }
 
 /// The answer to an unknown route.

@@ -4,7 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::extract::{media_type, read_body};
-use super::openapi::WriteErrors;
+use super::responses::WriteErrors;
 use super::{ok, resource, BODY_LIMIT};
 use crate::auth::Reader;
 use crate::domain::{slmgr, FieldErrors};

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::flag;
-use super::openapi::{ReadErrors, WriteErrors};
+use super::responses::{ReadErrors, WriteErrors};
 use super::{media_type, ok, read_body, resource, NoParams, Params};
 use crate::auth::{Reader, Writer};
 use crate::domain::{FieldErrors, Scope};

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::{flag, int};
-use super::openapi::ListErrors;
+use super::responses::ListErrors;
 use super::{ok, page, resource, Params};
 use crate::auth::Reader;
 use crate::domain::search::SearchQuery;

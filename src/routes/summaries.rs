@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::extract::int;
-use super::openapi::ReadErrors;
+use super::responses::ReadErrors;
 use super::{ok, resource, Params};
 use crate::auth::Reader;
 use crate::error::ApiError;

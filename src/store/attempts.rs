@@ -2,7 +2,8 @@
 //! opens, the case an activated attempt closes, filtered lists, and the
 //! Installation ID → Confirmation ID look-up.
 
-use std::collections::HashMap;
+mod import;
+mod questions;
 
 use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -10,18 +11,16 @@ use utoipa::ToSchema;
 
 use super::rows::{row, Statement};
 use super::{
-    cases, finish_create, finish_write, refused, replay, stored, stored_opt, visible, Created, Known, NewRow, Refs,
-    Store, StoreError, Table, WriteCtx,
+    cases, finish_create, finish_update, refused, replay, stored, stored_opt, visible, Created, NewRow, Refs, Store,
+    StoreError, Table, WriteCtx,
 };
-use crate::domain::attempt::masked_answer;
 use crate::domain::fields::Check;
 use crate::domain::time::{canonical_text, now_system, system_from_millis, CallerTime, TimeBound};
 use crate::domain::{
-    Attempt, AttemptPatch, AttemptResult, AttemptTarget, ConfirmationId, FieldErrors, InstallationId, NewAttempt,
-    NewQuestion, OperatorOutcome, Page, PageRequest, Question, TimeCursor, TimePageRequest, Trigger,
+    Attempt, AttemptPatch, AttemptResult, AttemptTarget, ConfirmationId, InstallationId, NewAttempt, OperatorOutcome,
+    Page, PageRequest, Question, TimeCursor, TimePageRequest, Trigger,
 };
-use crate::portable::ImportedAttempt;
-use crate::secrets::Secrets;
+use questions::with_questions;
 
 /// The filters of the attempts list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,7 +46,7 @@ impl AttemptFilter {
     ) -> Result<Self, crate::domain::FieldErrors> {
         use crate::domain::fields::{id_filter, Check};
         let mut c = Check::default();
-        let (from, to) = crate::domain::time::range(&mut c, from, to, TimeBound::parse);
+        let (from, to) = crate::domain::fields::range(&mut c, from, to, TimeBound::parse);
         let [machine_id, license_id, case_id] = ids;
         let machine_id = id_filter(&mut c, "machine_id", machine_id);
         let license_id = id_filter(&mut c, "license_id", license_id);
@@ -149,74 +148,6 @@ impl Row {
     }
 }
 
-/// Which attempts' questions to read.
-enum Of<'a> {
-    /// These (a page: bounded by the page size).
-    Ids(&'a [i64]),
-    /// Those with ids from the first to the second, inclusive (an export's chunk).
-    Between(i64, i64),
-}
-
-/// The questions of the attempts `of` names, in one query. Sealed answers
-/// are opened with `open` (an export with secrets); otherwise they stay masked.
-async fn questions_of(
-    conn: &mut SqliteConnection,
-    of: Of<'_>,
-    open: Option<&Secrets>,
-) -> Result<HashMap<i64, Vec<Question>>, StoreError> {
-    let mut out: HashMap<i64, Vec<Question>> = HashMap::new();
-    let mut q =
-        QueryBuilder::<Sqlite>::new("SELECT attempt_id, topic, question, answer, answer_sealed FROM attempt_questions");
-    match of {
-        Of::Ids([]) => return Ok(out),
-        Of::Ids(ids) => {
-            q.push(" WHERE attempt_id IN (");
-            let mut list = q.separated(", ");
-            for id in ids {
-                list.push_bind(*id);
-            }
-            q.push(")");
-        }
-        Of::Between(first, last) => {
-            q.push(" WHERE attempt_id BETWEEN ").push_bind(first).push(" AND ").push_bind(last);
-        }
-    }
-    q.push(" ORDER BY attempt_id, position");
-    #[derive(sqlx::FromRow)]
-    struct QuestionRow {
-        attempt_id: i64,
-        topic: String,
-        question: Option<String>,
-        answer: Option<String>,
-        answer_sealed: Option<Vec<u8>>,
-    }
-    let rows: Vec<QuestionRow> = q.build_query_as().fetch_all(conn).await?;
-    for r in rows {
-        let answer = match (open, r.answer_sealed) {
-            (Some(secrets), Some(sealed)) => Some(secrets.open(&sealed)?),
-            _ => r.answer,
-        };
-        out.entry(r.attempt_id).or_default().push(Question { topic: stored(&r.topic)?, question: r.question, answer });
-    }
-    Ok(out)
-}
-
-/// Attempt rows with their questions.
-fn attach(rows: Vec<Row>, mut questions: HashMap<i64, Vec<Question>>) -> Result<Vec<Attempt>, StoreError> {
-    rows.into_iter()
-        .map(|r| {
-            let qs = questions.remove(&r.id).unwrap_or_default();
-            r.into_attempt(qs)
-        })
-        .collect()
-}
-
-async fn with_questions(conn: &mut SqliteConnection, rows: Vec<Row>) -> Result<Vec<Attempt>, StoreError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let questions = questions_of(conn, Of::Ids(&ids), None).await?;
-    attach(rows, questions)
-}
-
 /// The filters of an attempts list, after its `WHERE` (bound values only;
 /// the column names come from the fixed list here).
 fn filtered(q: &mut QueryBuilder<'static, Sqlite>, include_archived: bool, f: &AttemptFilter) {
@@ -285,7 +216,7 @@ pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
     include_archived: bool,
-    after: &super::timeline::After,
+    after: &super::chunk::After,
 ) -> Result<Vec<Attempt>, StoreError> {
     // Rank 2 among the timeline's kinds; its time is its start, whose UTC
     // milliseconds are indexed with the machine.
@@ -566,94 +497,7 @@ async fn insert_rows(conn: &mut SqliteConnection, rows: &str) -> Result<Vec<Stri
     Ok(sqlx::query_scalar(INSERT.as_str()).bind(rows).fetch_all(conn).await?)
 }
 
-row! {
-    /// A question's row as written, by column name.
-    #[derive(serde::Serialize)]
-    struct QuestionWritten in "attempt_questions" {
-        attempt_id: i64,
-        position: i64,
-        topic: &'static str,
-        question: Option<String>,
-        answer: Option<String>,
-        answer_sealed: Option<String> as hex,
-    }
-}
-
-/// Insert questions given as one JSON array of [`QuestionWritten`] rows.
-async fn insert_question_rows(conn: &mut SqliteConnection, rows: &str) -> Result<(), StoreError> {
-    static INSERT: Statement = Statement::new(|| QuestionWritten::COLUMNS.insert());
-    sqlx::query(INSERT.as_str()).bind(rows).execute(conn).await?;
-    Ok(())
-}
-
 impl Store {
-    /// Questions of an attempt, replacing any it had; answers holding a key are sealed.
-    async fn write_questions(
-        &self,
-        conn: &mut SqliteConnection,
-        attempt_id: i64,
-        qs: &[NewQuestion],
-    ) -> Result<Vec<Question>, StoreError> {
-        sqlx::query!("DELETE FROM attempt_questions WHERE attempt_id = ?", attempt_id).execute(&mut *conn).await?;
-        self.insert_questions(conn, attempt_id, qs).await
-    }
-
-    /// A question's answer as stored: as given, or, when it holds a product
-    /// key, masked with the key sealed beside it (the caller checked the key
-    /// file first with [`Store::ready_to_seal`], see [`holds_key`]).
-    fn stored_answer(&self, q: &NewQuestion) -> Result<(Option<String>, Option<Vec<u8>>), StoreError> {
-        Ok(match q.answer.as_deref() {
-            Some(answer) => match masked_answer(answer) {
-                Some(masked) => (Some(masked), Some(self.secrets.seal(answer)?)),
-                None => (Some(answer.to_string()), None),
-            },
-            None => (None, None),
-        })
-    }
-
-    /// Questions of an attempt that has none yet, in one statement; answers
-    /// holding a key are sealed. Returns them as stored (as a read of the
-    /// attempt shows them).
-    async fn insert_questions(
-        &self,
-        conn: &mut SqliteConnection,
-        attempt_id: i64,
-        qs: &[NewQuestion],
-    ) -> Result<Vec<Question>, StoreError> {
-        if qs.is_empty() {
-            return Ok(Vec::new());
-        }
-        if holds_key(qs) {
-            self.ready_to_seal(conn).await?;
-        }
-        let mut rows = Vec::with_capacity(qs.len());
-        let mut shown_questions = Vec::with_capacity(qs.len());
-        for (position, q) in qs.iter().enumerate() {
-            let row = self.question_row(attempt_id, position, q)?;
-            shown_questions.push(Question {
-                topic: q.topic,
-                question: row.question.clone(),
-                answer: row.answer.clone(),
-            });
-            rows.push(row);
-        }
-        insert_question_rows(conn, &json_rows(&rows)?).await?;
-        Ok(shown_questions)
-    }
-
-    /// A question's row: its answer as given, or masked with the key sealed beside it.
-    fn question_row(&self, attempt_id: i64, position: usize, q: &NewQuestion) -> Result<QuestionWritten, StoreError> {
-        let (answer, sealed) = self.stored_answer(q)?;
-        Ok(QuestionWritten {
-            attempt_id,
-            position: position as i64,
-            topic: q.topic.as_str(),
-            question: q.question.clone(),
-            answer,
-            answer_sealed: sealed.map(hex::encode),
-        })
-    }
-
     /// Record an attempt. Without `case_id` it joins the open case of its
     /// machine and license, or opens one; an activated attempt closes its case.
     pub async fn create_attempt(&self, ctx: &WriteCtx<'_>, a: &NewAttempt) -> Result<Created<Attempt>, StoreError> {
@@ -751,9 +595,7 @@ impl Store {
                 this.write_questions(&mut *tx, id, qs).await?;
             }
             sync_case(&mut *tx, current.case_id).await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
-            finish_write(tx, ctx.actor, "update", Table::Attempts, id, &patch.fields()).await?;
-            Ok(value)
+            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::Attempts, id, &patch.fields()).await
         })
     }
 
@@ -790,119 +632,4 @@ impl Store {
             })
             .collect())
     }
-}
-
-impl Store {
-    /// Up to `limit` attempts after id `after`, with their questions, archived ones too, as exported:
-    /// sealed answers in clear only when `secrets` (the caller audits that).
-    pub(super) async fn export_attempts(
-        &self,
-        conn: &mut SqliteConnection,
-        secrets: bool,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<Attempt>, StoreError> {
-        let mut q = select();
-        q.push(" WHERE id > ").push_bind(after).push(" ORDER BY id LIMIT ").push_bind(limit);
-        let rows = rows(&mut q, &mut *conn).await?;
-        let (Some(first), Some(last)) = (rows.first().map(|r| r.id), rows.last().map(|r| r.id)) else {
-            return Ok(Vec::new());
-        };
-        let questions = questions_of(conn, Of::Between(first, last), secrets.then_some(&self.secrets)).await?;
-        attach(rows, questions)
-    }
-
-    /// Insert an imported attempt with its own id and times, in the case it
-    /// names (which must be stored, and of the machine and license the row
-    /// names, if it names them). The case's status is taken from the import
-    /// as it is, not recomputed.
-    pub(super) async fn import_attempt(
-        &self,
-        conn: &mut SqliteConnection,
-        known: &mut Known,
-        row: &crate::portable::Row<ImportedAttempt>,
-    ) -> Result<(), StoreError> {
-        let (case_id, machine_id, license_id) = import_case_of(conn, known, &row.value).await?;
-        let id =
-            insert(conn, &NewRow::from(&row.stamps), (case_id, machine_id, license_id), &row.value.attempt).await?.id;
-        self.insert_questions(conn, id, row.value.attempt.questions.as_deref().unwrap_or_default()).await.map(|_| ())
-    }
-
-    /// The new attempts of one chunk of an import, each with its name in the
-    /// file (`attempts[7]`), as [`Store::import_attempt`] writes them one by
-    /// one, but in a few statements: the cases the chunk names read at once,
-    /// then every row in one `INSERT`, every question in another, instead
-    /// of two statements (two hand-offs to the connection's thread) an
-    /// attempt. When a statement refuses the chunk (a constraint), it is
-    /// rolled back and written again a row at a time, so that the refusal
-    /// names its row.
-    pub(super) async fn import_attempts(
-        &self,
-        conn: &mut SqliteConnection,
-        known: &mut Known,
-        rows: &[(String, &crate::portable::Row<ImportedAttempt>)],
-    ) -> Result<(), StoreError> {
-        let named = |e: StoreError, at: &str| super::portable::at_row(e, at);
-        known.read_cases(conn, rows.iter().map(|(_, r)| r.value.case_id)).await?;
-        if rows.iter().any(|(_, r)| holds_key(r.value.attempt.questions.as_deref().unwrap_or_default())) {
-            self.ready_to_seal(conn).await?;
-        }
-        let mut attempts = Vec::with_capacity(rows.len());
-        let mut questions = Vec::new();
-        for (at, row) in rows {
-            let (s, a) = (&row.stamps, &row.value.attempt);
-            let pair = import_case_of(conn, known, &row.value).await.map_err(|e| named(e, at))?;
-            attempts.push(Written::of(a, &NewRow::from(s), pair));
-            for (position, q) in a.questions.as_deref().unwrap_or_default().iter().enumerate() {
-                questions.push(self.question_row(s.id, position, q)?);
-            }
-        }
-        let (attempts, questions) = (json_rows(&attempts)?, json_rows(&questions)?);
-        let mut chunk = sqlx::Connection::begin(&mut *conn).await?;
-        let written = insert_json(&mut chunk, &attempts, &questions).await;
-        let Some(refused) = super::portable::keep_or_undo(chunk, written).await? else { return Ok(()) };
-        for (at, row) in rows {
-            self.import_attempt(conn, known, row).await.map_err(|e| named(e, at))?;
-        }
-        // Written a row at a time, nothing was refused: the chunk's refusal stands.
-        Err(refused)
-    }
-}
-
-/// Attempts and their questions, each a JSON array of rows by name, in two statements.
-async fn insert_json(conn: &mut SqliteConnection, attempts: &str, questions: &str) -> Result<(), StoreError> {
-    insert_rows(conn, attempts).await?;
-    insert_question_rows(conn, questions).await
-}
-
-/// Whether any answer holds a product key (and will be sealed).
-fn holds_key(qs: &[NewQuestion]) -> bool {
-    qs.iter().any(|q| q.answer.as_deref().is_some_and(|a| masked_answer(a).is_some()))
-}
-
-/// The case an imported attempt joins, as `(case_id, machine_id,
-/// license_id)`: it must be stored, and of the machine and license the
-/// row names, if it names them.
-async fn import_case_of(
-    conn: &mut SqliteConnection,
-    known: &mut Known,
-    i: &ImportedAttempt,
-) -> Result<(i64, i64, i64), StoreError> {
-    let (machine_id, license_id) = match known.case(i.case_id) {
-        Some(pair) => pair,
-        None => {
-            let case = cases::referenced(conn, Refs::Stored, i.case_id, "case_id").await?;
-            known.add_case(case.id, (case.machine_id, case.license_id));
-            (case.machine_id, case.license_id)
-        }
-    };
-    for (name, given, of_case) in [("machine_id", i.machine_id, machine_id), ("license_id", i.license_id, license_id)] {
-        if let Some(given) = given.filter(|g| *g != of_case) {
-            return Err(StoreError::Invalid(FieldErrors::one(
-                name,
-                format!("is {given}, but case {} has {name} {of_case}", i.case_id),
-            )));
-        }
-    }
-    Ok((i.case_id, machine_id, license_id))
 }

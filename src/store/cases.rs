@@ -4,7 +4,7 @@ use sqlx::SqliteConnection;
 
 use super::rows::{row, Statement};
 use super::{
-    all_exist, bad_reference, finish_create, finish_write, replay, stored, visible, Created, Known, NewRow, Refs,
+    all_exist, bad_reference, finish_create, finish_update, replay, stored, visible, Created, Known, NewRow, Refs,
     Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::case::check_open_before_closed;
@@ -67,7 +67,7 @@ pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
     include_archived: bool,
-    after: &super::timeline::After,
+    after: &super::chunk::After,
 ) -> Result<Vec<Case>, StoreError> {
     // Rank 1 among the timeline's kinds; its time is `opened_at`.
     let (at, rank, id, limit) = (&after.at, after.rank, after.id, after.limit);
@@ -357,9 +357,7 @@ impl Store {
             )
             .execute(&mut *tx)
             .await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::Cases, id)?;
-            finish_write(tx, ctx.actor, "update", Table::Cases, id, &patch.fields()).await?;
-            Ok(value)
+            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::Cases, id, &patch.fields()).await
         })
     }
 
@@ -444,14 +442,14 @@ pub(super) async fn import_chunk(
     let mut cases = Vec::with_capacity(rows.len());
     for (at, row) in rows {
         let (s, c) = (&row.stamps, &row.value.case);
-        check_import_refs(conn, known, c).await.map_err(|e| super::portable::at_row(e, at))?;
+        check_import_refs(conn, known, c).await.map_err(|e| super::chunk::at_row(e, at))?;
         cases.push(case_row(&NewRow::from(s), c, row.value.closed_at.as_deref()));
     }
     let mut chunk = sqlx::Connection::begin(&mut *conn).await?;
     let written = insert_rows(&mut chunk, &cases).await.map(|_| ());
-    let Some(refused) = super::portable::keep_or_undo(chunk, written).await? else { return Ok(()) };
+    let Some(refused) = super::chunk::keep_or_undo(chunk, written).await? else { return Ok(()) };
     for (at, row) in rows {
-        import(conn, known, row).await.map_err(|e| super::portable::at_row(e, at))?;
+        import(conn, known, row).await.map_err(|e| super::chunk::at_row(e, at))?;
     }
     // Written a row at a time, nothing was refused: the chunk's refusal stands.
     Err(refused)

@@ -3,7 +3,7 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    cases, finish_create, finish_write, reference, replay, stored_date, visible, Created, NewRow, Refs, Store,
+    cases, finish_create, finish_update, reference, replay, stored_date, visible, Created, NewRow, Refs, Store,
     StoreError, Table, WriteCtx,
 };
 use crate::domain::time::now_system;
@@ -57,7 +57,7 @@ pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
     include_archived: bool,
-    after: &super::timeline::After,
+    after: &super::chunk::After,
 ) -> Result<Vec<FollowUp>, StoreError> {
     // Rank 3 among the timeline's kinds; its time is the start of the day
     // it is due, or its creation.
@@ -221,9 +221,7 @@ impl Store {
         )
         .execute(&mut *tx)
         .await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::FollowUps, id)?;
-            finish_write(tx, ctx.actor, "update", Table::FollowUps, id, &patch.fields()).await?;
-            Ok(value)
+            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::FollowUps, id, &patch.fields()).await
         })
     }
 

@@ -3,7 +3,7 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    finish_create, finish_write, reference, replay, stored_date, visible, Created, NewRow, Refs, Store, StoreError,
+    finish_create, finish_update, reference, replay, stored_date, visible, Created, NewRow, Refs, Store, StoreError,
     Table, WriteCtx,
 };
 use crate::domain::enums::PartSet;
@@ -62,7 +62,7 @@ pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
     include_archived: bool,
-    after: &super::timeline::After,
+    after: &super::chunk::After,
 ) -> Result<Vec<HardwareChange>, StoreError> {
     // Rank 0 among the timeline's kinds; its time is the start of its day.
     let (at, rank, id, limit) = (&after.at, after.rank, after.id, after.limit);
@@ -176,9 +176,7 @@ impl Store {
             )
             .execute(&mut *tx)
             .await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::HardwareChanges, id)?;
-            finish_write(tx, ctx.actor, "update", Table::HardwareChanges, id, &patch.fields()).await?;
-            Ok(value)
+            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::HardwareChanges, id, &patch.fields()).await
         })
     }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sqlx::SqliteConnection;
 
 use super::{
-    audit, finish_create, finish_write, replay, stored, stored_date, visible, Created, NewRow, Store, StoreError,
+    audit, finish_create, finish_update, replay, stored, stored_date, visible, Created, NewRow, Store, StoreError,
     Table, WriteCtx,
 };
 use crate::domain::ids::mask_last_five;
@@ -179,9 +179,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::Licenses, id)?;
-            finish_write(tx, ctx.actor, "update", Table::Licenses, id, &patch.fields()).await?;
-            Ok(value)
+            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::Licenses, id, &patch.fields()).await
         })
     }
 

@@ -1,6 +1,6 @@
 //! SQL of machines.
 
-use super::{finish_create, finish_write, replay, visible, Created, NewRow, Store, StoreError, Table, WriteCtx};
+use super::{finish_create, finish_update, replay, visible, Created, NewRow, Store, StoreError, Table, WriteCtx};
 use crate::domain::fields::name_key;
 use crate::domain::time::now_system;
 use crate::domain::{FieldErrors, Machine, MachinePatch, NewMachine, Page, PageRequest};
@@ -142,9 +142,7 @@ impl Store {
             )
             .execute(&mut *tx)
             .await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::Machines, id)?;
-            finish_write(tx, ctx.actor, "update", Table::Machines, id, &patch.fields()).await?;
-            Ok(value)
+            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::Machines, id, &patch.fields()).await
         })
     }
 

@@ -38,11 +38,14 @@ mod attempts;
 mod audit;
 pub mod backup;
 mod cases;
+mod chunk;
 mod follow_ups;
 mod hardware_changes;
+mod key_check;
 mod licenses;
 mod machines;
 mod portable;
+mod refs;
 mod rows;
 mod search;
 mod sessions;
@@ -62,6 +65,8 @@ use sqlx::{Sqlite, SqliteConnection, Transaction};
 use crate::config::Checkpoints;
 use crate::domain::{FieldErrors, Scope};
 use crate::secrets::{SecretError, Secrets};
+
+use refs::{all_exist, bad_reference, reference, refused, row_state, Known, Refs};
 
 pub use attempts::{AttemptFilter, ConfirmationMatch};
 pub use audit::{AuditEntry, AuditFilter};
@@ -328,92 +333,6 @@ impl Store {
     }
 }
 
-/// Whether any product key or answer is sealed in the journal.
-async fn anything_sealed(conn: &mut SqliteConnection) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar!(
-        r#"SELECT (EXISTS (SELECT 1 FROM licenses WHERE product_key_sealed IS NOT NULL)
-                   OR EXISTS (SELECT 1 FROM attempt_questions WHERE answer_sealed IS NOT NULL)) AS "sealed!: bool""#
-    )
-    .fetch_one(conn)
-    .await?)
-}
-
-/// One sealed value, to try a key file on.
-async fn one_sealed(conn: &mut SqliteConnection) -> Result<Option<Vec<u8>>, StoreError> {
-    Ok(sqlx::query_scalar!(
-        r#"SELECT product_key_sealed AS "sealed!" FROM licenses WHERE product_key_sealed IS NOT NULL
-           UNION ALL
-           SELECT answer_sealed AS "sealed!" FROM attempt_questions WHERE answer_sealed IS NOT NULL
-           LIMIT 1"#
-    )
-    .fetch_optional(conn)
-    .await?)
-}
-
-async fn recorded_fingerprint(conn: &mut SqliteConnection) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar!("SELECT fingerprint FROM key_fingerprint WHERE id = 1").fetch_optional(conn).await?)
-}
-
-async fn record_fingerprint(conn: &mut SqliteConnection, fingerprint: &str) -> Result<(), StoreError> {
-    let now = crate::domain::time::now_system();
-    sqlx::query!(
-        "INSERT INTO key_fingerprint (id, fingerprint, recorded_at) VALUES (1, ?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET fingerprint = ?1, recorded_at = ?2 WHERE fingerprint <> ?1",
-        fingerprint,
-        now
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-impl Store {
-    /// The key file's check, on `conn`: when the journal holds sealed values,
-    /// the key file must be the one they were sealed with — the one whose
-    /// fingerprint is recorded, or (in a journal sealed before fingerprints
-    /// were kept) one that opens a sealed value, whose fingerprint is then
-    /// recorded. With nothing sealed yet, any key file will do (one is made
-    /// when `create` and there is none) and its fingerprint is recorded.
-    /// A missing or different key file is never replaced silently.
-    async fn check_key(&self, conn: &mut SqliteConnection, create: bool) -> Result<(), StoreError> {
-        let path = || self.secrets.path().to_path_buf();
-        if anything_sealed(conn).await? {
-            let Some(actual) = self.secrets.fingerprint()? else {
-                return Err(SecretError::Missing(path()).into());
-            };
-            match recorded_fingerprint(conn).await? {
-                Some(recorded) if recorded == actual => return Ok(()),
-                Some(_) => return Err(SecretError::NotThisJournals(path()).into()),
-                None => {
-                    if let Some(sealed) = one_sealed(conn).await? {
-                        self.secrets.open(&sealed).map_err(|_| SecretError::NotThisJournals(path()))?;
-                    }
-                    return record_fingerprint(conn, &actual).await;
-                }
-            }
-        }
-        let actual = if create { Some(self.secrets.fingerprint_or_create()?) } else { self.secrets.fingerprint()? };
-        match actual {
-            Some(fingerprint) => record_fingerprint(conn, &fingerprint).await,
-            None => Ok(()),
-        }
-    }
-
-    /// Before `serve`: refuse a key file that is missing or not this
-    /// journal's while the journal holds sealed values (see [`Store::check_key`]).
-    pub async fn check_key_file(&self) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        self.check_key(&mut tx, false).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Before a write seals something, in its transaction.
-    async fn ready_to_seal(&self, conn: &mut SqliteConnection) -> Result<(), StoreError> {
-        self.check_key(conn, true).await
-    }
-}
-
 /// One audit-log row, in the write's own transaction.
 async fn audit(
     conn: &mut SqliteConnection,
@@ -493,6 +412,22 @@ async fn finish_create<T: Serialize>(
     Ok(Created::New(value))
 }
 
+/// The end of an update: the row as it now stands (`fetched` in the
+/// update's own transaction), indexed for search and audited with the
+/// fields the patch named, handed back as the answer.
+async fn finish_update<T: Archivable>(
+    fetched: Option<T>,
+    tx: &mut SqliteConnection,
+    ctx: &WriteCtx<'_>,
+    table: Table,
+    id: i64,
+    fields: &[&str],
+) -> Result<T, StoreError> {
+    let value = visible(fetched, false, table, id)?;
+    finish_write(tx, ctx.actor, "update", table, id, fields).await?;
+    Ok(value)
+}
+
 /// Finish an update or archive: search document (an update's), audit row
 /// (the writer commits).
 async fn finish_write(
@@ -530,61 +465,6 @@ fn stored_date(value: &str) -> Result<chrono::NaiveDate, StoreError> {
     crate::domain::time::parse_date(value).map_err(StoreError::Corrupt)
 }
 
-/// Whether a row exists: `None` when it does not, else its `archived_at`.
-async fn row_state(conn: &mut SqliteConnection, table: Table, id: i64) -> Result<Option<Option<String>>, StoreError> {
-    // The table name comes from a closed set, never from input; the id is bound.
-    let sql = format!("SELECT archived_at FROM {} WHERE id = ?", table.name());
-    Ok(sqlx::query_scalar(&sql).bind(id).fetch_optional(conn).await?)
-}
-
-/// What a reference must name: a live row (every write of the API), or any
-/// stored row, archived or not (an import keeps archived rows' references).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Refs {
-    Live,
-    Stored,
-}
-
-/// A reference that must name a row as `refs` says, or a field error naming it.
-async fn reference(
-    conn: &mut SqliteConnection,
-    refs: Refs,
-    table: Table,
-    field: &str,
-    id: i64,
-) -> Result<(), StoreError> {
-    let live = row_state(conn, table, id).await?.map(|archived_at| archived_at.is_none());
-    match refused(refs, table, id, live) {
-        None => Ok(()),
-        Some(message) => Err(StoreError::Invalid(FieldErrors::one(field, message))),
-    }
-}
-
-/// What is wrong with a reference to row `id` of `table` as `refs` says it
-/// must be, given whether the row is there and live (`None`: not there).
-fn refused(refs: Refs, table: Table, id: i64, live: Option<bool>) -> Option<String> {
-    match live {
-        Some(live) if live || refs == Refs::Stored => None,
-        found => Some(bad_reference_message(table, id, found.is_some())),
-    }
-}
-
-/// The field error of a reference to a row that is not there, or
-/// (`archived`) is there but archived.
-fn bad_reference(table: Table, field: &str, id: i64, archived: bool) -> StoreError {
-    StoreError::Invalid(FieldErrors::one(field, bad_reference_message(table, id, archived)))
-}
-
-/// What [`bad_reference`] says.
-fn bad_reference_message(table: Table, id: i64, archived: bool) -> String {
-    let noun = table.noun();
-    if archived {
-        format!("{noun} {id} is archived")
-    } else {
-        format!("there is no {noun} {id}")
-    }
-}
-
 /// The id and system times a new row is written with: the next id and now
 /// for a create, the exported ones for an import. (SQLite gives an
 /// `INTEGER PRIMARY KEY` written as NULL the next id.)
@@ -611,95 +491,6 @@ impl From<&crate::portable::Stamps> for NewRow {
             updated_at: s.updated_at.clone(),
             archived_at: s.archived_at.clone(),
         }
-    }
-}
-
-/// Every reference that must name a row as `refs` says, with all failing
-/// ones named at once; errors other than a missing or archived row pass through.
-async fn all_exist(conn: &mut SqliteConnection, refs: Refs, names: &[(Table, &str, i64)]) -> Result<(), StoreError> {
-    let mut errors = FieldErrors::default();
-    for (table, field, id) in names {
-        match reference(conn, refs, *table, field, *id).await {
-            Ok(()) => {}
-            Err(StoreError::Invalid(e)) => errors.0.extend(e.0),
-            Err(other) => return Err(other),
-        }
-    }
-    if errors.0.is_empty() {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid(errors))
-    }
-}
-
-/// Rows an import found stored, so that the rows after them that refer to
-/// them need not look again (each look-up is a statement, and an export
-/// lists rows that refer to the same one close together): ids of machines
-/// and licenses, and the machine and license of cases.
-/// Rows are never deleted and a case's machine and license never change,
-/// so what is known stays true. At most [`Known::MAX`] of each, forgotten
-/// all at once when full.
-#[derive(Debug, Default)]
-struct Known {
-    rows: std::collections::HashSet<(Table, i64)>,
-    cases: std::collections::HashMap<i64, (i64, i64)>,
-}
-
-impl Known {
-    const MAX: usize = 10_000;
-
-    fn has(&self, table: Table, id: i64) -> bool {
-        self.rows.contains(&(table, id))
-    }
-
-    fn add(&mut self, table: Table, id: i64) {
-        if self.rows.len() >= Self::MAX {
-            self.rows.clear();
-        }
-        self.rows.insert((table, id));
-    }
-
-    /// A case's `(machine_id, license_id)`.
-    fn case(&self, id: i64) -> Option<(i64, i64)> {
-        self.cases.get(&id).copied()
-    }
-
-    fn add_case(&mut self, id: i64, pair: (i64, i64)) {
-        if self.cases.len() >= Self::MAX {
-            self.cases.clear();
-        }
-        self.cases.insert(id, pair);
-    }
-
-    /// Learn, in one statement, the pairs of the cases `ids` names (a chunk
-    /// of an import: a chunk's worth, bound as one JSON array) that are not
-    /// known yet. A case that is not stored stays unknown, for the row that
-    /// names it to be refused as one row's reference is.
-    async fn read_cases(
-        &mut self,
-        conn: &mut sqlx::SqliteConnection,
-        ids: impl Iterator<Item = i64>,
-    ) -> Result<(), StoreError> {
-        let ids: Vec<i64> = ids.collect();
-        if self.cases.len() + ids.len() > Self::MAX {
-            self.cases.clear();
-        }
-        let missing: std::collections::BTreeSet<i64> =
-            ids.into_iter().filter(|id| !self.cases.contains_key(id)).collect();
-        if missing.is_empty() {
-            return Ok(());
-        }
-        let list = serde_json::to_string(&missing).unwrap_or_else(|_| "[]".into());
-        let rows = sqlx::query!(
-            r#"SELECT id AS "id!", machine_id, license_id FROM cases WHERE id IN (SELECT value FROM json_each(?))"#,
-            list
-        )
-        .fetch_all(conn)
-        .await?;
-        for r in rows {
-            self.cases.insert(r.id, (r.machine_id, r.license_id));
-        }
-        Ok(())
     }
 }
 

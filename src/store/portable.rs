@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use futures_util::future::BoxFuture;
 use sqlx::SqliteConnection;
 
+use super::chunk::at_row;
 use super::{audit, cases, follow_ups, hardware_changes, machines, Actor, Known, NewRow, Store, StoreError};
 use crate::domain::FieldErrors;
 use crate::portable::{
@@ -371,33 +372,5 @@ impl Import {
         audit(&mut self.tx, actor, "import", "journal", None, &written).await?;
         self.tx.commit().await?;
         Ok(report)
-    }
-}
-
-/// End the savepoint a chunk of an import was written in: kept when its
-/// statements succeeded (`None`); rolled back when they were refused, and
-/// the refusal handed back, for the caller to write the chunk again a row
-/// at a time and name the row at fault.
-pub(super) async fn keep_or_undo(
-    chunk: Transaction<'_, Sqlite>,
-    written: Result<(), StoreError>,
-) -> Result<Option<StoreError>, StoreError> {
-    match written {
-        Ok(()) => chunk.commit().await.map(|()| None).map_err(StoreError::from),
-        Err(refused) => {
-            chunk.rollback().await?;
-            Ok(Some(refused))
-        }
-    }
-}
-
-/// A refusal while writing one row, named after the row: its field errors
-/// get the row's name before them (`cases[2].machine_id`), and any other
-/// refusal is the row's own.
-pub(super) fn at_row(e: StoreError, at: &str) -> StoreError {
-    match e {
-        StoreError::Invalid(errors) => StoreError::Invalid(errors.prefixed(&format!("{at}."))),
-        StoreError::Conflict(message) => StoreError::Invalid(FieldErrors::one(at, message)),
-        other => other,
     }
 }

@@ -73,7 +73,31 @@ impl Store {
         // local date (attempts_local) instead of scanning the outcomes index
         // of all of them: a month of a million attempts, 2.5 s -> ~0.15 s.
         let dated = b.from.is_some() || b.to.is_some();
-        let groups: Vec<OutcomeGroup> = if dated {
+        let groups = self.outcome_groups(&b, dated).await?;
+        let mut a = OutcomeCounts::default();
+        for (result, ivr, outcome, n) in groups {
+            a.add(stored_opt(result.as_deref())?, stored_opt(ivr.as_deref())?, stored_opt(outcome.as_deref())?, n);
+        }
+        let machines = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!: i64" FROM machines WHERE archived_at IS NULL AND (?1 IS NULL OR id = ?1)"#,
+            b.machine_id
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let licenses = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!: i64" FROM licenses WHERE archived_at IS NULL AND (?1 IS NULL OR id = ?1)"#,
+            b.license_id
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let cases = self.case_counts(&b, dated).await?;
+        Ok(a.overview(machines, licenses, cases))
+    }
+
+    /// The live attempts counted by result, menu result and operator
+    /// outcome (by their local date when `dated`).
+    async fn outcome_groups(&self, b: &Bind, dated: bool) -> Result<Vec<OutcomeGroup>, StoreError> {
+        Ok(if dated {
             sqlx::query!(
                 r#"SELECT result AS "result?: String", ivr_result AS "ivr?: String",
                           operator_outcome AS "outcome?: String", count(*) AS "n!: i64"
@@ -106,23 +130,12 @@ impl Store {
             .into_iter()
             .map(|g| (g.result, g.ivr, g.outcome, g.n))
             .collect()
-        };
-        let mut a = OutcomeCounts::default();
-        for (result, ivr, outcome, n) in groups {
-            a.add(stored_opt(result.as_deref())?, stored_opt(ivr.as_deref())?, stored_opt(outcome.as_deref())?, n);
-        }
-        let machines = sqlx::query_scalar!(
-            r#"SELECT count(*) AS "n!: i64" FROM machines WHERE archived_at IS NULL AND (?1 IS NULL OR id = ?1)"#,
-            b.machine_id
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        let licenses = sqlx::query_scalar!(
-            r#"SELECT count(*) AS "n!: i64" FROM licenses WHERE archived_at IS NULL AND (?1 IS NULL OR id = ?1)"#,
-            b.license_id
-        )
-        .fetch_one(&self.pool)
-        .await?;
+        })
+    }
+
+    /// The live cases counted by status; when `dated`, those that had an
+    /// attempt in the range.
+    async fn case_counts(&self, b: &Bind, dated: bool) -> Result<CaseCounts, StoreError> {
         // With a date range, the cases that had an attempt in it: found
         // from those attempts (by local date), not by asking every case.
         let statuses: Vec<(String, i64)> = if dated {
@@ -166,7 +179,7 @@ impl Store {
                 other => return Err(StoreError::Corrupt(format!("case status {other:?}"))),
             }
         }
-        Ok(a.overview(machines, licenses, cases))
+        Ok(cases)
     }
 
     /// `retries`: cases with more than one attempt, one line of raw facts

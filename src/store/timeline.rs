@@ -4,6 +4,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::chunk::After;
 use super::{attempts, cases, follow_ups, hardware_changes, visible, Store, StoreError, Table};
 use crate::domain::time::system_from_millis;
 use crate::domain::{Attempt, CallerTime, Case, FollowUp, HardwareChange, Machine, TimeCursor, TimePageRequest};
@@ -27,19 +28,6 @@ pub struct Timeline {
     pub events: Vec<TimelineEvent>,
     /// Pass back as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
-}
-
-/// Where each source of a timeline page starts: after the cursor's event,
-/// ordered by (time, rank of the kind, id), at most `limit` rows (one more
-/// than the page, to know whether there is more).
-pub(super) struct After {
-    /// The cursor's time (a system time; empty: from the start).
-    pub at: String,
-    /// The same, in UTC milliseconds (attempts are indexed by those).
-    pub at_millis: i64,
-    pub rank: i64,
-    pub id: i64,
-    pub limit: i64,
 }
 
 /// The rank of each kind among events at the same time: the order a

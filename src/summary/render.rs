@@ -3,7 +3,7 @@
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 
-use super::{Summary, WaitTimes};
+use super::{Hours, Licenses, Open, Overview, Questions, Retries, Summary, WaitTimes};
 
 /// A duration in seconds as `3m 00s`.
 pub fn duration(seconds: Option<i64>) -> String {
@@ -55,112 +55,130 @@ fn waits(w: &WaitTimes) -> String {
 /// The summary as text tables.
 pub fn text(summary: &Summary) -> String {
     match summary {
-        Summary::Overview(o) => {
-            let mut t = table(&["", ""]);
-            for (k, v) in [
-                ("machines", o.machines.to_string()),
-                ("licenses", o.licenses.to_string()),
-                (
-                    "cases open / activated / abandoned",
-                    format!("{} / {} / {}", o.cases.open, o.cases.activated, o.cases.abandoned),
-                ),
-                ("attempts", o.attempts.to_string()),
-                ("activated attempts", o.activated_attempts.to_string()),
-                ("activation rate", percent(o.activation_rate)),
-                ("menu confirmed the ID", percent(o.ivr_confirmed_rate)),
-                ("transferred to an operator", percent(o.operator_transfer_rate)),
-                ("no operator available", percent(o.operator_unavailable_rate)),
-            ] {
-                t.add_row(vec![k.to_string(), v]);
-            }
-            t.to_string()
-        }
-        Summary::Retries(r) => {
-            let mut t = table(&[
-                "case",
-                "machine",
-                "license",
-                "attempts",
-                "first attempt",
-                "first failure",
-                "activated",
-                "next day",
-                "days",
-            ]);
-            for c in &r.cases {
-                t.add_row(vec![
-                    c.case_id.to_string(),
-                    c.machine_id.to_string(),
-                    c.license_id.to_string(),
-                    c.attempts.to_string(),
-                    c.first_attempt_at.clone(),
-                    opt(&c.first_failure_reason),
-                    opt(&c.activated_at),
-                    if c.next_day { "yes" } else { "no" }.to_string(),
-                    opt(&c.days_to_success),
-                ]);
-            }
-            format!("{} cases retried, {} of them on a later day\n{t}", r.cases_retried, r.next_day_retries)
-        }
+        Summary::Overview(o) => overview(o),
+        Summary::Retries(r) => retries(r),
         Summary::WaitTimes(w) => waits(w),
-        Summary::Hours(h) => {
-            let mut t = table(&["hour", "attempts", "operator reached", "no operator", "activated", "success"]);
-            for r in &h.hours {
-                t.add_row(vec![
-                    format!("{:02}:00", r.hour),
-                    r.attempts.to_string(),
-                    r.operator_reached.to_string(),
-                    r.operator_unavailable.to_string(),
-                    r.activated.to_string(),
-                    percent(r.success_rate),
-                ]);
-            }
-            let best: Vec<String> = h.best_hours.iter().map(|b| format!("{b:02}:00")).collect();
-            format!("{t}\nbest hours to call: {}", if best.is_empty() { "none yet".into() } else { best.join(", ") })
-        }
-        Summary::Questions(q) => {
-            let mut t = table(&["topic", "asked", "by channel"]);
-            for r in &q.topics {
-                let by: Vec<String> = r.by_channel.iter().map(|(c, n)| format!("{c}: {n}")).collect();
-                t.add_row(vec![r.topic.to_string(), r.asked.to_string(), by.join(", ")]);
-            }
-            format!("What operators asked (have it at hand)\n{t}")
-        }
-        Summary::Licenses(l) => {
-            let mut t = table(&["license", "product", "channel", "activations", "machines", "last activated"]);
-            for r in &l.licenses {
-                let machines: Vec<String> = r.machines.iter().map(ToString::to_string).collect();
-                t.add_row(vec![
-                    r.license_id.to_string(),
-                    r.product.clone(),
-                    r.channel.to_string(),
-                    r.activations.to_string(),
-                    machines.join(", "),
-                    opt(&r.last_activated_at),
-                ]);
-            }
-            t.to_string()
-        }
-        Summary::Open(o) => {
-            let mut t = table(&["case", "machine", "license", "attempts", "last attempt", "last failure", "call at"]);
-            for c in &o.cases {
-                t.add_row(vec![
-                    c.case_id.to_string(),
-                    c.machine_id.to_string(),
-                    c.license_id.to_string(),
-                    c.attempts.to_string(),
-                    opt(&c.last_attempt_at),
-                    opt(&c.last_failure_reason),
-                    opt(&c.suggested_call_at),
-                ]);
-            }
-            let mut f = table(&["follow-up", "machine", "due", "text"]);
-            for u in &o.follow_ups {
-                f.add_row(vec![u.id.to_string(), u.machine_id.to_string(), opt(&u.due_on), u.text.clone()]);
-            }
-            format!("Open cases\n{t}\n\nFollow-ups to do\n{f}")
-        }
+        Summary::Hours(h) => hours(h),
+        Summary::Questions(q) => questions(q),
+        Summary::Licenses(l) => licenses(l),
+        Summary::Open(o) => open(o),
     }
+}
+
+/// The `overview` counts and rates.
+fn overview(o: &Overview) -> String {
+    let mut t = table(&["", ""]);
+    for (k, v) in [
+        ("machines", o.machines.to_string()),
+        ("licenses", o.licenses.to_string()),
+        (
+            "cases open / activated / abandoned",
+            format!("{} / {} / {}", o.cases.open, o.cases.activated, o.cases.abandoned),
+        ),
+        ("attempts", o.attempts.to_string()),
+        ("activated attempts", o.activated_attempts.to_string()),
+        ("activation rate", percent(o.activation_rate)),
+        ("menu confirmed the ID", percent(o.ivr_confirmed_rate)),
+        ("transferred to an operator", percent(o.operator_transfer_rate)),
+        ("no operator available", percent(o.operator_unavailable_rate)),
+    ] {
+        t.add_row(vec![k.to_string(), v]);
+    }
+    t.to_string()
+}
+
+/// The cases retried, one a row.
+fn retries(r: &Retries) -> String {
+    let mut t = table(&[
+        "case",
+        "machine",
+        "license",
+        "attempts",
+        "first attempt",
+        "first failure",
+        "activated",
+        "next day",
+        "days",
+    ]);
+    for c in &r.cases {
+        t.add_row(vec![
+            c.case_id.to_string(),
+            c.machine_id.to_string(),
+            c.license_id.to_string(),
+            c.attempts.to_string(),
+            c.first_attempt_at.clone(),
+            opt(&c.first_failure_reason),
+            opt(&c.activated_at),
+            if c.next_day { "yes" } else { "no" }.to_string(),
+            opt(&c.days_to_success),
+        ]);
+    }
+    format!("{} cases retried, {} of them on a later day\n{t}", r.cases_retried, r.next_day_retries)
+}
+
+/// Attempts by local hour, and the best hours to call.
+fn hours(h: &Hours) -> String {
+    let mut t = table(&["hour", "attempts", "operator reached", "no operator", "activated", "success"]);
+    for r in &h.hours {
+        t.add_row(vec![
+            format!("{:02}:00", r.hour),
+            r.attempts.to_string(),
+            r.operator_reached.to_string(),
+            r.operator_unavailable.to_string(),
+            r.activated.to_string(),
+            percent(r.success_rate),
+        ]);
+    }
+    let best: Vec<String> = h.best_hours.iter().map(|b| format!("{b:02}:00")).collect();
+    format!("{t}\nbest hours to call: {}", if best.is_empty() { "none yet".into() } else { best.join(", ") })
+}
+
+/// What operators asked, by topic and channel.
+fn questions(q: &Questions) -> String {
+    let mut t = table(&["topic", "asked", "by channel"]);
+    for r in &q.topics {
+        let by: Vec<String> = r.by_channel.iter().map(|(c, n)| format!("{c}: {n}")).collect();
+        t.add_row(vec![r.topic.to_string(), r.asked.to_string(), by.join(", ")]);
+    }
+    format!("What operators asked (have it at hand)\n{t}")
+}
+
+/// Activations a license.
+fn licenses(l: &Licenses) -> String {
+    let mut t = table(&["license", "product", "channel", "activations", "machines", "last activated"]);
+    for r in &l.licenses {
+        let machines: Vec<String> = r.machines.iter().map(ToString::to_string).collect();
+        t.add_row(vec![
+            r.license_id.to_string(),
+            r.product.clone(),
+            r.channel.to_string(),
+            r.activations.to_string(),
+            machines.join(", "),
+            opt(&r.last_activated_at),
+        ]);
+    }
+    t.to_string()
+}
+
+/// Open cases (with when to call) and follow-ups to do.
+fn open(o: &Open) -> String {
+    let mut t = table(&["case", "machine", "license", "attempts", "last attempt", "last failure", "call at"]);
+    for c in &o.cases {
+        t.add_row(vec![
+            c.case_id.to_string(),
+            c.machine_id.to_string(),
+            c.license_id.to_string(),
+            c.attempts.to_string(),
+            opt(&c.last_attempt_at),
+            opt(&c.last_failure_reason),
+            opt(&c.suggested_call_at),
+        ]);
+    }
+    let mut f = table(&["follow-up", "machine", "due", "text"]);
+    for u in &o.follow_ups {
+        f.add_row(vec![u.id.to_string(), u.machine_id.to_string(), opt(&u.due_on), u.text.clone()]);
+    }
+    format!("Open cases\n{t}\n\nFollow-ups to do\n{f}")
 }
 
 #[cfg(test)]

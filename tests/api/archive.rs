@@ -16,12 +16,10 @@ const IID: &str = "5087605834503670667865582230347323442715254575744997274444724
 #[tokio::test]
 async fn every_entity_is_archived_and_brought_back_as_it_was() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("oem").await;
+    let (m, l) = app.machine_and_license("PC 1", "oem").await;
     let h = app.create(&format!("/api/v1/machines/{m}/hardware-changes"), json!({"changed_on": "2014-05-09"})).await;
     let c = app.create("/api/v1/cases", json!({"machine_id": m, "license_id": l})).await;
-    let a =
-        app.create("/api/v1/attempts", json!({"case_id": c["id"], "started_at": "2014-05-09T18:00:00+09:00"})).await;
+    let a = app.attempt(json!({"case_id": c["id"], "started_at": "2014-05-09T18:00:00+09:00"})).await;
     let f = app.create("/api/v1/follow-ups", json!({"machine_id": m, "text": "drivers"})).await;
     for (path, row) in [
         ("follow-ups", &f),
@@ -49,11 +47,10 @@ async fn every_entity_is_archived_and_brought_back_as_it_was() {
 #[tokio::test]
 async fn a_case_takes_its_attempts_along_and_brings_back_only_those() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("oem").await;
+    let (m, l) = app.machine_and_license("PC 1", "oem").await;
     let call = |at: &str| json!({"machine_id": m, "license_id": l, "started_at": at, "installation_id": IID});
-    let first = app.create("/api/v1/attempts", call("2014-05-09T18:00:00+09:00")).await;
-    let second = app.create("/api/v1/attempts", call("2014-05-10T10:00:00+09:00")).await;
+    let first = app.attempt(call("2014-05-09T18:00:00+09:00")).await;
+    let second = app.attempt(call("2014-05-10T10:00:00+09:00")).await;
     let case = first["case_id"].as_i64().unwrap();
     // The second call was a mistake, archived on its own first.
     assert_eq!(app.delete(&format!("/api/v1/attempts/{}", second["id"])).await.status, 204);
@@ -72,14 +69,10 @@ async fn a_case_takes_its_attempts_along_and_brings_back_only_those() {
 #[tokio::test]
 async fn an_archived_machine_leaves_summaries_and_open_and_comes_back_whole() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("oem").await;
-    app.create(
-        "/api/v1/attempts",
-        json!({"machine_id": m, "license_id": l, "started_at": "2014-05-09T18:00:00+09:00",
-        "operator_outcome": "unavailable", "result": "not_activated", "failure_reason": "operator_unavailable"}),
-    )
-    .await;
+    let (m, l) = app.machine_and_license("PC 1", "oem").await;
+    app.attempt(json!({"machine_id": m, "license_id": l, "started_at": "2014-05-09T18:00:00+09:00",
+        "operator_outcome": "unavailable", "result": "not_activated", "failure_reason": "operator_unavailable"}))
+        .await;
     app.create("/api/v1/follow-ups", json!({"machine_id": m, "text": "drivers"})).await;
     let open =
         |b: &serde_json::Value| (b["cases"].as_array().unwrap().len(), b["follow_ups"].as_array().unwrap().len());

@@ -4,9 +4,8 @@ use serde_json::json;
 #[tokio::test]
 async fn attempts_open_and_close_their_case() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("retail_box").await;
-    let day1 = app.create("/api/v1/attempts", json!({
+    let (m, l) = app.machine_and_license("PC 1", "retail_box").await;
+    let day1 = app.attempt(json!({
         "machine_id": m, "license_id": l, "trigger": "hardware_change",
         "started_at": "2014-05-09T18:02:00+09:00", "method": "phone", "number_kind": "toll_free", "called_from": "mobile",
         "country": "jp", "ivr_product": "windows", "installation_id": IID, "ivr_result": "not_confirmed",
@@ -19,16 +18,13 @@ async fn attempts_open_and_close_their_case() {
     let case = day1["case_id"].as_i64().unwrap();
     assert_eq!(app.get(&format!("/api/v1/cases/{case}")).await.body["status"], "open");
     let day2 = app
-        .create(
-            "/api/v1/attempts",
-            json!({
-                "machine_id": m, "license_id": l, "started_at": "2014-05-10T10:05:00+09:00", "installation_id": IID,
-                "operator_outcome": "reached", "wait_seconds": 0, "operator_rating": 5,
-                "questions": [{"topic": "edition", "question": "Which edition?", "answer": "Pro"},
-                              {"topic": "box_colour", "answer": "blue"}],
-                "confirmation_id": CID, "result": "activated"
-            }),
-        )
+        .attempt(json!({
+            "machine_id": m, "license_id": l, "started_at": "2014-05-10T10:05:00+09:00", "installation_id": IID,
+            "operator_outcome": "reached", "wait_seconds": 0, "operator_rating": 5,
+            "questions": [{"topic": "edition", "question": "Which edition?", "answer": "Pro"},
+                          {"topic": "box_colour", "answer": "blue"}],
+            "confirmation_id": CID, "result": "activated"
+        }))
         .await;
     assert_eq!(day2["case_id"], case);
     assert_eq!(day2["questions"][1]["topic"], "box_colour");
@@ -66,8 +62,7 @@ async fn attempts_open_and_close_their_case() {
 #[tokio::test]
 async fn every_attempt_field_sent_wrong_is_named() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("retail_box").await;
+    let (m, l) = app.machine_and_license("PC 1", "retail_box").await;
     let base = || json!({"machine_id": m, "license_id": l, "started_at": "2014-05-09T18:02:00+09:00"});
     let with = |k: &str, v: serde_json::Value| {
         let mut b = base();
@@ -149,14 +144,10 @@ async fn every_attempt_field_sent_wrong_is_named() {
 #[tokio::test]
 async fn a_48_digit_confirmation_id_that_does_not_check_is_kept_with_a_warning() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("retail_box").await;
+    let (m, l) = app.machine_and_license("PC 1", "retail_box").await;
     let a = app
-        .create(
-            "/api/v1/attempts",
-            json!({"machine_id": m, "license_id": l, "started_at": "2014-05-10T10:05:00+09:00",
-        "confirmation_id": "109062-530373-462923-856922-378004-297663-022353-000001", "result": "activated"}),
-        )
+        .attempt(json!({"machine_id": m, "license_id": l, "started_at": "2014-05-10T10:05:00+09:00",
+        "confirmation_id": "109062-530373-462923-856922-378004-297663-022353-000001", "result": "activated"}))
         .await;
     assert_eq!(a["warnings"].as_array().unwrap().len(), 1);
     assert!(a["warnings"][0].as_str().unwrap().contains("group H does not check"));
@@ -165,8 +156,7 @@ async fn a_48_digit_confirmation_id_that_does_not_check_is_kept_with_a_warning()
 #[tokio::test]
 async fn five_hundred_attempts_list_with_their_questions() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("oem").await;
+    let (m, l) = app.machine_and_license("PC 1", "oem").await;
     let case = app.create("/api/v1/cases", json!({"machine_id": m, "license_id": l})).await["id"].as_i64().unwrap();
     let actor = activation_journal::store::Actor::cli();
     for i in 0..510 {
@@ -190,8 +180,7 @@ async fn five_hundred_attempts_list_with_their_questions() {
 #[tokio::test]
 async fn the_journal_reads_newest_first_by_start_and_pages_without_gaps() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("oem").await;
+    let (m, l) = app.machine_and_license("PC 1", "oem").await;
     // Recorded out of order, two at the same instant at different offsets.
     let starts = [
         "2014-05-10T10:05:00+09:00",
@@ -203,7 +192,7 @@ async fn the_journal_reads_newest_first_by_start_and_pages_without_gaps() {
     let mut ids = Vec::new();
     for at in starts {
         let body = json!({"machine_id": m, "license_id": l, "started_at": at});
-        ids.push(app.create("/api/v1/attempts", body).await["id"].as_i64().unwrap());
+        ids.push(app.attempt(body).await["id"].as_i64().unwrap());
     }
     let (mut seen, mut cursor) = (Vec::new(), None::<String>);
     loop {
@@ -235,14 +224,10 @@ async fn the_journal_reads_newest_first_by_start_and_pages_without_gaps() {
 #[tokio::test]
 async fn the_number_dialled_is_kept_normalised_searched_exported_and_sent_wrong_is_named() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("retail_box").await;
+    let (m, l) = app.machine_and_license("PC 1", "retail_box").await;
     let a = app
-        .create(
-            "/api/v1/attempts",
-            json!({"machine_id": m, "license_id": l, "started_at": "2014-05-09T18:02:00+09:00",
-                   "phone_number": "０１２０ー８０１ー７３４"}),
-        )
+        .attempt(json!({"machine_id": m, "license_id": l, "started_at": "2014-05-09T18:02:00+09:00",
+                   "phone_number": "０１２０ー８０１ー７３４"}))
         .await;
     assert_eq!(a["phone_number"], "0120-801-734");
     let id = a["id"].as_i64().unwrap();

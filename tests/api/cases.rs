@@ -4,8 +4,7 @@ use serde_json::json;
 #[tokio::test]
 async fn cases_open_close_and_stay_one_per_pair() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("oem").await;
+    let (m, l) = app.machine_and_license("PC 1", "oem").await;
     let c = app.create("/api/v1/cases", json!({"machine_id": m, "license_id": l, "trigger": "reinstall"})).await;
     let id = c["id"].as_i64().unwrap();
     assert_eq!((c["status"].clone(), c["closed_at"].clone()), (json!("open"), json!(null)));
@@ -33,8 +32,7 @@ async fn cases_open_close_and_stay_one_per_pair() {
 #[tokio::test]
 async fn every_case_field_sent_wrong_is_named() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("oem").await;
+    let (m, l) = app.machine_and_license("PC 1", "oem").await;
     let other = app.machine("PC 2").await;
     let h = app
         .create(&format!("/api/v1/machines/{other}/hardware-changes"), json!({"changed_on": "2014-05-09"}))
@@ -83,8 +81,7 @@ async fn every_case_field_sent_wrong_is_named() {
 #[tokio::test]
 async fn a_case_never_opens_after_it_closed() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("oem").await;
+    let (m, l) = app.machine_and_license("PC 1", "oem").await;
     let c = app
         .create("/api/v1/cases", json!({"machine_id": m, "license_id": l, "opened_at": "2014-05-09T18:00:00+09:00"}))
         .await;

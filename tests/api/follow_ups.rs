@@ -4,8 +4,7 @@ use serde_json::json;
 #[tokio::test]
 async fn follow_ups_are_made_listed_and_done() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("oem").await;
+    let (m, l) = app.machine_and_license("PC 1", "oem").await;
     let c = app.create("/api/v1/cases", json!({"machine_id": m, "license_id": l})).await["id"].as_i64().unwrap();
     let f = app
         .create(

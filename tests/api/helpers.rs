@@ -102,6 +102,11 @@ impl TestApp {
         a.body
     }
 
+    /// Record an attempt (a 201 is asserted): the attempt as answered.
+    pub async fn attempt(&self, body: Value) -> Value {
+        self.create("/api/v1/attempts", body).await
+    }
+
     pub async fn machine(&self, name: &str) -> i64 {
         self.create("/api/v1/machines", serde_json::json!({"name": name})).await["id"].as_i64().unwrap()
     }
@@ -110,6 +115,13 @@ impl TestApp {
         let body =
             serde_json::json!({"product": "Windows 8.1", "edition": "Pro", "channel": channel, "product_key": KEY});
         self.create("/api/v1/licenses", body).await["id"].as_i64().unwrap()
+    }
+
+    /// A machine named `name` and then a license of `channel`: the pair most
+    /// tests record their attempts and cases against.
+    pub async fn machine_and_license(&self, name: &str, channel: &str) -> (i64, i64) {
+        let m = self.machine(name).await;
+        (m, self.license(channel).await)
     }
 
     /// Every item of a list, following cursors with this page size.

@@ -92,8 +92,7 @@ async fn pages_visit_every_machine_once() {
 #[tokio::test]
 async fn a_timeline_lists_a_machines_history_in_time_order() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("retail_box").await;
+    let (m, l) = app.machine_and_license("PC 1", "retail_box").await;
     app.create(
         &format!("/api/v1/machines/{m}/hardware-changes"),
         json!({"changed_on": "2014-05-09", "parts_replaced": ["motherboard"]}),
@@ -104,7 +103,7 @@ async fn a_timeline_lists_a_machines_history_in_time_order() {
         if result == "not_activated" {
             body["failure_reason"] = json!("operator_unavailable");
         }
-        app.create("/api/v1/attempts", body).await;
+        app.attempt(body).await;
     }
     app.create("/api/v1/follow-ups", json!({"machine_id": m, "text": "remove old drivers", "due_on": "2014-05-20"}))
         .await;

@@ -19,6 +19,16 @@ async fn raw(app: &TestApp, path: &str, token: &str) -> (StatusCode, reqwest::he
     (status, headers, res.bytes().await.unwrap().to_vec())
 }
 
+/// The journal recorded in `app` and exported from `path` with a read
+/// token, answered 200 as `content_type`: the headers and the bytes.
+async fn journal_exported(app: &TestApp, path: &str, content_type: &str) -> (reqwest::header::HeaderMap, Vec<u8>) {
+    journal(app).await;
+    let (status, headers, bytes) = raw(app, path, &app.read).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], content_type);
+    (headers, bytes)
+}
+
 async fn import(app: &TestApp, body: Vec<u8>, content_type: &str, token: &str) -> Answer {
     let res = app
         .client
@@ -42,10 +52,7 @@ fn without_exported_at(mut doc: Value) -> Value {
 #[tokio::test]
 async fn an_export_round_trips_through_a_fresh_journal_and_a_second_import_adds_nothing() {
     let (a, b) = (spawn_app().await, spawn_app().await);
-    journal(&a).await;
-    let (status, headers, bytes) = raw(&a, "/api/v1/export", &a.read).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers["content-type"], "application/json");
+    let (headers, bytes) = journal_exported(&a, "/api/v1/export", "application/json").await;
     assert!(headers["content-disposition"].to_str().unwrap().contains("activation-journal-"));
     let exported: Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(exported["format_version"], 1);
@@ -83,15 +90,11 @@ async fn an_export_round_trips_through_a_fresh_journal_and_a_second_import_adds_
 #[tokio::test]
 async fn an_answer_to_a_product_key_question_that_holds_no_key_stays_readable() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("retail_download").await;
+    let (m, l) = app.machine_and_license("PC 1", "retail_download").await;
     let a = app
-        .create(
-            "/api/v1/attempts",
-            json!({"machine_id": m, "license_id": l, "started_at": "2014-05-10T10:30:00+09:00", "questions": [
+        .attempt(json!({"machine_id": m, "license_id": l, "started_at": "2014-05-10T10:30:00+09:00", "questions": [
                 {"topic": "product_key", "answer": "didn't have it"},
-                {"topic": "product_key", "answer": "read out GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"}]}),
-        )
+                {"topic": "product_key", "answer": "read out GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"}]}))
         .await;
     assert_eq!(a["questions"][0]["answer"], "didn't have it");
     assert_eq!(a["questions"][1]["answer"], "read out *****-*****-*****-*****-9D6T9");
@@ -100,10 +103,7 @@ async fn an_answer_to_a_product_key_question_that_holds_no_key_stays_readable() 
 #[tokio::test]
 async fn the_csv_zip_holds_the_same_content_and_imports_too() {
     let (a, b) = (spawn_app().await, spawn_app().await);
-    journal(&a).await;
-    let (status, headers, zip) = raw(&a, "/api/v1/export?format=csv", &a.read).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers["content-type"], "application/zip");
+    let (_, zip) = journal_exported(&a, "/api/v1/export?format=csv", "application/zip").await;
     assert!(zip.starts_with(b"PK"));
     let r = import(&b, zip, "application/zip", &b.write).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);

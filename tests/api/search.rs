@@ -27,15 +27,12 @@ async fn search_finds_every_kind_of_text_newest_first_in_japanese_too_and_never_
         .as_i64()
         .unwrap();
     let a = app
-        .create(
-            "/api/v1/attempts",
-            json!({"machine_id": m, "license_id": l, "started_at": "2014-05-10T10:00:00+09:00",
+        .attempt(json!({"machine_id": m, "license_id": l, "started_at": "2014-05-10T10:00:00+09:00",
                    "notes": "オペレーターは親切だった",
                    "questions": [
                        {"topic": "box_colour", "question": "箱の色は？", "answer": "青"},
                        {"topic": "product_key", "question": "プロダクトキーは？",
-                        "answer": "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"}]}),
-        )
+                        "answer": "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"}]}))
         .await["id"]
         .as_i64()
         .unwrap();

@@ -27,31 +27,22 @@ async fn story(app: &TestApp) -> (i64, i64, i64, i64) {
         .as_i64()
         .unwrap();
     for (m, l, at) in [(pc1, boxed, "2014-05-09T18:02:00+09:00"), (pc2, download, "2014-05-09T18:15:00+09:00")] {
-        app.create(
-            "/api/v1/attempts",
-            json!({"machine_id": m, "license_id": l, "trigger": "hardware_change", "started_at": at,
+        app.attempt(json!({"machine_id": m, "license_id": l, "trigger": "hardware_change", "started_at": at,
             "installation_id": IID, "ivr_result": "not_confirmed", "operator_outcome": "unavailable",
-            "result": "not_activated", "failure_reason": "operator_unavailable"}),
-        )
-        .await;
+            "result": "not_activated", "failure_reason": "operator_unavailable"}))
+            .await;
     }
-    app.create(
-        "/api/v1/attempts",
-        json!({"machine_id": pc1, "license_id": boxed, "started_at": "2014-05-10T10:05:00+09:00",
+    app.attempt(json!({"machine_id": pc1, "license_id": boxed, "started_at": "2014-05-10T10:05:00+09:00",
         "ivr_result": "not_confirmed", "operator_outcome": "reached", "wait_seconds": 0,
         "questions": [{"topic": "installation_id_group"}, {"topic": "edition", "answer": "Pro"},
                       {"topic": "purchase_type", "answer": "box"}, {"topic": "box_colour", "answer": "blue"}],
-        "confirmation_id": CID, "result": "activated"}),
-    )
-    .await;
-    app.create(
-        "/api/v1/attempts",
-        json!({"machine_id": pc2, "license_id": download, "started_at": "2014-05-10T10:30:00+09:00",
+        "confirmation_id": CID, "result": "activated"}))
+        .await;
+    app.attempt(json!({"machine_id": pc2, "license_id": download, "started_at": "2014-05-10T10:30:00+09:00",
         "ivr_result": "not_confirmed", "operator_outcome": "reached", "wait_seconds": 180,
         "questions": [{"topic": "purchase_site", "answer": "did not know"}, {"topic": "product_key", "answer": KEY}],
-        "confirmation_id": CID, "result": "activated"}),
-    )
-    .await;
+        "confirmation_id": CID, "result": "activated"}))
+        .await;
     (pc1, pc2, boxed, download)
 }
 
@@ -174,13 +165,10 @@ async fn the_open_summary_suggests_an_hour_when_operators_answered() {
     let app = spawn_app().await;
     let (pc1, _, boxed, _) = story(&app).await;
     // A reinstall later on: the line is closed at 18:00 again.
-    app.create(
-        "/api/v1/attempts",
-        json!({"machine_id": pc1, "license_id": boxed, "trigger": "reinstall",
+    app.attempt(json!({"machine_id": pc1, "license_id": boxed, "trigger": "reinstall",
         "started_at": "2015-02-01T18:00:00+09:00", "operator_outcome": "unavailable",
-        "result": "not_activated", "failure_reason": "operator_unavailable"}),
-    )
-    .await;
+        "result": "not_activated", "failure_reason": "operator_unavailable"}))
+        .await;
     app.create("/api/v1/follow-ups", json!({"machine_id": pc1, "text": "call before 18:00"})).await;
     let o = summary(&app, "open").await;
     let case = &o["cases"][0];
@@ -197,8 +185,7 @@ async fn the_open_summary_suggests_an_hour_when_operators_answered() {
 #[tokio::test]
 async fn a_case_without_calls_is_suggested_a_time_in_the_households_offset_or_told_why_not() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("oem").await;
+    let (m, l) = app.machine_and_license("PC 1", "oem").await;
     app.create("/api/v1/cases", json!({"machine_id": m, "license_id": l})).await;
     // No call ever reached an operator: no time, and why.
     let o = summary(&app, "open").await;
@@ -206,12 +193,9 @@ async fn a_case_without_calls_is_suggested_a_time_in_the_households_offset_or_to
     assert!(o["cases"][0]["suggested_call_reason"].as_str().unwrap().contains("no call has reached an operator"));
     // Calls from Japan reached operators at 10:00: the case without calls gets 10:00 at +09:00, not UTC.
     let m2 = app.machine("PC 2").await;
-    app.create(
-        "/api/v1/attempts",
-        json!({"machine_id": m2, "license_id": l, "started_at": "2014-05-10T10:05:00+09:00",
-        "operator_outcome": "reached", "result": "activated"}),
-    )
-    .await;
+    app.attempt(json!({"machine_id": m2, "license_id": l, "started_at": "2014-05-10T10:05:00+09:00",
+        "operator_outcome": "reached", "result": "activated"}))
+        .await;
     let o = summary(&app, "open").await;
     let case = o["cases"].as_array().unwrap().iter().find(|c| c["machine_id"] == m).unwrap().clone();
     let at = DateTime::parse_from_rfc3339(case["suggested_call_at"].as_str().unwrap()).unwrap();
@@ -222,16 +206,15 @@ async fn a_case_without_calls_is_suggested_a_time_in_the_households_offset_or_to
 #[tokio::test]
 async fn local_dates_are_each_attempts_own() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("oem").await;
+    let (m, l) = app.machine_and_license("PC 1", "oem").await;
     let m2 = app.machine("PC 2").await;
     let fail = |m: i64, at: &str| json!({"machine_id": m, "license_id": l, "started_at": at, "result": "not_activated", "failure_reason": "line_closed"});
     // 23:30 and 00:10 the next day at +09:00: a next-day retry.
-    app.create("/api/v1/attempts", fail(m, "2014-05-10T23:30:00+09:00")).await;
-    app.create("/api/v1/attempts", fail(m, "2014-05-11T00:10:00+09:00")).await;
+    app.attempt(fail(m, "2014-05-10T23:30:00+09:00")).await;
+    app.attempt(fail(m, "2014-05-11T00:10:00+09:00")).await;
     // Different UTC dates (05-09 15:30Z and 05-11 04:00Z), the same local date 2014-05-10.
-    app.create("/api/v1/attempts", fail(m2, "2014-05-10T00:30:00+09:00")).await;
-    app.create("/api/v1/attempts", fail(m2, "2014-05-10T23:00:00-05:00")).await;
+    app.attempt(fail(m2, "2014-05-10T00:30:00+09:00")).await;
+    app.attempt(fail(m2, "2014-05-10T23:00:00-05:00")).await;
     let r = summary(&app, "retries").await;
     let by_machine: HashMap<i64, bool> = r["cases"]
         .as_array()
@@ -569,11 +552,8 @@ async fn questions_follow_their_attempts_through_patches_and_archives() {
     let mut ids = Vec::new();
     for day in ["2014-05-09", "2014-05-10", "2014-05-11"] {
         let a = app
-            .create(
-                "/api/v1/attempts",
-                json!({"machine_id": m, "license_id": l, "started_at": format!("{day}T10:00:00+09:00"),
-                       "questions": [asked("edition"), asked("box_colour")]}),
-            )
+            .attempt(json!({"machine_id": m, "license_id": l, "started_at": format!("{day}T10:00:00+09:00"),
+                       "questions": [asked("edition"), asked("box_colour")]}))
             .await;
         ids.push(a["id"].as_i64().unwrap());
     }

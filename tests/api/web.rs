@@ -191,8 +191,7 @@ async fn a_write_without_the_csrf_token_is_refused_and_stores_nothing() {
 #[tokio::test]
 async fn a_read_session_sees_no_write_forms_and_cannot_write() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("retail_box").await;
+    let (m, l) = app.machine_and_license("PC 1", "retail_box").await;
     let b = Browser::signed_in(&app, &app.read, "en").await;
     for path in [
         "/",
@@ -640,12 +639,11 @@ async fn every_page_renders_in_both_languages_with_its_title_and_labels() {
 #[tokio::test]
 async fn long_journals_are_paged_newest_first() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("oem").await;
+    let (m, l) = app.machine_and_license("PC 1", "oem").await;
     for i in 0..120 {
         let body = json!({"machine_id": m, "license_id": l, "started_at": format!("2014-05-10T{:02}:{:02}:00+09:00", 8 + i / 60, i % 60),
                           "result": "not_activated", "failure_reason": "operator_unavailable"});
-        app.create("/api/v1/attempts", body).await;
+        app.attempt(body).await;
     }
     let b = Browser::signed_in(&app, &app.write, "en").await;
     let first = b.get("/attempts").await;
@@ -708,12 +706,11 @@ async fn an_empty_journal_shows_every_page() {
 #[tokio::test]
 async fn before_you_call_shows_open_cases_what_to_have_at_hand_and_a_key_link_for_writers() {
     let app = spawn_app().await;
-    let m = app.machine("PC 1").await;
-    let l = app.license("retail_box").await;
+    let (m, l) = app.machine_and_license("PC 1", "retail_box").await;
     let body = json!({"machine_id": m, "license_id": l, "started_at": "2014-05-09T18:00:00+09:00",
                       "operator_outcome": "unavailable", "result": "not_activated", "failure_reason": "operator_unavailable",
                       "questions": [{"topic": "box_colour", "answer": "blue"}]});
-    app.create("/api/v1/attempts", body).await;
+    app.attempt(body).await;
     let b = Browser::signed_in(&app, &app.write, "ja").await;
     let home = b.get("/").await;
     assert_eq!(home.all("#open-cases tbody tr").len(), 1);

@@ -213,13 +213,19 @@ fn export_then_import_into_a_fresh_journal_gives_the_same_export_in_json_and_csv
     }
 }
 
+/// The demo story loaded into `a.db` in `d` and exported to `file` there:
+/// the file's text.
+fn demo_export(d: &std::path::Path, file: &str) -> String {
+    assert!(aj(d, &["--db", "a.db", "demo"]).status.success());
+    assert!(aj(d, &["--db", "a.db", "export", "--out", file]).status.success());
+    std::fs::read_to_string(d.join(file)).unwrap()
+}
+
 #[test]
 fn secrets_are_exported_only_when_asked_with_a_warning_and_a_private_file() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    assert!(aj(d, &["--db", "a.db", "demo"]).status.success());
-    assert!(aj(d, &["--db", "a.db", "export", "--out", "plain.json"]).status.success());
-    let plain = std::fs::read_to_string(d.join("plain.json")).unwrap();
+    let plain = demo_export(d, "plain.json");
     for key in ["GCRJD-8NW9H-F2CDX-CCM8D-9D6T9", "MHF9N-XY6XB-WVXMC-BTDCT-MKKG7"] {
         assert!(!plain.contains(key), "no keys without --include-secrets");
     }
@@ -245,9 +251,7 @@ fn secrets_are_exported_only_when_asked_with_a_warning_and_a_private_file() {
 fn a_bad_import_writes_nothing_and_says_which_row_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    assert!(aj(d, &["--db", "a.db", "demo"]).status.success());
-    assert!(aj(d, &["--db", "a.db", "export", "--out", "good.json"]).status.success());
-    let good: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("good.json")).unwrap()).unwrap();
+    let good: serde_json::Value = serde_json::from_str(&demo_export(d, "good.json")).unwrap();
 
     let mut bad = good.clone();
     bad["attempts"][3]["installation_id"] = serde_json::json!(

@@ -26,8 +26,16 @@ fn json(dir: &std::path::Path, args: &[&str]) -> Value {
     serde_json::from_str(&ok(dir, args)).unwrap()
 }
 
-/// The story's PCs and license, recorded by commands.
-fn household(dir: &std::path::Path) {
+/// A fresh directory whose journal holds the story's PCs and license,
+/// recorded by commands.
+fn household() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    record_household(tmp.path());
+    tmp
+}
+
+/// The story's PCs and license, recorded by commands in `dir`.
+fn record_household(dir: &std::path::Path) {
     ok(dir, &["machine", "add", "PC 1", "--owner", "Ken"]);
     ok(dir, &["machine", "add", "PC 2", "--notes", "居間"]);
     let out = Command::new(env!("CARGO_BIN_EXE_activation-journal"))
@@ -51,8 +59,7 @@ fn household(dir: &std::path::Path) {
 
 #[test]
 fn a_household_records_its_calls_by_name_and_reads_them_newest_first_in_local_time() {
-    let dir = tempfile::tempdir().unwrap();
-    household(dir.path());
+    let dir = household();
     // The first call: refused by the menu, nobody at 18:00.
     ok(
         dir.path(),
@@ -156,8 +163,7 @@ fn a_household_records_its_calls_by_name_and_reads_them_newest_first_in_local_ti
 
 #[test]
 fn json_is_what_the_api_answers() {
-    let dir = tempfile::tempdir().unwrap();
-    household(dir.path());
+    let dir = household();
     ok(
         dir.path(),
         &["attempt", "add", "--machine", "PC 2", "--license", "1", "--started-at", "2014-05-10T18:00:00+09:00"],
@@ -189,8 +195,7 @@ fn json_is_what_the_api_answers() {
 
 #[test]
 fn bad_flags_are_refused_by_name_and_nothing_is_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    household(dir.path());
+    let dir = household();
     let base = ["attempt", "add", "--machine", "PC 1", "--license", "1", "--started-at", "2014-05-10T18:00:00+09:00"];
     for (extra, message) in [
         (&["--wait", "-5"][..], "--wait"),
@@ -276,8 +281,7 @@ fn bad_flags_are_refused_by_name_and_nothing_is_stored() {
 
 #[test]
 fn lists_page_through_far_more_rows_than_a_household_has() {
-    let dir = tempfile::tempdir().unwrap();
-    household(dir.path());
+    let dir = household();
     // 1,200 calls straight through the store's own command path would take
     // a while; a JSON import is the same rows.
     let mut attempts = Vec::new();
@@ -331,7 +335,7 @@ fn lists_page_through_far_more_rows_than_a_household_has() {
 fn a_large_export_imports_as_a_stream_and_a_bad_row_far_in_is_named_and_nothing_written() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    household(d);
+    record_household(d);
     // 2,500 calls (more than two chunks of the streaming reader), by import.
     let mut doc: Value = serde_json::from_str(&ok(d, &["export"])).unwrap();
     doc["cases"] = serde_json::json!([{"id": 1, "machine_id": 1, "license_id": 1, "trigger": "other",

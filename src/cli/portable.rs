@@ -1,0 +1,255 @@
+//! `export` and `import`: a file written whole or not at all (a partial
+//! one is removed), a spinner on a terminal, and the import's report.
+
+use std::path::PathBuf;
+
+use super::open;
+use crate::config::Settings;
+use crate::portable::Format;
+use crate::store::Actor;
+
+fn stderr_is_terminal() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stderr())
+}
+
+/// A spinner on stderr while `what` runs, when stderr is a terminal.
+fn spinner(what: &str) -> indicatif::ProgressBar {
+    if !stderr_is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner().with_message(what.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+pub(super) async fn export(
+    settings: &Settings,
+    format: Format,
+    out: Option<PathBuf>,
+    secrets: bool,
+    force: bool,
+) -> anyhow::Result<()> {
+    if let Some(path) = &out {
+        if path.exists() && !force {
+            anyhow::bail!("{} already exists; pass --force to replace it", path.display());
+        }
+    } else if format == Format::Csv && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        anyhow::bail!("a zip is binary: pass --out FILE, or redirect stdout to a file");
+    }
+    let store = open(settings).await?;
+    let bar = spinner("exporting");
+    let head = crate::portable::Head::now(secrets);
+    // Rows go out as they are read: to a temporary file renamed when
+    // complete, or to stdout (a reader that closes the pipe ends it quietly).
+    let result = match &out {
+        Some(path) => {
+            let (partial, file) = Partial::create(path, secrets)?;
+            let written = async {
+                let mut w = crate::portable::ExportWriter::new(format, std::io::BufWriter::new(file), &head)
+                    .map_err(anyhow::Error::msg)?;
+                store.export_into(&Actor::cli(), secrets, &mut w).await?;
+                let counts = w.counts();
+                w.finish().map_err(anyhow::Error::msg)?.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?.sync_all()?;
+                anyhow::Ok(counts)
+            }
+            .await;
+            written.and_then(|counts| partial.keep().map(|()| counts))
+        }
+        None => {
+            let stdout = Quiet::new(std::io::stdout().lock());
+            let mut w = crate::portable::ExportWriter::new(format, std::io::BufWriter::new(stdout), &head)
+                .map_err(anyhow::Error::msg)?;
+            store.export_into(&Actor::cli(), secrets, &mut w).await?;
+            let counts = w.counts();
+            w.finish().map_err(anyhow::Error::msg)?;
+            Ok(counts)
+        }
+    };
+    store.close().await;
+    bar.finish_and_clear();
+    let c = result?;
+    let to = out.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "stdout".into());
+    eprintln!(
+        "exported {} rows to {to} ({} machines, {} hardware changes, {} licenses, {} cases, {} attempts, {} follow-ups)",
+        c.total(),
+        c.machines,
+        c.hardware_changes,
+        c.licenses,
+        c.cases,
+        c.attempts,
+        c.follow_ups
+    );
+    if secrets {
+        eprintln!("warning: this export holds product keys in clear; keep it private and delete it when done");
+    }
+    Ok(())
+}
+
+/// A file written through a temporary file and a rename, so a failure
+/// never leaves half an export; with secrets it is readable by its owner
+/// only. A temporary file left by an interrupted export (or a symlink in
+/// its place) is removed, never written through: the new one is made
+/// fresh, with its mode from the start ([`crate::secrets::new_file`]).
+/// Dropped without [`Partial::keep`], the temporary file is removed.
+struct Partial {
+    tmp: PathBuf,
+    path: PathBuf,
+    kept: bool,
+}
+
+impl Partial {
+    fn create(path: &std::path::Path, secrets: bool) -> anyhow::Result<(Self, std::fs::File)> {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+        let tmp = dir.join(format!(".{name}.partial"));
+        let fail = |e: std::io::Error| anyhow::anyhow!("could not write {}: {e}", path.display());
+        match std::fs::remove_file(&tmp) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(fail(e)),
+            _ => {}
+        }
+        let file = crate::secrets::new_file(&tmp, secrets).map_err(fail)?;
+        Ok((Self { tmp, path: path.to_path_buf(), kept: false }, file))
+    }
+
+    /// Put the finished file in place.
+    fn keep(mut self) -> anyhow::Result<()> {
+        std::fs::rename(&self.tmp, &self.path)
+            .map_err(|e| anyhow::anyhow!("could not write {}: {e}", self.path.display()))?;
+        self.kept = true;
+        Ok(())
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Whether a file is a zip (the CSV form of an export), by its first bytes.
+fn is_zip(file: &std::path::Path) -> anyhow::Result<bool> {
+    let mut magic = [0u8; 4];
+    let mut f = std::fs::File::open(file).map_err(|e| anyhow::anyhow!("could not read {}: {e}", file.display()))?;
+    let n = std::io::Read::read(&mut f, &mut magic)?;
+    Ok(n == 4 && &magic == b"PK\x03\x04")
+}
+
+/// Stdout that a reader may close early (`export | head`): from then on,
+/// what is written is dropped, quietly, as `print_out` does.
+struct Quiet<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W> Quiet<W> {
+    fn new(inner: W) -> Self {
+        Self { inner, closed: false }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Quiet<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other if self.closed => other.or(Ok(())),
+            other => other,
+        }
+    }
+}
+
+pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let refused = |e: &dyn std::fmt::Display| anyhow::anyhow!("import refused, nothing was written: {e}");
+    let store = open(settings).await?;
+    let bar = if stderr_is_terminal() {
+        indicatif::ProgressBar::new_spinner().with_message("importing")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let progress = |done: usize| bar.set_message(format!("importing: {done} rows"));
+    let streamed = if file.as_os_str() != "-" && !is_zip(file)? {
+        // A JSON file is read as a stream: a chunk of rows at a time, never the whole file.
+        let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+        let path = file.to_path_buf();
+        let reader = std::thread::spawn(move || -> Result<bool, crate::portable::DecodeError> {
+            let f = std::fs::File::open(&path).map_err(|e| {
+                crate::portable::DecodeError::Invalid(crate::domain::FieldErrors::one(
+                    "document",
+                    format!("could not read {}: {e}", path.display()),
+                ))
+            })?;
+            let mut secrets = false;
+            crate::portable::stream_json(f, |piece| {
+                if let crate::portable::Incoming::Head { includes_secrets } = &piece {
+                    secrets = *includes_secrets;
+                }
+                tx.blocking_send(piece).map_err(|_| "the import stopped".to_string())
+            })?;
+            Ok(secrets)
+        });
+        let written = store.import_stream(&Actor::cli(), &mut rx, &progress).await;
+        drop(rx);
+        let read = reader.join().map_err(|_| anyhow::anyhow!("the reader of {} failed", file.display()))?;
+        match (read, written) {
+            // Not in export order (keys sorted by a tool): nothing was
+            // written; read it whole below.
+            (Err(crate::portable::DecodeError::Order(_)), _) => None,
+            // The file's own fault first: it says where.
+            (Err(e), _) => Some(Err(refused(&e))),
+            (Ok(secrets), Ok(report)) => Some(Ok((report, secrets))),
+            (Ok(_), Err(crate::store::StoreError::Invalid(e))) => Some(Err(refused(&e))),
+            (Ok(_), Err(e)) => Some(Err(e.into())),
+        }
+    } else {
+        None
+    };
+    let result = if let Some(r) = streamed {
+        r
+    } else {
+        let bytes = if file.as_os_str() == "-" {
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)?;
+            buf
+        } else {
+            std::fs::read(file).map_err(|e| anyhow::anyhow!("could not read {}: {e}", file.display()))?
+        };
+        match crate::portable::decode(&bytes, None) {
+            Err(e) => Err(refused(&e)),
+            Ok(doc) => match store.import(&Actor::cli(), &doc, &progress).await {
+                Ok(report) => Ok((report, doc.includes_secrets)),
+                Err(crate::store::StoreError::Invalid(e)) => Err(refused(&e)),
+                Err(e) => Err(e.into()),
+            },
+        }
+    };
+    bar.finish_and_clear();
+    store.close().await;
+    let (report, includes_secrets) = result?;
+    eprintln!(
+        "imported {} rows into {} ({} already there, unchanged)",
+        report.created.total(),
+        settings.db.display(),
+        report.unchanged.total()
+    );
+    if !includes_secrets {
+        eprintln!("note: the file was exported without secrets, so it holds no product keys");
+    }
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! `attempt`: its flags turned into the API's body (questions too), and
+//! its subcommands.
+
+use super::show::{attempts_table, machine, more, print_json, print_table, Names};
+use super::{given, parse_body, refused, stored, AttemptCommand, AttemptFlags};
+use crate::cli::flags_named;
+use crate::domain::TimePageRequest;
+use crate::store::{Actor, AttemptFilter, Store, WriteCtx};
+use crate::wire::{AttemptCreate, QuestionFields};
+
+/// One question asked: `--question TOPIC:QUESTION=ANSWER` (split at the
+/// first `:` and the first `=` after it), or what `call` gathered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuestionArg {
+    pub topic: String,
+    pub question: String,
+    pub answer: String,
+}
+
+impl std::str::FromStr for QuestionArg {
+    type Err = String;
+    fn from_str(given: &str) -> Result<Self, String> {
+        let (topic, rest) = given.split_once(':').unwrap_or((given, ""));
+        let (question, answer) = rest.split_once('=').unwrap_or((rest, ""));
+        Ok(Self { topic: topic.trim().into(), question: question.trim().into(), answer: answer.trim().into() })
+    }
+}
+
+impl QuestionArg {
+    /// The API's question (empty texts left out).
+    fn body(&self) -> QuestionFields {
+        let opt = |s: &str| if s.is_empty() { None } else { Some(Some(s.to_string())) };
+        QuestionFields {
+            topic: Some(Some(self.topic.clone())),
+            question: opt(&self.question),
+            answer: opt(&self.answer),
+        }
+    }
+}
+
+/// The body of an attempt from what was given; the machine is resolved by
+/// name first. `started_at` defaults to now in this computer's offset.
+pub async fn attempt_body(store: &Store, a: &AttemptFlags) -> anyhow::Result<crate::domain::NewAttempt> {
+    let machine_id = match &a.machine {
+        Some(m) => Some(machine(store, m).await?.id),
+        None => None,
+    };
+    let questions = a.questions.iter().map(QuestionArg::body).collect::<Vec<_>>();
+    parse_body(AttemptCreate {
+        case_id: None,
+        machine_id: given(&machine_id),
+        license_id: given(&a.license),
+        trigger: given(&a.trigger),
+        started_at: Some(Some(a.started_at.clone().unwrap_or_else(now_here))),
+        ended_at: given(&a.ended_at),
+        phone_number: given(&a.phone_number),
+        method: given(&a.method),
+        number_kind: given(&a.number_kind),
+        called_from: given(&a.called_from),
+        country: given(&a.country),
+        ivr_product: given(&a.ivr_product),
+        installation_id: given(&a.iid),
+        ivr_result: given(&a.ivr_result),
+        groups_reentered: (!a.groups_reentered.is_empty()).then(|| Some(a.groups_reentered.clone())),
+        operator_outcome: given(&a.operator_outcome),
+        wait_seconds: given(&a.wait),
+        operator_rating: given(&a.rating),
+        questions: (!questions.is_empty()).then_some(Some(questions)),
+        confirmation_id: given(&a.cid),
+        result: given(&a.result),
+        failure_reason: given(&a.failure_reason),
+        notes: given(&a.notes),
+    })
+}
+
+/// Now, in this computer's offset, to the second.
+pub fn now_here() -> String {
+    chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result<()> {
+    let actor = Actor::cli();
+    match c {
+        AttemptCommand::Add { attempt, json } => {
+            if attempt.machine.is_none() || attempt.license.is_none() {
+                anyhow::bail!("--machine and --license are required (an attempt is about a license on a machine)");
+            }
+            let a = attempt_body(store, &attempt).await?;
+            let a = stored(store.create_attempt(&WriteCtx::new(&actor), &a).await)?;
+            if json {
+                return print_json(&a);
+            }
+            print_table(&attempts_table(store, &mut Names::default(), std::slice::from_ref(&a)).await)?;
+            for w in &a.warnings {
+                eprintln!("warning: {w}");
+            }
+            Ok(())
+        }
+        AttemptCommand::List { machine: m, license, case_id, result, operator_outcome, from, to, paging } => {
+            let machine_id = match &m {
+                Some(m) => Some(machine(store, m).await?.id),
+                None => None,
+            };
+            let filter = AttemptFilter::parse(
+                [machine_id, license, case_id],
+                result,
+                operator_outcome,
+                from.as_deref(),
+                to.as_deref(),
+            )
+            .map_err(|e| refused(flags_named(e)))?;
+            let page = TimePageRequest::parse(paging.limit, paging.cursor.as_deref(), paging.all)
+                .map_err(|e| refused(flags_named(e)))?;
+            let rows = store.attempts_newest_first(&page, &filter).await?;
+            if paging.json {
+                return print_json(&rows);
+            }
+            print_table(&attempts_table(store, &mut Names::default(), &rows.items).await)?;
+            more(&rows.next_cursor, "attempt list");
+            Ok(())
+        }
+    }
+}

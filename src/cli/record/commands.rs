@@ -1,0 +1,262 @@
+//! The bodies of `machine`, `license`, `case`, `follow-up` and `search`.
+
+use super::show::{
+    attempts_table, cases_table, follow_ups_table, here, licenses_table, local, machine, machines_table, minutes, more,
+    or_dash, print_json, print_table, table, Names,
+};
+use super::{
+    given, parse_body, refused, stored, CaseCommand, FollowUpCommand, LicenseCommand, LicenseFlags, MachineCommand,
+    Paging,
+};
+use crate::cli::flags_named;
+use crate::domain::{FieldErrors, Page, TimePageRequest};
+use crate::store::{Actor, AttemptFilter, Store, WriteCtx};
+use crate::wire::{FollowUpCreate, FollowUpFields, LicenseCreate, MachineCreate};
+
+pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result<()> {
+    let actor = Actor::cli();
+    match c {
+        MachineCommand::Add { name, owner, notes, json } => {
+            let m: crate::domain::NewMachine =
+                parse_body(MachineCreate { name: Some(Some(name)), owner: given(&owner), notes: given(&notes) })?;
+            let m = match store.create_machine(&WriteCtx::new(&actor), &m).await {
+                Err(crate::store::StoreError::Conflict(msg)) => anyhow::bail!("NAME: {msg}"),
+                r => stored(r)?,
+            };
+            if json {
+                return print_json(&m);
+            }
+            print_table(&machines_table(std::slice::from_ref(&m)))
+        }
+        MachineCommand::List(p) => {
+            let page = store.machines(&p.page()?).await?;
+            if p.json {
+                return print_json(&page);
+            }
+            print_table(&machines_table(&page.items))?;
+            more(&page.next_cursor, "machine list");
+            Ok(())
+        }
+        MachineCommand::Show { machine: given, json, limit, cursor } => {
+            let m = machine(store, &given).await?;
+            let page = TimePageRequest::parse(limit, cursor.as_deref(), false).map_err(|e| refused(flags_named(e)))?;
+            let timeline = store.timeline(m.id, &page).await?;
+            if json {
+                return print_json(&timeline);
+            }
+            print_table(&machines_table(std::slice::from_ref(&m)))?;
+            let mut names = Names::default();
+            let mut t = table(&["when", "what", "id", "details"]);
+            for e in &timeline.events {
+                use crate::store::TimelineEvent as E;
+                let row = match e {
+                    E::HardwareChange { hardware_change: h, .. } => vec![
+                        h.changed_on.to_string(),
+                        "hardware change".into(),
+                        h.id.to_string(),
+                        format!(
+                            "replaced {}",
+                            h.parts_replaced.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
+                        ),
+                    ],
+                    E::Case { case: c, .. } => vec![
+                        here(&c.opened_at),
+                        "case opened".into(),
+                        c.id.to_string(),
+                        format!("{}, {} ({})", names.license(store, c.license_id).await, c.status, c.trigger),
+                    ],
+                    E::Attempt { attempt: a, .. } => vec![
+                        local(&a.started_at),
+                        "call".into(),
+                        a.id.to_string(),
+                        format!(
+                            "IVR {}, operator {}{}, {}",
+                            or_dash(&a.ivr_result),
+                            or_dash(&a.operator_outcome),
+                            a.wait_seconds.map(|w| format!(" after {}", minutes(w))).unwrap_or_default(),
+                            or_dash(&a.result)
+                        ),
+                    ],
+                    E::FollowUp { follow_up: f, .. } => vec![
+                        f.due_on.map(|d| d.to_string()).unwrap_or_else(|| here(&f.created_at)),
+                        "follow-up".into(),
+                        f.id.to_string(),
+                        format!("{}{}", f.text, if f.done { " (done)" } else { "" }),
+                    ],
+                };
+                t.add_row(row);
+            }
+            print_table(&t)?;
+            more(&timeline.next_cursor, &format!("machine show {given:?}"));
+            Ok(())
+        }
+    }
+}
+
+/// The body of a license from its flags.
+pub fn license_body(l: &LicenseFlags, key: Option<String>) -> LicenseCreate {
+    LicenseCreate {
+        product: given(&l.product),
+        edition: given(&l.edition),
+        channel: given(&l.channel),
+        purchased_from: given(&l.purchased_from),
+        purchased_on: given(&l.purchased_on),
+        box_colour: given(&l.box_colour),
+        product_key: given(&key),
+        notes: given(&l.notes),
+    }
+}
+
+/// A product key, read without echo from a terminal, or one line of stdin.
+pub fn read_key() -> anyhow::Result<String> {
+    let key = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        inquire::Password::new("Product key (not shown):")
+            .without_confirmation()
+            .with_display_mode(inquire::PasswordDisplayMode::Hidden)
+            .prompt()
+            .map_err(|e| anyhow::anyhow!("no product key read: {e}"))?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line
+    };
+    let key = key.trim().to_string();
+    if key.is_empty() {
+        anyhow::bail!("--key: no product key was given (stdin was empty)");
+    }
+    Ok(key)
+}
+
+pub async fn license_command(store: &Store, c: LicenseCommand) -> anyhow::Result<()> {
+    let actor = Actor::cli();
+    match c {
+        LicenseCommand::Add { license, key, json } => {
+            let key = if key { Some(read_key()?) } else { None };
+            let l: crate::domain::NewLicense = parse_body(license_body(&license, key))?;
+            let l = stored(store.create_license(&WriteCtx::new(&actor), &l).await)?;
+            if json {
+                return print_json(&l);
+            }
+            print_table(&licenses_table(std::slice::from_ref(&l)))
+        }
+        LicenseCommand::List(p) => {
+            let page = store.licenses(&p.page()?).await?;
+            if p.json {
+                return print_json(&page);
+            }
+            print_table(&licenses_table(&page.items))?;
+            more(&page.next_cursor, "license list");
+            Ok(())
+        }
+    }
+}
+
+pub async fn case_command(store: &Store, c: CaseCommand) -> anyhow::Result<()> {
+    match c {
+        CaseCommand::List { machine: m, license, status, paging } => {
+            let machine_id = match &m {
+                Some(m) => Some(machine(store, m).await?.id),
+                None => None,
+            };
+            let mut check = crate::domain::fields::Check::default();
+            let license = crate::domain::fields::id_filter(&mut check, "license_id", license);
+            check.finish().map_err(|e| refused(flags_named(e)))?;
+            let rows = store.cases(&paging.page()?, machine_id, license, status).await?;
+            if paging.json {
+                return print_json(&rows);
+            }
+            print_table(&cases_table(store, &mut Names::default(), &rows.items).await)?;
+            more(&rows.next_cursor, "case list");
+            Ok(())
+        }
+        CaseCommand::Show { id, json } => {
+            let case = store.case(id, false).await?;
+            if json {
+                return print_json(&case);
+            }
+            let mut names = Names::default();
+            print_table(&cases_table(store, &mut names, std::slice::from_ref(&case)).await)?;
+            let filter = AttemptFilter { case_id: Some(id), ..AttemptFilter::default() };
+            let page = TimePageRequest::parse(Some(crate::domain::page::MAX_LIMIT), None, false)
+                .map_err(|e| refused(flags_named(e)))?;
+            let calls = store.attempts_newest_first(&page, &filter).await?;
+            print_table(&attempts_table(store, &mut names, &calls.items).await)?;
+            if calls.next_cursor.is_some() {
+                eprintln!("more calls: activation-journal attempt list --case {id}");
+            }
+            Ok(())
+        }
+    }
+}
+
+pub async fn follow_up_command(store: &Store, c: FollowUpCommand) -> anyhow::Result<()> {
+    let actor = Actor::cli();
+    match c {
+        FollowUpCommand::Add { text: what, machine: m, case_id, due, json } => {
+            let machine_id = match &m {
+                Some(m) => Some(machine(store, m).await?.id),
+                None => None,
+            };
+            let f: crate::domain::NewFollowUp = parse_body(FollowUpCreate {
+                machine_id: given(&machine_id),
+                case_id: given(&case_id),
+                text: Some(Some(what)),
+                due_on: given(&due),
+                done: None,
+            })?;
+            let f = stored(store.create_follow_up(&WriteCtx::new(&actor), &f).await)?;
+            if json {
+                return print_json(&f);
+            }
+            print_table(&follow_ups_table(store, &mut Names::default(), std::slice::from_ref(&f)).await)
+        }
+        FollowUpCommand::List { machine: m, done, any, paging } => {
+            let machine_id = match &m {
+                Some(m) => Some(machine(store, m).await?.id),
+                None => None,
+            };
+            let done = if any { None } else { Some(done) };
+            let rows = store.follow_ups(&paging.page()?, machine_id, None, done).await?;
+            if paging.json {
+                return print_json(&rows);
+            }
+            print_table(&follow_ups_table(store, &mut Names::default(), &rows.items).await)?;
+            more(&rows.next_cursor, "follow-up list");
+            Ok(())
+        }
+        FollowUpCommand::Done { id, json } => {
+            let patch: crate::domain::FollowUpPatch =
+                parse_body(FollowUpFields { done: Some(Some(true)), ..Default::default() })?;
+            let f = store.update_follow_up(&WriteCtx::new(&actor), id, &patch).await?;
+            if json {
+                return print_json(&f);
+            }
+            print_table(&follow_ups_table(store, &mut Names::default(), std::slice::from_ref(&f)).await)
+        }
+    }
+}
+
+/// `search TEXT`: what matches, newest first.
+pub async fn search(store: &Store, words: &[String], paging: &Paging) -> anyhow::Result<()> {
+    let joined = words.join(" ");
+    let q = crate::domain::search::SearchQuery::parse(Some(&joined)).map_err(|e| {
+        refused(FieldErrors(
+            e.0.into_iter().map(|f| crate::domain::FieldError { field: "TEXT".into(), message: f.message }).collect(),
+        ))
+    })?;
+    let hits: Page<crate::store::SearchHit> = store.search(&q, &paging.page()?).await?;
+    if paging.json {
+        return print_json(&hits);
+    }
+    if hits.items.is_empty() {
+        eprintln!("nothing matches {joined:?}");
+        return Ok(());
+    }
+    let mut t = table(&["what", "id", "where it matches"]);
+    for h in &hits.items {
+        t.add_row(vec![h.entity.to_string(), h.id.to_string(), h.snippet.clone()]);
+    }
+    print_table(&t)?;
+    more(&hits.next_cursor, &format!("search {joined:?}"));
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! How records are printed: JSON exactly as the API answers, or tables
+//! with names instead of ids and times in their own offset.
+
+use std::collections::HashMap;
+
+use crate::cli::print_out;
+use crate::domain::{Attempt, Case, FollowUp, License, Machine, PageRequest};
+use crate::store::Store;
+
+/// Print a value as the API's JSON, one line.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    print_out(format!("{}\n", serde_json::to_string(value)?).as_bytes())?;
+    Ok(())
+}
+
+pub(super) fn table(header: &[&str]) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED).set_header(header.to_vec());
+    t
+}
+
+pub(super) fn print_table(t: &comfy_table::Table) -> anyhow::Result<()> {
+    print_out(format!("{t}\n").as_bytes())?;
+    Ok(())
+}
+
+/// After a page with more: the same command with `--cursor`.
+pub(super) fn more(next: &Option<String>, command: &str) {
+    if let Some(c) = next {
+        eprintln!("more: activation-journal {command} --cursor {c}");
+    }
+}
+
+/// A caller time as written, in its own offset: `2014-05-10 10:05 +09:00`.
+pub fn local(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.format("%Y-%m-%d %H:%M %:z").to_string())
+        .unwrap_or_else(|_| at.to_string())
+}
+
+/// A UTC stamp in this computer's time zone: `2014-05-10 10:05 +09:00`.
+pub fn here(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M %:z").to_string())
+        .unwrap_or_else(|_| at.to_string())
+}
+
+pub(super) fn or_dash<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_else(|| "-".into())
+}
+
+/// A license as people name it: `Windows 8.1 Pro (retail_box)`.
+pub fn license_label(l: &License) -> String {
+    match &l.edition {
+        Some(e) => format!("{} {e} ({})", l.product, l.channel),
+        None => format!("{} ({})", l.product, l.channel),
+    }
+}
+
+/// The machine named (by name, or else by id) on the command line.
+pub async fn machine(store: &Store, given: &str) -> anyhow::Result<Machine> {
+    if let Some(m) = store.machine_named(given).await? {
+        return Ok(m);
+    }
+    if let Ok(id) = given.trim().parse::<i64>() {
+        if let Ok(m) = store.machine(id, false).await {
+            return Ok(m);
+        }
+    }
+    let names: Vec<String> =
+        store.machines(&PageRequest::default()).await?.items.into_iter().map(|m| format!("\"{}\"", m.name)).collect();
+    if names.is_empty() {
+        anyhow::bail!(
+            "--machine: there is no machine named \"{given}\"; the journal has no machines yet (machine add NAME)"
+        )
+    }
+    anyhow::bail!("--machine: there is no machine named \"{given}\"; there are {}", names.join(", "))
+}
+
+/// Names of machines and labels of licenses, looked up once each.
+#[derive(Default)]
+pub struct Names {
+    machines: HashMap<i64, String>,
+    licenses: HashMap<i64, String>,
+}
+
+impl Names {
+    pub(super) async fn machine(&mut self, store: &Store, id: i64) -> String {
+        if let Some(n) = self.machines.get(&id) {
+            return n.clone();
+        }
+        let n = store.machine(id, true).await.map(|m| m.name).unwrap_or_else(|_| format!("machine {id}"));
+        self.machines.insert(id, n.clone());
+        n
+    }
+
+    pub(super) async fn license(&mut self, store: &Store, id: i64) -> String {
+        if let Some(n) = self.licenses.get(&id) {
+            return n.clone();
+        }
+        let n = store.license(id, true).await.map(|l| license_label(&l)).unwrap_or_else(|_| format!("license {id}"));
+        self.licenses.insert(id, n.clone());
+        n
+    }
+}
+
+pub(super) fn machines_table(rows: &[Machine]) -> comfy_table::Table {
+    let mut t = table(&["id", "name", "owner", "notes", "added"]);
+    for m in rows {
+        t.add_row(vec![m.id.to_string(), m.name.clone(), or_dash(&m.owner), or_dash(&m.notes), here(&m.created_at)]);
+    }
+    t
+}
+
+pub(super) fn licenses_table(rows: &[License]) -> comfy_table::Table {
+    let mut t = table(&["id", "product", "edition", "channel", "bought from", "on", "box", "product key"]);
+    for l in rows {
+        t.add_row(vec![
+            l.id.to_string(),
+            l.product.clone(),
+            or_dash(&l.edition),
+            l.channel.to_string(),
+            or_dash(&l.purchased_from),
+            or_dash(&l.purchased_on),
+            or_dash(&l.box_colour),
+            or_dash(&l.product_key_masked),
+        ]);
+    }
+    t
+}
+
+/// Attempts as people read them: when (own offset), where, what happened.
+pub async fn attempts_table(store: &Store, names: &mut Names, rows: &[Attempt]) -> comfy_table::Table {
+    let mut t = table(&["id", "when", "machine", "license", "IVR", "operator", "wait", "asked", "result"]);
+    for a in rows {
+        let result = match (&a.result, &a.failure_reason) {
+            (Some(r), Some(why)) => format!("{r} ({why})"),
+            (Some(r), None) => r.to_string(),
+            _ => "-".into(),
+        };
+        let asked: Vec<String> = a.questions.iter().map(|q| q.topic.to_string()).collect();
+        t.add_row(vec![
+            a.id.to_string(),
+            local(&a.started_at),
+            names.machine(store, a.machine_id).await,
+            names.license(store, a.license_id).await,
+            or_dash(&a.ivr_result),
+            or_dash(&a.operator_outcome),
+            a.wait_seconds.map(minutes).unwrap_or_else(|| "-".into()),
+            if asked.is_empty() { "-".into() } else { asked.join(", ") },
+            result,
+        ]);
+    }
+    t
+}
+
+/// Seconds as `3:05`.
+pub fn minutes(s: i64) -> String {
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+pub(super) async fn cases_table(store: &Store, names: &mut Names, rows: &[Case]) -> comfy_table::Table {
+    let mut t = table(&["id", "machine", "license", "trigger", "status", "opened", "closed", "notes"]);
+    for c in rows {
+        t.add_row(vec![
+            c.id.to_string(),
+            names.machine(store, c.machine_id).await,
+            names.license(store, c.license_id).await,
+            c.trigger.to_string(),
+            c.status.to_string(),
+            here(&c.opened_at),
+            c.closed_at.as_deref().map(here).unwrap_or_else(|| "-".into()),
+            or_dash(&c.notes),
+        ]);
+    }
+    t
+}
+
+pub(super) async fn follow_ups_table(store: &Store, names: &mut Names, rows: &[FollowUp]) -> comfy_table::Table {
+    let mut t = table(&["id", "machine", "case", "to do", "due", "done"]);
+    for f in rows {
+        t.add_row(vec![
+            f.id.to_string(),
+            names.machine(store, f.machine_id).await,
+            or_dash(&f.case_id),
+            f.text.clone(),
+            or_dash(&f.due_on),
+            if f.done { "yes".into() } else { "no".into() },
+        ]);
+    }
+    t
+}

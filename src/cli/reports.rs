@@ -1,0 +1,74 @@
+//! `audit` and `summary`: their flags parsed as the API parses its query,
+//! and their answers printed as JSON (exactly as the API answers) or as a
+//! table.
+
+use super::{flags_named, print_out};
+use crate::domain::fields::{id_filter, range, Check};
+use crate::domain::time::TimeBound;
+use crate::domain::{AuditEntity, Page, PageRequest};
+use crate::store::{AuditEntry, AuditFilter};
+use crate::summary::{Retries, Summary};
+
+/// The page and filter of `audit`, every bad flag named.
+pub(super) fn audit_query(
+    entity: Option<AuditEntity>,
+    entity_id: Option<i64>,
+    token: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+) -> anyhow::Result<(PageRequest, AuditFilter)> {
+    let mut c = Check::default();
+    let (from, to) = range(&mut c, from.as_deref(), to.as_deref(), TimeBound::parse);
+    let entity_id = id_filter(&mut c, "entity_id", entity_id);
+    c.finish().map_err(|e| anyhow::anyhow!("{}", flags_named(e)))?;
+    let page =
+        PageRequest::parse(limit, cursor.as_deref(), false).map_err(|e| anyhow::anyhow!("{}", flags_named(e)))?;
+    Ok((page, AuditFilter { entity, entity_id, token, from, to }))
+}
+
+/// A page of the audit log, as JSON or a table (and how to get the next).
+pub(super) fn print_audit(rows: &Page<AuditEntry>, json: bool) -> anyhow::Result<()> {
+    if json {
+        print_out(format!("{}\n", serde_json::to_string(rows)?).as_bytes())?;
+        return Ok(());
+    }
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED).set_header([
+        "when (UTC)",
+        "who",
+        "what",
+        "entity",
+        "id",
+        "fields",
+    ]);
+    for e in &rows.items {
+        t.add_row(vec![
+            e.at.get(..19).unwrap_or(&e.at).replace('T', " "),
+            e.actor.clone(),
+            e.action.to_string(),
+            e.entity.to_string(),
+            e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
+            e.fields.join(", "),
+        ]);
+    }
+    print_out(format!("{t}\n").as_bytes())?;
+    if let Some(c) = &rows.next_cursor {
+        eprintln!("more: activation-journal audit --cursor {c}");
+    }
+    Ok(())
+}
+
+/// A summary, as JSON or as text (and how to get the next page of retries).
+pub(super) fn print_summary(summary: &Summary, json: bool) -> anyhow::Result<()> {
+    if json {
+        print_out(format!("{}\n", serde_json::to_string(summary)?).as_bytes())?;
+        return Ok(());
+    }
+    print_out(format!("{}\n", crate::summary::render::text(summary)).as_bytes())?;
+    if let Summary::Retries(Retries { next_cursor: Some(c), .. }) = summary {
+        eprintln!("more cases: activation-journal summary retries --cursor {c}");
+    }
+    Ok(())
+}

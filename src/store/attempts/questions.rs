@@ -1,0 +1,181 @@
+//! The questions of attempts: read for a page or an export's chunk in one
+//! query, and written in one statement, answers holding a product key
+//! masked with the key sealed beside them.
+
+use std::collections::HashMap;
+
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use super::{json_rows, Row};
+use crate::domain::attempt::masked_answer;
+use crate::domain::{Attempt, NewQuestion, Question};
+use crate::secrets::Secrets;
+use crate::store::rows::{row, Statement};
+use crate::store::{stored, Store, StoreError};
+
+/// Which attempts' questions to read.
+pub(super) enum Of<'a> {
+    /// These (a page: bounded by the page size).
+    Ids(&'a [i64]),
+    /// Those with ids from the first to the second, inclusive (an export's chunk).
+    Between(i64, i64),
+}
+
+/// The questions of the attempts `of` names, in one query. Sealed answers
+/// are opened with `open` (an export with secrets); otherwise they stay masked.
+pub(super) async fn questions_of(
+    conn: &mut SqliteConnection,
+    of: Of<'_>,
+    open: Option<&Secrets>,
+) -> Result<HashMap<i64, Vec<Question>>, StoreError> {
+    let mut out: HashMap<i64, Vec<Question>> = HashMap::new();
+    let mut q =
+        QueryBuilder::<Sqlite>::new("SELECT attempt_id, topic, question, answer, answer_sealed FROM attempt_questions");
+    match of {
+        Of::Ids([]) => return Ok(out),
+        Of::Ids(ids) => {
+            q.push(" WHERE attempt_id IN (");
+            let mut list = q.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            q.push(")");
+        }
+        Of::Between(first, last) => {
+            q.push(" WHERE attempt_id BETWEEN ").push_bind(first).push(" AND ").push_bind(last);
+        }
+    }
+    q.push(" ORDER BY attempt_id, position");
+    #[derive(sqlx::FromRow)]
+    struct QuestionRow {
+        attempt_id: i64,
+        topic: String,
+        question: Option<String>,
+        answer: Option<String>,
+        answer_sealed: Option<Vec<u8>>,
+    }
+    let rows: Vec<QuestionRow> = q.build_query_as().fetch_all(conn).await?;
+    for r in rows {
+        let answer = match (open, r.answer_sealed) {
+            (Some(secrets), Some(sealed)) => Some(secrets.open(&sealed)?),
+            _ => r.answer,
+        };
+        out.entry(r.attempt_id).or_default().push(Question { topic: stored(&r.topic)?, question: r.question, answer });
+    }
+    Ok(out)
+}
+
+/// Attempt rows with their questions.
+pub(super) fn attach(rows: Vec<Row>, mut questions: HashMap<i64, Vec<Question>>) -> Result<Vec<Attempt>, StoreError> {
+    rows.into_iter()
+        .map(|r| {
+            let qs = questions.remove(&r.id).unwrap_or_default();
+            r.into_attempt(qs)
+        })
+        .collect()
+}
+
+pub(super) async fn with_questions(conn: &mut SqliteConnection, rows: Vec<Row>) -> Result<Vec<Attempt>, StoreError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let questions = questions_of(conn, Of::Ids(&ids), None).await?;
+    attach(rows, questions)
+}
+
+row! {
+    /// A question's row as written, by column name.
+    #[derive(serde::Serialize)]
+    pub(super) struct QuestionWritten in "attempt_questions" {
+        attempt_id: i64,
+        position: i64,
+        topic: &'static str,
+        question: Option<String>,
+        answer: Option<String>,
+        answer_sealed: Option<String> as hex,
+    }
+}
+
+/// Insert questions given as one JSON array of [`QuestionWritten`] rows.
+pub(super) async fn insert_question_rows(conn: &mut SqliteConnection, rows: &str) -> Result<(), StoreError> {
+    static INSERT: Statement = Statement::new(|| QuestionWritten::COLUMNS.insert());
+    sqlx::query(INSERT.as_str()).bind(rows).execute(conn).await?;
+    Ok(())
+}
+
+impl Store {
+    /// Questions of an attempt, replacing any it had; answers holding a key are sealed.
+    pub(super) async fn write_questions(
+        &self,
+        conn: &mut SqliteConnection,
+        attempt_id: i64,
+        qs: &[NewQuestion],
+    ) -> Result<Vec<Question>, StoreError> {
+        sqlx::query!("DELETE FROM attempt_questions WHERE attempt_id = ?", attempt_id).execute(&mut *conn).await?;
+        self.insert_questions(conn, attempt_id, qs).await
+    }
+
+    /// A question's answer as stored: as given, or, when it holds a product
+    /// key, masked with the key sealed beside it (the caller checked the key
+    /// file first with [`Store::ready_to_seal`], see [`holds_key`]).
+    fn stored_answer(&self, q: &NewQuestion) -> Result<(Option<String>, Option<Vec<u8>>), StoreError> {
+        Ok(match q.answer.as_deref() {
+            Some(answer) => match masked_answer(answer) {
+                Some(masked) => (Some(masked), Some(self.secrets.seal(answer)?)),
+                None => (Some(answer.to_string()), None),
+            },
+            None => (None, None),
+        })
+    }
+
+    /// Questions of an attempt that has none yet, in one statement; answers
+    /// holding a key are sealed. Returns them as stored (as a read of the
+    /// attempt shows them).
+    pub(super) async fn insert_questions(
+        &self,
+        conn: &mut SqliteConnection,
+        attempt_id: i64,
+        qs: &[NewQuestion],
+    ) -> Result<Vec<Question>, StoreError> {
+        if qs.is_empty() {
+            return Ok(Vec::new());
+        }
+        if holds_key(qs) {
+            self.ready_to_seal(conn).await?;
+        }
+        let mut rows = Vec::with_capacity(qs.len());
+        let mut shown_questions = Vec::with_capacity(qs.len());
+        for (position, q) in qs.iter().enumerate() {
+            let row = self.question_row(attempt_id, position, q)?;
+            shown_questions.push(Question {
+                topic: q.topic,
+                question: row.question.clone(),
+                answer: row.answer.clone(),
+            });
+            rows.push(row);
+        }
+        insert_question_rows(conn, &json_rows(&rows)?).await?;
+        Ok(shown_questions)
+    }
+
+    /// A question's row: its answer as given, or masked with the key sealed beside it.
+    pub(super) fn question_row(
+        &self,
+        attempt_id: i64,
+        position: usize,
+        q: &NewQuestion,
+    ) -> Result<QuestionWritten, StoreError> {
+        let (answer, sealed) = self.stored_answer(q)?;
+        Ok(QuestionWritten {
+            attempt_id,
+            position: position as i64,
+            topic: q.topic.as_str(),
+            question: q.question.clone(),
+            answer,
+            answer_sealed: sealed.map(hex::encode),
+        })
+    }
+}
+
+/// Whether any answer holds a product key (and will be sealed).
+pub(super) fn holds_key(qs: &[NewQuestion]) -> bool {
+    qs.iter().any(|q| q.answer.as_deref().is_some_and(|a| masked_answer(a).is_some()))
+}

@@ -1,0 +1,50 @@
+//! What the entity files share with the readers and writers across
+//! entities (`timeline`, `portable`), so that neither side reads the other
+//! for it: where a timeline page's source starts, and how an import chunk's
+//! savepoint ends and names the row at fault.
+
+use sqlx::{Sqlite, Transaction};
+
+use super::StoreError;
+use crate::domain::FieldErrors;
+
+/// Where each source of a timeline page starts: after the cursor's event,
+/// ordered by (time, rank of the kind, id), at most `limit` rows (one more
+/// than the page, to know whether there is more).
+pub(super) struct After {
+    /// The cursor's time (a system time; empty: from the start).
+    pub at: String,
+    /// The same, in UTC milliseconds (attempts are indexed by those).
+    pub at_millis: i64,
+    pub rank: i64,
+    pub id: i64,
+    pub limit: i64,
+}
+
+/// End the savepoint a chunk of an import was written in: kept when its
+/// statements succeeded (`None`); rolled back when they were refused, and
+/// the refusal handed back, for the caller to write the chunk again a row
+/// at a time and name the row at fault.
+pub(super) async fn keep_or_undo(
+    chunk: Transaction<'_, Sqlite>,
+    written: Result<(), StoreError>,
+) -> Result<Option<StoreError>, StoreError> {
+    match written {
+        Ok(()) => chunk.commit().await.map(|()| None).map_err(StoreError::from),
+        Err(refused) => {
+            chunk.rollback().await?;
+            Ok(Some(refused))
+        }
+    }
+}
+
+/// A refusal while writing one row, named after the row: its field errors
+/// get the row's name before them (`cases[2].machine_id`), and any other
+/// refusal is the row's own.
+pub(super) fn at_row(e: StoreError, at: &str) -> StoreError {
+    match e {
+        StoreError::Invalid(errors) => StoreError::Invalid(errors.prefixed(&format!("{at}."))),
+        StoreError::Conflict(message) => StoreError::Invalid(FieldErrors::one(at, message)),
+        other => other,
+    }
+}

@@ -1,0 +1,160 @@
+//! References between rows: whether a row a write names exists (and is
+//! live, or at least stored), every failing one named at once, and what an
+//! import has already found stored.
+
+use sqlx::SqliteConnection;
+
+use super::{StoreError, Table};
+use crate::domain::FieldErrors;
+
+/// Whether a row exists: `None` when it does not, else its `archived_at`.
+pub(super) async fn row_state(
+    conn: &mut SqliteConnection,
+    table: Table,
+    id: i64,
+) -> Result<Option<Option<String>>, StoreError> {
+    // The table name comes from a closed set, never from input; the id is bound.
+    let sql = format!("SELECT archived_at FROM {} WHERE id = ?", table.name());
+    Ok(sqlx::query_scalar(&sql).bind(id).fetch_optional(conn).await?)
+}
+
+/// What a reference must name: a live row (every write of the API), or any
+/// stored row, archived or not (an import keeps archived rows' references).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Refs {
+    Live,
+    Stored,
+}
+
+/// A reference that must name a row as `refs` says, or a field error naming it.
+pub(super) async fn reference(
+    conn: &mut SqliteConnection,
+    refs: Refs,
+    table: Table,
+    field: &str,
+    id: i64,
+) -> Result<(), StoreError> {
+    let live = row_state(conn, table, id).await?.map(|archived_at| archived_at.is_none());
+    match refused(refs, table, id, live) {
+        None => Ok(()),
+        Some(message) => Err(StoreError::Invalid(FieldErrors::one(field, message))),
+    }
+}
+
+/// What is wrong with a reference to row `id` of `table` as `refs` says it
+/// must be, given whether the row is there and live (`None`: not there).
+pub(super) fn refused(refs: Refs, table: Table, id: i64, live: Option<bool>) -> Option<String> {
+    match live {
+        Some(live) if live || refs == Refs::Stored => None,
+        found => Some(bad_reference_message(table, id, found.is_some())),
+    }
+}
+
+/// The field error of a reference to a row that is not there, or
+/// (`archived`) is there but archived.
+pub(super) fn bad_reference(table: Table, field: &str, id: i64, archived: bool) -> StoreError {
+    StoreError::Invalid(FieldErrors::one(field, bad_reference_message(table, id, archived)))
+}
+
+/// What [`bad_reference`] says.
+pub(super) fn bad_reference_message(table: Table, id: i64, archived: bool) -> String {
+    let noun = table.noun();
+    if archived {
+        format!("{noun} {id} is archived")
+    } else {
+        format!("there is no {noun} {id}")
+    }
+}
+
+/// Every reference that must name a row as `refs` says, with all failing
+/// ones named at once; errors other than a missing or archived row pass through.
+pub(super) async fn all_exist(
+    conn: &mut SqliteConnection,
+    refs: Refs,
+    names: &[(Table, &str, i64)],
+) -> Result<(), StoreError> {
+    let mut errors = FieldErrors::default();
+    for (table, field, id) in names {
+        match reference(conn, refs, *table, field, *id).await {
+            Ok(()) => {}
+            Err(StoreError::Invalid(e)) => errors.0.extend(e.0),
+            Err(other) => return Err(other),
+        }
+    }
+    if errors.0.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(errors))
+    }
+}
+
+/// Rows an import found stored, so that the rows after them that refer to
+/// them need not look again (each look-up is a statement, and an export
+/// lists rows that refer to the same one close together): ids of machines
+/// and licenses, and the machine and license of cases.
+/// Rows are never deleted and a case's machine and license never change,
+/// so what is known stays true. At most [`Known::MAX`] of each, forgotten
+/// all at once when full.
+#[derive(Debug, Default)]
+pub(super) struct Known {
+    rows: std::collections::HashSet<(Table, i64)>,
+    cases: std::collections::HashMap<i64, (i64, i64)>,
+}
+
+impl Known {
+    pub(super) const MAX: usize = 10_000;
+
+    pub(super) fn has(&self, table: Table, id: i64) -> bool {
+        self.rows.contains(&(table, id))
+    }
+
+    pub(super) fn add(&mut self, table: Table, id: i64) {
+        if self.rows.len() >= Self::MAX {
+            self.rows.clear();
+        }
+        self.rows.insert((table, id));
+    }
+
+    /// A case's `(machine_id, license_id)`.
+    pub(super) fn case(&self, id: i64) -> Option<(i64, i64)> {
+        self.cases.get(&id).copied()
+    }
+
+    pub(super) fn add_case(&mut self, id: i64, pair: (i64, i64)) {
+        if self.cases.len() >= Self::MAX {
+            self.cases.clear();
+        }
+        self.cases.insert(id, pair);
+    }
+
+    /// Learn, in one statement, the pairs of the cases `ids` names (a chunk
+    /// of an import: a chunk's worth, bound as one JSON array) that are not
+    /// known yet. A case that is not stored stays unknown, for the row that
+    /// names it to be refused as one row's reference is.
+    pub(super) async fn read_cases(
+        &mut self,
+        conn: &mut sqlx::SqliteConnection,
+        ids: impl Iterator<Item = i64>,
+    ) -> Result<(), StoreError> {
+        let ids: Vec<i64> = ids.collect();
+        if self.cases.len() + ids.len() > Self::MAX {
+            self.cases.clear();
+        }
+        let missing: std::collections::BTreeSet<i64> =
+            ids.into_iter().filter(|id| !self.cases.contains_key(id)).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let list = serde_json::to_string(&missing).unwrap_or_else(|_| "[]".into());
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!", machine_id, license_id FROM cases WHERE id IN (SELECT value FROM json_each(?))"#,
+            list
+        )
+        .fetch_all(conn)
+        .await?;
+        for r in rows {
+            self.cases.insert(r.id, (r.machine_id, r.license_id));
+        }
+        Ok(())
+    }
+}
