@@ -11,17 +11,46 @@ use utoipa::ToSchema;
 
 use crate::domain::{FieldError, FieldErrors};
 use crate::secrets::SecretError;
-use crate::store::StoreError;
+use crate::store::{ConflictKind, StoreError};
 
 /// The media type of error bodies.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// Every kind of problem the API answers with: its `type` is
+/// `/problems/<slug>` (served as a short text saying what it means), stable
+/// for scripts to match on, whatever the wording of `detail`.
+pub const PROBLEMS: &[(&str, &str)] = &[
+    ("invalid-fields", "Fields of the body that do not parse or break a rule; each is named in `errors` (422)."),
+    ("bad-request", "Malformed JSON, or a bad path or query parameter, named in `errors` when it is one (400)."),
+    ("unauthorized", "No token, or one that is not valid (401)."),
+    ("forbidden", "The token's scope does not allow this (403)."),
+    ("not-found", "No such resource, or it is archived (404)."),
+    ("method-not-allowed", "The route does not take this method; `Allow` lists the ones it takes (405)."),
+    ("name-taken", "A machine or token name that is in use (409)."),
+    ("open-case-exists", "The machine and license already have an open case (409)."),
+    ("already-archived", "The resource is archived already (409)."),
+    ("not-archived", "The resource is not archived, so it cannot be brought back (409)."),
+    ("parent-archived", "The row belongs to an archived row; bring that one back instead (409)."),
+    ("conflict", "The write would break another unique rule (409)."),
+    ("idempotency-key-reused", "The Idempotency-Key was used before for another request (422)."),
+    ("too-large", "The body is over the limit (413)."),
+    ("unsupported-media-type", "The body is not of a media type the route takes (415)."),
+    ("unavailable", "The journal is busy, or product keys cannot be read or sealed; try again (503)."),
+    ("internal", "Something failed on the server; it has been logged (500)."),
+];
+
+/// The `type` URI of a problem kind.
+pub fn problem_type(slug: &str) -> String {
+    format!("/problems/{slug}")
+}
+
 /// An RFC 9457 problem, as sent.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Problem {
-    /// Always `about:blank`: the status and title say what happened.
+    /// What kind of problem it is: `/problems/<kind>`, one of a fixed list
+    /// (the README lists them; `GET /problems/<kind>` says what each means).
     #[serde(rename = "type")]
-    #[schema(example = "about:blank")]
+    #[schema(example = "/problems/invalid-fields")]
     pub kind: String,
     #[schema(example = "Unprocessable Entity")]
     pub title: String,
@@ -47,8 +76,8 @@ pub enum ApiError {
     /// The methods the route does take.
     #[error("this route does not take that method; it takes {0}")]
     MethodNotAllowed(&'static str),
-    #[error("{0}")]
-    Conflict(String),
+    #[error("{1}")]
+    Conflict(ConflictKind, String),
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -85,6 +114,26 @@ impl ApiError {
         ApiError::Internal
     }
 
+    /// The kind of problem ([`PROBLEMS`]).
+    pub fn slug(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { .. } => "bad-request",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not-found",
+            ApiError::MethodNotAllowed(_) => "method-not-allowed",
+            ApiError::Conflict(kind, _) => kind.slug(),
+            ApiError::PayloadTooLarge(_) => "too-large",
+            ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
+            ApiError::Unprocessable { errors, .. } if errors.iter().any(|e| e.field == "Idempotency-Key") => {
+                "idempotency-key-reused"
+            }
+            ApiError::Unprocessable { .. } => "invalid-fields",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal => "internal",
+        }
+    }
+
     fn errors(&self) -> Vec<FieldError> {
         match self {
             ApiError::BadRequest { errors, .. } | ApiError::Unprocessable { errors, .. } => errors.clone(),
@@ -100,7 +149,7 @@ impl ApiError {
             other => other.to_string(),
         };
         Problem {
-            kind: "about:blank".into(),
+            kind: problem_type(self.slug()),
             title: status.canonical_reason().unwrap_or("Error").to_string(),
             status: status.as_u16(),
             detail,
@@ -119,7 +168,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound { .. } | StoreError::Missing(_) => ApiError::NotFound(e.to_string()),
-            StoreError::Conflict(m) => ApiError::Conflict(m),
+            StoreError::Conflict(kind, m) => ApiError::Conflict(kind, m),
             StoreError::Invalid(errors) => errors.into(),
             StoreError::IdempotencyMismatch => {
                 ApiError::Unprocessable { detail: e.to_string(), errors: vec![idempotency_field(&e)] }
@@ -155,7 +204,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(..) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,

@@ -23,6 +23,7 @@ mod machines;
 pub mod openapi;
 mod parse;
 mod portable;
+mod problems;
 mod responses;
 mod search;
 mod summaries;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         resource("/health", "GET, HEAD").route(web::get().to(health::health)).route(web::head().to(health::health)),
     );
+    cfg.service(resource("/problems/{kind}", "GET").route(web::get().to(problems::describe)));
     // Public, and matched before the scope whose every route needs a token.
     cfg.service(resource(&format!("{BASE}/openapi.json"), "GET").route(web::get().to(openapi::document)));
     cfg.service(

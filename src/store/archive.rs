@@ -10,6 +10,7 @@
 //! exactly the rows that went with it (those with the same stamp), not
 //! rows archived on their own before.
 
+use super::ConflictKind;
 use sqlx::SqliteConnection;
 
 use super::{attempts, finish_write, row_state, Store, StoreError, Table, WriteCtx};
@@ -52,10 +53,10 @@ impl Store {
             match row_state(&mut *tx, table, id).await? {
                 None => return Err(table.not_found(id)),
                 Some(Some(_)) => {
-                    return Err(StoreError::Conflict(format!(
-                        "{} {id} is already archived; POST its /unarchive to bring it back",
-                        table.noun()
-                    )))
+                    return Err(StoreError::Conflict(
+                        ConflictKind::AlreadyArchived,
+                        format!("{} {id} is already archived; POST its /unarchive to bring it back", table.noun()),
+                    ))
                 }
                 Some(None) => {}
             }
@@ -80,7 +81,10 @@ impl Store {
             let archived_at = match row_state(&mut *tx, table, id).await? {
                 None => return Err(table.not_found(id)),
                 Some(None) => {
-                    return Err(StoreError::Conflict(format!("{} {id} is not archived", table.noun())));
+                    return Err(StoreError::Conflict(
+                        ConflictKind::NotArchived,
+                        format!("{} {id} is not archived", table.noun()),
+                    ));
                 }
                 Some(Some(at)) => at,
             };
@@ -109,9 +113,12 @@ impl Store {
             Table::Attempts => {
                 let case_id = attempts::case_of(conn, id).await?;
                 if matches!(row_state(conn, Table::Cases, case_id).await?, Some(Some(_))) {
-                    return Err(StoreError::Conflict(format!(
-                        "attempt {id} belongs to case {case_id}, which is archived; unarchive the case instead"
-                    )));
+                    return Err(StoreError::Conflict(
+                        ConflictKind::ParentArchived,
+                        format!(
+                            "attempt {id} belongs to case {case_id}, which is archived; unarchive the case instead"
+                        ),
+                    ));
                 }
                 attempts::sync_case(conn, case_id).await
             }

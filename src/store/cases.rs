@@ -1,5 +1,6 @@
 //! SQL of cases, including the one open case per machine and license.
 
+use super::ConflictKind;
 use sqlx::SqliteConnection;
 
 use super::rows::{row, Statement};
@@ -245,9 +246,10 @@ pub(super) async fn one_open_case_each(
     );
     let clash: Option<(i64, i64)> = sqlx::query_as(&sql).bind(id).bind(archived_at).fetch_optional(conn).await?;
     match clash {
-        Some((m, l)) => Err(StoreError::Conflict(format!(
-            "machine {m} and license {l} already have an open case; close or archive it first"
-        ))),
+        Some((m, l)) => Err(StoreError::Conflict(
+            ConflictKind::OpenCaseExists,
+            format!("machine {m} and license {l} already have an open case; close or archive it first"),
+        )),
         None => Ok(()),
     }
 }
@@ -257,10 +259,13 @@ async fn only_open_case(conn: &mut SqliteConnection, c: &NewCase, this: Option<i
     if c.status == CaseStatus::Open {
         if let Some(other) = open_case_of(conn, c.machine_id, c.license_id).await? {
             if Some(other) != this {
-                return Err(StoreError::Conflict(format!(
-                    "case {other} is already open for machine {} and license {}; close it first",
-                    c.machine_id, c.license_id
-                )));
+                return Err(StoreError::Conflict(
+                    ConflictKind::OpenCaseExists,
+                    format!(
+                        "case {other} is already open for machine {} and license {}; close it first",
+                        c.machine_id, c.license_id
+                    ),
+                ));
             }
         }
     }
@@ -409,7 +414,7 @@ pub(super) async fn import(
     check_import_refs(conn, known, c).await?;
     if s.archived_at.is_none() {
         only_open_case(conn, c, None).await.map_err(|e| match e {
-            StoreError::Conflict(message) => StoreError::Invalid(FieldErrors::one("status", message)),
+            StoreError::Conflict(_, message) => StoreError::Invalid(FieldErrors::one("status", message)),
             other => other,
         })?;
     }

@@ -44,7 +44,7 @@ pub(super) async fn keep_or_undo(
 pub(super) fn at_row(e: StoreError, at: &str) -> StoreError {
     match e {
         StoreError::Invalid(errors) => StoreError::Invalid(errors.prefixed(&format!("{at}."))),
-        StoreError::Conflict(message) => StoreError::Invalid(FieldErrors::one(at, message)),
+        StoreError::Conflict(_, message) => StoreError::Invalid(FieldErrors::one(at, message)),
         other => other,
     }
 }

@@ -1,5 +1,6 @@
 //! SQL of machines.
 
+use super::ConflictKind;
 use super::{finish_create, finish_update, replay, visible, Created, NewRow, Store, StoreError, Table, WriteCtx};
 use crate::domain::fields::name_key;
 use crate::domain::time::now_system;
@@ -10,11 +11,12 @@ use sqlx::SqliteConnection;
 /// A name already used by the live machine named `taken`.
 fn name_taken(name: &str, taken: &str) -> StoreError {
     if name == taken {
-        StoreError::Conflict(format!("a machine named \"{name}\" already exists"))
+        StoreError::Conflict(ConflictKind::NameTaken, format!("a machine named \"{name}\" already exists"))
     } else {
-        StoreError::Conflict(format!(
-            "\"{name}\" is the name of machine \"{taken}\" already (names are compared without case or width)"
-        ))
+        StoreError::Conflict(
+            ConflictKind::NameTaken,
+            format!("\"{name}\" is the name of machine \"{taken}\" already (names are compared without case or width)"),
+        )
     }
 }
 

@@ -79,6 +79,38 @@ pub use writer::{WriterStats, BATCH_MAX};
 /// The embedded migrations.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
+/// Which rule a [`StoreError::Conflict`] is about (each is a problem kind
+/// of its own in the API: `/problems/<slug>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// A machine's or token's name is in use.
+    NameTaken,
+    /// The machine and license have an open case already.
+    OpenCaseExists,
+    /// Archiving a row that is archived.
+    AlreadyArchived,
+    /// Bringing back a row that is not archived.
+    NotArchived,
+    /// Bringing back a row whose parent is archived.
+    ParentArchived,
+    /// Another unique rule.
+    Unique,
+}
+
+impl ConflictKind {
+    /// The problem kind's name in the API.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ConflictKind::NameTaken => "name-taken",
+            ConflictKind::OpenCaseExists => "open-case-exists",
+            ConflictKind::AlreadyArchived => "already-archived",
+            ConflictKind::NotArchived => "not-archived",
+            ConflictKind::ParentArchived => "parent-archived",
+            ConflictKind::Unique => "conflict",
+        }
+    }
+}
+
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -88,9 +120,10 @@ pub enum StoreError {
     /// Something named (not by id) does not exist.
     #[error("{0}")]
     Missing(String),
-    /// A unique rule would be broken (a machine name in use, a second open case…).
-    #[error("{0}")]
-    Conflict(String),
+    /// A unique rule would be broken (a machine name in use, a second open
+    /// case…), or the row is not in the state the write needs; the kind says which.
+    #[error("{1}")]
+    Conflict(ConflictKind, String),
     /// The input is not valid against what is stored (a missing reference, a
     /// patch that breaks a rule).
     #[error("{0}")]
@@ -138,7 +171,10 @@ impl From<sqlx::Error> for StoreError {
             }
             match db.kind() {
                 sqlx::error::ErrorKind::UniqueViolation => {
-                    return StoreError::Conflict(format!("this would duplicate a unique value ({})", db.message()))
+                    return StoreError::Conflict(
+                        ConflictKind::Unique,
+                        format!("this would duplicate a unique value ({})", db.message()),
+                    )
                 }
                 sqlx::error::ErrorKind::ForeignKeyViolation => {
                     return StoreError::Invalid(FieldErrors::one("request", "refers to a row that does not exist"))

@@ -10,6 +10,7 @@
 //! request. A token the cache does not know is looked up in the database
 //! (it may be newer than the cache), and a hit reads the cache again.
 
+use super::ConflictKind;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
@@ -112,7 +113,10 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         if taken > 0 {
-            return Err(StoreError::Conflict(format!("a token named {name:?} already exists; revoke it first")));
+            return Err(StoreError::Conflict(
+                ConflictKind::NameTaken,
+                format!("a token named {name:?} already exists; revoke it first"),
+            ));
         }
         let id = sqlx::query_scalar!(
             "INSERT INTO api_tokens (name, scope, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id AS \"id!\"",

@@ -146,7 +146,7 @@ impl WebError {
                 message: t.f("error.not_found", &[("what", entity), ("id", &id.to_string())]),
             },
             StoreError::Missing(m) => WebError::NotFound { lang, message: m },
-            StoreError::Conflict(m) => WebError::BadRequest { lang, message: m },
+            StoreError::Conflict(_, m) => WebError::BadRequest { lang, message: m },
             StoreError::Invalid(errors) => WebError::BadRequest { lang, message: errors.to_string() },
             StoreError::Unavailable(_) | StoreError::Busy(_) | StoreError::Secret(_) => {
                 tracing::warn!(error = %e, "a page could not be served");
@@ -188,7 +188,7 @@ pub fn refusal(
 ) -> Result<crate::domain::FieldErrors, WebError> {
     match e {
         StoreError::Invalid(errors) => Ok(errors.prefixed(prefix)),
-        StoreError::Conflict(m) => Ok(crate::domain::FieldErrors::one(conflict_field, m)),
+        StoreError::Conflict(_, m) => Ok(crate::domain::FieldErrors::one(conflict_field, m)),
         other => Err(WebError::store(lang, other)),
     }
 }

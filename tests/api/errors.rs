@@ -65,7 +65,34 @@ async fn a_problem_lists_every_failing_field() {
     let fields: Vec<String> = a.field_errors().into_iter().map(|(f, _)| f).collect();
     assert_eq!(fields, ["product", "channel", "purchased_on"]);
     assert_eq!(a.body["title"], "Unprocessable Entity");
-    assert_eq!(a.body["type"], "about:blank");
+    assert_eq!(a.body["type"], "/problems/invalid-fields");
+}
+
+#[tokio::test]
+async fn each_kind_of_problem_has_its_own_type_and_the_type_says_what_it_means() {
+    let app = spawn_app().await;
+    app.machine("PC 1").await;
+    let l = app.license("retail_box").await;
+    app.post("/api/v1/cases", serde_json::json!({"machine_id": 1, "license_id": l})).await;
+    let kinds = [
+        (app.post("/api/v1/machines", serde_json::json!({"name": "pc 1"})).await, "name-taken"),
+        (app.post("/api/v1/cases", serde_json::json!({"machine_id": 1, "license_id": l})).await, "open-case-exists"),
+        (app.post("/api/v1/machines/1/unarchive", serde_json::json!({})).await, "not-archived"),
+        (app.get("/api/v1/machines/99").await, "not-found"),
+        (app.send(reqwest::Method::GET, "/api/v1/machines", None, None).await, "unauthorized"),
+        (app.get("/api/v1/machines?limit=0").await, "bad-request"),
+        (app.post("/api/v1/machines", serde_json::json!({"name": ""})).await, "invalid-fields"),
+    ];
+    for (answer, kind) in kinds {
+        assert_eq!(answer.body["type"], format!("/problems/{kind}"), "{}", answer.body);
+        let page = app.send(reqwest::Method::GET, &format!("/problems/{kind}"), None, None).await;
+        assert_eq!(page.status, 200, "/problems/{kind}");
+    }
+    assert_eq!(app.delete("/api/v1/machines/1").await.status, 204);
+    let again = app.delete("/api/v1/machines/1").await;
+    assert_eq!(again.body["type"], "/problems/already-archived", "{}", again.body);
+    let unknown = app.send(reqwest::Method::GET, "/problems/teapot", None, None).await;
+    assert_eq!((unknown.status.as_u16(), unknown.body["type"].as_str()), (404, Some("/problems/not-found")));
 }
 
 #[tokio::test]
@@ -160,4 +187,12 @@ async fn a_long_bad_cursor_is_not_echoed_whole_and_health_answers_head() {
     assert!(message.contains("is not a cursor from this API") && message.len() < 120, "{message}");
     let head = app.send(Method::HEAD, "/health", None, None).await;
     assert_eq!(head.status, 200);
+}
+
+#[test]
+fn the_readme_lists_every_kind_of_problem() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for (kind, _) in activation_journal::error::PROBLEMS {
+        assert!(readme.contains(&format!("`/problems/{kind}`")), "README does not list /problems/{kind}");
+    }
 }

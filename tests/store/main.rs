@@ -123,7 +123,7 @@ async fn machines_are_created_read_listed_updated_and_archived() {
     let m = machine(s, "PC 1").await;
     assert_eq!(s.machine(m.id, false).await.unwrap(), m);
     let dup = s.create_machine(&ctx, &named("PC 1")).await.unwrap_err();
-    assert!(matches!(dup, StoreError::Conflict(ref m) if m.contains("PC 1")), "{dup:?}");
+    assert!(matches!(dup, StoreError::Conflict(_, ref m) if m.contains("PC 1")), "{dup:?}");
     let patch = MachinePatch { owner: Some(Some("Ken".into())), ..Default::default() };
     let m2 = s.update_machine(&ctx, m.id, &patch).await.unwrap();
     assert_eq!((m2.name.as_str(), m2.owner.as_deref()), ("PC 1", Some("Ken")));
@@ -412,12 +412,12 @@ async fn one_open_case_per_pair() {
     let ctx = WriteCtx::new(&a);
     let f = case_of(m.id, l.id);
     let c = new(s.create_case(&ctx, &f).await.unwrap());
-    assert!(matches!(s.create_case(&ctx, &f).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(s.create_case(&ctx, &f).await, Err(StoreError::Conflict(..))));
     let status = |s: CaseStatus| CasePatch { status: Some(s), ..Default::default() };
     let closed = s.update_case(&ctx, c.id, &status(CaseStatus::Abandoned)).await.unwrap();
     assert!(closed.closed_at.is_some());
     let c2 = new(s.create_case(&ctx, &f).await.unwrap());
-    assert!(matches!(s.update_case(&ctx, c.id, &status(CaseStatus::Open)).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(s.update_case(&ctx, c.id, &status(CaseStatus::Open)).await, Err(StoreError::Conflict(..))));
     let moved = CasePatch { machine_id: Some(Some(99)), ..Default::default() };
     let err = s.update_case(&ctx, c2.id, &moved).await.unwrap_err();
     assert!(err.to_string().contains("cannot be changed"), "{err}");
@@ -540,7 +540,7 @@ async fn tokens_are_stored_hashed_and_can_be_revoked() {
     assert!(!String::from_utf8_lossy(&stored).contains(&tok.token));
     assert_eq!(s.authenticate(&tok.token).await.unwrap().unwrap().scope, Scope::Read);
     assert!(s.authenticate("aj_nope").await.unwrap().is_none());
-    assert!(matches!(s.create_token(&cli(), "phone", Scope::Write).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(s.create_token(&cli(), "phone", Scope::Write).await, Err(StoreError::Conflict(..))));
     s.revoke_token(&cli(), "phone").await.unwrap();
     assert!(s.authenticate(&tok.token).await.unwrap().is_none());
     assert_eq!(s.tokens().await.unwrap().len(), 1);
@@ -945,7 +945,7 @@ async fn names_written_before_name_keys_are_keyed_when_the_journal_opens() {
     let reopened = Store::open(&t.dir.path().join("journal.db"), &t.dir.path().join("journal.db.key")).await.unwrap();
     let a = cli();
     let err = reopened.create_machine(&WriteCtx::new(&a), &named("ｐｃ１")).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(ref m) if m.contains("\"PC1\"")), "{err:?}");
+    assert!(matches!(err, StoreError::Conflict(_, ref m) if m.contains("\"PC1\"")), "{err:?}");
 }
 
 mod round_trip {
@@ -1243,7 +1243,7 @@ mod group_commit {
                 .await;
         let refused: Vec<usize> = answers.iter().enumerate().filter(|(_, a)| a.is_err()).map(|(i, _)| i).collect();
         assert_eq!(refused, [2], "only the clashing name: {answers:?}");
-        assert!(matches!(answers[2], Err(StoreError::Conflict(_))));
+        assert!(matches!(answers[2], Err(StoreError::Conflict(..))));
         let stored: Vec<String> =
             s.machines(&PageRequest::default()).await.unwrap().items.into_iter().map(|m| m.name).collect();
         assert_eq!(stored, ["PC 1", "PC 2", "PC 3", "PC 4", "PC 5"]);

@@ -20,7 +20,7 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
             let m: crate::domain::NewMachine =
                 parse_body(MachineCreate { name: Some(Some(name)), owner: given(&owner), notes: given(&notes) })?;
             let m = match store.create_machine(&WriteCtx::new(&actor), &m).await {
-                Err(crate::store::StoreError::Conflict(msg)) => anyhow::bail!("NAME: {msg}"),
+                Err(crate::store::StoreError::Conflict(_, msg)) => anyhow::bail!("NAME: {msg}"),
                 r => stored(r)?,
             };
             if json {
