@@ -176,6 +176,8 @@ class Story:
         else:
             self.choose("license_id", str(license_))
         self.type_into("started_at", started)
+        # The number dialled, typed as a Japanese keyboard types it.
+        self.type_into("phone_number", "０１２０ー８０１ー７３４")
         self.choose("number_kind", "toll_free")
         self.choose("called_from", "mobile")
         self.type_into("country", "JP")
@@ -235,6 +237,8 @@ class Story:
         self.el("button[value=save]").click()
         self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.saved")))
         self.check(f"call {n}: saved", "/attempts/" in self.driver.current_url, self.driver.current_url)
+        facts = self.driver.find_element(By.TAG_NAME, "main").text
+        self.check(f"call {n}: the number dialled is shown as 0120-801-734", "0120-801-734" in facts)
         return int(re.search(r"/attempts/(\d+)", self.driver.current_url).group(1))
 
     def story(self):
