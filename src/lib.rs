@@ -22,6 +22,7 @@
 //! - [`web`] — the web pages (askama templates, catalogues in `locales/`).
 
 pub mod auth;
+pub mod body;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -1,6 +1,6 @@
 //! Installation IDs, Confirmation IDs and product keys: parsed newtypes.
 //!
-//! Owns the rules of `shared/ids.md` (layouts, the per-group mod-7 check
+//! Owns the rules of Microsoft's identifiers (layouts, the per-group mod-7 check
 //! digit, the product-key alphabet and its CRC-based checksum) and the
 //! normalisation of what people type: spaces, hyphens, full-width digits and
 //! letters as a Japanese IME types them, and lower case. Knows nothing of
@@ -422,7 +422,7 @@ mod tests {
     const KEY_SPACE: u128 = 24u128.pow(25);
 
     /// The key with an `N` that a base-24 value spells once its ten check
-    /// bits are set (ids.md, run backwards); None when setting them leaves
+    /// bits are set (the checksum's rule, run backwards); None when setting them leaves
     /// the range of 25 digits.
     fn key_with_n(v: u128) -> Option<String> {
         let mut v = v & !(0x3FFu128 << 103);

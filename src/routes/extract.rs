@@ -8,15 +8,14 @@ use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 
 use actix_web::http::header;
-use actix_web::web::{Bytes, BytesMut};
 use actix_web::{dev::Payload, FromRequest, HttpRequest, HttpResponse};
-use futures_util::StreamExt as _;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest as _, Sha256};
 use utoipa::IntoParams;
 
-use super::{BASE, BODY_LIMIT};
+use super::BASE;
+use crate::body::{media_type, read_body, too_large, BODY_LIMIT};
 use crate::domain::{FieldError, FieldErrors, PageRequest};
 use crate::error::ApiError;
 use crate::store::{Actor, Created, Idempotency, WriteCtx};
@@ -104,37 +103,6 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             Ok(JsonBody { value, digest: hasher.finalize().to_vec() })
         })
     }
-}
-
-fn too_large(limit: usize) -> ApiError {
-    if limit >= 1024 * 1024 {
-        ApiError::PayloadTooLarge(format!("the body is larger than {} MiB", limit / 1024 / 1024))
-    } else {
-        ApiError::PayloadTooLarge(format!("the body is larger than {} KiB", limit / 1024))
-    }
-}
-
-/// Read a whole request body, 413 past `limit` bytes.
-pub async fn read_body<S, E>(payload: &mut S, limit: usize) -> Result<BytesMut, ApiError>
-where
-    S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
-    E: std::fmt::Display,
-{
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk: Bytes = chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large(limit));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// The media type of a request, lower case, without parameters.
-pub fn media_type(req: &HttpRequest) -> String {
-    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 
 /// Query parameters, parsed naming the failing parameter (400).

@@ -34,8 +34,7 @@ use crate::error::ApiError;
 
 pub use extract::*;
 
-/// Largest request body.
-pub const BODY_LIMIT: usize = 64 * 1024;
+pub use crate::body::{media_type, read_body, BODY_LIMIT};
 
 /// The API's base path.
 pub const BASE: &str = "/api/v1";

@@ -3,8 +3,8 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::extract::{media_type, read_body};
 use super::responses::WriteErrors;
+use super::{media_type, read_body};
 use super::{ok, resource, BODY_LIMIT};
 use crate::auth::Reader;
 use crate::domain::{slmgr, FieldErrors};

@@ -244,8 +244,13 @@ pub(super) async fn one_open_case_each(
                        AND o.status = 'open' AND o.archived_at IS NULL)
          LIMIT 1"
     );
-    let clash: Option<(i64, i64)> = sqlx::query_as(&sql).bind(id).bind(archived_at).fetch_optional(conn).await?;
-    match clash {
+    #[derive(sqlx::FromRow)]
+    struct Pair {
+        machine_id: i64,
+        license_id: i64,
+    }
+    let clash: Option<Pair> = sqlx::query_as(&sql).bind(id).bind(archived_at).fetch_optional(conn).await?;
+    match clash.map(|p| (p.machine_id, p.license_id)) {
         Some((m, l)) => Err(StoreError::Conflict(
             ConflictKind::OpenCaseExists,
             format!("machine {m} and license {l} already have an open case; close or archive it first"),

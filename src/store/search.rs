@@ -35,7 +35,23 @@ const BODIES: [(Table, &str, &str); 5] = [
 /// the id read from `id` (`t.id`, or a joined document's), the rows read
 /// from `from` (which names the table `t`); `WHERE` is appended.
 fn bodies_sql(id: &str, from: &str, body: &str) -> String {
-    format!("SELECT {id}, {body} FROM {from}")
+    format!("SELECT {id} AS doc, {body} AS body FROM {from}")
+}
+
+/// A document's id and its text, read by name.
+#[derive(sqlx::FromRow)]
+struct Doc {
+    doc: i64,
+    body: Option<String>,
+}
+
+/// A search hit as read, by name.
+#[derive(sqlx::FromRow)]
+struct Hit {
+    doc: i64,
+    entity: String,
+    entity_id: i64,
+    snippet: Option<String>,
 }
 
 fn body_of(table: Table) -> Option<(&'static str, &'static str)> {
@@ -51,16 +67,16 @@ fn body_of(table: Table) -> Option<(&'static str, &'static str)> {
 /// rowid, and so its place in "newest first"; only its text is written again.
 pub(super) async fn index(conn: &mut SqliteConnection, table: Table, id: i64) -> Result<(), StoreError> {
     let Some((entity, body)) = body_of(table) else { return Ok(()) };
-    let new: Option<(i64, Option<String>)> = sqlx::query_as(&format!(
+    let new: Option<Doc> = sqlx::query_as(&format!(
         "INSERT INTO search_docs (entity, entity_id) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM {table} WHERE id = ?2)
-         ON CONFLICT DO NOTHING RETURNING id, (SELECT {body} FROM {table} t WHERE t.id = ?2)",
+         ON CONFLICT DO NOTHING RETURNING id AS doc, (SELECT {body} FROM {table} t WHERE t.id = ?2) AS body",
         table = table.name()
     ))
     .bind(entity)
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some((doc, text)) = new {
+    if let Some(Doc { doc, body: text }) = new {
         sqlx::query("INSERT INTO search_text (rowid, body) VALUES (?, ?)")
             .bind(doc)
             .bind(normalise(text.as_deref().unwrap_or("")))
@@ -68,12 +84,12 @@ pub(super) async fn index(conn: &mut SqliteConnection, table: Table, id: i64) ->
             .await?;
         return Ok(());
     }
-    let row: Option<(i64, Option<String>)> =
+    let row: Option<Doc> =
         sqlx::query_as(&format!("{} WHERE t.id = ?", bodies_sql("t.id", &format!("{} t", table.name()), body)))
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
-    if let Some((_, text)) = row {
+    if let Some(Doc { body: text, .. }) = row {
         sqlx::query(
             "UPDATE search_text SET body = ?
              WHERE rowid = (SELECT id FROM search_docs WHERE entity = ? AND entity_id = ?)",
@@ -142,12 +158,12 @@ pub(super) async fn catch_up(conn: &mut SqliteConnection, look: Look) -> Result<
         );
         let mut after = first;
         loop {
-            let rows: Vec<(i64, Option<String>)> = sqlx::query_as(&chunk).bind(after).fetch_all(&mut *conn).await?;
-            let Some((last, _)) = rows.last() else { break };
-            after = *last;
+            let rows: Vec<Doc> = sqlx::query_as(&chunk).bind(after).fetch_all(&mut *conn).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.doc;
             let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO search_text (rowid, body) ");
-            insert.push_values(&rows, |mut b, (doc, body)| {
-                b.push_bind(*doc).push_bind(normalise(body.as_deref().unwrap_or("")));
+            insert.push_values(&rows, |mut b, d| {
+                b.push_bind(d.doc).push_bind(normalise(d.body.as_deref().unwrap_or("")));
             });
             insert.build().execute(&mut *conn).await?;
             written += rows.len() as u64;
@@ -215,7 +231,7 @@ impl Store {
         // FTS5 marks what MATCH found; what only LIKE found is marked here.
         let snippet = if matched.is_some() { "snippet(search_text, 0, '[', ']', '…', 12)" } else { "s.body" };
         let mut b = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT s.rowid, d.entity, d.entity_id, {snippet}
+            "SELECT s.rowid AS doc, d.entity, d.entity_id, {snippet} AS snippet
              FROM search_text s JOIN search_docs d ON d.id = s.rowid WHERE 1 = 1"
         ));
         if let Some(m) = matched.clone() {
@@ -240,10 +256,10 @@ impl Store {
             b.push(" END)");
         }
         b.push(" ORDER BY s.rowid DESC LIMIT ").push_bind(page.limit + 1);
-        let rows: Vec<(i64, String, i64, Option<String>)> = b.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<Hit> = b.build_query_as().fetch_all(&self.pool).await?;
         let mut hits = Vec::with_capacity(rows.len());
         let mut docs = Vec::with_capacity(rows.len());
-        for (doc, entity, id, snippet) in rows {
+        for Hit { doc, entity, entity_id: id, snippet } in rows {
             docs.push(doc);
             let text = snippet.unwrap_or_default();
             let text = match (&matched, q.short.first()) {

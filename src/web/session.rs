@@ -19,8 +19,8 @@ use askama::Template;
 
 use super::i18n::{Lang, Tr};
 use super::{html, see_other, WebError};
+use crate::body::{media_type, read_body, BODY_LIMIT};
 use crate::domain::Scope;
-use crate::routes::{media_type, read_body, BODY_LIMIT};
 use crate::store::{random_token, Actor, Session, Store, StoreError, SESSION_IDLE};
 
 /// The session cookie.

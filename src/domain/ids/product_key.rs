@@ -80,7 +80,10 @@ pub(super) fn crc32_bzip2(bytes: &[u8]) -> u32 {
     !crc
 }
 
-/// The checksum of a key with an `N` (see ids.md).
+/// The checksum of a key with an `N`: the N's position, then the other 24
+/// characters as base-24 digits, make one number; its 10 bits from bit 103
+/// must equal the low 10 bits of the CRC-32/BZIP2 of that number with
+/// those bits cleared (little-endian bytes).
 fn key_checksum_ok(chars: &[u8; 25]) -> bool {
     let Some(n_at) = chars.iter().position(|&c| c == b'N') else {
         return false;
