@@ -229,23 +229,23 @@ async fn walk(
     let notes = optional_text("Notes:")?;
     let ended_at = record::now_here();
 
-    let attempt = AttemptFlags {
-        trigger: trigger.map(|t| t.to_string()),
-        started_at: Some(started_at),
-        ended_at: Some(ended_at),
-        phone_number,
-        iid,
-        ivr_result: ivr.map(|i| i.to_string()),
-        operator_outcome: outcome.map(str::to_string),
-        wait,
-        rating,
-        questions,
-        cid,
-        result: Some(result.to_string()),
-        failure_reason: failure_reason.map(|f| f.to_string()),
-        notes,
-        ..AttemptFlags::default()
-    };
+    let mut attempt = AttemptFlags { iid, wait, rating, questions, cid, ..AttemptFlags::default() };
+    let answered = [
+        ("trigger", trigger.map(|t| t.to_string())),
+        ("started_at", Some(started_at)),
+        ("ended_at", Some(ended_at)),
+        ("phone_number", phone_number),
+        ("ivr_result", ivr.map(|i| i.to_string())),
+        ("operator_outcome", outcome.map(str::to_string)),
+        ("result", Some(result.to_string())),
+        ("failure_reason", failure_reason.map(|f| f.to_string())),
+        ("notes", notes),
+    ];
+    for (field, value) in answered {
+        if let Some(v) = value {
+            attempt.fields.set(field, v);
+        }
+    }
     summary(&machine, &license, &attempt, started.elapsed());
     if !Confirm::new("Store this call?").with_default(true).prompt()? {
         return Err(Stop::Cancelled);
@@ -626,22 +626,23 @@ fn summary(
         ),
     };
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let field = |name: &str| a.fields.get(name).unwrap_or("-").to_string();
     eprintln!();
     eprintln!("The call ({} long):", minutes(took.as_secs() as i64));
     eprintln!("  machine          {machine}");
     eprintln!("  license          {license}");
-    eprintln!("  started          {}", record::local(a.started_at.as_deref().unwrap_or("")));
-    eprintln!("  number dialled   {}", dash(&a.phone_number));
+    eprintln!("  started          {}", record::local(a.fields.get("started_at").unwrap_or("")));
+    eprintln!("  number dialled   {}", field("phone_number"));
     eprintln!("  installation ID  {}", dash(&a.iid));
-    eprintln!("  phone menu       {}", dash(&a.ivr_result));
+    eprintln!("  phone menu       {}", field("ivr_result"));
     let wait = a.wait.map(|w| format!(" after {}", minutes(w))).unwrap_or_default();
-    eprintln!("  operator         {}{wait}", dash(&a.operator_outcome.clone()));
+    eprintln!("  operator         {}{wait}", field("operator_outcome"));
     for q in &a.questions {
         let answer = if q.topic == "product_key" && !q.answer.is_empty() { "(sealed)" } else { &q.answer };
         eprintln!("  asked            {}: {} → {answer}", q.topic, q.question);
     }
     eprintln!("  confirmation ID  {}", dash(&a.cid));
-    eprintln!("  result           {} {}", dash(&a.result), a.failure_reason.as_deref().unwrap_or(""));
-    eprintln!("  notes            {}", dash(&a.notes));
+    eprintln!("  result           {} {}", field("result"), a.fields.get("failure_reason").unwrap_or(""));
+    eprintln!("  notes            {}", field("notes"));
     eprintln!();
 }

@@ -7,6 +7,7 @@
 //! code 1; clap reports usage errors with exit code 2.
 
 mod call;
+mod declared;
 mod portable;
 mod record;
 mod reports;

@@ -173,6 +173,25 @@ pub enum AttemptCommand {
     },
 }
 
+/// The fields of an attempt with flags of their own (the rest are made
+/// from the attempt's field declarations, see [`super::declared`]).
+#[derive(Debug)]
+pub struct AttemptSet;
+
+impl super::declared::FlagSet for AttemptSet {
+    type Body = crate::wire::AttemptCreate;
+    const OWN: &'static [&'static str] = &[
+        "case_id",
+        "machine_id",
+        "license_id",
+        "installation_id",
+        "groups_reentered",
+        "wait_seconds",
+        "operator_rating",
+        "confirmation_id",
+    ];
+}
+
 /// Everything `call` asks, as flags.
 #[derive(Debug, Args, Default, Clone)]
 pub struct AttemptFlags {
@@ -182,44 +201,12 @@ pub struct AttemptFlags {
     /// The license (id).
     #[arg(long, value_name = "ID")]
     pub license: Option<i64>,
-    /// Why the case was opened, when this attempt opens one.
-    #[arg(long)]
-    pub trigger: Option<String>,
-    /// When the call started, RFC 3339 with your offset [default: now, in this computer's offset].
-    #[arg(long, value_name = "TIME")]
-    pub started_at: Option<String>,
-    #[arg(long, value_name = "TIME")]
-    pub ended_at: Option<String>,
-    /// The number dialled (digits, spaces, + - ( ); full-width accepted).
-    #[arg(long, value_name = "NUMBER")]
-    pub phone_number: Option<String>,
-    /// phone (default), online, sms_link, chat or other.
-    #[arg(long)]
-    pub method: Option<String>,
-    /// toll_free or toll.
-    #[arg(long)]
-    pub number_kind: Option<String>,
-    /// mobile, landline or other.
-    #[arg(long)]
-    pub called_from: Option<String>,
-    /// ISO 3166 alpha-2, e.g. JP.
-    #[arg(long)]
-    pub country: Option<String>,
-    /// What the phone menu activates: windows, office or other.
-    #[arg(long)]
-    pub ivr_product: Option<String>,
     /// The Installation ID (spaces, hyphens, full-width digits accepted).
     #[arg(long, value_name = "DIGITS")]
     pub iid: Option<String>,
-    /// confirmed, not_confirmed, input_error, not_offered or skipped.
-    #[arg(long)]
-    pub ivr_result: Option<String>,
     /// A group the menu made you type again (repeat the flag).
     #[arg(long = "group-reentered", value_name = "N")]
     pub groups_reentered: Vec<i64>,
-    /// not_needed, unavailable, reached or abandoned.
-    #[arg(long)]
-    pub operator_outcome: Option<String>,
     /// Seconds in the operator queue.
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub wait: Option<i64>,
@@ -232,14 +219,10 @@ pub struct AttemptFlags {
     /// The Confirmation ID.
     #[arg(long, value_name = "DIGITS")]
     pub cid: Option<String>,
-    /// activated or not_activated.
-    #[arg(long)]
-    pub result: Option<String>,
-    /// Why not (required with not_activated).
-    #[arg(long)]
-    pub failure_reason: Option<String>,
-    #[arg(long)]
-    pub notes: Option<String>,
+    /// The attempt's other fields, one flag each (`--started-at` defaults
+    /// to now, in this computer's offset).
+    #[command(flatten)]
+    pub fields: super::declared::Declared<AttemptSet>,
 }
 
 /// `case …`

@@ -712,3 +712,55 @@ fn a_token_revoked_from_the_command_line_is_refused_by_a_running_server_at_once(
     let _ = server.child.kill();
     let _ = server.child.wait();
 }
+
+#[test]
+fn every_declared_attempt_field_is_a_flag_of_attempt_add_and_a_bad_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = text(&aj(dir.path(), &["attempt", "add", "--help"]).stdout);
+    // Fields read otherwise have flags of their own.
+    let own = [
+        ("machine_id", "--machine"),
+        ("license_id", "--license"),
+        ("installation_id", "--iid"),
+        ("groups_reentered", "--group-reentered"),
+        ("wait_seconds", "--wait"),
+        ("operator_rating", "--rating"),
+        ("questions", "--question"),
+        ("confirmation_id", "--cid"),
+    ];
+    for field in activation_journal::wire::attempt_fields::ALL {
+        if field.name == "case_id" {
+            continue; // `attempt add` names a machine and a license
+        }
+        let flag = own
+            .iter()
+            .find(|(f, _)| *f == field.name)
+            .map_or(format!("--{}", field.name.replace('_', "-")), |(_, flag)| flag.to_string());
+        assert!(help.contains(&format!("{flag} ")), "attempt add has no {flag} for {}:\n{help}", field.name);
+    }
+    assert_eq!(aj(dir.path(), &["machine", "add", "PC 1"]).status.code(), Some(0));
+    assert_eq!(
+        aj(dir.path(), &["license", "add", "--product", "Windows 8.1", "--channel", "oem"]).status.code(),
+        Some(0)
+    );
+    let bad = aj(dir.path(), &["attempt", "add", "--machine", "PC 1", "--license", "1", "--phone-number", "12"]);
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad.stderr));
+    assert!(text(&bad.stderr).contains("--phone-number: holds 2 digits"), "{}", text(&bad.stderr));
+    let ok = aj(
+        dir.path(),
+        &[
+            "attempt",
+            "add",
+            "--machine",
+            "PC 1",
+            "--license",
+            "1",
+            "--phone-number",
+            "０１２０ー８０１ー７３４",
+            "--json",
+        ],
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let stored: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(stored["phone_number"], "0120-801-734");
+}

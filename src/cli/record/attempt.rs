@@ -46,31 +46,22 @@ pub async fn attempt_body(store: &Store, a: &AttemptFlags) -> anyhow::Result<cra
         None => None,
     };
     let questions = a.questions.iter().map(QuestionArg::body).collect::<Vec<_>>();
-    parse_body(AttemptCreate {
-        case_id: None,
+    let mut body = AttemptCreate {
         machine_id: given(&machine_id),
         license_id: given(&a.license),
-        trigger: given(&a.trigger),
-        started_at: Some(Some(a.started_at.clone().unwrap_or_else(now_here))),
-        ended_at: given(&a.ended_at),
-        phone_number: given(&a.phone_number),
-        method: given(&a.method),
-        number_kind: given(&a.number_kind),
-        called_from: given(&a.called_from),
-        country: given(&a.country),
-        ivr_product: given(&a.ivr_product),
         installation_id: given(&a.iid),
-        ivr_result: given(&a.ivr_result),
         groups_reentered: (!a.groups_reentered.is_empty()).then(|| Some(a.groups_reentered.clone())),
-        operator_outcome: given(&a.operator_outcome),
         wait_seconds: given(&a.wait),
         operator_rating: given(&a.rating),
         questions: (!questions.is_empty()).then_some(Some(questions)),
         confirmation_id: given(&a.cid),
-        result: given(&a.result),
-        failure_reason: given(&a.failure_reason),
-        notes: given(&a.notes),
-    })
+        ..AttemptCreate::default()
+    };
+    a.fields.apply(&mut body).map_err(|e| refused(flags_named(e)))?;
+    if body.started_at.is_none() {
+        body.started_at = Some(Some(now_here()));
+    }
+    parse_body(body)
 }
 
 /// Now, in this computer's offset, to the second.
