@@ -785,3 +785,25 @@ async fn no_form_input_makes_a_server_error() {
         .unwrap();
     assert_eq!(big.status(), 400, "a body over 64 KiB is refused");
 }
+
+#[tokio::test]
+async fn the_call_form_has_a_field_for_every_declared_attempt_field() {
+    let app = spawn_app().await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let form = b.get("/calls/new").await;
+    for field in activation_journal::wire::attempt_fields::ALL {
+        let name = match field.name {
+            // A call is logged against a PC and a license; its end is when it is saved;
+            // questions are rows of their own.
+            "case_id" | "ended_at" => continue,
+            "questions" => "questions[0].topic",
+            other => other,
+        };
+        assert_eq!(form.all(&format!("[name='{name}']")).len(), 1, "the call form has no field {name}");
+    }
+    // A license added during a call: its notes wait for the licenses page.
+    for field in activation_journal::wire::license_fields::ALL.iter().filter(|f| f.name != "notes") {
+        let name = format!("license.{}", field.name);
+        assert_eq!(form.all(&format!("[name='{name}']")).len(), 1, "the call form has no field {name}");
+    }
+}
