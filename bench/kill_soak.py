@@ -73,6 +73,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="aj-soak-")
     db = os.path.join(tmp, "soak.db")
     aj = [args.binary, "--db", db]
+    subprocess.run(aj + ["migrate"], check=True, capture_output=True)
     token = subprocess.run(aj + ["token", "create", "--name", "soak", "--scope", "write"],
                            check=True, capture_output=True, text=True).stdout.strip()
     total_acked, lost_any = 0, False

@@ -187,6 +187,7 @@ def main():
     if args.db:
         shutil.copy(args.db, db)
     aj = [args.binary, "--db", db, "--key-file", os.path.join(tmp, "load.db.key")]
+    subprocess.run(aj + ["migrate"], check=True, capture_output=True)
     token = subprocess.run(aj + ["token", "create", "--name", "load", "--scope", "write"],
                            check=True, capture_output=True, text=True).stdout.strip()
     port = free_port()

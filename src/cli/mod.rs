@@ -4,7 +4,9 @@
 //! `DATABASE_URL` / `ACTIVATION_JOURNAL_KEY_FILE`, or the default), opens
 //! the store through one path (which migrates, and refuses a newer
 //! database) and reports failure as one lower-case line on stderr with exit
-//! code 1; clap reports usage errors with exit code 2.
+//! code 1; clap reports usage errors with exit code 2. Only `serve`,
+//! `migrate`, `demo`, `import` and `restore` create a journal that does not
+//! exist; the others name the path they looked at (exit code 2).
 
 mod call;
 mod declared;
@@ -292,6 +294,10 @@ pub fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::from(130)
         }
+        Err(e) if e.is::<NoJournal>() => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("error: {}", one_line(&e));
             ExitCode::FAILURE
@@ -325,7 +331,33 @@ fn init_tracing(default: &str) {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr).try_init();
 }
 
+/// A command that reads or adds to a journal was pointed at a file that
+/// does not exist: it names the path it looked at and how to start a
+/// journal there (exit code 2), instead of creating an empty one that a
+/// running server knows nothing of.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "there is no journal at {path}; name yours with --db or DATABASE_URL, or start one there with \
+     `activation-journal --db {given} migrate` (serve, demo, import and restore create one too)"
+)]
+pub struct NoJournal {
+    path: String,
+    given: String,
+}
+
+/// Open an existing journal (migrating it): every command but those that
+/// may start one ([`create`]).
 async fn open(settings: &Settings) -> anyhow::Result<Store> {
+    if !settings.db.exists() {
+        let path = std::path::absolute(&settings.db).unwrap_or_else(|_| settings.db.clone());
+        return Err(NoJournal { path: path.display().to_string(), given: settings.db.display().to_string() }.into());
+    }
+    create(settings).await
+}
+
+/// Open the journal, creating and migrating it when it does not exist yet
+/// (`migrate`, `demo`, `import`; `serve` and `restore` do the same).
+async fn create(settings: &Settings) -> anyhow::Result<Store> {
     Store::open_with(&settings.db, &settings.key_file, settings.checkpoints)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))
@@ -351,7 +383,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { .. } => crate::startup::serve(settings).await,
         Command::Migrate => {
-            let store = open(&settings).await?;
+            let store = create(&settings).await?;
             store.close().await;
             eprintln!("{} is up to date", settings.db.display());
             Ok(())
@@ -394,7 +426,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             with_store(&settings, async |store| record::search(store, &text, &paging).await).await
         }
         Command::Demo => {
-            let store = open(&settings).await?;
+            let store = create(&settings).await?;
             let result = crate::demo::load(&store).await;
             store.close().await;
             result?;

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::open;
+use super::{create, open};
 use crate::config::Settings;
 use crate::portable::Format;
 use crate::store::Actor;
@@ -177,7 +177,7 @@ impl<W: std::io::Write> std::io::Write for Quiet<W> {
 
 pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
     let refused = |e: &dyn std::fmt::Display| anyhow::anyhow!("import refused, nothing was written: {e}");
-    let store = open(settings).await?;
+    let store = create(settings).await?;
     let bar = if stderr_is_terminal() {
         indicatif::ProgressBar::new_spinner().with_message("importing")
     } else {

@@ -54,6 +54,7 @@ class Story:
         self.dir = tempfile.mkdtemp(prefix="aj-browser-")
         self.db = os.path.join(self.dir, "journal.db")
         self.binary = binary
+        subprocess.run([binary, "--db", self.db, "migrate"], check=True, capture_output=True)
         self.token = subprocess.run(
             [binary, "--db", self.db, "token", "create", "--name", "browser", "--scope", "write"],
             check=True, capture_output=True, text=True,

@@ -34,7 +34,8 @@ fn exit_code(p: &expectrl::session::OsSession) -> i32 {
 
 fn setup(dir: &std::path::Path) {
     for args in [
-        &["machine", "add", "PC 1"][..],
+        &["migrate"][..],
+        &["machine", "add", "PC 1"],
         &["machine", "add", "PC 2"],
         &["license", "add", "--product", "Windows 8.1", "--edition", "Pro", "--channel", "retail_box"],
     ] {

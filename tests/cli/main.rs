@@ -68,6 +68,17 @@ fn serve_refuses_a_public_address_while_no_token_exists() {
 #[test]
 fn tokens_are_printed_alone_and_listed_without_their_secret() {
     let dir = tempfile::tempdir().unwrap();
+    // In a folder without the journal, no empty journal is made behind the
+    // user's back and no token printed that the server would refuse.
+    let lost = aj(dir.path(), &["--db", "j.db", "token", "create", "--name", "phone", "--scope", "write"]);
+    assert_eq!(lost.status.code(), Some(2), "{}", text(&lost.stderr));
+    let said = text(&lost.stderr);
+    assert!(said.contains("there is no journal at") && said.contains("j.db") && said.contains("migrate"), "{said}");
+    assert!(lost.stdout.is_empty() && !dir.path().join("j.db").exists());
+    let list = aj(dir.path(), &["--db", "j.db", "machine", "list"]);
+    assert_eq!(list.status.code(), Some(2), "{}", text(&list.stderr));
+    assert!(!dir.path().join("j.db").exists());
+    assert!(aj(dir.path(), &["--db", "j.db", "migrate"]).status.success());
     let out = aj(dir.path(), &["--db", "j.db", "token", "create", "--name", "phone", "--scope", "write"]);
     assert!(out.status.success());
     let token = text(&out.stdout);
@@ -86,6 +97,7 @@ fn tokens_are_printed_alone_and_listed_without_their_secret() {
 #[test]
 fn summaries_print_tables_or_the_apis_json() {
     let dir = tempfile::tempdir().unwrap();
+    assert!(aj(dir.path(), &["--db", "j.db", "migrate"]).status.success());
     let table = aj(dir.path(), &["--db", "j.db", "summary", "hours"]);
     assert!(table.status.success(), "{}", text(&table.stderr));
     assert!(text(&table.stdout).contains("best hours to call: none yet"));
@@ -294,6 +306,7 @@ fn export_does_not_overwrite_a_file_without_force() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("keep.json"), "precious").unwrap();
+    assert!(aj(d, &["--db", "a.db", "migrate"]).status.success());
     let out = aj(d, &["--db", "a.db", "export", "--out", "keep.json"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("--force"));
@@ -717,6 +730,7 @@ fn a_token_revoked_from_the_command_line_is_refused_by_a_running_server_at_once(
 fn every_declared_attempt_field_is_a_flag_of_attempt_add_and_a_bad_one_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let help = text(&aj(dir.path(), &["attempt", "add", "--help"]).stdout);
+    assert!(aj(dir.path(), &["migrate"]).status.success());
     // Fields read otherwise have flags of their own.
     let own = [
         ("machine_id", "--machine"),

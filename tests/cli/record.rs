@@ -36,6 +36,7 @@ fn household() -> tempfile::TempDir {
 
 /// The story's PCs and license, recorded by commands in `dir`.
 fn record_household(dir: &std::path::Path) {
+    ok(dir, &["migrate"]);
     ok(dir, &["machine", "add", "PC 1", "--owner", "Ken"]);
     ok(dir, &["machine", "add", "PC 2", "--notes", "居間"]);
     let out = Command::new(env!("CARGO_BIN_EXE_activation-journal"))
