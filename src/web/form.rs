@@ -2,7 +2,7 @@
 //! field by field ([`parsed`], through the field declarations of `wire/`,
 //! then the domain's parse — no JSON in between), the choices of a closed
 //! set, a license's label, and pasted `slmgr` output read into a license's
-//! fields. Read by the page groups ([`super::calls`], [`super::journal`]),
+//! fields. Read by the page groups (`calls`, `journal`),
 //! which do not read each other.
 
 use super::session::Form;
