@@ -156,15 +156,32 @@ pub fn country(raw: &String) -> Result<Option<String>, String> {
 }
 
 /// A country as sent: two letters, or blank (none); spaces around are trimmed.
-pub const COUNTRY: Kind = Kind::Code { pattern: r"^\s*([A-Za-z]{2})?\s*$", min: 0, max: 40 };
+pub const COUNTRY: Kind = Kind::Code {
+    pattern: r"^[\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([A-Za-z]{2})?[\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$",
+    min: 0,
+    max: 40,
+};
 /// An Installation ID as typed: digits with spaces or hyphens between groups.
-pub const INSTALLATION_ID: Kind = Kind::Code { pattern: r"^[0-9\s\-０-９－]*$", min: 0, max: 200 };
+pub const INSTALLATION_ID: Kind = Kind::Code {
+    pattern: r"^[0-9０-９\-－\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$",
+    min: 0,
+    max: 200,
+};
 /// A Confirmation ID as typed.
-pub const CONFIRMATION_ID: Kind = Kind::Code { pattern: r"^[0-9\s\-０-９－]*$", min: 0, max: 200 };
+pub const CONFIRMATION_ID: Kind = Kind::Code {
+    pattern: r"^[0-9０-９\-－\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$",
+    min: 0,
+    max: 200,
+};
 /// A phone number as typed: digits, spaces, `+ - ( )`, full-width forms
 /// and the hyphens a Japanese keyboard types (`ー`, `－`).
-pub const PHONE_NUMBER: Kind =
-    Kind::Code { pattern: r"^[0-9０-９+＋\-－‐‑‒–—―−ー()（）\s]*$", min: 0, max: 40 };
+pub const PHONE_NUMBER: Kind = Kind::Code {
+    // Blank (white space only), or 4–20 digits among `+ - ( )`, dashes and
+    // white space (as Rust's `char::is_whitespace` reads it).
+    pattern: r"^([\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*|[+＋\-－‐‑‒–—―−ー()（）\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([0-9０-９][+＋\-－‐‑‒–—―−ー()（）\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*){4,20})$",
+    min: 0,
+    max: 40,
+};
 /// How many digits a phone number holds.
 pub const PHONE_DIGITS: std::ops::RangeInclusive<usize> = 4..=20;
 
@@ -197,6 +214,11 @@ pub fn phone_number(raw: &String) -> Result<Option<String>, String> {
     let out = out.trim_end().to_string();
     if out.is_empty() {
         return Ok(None);
+    }
+    // NFKC can lengthen what was typed (`⑴` is `(1)`): the stored form keeps the limit too.
+    let n = out.chars().count();
+    if n > max {
+        return Err(format!("is {n} characters long once normalised; at most {max} are allowed"));
     }
     let digits = out.chars().filter(char::is_ascii_digit).count();
     if !PHONE_DIGITS.contains(&digits) {
@@ -390,7 +412,7 @@ impl TryFrom<&Attempt> for NewAttempt {
 
     /// A stored attempt, in its own case, its questions kept as they are.
     fn try_from(a: &Attempt) -> Result<Self, String> {
-        let time = |t: &str| CallerTime::parse(t).map_err(|e| format!("attempt {}: {e}", a.id));
+        let time = |t: &str| CallerTime::parse_stored(t).map_err(|e| format!("attempt {}: {e}", a.id));
         let id = |e: super::ids::IdError| format!("attempt {}: {}", a.id, e.0);
         Ok(Self {
             target: AttemptTarget::Case(a.case_id),
@@ -462,6 +484,8 @@ mod tests {
         assert!(p(&"1".repeat(21)).unwrap_err().contains("holds 21 digits"));
         assert!(p("0120-801-73x").unwrap_err().contains("holds 'x'"));
         assert!(p(&"1 ".repeat(30)).unwrap_err().contains("at most 40"));
+        // NFKC lengthens ⑴ to (1): the stored form is held to the limit too.
+        assert!(p(&"⑴".repeat(14)).unwrap_err().contains("42 characters long once normalised"));
     }
 
     #[test]

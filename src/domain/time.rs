@@ -24,13 +24,22 @@ impl CallerTime {
     /// assert_eq!(t.text(), "2014-05-10T23:30:00+09:00");
     /// ```
     pub fn parse(text: &str) -> Result<Self, String> {
+        let t = Self::parse_stored(text)?;
+        if t.at.nanosecond() >= 1_000_000_000 && !leap_second(t.at.with_timezone(&Utc)) {
+            return Err(format!("{:?} has a 60th second, and no leap second was inserted then", text.trim()));
+        }
+        Ok(t)
+    }
+
+    /// A time as it was stored: read as [`CallerTime::parse`] reads new
+    /// input, but a 60th second that is no leap second is kept (earlier
+    /// versions took one), so that such a row can still be read, changed
+    /// and exported.
+    pub fn parse_stored(text: &str) -> Result<Self, String> {
         let trimmed = text.trim();
         let at = DateTime::parse_from_rfc3339(trimmed).map_err(|_| {
             format!("{trimmed:?} is not an RFC 3339 time with an offset, like 2014-05-10T18:02:00+09:00")
         })?;
-        if at.nanosecond() >= 1_000_000_000 && !leap_second(at.with_timezone(&Utc)) {
-            return Err(format!("{trimmed:?} has a 60th second, and no leap second was inserted then"));
-        }
         Ok(Self { text: canonical(at), at })
     }
 
@@ -80,7 +89,7 @@ impl CallerTime {
 /// A caller's time as stored before times were kept canonical, read
 /// back canonical (as it is, if it does not parse: it is shown, not lost).
 pub fn canonical_text(stored: String) -> String {
-    match CallerTime::parse(&stored) {
+    match CallerTime::parse_stored(&stored) {
         Ok(t) if t.text != stored => t.text,
         _ => stored,
     }
@@ -233,6 +242,9 @@ mod tests {
         assert_eq!(t("2016-12-31T23:59:60Z"), Ok("2016-12-31T23:59:60Z".into()));
         assert_eq!(t("2017-01-01T08:59:60+09:00"), Ok("2017-01-01T08:59:60+09:00".into()));
         assert!(t("2014-06-30T23:59:60Z").unwrap_err().contains("no leap second was inserted then"));
+        // A row stored by an earlier version with such a second is still read (and can be changed).
+        let stored = CallerTime::parse_stored("2014-05-12T10:04:60+09:00").map(|t| t.text().to_string());
+        assert_eq!(stored, Ok("2014-05-12T10:04:60+09:00".into()));
         assert_eq!(canonical_text("2014-05-11 10:00:00+09:00".into()), "2014-05-11T10:00:00+09:00");
         assert_eq!(canonical_text("garbled".into()), "garbled");
     }

@@ -238,6 +238,7 @@ fn text_pattern(field: &FieldDecl) -> String {
     }
     let shown = match field.kind {
         Kind::Name { .. } => format!("{CONTROLS}{BIDI}{SPACE}{INVISIBLE}"),
+        Kind::Text { .. } => format!("{CONTROLS}{SPACE}"),
         _ => format!("{CONTROLS}{BIDI}{SPACE}"),
     };
     format!("^[^{allowed}]*[^{shown}][^{allowed}]*$")

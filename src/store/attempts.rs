@@ -559,7 +559,8 @@ impl Store {
         items.truncate(usize::try_from(page.limit).unwrap_or(0));
         let next_cursor = match items.last().filter(|_| more) {
             Some(a) => {
-                let ms = CallerTime::parse(&a.started_at).map(|t| t.utc_millis()).map_err(StoreError::Corrupt)?;
+                let ms =
+                    CallerTime::parse_stored(&a.started_at).map(|t| t.utc_millis()).map_err(StoreError::Corrupt)?;
                 Some(TimeCursor { at: system_from_millis(ms), rank: 0, id: a.id }.encode())
             }
             None => None,

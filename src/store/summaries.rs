@@ -11,6 +11,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use futures_util::TryStreamExt as _;
 
 use super::{stored, stored_opt, stored_u32, Store, StoreError};
+use crate::domain::time::canonical_text;
 use crate::domain::PageRequest;
 use crate::summary::{
     best_hours, day_number, hour_rows, next_call_at, retried_case, wait_times, CaseCounts, CaseFacts, Hours,
@@ -441,7 +442,7 @@ impl Store {
                 channel: stored(&r.channel)?,
                 activations: r.activations,
                 machines,
-                last_activated_at: r.last_at,
+                last_activated_at: r.last_at.map(canonical_text),
             });
         }
         Ok(Licenses { licenses })
@@ -517,7 +518,7 @@ impl Store {
                 machine_id: r.machine_id,
                 license_id: r.license_id,
                 attempts: r.attempts,
-                last_attempt_at: r.last_utc.and(r.last_at),
+                last_attempt_at: r.last_utc.and(r.last_at).map(canonical_text),
                 last_failure_reason: stored_opt(r.last_reason.as_deref())?,
                 suggested_call_at: suggested,
                 suggested_call_reason: reason,

@@ -94,7 +94,7 @@ impl Store {
         }
         for a in attempts::of_machine(&mut tx, machine_id, include_archived, &after).await? {
             // From the indexed UTC milliseconds, as the cursor compares them.
-            let at = CallerTime::parse(&a.started_at)
+            let at = CallerTime::parse_stored(&a.started_at)
                 .map(|t| system_from_millis(t.utc_millis()))
                 .unwrap_or_else(|_| a.created_at.clone());
             events.push(TimelineEvent::Attempt { at, attempt: a });

@@ -117,9 +117,9 @@ pub fn retried_case(f: CaseFacts<'_>) -> RetriedCase {
         machine_id: f.machine_id,
         license_id: f.license_id,
         attempts: f.attempts,
-        first_attempt_at: f.first_attempt_at.to_string(),
+        first_attempt_at: crate::domain::time::canonical_text(f.first_attempt_at.to_string()),
         first_failure_reason: f.first_failure_reason,
-        activated_at: f.activated_at.map(str::to_string),
+        activated_at: f.activated_at.map(|t| crate::domain::time::canonical_text(t.to_string())),
         next_day: f.last_day > f.first_day,
         days_to_success: f.activated_day.map(|d| d - f.first_day),
     }
