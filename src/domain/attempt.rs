@@ -155,30 +155,43 @@ pub fn country(raw: &String) -> Result<Option<String>, String> {
     }
 }
 
+/// White space as Rust's `char::is_whitespace` (and so `trim`) reads it,
+/// as a regular expression's class contents.
+macro_rules! space {
+    () => {
+        r"\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"
+    };
+}
+
+/// What may stand between a phone number's digits: `+ - ( )`, their
+/// full-width forms, the dashes a Japanese keyboard types, white space.
+macro_rules! phone_separators {
+    () => {
+        concat!(r"+＋\-－‐‑‒–—―−ー()（）", space!())
+    };
+}
+
 /// A country as sent: two letters, or blank (none); spaces around are trimmed.
-pub const COUNTRY: Kind = Kind::Code {
-    pattern: r"^[\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([A-Za-z]{2})?[\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$",
-    min: 0,
-    max: 40,
-};
+pub const COUNTRY: Kind =
+    Kind::Code { pattern: concat!("^[", space!(), "]*([A-Za-z]{2})?[", space!(), "]*$"), min: 0, max: 40 };
 /// An Installation ID as typed: digits with spaces or hyphens between groups.
-pub const INSTALLATION_ID: Kind = Kind::Code {
-    pattern: r"^[0-9０-９\-－\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$",
-    min: 0,
-    max: 200,
-};
+pub const INSTALLATION_ID: Kind =
+    Kind::Code { pattern: concat!(r"^[0-9０-９\-－", space!(), "]*$"), min: 0, max: 200 };
 /// A Confirmation ID as typed.
-pub const CONFIRMATION_ID: Kind = Kind::Code {
-    pattern: r"^[0-9０-９\-－\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$",
-    min: 0,
-    max: 200,
-};
-/// A phone number as typed: digits, spaces, `+ - ( )`, full-width forms
-/// and the hyphens a Japanese keyboard types (`ー`, `－`).
+pub const CONFIRMATION_ID: Kind = INSTALLATION_ID;
+/// A phone number as typed: blank (white space only), or 4–20 digits among
+/// `+ - ( )`, their full-width forms, the dashes a Japanese keyboard types
+/// (`ー`, `－`) and white space.
 pub const PHONE_NUMBER: Kind = Kind::Code {
-    // Blank (white space only), or 4–20 digits among `+ - ( )`, dashes and
-    // white space (as Rust's `char::is_whitespace` reads it).
-    pattern: r"^([\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*|[+＋\-－‐‑‒–—―−ー()（）\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([0-9０-９][+＋\-－‐‑‒–—―−ー()（）\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*){4,20})$",
+    pattern: concat!(
+        "^([",
+        space!(),
+        "]*|[",
+        phone_separators!(),
+        "]*([0-9０-９][",
+        phone_separators!(),
+        "]*){4,20})$"
+    ),
     min: 0,
     max: 40,
 };
