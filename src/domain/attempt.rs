@@ -141,18 +141,14 @@ impl NewAttempt {
 /// A country as ISO 3166 alpha-2, upper case; blank is none.
 #[allow(clippy::ptr_arg)]
 pub fn country(raw: &String) -> Result<Option<String>, String> {
-    if let Some(max) = COUNTRY.max_chars().filter(|max| raw.chars().count() > *max) {
-        return Err(format!("is {} characters long; at most {max} are allowed", raw.chars().count()));
-    }
-    let t: String = raw.trim().chars().map(|c| c.to_ascii_uppercase()).collect();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    if t.len() == 2 && t.chars().all(|c| c.is_ascii_uppercase()) {
-        Ok(Some(t))
-    } else {
-        Err(format!("{raw:?} is not an ISO 3166 alpha-2 country code like JP"))
-    }
+    code(COUNTRY, raw, |r| {
+        let t: String = r.trim().chars().map(|c| c.to_ascii_uppercase()).collect();
+        if t.len() == 2 && t.chars().all(|c| c.is_ascii_uppercase()) {
+            Ok(t)
+        } else {
+            Err(format!("{raw:?} is not an ISO 3166 alpha-2 country code like JP"))
+        }
+    })
 }
 
 /// White space as Rust's `char::is_whitespace` (and so `trim`) reads it,
@@ -173,10 +169,9 @@ macro_rules! phone_separators {
 
 /// A country as sent: two letters, or blank (none); spaces around are trimmed.
 pub const COUNTRY: Kind =
-    Kind::Code { pattern: concat!("^[", space!(), "]*([A-Za-z]{2})?[", space!(), "]*$"), min: 0, max: 40 };
+    Kind::Code { pattern: concat!("^[", space!(), "]*([A-Za-z]{2})?[", space!(), "]*$"), max: 40 };
 /// An Installation ID as typed: digits with spaces or hyphens between groups.
-pub const INSTALLATION_ID: Kind =
-    Kind::Code { pattern: concat!(r"^[0-9０-９\-－", space!(), "]*$"), min: 0, max: 200 };
+pub const INSTALLATION_ID: Kind = Kind::Code { pattern: concat!(r"^[0-9０-９\-－", space!(), "]*$"), max: 200 };
 /// A Confirmation ID as typed.
 pub const CONFIRMATION_ID: Kind = INSTALLATION_ID;
 /// A phone number as typed: blank (white space only), or 4–20 digits among
@@ -192,7 +187,6 @@ pub const PHONE_NUMBER: Kind = Kind::Code {
         phone_separators!(),
         "]*){4,20})$"
     ),
-    min: 0,
     max: 40,
 };
 /// How many digits a phone number holds.
@@ -265,17 +259,18 @@ pub fn groups(raw: &Vec<i64>) -> Result<Option<Vec<u8>>, String> {
     Ok(Some(out))
 }
 
-/// A code as typed (an Installation or Confirmation ID): blank is none;
-/// longer than its kind allows is refused before it is read.
+/// A code as typed (an ID, a country): longer than its kind allows is
+/// refused, blank or not; blank is none; the rest is `parse`'s.
 fn code<T>(kind: Kind, raw: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<Option<T>, String> {
-    if raw.trim().is_empty() {
-        return Ok(None);
-    }
+    // The length first, blank or not: the document's `maxLength` counts what was sent.
     if let Some(max) = kind.max_chars() {
         let n = raw.chars().count();
         if n > max {
             return Err(format!("is {n} characters long; at most {max} are allowed"));
         }
+    }
+    if raw.trim().is_empty() {
+        return Ok(None);
     }
     parse(raw).map(Some)
 }

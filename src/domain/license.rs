@@ -104,7 +104,7 @@ impl From<&License> for NewLicense {
 /// A product key as typed: five groups of five from the key alphabet, with
 /// hyphens or spaces, in either case, full-width too (the checksum a key
 /// with an `N` must pass is beyond a pattern).
-pub const PRODUCT_KEY: Kind = Kind::Code { pattern: "", min: 0, max: 100 };
+pub const PRODUCT_KEY: Kind = Kind::Code { pattern: "", max: 100 };
 
 /// A product key as sent: absent keeps the stored one, `null` or blank
 /// removes it, anything else must parse.

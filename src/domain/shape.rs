@@ -38,9 +38,10 @@ pub enum Kind {
     Date,
     /// `true` or `false`.
     Bool,
-    /// Text that, once spaces, hyphens and full-width forms are taken out,
-    /// matches `pattern`; as typed, `min`–`max` characters.
-    Code { pattern: &'static str, min: usize, max: usize },
+    /// Text as typed (an ID, a code, a phone number) that matches `pattern`
+    /// (empty: none stated) and is at most `max` characters; its own parser
+    /// decides the rest.
+    Code { pattern: &'static str, max: usize },
     /// A list of at most `items` objects (an attempt's questions).
     Objects { items: usize },
 }
@@ -52,11 +53,6 @@ impl Kind {
             Kind::Line { max } | Kind::Name { max } | Kind::Text { max } | Kind::Code { max, .. } => Some(max),
             _ => None,
         }
-    }
-
-    /// Whether a form sends it as a whole number.
-    pub const fn is_integer(self) -> bool {
-        matches!(self, Kind::Id | Kind::Int { .. })
     }
 }
 
@@ -87,41 +83,6 @@ pub const LINE: Kind = Kind::Line { max: SHORT_MAX };
 pub const NAME: Kind = Kind::Name { max: NAME_MAX };
 /// Notes, answers, follow-ups.
 pub const NOTES: Kind = Kind::Text { max: LONG_MAX };
-
-/// The declaration of `name` among `fields`.
-pub fn find(fields: &'static [FieldDecl], name: &str) -> Option<&'static FieldDecl> {
-    fields.iter().find(|f| f.name == name)
-}
-
-/// The limit of a text field of `fields`, for its parser: the declared
-/// maximum, or `fallback` where the field is not declared as text.
-pub const fn max_of(fields: &'static [FieldDecl], name: &str, fallback: usize) -> usize {
-    let mut i = 0;
-    while i < fields.len() {
-        if const_eq(fields[i].name, name) {
-            if let Some(max) = fields[i].kind.max_chars() {
-                return max;
-            }
-        }
-        i += 1;
-    }
-    fallback
-}
-
-const fn const_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
 
 /// Bidirectional overrides and isolates: they reorder what is shown
 /// around them (a name that reads as another), so no one-line field
