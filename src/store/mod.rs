@@ -395,25 +395,34 @@ async fn audit(
     Ok(())
 }
 
-/// The first answer to an earlier request with this idempotency key, if any.
+/// The first answer to an earlier request with this idempotency key, if any:
+/// a token's keys are its own; the command line's (no token) are kept apart.
 async fn replay<T>(conn: &mut SqliteConnection, ctx: &WriteCtx<'_>) -> Result<Option<Created<T>>, StoreError> {
-    let (Some(idem), Some(token_id)) = (&ctx.idempotency, ctx.actor.token_id) else {
+    let Some(idem) = &ctx.idempotency else {
         return Ok(None);
     };
-    let row = sqlx::query!(
-        "SELECT request_hash, status, entity_id, body FROM idempotency_keys WHERE token_id = ? AND key = ?",
-        token_id,
-        idem.key
-    )
-    .fetch_optional(conn)
-    .await?;
+    let row = match ctx.actor.token_id {
+        Some(token_id) => sqlx::query!(
+            "SELECT request_hash, status, entity_id, body FROM idempotency_keys WHERE token_id = ? AND key = ?",
+            token_id,
+            idem.key
+        )
+        .fetch_optional(conn)
+        .await?
+        .map(|r| (r.request_hash, r.status, r.entity_id, r.body)),
+        None => sqlx::query!(
+            "SELECT request_hash, status, entity_id, body FROM cli_idempotency_keys WHERE key = ?",
+            idem.key
+        )
+        .fetch_optional(conn)
+        .await?
+        .map(|r| (r.request_hash, r.status, r.entity_id, r.body)),
+    };
     match row {
         None => Ok(None),
-        Some(r) if r.request_hash == idem.request_hash => Ok(Some(Created::Replay {
-            status: u16::try_from(r.status).unwrap_or(201),
-            entity_id: r.entity_id,
-            body: r.body,
-        })),
+        Some((hash, status, entity_id, body)) if hash == idem.request_hash => {
+            Ok(Some(Created::Replay { status: u16::try_from(status).unwrap_or(201), entity_id, body }))
+        }
         Some(_) => Err(StoreError::IdempotencyMismatch),
     }
 }
@@ -429,21 +438,38 @@ async fn finish_create<T: Serialize>(
 ) -> Result<Created<T>, StoreError> {
     search::index(tx, table, id).await?;
     audit(tx, ctx.actor, "create", table.entity(), Some(id), &[]).await?;
-    if let (Some(idem), Some(token_id)) = (&ctx.idempotency, ctx.actor.token_id) {
+    if let Some(idem) = &ctx.idempotency {
         let body = serde_json::to_string(&value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let now = crate::domain::time::now_system();
-        sqlx::query!(
-            "INSERT INTO idempotency_keys (token_id, key, request_hash, status, entity_id, body, created_at)
-             VALUES (?, ?, ?, 201, ?, ?, ?)",
-            token_id,
-            idem.key,
-            idem.request_hash,
-            id,
-            body,
-            now
-        )
-        .execute(&mut *tx)
-        .await?;
+        match ctx.actor.token_id {
+            Some(token_id) => {
+                sqlx::query!(
+                    "INSERT INTO idempotency_keys (token_id, key, request_hash, status, entity_id, body, created_at)
+                 VALUES (?, ?, ?, 201, ?, ?, ?)",
+                    token_id,
+                    idem.key,
+                    idem.request_hash,
+                    id,
+                    body,
+                    now
+                )
+                .execute(&mut *tx)
+                .await?
+            }
+            None => {
+                sqlx::query!(
+                    "INSERT INTO cli_idempotency_keys (key, request_hash, status, entity_id, body, created_at)
+                 VALUES (?, ?, 201, ?, ?, ?)",
+                    idem.key,
+                    idem.request_hash,
+                    id,
+                    body,
+                    now
+                )
+                .execute(&mut *tx)
+                .await?
+            }
+        };
     }
     Ok(Created::New(value))
 }
