@@ -138,6 +138,10 @@ pub enum AttemptCommand {
     Add {
         #[command(flatten)]
         attempt: Box<AttemptFlags>,
+        /// Store the attempt once however often the command is run with this key and the same flags
+        /// (a retry after a failure, or a script run twice answers the first row); 1–255 characters.
+        #[arg(long, value_name = "KEY")]
+        idempotency_key: Option<String>,
         /// Print the API's JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -316,12 +320,17 @@ fn refused(e: FieldErrors) -> anyhow::Error {
     anyhow::anyhow!("{e}")
 }
 
-/// The answer of a write, refused input named after the flags.
-fn stored<T>(r: Result<Created<T>, crate::store::StoreError>) -> anyhow::Result<T> {
+/// The answer of a write, refused input named after the flags; a write
+/// retried with its idempotency key answers the row the first one stored.
+fn stored<T: serde::de::DeserializeOwned>(r: Result<Created<T>, crate::store::StoreError>) -> anyhow::Result<T> {
     match r {
         Ok(Created::New(v)) => Ok(v),
-        Ok(Created::Replay { .. }) => anyhow::bail!("the journal answered a replay to a command-line write"),
+        Ok(Created::Replay { body, entity_id, .. }) => serde_json::from_str(&body)
+            .map_err(|e| anyhow::anyhow!("the first answer stored for this key (row {entity_id}) does not read: {e}")),
         Err(crate::store::StoreError::Invalid(e)) => Err(refused(flags_named(e))),
+        Err(crate::store::StoreError::IdempotencyMismatch) => {
+            anyhow::bail!("--idempotency-key: this key was already used for a different write; nothing was stored")
+        }
         Err(e) => Err(e.into()),
     }
 }

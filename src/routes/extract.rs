@@ -190,15 +190,11 @@ impl FromRequest for IdempotencyKey {
         let Some(value) = req.headers().get("idempotency-key") else {
             return ready(Ok(IdempotencyKey(None)));
         };
-        let bytes = value.as_bytes();
-        let visible = !bytes.is_empty() && bytes.len() <= 255 && bytes.iter().all(|b| (0x21..=0x7e).contains(b));
-        let key = visible.then(|| String::from_utf8_lossy(bytes).into_owned());
-        ready(key.map(|k| IdempotencyKey(Some(k.to_string()))).ok_or_else(|| {
-            ApiError::bad_params(FieldErrors::one(
-                "Idempotency-Key",
-                "must be 1 to 255 visible ASCII characters (no spaces)",
-            ))
-        }))
+        ready(
+            Idempotency::key(value.as_bytes())
+                .map(|k| IdempotencyKey(Some(k)))
+                .ok_or_else(|| ApiError::bad_params(FieldErrors::one("Idempotency-Key", Idempotency::KEY_RULE))),
+        )
     }
 }
 

@@ -214,6 +214,18 @@ pub struct Idempotency {
     pub request_hash: Vec<u8>,
 }
 
+impl Idempotency {
+    /// What a key may be: 1 to 255 visible ASCII characters (an
+    /// `Idempotency-Key` header, `attempt add --idempotency-key`).
+    pub const KEY_RULE: &'static str = "must be 1 to 255 visible ASCII characters (no spaces)";
+
+    /// A key as sent, if it keeps [`Self::KEY_RULE`].
+    pub fn key(raw: &[u8]) -> Option<String> {
+        let visible = !raw.is_empty() && raw.len() <= 255 && raw.iter().all(|b| (0x21..=0x7e).contains(b));
+        visible.then(|| String::from_utf8_lossy(raw).into_owned())
+    }
+}
+
 /// Who writes, and the idempotency key of a POST.
 #[derive(Debug, Clone)]
 pub struct WriteCtx<'a> {
@@ -225,6 +237,13 @@ impl<'a> WriteCtx<'a> {
     /// A write without an idempotency key.
     pub fn new(actor: &'a Actor) -> Self {
         Self { actor, idempotency: None }
+    }
+
+    /// The same write, stored once however often it is retried with `key`
+    /// and the same request (`request_hash`, a digest of what was sent).
+    pub fn once(mut self, key: String, request_hash: Vec<u8>) -> Self {
+        self.idempotency = Some(Idempotency { key, request_hash });
+        self
     }
 
     /// The same, owned, to travel to the writer.

@@ -3,6 +3,7 @@
 use std::process::{Command, Output};
 
 mod call;
+mod correct;
 mod record;
 
 fn aj(dir: &std::path::Path, args: &[&str]) -> Output {

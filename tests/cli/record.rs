@@ -3,10 +3,10 @@
 use super::*;
 use serde_json::Value;
 
-const IID: &str = "508760583450367066786558223034732344271525457574499727444472481";
-const CID: &str = "109062-530373-462923-856922-378004-297663-022353";
+pub(super) const IID: &str = "508760583450367066786558223034732344271525457574499727444472481";
+pub(super) const CID: &str = "109062-530373-462923-856922-378004-297663-022353";
 
-fn ok(dir: &std::path::Path, args: &[&str]) -> String {
+pub(super) fn ok(dir: &std::path::Path, args: &[&str]) -> String {
     let mut all = vec!["--db", "j.db"];
     all.extend_from_slice(args);
     let out = aj(dir, &all);
@@ -14,7 +14,7 @@ fn ok(dir: &std::path::Path, args: &[&str]) -> String {
     text(&out.stdout)
 }
 
-fn refused(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+pub(super) fn refused(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
     let mut all = vec!["--db", "j.db"];
     all.extend_from_slice(args);
     let out = aj(dir, &all);
@@ -22,20 +22,20 @@ fn refused(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
     (out.status.code().unwrap_or(-1), text(&out.stderr))
 }
 
-fn json(dir: &std::path::Path, args: &[&str]) -> Value {
+pub(super) fn json(dir: &std::path::Path, args: &[&str]) -> Value {
     serde_json::from_str(&ok(dir, args)).unwrap()
 }
 
 /// A fresh directory whose journal holds the story's PCs and license,
 /// recorded by commands.
-fn household() -> tempfile::TempDir {
+pub(super) fn household() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     record_household(tmp.path());
     tmp
 }
 
 /// The story's PCs and license, recorded by commands in `dir`.
-fn record_household(dir: &std::path::Path) {
+pub(super) fn record_household(dir: &std::path::Path) {
     ok(dir, &["migrate"]);
     ok(dir, &["machine", "add", "PC 1", "--owner", "Ken"]);
     ok(dir, &["machine", "add", "PC 2", "--notes", "居間"]);

@@ -5,7 +5,7 @@ use super::show::{attempts_table, machine, more, print_json, print_table, Names}
 use super::{given, parse_body, refused, stored, AttemptCommand, AttemptFlags};
 use crate::cli::flags_named;
 use crate::domain::TimePageRequest;
-use crate::store::{Actor, AttemptFilter, Store, WriteCtx};
+use crate::store::{Actor, AttemptFilter, Idempotency, Store, WriteCtx};
 use crate::wire::{AttemptCreate, QuestionFields};
 
 /// One question asked: `--question TOPIC:QUESTION=ANSWER` (split at the
@@ -41,6 +41,11 @@ impl QuestionArg {
 /// The body of an attempt from what was given; the machine is resolved by
 /// name first. `started_at` defaults to now in this computer's offset.
 pub async fn attempt_body(store: &Store, a: &AttemptFlags) -> anyhow::Result<crate::domain::NewAttempt> {
+    parse_body(started_now(attempt_given(store, a).await?))
+}
+
+/// The API's body of what was given, as given (no default filled in).
+async fn attempt_given(store: &Store, a: &AttemptFlags) -> anyhow::Result<AttemptCreate> {
     let machine_id = match &a.machine {
         Some(m) => Some(machine(store, m).await?.id),
         None => None,
@@ -58,10 +63,32 @@ pub async fn attempt_body(store: &Store, a: &AttemptFlags) -> anyhow::Result<cra
         ..AttemptCreate::default()
     };
     a.fields.apply(&mut body).map_err(|e| refused(flags_named(e)))?;
+    Ok(body)
+}
+
+/// A body whose `started_at` is now when it was not given.
+fn started_now(mut body: AttemptCreate) -> AttemptCreate {
     if body.started_at.is_none() {
         body.started_at = Some(Some(now_here()));
     }
-    parse_body(body)
+    body
+}
+
+/// The write context of `attempt add`: with `--idempotency-key`, stored once
+/// for that key and what was given (before `started_at` defaults to now, so
+/// that a retry a minute later is the same request).
+fn once<'a>(actor: &'a Actor, key: Option<String>, given: &AttemptCreate) -> anyhow::Result<WriteCtx<'a>> {
+    let ctx = WriteCtx::new(actor);
+    let Some(raw) = key else {
+        return Ok(ctx);
+    };
+    let key = Idempotency::key(raw.as_bytes())
+        .ok_or_else(|| anyhow::anyhow!("--idempotency-key: {}", Idempotency::KEY_RULE))?;
+    use sha2::{Digest as _, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(b"attempt add\n");
+    hasher.update(serde_json::to_vec(given)?);
+    Ok(ctx.once(key, hasher.finalize().to_vec()))
 }
 
 /// Now, in this computer's offset, to the second.
@@ -72,12 +99,14 @@ pub fn now_here() -> String {
 pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result<()> {
     let actor = Actor::cli();
     match c {
-        AttemptCommand::Add { attempt, json } => {
+        AttemptCommand::Add { attempt, idempotency_key, json } => {
             if attempt.machine.is_none() || attempt.license.is_none() {
                 anyhow::bail!("--machine and --license are required (an attempt is about a license on a machine)");
             }
-            let a = attempt_body(store, &attempt).await?;
-            let a = stored(store.create_attempt(&WriteCtx::new(&actor), &a).await)?;
+            let given = attempt_given(store, &attempt).await?;
+            let ctx = once(&actor, idempotency_key, &given)?;
+            let a = parse_body(started_now(given))?;
+            let a = stored(store.create_attempt(&ctx, &a).await)?;
             if json {
                 return print_json(&a);
             }
