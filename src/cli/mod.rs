@@ -10,6 +10,7 @@
 
 mod call;
 mod declared;
+mod hint;
 mod portable;
 mod record;
 mod reports;

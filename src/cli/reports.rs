@@ -54,9 +54,7 @@ pub(super) fn print_audit(rows: &Page<AuditEntry>, json: bool) -> anyhow::Result
         ]);
     }
     print_out(format!("{t}\n").as_bytes())?;
-    if let Some(c) = &rows.next_cursor {
-        eprintln!("more: activation-journal audit --cursor {c}");
-    }
+    super::hint::more(&rows.next_cursor);
     Ok(())
 }
 
@@ -67,8 +65,8 @@ pub(super) fn print_summary(summary: &Summary, json: bool) -> anyhow::Result<()>
         return Ok(());
     }
     print_out(format!("{}\n", crate::summary::render::text(summary)).as_bytes())?;
-    if let Summary::Retries(Retries { next_cursor: Some(c), .. }) = summary {
-        eprintln!("more cases: activation-journal summary retries --cursor {c}");
+    if let Summary::Retries(Retries { next_cursor, .. }) = summary {
+        super::hint::more_of("more cases", next_cursor);
     }
     Ok(())
 }

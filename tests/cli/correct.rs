@@ -42,3 +42,52 @@ fn an_attempt_retried_with_its_idempotency_key_is_stored_once() {
     ok(dir.path(), &add);
     assert_eq!(json(dir.path(), &["attempt", "list", "--json"])["items"].as_array().unwrap().len(), 2);
 }
+
+/// What a pasted command line prints, run by a shell in `dir`.
+fn pasted(dir: &std::path::Path, line: &str) -> Output {
+    Command::new("sh").current_dir(dir).env_remove("DATABASE_URL").args(["-c", line]).output().expect("sh runs")
+}
+
+/// The `more: …` line of a page, without its label.
+fn hint(stderr: &str) -> String {
+    let line = stderr.lines().find_map(|l| l.strip_prefix("more: ")).unwrap_or_else(|| panic!("a hint: {stderr}"));
+    line.to_string()
+}
+
+#[test]
+fn a_paging_hint_pasted_back_shows_the_next_page_of_the_same_filtered_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let db = ["--db", "our journal.db"];
+    let run = |args: &[&str]| {
+        let out = aj(dir, &[&db[..], args].concat());
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        out
+    };
+    run(&["migrate"]);
+    run(&["machine", "add", "PC 1"]);
+    run(&["machine", "add", "PC 2"]);
+    run(&["license", "add", "--product", "Windows 8.1", "--channel", "oem"]);
+    for (machine, day) in [("PC 1", "10"), ("PC 2", "11"), ("PC 1", "12"), ("PC 2", "13"), ("PC 1", "14")] {
+        let at = format!("2014-05-{day}T18:00:00+09:00");
+        run(&["attempt", "add", "--machine", machine, "--license", "1", "--started-at", &at]);
+    }
+    let first = run(&["attempt", "list", "--machine", "PC 1", "--limit", "2"]);
+    let line = hint(&text(&first.stderr));
+    assert!(line.contains("--db 'our journal.db' attempt list --machine 'PC 1' --limit 2 --cursor "), "{line}");
+    let next = pasted(dir, &line);
+    assert!(next.status.success(), "{line}: {}", text(&next.stderr));
+    let page = text(&next.stdout);
+    assert!(page.contains("2014-05-10 18:00") && !page.contains("2014-05-14") && !page.contains("PC 2"), "{page}");
+    assert!(!text(&next.stderr).contains("more:"), "the last page: {}", text(&next.stderr));
+    // Pasting the hint of that page again (its --cursor replaced) goes on, not back to the start.
+    let machines = run(&["machine", "list", "--limit=1"]);
+    let second = pasted(dir, &hint(&text(&machines.stderr)));
+    assert!(text(&second.stdout).contains("PC 2") && !text(&second.stdout).contains("PC 1"));
+    assert!(!text(&second.stderr).contains("more:"), "{}", text(&second.stderr));
+    // Another command's hint keeps the journal it was run on.
+    let out = run(&["audit", "--limit", "1"]);
+    let line = hint(&text(&out.stderr));
+    assert!(line.contains("--db 'our journal.db' audit --limit 1 --cursor "), "{line}");
+    assert!(pasted(dir, &line).status.success());
+}

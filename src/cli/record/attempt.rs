@@ -1,9 +1,10 @@
 //! `attempt`: its flags turned into the API's body (questions too), and
 //! its subcommands.
 
-use super::show::{attempts_table, machine, more, print_json, print_table, Names};
+use super::show::{attempts_table, machine, print_json, print_table, Names};
 use super::{given, parse_body, refused, stored, AttemptCommand, AttemptFlags};
 use crate::cli::flags_named;
+use crate::cli::hint::more;
 use crate::domain::TimePageRequest;
 use crate::store::{Actor, AttemptFilter, Idempotency, Store, WriteCtx};
 use crate::wire::{AttemptCreate, QuestionFields};
@@ -136,7 +137,7 @@ pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result
                 return print_json(&rows);
             }
             print_table(&attempts_table(store, &mut Names::default(), &rows.items).await)?;
-            more(&rows.next_cursor, "attempt list");
+            more(&rows.next_cursor);
             Ok(())
         }
     }

@@ -1,7 +1,7 @@
 //! The bodies of `machine`, `license`, `case`, `follow-up` and `search`.
 
 use super::show::{
-    attempts_table, cases_table, follow_ups_table, here, licenses_table, local, machine, machines_table, minutes, more,
+    attempts_table, cases_table, follow_ups_table, here, licenses_table, local, machine, machines_table, minutes,
     or_dash, print_json, print_table, table, Names,
 };
 use super::{
@@ -9,6 +9,7 @@ use super::{
     Paging,
 };
 use crate::cli::flags_named;
+use crate::cli::hint::more;
 use crate::domain::{FieldErrors, Page, TimePageRequest};
 use crate::store::{Actor, AttemptFilter, Store, WriteCtx};
 use crate::wire::{FollowUpCreate, FollowUpFields, LicenseCreate, MachineCreate};
@@ -34,7 +35,7 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
                 return print_json(&page);
             }
             print_table(&machines_table(&page.items))?;
-            more(&page.next_cursor, "machine list");
+            more(&page.next_cursor);
             Ok(())
         }
         MachineCommand::Show { machine: given, json, limit, cursor } => {
@@ -87,7 +88,7 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
                 t.add_row(row);
             }
             print_table(&t)?;
-            more(&timeline.next_cursor, &format!("machine show {given:?}"));
+            more(&timeline.next_cursor);
             Ok(())
         }
     }
@@ -145,7 +146,7 @@ pub async fn license_command(store: &Store, c: LicenseCommand) -> anyhow::Result
                 return print_json(&page);
             }
             print_table(&licenses_table(&page.items))?;
-            more(&page.next_cursor, "license list");
+            more(&page.next_cursor);
             Ok(())
         }
     }
@@ -166,7 +167,7 @@ pub async fn case_command(store: &Store, c: CaseCommand) -> anyhow::Result<()> {
                 return print_json(&rows);
             }
             print_table(&cases_table(store, &mut Names::default(), &rows.items).await)?;
-            more(&rows.next_cursor, "case list");
+            more(&rows.next_cursor);
             Ok(())
         }
         CaseCommand::Show { id, json } => {
@@ -182,7 +183,7 @@ pub async fn case_command(store: &Store, c: CaseCommand) -> anyhow::Result<()> {
             let calls = store.attempts_newest_first(&page, &filter).await?;
             print_table(&attempts_table(store, &mut names, &calls.items).await)?;
             if calls.next_cursor.is_some() {
-                eprintln!("more calls: activation-journal attempt list --case {id}");
+                crate::cli::hint::elsewhere("more calls", &["attempt", "list", "--case", &id.to_string()]);
             }
             Ok(())
         }
@@ -221,7 +222,7 @@ pub async fn follow_up_command(store: &Store, c: FollowUpCommand) -> anyhow::Res
                 return print_json(&rows);
             }
             print_table(&follow_ups_table(store, &mut Names::default(), &rows.items).await)?;
-            more(&rows.next_cursor, "follow-up list");
+            more(&rows.next_cursor);
             Ok(())
         }
         FollowUpCommand::Done { id, json } => {
@@ -257,6 +258,6 @@ pub async fn search(store: &Store, words: &[String], paging: &Paging) -> anyhow:
         t.add_row(vec![h.entity.to_string(), h.id.to_string(), h.snippet.clone()]);
     }
     print_table(&t)?;
-    more(&hits.next_cursor, &format!("search {joined:?}"));
+    more(&hits.next_cursor);
     Ok(())
 }

@@ -24,13 +24,6 @@ pub(super) fn print_table(t: &comfy_table::Table) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// After a page with more: the same command with `--cursor`.
-pub(super) fn more(next: &Option<String>, command: &str) {
-    if let Some(c) = next {
-        eprintln!("more: activation-journal {command} --cursor {c}");
-    }
-}
-
 /// A caller time as written, in its own offset: `2014-05-10 10:05 +09:00`.
 pub fn local(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
