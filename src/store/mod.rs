@@ -290,6 +290,8 @@ pub struct Store {
     /// The live tokens in memory, and the file that says when they changed.
     tokens: std::sync::Arc<tokens::TokenCache>,
     token_stamp: std::path::PathBuf,
+    /// The database file, as opened.
+    path: std::path::PathBuf,
 }
 
 type Tx = Transaction<'static, Sqlite>;
@@ -342,7 +344,24 @@ impl Store {
             writer,
             tokens: Default::default(),
             token_stamp: tokens::stamp_path(path),
+            path: path.to_path_buf(),
         })
+    }
+
+    /// The database file this store opened (as it was named).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The row an earlier create by `actor` with idempotency key `key`
+    /// stored, if there was one (whatever request it came with).
+    pub async fn created_with_key(&self, actor: &Actor, key: &str) -> Result<Option<i64>, StoreError> {
+        let Some(token_id) = actor.token_id else { return Ok(None) };
+        let row =
+            sqlx::query_scalar!("SELECT entity_id FROM idempotency_keys WHERE token_id = ? AND key = ?", token_id, key)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row)
     }
 
     /// Apply pending migrations; a no-op when there are none. Refuses a

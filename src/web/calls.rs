@@ -17,9 +17,9 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Serialize;
 
-use super::form::{self, choices, fill_from_slmgr, license_label};
+use super::form::{self, choices, fill_from_slmgr, license_label, Once};
 use super::session::{Form, FormState};
-use super::{refusal, see_other, Chrome, Page, Posted, WebError};
+use super::{refusal, Chrome, Page, Posted, WebError};
 use crate::domain::enums::ClosedSet;
 use crate::domain::ids::{check_typed, IdKind};
 use crate::domain::{AttemptResult, Method};
@@ -27,7 +27,7 @@ use crate::domain::{
     AttemptTarget, CalledFrom, Channel, FailureReason, FieldErrors, IvrProduct, IvrResult, License, Machine,
     NewAttempt, NewLicense, NewMachine, NumberKind, OperatorOutcome, PageRequest, Topic, Trigger,
 };
-use crate::store::{Created, Store, WriteCtx};
+use crate::store::Store;
 use crate::wire::{AttemptCreate, LicenseCreate, MachineCreate, QuestionFields};
 
 /// How many question rows the form shows at first.
@@ -200,6 +200,7 @@ pub async fn form(
 pub async fn submit(posted: Posted, store: web::Data<Store>) -> Result<HttpResponse, WebError> {
     let Posted { page: p, mut form } = posted;
     let actor = p.writer()?.clone();
+    let once = Once::of(&p, &form)?;
     let rows = question_rows(&form).last().map_or(QUESTION_ROWS, |l| l + 1).max(QUESTION_ROWS);
     match form.get("action") {
         Some("fill") => {
@@ -214,6 +215,10 @@ pub async fn submit(posted: Posted, store: web::Data<Store>) -> Result<HttpRespo
         }
         _ => {}
     }
+    let href = |id| format!("/attempts/{id}");
+    if let Some(res) = once.sent_before(&p, &store, "attempt", href).await? {
+        return Ok(res);
+    }
     let mut errors = FieldErrors::default();
     let new_machine = (form.get("machine_id") == Some("new"))
         .then(|| form::parsed::<MachineCreate, NewMachine>(&form, "machine.", &mut errors));
@@ -223,17 +228,17 @@ pub async fn submit(posted: Posted, store: web::Data<Store>) -> Result<HttpRespo
     let (Some(mut attempt), true) = (attempt, errors.0.is_empty()) else {
         return refused(&p, &store, form, errors, rows).await;
     };
-    let ctx = WriteCtx::new(&actor);
     // The new machine and license first; the form then names them, so a
-    // refused attempt is not typed again and they are not stored twice.
+    // refused attempt is not typed again and they are not stored twice
+    // (nor when the same form is sent twice: each part has its key).
     if let Some(Some(m)) = new_machine {
-        match store.create_machine(&ctx, &m).await {
+        match store.create_machine(&once.ctx(&actor, "machine"), &m).await {
             Ok(c) => set(&mut form, "machine_id", c.id(|m| m.id)),
             Err(e) => return store_refused(&p, &store, form, e, "machine.", rows).await,
         }
     }
     if let Some(Some(l)) = new_license {
-        match store.create_license(&ctx, &l).await {
+        match store.create_license(&once.ctx(&actor, "license"), &l).await {
             Ok(c) => set(&mut form, "license_id", c.id(|l| l.id)),
             Err(e) => return store_refused(&p, &store, form, e, "license.", rows).await,
         }
@@ -242,9 +247,8 @@ pub async fn submit(posted: Posted, store: web::Data<Store>) -> Result<HttpRespo
         *machine_id = form.get("machine_id").and_then(|v| v.parse().ok()).unwrap_or(*machine_id);
         *license_id = form.get("license_id").and_then(|v| v.parse().ok()).unwrap_or(*license_id);
     }
-    match store.create_attempt(&ctx, &attempt).await {
-        Ok(Created::New(a)) => Ok(see_other(&format!("/attempts/{}?saved=1", a.id))),
-        Ok(Created::Replay { entity_id, .. }) => Ok(see_other(&format!("/attempts/{entity_id}"))),
+    match store.create_attempt(&once.ctx(&actor, "attempt"), &attempt).await {
+        Ok(c) => once.done(&p, &c, |a| a.id, |id| format!("/attempts/{id}?saved=1")),
         Err(e) => store_refused(&p, &store, form, e, "", rows).await,
     }
 }

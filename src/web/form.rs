@@ -1,15 +1,21 @@
 //! What the pages' forms share: a form section turned into a request body
 //! field by field ([`parsed`], through the field declarations of `wire/`,
 //! then the domain's parse — no JSON in between), the choices of a closed
-//! set, a license's label, and pasted `slmgr` output read into a license's
-//! fields. Read by the page groups (`calls`, `journal`),
-//! which do not read each other.
+//! set, a license's label, pasted `slmgr` output read into a license's
+//! fields, and the one-time key every create form carries ([`Once`]: the
+//! same form sent twice stores one row). Read by the page groups (`calls`,
+//! `journal`), which do not read each other.
+
+use actix_web::HttpResponse;
+use askama::Template;
+use sha2::{Digest as _, Sha256};
 
 use super::session::Form;
-use super::Tr;
+use super::{see_other, Chrome, Page, Tr, WebError};
 use crate::domain::enums::ClosedSet;
 use crate::domain::shape::Kind;
 use crate::domain::{slmgr, FieldErrors, License};
+use crate::store::{Actor, Created, Idempotency, Store, WriteCtx};
 use crate::wire::Body;
 
 /// A closed set as `(value, label)` choices.
@@ -105,4 +111,96 @@ pub fn fill_from_slmgr(t: &Tr, form: &mut Form, prefix: &str) -> (Vec<crate::dom
         said.push(t.s("slmgr.nothing"));
     }
     (errors, said.join(" · "))
+}
+
+/// The hidden field of a create form's one-time key (written by the
+/// `once` macro of `templates/macros.html`).
+pub const ONCE_FIELD: &str = "once";
+
+/// The longest one-time key a form may send (the key and the part it
+/// stores fit the API's 255 characters).
+const ONCE_MAX: usize = 200;
+
+/// A create form's one-time key: the API's idempotency key, made when the
+/// form is shown and sent with it. The first send stores; sending the same
+/// form again (Back and Save, a double click, a reload of the POST) finds
+/// what the first stored and shows "already saved" with a link to it.
+///
+/// One form may store several rows (the call form: a new PC, a new
+/// license, the call); each is a `part` with its own key. A resubmit
+/// replays whatever it sends: the key names the form, not its contents.
+#[derive(Debug, Clone)]
+pub struct Once(Option<String>);
+
+impl Once {
+    /// The key `form` carries (`None` when it has none: it is then stored
+    /// each time, as before); a 400 page for one that is not 1 to 200
+    /// visible ASCII characters.
+    pub fn of(p: &Page, form: &Form) -> Result<Self, WebError> {
+        let raw = form.raw(ONCE_FIELD);
+        if raw.is_empty() {
+            return Ok(Once(None));
+        }
+        if raw.len() > ONCE_MAX || !raw.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+            return Err(p.bad(p.t().f("form.bad_once", &[("max", &ONCE_MAX.to_string())])));
+        }
+        Ok(Once(Some(raw)))
+    }
+
+    fn key(&self, part: &str) -> Option<String> {
+        self.0.as_ref().map(|k| format!("web:{k}:{part}"))
+    }
+
+    /// The write context of `part` of the form, made by `actor`.
+    pub fn ctx<'a>(&self, actor: &'a Actor, part: &str) -> WriteCtx<'a> {
+        let request_hash = Sha256::digest(format!("web form:{part}").as_bytes()).to_vec();
+        WriteCtx { actor, idempotency: self.key(part).map(|key| Idempotency { key, request_hash }) }
+    }
+
+    /// The "already saved" page when this form's `part` was stored before
+    /// (`href` names the stored row's page); `None` when it was not.
+    pub async fn sent_before(
+        &self,
+        p: &Page,
+        store: &Store,
+        part: &str,
+        href: impl Fn(i64) -> String,
+    ) -> Result<Option<HttpResponse>, WebError> {
+        let Some(key) = self.key(part) else { return Ok(None) };
+        match p.ok(store.created_with_key(p.actor(), &key).await)? {
+            Some(id) => already_saved(p, &href(id)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Where a create ends: to `href` of the new row, or the "already
+    /// saved" page when the store replayed an earlier send of this form.
+    pub fn done<T>(
+        &self,
+        p: &Page,
+        created: &Created<T>,
+        id_of: impl Fn(&T) -> i64,
+        href: impl Fn(i64) -> String,
+    ) -> Result<HttpResponse, WebError> {
+        let to = href(created.id(id_of));
+        match created {
+            Created::New(_) => Ok(see_other(&to)),
+            Created::Replay { .. } => already_saved(p, &to),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "already_saved.html")]
+struct AlreadySaved {
+    c: Chrome,
+    href: String,
+    again: String,
+}
+
+/// The answer to a form sent again: nothing stored twice, a link to what
+/// the first send stored, and one to a fresh form of the same page.
+pub fn already_saved(p: &Page, href: &str) -> Result<HttpResponse, WebError> {
+    let again = p.path().to_string();
+    p.render(&AlreadySaved { c: p.chrome("already_saved.title"), href: href.to_string(), again })
 }

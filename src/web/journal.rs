@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::form::{choices, fill_from_slmgr, license_label, parsed};
+use super::form::{choices, fill_from_slmgr, license_label, parsed, Once};
 use super::session::{next_link, param, Form, FormState, Query};
 use super::{refusal, see_other, shown_system, shown_time, Chrome, Page, Posted, Tr, WebError};
 use crate::domain::search::SearchQuery;
@@ -261,10 +261,14 @@ pub async fn machines(p: Page, store: web::Data<Store>, query: Query) -> Result<
 pub async fn add_machine(posted: Posted, store: web::Data<Store>, query: Query) -> Result<HttpResponse, WebError> {
     let Posted { page: p, form } = posted;
     let actor = p.writer()?.clone();
+    let (once, href) = (Once::of(&p, &form)?, |id| format!("/machines/{id}"));
+    if let Some(res) = once.sent_before(&p, &store, "machine", href).await? {
+        return Ok(res);
+    }
     let mut errors = FieldErrors::default();
     if let Some(m) = parsed::<MachineCreate, NewMachine>(&form, "", &mut errors) {
-        match store.create_machine(&WriteCtx::new(&actor), &m).await {
-            Ok(c) => return Ok(see_other(&format!("/machines/{}", c.id(|m| m.id)))),
+        match store.create_machine(&once.ctx(&actor, "machine"), &m).await {
+            Ok(c) => return once.done(&p, &c, |m| m.id, href),
             Err(e) => errors = refusal(p.lang, e, "", "name")?,
         }
     }
@@ -434,10 +438,14 @@ pub async fn add_license(posted: Posted, store: web::Data<Store>, query: Query) 
         let f = FormState::new(t, form);
         return p.render(&licenses_page(&p, &store, &query, f, Some(said)).await?);
     }
+    let (once, href) = (Once::of(&p, &form)?, |id| format!("/licenses/{id}"));
+    if let Some(res) = once.sent_before(&p, &store, "license", href).await? {
+        return Ok(res);
+    }
     let mut errors = FieldErrors::default();
     if let Some(l) = parsed::<LicenseCreate, NewLicense>(&form, "", &mut errors) {
-        match store.create_license(&WriteCtx::new(&actor), &l).await {
-            Ok(c) => return Ok(see_other(&format!("/licenses/{}", c.id(|l| l.id)))),
+        match store.create_license(&once.ctx(&actor, "license"), &l).await {
+            Ok(c) => return once.done(&p, &c, |l| l.id, href),
             Err(e) => errors = refusal(p.lang, e, "", "product")?,
         }
     }
@@ -540,10 +548,14 @@ pub async fn follow_ups(p: Page, store: web::Data<Store>, query: Query) -> Resul
 pub async fn add_follow_up(posted: Posted, store: web::Data<Store>, query: Query) -> Result<HttpResponse, WebError> {
     let Posted { page: p, form } = posted;
     let actor = p.writer()?.clone();
+    let (once, href) = (Once::of(&p, &form)?, |_| "/follow-ups".to_string());
+    if let Some(res) = once.sent_before(&p, &store, "follow_up", href).await? {
+        return Ok(res);
+    }
     let mut errors = FieldErrors::default();
     if let Some(x) = parsed::<FollowUpCreate, NewFollowUp>(&form, "", &mut errors) {
-        match store.create_follow_up(&WriteCtx::new(&actor), &x).await {
-            Ok(_) => return Ok(see_other("/follow-ups")),
+        match store.create_follow_up(&once.ctx(&actor, "follow_up"), &x).await {
+            Ok(c) => return once.done(&p, &c, |f| f.id, href),
             Err(e) => errors = refusal(p.lang, e, "", "text")?,
         }
     }

@@ -55,6 +55,9 @@ pub struct Chrome {
     pub nav: Vec<(String, String, bool)>,
     /// `(href, label, current)`: the same page in each language.
     pub langs: Vec<(String, String, bool)>,
+    /// A fresh one-time key for a create form on this page (the `once`
+    /// macro; see [`super::form::Once`]).
+    pub once: String,
 }
 
 /// The language a request asks for: `?lang=`, then the cookie, then
@@ -120,6 +123,7 @@ fn chrome(req: &HttpRequest, t: Tr, title: String, session: Option<&Session>) ->
         signed_in: session.is_some(),
         nav,
         langs,
+        once: random_token(),
     }
 }
 
@@ -167,6 +171,11 @@ impl Page {
     /// Who the session acts as.
     pub fn actor(&self) -> &Actor {
         &self.session.actor
+    }
+
+    /// The path this page was asked for.
+    pub fn path(&self) -> &str {
+        self.req.path()
     }
 
     /// Whether the session's token may write.
@@ -299,6 +308,12 @@ impl FormState {
         self.values.raw(name)
     }
 
+    /// The one-time key the form was sent with, or `fresh` for a form
+    /// not sent yet (a form shown again keeps its key).
+    pub fn once_or(&self, fresh: &str) -> String {
+        self.values.get(super::form::ONCE_FIELD).unwrap_or(fresh).to_string()
+    }
+
     /// Whether `name` holds `value` (a selected option).
     pub fn is(&self, name: &str, value: &str) -> bool {
         self.values.get(name) == Some(value)
@@ -363,6 +378,29 @@ struct SignIn {
     c: Chrome,
     next: String,
     error: Option<String>,
+    /// The database this server serves, as an absolute path.
+    db: String,
+    /// The command that makes a write token for it.
+    command: String,
+}
+
+/// `s` as one word of a POSIX shell command line (quoted when it must be).
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:=@,%".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// The database `store` serves (absolute), and the command that makes a
+/// write token for it.
+fn token_hint(store: &Store) -> (String, String) {
+    let path = std::path::absolute(store.path()).unwrap_or_else(|_| store.path().to_path_buf());
+    let db = path.display().to_string();
+    let command = format!("activation-journal --db {} token create --name phone --scope write", shell_word(&db));
+    (db, command)
 }
 
 /// Where to go after signing in: a path of this site, or `/`.
@@ -381,7 +419,9 @@ fn sign_in_page(req: &HttpRequest, next: String, error: Option<String>) -> Resul
     c.csrf = token.clone();
     let status =
         if error.is_some() { actix_web::http::StatusCode::UNAUTHORIZED } else { actix_web::http::StatusCode::OK };
-    let mut res = html(&SignIn { c, next, error }, lang)?;
+    let store = req.app_data::<web::Data<Store>>().ok_or(WebError::Internal { lang })?;
+    let (db, command) = token_hint(store);
+    let mut res = html(&SignIn { c, next, error, db, command }, lang)?;
     *res.status_mut() = status;
     let mut cookies = vec![cookie(req, SIGN_IN_COOKIE, token, Duration::hours(12))];
     if let Some(l) = chosen {
@@ -464,6 +504,19 @@ mod tests {
             (None, "/"),
         ] {
             assert_eq!(safe_next(next), to);
+        }
+    }
+
+    #[test]
+    fn paths_are_quoted_for_the_shell_only_when_they_must_be() {
+        for (path, word) in [
+            ("/var/lib/aj/journal.db", "/var/lib/aj/journal.db"),
+            ("/home/ken/My Journal/j.db", "'/home/ken/My Journal/j.db'"),
+            ("/tmp/ken's.db", "'/tmp/ken'\\''s.db'"),
+            ("/tmp/$HOME.db", "'/tmp/$HOME.db'"),
+            ("/tmp/日記.db", "'/tmp/日記.db'"),
+        ] {
+            assert_eq!(shell_word(path), word);
         }
     }
 

@@ -807,3 +807,112 @@ async fn the_call_form_has_a_field_for_every_declared_attempt_field() {
         assert_eq!(form.all(&format!("[name='{name}']")).len(), 1, "the call form has no field {name}");
     }
 }
+
+#[tokio::test]
+async fn a_call_form_sent_twice_stores_one_call_and_says_already_saved_in_both_languages() {
+    let app = spawn_app().await;
+    for (lang, said) in [("en", "This form was saved before"), ("ja", "このフォームは保存済みです")] {
+        let b = Browser::signed_in(&app, &app.write, lang).await;
+        let form = b.get("/calls/new").await;
+        let once = form.attr("input[name=once]", "value").expect("a one-time key in the call form");
+        assert!(once.len() >= 40, "{once}");
+        let fields = with(&good_call(&form.csrf()), "machine.name", &format!("PC {lang}"));
+        let fields = with(&fields, "once", &once);
+        let first = b.post("/calls/new", &pairs(&fields)).await;
+        assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text(".alert"));
+        let stored = first.location().trim_end_matches("?saved=1").to_string();
+        // Back and Save again, a double click, a reload of the POST: the same key.
+        for again in [fields.clone(), with(&fields, "notes", "changed after Back")] {
+            let second = b.post("/calls/new", &pairs(&again)).await;
+            assert_eq!(second.status, StatusCode::OK);
+            assert!(second.text("#already-saved").starts_with(said), "{}", second.text("main"));
+            assert_eq!(second.attr("#stored-link", "href").as_deref(), Some(stored.as_str()));
+        }
+        // A form shown again keeps its key; a fresh form has another.
+        assert_ne!(b.get("/calls/new").await.attr("input[name=once]", "value"), Some(once.clone()));
+        let other = with(&with(&fields, "once", &format!("other-{lang}")), "machine.name", &format!("PC {lang} 2"));
+        let another = b.post("/calls/new", &pairs(&other)).await;
+        assert_eq!(another.status, StatusCode::SEE_OTHER, "another key stores another call");
+    }
+    // One call and one new PC for each language's first send, and for its other key.
+    assert_eq!(app.all("/api/v1/attempts", 50).await.len(), 4);
+    assert_eq!(app.all("/api/v1/machines", 50).await.len(), 4);
+}
+
+#[tokio::test]
+async fn a_refused_form_is_shown_again_with_the_key_it_was_sent_with() {
+    let app = spawn_app().await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let csrf = b.get("/calls/new").await.csrf();
+    let fields = with(&with(&good_call(&csrf), "installation_id", "123"), "once", "key-1");
+    let refused = b.post("/calls/new", &pairs(&fields)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.attr("input[name=once]", "value").as_deref(), Some("key-1"));
+    let more = b.post("/calls/new", &pairs(&with(&fields, "action", "more"))).await;
+    assert_eq!(more.attr("input[name=once]", "value").as_deref(), Some("key-1"));
+    // The new PC stored before the call was refused is not stored again.
+    let saved = b.post("/calls/new", &pairs(&with(&fields, "installation_id", IID))).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text(".alert"));
+    assert_eq!(app.all("/api/v1/machines", 50).await.len(), 1);
+    assert_eq!(app.all("/api/v1/attempts", 50).await.len(), 1);
+}
+
+#[tokio::test]
+async fn machine_license_and_follow_up_forms_sent_twice_store_one_row() {
+    let app = spawn_app().await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let m = app.machine("PC 0").await.to_string();
+    for (path, fields, api, link) in [
+        ("/machines", vec![("name", "PC 1")], "/api/v1/machines", "/machines/"),
+        ("/licenses", vec![("product", "Windows 8.1"), ("channel", "oem")], "/api/v1/licenses", "/licenses/"),
+        (
+            "/follow-ups",
+            vec![("text", "remove the old drivers"), ("machine_id", m.as_str())],
+            "/api/v1/follow-ups",
+            "/follow-ups",
+        ),
+    ] {
+        let page = b.get(path).await;
+        let once = page.attr("form.card input[name=once]", "value").unwrap_or_else(|| panic!("{path}: a one-time key"));
+        let csrf = page.csrf();
+        let mut sent = vec![("csrf", csrf.as_str()), ("once", once.as_str())];
+        sent.extend(fields.iter().copied());
+        let before = app.all(api, 50).await.len();
+        assert_eq!(b.post(path, &sent).await.status, StatusCode::SEE_OTHER, "{path}");
+        let again = b.post(path, &sent).await;
+        assert_eq!(again.status, StatusCode::OK, "{path}");
+        assert!(again.attr("#stored-link", "href").unwrap_or_default().starts_with(link), "{path}");
+        assert_eq!(app.all(api, 50).await.len(), before + 1, "{path}: stored once");
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_one_time_key_is_refused_naming_it() {
+    let app = spawn_app().await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let csrf = b.get("/machines").await.csrf();
+    for bad in ["has space", &"k".repeat(201), "ключ"] {
+        let page = b.post("/machines", &[("csrf", &csrf), ("once", bad), ("name", "PC 1")]).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(page.text("main").contains("one-time key is not valid (1 to 200 visible characters)"), "{bad}");
+        let call = b.post("/calls/new", &pairs(&with(&good_call(&csrf), "once", bad))).await;
+        assert_eq!(call.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    assert!(app.all("/api/v1/machines", 50).await.is_empty());
+}
+
+#[tokio::test]
+async fn the_sign_in_hint_names_this_servers_database_and_the_command_for_a_token() {
+    let app = spawn_app().await;
+    let db = app._dir.path().join("journal.db").display().to_string();
+    for (lang, words) in [("en", "This server keeps its journal in"), ("ja", "このサーバーのジャーナルは")]
+    {
+        let page = Browser::new(&app, lang).get("/sign-in").await;
+        let hint = page.text("#token-hint");
+        assert!(hint.starts_with(words) && hint.contains(&db), "{hint}");
+        assert_eq!(
+            page.text("#token-command"),
+            format!("activation-journal --db {db} token create --name phone --scope write")
+        );
+    }
+}
