@@ -134,17 +134,17 @@ pub struct Once(Option<String>);
 
 impl Once {
     /// The key `form` carries (`None` when it has none: it is then stored
-    /// each time, as before); a 400 page for one that is not 1 to 200
-    /// visible ASCII characters.
+    /// each time, as before); a 400 page for one that breaks the API's
+    /// rule ([`Idempotency::KEY_RULE`]) or is longer than 200 characters.
     pub fn of(p: &Page, form: &Form) -> Result<Self, WebError> {
         let raw = form.raw(ONCE_FIELD);
         if raw.is_empty() {
             return Ok(Once(None));
         }
-        if raw.len() > ONCE_MAX || !raw.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
-            return Err(p.bad(p.t().f("form.bad_once", &[("max", &ONCE_MAX.to_string())])));
+        match Idempotency::key(raw.as_bytes()).filter(|k| k.len() <= ONCE_MAX) {
+            Some(key) => Ok(Once(Some(key))),
+            None => Err(p.bad(p.t().f("form.bad_once", &[("max", &ONCE_MAX.to_string())]))),
         }
-        Ok(Once(Some(raw)))
     }
 
     fn key(&self, part: &str) -> Option<String> {
