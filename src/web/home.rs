@@ -102,7 +102,7 @@ pub async fn home(p: Page, store: web::Data<Store>) -> Result<HttpResponse, WebE
         at_hand,
         follow_ups,
         best_hours,
-        hours_svg: charts::hours(&t, &hours),
+        hours_svg: charts::hours(&t, &hours).html(),
     })
 }
 

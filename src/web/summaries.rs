@@ -27,10 +27,15 @@ struct SummariesPage {
     retry_rows: Vec<(i64, String, String, i64, String)>,
     license_rows: Vec<(i64, String, i64, String)>,
     best_hours: String,
-    hours_svg: String,
-    wait_hour_svg: String,
-    wait_day_svg: String,
-    retries_svg: String,
+    hours_chart: charts::Chart,
+    wait_hour_chart: charts::Chart,
+    wait_day_chart: charts::Chart,
+    retries_chart: charts::Chart,
+    /// The figures of the wait charts: when, waits recorded, median, p90.
+    wait_hour_rows: Vec<(String, i64, String, String)>,
+    wait_day_rows: Vec<(String, i64, String, String)>,
+    /// The figures of the retries chart: days to success, cases.
+    days: Vec<(String, f64)>,
     next: Option<String>,
 }
 
@@ -68,10 +73,13 @@ pub async fn summaries(p: Page, store: web::Data<Store>, query: Query) -> Result
     p.render(&SummariesPage {
         c: p.chrome("summaries.title"),
         f: FormState::new(t, Form(query.iter().cloned().collect())),
-        hours_svg: charts::hours(&t, &hours),
-        wait_hour_svg: charts::wait_by_hour(&t, &waits),
-        wait_day_svg: charts::wait_by_weekday(&t, &waits),
-        retries_svg: charts::retries(&t, &days),
+        hours_chart: charts::hours(&t, &hours),
+        wait_hour_chart: charts::wait_by_hour(&t, &waits),
+        wait_day_chart: charts::wait_by_weekday(&t, &waits),
+        retries_chart: charts::retries(&t, &days),
+        wait_hour_rows: wait_hour_rows(&t, &waits),
+        wait_day_rows: wait_day_rows(&t, &waits),
+        days,
         overview,
         retries,
         waits,
@@ -113,6 +121,28 @@ fn retry_rows(retries: &crate::summary::Retries) -> Vec<(i64, String, String, i6
                 c.days_to_success.map(|d| d.to_string()).unwrap_or_else(|| "–".into()),
             )
         })
+        .collect()
+}
+
+/// A wait, or `–` when there is none.
+fn wait(t: &Tr, seconds: Option<i64>) -> String {
+    seconds.map(|s| t.duration(s)).unwrap_or_else(|| "–".into())
+}
+
+/// Waits by local hour as table rows (the wait-by-hour chart's figures).
+fn wait_hour_rows(t: &Tr, w: &WaitTimes) -> Vec<(String, i64, String, String)> {
+    w.by_hour
+        .iter()
+        .map(|r| (t.f("fmt.hour", &[("h", &r.hour.to_string())]), r.count, wait(t, r.p50), wait(t, r.p90)))
+        .collect()
+}
+
+/// Waits by local weekday as table rows, Monday first.
+fn wait_day_rows(t: &Tr, w: &WaitTimes) -> Vec<(String, i64, String, String)> {
+    crate::domain::time::WEEKDAYS
+        .iter()
+        .filter_map(|d| w.by_weekday.iter().find(|r| r.weekday == *d))
+        .map(|r| (t.s(&format!("weekday.{}", r.weekday)), r.count, wait(t, r.p50), wait(t, r.p90)))
         .collect()
 }
 

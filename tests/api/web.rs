@@ -631,6 +631,12 @@ async fn every_page_renders_in_both_languages_with_its_title_and_labels() {
         }
         let summaries = b.get("/summaries").await;
         assert_eq!(summaries.all("figure.chart svg").len(), 4, "{lang}");
+        // Each chart is named, and its figures are a table beside it.
+        assert_eq!(summaries.all("figure.chart > figcaption + svg[role=img] > title").len(), 4, "{lang}");
+        let tables = summaries.all("figure.chart table").len() + summaries.all("figure.chart p.empty").len();
+        assert_eq!(tables, 4, "{lang}");
+        assert!(!summaries.all("table#wait-hours tbody tr").is_empty(), "{lang}: waits by hour as a table");
+        assert!(!summaries.all("table#wait-weekdays tbody tr").is_empty(), "{lang}: waits by weekday as a table");
         assert_eq!(summaries.text("#overview [data-k=attempts]"), "4");
         assert_eq!(summaries.text("#retries [data-k=next_day_retries]"), "2");
     }
