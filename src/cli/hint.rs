@@ -79,8 +79,9 @@ fn line(words: &[&str]) -> String {
 }
 
 /// A word as a POSIX shell reads it back: as is when it holds nothing the
-/// shell treats specially, else in single quotes.
-fn quoted(word: &str) -> String {
+/// shell treats specially, else in single quotes (the sign-in page's
+/// token command too).
+pub fn quoted(word: &str) -> String {
     let plain = !word.is_empty()
         && !word.starts_with(['=', '~'])
         && word.chars().all(|c| c.is_alphanumeric() || "-_./:=@,+%".contains(c));

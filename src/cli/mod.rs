@@ -10,7 +10,7 @@
 
 mod call;
 mod declared;
-mod hint;
+pub mod hint;
 mod portable;
 mod record;
 mod reports;

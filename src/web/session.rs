@@ -384,22 +384,13 @@ struct SignIn {
     command: String,
 }
 
-/// `s` as one word of a POSIX shell command line (quoted when it must be).
-fn shell_word(s: &str) -> String {
-    let plain = !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:=@,%".contains(c));
-    if plain {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
-}
-
 /// The database `store` serves (absolute), and the command that makes a
 /// write token for it.
 fn token_hint(store: &Store) -> (String, String) {
     let path = std::path::absolute(store.path()).unwrap_or_else(|_| store.path().to_path_buf());
     let db = path.display().to_string();
-    let command = format!("activation-journal --db {} token create --name phone --scope write", shell_word(&db));
+    let command =
+        format!("activation-journal --db {} token create --name phone --scope write", crate::cli::hint::quoted(&db));
     (db, command)
 }
 
@@ -504,19 +495,6 @@ mod tests {
             (None, "/"),
         ] {
             assert_eq!(safe_next(next), to);
-        }
-    }
-
-    #[test]
-    fn paths_are_quoted_for_the_shell_only_when_they_must_be() {
-        for (path, word) in [
-            ("/var/lib/aj/journal.db", "/var/lib/aj/journal.db"),
-            ("/home/ken/My Journal/j.db", "'/home/ken/My Journal/j.db'"),
-            ("/tmp/ken's.db", "'/tmp/ken'\\''s.db'"),
-            ("/tmp/$HOME.db", "'/tmp/$HOME.db'"),
-            ("/tmp/日記.db", "'/tmp/日記.db'"),
-        ] {
-            assert_eq!(shell_word(path), word);
         }
     }
 
