@@ -114,7 +114,7 @@ pub enum Command {
     /// Record one phone call as it happens: machine and license, the Installation ID group by group,
     /// the menu, the queue (timed), what was asked, the Confirmation ID, the result.
     #[command(
-        after_help = "Example:\n  activation-journal call\n  activation-journal call --machine \"PC 1\" --license 1\n\nCtrl-C at any point stores nothing. To record from a script, use `attempt add`."
+        after_help = "Examples:\n  activation-journal call\n  activation-journal call --machine \"PC 1\" --license 1\n  activation-journal call --resume\n\nEach answer is checked as it is typed; < goes back one question. Ctrl-C, Ctrl-D or Esc stops and offers to keep a draft (in $XDG_STATE_HOME/activation-journal, product keys left out); a call the journal refuses is kept as one. `call --resume` goes on with it and stores the call once. To record from a script, use `attempt add`."
     )]
     Call {
         /// Start with this machine (name or id) instead of picking it.
@@ -123,6 +123,9 @@ pub enum Command {
         /// Start with this license (id) instead of picking it.
         #[arg(long, value_name = "ID")]
         license: Option<i64>,
+        /// Go on with the call kept as a draft (stopped, or refused by the journal), and store it once.
+        #[arg(long, conflicts_with_all = ["machine", "license"])]
+        resume: bool,
     },
     /// Machines: add, list, show (with its history).
     #[command(subcommand)]
@@ -415,8 +418,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             reports::print_audit(&result?, json)
         }
-        Command::Call { machine, license } => {
-            with_store(&settings, async |store| call::run(store, machine, license).await).await
+        Command::Call { machine, license, resume } => {
+            with_store(&settings, async |store| call::run(store, &settings.db, machine, license, resume).await).await
         }
         Command::Machine(c) => with_store(&settings, async |store| record::machine_command(store, c).await).await,
         Command::License(c) => with_store(&settings, async |store| record::license_command(store, c).await).await,

@@ -12,7 +12,7 @@ mod attempt;
 mod commands;
 mod show;
 
-pub use attempt::{attempt_body, attempt_command, now_here, QuestionArg};
+pub use attempt::{attempt_command, now_here, QuestionArg};
 pub use commands::{case_command, follow_up_command, license_body, license_command, machine_command, search};
 pub use show::{here, license_label, local, machine, minutes};
 
