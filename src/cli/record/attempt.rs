@@ -39,12 +39,6 @@ impl QuestionArg {
     }
 }
 
-/// The body of an attempt from what was given; the machine is resolved by
-/// name first. `started_at` defaults to now in this computer's offset.
-pub async fn attempt_body(store: &Store, a: &AttemptFlags) -> anyhow::Result<crate::domain::NewAttempt> {
-    parse_body(started_now(attempt_given(store, a).await?))
-}
-
 /// The API's body of what was given, as given (no default filled in).
 async fn attempt_given(store: &Store, a: &AttemptFlags) -> anyhow::Result<AttemptCreate> {
     let machine_id = match &a.machine {
