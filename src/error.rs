@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::domain::{FieldError, FieldErrors};
 use crate::secrets::SecretError;
-use crate::store::{ConflictKind, StoreError};
+use crate::store::{ConflictKind, Current, StoreError};
 
 /// The media type of error bodies.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -32,6 +32,10 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ("not-archived", "The resource is not archived, so it cannot be brought back (409)."),
     ("parent-archived", "The row belongs to an archived row; bring that one back instead (409)."),
     ("conflict", "The write would break another unique rule (409)."),
+    (
+        "precondition-failed",
+        "If-Match names another version of the resource; the body is not a problem but the resource as it now is, with its ETag (412).",
+    ),
     ("idempotency-key-reused", "The Idempotency-Key was used before for another request (422)."),
     ("too-large", "The body is over the limit (413)."),
     ("unsupported-media-type", "The body is not of a media type the route takes (415)."),
@@ -78,6 +82,10 @@ pub enum ApiError {
     MethodNotAllowed(&'static str),
     #[error("{1}")]
     Conflict(ConflictKind, String),
+    /// `If-Match` named another version: answered with the resource as it
+    /// now is and its `ETag`, not with a problem.
+    #[error("{} changed since it was read (If-Match)", .0.describe())]
+    PreconditionFailed(Box<Current>),
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -123,6 +131,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not-found",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
             ApiError::Conflict(kind, _) => kind.slug(),
+            ApiError::PreconditionFailed(_) => "precondition-failed",
             ApiError::PayloadTooLarge(_) => "too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::Unprocessable { errors, .. } if errors.iter().any(|e| e.field == "Idempotency-Key") => {
@@ -170,6 +179,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound { .. } | StoreError::Missing(_) => ApiError::NotFound(e.to_string()),
             StoreError::Conflict(kind, m) => ApiError::Conflict(kind, m),
             StoreError::Invalid(errors) => errors.into(),
+            StoreError::Precondition(current) => ApiError::PreconditionFailed(current),
             StoreError::IdempotencyMismatch => {
                 ApiError::Unprocessable { detail: e.to_string(), errors: vec![idempotency_field(&e)] }
             }
@@ -205,6 +215,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(..) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -214,6 +225,9 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let ApiError::PreconditionFailed(current) = self {
+            return HttpResponse::PreconditionFailed().insert_header((header::ETAG, current.etag())).json(current);
+        }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {

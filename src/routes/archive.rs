@@ -5,11 +5,11 @@
 use actix_web::{web, HttpResponse};
 
 use super::responses::ArchiveErrors;
-use super::{ok, resource, NoParams, PathId};
+use super::{resource, tagged, IfMatchHeader, NoParams, PathId};
 use crate::auth::Writer;
 use crate::domain::{Attempt, Case, FollowUp, HardwareChange, License, Machine};
 use crate::error::ApiError;
-use crate::store::{Store, Table, WriteCtx};
+use crate::store::{Store, Table};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     for (path, unarchive) in [
@@ -26,12 +26,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 archive_handler! {
     /// Archive a case, with its attempts.
-    archive_case, "archive_case", "/api/v1/cases/{id}", "cases", archive_case
+    archive_case, "archive_case", "/api/v1/cases/{id}", "cases", Case, archive_case
 }
 
 archive_handler! {
     /// Archive a follow-up.
-    archive_follow_up, "archive_follow_up", "/api/v1/follow-ups/{id}", "follow-ups", archive_follow_up
+    archive_follow_up, "archive_follow_up", "/api/v1/follow-ups/{id}", "follow-ups", FollowUp, archive_follow_up
 }
 
 /// One `POST …/{id}/unarchive` handler: the row back (and what was
@@ -40,16 +40,21 @@ archive_handler! {
 macro_rules! unarchive {
     ($name:ident, $op:literal, $path:literal, $tag:literal, $table:expr, $ty:ty, $get:ident) => {
         /// Bring an archived row back, with the rows archived with it.
-        #[utoipa::path(post, operation_id = $op, path = $path, tag = $tag, params(("id" = i64, Path)),
-            responses((status = 200, body = $ty), ArchiveErrors), security(("bearer" = [])))]
+        #[utoipa::path(post, operation_id = $op, path = $path, tag = $tag, params(("id" = i64, Path), crate::routes::IfMatchParam),
+            responses((status = 200, body = $ty, headers(("ETag" = String, description = "the resource's version, for If-Match"))),
+                (status = 412, body = $ty, description = "If-Match names another version: nothing was brought back; this is the resource as it now is",
+                    headers(("ETag" = String, description = "its version now"))),
+                ArchiveErrors),
+            security(("bearer" = [])))]
         pub async fn $name(
             store: web::Data<Store>,
             Writer(actor): Writer,
             _: NoParams,
             PathId(id): PathId,
+            if_match: IfMatchHeader,
         ) -> Result<HttpResponse, ApiError> {
-            store.unarchive(&WriteCtx::new(&actor), $table, id).await?;
-            Ok(ok(&store.$get(id, false).await?))
+            store.unarchive(&if_match.ctx(&actor), $table, id).await?;
+            tagged(&store.$get(id, false).await?)
         }
     };
 }

@@ -91,5 +91,5 @@ update_handler! {
 
 archive_handler! {
     /// Archive an attempt (its case reopens if this attempt had activated it).
-    archive, "archive_attempt", "/api/v1/attempts/{id}", "attempts", archive_attempt
+    archive, "archive_attempt", "/api/v1/attempts/{id}", "attempts", Attempt, archive_attempt
 }

@@ -18,7 +18,7 @@ use super::BASE;
 use crate::body::{media_type, read_body, too_large, BODY_LIMIT};
 use crate::domain::{FieldError, FieldErrors, PageRequest};
 use crate::error::ApiError;
-use crate::store::{Actor, Created, Idempotency, WriteCtx};
+use crate::store::{etag_of_json, Actor, Created, Idempotency, IfMatch, WriteCtx};
 
 /// A JSON request body, read up to [`BODY_LIMIT`], with the digest of the
 /// request (method, path and body) for idempotency keys.
@@ -201,7 +201,11 @@ impl FromRequest for IdempotencyKey {
 impl IdempotencyKey {
     /// The write context of a POST made by `actor` with this key and body.
     pub fn ctx<'a, T>(self, actor: &'a Actor, body: &JsonBody<T>) -> WriteCtx<'a> {
-        WriteCtx { actor, idempotency: self.0.map(|key| Idempotency { key, request_hash: body.digest.clone() }) }
+        WriteCtx {
+            actor,
+            idempotency: self.0.map(|key| Idempotency { key, request_hash: body.digest.clone() }),
+            if_match: None,
+        }
     }
 }
 
@@ -252,20 +256,87 @@ pub fn ok<T: Serialize>(value: &T) -> HttpResponse {
     HttpResponse::Ok().json(value)
 }
 
-/// 201 with the stored resource and its `Location`, or the first answer again.
-pub fn created<T: Serialize>(result: Created<T>, collection: &str, id_of: impl Fn(&T) -> i64) -> HttpResponse {
-    match result {
-        Created::New(value) => HttpResponse::Created()
-            .insert_header((header::LOCATION, format!("{BASE}{collection}/{}", id_of(&value))))
-            .json(&value),
-        Created::Replay { status, entity_id, body } => {
-            let status = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::CREATED);
-            HttpResponse::build(status)
-                .insert_header((header::LOCATION, format!("{BASE}{collection}/{entity_id}")))
-                .insert_header(("Idempotent-Replayed", "true"))
-                .content_type("application/json")
-                .body(body)
+/// 200 with one resource as JSON and its `ETag` (the version `If-Match`
+/// names; see `store::etag`).
+pub fn tagged<T: Serialize>(value: &T) -> Result<HttpResponse, ApiError> {
+    let json = serde_json::to_vec(value).map_err(|e| ApiError::internal(&e))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag_of_json(&json)))
+        .content_type("application/json")
+        .body(json))
+}
+
+/// 201 with the stored resource, its `Location` and `ETag`, or the first
+/// answer again (with the `ETag` of that answer).
+pub fn created<T: Serialize>(
+    result: Created<T>,
+    collection: &str,
+    id_of: impl Fn(&T) -> i64,
+) -> Result<HttpResponse, ApiError> {
+    let (status, id, body, replayed) = match result {
+        Created::New(value) => {
+            let id = id_of(&value);
+            (201, id, serde_json::to_vec(&value).map_err(|e| ApiError::internal(&e))?, false)
         }
+        Created::Replay { status, entity_id, body } => (status, entity_id, body.into_bytes(), true),
+    };
+    let status = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::CREATED);
+    let mut response = HttpResponse::build(status);
+    response
+        .insert_header((header::LOCATION, format!("{BASE}{collection}/{id}")))
+        .insert_header((header::ETAG, etag_of_json(&body)))
+        .content_type("application/json");
+    if replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    Ok(response.body(body))
+}
+
+/// The `If-Match` header of a PATCH, DELETE or unarchive, if any: `*` or
+/// entity-tags as `ETag` sends them. Anything else is a 400 naming the
+/// header (rather than a silent mismatch), so that a client that mangles
+/// its tags hears so at once. A weak tag (`W/"…"`) parses but never
+/// matches: `If-Match` compares strongly.
+pub struct IfMatchHeader(pub Option<IfMatch>);
+
+impl FromRequest for IfMatchHeader {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let mut values = req.headers().get_all(header::IF_MATCH).peekable();
+        if values.peek().is_none() {
+            return ready(Ok(IfMatchHeader(None)));
+        }
+        let joined: Result<Vec<&str>, _> = values.map(|v| v.to_str()).collect();
+        let parsed = match joined {
+            Ok(parts) => IfMatch::parse(&parts.join(", ")),
+            Err(_) => Err("holds characters that are not visible ASCII".into()),
+        };
+        ready(
+            parsed
+                .map(|m| IfMatchHeader(Some(m)))
+                .map_err(|message| ApiError::bad_params(FieldErrors::one("If-Match", message))),
+        )
+    }
+}
+
+/// The `If-Match` header as the OpenAPI document describes it (the handlers
+/// read it with [`IfMatchHeader`]).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfMatchParam {
+    /// Go on only if the resource is still at this version (its `ETag`), or
+    /// `*` for any; else 412 with the resource as it now is. Without it the
+    /// write goes on whatever the version.
+    #[param(rename = "If-Match", nullable = false, pattern = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#)]
+    pub if_match: Option<String>,
+}
+
+impl IfMatchHeader {
+    /// The write context of a change by `actor` made against these versions.
+    pub fn ctx(self, actor: &Actor) -> WriteCtx<'_> {
+        WriteCtx::new(actor).if_match(self.0)
     }
 }
 

@@ -12,7 +12,8 @@ macro_rules! create_handler {
         $(#[$doc])*
         #[utoipa::path(post, operation_id = $op, path = $path, tag = $tag, request_body = inline($body),
             params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer", nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$")),
-            responses((status = 201, body = $item), crate::routes::responses::WriteErrors), security(("bearer" = [])))]
+            responses((status = 201, body = $item, headers(("ETag" = String, description = "the resource's version, for If-Match"))),
+                crate::routes::responses::WriteErrors), security(("bearer" = [])))]
         pub async fn create(
             store: actix_web::web::Data<crate::store::Store>,
             crate::auth::Writer(actor): crate::auth::Writer,
@@ -21,7 +22,7 @@ macro_rules! create_handler {
             body: crate::routes::JsonBody<$body>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
             let result = store.$create(&key.ctx(&actor, &body), &body.parsed()?).await?;
-            Ok(crate::routes::created(result, $collection, |row| row.id))
+            crate::routes::created(result, $collection, |row| row.id)
         }
     };
 }
@@ -31,14 +32,15 @@ macro_rules! show_handler {
     ($(#[$doc:meta])* $op:literal, $path:literal, $tag:literal, $item:ident, $read:ident) => {
         $(#[$doc])*
         #[utoipa::path(get, operation_id = $op, path = $path, tag = $tag, params(("id" = i64, Path), crate::routes::ShowQuery),
-            responses((status = 200, body = $item), crate::routes::responses::ReadErrors), security(("bearer" = [])))]
+            responses((status = 200, body = $item, headers(("ETag" = String, description = "the resource's version, for If-Match"))),
+                crate::routes::responses::ReadErrors), security(("bearer" = [])))]
         pub async fn show(
             store: actix_web::web::Data<crate::store::Store>,
             _: crate::auth::Reader,
             crate::routes::PathId(id): crate::routes::PathId,
             crate::routes::Params(q): crate::routes::Params<crate::routes::ShowQuery>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
-            Ok(crate::routes::ok(&store.$read(id, q.include_archived.unwrap_or(false)).await?))
+            crate::routes::tagged(&store.$read(id, q.include_archived.unwrap_or(false)).await?)
         }
     };
 }
@@ -47,35 +49,44 @@ macro_rules! show_handler {
 macro_rules! update_handler {
     ($(#[$doc:meta])* $op:literal, $path:literal, $tag:literal, $body:ident => $item:ident, $update:ident) => {
         $(#[$doc])*
-        #[utoipa::path(patch, operation_id = $op, path = $path, tag = $tag, params(("id" = i64, Path)),
-            request_body = inline($body), responses((status = 200, body = $item), crate::routes::responses::WriteErrors),
+        #[utoipa::path(patch, operation_id = $op, path = $path, tag = $tag, params(("id" = i64, Path), crate::routes::IfMatchParam),
+            request_body = inline($body),
+            responses((status = 200, body = $item, headers(("ETag" = String, description = "the resource's version, for If-Match"))),
+                (status = 412, body = $item, description = "If-Match names another version: nothing was changed; this is the resource as it now is",
+                    headers(("ETag" = String, description = "its version now"))),
+                crate::routes::responses::WriteErrors),
             security(("bearer" = [])))]
         pub async fn update(
             store: actix_web::web::Data<crate::store::Store>,
             crate::auth::Writer(actor): crate::auth::Writer,
             _: crate::routes::NoParams,
             crate::routes::PathId(id): crate::routes::PathId,
+            if_match: crate::routes::IfMatchHeader,
             body: crate::routes::JsonBody<$body>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
-            Ok(crate::routes::ok(&store.$update(&crate::store::WriteCtx::new(&actor), id, &body.parsed()?).await?))
+            crate::routes::tagged(&store.$update(&if_match.ctx(&actor), id, &body.parsed()?).await?)
         }
     };
 }
 
 /// `DELETE` of one row: archive it, answer 204.
 macro_rules! archive_handler {
-    ($(#[$doc:meta])* $name:ident, $op:literal, $path:literal, $tag:literal, $archive:ident) => {
+    ($(#[$doc:meta])* $name:ident, $op:literal, $path:literal, $tag:literal, $item:ident, $archive:ident) => {
         $(#[$doc])*
-        #[utoipa::path(delete, operation_id = $op, path = $path, tag = $tag, params(("id" = i64, Path)),
-            responses((status = 204, description = "archived"), crate::routes::responses::ArchiveErrors),
+        #[utoipa::path(delete, operation_id = $op, path = $path, tag = $tag, params(("id" = i64, Path), crate::routes::IfMatchParam),
+            responses((status = 204, description = "archived"),
+                (status = 412, body = $item, description = "If-Match names another version: nothing was archived; this is the resource as it now is",
+                    headers(("ETag" = String, description = "its version now"))),
+                crate::routes::responses::ArchiveErrors),
             security(("bearer" = [])))]
         pub async fn $name(
             store: actix_web::web::Data<crate::store::Store>,
             crate::auth::Writer(actor): crate::auth::Writer,
             _: crate::routes::NoParams,
             crate::routes::PathId(id): crate::routes::PathId,
+            if_match: crate::routes::IfMatchHeader,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
-            store.$archive(&crate::store::WriteCtx::new(&actor), id).await?;
+            store.$archive(&if_match.ctx(&actor), id).await?;
             Ok(crate::routes::no_content())
         }
     };

@@ -42,7 +42,7 @@ pub async fn list(
 #[utoipa::path(post, operation_id = "create_hardware_change", path = "/api/v1/machines/{id}/hardware-changes", tag = "hardware changes",
     params(("id" = i64, Path, description = "the machine"),
            ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer", nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$")),
-    request_body = inline(HardwareChangeCreate), responses((status = 201, body = HardwareChange), WriteErrors),
+    request_body = inline(HardwareChangeCreate), responses((status = 201, body = HardwareChange, headers(("ETag" = String, description = "the resource's version, for If-Match"))), WriteErrors),
     security(("bearer" = [])))]
 pub async fn create(
     store: web::Data<Store>,
@@ -53,7 +53,7 @@ pub async fn create(
     body: JsonBody<HardwareChangeCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let result = store.create_hardware_change(&key.ctx(&actor, &body), machine_id, &body.parsed()?).await?;
-    Ok(created(result, "/hardware-changes", |h| h.id))
+    created(result, "/hardware-changes", |h| h.id)
 }
 
 show_handler! {
@@ -68,5 +68,5 @@ update_handler! {
 
 archive_handler! {
     /// Archive a hardware change.
-    archive, "archive_hardware_change", "/api/v1/hardware-changes/{id}", "hardware changes", archive_hardware_change
+    archive, "archive_hardware_change", "/api/v1/hardware-changes/{id}", "hardware changes", HardwareChange, archive_hardware_change
 }

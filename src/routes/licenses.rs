@@ -54,7 +54,7 @@ update_handler! {
 
 archive_handler! {
     /// Archive a license.
-    archive, "archive_license", "/api/v1/licenses/{id}", "licenses", archive_license
+    archive, "archive_license", "/api/v1/licenses/{id}", "licenses", License, archive_license
 }
 
 /// The product key in clear (write tokens only; every reveal is audited).

@@ -45,7 +45,7 @@ update_handler! {
 
 archive_handler! {
     /// Archive a machine.
-    archive, "archive_machine", "/api/v1/machines/{id}", "machines", archive_machine
+    archive, "archive_machine", "/api/v1/machines/{id}", "machines", Machine, archive_machine
 }
 
 /// A machine's hardware changes, cases, attempts and follow-ups in time

@@ -60,6 +60,7 @@ impl Store {
                 }
                 Some(None) => {}
             }
+            ctx.check_version_of(&mut *tx, table, id).await?;
             let now = crate::domain::time::now_system();
             restamp(&mut *tx, (table, "id"), id, None, Some(&now), &now).await?;
             for follower in followers(table) {
@@ -88,6 +89,7 @@ impl Store {
                 }
                 Some(Some(at)) => at,
             };
+            ctx.check_version_of(&mut *tx, table, id).await?;
             // Checked before anything is back: the database's unique indexes
             // would refuse it too, with a vaguer message.
             if table == Table::Machines {

@@ -577,6 +577,7 @@ impl Store {
     ) -> Result<Attempt, StoreError> {
         on_writer!(self, ctx, [patch], |tx, this| {
             let current = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
+            ctx.check_version(&current)?;
             let stored = NewAttempt::try_from(&current).map_err(StoreError::Corrupt)?;
             let a = stored
                 .patched((current.case_id, current.machine_id, current.license_id), patch)

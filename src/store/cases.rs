@@ -341,6 +341,7 @@ impl Store {
     pub async fn update_case(&self, ctx: &WriteCtx<'_>, id: i64, patch: &CasePatch) -> Result<Case, StoreError> {
         on_writer!(self, ctx, [patch], |tx, this| {
             let current = visible(fetch(&mut *tx, id).await?, false, Table::Cases, id)?;
+            ctx.check_version(&current)?;
             let c = NewCase::from(&current).patched(patch).map_err(StoreError::Invalid)?;
             check_refs(&mut *tx, &c, Refs::Live).await?;
             only_open_case(&mut *tx, &c, Some(id)).await?;

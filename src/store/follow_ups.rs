@@ -39,7 +39,7 @@ impl TryFrom<Row> for FollowUp {
     }
 }
 
-async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<FollowUp>, StoreError> {
+pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<FollowUp>, StoreError> {
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, case_id, text, due_on, done AS "done: bool", created_at, updated_at, archived_at
@@ -205,6 +205,7 @@ impl Store {
     ) -> Result<FollowUp, StoreError> {
         on_writer!(self, ctx, [patch], |tx, this| {
             let current = visible(fetch(&mut *tx, id).await?, false, Table::FollowUps, id)?;
+            ctx.check_version(&current)?;
             let f = NewFollowUp::from(&current).patched(patch).map_err(StoreError::Invalid)?;
             let machine_id = machine_of(&mut *tx, &f, Refs::Live).await?;
             let now = now_system();

@@ -159,6 +159,7 @@ impl Store {
     ) -> Result<HardwareChange, StoreError> {
         on_writer!(self, ctx, [patch], |tx, this| {
             let current = visible(fetch(&mut *tx, id).await?, false, Table::HardwareChanges, id)?;
+            ctx.check_version(&current)?;
             let h = NewHardwareChange::from(&current).patched(patch).map_err(StoreError::Invalid)?;
             let now = now_system();
             let changed_on = h.changed_on.to_string();

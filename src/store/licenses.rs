@@ -52,7 +52,7 @@ impl TryFrom<Row> for License {
     }
 }
 
-async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<License>, StoreError> {
+pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<License>, StoreError> {
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", product, edition, channel, purchased_from, purchased_on, box_colour,
@@ -144,6 +144,7 @@ impl Store {
     ) -> Result<License, StoreError> {
         on_writer!(self, ctx, [patch], |tx, this| {
             let current = visible(fetch(&mut *tx, id).await?, false, Table::Licenses, id)?;
+            ctx.check_version(&current)?;
             let l = NewLicense::from(&current).patched(patch);
             let now = now_system();
             let channel = l.channel.as_str();

@@ -20,7 +20,7 @@ fn name_taken(name: &str, taken: &str) -> StoreError {
     }
 }
 
-async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Machine>, StoreError> {
+pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Machine>, StoreError> {
     Ok(sqlx::query_as!(
         Machine,
         "SELECT id AS \"id!\", name, owner, notes, created_at, updated_at, archived_at FROM machines WHERE id = ?",
@@ -127,6 +127,7 @@ impl Store {
     ) -> Result<Machine, StoreError> {
         on_writer!(self, ctx, [patch], |tx, this| {
             let current = visible(fetch(&mut *tx, id).await?, false, Table::Machines, id)?;
+            ctx.check_version(&current)?;
             let m = NewMachine::from(&current).patched(patch);
             if let Some(taken) = name_in_use(&mut *tx, &m.name, id).await? {
                 return Err(name_taken(&m.name, &taken));

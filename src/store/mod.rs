@@ -52,6 +52,7 @@ mod sessions;
 mod summaries;
 pub(crate) mod timeline;
 mod tokens;
+mod versions;
 mod writer;
 
 use std::path::Path;
@@ -74,6 +75,7 @@ pub use search::{SearchHit, SCAN_WINDOW};
 pub use sessions::{random_token, NewSession, Session, SESSION_IDLE};
 pub use timeline::{Timeline, TimelineEvent};
 pub use tokens::{NewToken, TokenInfo};
+pub use versions::{etag, etag_of_json, Current, IfMatch};
 pub use writer::{WriterStats, BATCH_MAX};
 
 /// The embedded migrations.
@@ -154,6 +156,10 @@ pub enum StoreError {
     /// commit failed): nothing of it was stored.
     #[error("{0}")]
     Unavailable(String),
+    /// The write's `If-Match` names another version of the row than the
+    /// one stored: nothing was written; this is the row as it now is.
+    #[error("{} changed since it was read (If-Match); this is it as it is now", .0.describe())]
+    Precondition(Box<Current>),
     /// Anything else from SQLite.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
@@ -226,17 +232,26 @@ impl Idempotency {
     }
 }
 
-/// Who writes, and the idempotency key of a POST.
+/// Who writes, the idempotency key of a POST, and the version of the row a
+/// change, archive or unarchive was made against.
 #[derive(Debug, Clone)]
 pub struct WriteCtx<'a> {
     pub actor: &'a Actor,
     pub idempotency: Option<Idempotency>,
+    /// The versions ([`etag`]) the row must have for the write to go on;
+    /// `None` writes whatever the row is now (creates ignore it).
+    pub if_match: Option<IfMatch>,
 }
 
 impl<'a> WriteCtx<'a> {
-    /// A write without an idempotency key.
+    /// A write without an idempotency key or a precondition.
     pub fn new(actor: &'a Actor) -> Self {
-        Self { actor, idempotency: None }
+        Self { actor, idempotency: None, if_match: None }
+    }
+
+    /// The same write, made only if the row is still at a version `if_match` names.
+    pub fn if_match(self, if_match: Option<IfMatch>) -> Self {
+        Self { if_match, ..self }
     }
 
     /// The same write, stored once however often it is retried with `key`
@@ -248,7 +263,7 @@ impl<'a> WriteCtx<'a> {
 
     /// The same, owned, to travel to the writer.
     fn owned(&self) -> OwnedCtx {
-        OwnedCtx { actor: self.actor.clone(), idempotency: self.idempotency.clone() }
+        OwnedCtx { actor: self.actor.clone(), idempotency: self.idempotency.clone(), if_match: self.if_match.clone() }
     }
 }
 
@@ -256,11 +271,12 @@ impl<'a> WriteCtx<'a> {
 struct OwnedCtx {
     actor: Actor,
     idempotency: Option<Idempotency>,
+    if_match: Option<IfMatch>,
 }
 
 impl OwnedCtx {
     fn ctx(&self) -> WriteCtx<'_> {
-        WriteCtx { actor: &self.actor, idempotency: self.idempotency.clone() }
+        WriteCtx { actor: &self.actor, idempotency: self.idempotency.clone(), if_match: self.if_match.clone() }
     }
 }
 

@@ -154,7 +154,11 @@ impl Once {
     /// The write context of `part` of the form, made by `actor`.
     pub fn ctx<'a>(&self, actor: &'a Actor, part: &str) -> WriteCtx<'a> {
         let request_hash = Sha256::digest(format!("web form:{part}").as_bytes()).to_vec();
-        WriteCtx { actor, idempotency: self.key(part).map(|key| Idempotency { key, request_hash }) }
+        let ctx = WriteCtx::new(actor);
+        match self.key(part) {
+            Some(key) => ctx.once(key, request_hash),
+            None => ctx,
+        }
     }
 
     /// The "already saved" page when this form's `part` was stored before

@@ -79,6 +79,23 @@ impl TestApp {
         Answer { status, headers, body }
     }
 
+    /// Send a write-token request with an `If-Match` header.
+    pub async fn send_if_match(&self, method: Method, path: &str, if_match: &str, body: Option<&Value>) -> Answer {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.write)
+            .header("If-Match", if_match);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.expect("request failed");
+        let (status, headers) = (res.status(), res.headers().clone());
+        let bytes = res.bytes().await.unwrap();
+        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+        Answer { status, headers, body }
+    }
+
     pub async fn get(&self, path: &str) -> Answer {
         self.send(Method::GET, path, Some(&self.write), None).await
     }

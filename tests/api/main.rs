@@ -18,4 +18,5 @@ mod portable;
 mod search;
 mod shape;
 mod summaries;
+mod versions;
 mod web;

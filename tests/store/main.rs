@@ -519,6 +519,7 @@ async fn idempotent_creates_answer_the_first_time_again() {
     let idem = |hash: &[u8]| WriteCtx {
         actor: &actor,
         idempotency: Some(Idempotency { key: "k1".into(), request_hash: hash.to_vec() }),
+        if_match: None,
     };
     let first = s.create_machine(&idem(b"a"), &named("PC 1")).await.unwrap();
     let again = s.create_machine(&idem(b"a"), &named("PC 1")).await.unwrap();
@@ -1261,6 +1262,7 @@ mod group_commit {
         let ctx = WriteCtx {
             actor: &actor,
             idempotency: Some(Idempotency { key: "k-1".into(), request_hash: vec![1, 2, 3] }),
+            if_match: None,
         };
         let pc = named("PC 1");
         let (a, b) =

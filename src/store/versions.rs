@@ -1,0 +1,211 @@
+//! Versions of a row, for optimistic concurrency: the `ETag` a resource is
+//! answered with and the `If-Match` a write may carry.
+//!
+//! A version is a strong entity-tag computed from the row *as the API
+//! answers it* (a SHA-256 of its JSON, cut to 128 bits), so it changes
+//! whenever anything a reader sees changes (`updated_at` included) and
+//! needs no column of its own. The routes send it; the pages carry it in
+//! their edit forms; the writes compare it with the row as it is inside
+//! their own transaction (`WriteCtx::if_match`), and a mismatch is
+//! [`StoreError::Precondition`] holding the row as it now is. This file
+//! knows no HTTP: parsing the header's text is here so that the pages and
+//! the API read it alike.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::SqliteConnection;
+
+use super::{StoreError, Table, WriteCtx};
+use crate::domain::{Attempt, Case, FollowUp, HardwareChange, License, Machine};
+
+/// The strong entity-tag of a value as the API answers it, quotes included
+/// (`"3f1c…"`). Rows serialize without maps, so the JSON — and the tag — is
+/// the same every time for the same row.
+pub fn etag<T: Serialize>(value: &T) -> String {
+    match serde_json::to_vec(value) {
+        Ok(json) => etag_of_json(&json),
+        // A domain row always serializes; should one not, no tag matches it.
+        Err(_) => "\"\"".to_string(),
+    }
+}
+
+/// The entity-tag of an answer already serialized (a replayed first answer).
+pub fn etag_of_json(json: &[u8]) -> String {
+    let digest = Sha256::digest(json);
+    format!("\"{}\"", hex::encode(&digest[..16]))
+}
+
+/// What an `If-Match` asks for: any current row (`*`), or one of these tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    /// `*`: the row exists (as the write needs it: live to change or
+    /// archive, archived to bring back).
+    Any,
+    /// A list of entity-tags, quotes included; a weak one (`W/"…"`) is kept
+    /// but never matches, as RFC 9110 compares `If-Match` strongly.
+    Tags(Vec<String>),
+}
+
+impl IfMatch {
+    /// Parse an `If-Match` value: `*`, or entity-tags separated by commas.
+    /// An error names what is wrong with it.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        if value == "*" {
+            return Ok(IfMatch::Any);
+        }
+        let mut tags = Vec::new();
+        for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let opaque = part.strip_prefix("W/").unwrap_or(part);
+            let quoted = opaque.len() >= 2 && opaque.starts_with('"') && opaque.ends_with('"');
+            let inner = opaque.get(1..opaque.len().saturating_sub(1)).unwrap_or("");
+            // etagc = %x21 / %x23-7E (no spaces, no inner quotes; obs-text refused too).
+            if !quoted || !inner.bytes().all(|b| b == 0x21 || (0x23..=0x7e).contains(&b)) {
+                return Err(format!(
+                    "{part:?} is not an entity-tag: write \"*\" or tags in double quotes, as ETag sends them"
+                ));
+            }
+            tags.push(part.to_string());
+        }
+        if tags.is_empty() {
+            return Err("is empty: write \"*\" or an entity-tag in double quotes, as ETag sends it".into());
+        }
+        Ok(IfMatch::Tags(tags))
+    }
+
+    /// Whether a row whose tag is `etag` satisfies this precondition.
+    pub fn matches(&self, etag: &str) -> bool {
+        match self {
+            IfMatch::Any => true,
+            IfMatch::Tags(tags) => tags.iter().any(|t| !t.starts_with("W/") && t == etag),
+        }
+    }
+}
+
+/// A row as it now is, answered when a write's `If-Match` did not match it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Current {
+    Machine(Machine),
+    HardwareChange(HardwareChange),
+    License(License),
+    Case(Case),
+    Attempt(Attempt),
+    FollowUp(FollowUp),
+}
+
+impl Current {
+    /// Its entity-tag (the one a GET of it answers).
+    pub fn etag(&self) -> String {
+        etag(self)
+    }
+
+    /// The table it is a row of.
+    pub fn table(&self) -> Table {
+        match self {
+            Current::Machine(_) => Table::Machines,
+            Current::HardwareChange(_) => Table::HardwareChanges,
+            Current::License(_) => Table::Licenses,
+            Current::Case(_) => Table::Cases,
+            Current::Attempt(_) => Table::Attempts,
+            Current::FollowUp(_) => Table::FollowUps,
+        }
+    }
+
+    /// Its id.
+    pub fn id(&self) -> i64 {
+        match self {
+            Current::Machine(r) => r.id,
+            Current::HardwareChange(r) => r.id,
+            Current::License(r) => r.id,
+            Current::Case(r) => r.id,
+            Current::Attempt(r) => r.id,
+            Current::FollowUp(r) => r.id,
+        }
+    }
+
+    /// How messages name it: `machine 3`.
+    pub fn describe(&self) -> String {
+        format!("{} {}", self.table().noun(), self.id())
+    }
+}
+
+macro_rules! current_from {
+    ($($t:ident),+) => { $(impl From<$t> for Current { fn from(row: $t) -> Self { Current::$t(row) } })+ };
+}
+current_from!(Machine, HardwareChange, License, Case, Attempt, FollowUp);
+
+impl WriteCtx<'_> {
+    /// Check the write's `If-Match`, if any, against `current` (the row as
+    /// read inside the write's transaction): a mismatch is
+    /// [`StoreError::Precondition`] with the row as it is.
+    pub(super) fn check_version<T: Serialize + Clone + Into<Current>>(&self, current: &T) -> Result<(), StoreError> {
+        match &self.if_match {
+            Some(wanted) if !wanted.matches(&etag(current)) => {
+                Err(StoreError::Precondition(Box::new(current.clone().into())))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// [`WriteCtx::check_version`] for a row known by table and id (an
+    /// archive or unarchive, which otherwise read only its state). Reads the
+    /// row only when the write carries an `If-Match`.
+    pub(super) async fn check_version_of(
+        &self,
+        conn: &mut SqliteConnection,
+        table: Table,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        if self.if_match.is_none() {
+            return Ok(());
+        }
+        let row: Option<Current> = match table {
+            Table::Machines => super::machines::fetch(conn, id).await?.map(Into::into),
+            Table::HardwareChanges => super::hardware_changes::fetch(conn, id).await?.map(Into::into),
+            Table::Licenses => super::licenses::fetch(conn, id).await?.map(Into::into),
+            Table::Cases => super::cases::fetch(conn, id).await?.map(Into::into),
+            Table::Attempts => super::attempts::fetch(conn, id).await?.map(Into::into),
+            Table::FollowUps => super::follow_ups::fetch(conn, id).await?.map(Into::into),
+        };
+        match row {
+            Some(row) => self.check_version(&row),
+            None => Err(table.not_found(id)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tag_is_quoted_hex_and_changes_with_the_value() {
+        let a = etag(&serde_json::json!({"id": 1, "name": "PC 1"}));
+        let b = etag(&serde_json::json!({"id": 1, "name": "PC 2"}));
+        assert_eq!(a.len(), 34);
+        assert!(a.starts_with('"') && a.ends_with('"'));
+        assert_ne!(a, b);
+        assert_eq!(a, etag(&serde_json::json!({"id": 1, "name": "PC 1"})));
+    }
+
+    #[test]
+    fn if_match_reads_star_and_lists_of_tags() {
+        assert_eq!(IfMatch::parse(" * "), Ok(IfMatch::Any));
+        assert_eq!(IfMatch::parse("\"a\", W/\"b\""), Ok(IfMatch::Tags(vec!["\"a\"".into(), "W/\"b\"".into()])));
+        assert!(IfMatch::parse("\"a\"").is_ok_and(|m| m.matches("\"a\"") && !m.matches("\"b\"")));
+    }
+
+    #[test]
+    fn a_weak_tag_never_matches() {
+        assert!(IfMatch::parse("W/\"a\"").is_ok_and(|m| !m.matches("\"a\"") && !m.matches("W/\"a\"")));
+    }
+
+    #[test]
+    fn what_is_not_an_entity_tag_is_refused_by_name() {
+        for bad in ["", " , ", "abc", "\"a", "a\"", "\"a b\"", "\"a\"b\"", "*, \"a\""] {
+            let e = IfMatch::parse(bad).expect_err(bad);
+            assert!(e.contains("entity-tag"), "{bad:?}: {e}");
+        }
+    }
+}
