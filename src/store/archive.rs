@@ -14,6 +14,7 @@ use super::ConflictKind;
 use sqlx::SqliteConnection;
 
 use super::{attempts, finish_write, row_state, Store, StoreError, Table, WriteCtx};
+use crate::domain::{Page, PageRequest};
 
 /// The rows that are archived with a row of `table`: (table, column naming it).
 fn followers(table: Table) -> &'static [(Table, &'static str)] {
@@ -126,5 +127,18 @@ impl Store {
             }
             Table::HardwareChanges | Table::FollowUps => Ok(()),
         }
+    }
+}
+
+impl Store {
+    /// The ids of the archived rows of `table`, a page at a time (by id):
+    /// what the pages offer to bring back.
+    pub async fn archived(&self, table: Table, page: &PageRequest) -> Result<Page<i64>, StoreError> {
+        // The table's name comes from a closed set, never from input; the values are bound.
+        let sql =
+            format!("SELECT id FROM {} WHERE archived_at IS NOT NULL AND id > ?1 ORDER BY id LIMIT ?2", table.name());
+        let ids: Vec<i64> =
+            sqlx::query_scalar(&sql).bind(page.after.0).bind(page.limit + 1).fetch_all(&self.pool).await?;
+        Ok(Page::from_rows(ids, page.limit, |id| *id))
     }
 }

@@ -2,9 +2,11 @@
 //! field by field ([`parsed`], through the field declarations of `wire/`,
 //! then the domain's parse — no JSON in between), the choices of a closed
 //! set, a license's label, pasted `slmgr` output read into a license's
-//! fields, and the one-time key every create form carries ([`Once`]: the
-//! same form sent twice stores one row). Read by the page groups (`calls`,
-//! `journal`), which do not read each other.
+//! fields, the one-time key every create form carries ([`Once`]: the
+//! same form sent twice stores one row), and declared fields drawn by
+//! their kind ([`field_views`], for the edit forms and the forms made
+//! wholly from declarations). Read by the page groups (`calls`,
+//! `journal`, `edit`, …), which do not read each other.
 
 use actix_web::HttpResponse;
 use askama::Template;
@@ -13,9 +15,9 @@ use sha2::{Digest as _, Sha256};
 use super::session::Form;
 use super::{see_other, Chrome, Page, Tr, WebError};
 use crate::domain::enums::ClosedSet;
-use crate::domain::shape::Kind;
-use crate::domain::{slmgr, FieldErrors, License};
-use crate::store::{Actor, Created, Idempotency, Store, WriteCtx};
+use crate::domain::shape::{FieldDecl, Kind};
+use crate::domain::{slmgr, FieldErrors, License, PageRequest};
+use crate::store::{Actor, Created, Idempotency, Store, StoreError, WriteCtx};
 use crate::wire::Body;
 
 /// A closed set as `(value, label)` choices.
@@ -207,4 +209,190 @@ struct AlreadySaved {
 pub fn already_saved(p: &Page, href: &str) -> Result<HttpResponse, WebError> {
     let again = p.path().to_string();
     p.render(&AlreadySaved { c: p.chrome("already_saved.title"), href: href.to_string(), again })
+}
+
+/// A write-only field (a product key): shown blank, and blank keeps what
+/// is stored.
+pub fn write_only(decl: &FieldDecl) -> bool {
+    decl.name == "product_key"
+}
+
+/// The form's value of a field as one text: `None` when blank. A set's
+/// checked members are joined; an unchecked box is `false`.
+pub fn typed(form: &Form, decl: &FieldDecl) -> Option<String> {
+    match decl.kind {
+        Kind::SetOf(_) => {
+            let members: Vec<&str> =
+                form.0.iter().filter(|(k, v)| k == decl.name && !v.trim().is_empty()).map(|(_, v)| v.trim()).collect();
+            (!members.is_empty()).then(|| members.join(", "))
+        }
+        Kind::Bool => Some(form.get(decl.name).unwrap_or("false").to_string()),
+        _ => form.get(decl.name).map(str::to_string),
+    }
+}
+
+/// A form whose checkbox fields (a set's members, a box) are one text each,
+/// as [`typed`] reads them, so that [`body`] reads them as text fields.
+pub fn with_boxes_read(form: &Form, decls: &[FieldDecl]) -> Form {
+    let mut out = form.clone();
+    for decl in decls.iter().filter(|d| matches!(d.kind, Kind::SetOf(_) | Kind::Bool)) {
+        let value = typed(form, decl);
+        out.0.retain(|(k, _)| k != decl.name);
+        if let Some(v) = value {
+            out.0.push((decl.name.to_string(), v));
+        }
+    }
+    out
+}
+
+/// A field of both versions: what is stored now and what was typed.
+pub struct Choice {
+    pub stored: String,
+    pub stored_shown: String,
+    pub typed: String,
+    pub typed_shown: String,
+}
+
+/// A declared field as a form draws it (`templates/fields.html`).
+pub struct FieldView {
+    pub name: &'static str,
+    pub label: String,
+    /// `text`, `area`, `select`, `checks`, `checkbox`, `date`, `number`.
+    pub widget: &'static str,
+    pub options: Vec<(String, String)>,
+    /// Whether a select offers a blank choice.
+    pub blank: bool,
+    /// Attributes of the input (`required`, `maxlength`, …).
+    pub extra: String,
+    pub hint: Option<String>,
+    /// The members of a set (or `true` of a box) that are checked.
+    pub checked: Vec<String>,
+    /// Set when the row changed meanwhile and the person typed something
+    /// else: the two to choose from.
+    pub choice: Option<Choice>,
+}
+
+impl FieldView {
+    /// Whether `value` is checked (a set's member, `true` of a box).
+    pub fn is_checked(&self, value: &str) -> bool {
+        self.checked.iter().any(|c| c == value)
+    }
+}
+
+/// A hardware change as a choice: its date and the parts replaced.
+pub fn hardware_change_label(h: &crate::domain::HardwareChange, t: &Tr) -> String {
+    let parts: Vec<String> = h.parts_replaced.iter().map(|p| t.e(*p)).collect();
+    if parts.is_empty() {
+        h.changed_on.to_string()
+    } else {
+        format!("{} · {}", h.changed_on, parts.join(", "))
+    }
+}
+
+/// The choices of a select: a closed set's members, or the rows an id may
+/// name (a machine's hardware changes; machines).
+async fn options(
+    p: &Page,
+    store: &Store,
+    decl: &FieldDecl,
+    machine_id: Option<i64>,
+) -> Result<Vec<(String, String)>, WebError> {
+    let t = p.t();
+    Ok(match decl.kind {
+        Kind::OneOf(set) | Kind::SetOf(set) => {
+            set.members.iter().map(|m| (m.to_string(), t.s(&format!("enum.{}.{m}", set.name)))).collect()
+        }
+        Kind::Id => {
+            let all = p.ok(PageRequest::parse(Some(500), None, false).map_err(StoreError::Invalid))?;
+            match (decl.name, machine_id) {
+                ("hardware_change_id", Some(machine)) => p
+                    .ok(store.hardware_changes(machine, &all).await)?
+                    .items
+                    .iter()
+                    .map(|h| (h.id.to_string(), hardware_change_label(h, &t)))
+                    .collect(),
+                _ => p.ok(store.machines(&all).await)?.items.into_iter().map(|m| (m.id.to_string(), m.name)).collect(),
+            }
+        }
+        _ => vec![],
+    })
+}
+
+/// How a field is drawn, from its declared kind, and its input's attributes.
+fn widget(decl: &FieldDecl) -> (&'static str, String) {
+    let mut extra = String::new();
+    if decl.required {
+        extra.push_str("required ");
+    }
+    let widget = match decl.kind {
+        Kind::Id | Kind::OneOf(_) => "select",
+        Kind::SetOf(_) => "checks",
+        Kind::Bool => "checkbox",
+        Kind::Date => "date",
+        Kind::Text { .. } => "area",
+        Kind::Int { min, max } => {
+            extra.push_str(&format!("min=\"{min}\" max=\"{max}\" inputmode=\"numeric\""));
+            "number"
+        }
+        Kind::Time => {
+            extra.push_str("placeholder=\"2014-05-10T10:05:00+09:00\"");
+            "text"
+        }
+        Kind::Ints { .. } => {
+            extra.push_str("inputmode=\"numeric\"");
+            "text"
+        }
+        Kind::Line { max } | Kind::Name { max } | Kind::Code { max, .. } => {
+            extra.push_str(&format!("maxlength=\"{max}\""));
+            if write_only(decl) {
+                extra.push_str(" autocomplete=\"off\"");
+            }
+            "text"
+        }
+        Kind::Objects { .. } => "text",
+    };
+    (widget, extra.trim().to_string())
+}
+
+/// The declared fields `decls` as a form draws them, filled from `values`
+/// (`machine_id`: whose hardware changes an id field offers); a field named
+/// in `choices` shows its two values to choose from.
+pub async fn field_views(
+    p: &Page,
+    store: &Store,
+    decls: &[FieldDecl],
+    machine_id: Option<i64>,
+    values: &Form,
+    mut choices: Vec<(&'static str, Choice)>,
+) -> Result<Vec<FieldView>, WebError> {
+    let t = p.t();
+    let mut views = Vec::new();
+    for decl in decls {
+        let (widget, extra) = widget(decl);
+        let checked = match decl.kind {
+            Kind::SetOf(_) | Kind::Bool => {
+                values.0.iter().filter(|(k, _)| k == decl.name).map(|(_, v)| v.trim().to_string()).collect()
+            }
+            _ => vec![],
+        };
+        let choice = choices.iter().position(|(n, _)| *n == decl.name).map(|i| choices.remove(i).1);
+        views.push(FieldView {
+            name: decl.name,
+            label: t.s(decl.label),
+            widget,
+            options: options(p, store, decl, machine_id).await?,
+            blank: !decl.required || decl.kind == Kind::Id,
+            extra,
+            hint: write_only(decl).then(|| t.s("edit.key_hint")),
+            checked,
+            choice,
+        });
+    }
+    Ok(views)
+}
+
+/// The label of the field `name` among `fields`, when the form shows it
+/// (an error summary links to it).
+pub fn label_of(fields: &[FieldView], name: &str) -> Option<String> {
+    fields.iter().find(|v| v.name == name).map(|v| v.label.clone())
 }

@@ -8,17 +8,17 @@ use std::collections::HashMap;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::form::{choices, fill_from_slmgr, license_label, parsed, Once};
+use super::form::{choices, field_views, fill_from_slmgr, license_label, parsed, with_boxes_read, FieldView, Once};
 use super::session::{next_link, param, Form, FormState, Query};
 use super::{refusal, see_other, shown_system, shown_time, Chrome, Page, Posted, Tr, WebError};
 use crate::domain::search::SearchQuery;
 use crate::domain::shape::Kind;
 use crate::domain::{
-    Attempt, AttemptResult, Channel, FieldErrors, FollowUpPatch, License, NewFollowUp, NewLicense, NewMachine,
-    OperatorOutcome, PageRequest, TimePageRequest,
+    Attempt, AttemptResult, Channel, FieldErrors, FollowUpPatch, License, NewFollowUp, NewHardwareChange, NewLicense,
+    NewMachine, OperatorOutcome, PageRequest, TimePageRequest,
 };
 use crate::store::{AttemptFilter, Store, StoreError, TimelineEvent, WriteCtx};
-use crate::wire::{FollowUpCreate, LicenseCreate, MachineCreate};
+use crate::wire::{Body, FollowUpCreate, HardwareChangeCreate, LicenseCreate, MachineCreate};
 
 /// Names of machines and labels of licenses, for tables.
 struct Names {
@@ -190,9 +190,11 @@ struct CasePage {
     facts: Vec<(String, String)>,
     rows: Vec<AttemptRow>,
     next: Option<String>,
+    id: i64,
     machine_id: i64,
     license_id: i64,
     open: bool,
+    abandoned: bool,
 }
 
 /// `GET /cases/{id}`: a case's calls in time order.
@@ -227,7 +229,9 @@ pub async fn case(
         next: next_link(&format!("/cases/{}", case.id), &query, calls.next_cursor),
         machine_id: case.machine_id,
         license_id: case.license_id,
+        id: case.id,
         open: case.status == crate::domain::CaseStatus::Open,
+        abandoned: case.status == crate::domain::CaseStatus::Abandoned,
     })
 }
 
@@ -282,6 +286,8 @@ pub struct EventRow {
     pub kind: String,
     pub text: String,
     pub href: Option<String>,
+    /// Its edit form, for a row without a page of its own (a hardware change).
+    pub edit: Option<String>,
 }
 
 #[derive(Template)]
@@ -293,6 +299,9 @@ struct MachinePage {
     id: i64,
     events: Vec<EventRow>,
     next: Option<String>,
+    /// The form recording a hardware change, drawn from its declarations.
+    f: FormState,
+    hardware_change: Vec<FieldView>,
 }
 
 /// `GET /machines/{id}`: its timeline, oldest first, times in each event's
@@ -303,10 +312,42 @@ pub async fn machine(
     id: web::Path<i64>,
     query: Query,
 ) -> Result<HttpResponse, WebError> {
+    let f = FormState::new(p.t(), Form::default());
+    p.render(&machine_page(&p, &store, *id, &query, f).await?)
+}
+
+/// `POST /machines/{id}/hardware-changes`: record one (then the machine's
+/// page), or the page again with each error beside its field.
+pub async fn add_hardware_change(
+    posted: Posted,
+    store: web::Data<Store>,
+    id: web::Path<i64>,
+    query: Query,
+) -> Result<HttpResponse, WebError> {
+    let Posted { page: p, form } = posted;
+    let actor = p.writer()?.clone();
+    let form = with_boxes_read(&form, HardwareChangeCreate::FIELDS);
+    let machine = *id;
+    let (once, href) = (Once::of(&p, &form)?, |_| format!("/machines/{machine}"));
+    if let Some(res) = once.sent_before(&p, &store, "hardware_change", href).await? {
+        return Ok(res);
+    }
+    let mut errors = FieldErrors::default();
+    if let Some(h) = parsed::<HardwareChangeCreate, NewHardwareChange>(&form, "", &mut errors) {
+        match store.create_hardware_change(&once.ctx(&actor, "hardware_change"), machine, &h).await {
+            Ok(c) => return once.done(&p, &c, |h| h.id, href),
+            Err(e) => errors = refusal(p.lang, e, "", "changed_on")?,
+        }
+    }
+    let f = FormState::refused(p.t(), form, errors);
+    p.refused(&machine_page(&p, &store, *id, &query, f).await?)
+}
+
+async fn machine_page(p: &Page, store: &Store, id: i64, query: &Query, f: FormState) -> Result<MachinePage, WebError> {
     let t = p.t();
-    let page = p.params(TimePageRequest::parse(None, param(&query, "cursor"), false))?;
-    let tl = p.ok(store.timeline(*id, &page).await)?;
-    let n = names(&p, &store).await?;
+    let page = p.params(TimePageRequest::parse(None, param(query, "cursor"), false))?;
+    let tl = p.ok(store.timeline(id, &page).await)?;
+    let n = names(p, store).await?;
     let offset = tl.events.iter().find_map(|e| match e {
         TimelineEvent::Attempt { attempt, .. } => {
             chrono::DateTime::parse_from_rfc3339(&attempt.started_at).ok().map(|d| *d.offset())
@@ -325,6 +366,7 @@ pub async fn machine(
                     format!("{}{}", parts.join(", "), h.notes.as_deref().map(|n| format!(" — {n}")).unwrap_or_default())
                 },
                 href: None,
+                edit: Some(format!("/hardware-changes/{}/edit", h.id)),
             },
             TimelineEvent::Case { case, .. } => EventRow {
                 when: shown_system(&case.opened_at, offset),
@@ -336,6 +378,7 @@ pub async fn machine(
                     t.e(case.status)
                 ),
                 href: Some(format!("/cases/{}", case.id)),
+                edit: None,
             },
             TimelineEvent::Attempt { attempt: a, .. } => {
                 let r = attempt_row(a, &n, &t);
@@ -344,6 +387,7 @@ pub async fn machine(
                     kind: t.s("timeline.attempt"),
                     text: format!("{} · {} · {}", r.ivr, r.operator, r.result),
                     href: Some(format!("/attempts/{}", a.id)),
+                    edit: None,
                 }
             }
             TimelineEvent::FollowUp { follow_up: f, .. } => EventRow {
@@ -355,16 +399,20 @@ pub async fn machine(
                     if f.done { format!(" ({})", t.s("follow_ups.done")) } else { String::new() }
                 ),
                 href: Some("/follow-ups".into()),
+                edit: None,
             },
         })
         .collect();
-    p.render(&MachinePage {
+    let hardware_change = field_views(p, store, HardwareChangeCreate::FIELDS, Some(id), &f.values, vec![]).await?;
+    Ok(MachinePage {
         c: p.chrome("machine.title"),
         name: tl.machine.name.clone(),
         owner: tl.machine.owner.clone().unwrap_or_default(),
         id: tl.machine.id,
         events,
-        next: next_link(&format!("/machines/{}", tl.machine.id), &query, tl.next_cursor),
+        next: next_link(&format!("/machines/{}", tl.machine.id), query, tl.next_cursor),
+        f,
+        hardware_change,
     })
 }
 

@@ -11,11 +11,17 @@
 //! This module knows HTTP and not SQL. One file a page group:
 //! [`session`] (sign-in, the page extractor, forms), [`home`] (before you
 //! call), [`calls`] (logging a call and its live checks), [`journal`]
-//! (lists and single rows), [`summaries`] (tables and the server's SVG
-//! charts, drawn in [`charts`]).
+//! (lists and single rows), [`edit`] (changing any row, with both
+//! versions to choose from when it changed meanwhile), [`archive`]
+//! (archive, undo, the archived rows), [`summaries`] (tables and the
+//! server's SVG charts, drawn in [`charts`]). What the forms share is in
+//! [`form`]; the kinds of row that edit and archive handle, in [`entity`].
 
+pub mod archive;
 pub mod calls;
 pub mod charts;
+pub mod edit;
+pub mod entity;
 pub mod form;
 pub mod home;
 pub mod i18n;
@@ -56,6 +62,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/follow-ups", web::get().to(journal::follow_ups))
         .route("/follow-ups", web::post().to(journal::add_follow_up))
         .route("/follow-ups/{id}/done", web::post().to(journal::follow_up_done))
+        .route("/machines/{id}/hardware-changes", web::post().to(journal::add_hardware_change))
+        .route("/cases/{id}/status", web::post().to(edit::case_status))
+        .route("/{kind}/{id}/edit", web::get().to(edit::form))
+        .route("/{kind}/{id}/edit", web::post().to(edit::submit))
+        .route("/{kind}/{id}/archive", web::get().to(archive::confirm))
+        .route("/{kind}/{id}/archive", web::post().to(archive::archive))
+        .route("/{kind}/{id}/unarchive", web::post().to(archive::unarchive))
+        .route("/archived", web::get().to(archive::archived))
         .route("/search", web::get().to(journal::search))
         .route("/summaries", web::get().to(summaries::summaries));
 }

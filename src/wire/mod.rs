@@ -177,6 +177,10 @@ pub trait Body: Default {
     /// the text is not of its type.
     fn set_text(&mut self, field: &str, raw: &str) -> Option<Result<(), String>>;
 
+    /// Set the field `field` to `null` (a PATCH clears it; a POST takes it
+    /// as absent); `false` when the body has no such field.
+    fn set_null(&mut self, field: &str) -> bool;
+
     /// A body from `(field, text)` pairs, with the errors of texts that are
     /// not of their field's type (named as the field).
     fn from_texts<'a>(texts: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Self, crate::domain::FieldErrors) {
@@ -271,6 +275,13 @@ macro_rules! bodies {
                         <$raw as $crate::wire::FromText>::from_text(raw).map(|v| self.$name = Some(Some(v)))
                     ),)+
                     _ => None,
+                }
+            }
+
+            fn set_null(&mut self, field: &str) -> bool {
+                match field {
+                    $(stringify!($name) => { self.$name = Some(None); true })+
+                    _ => false,
                 }
             }
         }

@@ -11,6 +11,8 @@ use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use serde_json::json;
 
+mod edit;
+
 /// A browser: keeps cookies, does not follow redirects.
 struct Browser {
     client: reqwest::Client,

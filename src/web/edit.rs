@@ -1,0 +1,277 @@
+//! `/{kind}/{id}/edit`: changing a machine, hardware change, license,
+//! case, call or follow-up after it was stored.
+//!
+//! The form is built from the field declarations of the resource's PATCH
+//! body (`wire::bodies!`): every field a PATCH may change, drawn by its
+//! kind, filled from the row as the API answers it. What is sent is only
+//! what the person changed, set field by field from its text and parsed by
+//! `wire/` and `domain/` as a PATCH is — the same errors as the create
+//! form, beside the same fields — then written by the same store update as
+//! the API's. The form carries a fingerprint of each field as it was
+//! opened (`was.<field>`), so that what was not touched is not sent.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use sha2::{Digest, Sha256};
+
+use super::entity::{entity_of, load, Entity, Row};
+use super::form::{field_views, parsed, typed, write_only, Choice, FieldView};
+use super::session::{Form, FormState};
+use super::{refusal, see_other, Chrome, Page, Posted, WebError};
+use crate::domain::shape::{FieldDecl, Kind};
+use crate::domain::FieldErrors;
+use crate::store::{Store, WriteCtx};
+use crate::wire::{self, Body};
+
+/// Fields a PATCH of each kind may not change (set when the row was made,
+/// or changed elsewhere: a case's trigger on the case).
+fn fixed(entity: Entity) -> &'static [&'static str] {
+    match entity {
+        Entity::Case => &["machine_id", "license_id"],
+        Entity::Attempt => &["case_id", "machine_id", "license_id", "trigger", "questions"],
+        Entity::FollowUp => &["case_id"],
+        Entity::Machine | Entity::HardwareChange | Entity::License => &[],
+    }
+}
+
+/// The declared fields of `entity`'s PATCH body that its edit form shows.
+pub fn editable(entity: Entity) -> Vec<FieldDecl> {
+    let all = match entity {
+        Entity::Machine => wire::machine_fields::ALL,
+        Entity::HardwareChange => wire::hardware_change_fields::ALL,
+        Entity::License => wire::license_fields::ALL,
+        Entity::Case => wire::case_fields::ALL,
+        Entity::Attempt => wire::attempt_fields::ALL,
+        Entity::FollowUp => wire::follow_up_fields::ALL,
+    };
+    all.iter()
+        .filter(|f| !fixed(entity).contains(&f.name) && !matches!(f.kind, Kind::Objects { .. }))
+        .copied()
+        .collect()
+}
+
+/// A field's values as the row holds them, as a form would send them (a
+/// set: one value a member).
+fn stored_values(json: &serde_json::Value, decl: &FieldDecl) -> Vec<String> {
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match (&json[decl.name], decl.kind) {
+        (serde_json::Value::Null, _) => vec![],
+        (serde_json::Value::Array(items), Kind::SetOf(_)) => items.iter().map(text).collect(),
+        (serde_json::Value::Array(items), _) => vec![items.iter().map(text).collect::<Vec<_>>().join(", ")],
+        (v, _) => vec![text(v)],
+    }
+}
+
+/// A text as compared: trimmed; a list's items in order.
+fn normal(decl: &FieldDecl, text: Option<&str>) -> String {
+    let text = text.unwrap_or("").trim();
+    match decl.kind {
+        Kind::SetOf(_) | Kind::Ints { .. } => {
+            let mut items: Vec<&str> = text.split([',', ' ']).filter(|s| !s.is_empty()).collect();
+            items.sort_unstable();
+            items.join(",")
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// The stored text of a field, as [`typed`] reads the form.
+fn stored_text(json: &serde_json::Value, decl: &FieldDecl) -> Option<String> {
+    let values = stored_values(json, decl);
+    (!values.is_empty()).then(|| values.join(", "))
+}
+
+/// A short fingerprint of a field's text, carried by the form as the value
+/// it was opened with (`was.<field>`): enough to tell a change, without
+/// sending every text twice.
+fn fingerprint(decl: &FieldDecl, text: Option<&str>) -> String {
+    hex::encode(&Sha256::digest(normal(decl, text).as_bytes())[..8])
+}
+
+/// The form's values for a row: each field as stored, and its fingerprint.
+fn values_of(row: &Row, fields: &[FieldDecl]) -> Form {
+    let mut values = Vec::new();
+    for decl in fields {
+        if write_only(decl) {
+            continue;
+        }
+        for v in stored_values(&row.json, decl) {
+            values.push((decl.name.to_string(), v));
+        }
+        values.push((format!("was.{}", decl.name), fingerprint(decl, stored_text(&row.json, decl).as_deref())));
+    }
+    Form(values)
+}
+
+/// Whether the form changes a field from what it was opened with.
+fn changed(form: &Form, decl: &FieldDecl) -> bool {
+    let now = typed(form, decl);
+    if write_only(decl) {
+        return now.is_some();
+    }
+    form.get(&format!("was.{}", decl.name)) != Some(fingerprint(decl, now.as_deref()).as_str())
+}
+
+/// The PATCH body `W` of the fields the form changes, parsed into `D`:
+/// a blank field is `null` (cleared), as in JSON.
+fn patch<W, D>(form: &Form, fields: &[FieldDecl], errors: &mut FieldErrors) -> Option<D>
+where
+    W: Body,
+    D: for<'a> TryFrom<&'a W, Error = FieldErrors>,
+{
+    let mut body = W::default();
+    for decl in fields.iter().filter(|d| changed(form, d)) {
+        match typed(form, decl) {
+            Some(text) => {
+                if let Some(Err(message)) = body.set_text(decl.name, &text) {
+                    errors.0.push(crate::domain::FieldError { field: decl.name.to_string(), message });
+                }
+            }
+            None => {
+                body.set_null(decl.name);
+            }
+        }
+    }
+    match D::try_from(&body) {
+        Ok(d) if errors.0.is_empty() => Some(d),
+        Ok(_) => None,
+        Err(e) => {
+            errors.0.extend(e.0);
+            None
+        }
+    }
+}
+
+/// What the store answered a change.
+enum Saved {
+    Done,
+    /// Nothing was changed: nothing to write.
+    Nothing,
+    Refused(FieldErrors),
+}
+
+/// Parse the form as `entity`'s PATCH and write it with the store's update.
+async fn save(p: &Page, store: &Store, entity: Entity, id: i64, form: &Form) -> Result<Saved, WebError> {
+    let fields = editable(entity);
+    if !fields.iter().any(|d| changed(form, d)) {
+        return Ok(Saved::Nothing);
+    }
+    let actor = p.writer()?.clone();
+    let ctx = WriteCtx::new(&actor);
+    let mut errors = FieldErrors::default();
+    macro_rules! update {
+        ($w:ty, $d:ty, $update:ident) => {
+            match patch::<$w, $d>(form, &fields, &mut errors) {
+                Some(d) => store.$update(&ctx, id, &d).await.map(|_| ()),
+                None => return Ok(Saved::Refused(errors)),
+            }
+        };
+    }
+    let written = match entity {
+        Entity::Machine => update!(wire::MachineFields, crate::domain::MachinePatch, update_machine),
+        Entity::HardwareChange => {
+            update!(wire::HardwareChangeFields, crate::domain::HardwareChangePatch, update_hardware_change)
+        }
+        Entity::License => update!(wire::LicenseFields, crate::domain::LicensePatch, update_license),
+        Entity::Case => update!(wire::CaseFields, crate::domain::CasePatch, update_case),
+        Entity::Attempt => update!(wire::AttemptFields, crate::domain::AttemptPatch, update_attempt),
+        Entity::FollowUp => update!(wire::FollowUpFields, crate::domain::FollowUpPatch, update_follow_up),
+    };
+    match written {
+        Ok(()) => Ok(Saved::Done),
+        Err(e) => {
+            let first = fields.first().map_or("body", |d| d.name);
+            Ok(Saved::Refused(refusal(p.lang, e, "", first)?))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "edit.html")]
+struct EditPage {
+    c: Chrome,
+    f: FormState,
+    fields: Vec<FieldView>,
+    action: String,
+    back: String,
+    title: String,
+    /// The row changed since the form was opened.
+    stale: bool,
+}
+
+async fn edit_page(
+    p: &Page,
+    store: &Store,
+    entity: Entity,
+    id: i64,
+    row: &Row,
+    f: FormState,
+    choices: Vec<(&'static str, Choice)>,
+) -> Result<EditPage, WebError> {
+    let fields = field_views(p, store, &editable(entity), row.machine_id, &f.values, choices).await?;
+    let t = p.t();
+    let mut c = p.chrome("edit.title");
+    c.title = t.f("edit.heading", &[("kind", &t.s(entity.noun_key()))]);
+    Ok(EditPage {
+        c,
+        f,
+        fields,
+        action: format!("/{}/{id}/edit", entity.path()),
+        back: row.href.clone(),
+        title: row.title.clone(),
+        stale: false,
+    })
+}
+
+/// `GET /{kind}/{id}/edit`: the form, filled from the row as stored.
+pub async fn form(p: Page, store: web::Data<Store>, path: web::Path<(String, i64)>) -> Result<HttpResponse, WebError> {
+    p.writer()?;
+    let (entity, id) = (entity_of(&p, &path.0)?, path.1);
+    let row = p.ok(load(&store, &p.t(), entity, id, false).await)?;
+    let f = FormState::new(p.t(), values_of(&row, &editable(entity)));
+    p.render(&edit_page(&p, &store, entity, id, &row, f, vec![]).await?)
+}
+
+/// `POST /{kind}/{id}/edit`: write what was changed (then to the row's
+/// page), or the form again with each error beside its field.
+pub async fn submit(
+    posted: Posted,
+    store: web::Data<Store>,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, WebError> {
+    let Posted { page: p, form } = posted;
+    let (entity, id) = (entity_of(&p, &path.0)?, path.1);
+    match save(&p, &store, entity, id, &form).await? {
+        Saved::Done | Saved::Nothing => {
+            let row = p.ok(load(&store, &p.t(), entity, id, false).await)?;
+            Ok(see_other(&row.href))
+        }
+        Saved::Refused(errors) => {
+            let row = p.ok(load(&store, &p.t(), entity, id, false).await)?;
+            let f = FormState::refused(p.t(), form, errors);
+            p.refused(&edit_page(&p, &store, entity, id, &row, f, vec![]).await?)
+        }
+    }
+}
+
+/// `POST /cases/{id}/status`: give a case up (`status=abandoned`) or
+/// reopen it (`status=open`), as a PATCH of its status; then to its page.
+pub async fn case_status(
+    posted: Posted,
+    store: web::Data<Store>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, WebError> {
+    let Posted { page: p, form } = posted;
+    let actor = p.writer()?.clone();
+    // Only the status: the rest of a case is changed on its edit form.
+    let status = Form(form.0.into_iter().filter(|(k, _)| k == "status").collect());
+    let mut errors = FieldErrors::default();
+    let Some(patch) = parsed::<wire::CaseFields, crate::domain::CasePatch>(&status, "", &mut errors) else {
+        return Err(p.bad(errors.to_string()));
+    };
+    p.ok(store.update_case(&WriteCtx::new(&actor), *id, &patch).await)?;
+    Ok(see_other(&format!("/cases/{id}")))
+}

@@ -1,0 +1,400 @@
+//! Edit and undo in the pages: every kind of row has an edit form built
+//! from its declared fields, saved through the store's update with the
+//! create form's errors; archiving asks first and offers "undo"; archived
+//! rows are listed to bring back; a case is given up and reopened; a
+//! hardware change is recorded from its machine's page.
+
+use super::*;
+
+/// The values a browser would send for the form `css` as it stands
+/// (hidden fields included; unchecked boxes left out).
+fn form_values(page: &PageAnswer, css: &str) -> Vec<(String, String)> {
+    let form = page.all(css).into_iter().next().expect("the form");
+    let sel = |s: &str| Selector::parse(s).unwrap();
+    let mut out = Vec::new();
+    for input in form.select(&sel("input[name]")) {
+        let v = input.value();
+        let kind = v.attr("type").unwrap_or("text");
+        if matches!(kind, "checkbox" | "radio") && v.attr("checked").is_none() {
+            continue;
+        }
+        out.push((v.attr("name").unwrap().to_string(), v.attr("value").unwrap_or("").to_string()));
+    }
+    for select in form.select(&sel("select[name]")) {
+        let chosen = select.select(&sel("option[selected]")).next();
+        let value = chosen.and_then(|o| o.value().attr("value")).unwrap_or("");
+        out.push((select.value().attr("name").unwrap().to_string(), value.to_string()));
+    }
+    for area in form.select(&sel("textarea[name]")) {
+        out.push((area.value().attr("name").unwrap().to_string(), area.text().collect()));
+    }
+    out
+}
+
+/// What the edit form of `path` sends, with `changes` made to it.
+async fn edited(b: &Browser, path: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let page = b.get(path).await;
+    assert_eq!(page.status, 200, "{path}");
+    let mut values = form_values(&page, "form.card");
+    for (name, value) in changes {
+        values.retain(|(k, _)| k != name);
+        if !value.is_empty() {
+            values.push((name.to_string(), value.to_string()));
+        } else {
+            values.push((name.to_string(), String::new()));
+        }
+    }
+    values
+}
+
+/// A journal with one of everything, made through the API: machine,
+/// license, call (and so its case), follow-up, hardware change.
+struct Story {
+    machine: i64,
+    license: i64,
+    attempt: i64,
+    case: i64,
+    follow_up: i64,
+    change: i64,
+}
+
+async fn story(app: &TestApp) -> Story {
+    let (machine, license) = app.machine_and_license("PC 1", "retail_box").await;
+    let a = app
+        .attempt(json!({"machine_id": machine, "license_id": license, "started_at": "2014-05-10T10:05:00+09:00",
+            "ivr_result": "not_confirmed", "notes": "first try"}))
+        .await;
+    let follow_up =
+        app.create("/api/v1/follow-ups", json!({"machine_id": machine, "text": "remove the old drivers"})).await["id"]
+            .as_i64()
+            .unwrap();
+    let change = app
+        .create(
+            &format!("/api/v1/machines/{machine}/hardware-changes"),
+            json!({"changed_on": "2014-05-09", "parts_replaced": ["motherboard"]}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    Story {
+        machine,
+        license,
+        attempt: a["id"].as_i64().unwrap(),
+        case: a["case_id"].as_i64().unwrap(),
+        follow_up,
+        change,
+    }
+}
+
+#[tokio::test]
+async fn every_kind_of_row_is_edited_through_its_form_and_saved_by_the_store() {
+    let app = spawn_app().await;
+    let s = story(&app).await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    for (path, changes, api, field, want) in [
+        (
+            format!("/machines/{}", s.machine),
+            vec![("owner", "Ken")],
+            format!("/api/v1/machines/{}", s.machine),
+            "owner",
+            json!("Ken"),
+        ),
+        (
+            format!("/licenses/{}", s.license),
+            vec![("edition", "Home"), ("box_colour", "")],
+            format!("/api/v1/licenses/{}", s.license),
+            "edition",
+            json!("Home"),
+        ),
+        (
+            format!("/cases/{}", s.case),
+            vec![("notes", "the new board")],
+            format!("/api/v1/cases/{}", s.case),
+            "notes",
+            json!("the new board"),
+        ),
+        (
+            format!("/attempts/{}", s.attempt),
+            vec![("wait_seconds", "240"), ("notes", "")],
+            format!("/api/v1/attempts/{}", s.attempt),
+            "wait_seconds",
+            json!(240),
+        ),
+        (
+            format!("/follow-ups/{}", s.follow_up),
+            vec![("done", "true")],
+            format!("/api/v1/follow-ups/{}", s.follow_up),
+            "done",
+            json!(true),
+        ),
+        (
+            format!("/hardware-changes/{}", s.change),
+            vec![("parts_replaced", "cpu")],
+            format!("/api/v1/hardware-changes/{}", s.change),
+            "parts_replaced",
+            json!(["motherboard", "cpu"]),
+        ),
+    ] {
+        let before = app.get(&api).await.body;
+        let mut sent = edited(&b, &format!("{path}/edit"), &[]).await;
+        // A box and a set are added to, not replaced.
+        for (name, value) in &changes {
+            if *name != "parts_replaced" {
+                sent.retain(|(k, _)| k != name);
+            }
+            sent.push((name.to_string(), value.to_string()));
+        }
+        let saved = b.post(&format!("{path}/edit"), &pairs(&sent)).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{path}: {}", saved.text("#form-errors"));
+        let after = app.get(&api).await.body;
+        assert_eq!(after[field], want, "{path}");
+        // Only what was changed is written; the rest stays as it was.
+        for (k, v) in before.as_object().unwrap() {
+            if !["updated_at", "status", "closed_at"].contains(&k.as_str()) && !changes.iter().any(|(n, _)| n == k) {
+                assert_eq!(&after[k], v, "{path}: {k}");
+            }
+        }
+    }
+    // Cleared fields are cleared, as a PATCH's null.
+    assert!(app.get(&format!("/api/v1/licenses/{}", s.license)).await.body["box_colour"].is_null());
+    assert!(app.get(&format!("/api/v1/attempts/{}", s.attempt)).await.body["notes"].is_null());
+    // The key is write-only: never in the form, and blank keeps it.
+    let form = b.get(&format!("/licenses/{}/edit", s.license)).await;
+    assert_eq!(form.attr("input#product_key", "value").as_deref(), Some(""));
+    assert!(app.get(&format!("/api/v1/licenses/{}", s.license)).await.body["product_key_masked"].is_string());
+    // Sending the form unchanged writes nothing.
+    let before = app.get(&format!("/api/v1/machines/{}", s.machine)).await.body;
+    let same = edited(&b, &format!("/machines/{}/edit", s.machine), &[]).await;
+    let done = b.post(&format!("/machines/{}/edit", s.machine), &pairs(&same)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.location(), format!("/machines/{}", s.machine));
+    assert_eq!(app.get(&format!("/api/v1/machines/{}", s.machine)).await.body, before);
+}
+
+#[tokio::test]
+async fn an_edit_form_refuses_what_the_create_form_refuses_with_the_same_words() {
+    let app = spawn_app().await;
+    let s = story(&app).await;
+    app.machine("PC 2").await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let long = "n".repeat(300);
+    let longer = "t".repeat(5000);
+    for (path, field, value, message) in [
+        (format!("/machines/{}/edit", s.machine), "name", "", "is required"),
+        (format!("/machines/{}/edit", s.machine), "name", "PC 2", "already"),
+        (format!("/machines/{}/edit", s.machine), "name", long.as_str(), "characters long"),
+        (format!("/machines/{}/edit", s.machine), "owner", long.as_str(), "characters long"),
+        (format!("/machines/{}/edit", s.machine), "notes", longer.as_str(), "characters long"),
+        (format!("/licenses/{}/edit", s.license), "product", "", "is required"),
+        (format!("/licenses/{}/edit", s.license), "channel", "shop", "is not one of"),
+        (format!("/licenses/{}/edit", s.license), "purchased_on", "someday", ""),
+        (format!("/licenses/{}/edit", s.license), "product_key", "ABC", ""),
+        (format!("/licenses/{}/edit", s.license), "edition", long.as_str(), "characters long"),
+        (format!("/cases/{}/edit", s.case), "status", "lost", "is not one of"),
+        (format!("/cases/{}/edit", s.case), "trigger", "bored", "is not one of"),
+        (format!("/cases/{}/edit", s.case), "opened_at", "yesterday", ""),
+        (format!("/cases/{}/edit", s.case), "hardware_change_id", "x", "must be a whole number"),
+        (format!("/cases/{}/edit", s.case), "notes", longer.as_str(), "characters long"),
+        (format!("/attempts/{}/edit", s.attempt), "started_at", "", "is required"),
+        (format!("/attempts/{}/edit", s.attempt), "wait_seconds", "x", "must be a whole number"),
+        (format!("/attempts/{}/edit", s.attempt), "installation_id", "123", ""),
+        (format!("/attempts/{}/edit", s.attempt), "operator_rating", "9", ""),
+        (format!("/attempts/{}/edit", s.attempt), "country", "Japan", ""),
+        (format!("/attempts/{}/edit", s.attempt), "groups_reentered", "a", "must be group numbers"),
+        (format!("/follow-ups/{}/edit", s.follow_up), "text", "", "is required"),
+        (format!("/follow-ups/{}/edit", s.follow_up), "text", longer.as_str(), "characters long"),
+        (format!("/follow-ups/{}/edit", s.follow_up), "due_on", "tomorrow", ""),
+        (format!("/follow-ups/{}/edit", s.follow_up), "machine_id", "x", "must be a whole number"),
+        (format!("/hardware-changes/{}/edit", s.change), "changed_on", "", "is required"),
+        (format!("/hardware-changes/{}/edit", s.change), "changed_on", "2999-01-01", ""),
+        (format!("/hardware-changes/{}/edit", s.change), "parts_kept", "wheel", ""),
+        (format!("/hardware-changes/{}/edit", s.change), "os_reinstalled", "maybe", "is not true or false"),
+    ] {
+        let sent = edited(&b, &path, &[(field, value)]).await;
+        let page = b.post(&path, &pairs(&sent)).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{path} {field}={value:.20}");
+        let beside = page.text(&format!("[id='{field}-error']"));
+        assert!(!beside.is_empty() && beside.contains(message), "{path} {field}: {beside:?}");
+        // The summary names the field and links to it.
+        assert_eq!(page.attr("#form-errors a", "href"), Some(format!("#{field}")), "{path} {field}");
+        // What was typed is kept.
+        // (A select or a box cannot show what is not one of its choices.)
+        let drawn_as_choices =
+            !page.all(&format!("select[name='{field}'], input[type=checkbox][name='{field}']")).is_empty();
+        if !value.is_empty() && !drawn_as_choices {
+            let shown = page
+                .attr(&format!("[name='{field}']"), "value")
+                .unwrap_or_else(|| page.text(&format!("textarea[name='{field}']")));
+            assert_eq!(shown, value, "{path} {field}");
+        }
+    }
+    // The same message as the create form's, word for word.
+    let csrf = b.get("/machines").await.csrf();
+    let create = b.post("/machines", &[("csrf", &csrf), ("name", "PC 2")]).await;
+    let sent = edited(&b, &format!("/machines/{}/edit", s.machine), &[("name", "PC 2")]).await;
+    let edit = b.post(&format!("/machines/{}/edit", s.machine), &pairs(&sent)).await;
+    assert_eq!(create.text("#name-error"), edit.text("#name-error"));
+    // Nothing was changed by any of it.
+    assert_eq!(app.get(&format!("/api/v1/machines/{}", s.machine)).await.body["name"], "PC 1");
+}
+
+#[tokio::test]
+async fn archiving_asks_first_offers_undo_and_lists_what_can_be_brought_back() {
+    let app = spawn_app().await;
+    let s = story(&app).await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let ask = b.get(&format!("/machines/{}/archive", s.machine)).await;
+    assert_eq!(ask.status, 200);
+    assert!(ask.text("main").contains("cases, calls and follow-ups are archived with it"), "{}", ask.text("main"));
+    // Only asking archives nothing.
+    assert!(app.get(&format!("/api/v1/machines/{}", s.machine)).await.body["archived_at"].is_null());
+    let done = b.post(&format!("/machines/{}/archive", s.machine), &[("csrf", &ask.csrf())]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.location(), format!("/archived?kind=machines&undo={}", s.machine));
+    assert_eq!(app.get(&format!("/api/v1/machines/{}", s.machine)).await.status, 404);
+    assert_eq!(app.get(&format!("/api/v1/attempts/{}", s.attempt)).await.status, 404);
+
+    let landed = b.get(&done.location()).await;
+    assert_eq!(landed.text("#undo p"), "Archived: PC 1.");
+    assert!(landed.text("table").contains("PC 1"));
+    let undo = landed.attr("#undo form", "action").unwrap();
+    assert_eq!(undo, format!("/machines/{}/unarchive", s.machine));
+    let back = b.post(&undo, &[("csrf", &landed.csrf())]).await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER);
+    assert_eq!(back.location(), format!("/machines/{}", s.machine));
+    assert_eq!(app.get(&format!("/api/v1/attempts/{}", s.attempt)).await.status, 200);
+    assert!(b.get("/archived?kind=machines").await.text("main").contains("Nothing of this kind is archived."));
+
+    // Each kind archives and comes back from its archived list.
+    for (kind, id) in [
+        ("follow-ups", s.follow_up),
+        ("hardware-changes", s.change),
+        ("attempts", s.attempt),
+        ("cases", s.case),
+        ("licenses", s.license),
+    ] {
+        let ask = b.get(&format!("/{kind}/{id}/archive")).await;
+        assert_eq!(ask.status, 200, "{kind}");
+        let done = b.post(&format!("/{kind}/{id}/archive"), &[("csrf", &ask.csrf())]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{kind}");
+        let list = b.get(&format!("/archived?kind={kind}")).await;
+        let button = format!("form[action='/{kind}/{id}/unarchive'] button");
+        assert_eq!(list.all(&button).len(), 1, "{kind}");
+        let back = b.post(&format!("/{kind}/{id}/unarchive"), &[("csrf", &list.csrf())]).await;
+        assert_eq!(back.status, StatusCode::SEE_OTHER, "{kind}");
+    }
+
+    // What the store refuses to bring back is said on the page.
+    let ask = b.get(&format!("/machines/{}/archive", s.machine)).await;
+    b.post(&format!("/machines/{}/archive", s.machine), &[("csrf", &ask.csrf())]).await;
+    app.machine("PC 1").await;
+    let refused = b.post(&format!("/machines/{}/unarchive", s.machine), &[("csrf", &ask.csrf())]).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.text("#refused").contains("PC 1"), "{}", refused.text("#refused"));
+    // A kind that is not one, and a row that is not there.
+    assert_eq!(b.get("/archived?kind=toasters").await.status, 404);
+    assert_eq!(b.get("/machines/999/archive").await.status, 404);
+    assert_eq!(b.get("/toasters/1/edit").await.status, 404);
+}
+
+#[tokio::test]
+async fn a_case_is_given_up_and_reopened_from_its_page() {
+    let app = spawn_app().await;
+    let s = story(&app).await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let page = b.get(&format!("/cases/{}", s.case)).await;
+    assert_eq!(page.text("#abandon"), "Give up on this case");
+    let done = b.post(&format!("/cases/{}/status", s.case), &[("csrf", &page.csrf()), ("status", "abandoned")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&format!("/api/v1/cases/{}", s.case)).await.body["status"], "abandoned");
+    let page = b.get(&format!("/cases/{}", s.case)).await;
+    assert!(page.all("#abandon").is_empty());
+    assert_eq!(page.text("#reopen"), "Reopen this case");
+    b.post(&format!("/cases/{}/status", s.case), &[("csrf", &page.csrf()), ("status", "open")]).await;
+    assert_eq!(app.get(&format!("/api/v1/cases/{}", s.case)).await.body["status"], "open");
+    // A status that is not one, or none: a 400 naming it, nothing changed.
+    for bad in [vec![("status", "lost")], vec![]] {
+        let mut sent = vec![("csrf", page.csrf())];
+        sent.extend(bad.iter().map(|(k, v)| (*k, v.to_string())));
+        let sent: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = b.post(&format!("/cases/{}/status", s.case), &sent).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.text("main").contains("status") || refused.text("main").contains("body"));
+    }
+    // Japanese: the glossary's words.
+    let ja = Browser::signed_in(&app, &app.write, "ja").await;
+    assert_eq!(ja.get(&format!("/cases/{}", s.case)).await.text("#abandon"), "この件を断念する");
+}
+
+#[tokio::test]
+async fn a_hardware_change_is_recorded_from_its_machines_page_and_offered_to_its_cases() {
+    let app = spawn_app().await;
+    let s = story(&app).await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let page = b.get(&format!("/machines/{}", s.machine)).await;
+    assert_eq!(page.text("#hardware-change"), "Record a hardware change");
+    let csrf = page.csrf();
+    let path = format!("/machines/{}/hardware-changes", s.machine);
+    for (fields, field, message) in [
+        (vec![("changed_on", "")], "changed_on", "is required"),
+        (vec![("changed_on", "someday")], "changed_on", ""),
+        (vec![("changed_on", "2014-06-01"), ("parts_replaced", "wheel")], "parts_replaced", ""),
+        (vec![("changed_on", "2014-06-01"), ("os_reinstalled", "maybe")], "os_reinstalled", "is not true or false"),
+        (vec![("changed_on", "2014-06-01"), ("notes", &*"n".repeat(5000))], "notes", "characters long"),
+    ] {
+        let mut sent = vec![("csrf", csrf.as_str())];
+        sent.extend(fields.iter().copied());
+        let refused = b.post(&path, &sent).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        let beside = refused.text(&format!("[id='{field}-error']"));
+        assert!(!beside.is_empty() && beside.contains(message), "{field}: {beside:?}");
+    }
+    let done = b
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("changed_on", "2014-06-01"),
+                ("parts_replaced", "cpu"),
+                ("parts_replaced", "memory"),
+                ("os_reinstalled", "true"),
+                ("notes", "new CPU"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let changes = app.all(&format!("/api/v1/machines/{}/hardware-changes", s.machine), 50).await;
+    assert_eq!(changes.len(), 2);
+    assert_eq!(changes[1]["parts_replaced"], json!(["cpu", "memory"]));
+    assert_eq!(changes[1]["os_reinstalled"], true);
+    let timeline = b.get(&format!("/machines/{}", s.machine)).await;
+    assert!(timeline.text(".timeline").contains("CPU, Memory — new CPU"), "{}", timeline.text(".timeline"));
+    // The case's form offers the machine's hardware changes.
+    let case = b.get(&format!("/cases/{}/edit", s.case)).await;
+    let offered: Vec<String> =
+        case.all("#hardware_change_id option").iter().map(|o| o.text().collect::<String>()).collect();
+    assert!(offered.iter().any(|o| o == "2014-06-01 · CPU, Memory"), "{offered:?}");
+    let id = changes[1]["id"].as_i64().unwrap().to_string();
+    let sent = edited(&b, &format!("/cases/{}/edit", s.case), &[("hardware_change_id", &id)]).await;
+    b.post(&format!("/cases/{}/edit", s.case), &pairs(&sent)).await;
+    assert_eq!(app.get(&format!("/api/v1/cases/{}", s.case)).await.body["hardware_change_id"].to_string(), id);
+}
+
+#[tokio::test]
+async fn edit_pages_speak_japanese_and_are_not_for_read_sessions() {
+    let app = spawn_app().await;
+    let s = story(&app).await;
+    let ja = Browser::signed_in(&app, &app.write, "ja").await;
+    let page = ja.get(&format!("/hardware-changes/{}/edit", s.change)).await;
+    assert_eq!(page.text("h1"), "編集: ハードウェアの変更");
+    assert_eq!(page.text("label[for=changed_on]"), "変更した日");
+    assert!(page.text("#parts_replaced").contains("マザーボード"));
+    assert_eq!(page.text("button.primary"), "変更を保存");
+    let ask = ja.get(&format!("/machines/{}/archive", s.machine)).await;
+    assert_eq!(ask.text("#archive-confirm"), "アーカイブする");
+    let reader = Browser::signed_in(&app, &app.read, "en").await;
+    assert_eq!(reader.get(&format!("/machines/{}/edit", s.machine)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(reader.get(&format!("/machines/{}/archive", s.machine)).await.status, StatusCode::FORBIDDEN);
+    let page = reader.get(&format!("/machines/{}", s.machine)).await;
+    assert!(page.all("a[href$='/edit']").is_empty() && page.all("#hardware-change").is_empty());
+}
