@@ -127,19 +127,22 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["machine", "license"])]
         resume: bool,
     },
-    /// Machines: add, list, show (with its history).
+    /// Machines: add, list, show (with its history), edit, archive, unarchive.
     #[command(subcommand)]
     Machine(record::MachineCommand),
-    /// Licenses: add (the product key read without echo), list (keys masked).
+    /// Hardware changes of a machine: add, list, edit, archive, unarchive.
+    #[command(subcommand, name = "hardware-change")]
+    HardwareChange(record::HardwareChangeCommand),
+    /// Licenses: add (the product key read without echo), list (keys masked), edit, archive, unarchive, reveal.
     #[command(subcommand)]
     License(record::LicenseCommand),
-    /// Attempts: add from flags, list newest first.
+    /// Attempts: add from flags, list newest first, edit, archive, unarchive.
     #[command(subcommand)]
     Attempt(record::AttemptCommand),
-    /// Cases: list, show with their calls.
+    /// Cases: list, show with their calls, edit (give up on one, reopen it), archive, unarchive.
     #[command(subcommand)]
     Case(record::CaseCommand),
-    /// Follow-ups: add, list, done.
+    /// Follow-ups: add, list, done, edit, archive, unarchive.
     #[command(subcommand, name = "follow-up")]
     FollowUp(record::FollowUpCommand),
     /// Find machines, licenses, cases, calls and follow-ups by their text (Japanese too), newest first.
@@ -422,6 +425,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             with_store(&settings, async |store| call::run(store, &settings.db, machine, license, resume).await).await
         }
         Command::Machine(c) => with_store(&settings, async |store| record::machine_command(store, c).await).await,
+        Command::HardwareChange(c) => {
+            with_store(&settings, async |store| record::hardware_change_command(store, c).await).await
+        }
         Command::License(c) => with_store(&settings, async |store| record::license_command(store, c).await).await,
         Command::Attempt(c) => with_store(&settings, async |store| record::attempt_command(store, c).await).await,
         Command::Case(c) => with_store(&settings, async |store| record::case_command(store, c).await).await,

@@ -1,5 +1,5 @@
-//! Recording and reading without curl: `machine`, `license`, `attempt`,
-//! `case`, `follow-up` and `search`.
+//! Recording, reading and correcting without curl: `machine`,
+//! `hardware-change`, `license`, `attempt`, `case`, `follow-up` and `search`.
 //!
 //! What a command is given is turned into the API's request body and
 //! parsed by the same wire and domain code as a POST, so a flag is refused
@@ -10,10 +10,12 @@
 
 mod attempt;
 mod commands;
+mod correct;
 mod show;
 
 pub use attempt::{attempt_command, now_here, QuestionArg};
 pub use commands::{case_command, follow_up_command, license_body, license_command, machine_command, search};
+pub use correct::hardware_change_command;
 pub use show::{here, license_label, local, machine, minutes};
 
 use clap::{Args, Subcommand};
@@ -22,6 +24,10 @@ use super::flags_named;
 use crate::domain::{AttemptResult, CaseStatus, FieldErrors, OperatorOutcome, PageRequest};
 use crate::store::Created;
 use crate::wire::Field;
+use correct::{
+    AttemptEdit, CaseEdit, Edit, FollowUpEdit, HardwareChangeAdd, HardwareChangeEdit, LicenseEdit, MachineEdit, Shown,
+    Target,
+};
 
 /// Paging flags of a list.
 #[derive(Debug, Args)]
@@ -80,6 +86,56 @@ pub enum MachineCommand {
         #[arg(long, value_name = "CURSOR")]
         cursor: Option<String>,
     },
+    /// Change a machine: only the fields given (`--clear FIELD` empties one).
+    #[command(
+        after_help = "Examples:\n  activation-journal machine edit 2 --name \"PC 2 (study)\" --owner Aiko\n  activation-journal machine edit 2 --clear notes"
+    )]
+    Edit(Edit<MachineEdit>),
+    /// Archive a machine, with its cases, calls and follow-ups (out of lists and summaries; `unarchive` undoes it).
+    #[command(after_help = "Example:\n  activation-journal machine archive 2")]
+    Archive(Target),
+    /// Bring an archived machine back, with what was archived with it.
+    #[command(after_help = "Example:\n  activation-journal machine unarchive 2")]
+    Unarchive(Shown),
+}
+
+/// `hardware-change …`
+#[derive(Debug, Subcommand)]
+pub enum HardwareChangeCommand {
+    /// Record a hardware change of a machine (what was replaced, what was kept).
+    #[command(
+        after_help = "Example:\n  activation-journal hardware-change add --machine \"PC 1\" --changed-on 2014-05-09 \\\n      --parts-replaced motherboard,cpu,memory,gpu --parts-kept storage,optical"
+    )]
+    Add {
+        /// The machine (name or id).
+        #[arg(long)]
+        machine: String,
+        #[command(flatten)]
+        fields: super::declared::Declared<HardwareChangeAdd>,
+        /// Print the API's JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A machine's hardware changes.
+    #[command(after_help = "Example:\n  activation-journal hardware-change list --machine \"PC 1\"")]
+    List {
+        /// The machine (name or id).
+        #[arg(long)]
+        machine: String,
+        #[command(flatten)]
+        paging: Paging,
+    },
+    /// Change a hardware change: only the fields given (`--clear FIELD` empties one).
+    #[command(
+        after_help = "Example:\n  activation-journal hardware-change edit 1 --parts-kept storage,optical --os-reinstalled false"
+    )]
+    Edit(Edit<HardwareChangeEdit>),
+    /// Archive a hardware change (`unarchive` undoes it).
+    #[command(after_help = "Example:\n  activation-journal hardware-change archive 1")]
+    Archive(Target),
+    /// Bring an archived hardware change back.
+    #[command(after_help = "Example:\n  activation-journal hardware-change unarchive 1")]
+    Unarchive(Shown),
 }
 
 /// `license …`
@@ -102,6 +158,34 @@ pub enum LicenseCommand {
     /// The licenses (product keys masked).
     #[command(after_help = "Example:\n  activation-journal license list")]
     List(Paging),
+    /// Change a license: only the fields given (`--clear FIELD` empties one; `--clear product-key` removes the key).
+    #[command(
+        after_help = "Examples:\n  activation-journal license edit 1 --box-colour blue --purchased-on 2014-04-29\n  activation-journal license edit 1 --key        # a new product key, read without echo"
+    )]
+    Edit {
+        #[command(flatten)]
+        edit: Edit<LicenseEdit>,
+        /// Ask for a new product key (read without echo; from stdin, one line, when it is not a terminal).
+        #[arg(long)]
+        key: bool,
+    },
+    /// Archive a license, with its cases and calls (`unarchive` undoes it).
+    #[command(after_help = "Example:\n  activation-journal license archive 1")]
+    Archive(Target),
+    /// Bring an archived license back, with what was archived with it.
+    #[command(after_help = "Example:\n  activation-journal license unarchive 1")]
+    Unarchive(Shown),
+    /// Print a license's product key in clear, to a terminal only (audited).
+    #[command(
+        after_help = "Examples:\n  activation-journal license reveal 1\n  activation-journal license reveal 1 --force | xclip   # into a pipe, on purpose"
+    )]
+    Reveal {
+        /// The license's id.
+        id: i64,
+        /// Print it into a pipe or a file too.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// What a license is, as flags.
@@ -175,6 +259,17 @@ pub enum AttemptCommand {
         #[command(flatten)]
         paging: Paging,
     },
+    /// Change an attempt: only the fields given (`--clear FIELD` empties one).
+    #[command(
+        after_help = "Examples:\n  activation-journal attempt edit 7 --result not_activated --failure-reason operator_unavailable\n  activation-journal attempt edit 7 --wait-seconds 180 --clear notes"
+    )]
+    Edit(Edit<AttemptEdit>),
+    /// Archive an attempt (out of lists and summaries; `unarchive` undoes it).
+    #[command(after_help = "Example:\n  activation-journal attempt archive 7")]
+    Archive(Target),
+    /// Bring an archived attempt back.
+    #[command(after_help = "Example:\n  activation-journal attempt unarchive 7")]
+    Unarchive(Shown),
 }
 
 /// The fields of an attempt with flags of their own (the rest are made
@@ -258,6 +353,17 @@ pub enum CaseCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change a case: only the fields given; `--status abandoned` gives up on it, `--status open` reopens it.
+    #[command(
+        after_help = "Examples:\n  activation-journal case edit 3 --status abandoned --notes \"bought a new license\"\n  activation-journal case edit 3 --status open"
+    )]
+    Edit(Edit<CaseEdit>),
+    /// Archive a case, with its calls (`unarchive` undoes it).
+    #[command(after_help = "Example:\n  activation-journal case archive 3")]
+    Archive(Target),
+    /// Bring an archived case back, with its calls.
+    #[command(after_help = "Example:\n  activation-journal case unarchive 3")]
+    Unarchive(Shown),
 }
 
 /// `follow-up …`
@@ -307,6 +413,17 @@ pub enum FollowUpCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change a follow-up: only the fields given (`--clear FIELD` empties one).
+    #[command(
+        after_help = "Examples:\n  activation-journal follow-up edit 4 --due-on 2014-05-20\n  activation-journal follow-up edit 4 --done false"
+    )]
+    Edit(Edit<FollowUpEdit>),
+    /// Archive a follow-up (`unarchive` undoes it).
+    #[command(after_help = "Example:\n  activation-journal follow-up archive 4")]
+    Archive(Target),
+    /// Bring an archived follow-up back.
+    #[command(after_help = "Example:\n  activation-journal follow-up unarchive 4")]
+    Unarchive(Shown),
 }
 
 /// A closed set's values as clap's possible values.

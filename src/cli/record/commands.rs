@@ -1,5 +1,6 @@
 //! The bodies of `machine`, `license`, `case`, `follow-up` and `search`.
 
+use super::correct::{archive, edit_body, reveal, unarchive, written, Row, CASE, FOLLOW_UP, LICENSE, MACHINE};
 use super::show::{
     attempts_table, cases_table, follow_ups_table, here, licenses_table, local, machine, machines_table, minutes,
     or_dash, print_json, print_table, table, Names,
@@ -10,7 +11,7 @@ use super::{
 };
 use crate::cli::flags_named;
 use crate::cli::hint::more;
-use crate::domain::{FieldErrors, Page, TimePageRequest};
+use crate::domain::{FieldErrors, FollowUpPatch, Page, TimePageRequest};
 use crate::store::{Actor, AttemptFilter, Store, WriteCtx};
 use crate::wire::{FollowUpCreate, FollowUpFields, LicenseCreate, MachineCreate};
 
@@ -91,6 +92,16 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
             more(&timeline.next_cursor);
             Ok(())
         }
+        MachineCommand::Edit(e) => {
+            let patch = edit_body::<_, crate::domain::MachinePatch>(&e, |_| {})?;
+            let m = match store.update_machine(&WriteCtx::new(&actor), e.id, &patch).await {
+                Err(crate::store::StoreError::Conflict(_, msg)) => anyhow::bail!("--name: {msg}"),
+                r => written(r)?,
+            };
+            Row::Machine(m).print(store, e.json).await
+        }
+        MachineCommand::Archive(t) => archive(store, &MACHINE, t).await,
+        MachineCommand::Unarchive(s) => unarchive(store, &MACHINE, s).await,
     }
 }
 
@@ -149,6 +160,19 @@ pub async fn license_command(store: &Store, c: LicenseCommand) -> anyhow::Result
             more(&page.next_cursor);
             Ok(())
         }
+        LicenseCommand::Edit { edit: e, key } => {
+            let key = if key { Some(read_key()?) } else { None };
+            let patch = edit_body::<_, crate::domain::LicensePatch>(&e, |b| {
+                if let Some(k) = key {
+                    b.product_key = Some(Some(k));
+                }
+            })?;
+            let l = written(store.update_license(&WriteCtx::new(&actor), e.id, &patch).await)?;
+            Row::License(l).print(store, e.json).await
+        }
+        LicenseCommand::Archive(t) => archive(store, &LICENSE, t).await,
+        LicenseCommand::Unarchive(s) => unarchive(store, &LICENSE, s).await,
+        LicenseCommand::Reveal { id, force } => reveal(store, id, force).await,
     }
 }
 
@@ -187,6 +211,13 @@ pub async fn case_command(store: &Store, c: CaseCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        CaseCommand::Edit(e) => {
+            let patch = edit_body::<_, crate::domain::CasePatch>(&e, |_| {})?;
+            let c = written(store.update_case(&WriteCtx::new(&Actor::cli()), e.id, &patch).await)?;
+            Row::Case(c).print(store, e.json).await
+        }
+        CaseCommand::Archive(t) => archive(store, &CASE, t).await,
+        CaseCommand::Unarchive(s) => unarchive(store, &CASE, s).await,
     }
 }
 
@@ -226,14 +257,20 @@ pub async fn follow_up_command(store: &Store, c: FollowUpCommand) -> anyhow::Res
             Ok(())
         }
         FollowUpCommand::Done { id, json } => {
-            let patch: crate::domain::FollowUpPatch =
-                parse_body(FollowUpFields { done: Some(Some(true)), ..Default::default() })?;
+            let patch: FollowUpPatch = parse_body(FollowUpFields { done: Some(Some(true)), ..Default::default() })?;
             let f = store.update_follow_up(&WriteCtx::new(&actor), id, &patch).await?;
             if json {
                 return print_json(&f);
             }
             print_table(&follow_ups_table(store, &mut Names::default(), std::slice::from_ref(&f)).await)
         }
+        FollowUpCommand::Edit(e) => {
+            let patch = edit_body::<_, FollowUpPatch>(&e, |_| {})?;
+            let f = written(store.update_follow_up(&WriteCtx::new(&actor), e.id, &patch).await)?;
+            Row::FollowUp(f).print(store, e.json).await
+        }
+        FollowUpCommand::Archive(t) => archive(store, &FOLLOW_UP, t).await,
+        FollowUpCommand::Unarchive(s) => unarchive(store, &FOLLOW_UP, s).await,
     }
 }
 

@@ -1,0 +1,324 @@
+//! Correcting from the terminal: `edit ID`, `archive ID` and `unarchive ID`
+//! of every entity, `hardware-change add|list`, and `license reveal ID`.
+//!
+//! An edit's flags are made from the PATCH body's field declarations
+//! (`--field-name`, see [`crate::cli::declared`]); what was given becomes
+//! that body and is parsed and written exactly as a PATCH is (one
+//! [`WriteCtx`], the same store functions), so a value is refused for the
+//! same reason as through the API, named after the flag typed. Nothing here
+//! decides a rule of its own.
+
+use std::slice::from_ref;
+
+use clap::Args;
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::show::{
+    attempts_table, cases_table, follow_ups_table, licenses_table, machine, machines_table, or_dash, print_json,
+    print_table, table, Names,
+};
+use super::{refused, HardwareChangeCommand, Paging};
+use crate::cli::declared::{Declared, FlagSet};
+use crate::cli::{hint, print_out};
+use crate::domain::{Attempt, Case, FieldError, FieldErrors, FollowUp, HardwareChange, License, Machine};
+use crate::store::{Actor, ConflictKind, Created, Store, StoreError, Table, WriteCtx};
+
+/// `… edit ID`: the flags of the fields to change.
+#[derive(Debug, Args)]
+#[group(skip)]
+pub struct Edit<S: FlagSet + std::fmt::Debug + Send + Sync> {
+    /// Its id.
+    pub id: i64,
+    #[command(flatten)]
+    pub fields: Declared<S>,
+    /// Empty this field (repeat the flag for more), e.g. `--clear notes`.
+    #[arg(long = "clear", value_name = "FIELD")]
+    pub clear: Vec<String>,
+    /// Print the API's JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `… archive ID`.
+#[derive(Debug, Args)]
+pub struct Target {
+    /// Its id.
+    pub id: i64,
+}
+
+/// `… unarchive ID`.
+#[derive(Debug, Args)]
+pub struct Shown {
+    /// Its id.
+    pub id: i64,
+    /// Print the API's JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The flag sets of the edits and of `hardware-change add`: a body, and the
+/// fields that are no flag there (they cannot be changed, or have a flag
+/// of their own).
+macro_rules! flag_sets {
+    ($($(#[$doc:meta])* $name:ident: $body:ty, [$($own:literal),*];)+) => {$(
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name;
+        impl FlagSet for $name {
+            type Body = $body;
+            const OWN: &'static [&'static str] = &[$($own),*];
+        }
+    )+};
+}
+
+flag_sets! {
+    /// `machine edit`.
+    MachineEdit: crate::wire::MachineFields, [];
+    /// `license edit` (the key with `--key`, read without echo).
+    LicenseEdit: crate::wire::LicenseFields, ["product_key"];
+    /// `case edit` (its machine and license stay).
+    CaseEdit: crate::wire::CaseFields, ["machine_id", "license_id"];
+    /// `attempt edit` (it stays in its case; questions are not changed here).
+    AttemptEdit: crate::wire::AttemptFields, ["case_id", "machine_id", "license_id", "trigger"];
+    /// `follow-up edit`.
+    FollowUpEdit: crate::wire::FollowUpFields, [];
+    /// `hardware-change edit`.
+    HardwareChangeEdit: crate::wire::HardwareChangeFields, [];
+    /// `hardware-change add` (the machine with `--machine`).
+    HardwareChangeAdd: crate::wire::HardwareChangeCreate, [];
+}
+
+/// Field errors named after the flags of an edit: `--field-name`, the key `--key`.
+fn typed(e: FieldErrors) -> FieldErrors {
+    FieldErrors(
+        e.0.into_iter()
+            .map(|f| match f.field.as_str() {
+                "body" => FieldError { field: "edit".into(), message: "give at least one field to change".into() },
+                "product_key" => FieldError { field: "--key".into(), message: f.message },
+                other => FieldError { field: format!("--{}", other.replace('_', "-")), message: f.message },
+            })
+            .collect(),
+    )
+}
+
+/// A store's answer to a write, refusals named after the flags.
+pub(super) fn written<T>(r: Result<T, StoreError>) -> anyhow::Result<T> {
+    r.map_err(|e| match e {
+        StoreError::Invalid(e) => refused(typed(e)),
+        e => e.into(),
+    })
+}
+
+/// `body` with the fields named by `--clear` set to `null` (read through the
+/// body's JSON, so that a field that is not one of the body's is refused).
+fn cleared<B: Serialize + DeserializeOwned>(body: B, fields: &[String]) -> anyhow::Result<B> {
+    if fields.is_empty() {
+        return Ok(body);
+    }
+    let mut value = serde_json::to_value(&body)?;
+    if let Some(o) = value.as_object_mut() {
+        for f in fields {
+            o.insert(f.trim().trim_start_matches("--").replace('-', "_"), serde_json::Value::Null);
+        }
+    }
+    serde_json::from_value(value).map_err(|e| anyhow::anyhow!("--clear: {e}"))
+}
+
+/// The parsed value of what an edit was given (`fill` sets what has a flag of its own).
+pub(super) fn edit_body<S, P>(e: &Edit<S>, fill: impl FnOnce(&mut S::Body)) -> anyhow::Result<P>
+where
+    S: FlagSet + std::fmt::Debug + Send + Sync,
+    S::Body: Serialize + DeserializeOwned,
+    P: for<'a> TryFrom<&'a S::Body, Error = FieldErrors>,
+{
+    let mut body = S::Body::default();
+    e.fields.apply(&mut body).map_err(|x| refused(typed(x)))?;
+    fill(&mut body);
+    let body = cleared(body, &e.clear)?;
+    P::try_from(&body).map_err(|x| refused(typed(x)))
+}
+
+/// A row of any entity, to print after a write.
+pub(super) enum Row {
+    Machine(Machine),
+    HardwareChange(HardwareChange),
+    License(License),
+    Case(Case),
+    Attempt(Attempt),
+    FollowUp(FollowUp),
+}
+
+impl Row {
+    /// The live row `id` of `table`.
+    async fn fetch(store: &Store, table: Table, id: i64) -> Result<Row, StoreError> {
+        Ok(match table {
+            Table::Machines => Row::Machine(store.machine(id, false).await?),
+            Table::HardwareChanges => Row::HardwareChange(store.hardware_change(id, false).await?),
+            Table::Licenses => Row::License(store.license(id, false).await?),
+            Table::Cases => Row::Case(store.case(id, false).await?),
+            Table::Attempts => Row::Attempt(store.attempt(id, false).await?),
+            Table::FollowUps => Row::FollowUp(store.follow_up(id, false).await?),
+        })
+    }
+
+    /// As the API's JSON, or a table.
+    pub(super) async fn print(&self, store: &Store, json: bool) -> anyhow::Result<()> {
+        let mut names = Names::default();
+        match (self, json) {
+            (Row::Machine(r), true) => print_json(r),
+            (Row::HardwareChange(r), true) => print_json(r),
+            (Row::License(r), true) => print_json(r),
+            (Row::Case(r), true) => print_json(r),
+            (Row::Attempt(r), true) => print_json(r),
+            (Row::FollowUp(r), true) => print_json(r),
+            (Row::Machine(r), false) => print_table(&machines_table(from_ref(r))),
+            (Row::HardwareChange(r), false) => {
+                print_table(&hardware_changes_table(store, &mut names, from_ref(r)).await)
+            }
+            (Row::License(r), false) => print_table(&licenses_table(from_ref(r))),
+            (Row::Case(r), false) => print_table(&cases_table(store, &mut names, from_ref(r)).await),
+            (Row::Attempt(r), false) => print_table(&attempts_table(store, &mut names, from_ref(r)).await),
+            (Row::FollowUp(r), false) => print_table(&follow_ups_table(store, &mut names, from_ref(r)).await),
+        }
+    }
+}
+
+/// What an entity is called on the command line, and what goes with it when archived.
+pub(super) struct Entity {
+    table: Table,
+    noun: &'static str,
+    command: &'static str,
+    with: &'static str,
+}
+
+pub(super) const MACHINE: Entity = Entity {
+    table: Table::Machines,
+    noun: "machine",
+    command: "machine",
+    with: ", with its cases, calls and follow-ups",
+};
+pub(super) const HARDWARE_CHANGE: Entity =
+    Entity { table: Table::HardwareChanges, noun: "hardware change", command: "hardware-change", with: "" };
+pub(super) const LICENSE: Entity =
+    Entity { table: Table::Licenses, noun: "license", command: "license", with: ", with its cases and calls" };
+pub(super) const CASE: Entity = Entity { table: Table::Cases, noun: "case", command: "case", with: ", with its calls" };
+pub(super) const ATTEMPT: Entity = Entity { table: Table::Attempts, noun: "attempt", command: "attempt", with: "" };
+pub(super) const FOLLOW_UP: Entity =
+    Entity { table: Table::FollowUps, noun: "follow-up", command: "follow-up", with: "" };
+
+/// `… archive ID`: out of lists and summaries, and how to undo it.
+pub(super) async fn archive(store: &Store, e: &Entity, Target { id }: Target) -> anyhow::Result<()> {
+    let actor = Actor::cli();
+    let ctx = WriteCtx::new(&actor);
+    let r = match e.table {
+        Table::Machines => store.archive_machine(&ctx, id).await,
+        Table::HardwareChanges => store.archive_hardware_change(&ctx, id).await,
+        Table::Licenses => store.archive_license(&ctx, id).await,
+        Table::Cases => store.archive_case(&ctx, id).await,
+        Table::Attempts => store.archive_attempt(&ctx, id).await,
+        Table::FollowUps => store.archive_follow_up(&ctx, id).await,
+    };
+    match r {
+        Err(StoreError::Conflict(ConflictKind::AlreadyArchived, _)) => {
+            anyhow::bail!("{} {id} is already archived; `{} unarchive {id}` brings it back", e.noun, e.command)
+        }
+        r => written(r)?,
+    }
+    eprintln!("archived {} {id}{}", e.noun, e.with);
+    hint::elsewhere("undo", &[e.command, "unarchive", &id.to_string()]);
+    Ok(())
+}
+
+/// `… unarchive ID`: the row back (with what was archived with it), printed.
+pub(super) async fn unarchive(store: &Store, e: &Entity, Shown { id, json }: Shown) -> anyhow::Result<()> {
+    let actor = Actor::cli();
+    written(store.unarchive(&WriteCtx::new(&actor), e.table, id).await)?;
+    Row::fetch(store, e.table, id).await?.print(store, json).await
+}
+
+/// `hardware-change …`
+pub async fn hardware_change_command(store: &Store, c: HardwareChangeCommand) -> anyhow::Result<()> {
+    let actor = Actor::cli();
+    match c {
+        HardwareChangeCommand::Add { machine: m, fields, json } => {
+            let machine_id = machine(store, &m).await?.id;
+            let mut body = crate::wire::HardwareChangeCreate::default();
+            fields.apply(&mut body).map_err(|x| refused(typed(x)))?;
+            let h: crate::domain::NewHardwareChange = (&body).try_into().map_err(|x| refused(typed(x)))?;
+            let h = match written(store.create_hardware_change(&WriteCtx::new(&actor), machine_id, &h).await)? {
+                Created::New(h) => h,
+                Created::Replay { entity_id, .. } => store.hardware_change(entity_id, false).await?,
+            };
+            Row::HardwareChange(h).print(store, json).await
+        }
+        HardwareChangeCommand::List { machine: m, paging } => hardware_changes(store, &m, &paging).await,
+        HardwareChangeCommand::Edit(e) => {
+            let patch = edit_body::<_, crate::domain::HardwareChangePatch>(&e, |_| {})?;
+            let h = written(store.update_hardware_change(&WriteCtx::new(&actor), e.id, &patch).await)?;
+            Row::HardwareChange(h).print(store, e.json).await
+        }
+        HardwareChangeCommand::Archive(t) => archive(store, &HARDWARE_CHANGE, t).await,
+        HardwareChangeCommand::Unarchive(s) => unarchive(store, &HARDWARE_CHANGE, s).await,
+    }
+}
+
+/// `hardware-change list --machine M`: a machine's changes, a page at a time.
+async fn hardware_changes(store: &Store, m: &str, paging: &Paging) -> anyhow::Result<()> {
+    let machine_id = machine(store, m).await?.id;
+    let page = store.hardware_changes(machine_id, &paging.page()?).await?;
+    if paging.json {
+        return print_json(&page);
+    }
+    print_table(&hardware_changes_table(store, &mut Names::default(), &page.items).await)?;
+    hint::more(&page.next_cursor);
+    Ok(())
+}
+
+async fn hardware_changes_table(store: &Store, names: &mut Names, rows: &[HardwareChange]) -> comfy_table::Table {
+    let parts = |ps: &[crate::domain::Part]| {
+        if ps.is_empty() {
+            "-".to_string()
+        } else {
+            ps.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        }
+    };
+    let mut t = table(&["id", "machine", "changed on", "replaced", "kept", "OS reinstalled", "notes"]);
+    for h in rows {
+        t.add_row(vec![
+            h.id.to_string(),
+            names.machine(store, h.machine_id).await,
+            h.changed_on.to_string(),
+            parts(&h.parts_replaced),
+            parts(&h.parts_kept),
+            if h.os_reinstalled { "yes".into() } else { "no".into() },
+            or_dash(&h.notes),
+        ]);
+    }
+    t
+}
+
+/// `license reveal ID`: the product key in clear, to a terminal only (or
+/// anywhere with `force`), audited as the API's and the page's reveal are.
+pub(super) async fn reveal(store: &Store, id: i64, force: bool) -> anyhow::Result<()> {
+    if !force && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        anyhow::bail!(
+            "license reveal prints the product key to a terminal only, and its output goes to a pipe or a file, \
+             where the key would stay in clear; run it in a terminal, or add --force to print it there anyway"
+        );
+    }
+    let actor = Actor::cli();
+    match written(store.reveal_product_key(&WriteCtx::new(&actor), id).await)? {
+        Some(key) => Ok(print_out(format!("{key}\n").as_bytes())?),
+        None => anyhow::bail!("license {id} has no product key (add one with `license edit {id} --key`)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        // Every subcommand's flags are checked (unique ids and groups) here,
+        // not first when a user runs that subcommand.
+        <crate::cli::Cli as clap::CommandFactory>::command().debug_assert();
+    }
+}
