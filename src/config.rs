@@ -5,6 +5,7 @@
 //! and the server listens on `127.0.0.1:8080`. Settings are passed in,
 //! never read from a global.
 
+use crate::domain::time::Zone;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -80,6 +81,10 @@ pub struct Settings {
     pub bind: String,
     /// Who checkpoints the WAL.
     pub checkpoints: Checkpoints,
+    /// The household's time zone when a flag or the environment sets it
+    /// (it then wins over the one kept in the journal); `None`: the
+    /// journal's, or the system's.
+    pub time_zone: Option<Zone>,
 }
 
 impl fmt::Debug for Settings {
@@ -90,6 +95,7 @@ impl fmt::Debug for Settings {
             .field("key_file", &self.key_file)
             .field("bind", &self.bind)
             .field("checkpoints", &self.checkpoints)
+            .field("time_zone", &self.time_zone.map(|z| z.name()))
             .finish()
     }
 }
@@ -102,6 +108,8 @@ pub struct Flags {
     pub bind: Option<String>,
     /// `journal` or `litestream`, as typed.
     pub checkpoints: Option<String>,
+    /// An IANA time zone name, as typed.
+    pub time_zone: Option<String>,
 }
 
 impl Settings {
@@ -141,7 +149,14 @@ impl Settings {
             }
             _ => Checkpoints::default(),
         };
-        Ok(Self { db, key_file, bind, checkpoints })
+        let time_zone = match (&flags.time_zone, env("ACTIVATION_JOURNAL_TIME_ZONE")) {
+            (Some(z), _) => Some(Zone::parse(z).map_err(|e| format!("--time-zone: {e}"))?),
+            (None, Some(z)) if !z.trim().is_empty() => {
+                Some(Zone::parse(&z).map_err(|e| format!("ACTIVATION_JOURNAL_TIME_ZONE: {e}"))?)
+            }
+            _ => None,
+        };
+        Ok(Self { db, key_file, bind, checkpoints, time_zone })
     }
 
     /// Resolve from flags and the process environment.
@@ -184,8 +199,13 @@ mod tests {
         };
         let s = Settings::resolve(&Flags::default(), env).unwrap();
         assert_eq!((s.db.to_str(), s.bind.as_str()), (Some("env.db"), "0.0.0.0:9000"));
-        let flags =
-            Flags { db: Some("flag.db".into()), bind: Some("127.0.0.1:1".into()), key_file: None, checkpoints: None };
+        let flags = Flags {
+            db: Some("flag.db".into()),
+            bind: Some("127.0.0.1:1".into()),
+            key_file: None,
+            checkpoints: None,
+            time_zone: None,
+        };
         let s = Settings::resolve(&flags, env).unwrap();
         assert_eq!(
             (s.db.to_str(), s.bind.as_str(), s.key_file.to_str()),
@@ -215,6 +235,22 @@ mod tests {
         let flags = Flags { checkpoints: Some("Litestream".into()), ..Flags::default() };
         let e = Settings::resolve(&flags, |_: &str| None).unwrap_err();
         assert_eq!(e, r#"--checkpoints: "Litestream" is not journal or litestream"#);
+    }
+
+    #[test]
+    fn the_time_zone_comes_from_a_flag_or_the_environment_and_is_named_when_unknown() {
+        let env = |k: &str| (k == "ACTIVATION_JOURNAL_TIME_ZONE").then(|| "Europe/Berlin".to_string());
+        assert_eq!(Settings::resolve(&Flags::default(), |_: &str| None).unwrap().time_zone, None);
+        let s = Settings::resolve(&Flags::default(), env).unwrap();
+        assert_eq!(s.time_zone.map(|z| z.name()), Some("Europe/Berlin"));
+        let flags = Flags { time_zone: Some("Asia/Tokyo".into()), ..Flags::default() };
+        assert_eq!(Settings::resolve(&flags, env).unwrap().time_zone.map(|z| z.name()), Some("Asia/Tokyo"));
+        let flags = Flags { time_zone: Some("Tokyo".into()), ..Flags::default() };
+        let e = Settings::resolve(&flags, env).unwrap_err();
+        assert!(e.starts_with("--time-zone: \"Tokyo\" is not a time zone name"), "{e}");
+        let bad = |k: &str| (k == "ACTIVATION_JOURNAL_TIME_ZONE").then(|| "JST".to_string());
+        let e = Settings::resolve(&Flags::default(), bad).unwrap_err();
+        assert!(e.starts_with("ACTIVATION_JOURNAL_TIME_ZONE: \"JST\""), "{e}");
     }
 
     #[test]

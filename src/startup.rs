@@ -132,6 +132,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let store = Store::open_with(&settings.db, &settings.key_file, settings.checkpoints)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))?;
+    store.fix_zone(settings.time_zone);
     // Product keys sealed with one key file and written with another could
     // never all be read again: refuse to start rather than let that happen.
     store.check_key_file().await.map_err(|e| anyhow::anyhow!("refusing to start: {e}"))?;

@@ -47,6 +47,10 @@ pub struct Cli {
     /// checkpoints only past 10,000 WAL pages) [env: ACTIVATION_JOURNAL_CHECKPOINTS] [default: journal]
     #[arg(long, global = true, value_name = "WHO")]
     pub checkpoints: Option<String>,
+    /// The household's time zone, an IANA name like Asia/Tokyo, for times typed without an offset; wins over the
+    /// one kept in the journal [env: ACTIVATION_JOURNAL_TIME_ZONE] [default: the journal's, else the system's]
+    #[arg(long, global = true, value_name = "ZONE")]
+    pub time_zone: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -365,9 +369,11 @@ async fn open(settings: &Settings) -> anyhow::Result<Store> {
 /// Open the journal, creating and migrating it when it does not exist yet
 /// (`migrate`, `demo`, `import`; `serve` and `restore` do the same).
 async fn create(settings: &Settings) -> anyhow::Result<Store> {
-    Store::open_with(&settings.db, &settings.key_file, settings.checkpoints)
+    let store = Store::open_with(&settings.db, &settings.key_file, settings.checkpoints)
         .await
-        .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))
+        .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))?;
+    store.fix_zone(settings.time_zone);
+    Ok(store)
 }
 
 /// Open the store, run `f` with it, close it (also when `f` failed).
@@ -384,8 +390,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { bind } => bind.clone(),
         _ => None,
     };
-    let flags =
-        Flags { db: cli.db.clone(), key_file: cli.key_file.clone(), bind, checkpoints: cli.checkpoints.clone() };
+    let flags = Flags {
+        db: cli.db.clone(),
+        key_file: cli.key_file.clone(),
+        bind,
+        checkpoints: cli.checkpoints.clone(),
+        time_zone: cli.time_zone.clone(),
+    };
     let settings = Settings::from_env(&flags).map_err(anyhow::Error::msg)?;
     match cli.command {
         Command::Serve { .. } => crate::startup::serve(settings).await,

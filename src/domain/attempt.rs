@@ -8,7 +8,7 @@ use super::enums::{
     AttemptResult, CalledFrom, FailureReason, IvrProduct, IvrResult, Method, NumberKind, OperatorOutcome, Topic,
     Trigger,
 };
-use super::fields::{Check, FieldErrors};
+use super::fields::{got, Check, FieldErrors};
 use super::ids::{CheckedConfirmationId, ConfirmationId, InstallationId};
 use super::shape::Kind;
 use super::time::CallerTime;
@@ -297,6 +297,42 @@ pub fn wait_seconds(w: &i64) -> Result<Option<i64>, String> {
     }
 }
 
+impl NewAttempt {
+    /// The attempt with its times in the household's `zone`: a time typed
+    /// without an offset takes the household's offset at that moment; a
+    /// time with another offset than the household's then is kept and
+    /// warned of (its local hour counts at its own offset). Warnings of an
+    /// earlier placing are replaced, the others kept.
+    pub fn in_zone(mut self, zone: &super::time::Zone) -> Result<Self, FieldErrors> {
+        let mut c = Check::default();
+        self.warnings.retain(|w| !is_offset_warning(w));
+        let mut place = |c: &mut Check, name: &str, t: &CallerTime| {
+            let (t, warning) = c.record(name, t.in_zone(zone))?;
+            self.warnings.extend(warning.map(|w| format!("{name}: {w}")));
+            Some(t)
+        };
+        let started_at = place(&mut c, "started_at", &self.started_at);
+        let ended_at = match &self.ended_at {
+            Some(t) => place(&mut c, "ended_at", t).map(Some),
+            None => Some(None),
+        };
+        if let (Some(start), Some(Some(end))) = (&started_at, &ended_at) {
+            if end.utc_millis() < start.utc_millis() {
+                c.push("ended_at", "is before started_at");
+            }
+        }
+        c.finish()?;
+        self.started_at = got(started_at)?;
+        self.ended_at = got(ended_at)?;
+        Ok(self)
+    }
+}
+
+/// Whether a stored warning is one [`NewAttempt::in_zone`] gives.
+fn is_offset_warning(w: &str) -> bool {
+    (w.starts_with("started_at: ") || w.starts_with("ended_at: ")) && w.contains("the household's")
+}
+
 /// An operator's rating, 1–5.
 pub fn rating(r: &i64) -> Result<Option<u8>, String> {
     let Kind::Int { min, max } = RATING else { return Ok(None) };
@@ -449,7 +485,8 @@ impl TryFrom<&Attempt> for NewAttempt {
             result: a.result,
             failure_reason: a.failure_reason,
             notes: a.notes.clone(),
-            warnings: a.warnings.clone(),
+            // Those of the household's offset are placed again when it is stored (`in_zone`).
+            warnings: a.warnings.iter().filter(|w| !is_offset_warning(w)).cloned().collect(),
         })
     }
 }

@@ -104,9 +104,15 @@ pub fn check_open_before_closed(opened_at: &str, closed_at: Option<&str>) -> Res
 }
 
 /// An `opened_at` as sent (RFC 3339 with an offset), as a system time.
+/// (A case's time is not read in the household's zone: it needs its offset.)
 #[allow(clippy::ptr_arg)]
 pub fn opened_at(raw: &String) -> Result<Option<String>, String> {
-    super::fields::caller_time(raw).map(|t| Some(t.to_system()))
+    match super::fields::caller_time(raw)? {
+        t if t.is_local() => {
+            Err(format!("{:?} is not an RFC 3339 time with an offset, like 2014-05-09T18:00:00+09:00", raw.trim()))
+        }
+        t => Ok(Some(t.to_system())),
+    }
 }
 
 #[cfg(test)]

@@ -217,11 +217,12 @@ pub fn due_date(raw: &String) -> Result<chrono::NaiveDate, String> {
     Ok(d)
 }
 
-/// A caller's time (RFC 3339 with an offset) that has happened: from 1985
-/// to a day after now.
+/// A caller's time (RFC 3339 with an offset, or a local date and time that
+/// will take the household's: [`super::time::CallerTime::entered`]) that
+/// has happened: from 1985 to a day after now.
 #[allow(clippy::ptr_arg)]
 pub fn caller_time(raw: &String) -> Result<super::time::CallerTime, String> {
-    let t = super::time::CallerTime::parse(raw)?;
+    let t = super::time::CallerTime::entered(raw)?;
     super::time::plausible_time(&t, chrono::Utc::now())?;
     Ok(t)
 }

@@ -3,14 +3,114 @@
 //! ranges, plus the local date, hour and weekday at that offset for grouping.
 //! System times are RFC 3339 UTC with microseconds, one fixed-width format,
 //! so that they sort as text.
+//!
+//! A person may enter a caller's time without an offset
+//! (`2016-03-26 18:00`, full-width digits too): [`CallerTime::entered`]
+//! keeps it as a local time, and [`CallerTime::in_zone`] gives it the
+//! household's offset at that moment ([`Zone`], daylight saving correct)
+//! before it is stored. Dates without a time sit at the household's local
+//! midnight ([`Zone::midnight_millis`]).
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
 
 /// A time given by a caller, e.g. `2014-05-10T18:02:00+09:00`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallerTime {
     text: String,
     at: DateTime<FixedOffset>,
+    /// Entered without an offset: `at` holds the local wall time at +00:00
+    /// until [`CallerTime::in_zone`] gives it the household's.
+    local: bool,
+}
+
+/// The household's time zone: an IANA name such as `Asia/Tokyo`. It
+/// applies wherever a time has no offset of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Zone(chrono_tz::Tz);
+
+impl Default for Zone {
+    fn default() -> Self {
+        Zone(chrono_tz::Tz::UTC)
+    }
+}
+
+impl Zone {
+    /// Parse an IANA zone name (`Asia/Tokyo`, `Europe/Berlin`, `UTC`).
+    ///
+    /// ```
+    /// use activation_journal::domain::time::Zone;
+    /// assert_eq!(Zone::parse("Asia/Tokyo").unwrap().name(), "Asia/Tokyo");
+    /// assert!(Zone::parse("Tokyo").unwrap_err().contains("Asia/Tokyo"));
+    /// ```
+    pub fn parse(name: &str) -> Result<Self, String> {
+        let name = name.trim();
+        name.parse::<chrono_tz::Tz>().map(Zone).map_err(|_| {
+            format!("{name:?} is not a time zone name from the IANA database, like Asia/Tokyo or Europe/Berlin")
+        })
+    }
+
+    /// The system's zone (from `TZ` or the system's setting), or UTC when
+    /// it cannot be told.
+    pub fn system() -> Self {
+        std::env::var("TZ")
+            .ok()
+            .and_then(|tz| Zone::parse(tz.trim_start_matches(':')).ok())
+            .or_else(|| iana_time_zone::get_timezone().ok().and_then(|n| Zone::parse(&n).ok()))
+            .unwrap_or_default()
+    }
+
+    /// Its IANA name.
+    pub fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    /// The household's offset at an instant.
+    pub fn offset_at(&self, at: DateTime<Utc>) -> FixedOffset {
+        self.0.offset_from_utc_datetime(&at.naive_utc()).fix()
+    }
+
+    /// Now (or any instant) in the household's zone, as a calendar sees it
+    /// (adding hours crosses daylight saving correctly).
+    pub fn now_in(&self, at: DateTime<Utc>) -> DateTime<chrono_tz::Tz> {
+        at.with_timezone(&self.0)
+    }
+
+    /// An instant in the household's zone.
+    pub fn at(&self, at: DateTime<Utc>) -> DateTime<FixedOffset> {
+        at.with_timezone(&self.offset_at(at))
+    }
+
+    /// A local wall time in the household's zone. Of a time that happens
+    /// twice (clocks going back) the first; a time that never happened
+    /// (clocks going forward) is refused, naming the zone.
+    pub fn local(&self, wall: NaiveDateTime) -> Result<DateTime<FixedOffset>, String> {
+        match self.0.from_local_datetime(&wall) {
+            LocalResult::Single(t) => Ok(t.fixed_offset()),
+            LocalResult::Ambiguous(first, _) => Ok(first.fixed_offset()),
+            LocalResult::None => Err(format!(
+                "{} does not exist in {}: the clocks skipped it (daylight saving)",
+                wall.format("%Y-%m-%d %H:%M"),
+                self.name()
+            )),
+        }
+    }
+
+    /// The household's local midnight of a date, in Unix milliseconds (a
+    /// day that starts later, as when clocks skip midnight, at its first
+    /// moment).
+    pub fn midnight_millis(&self, date: NaiveDate) -> i64 {
+        let wall = date.and_time(chrono::NaiveTime::MIN);
+        (0..=3)
+            .find_map(|h| self.local(wall + chrono::Duration::hours(h)).ok())
+            .unwrap_or_else(|| wall.and_utc().fixed_offset())
+            .timestamp_millis()
+    }
+}
+
+impl std::fmt::Display for Zone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl CallerTime {
@@ -40,7 +140,81 @@ impl CallerTime {
         let at = DateTime::parse_from_rfc3339(trimmed).map_err(|_| {
             format!("{trimmed:?} is not an RFC 3339 time with an offset, like 2014-05-10T18:02:00+09:00")
         })?;
-        Ok(Self { text: canonical(at), at })
+        Ok(Self { text: canonical(at), at, local: false })
+    }
+
+    /// A time as a person enters it: RFC 3339 with an offset (a space for
+    /// the `T` and no seconds allowed), or a local date and time without
+    /// one (`2016-03-26 18:00`, `2016-03-26T18:00:30`), full-width digits
+    /// and punctuation too. A local time stays local until
+    /// [`CallerTime::in_zone`].
+    ///
+    /// ```
+    /// use activation_journal::domain::time::{CallerTime, Zone};
+    /// let t = CallerTime::entered("２０１６-０３-２６ １８:００").unwrap();
+    /// assert!(t.is_local());
+    /// let tokyo = Zone::parse("Asia/Tokyo").unwrap();
+    /// assert_eq!(t.in_zone(&tokyo).unwrap().0.text(), "2016-03-26T18:00:00+09:00");
+    /// let t = CallerTime::entered("2016-03-26 18:00+09:00").unwrap();
+    /// assert_eq!(t.text(), "2016-03-26T18:00:00+09:00");
+    /// ```
+    pub fn entered(text: &str) -> Result<Self, String> {
+        use unicode_normalization::UnicodeNormalization as _;
+        let typed: String = text.trim().nfkc().collect();
+        let typed = typed.trim();
+        if let Ok(t) = Self::parse(typed) {
+            return Ok(t);
+        }
+        let refused = || {
+            format!(
+                "{:?} is not a time like 2014-05-10 18:02 (in the household's time zone) or 2014-05-10T18:02:00+09:00",
+                text.trim()
+            )
+        };
+        let (wall, offset) = split_offset(typed);
+        let wall = parse_wall(wall).ok_or_else(refused)?;
+        let Some(offset) = offset else {
+            let at = wall.and_utc().fixed_offset();
+            return Ok(Self { text: wall.format("%Y-%m-%dT%H:%M:%S%.f").to_string(), at, local: true });
+        };
+        let offset = offset.ok_or_else(refused)?;
+        let at = offset.from_local_datetime(&wall).single().ok_or_else(refused)?;
+        Self::parse(&canonical(at))
+    }
+
+    /// A caller's time from an instant with its offset (a time the program
+    /// works out, such as a suggested call time), canonical.
+    pub fn from_instant(at: DateTime<FixedOffset>) -> Self {
+        Self { text: canonical(at), at, local: false }
+    }
+
+    /// Whether it was entered without an offset and still waits for the
+    /// household's ([`CallerTime::in_zone`]).
+    pub fn is_local(&self) -> bool {
+        self.local
+    }
+
+    /// The time with an offset: a local time takes the household's offset
+    /// at that moment; a time with its own keeps it, and a warning says so
+    /// when it is not the household's then (its local hour and date are
+    /// read at its own offset).
+    pub fn in_zone(&self, zone: &Zone) -> Result<(CallerTime, Option<String>), String> {
+        if !self.local {
+            let home = zone.offset_at(self.at.with_timezone(&Utc));
+            let warning = (home != *self.at.offset()).then(|| {
+                format!(
+                    "{} is at {}, not at the household's {} ({}) then; its local hour and date are read at {}",
+                    self.text,
+                    offset_text(*self.at.offset()),
+                    offset_text(home),
+                    zone.name(),
+                    offset_text(*self.at.offset())
+                )
+            });
+            return Ok((self.clone(), warning));
+        }
+        let at = zone.local(self.at.naive_local())?;
+        Ok((Self::parse(&canonical(at))?, None))
     }
 
     /// The text in canonical RFC 3339: `T`, seconds (and a fraction only
@@ -93,6 +267,49 @@ pub fn canonical_text(stored: String) -> String {
         Ok(t) if t.text != stored => t.text,
         _ => stored,
     }
+}
+
+/// An offset as RFC 3339 writes it: `Z` or `±hh:mm`.
+fn offset_text(o: FixedOffset) -> String {
+    let s = o.local_minus_utc();
+    if s == 0 {
+        return "Z".into();
+    }
+    let sign = if s < 0 { '-' } else { '+' };
+    format!("{sign}{:02}:{:02}", s.abs() / 3600, s.abs() % 3600 / 60)
+}
+
+/// Split a typed time into its wall part and its offset: none, or `Z`,
+/// `±hh:mm` or `±hhmm` (`Some(None)` when the offset is not one).
+fn split_offset(typed: &str) -> (&str, Option<Option<FixedOffset>>) {
+    if let Some(wall) = typed.strip_suffix(['Z', 'z']) {
+        return (wall.trim_end(), Some(FixedOffset::east_opt(0)));
+    }
+    // An offset's sign comes after the time's colon; a date's hyphens come before it.
+    let Some(colon) = typed.find(':') else { return (typed, None) };
+    let Some(at) = typed[colon..].rfind(['+', '-']).map(|i| colon + i) else { return (typed, None) };
+    let digits: String = typed[at + 1..].chars().filter(|c| *c != ':').collect();
+    let offset = (digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| {
+            let (h, m) = (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?);
+            let secs = (h * 3600 + m * 60) * if typed.as_bytes()[at] == b'-' { -1 } else { 1 };
+            (h < 24 && m < 60).then(|| FixedOffset::east_opt(secs)).flatten()
+        })
+        .flatten();
+    (typed[..at].trim_end(), Some(offset))
+}
+
+/// A wall time: a date, `T` or spaces, and `HH:MM` with optional seconds
+/// (and fraction); `/` may separate the date too.
+fn parse_wall(wall: &str) -> Option<NaiveDateTime> {
+    let wall = wall.replace('/', "-");
+    let (date, time) = wall.split_once(['T', 't', ' '])?;
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let time = time.trim();
+    ["%H:%M:%S%.f", "%H:%M"]
+        .iter()
+        .find_map(|f| chrono::NaiveTime::parse_from_str(time, f).ok())
+        .map(|t| date.and_time(t))
 }
 
 fn canonical(at: DateTime<FixedOffset>) -> String {

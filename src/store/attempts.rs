@@ -500,7 +500,9 @@ async fn insert_rows(conn: &mut SqliteConnection, rows: &str) -> Result<Vec<Stri
 impl Store {
     /// Record an attempt. Without `case_id` it joins the open case of its
     /// machine and license, or opens one; an activated attempt closes its case.
+    /// A time typed without an offset takes the household's ([`Store::zone`]).
     pub async fn create_attempt(&self, ctx: &WriteCtx<'_>, a: &NewAttempt) -> Result<Created<Attempt>, StoreError> {
+        let a = &a.clone().in_zone(&self.zone()).map_err(StoreError::Invalid)?;
         on_writer!(self, ctx, [a], |tx, this| {
             if let Some(r) = replay(&mut *tx, ctx).await? {
                 return Ok(r);
@@ -581,6 +583,7 @@ impl Store {
             let stored = NewAttempt::try_from(&current).map_err(StoreError::Corrupt)?;
             let a = stored
                 .patched((current.case_id, current.machine_id, current.license_id), patch)
+                .and_then(|a| a.in_zone(&this.zone()))
                 .map_err(StoreError::Invalid)?;
             let pair = (current.case_id, current.machine_id, current.license_id);
             let row = NewRow {

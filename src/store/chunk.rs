@@ -19,6 +19,15 @@ pub(super) struct After {
     pub rank: i64,
     pub id: i64,
     pub limit: i64,
+    /// For the sources dated by a day (placed at the household's local
+    /// midnight): the household's local date of the cursor's time
+    /// (`0000-00-00` from the start) ...
+    pub day: String,
+    /// ... and whether the cursor's time is that day's midnight: a day
+    /// sorts after the cursor when it is later, or the same day exactly at
+    /// the cursor's time with a later (rank, id). Midnight grows with the
+    /// day, so SQL compares days and needs to know no zone.
+    pub at_midnight: bool,
 }
 
 /// End the savepoint a chunk of an import was written in: kept when its

@@ -59,28 +59,48 @@ pub(super) async fn of_machine(
     include_archived: bool,
     after: &super::chunk::After,
 ) -> Result<Vec<FollowUp>, StoreError> {
-    // Rank 3 among the timeline's kinds; its time is the start of the day
-    // it is due, or its creation.
+    // Rank 3 among the timeline's kinds; its time is the household's local
+    // midnight of the day it is due (compared by day: `After::day`), or,
+    // with no day, its creation. Two reads, each in its own order; the
+    // timeline merges them.
     let (at, rank, id, limit) = (&after.at, after.rank, after.id, after.limit);
-    sqlx::query_as!(
+    let (day, at_midnight) = (&after.day, after.at_midnight);
+    let mut rows = sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, case_id, text, due_on, done AS "done: bool", created_at, updated_at, archived_at
-           FROM (SELECT *, coalesce(due_on || 'T00:00:00.000000Z', created_at) AS at FROM follow_ups
-                 WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL))
-           WHERE at > ?3 OR (at = ?3 AND (3 > ?4 OR (3 = ?4 AND id > ?5)))
-           ORDER BY at, id LIMIT ?6"#,
+           FROM follow_ups
+           WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL) AND due_on IS NOT NULL
+             AND (due_on > ?3 OR (due_on = ?3 AND ?7 AND (3 > ?4 OR (3 = ?4 AND id > ?5))))
+           ORDER BY due_on, id LIMIT ?6"#,
         machine_id,
         include_archived,
-        at,
+        day,
         rank,
         id,
-        limit
+        limit,
+        at_midnight
     )
-    .fetch_all(conn)
-    .await?
-    .into_iter()
-    .map(FollowUp::try_from)
-    .collect()
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.extend(
+        sqlx::query_as!(
+            Row,
+            r#"SELECT id AS "id!", machine_id, case_id, text, due_on, done AS "done: bool", created_at, updated_at, archived_at
+               FROM follow_ups
+               WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL) AND due_on IS NULL
+                 AND (created_at > ?3 OR (created_at = ?3 AND (3 > ?4 OR (3 = ?4 AND id > ?5))))
+               ORDER BY created_at, id LIMIT ?6"#,
+            machine_id,
+            include_archived,
+            at,
+            rank,
+            id,
+            limit
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+    );
+    rows.into_iter().map(FollowUp::try_from).collect()
 }
 
 /// Follow-ups not done, of one machine or all (for the `open` summary).

@@ -64,23 +64,24 @@ pub(super) async fn of_machine(
     include_archived: bool,
     after: &super::chunk::After,
 ) -> Result<Vec<HardwareChange>, StoreError> {
-    // Rank 0 among the timeline's kinds; its time is the start of its day.
-    let (at, rank, id, limit) = (&after.at, after.rank, after.id, after.limit);
+    // Rank 0 among the timeline's kinds; its time is the household's local
+    // midnight of its day (compared by day: `After::day`).
+    let (day, at_midnight, rank, id, limit) = (&after.day, after.at_midnight, after.rank, after.id, after.limit);
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled AS "os_reinstalled: bool",
                   notes, created_at, updated_at, archived_at
            FROM hardware_changes
            WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL)
-             AND (changed_on || 'T00:00:00.000000Z' > ?3
-                  OR (changed_on || 'T00:00:00.000000Z' = ?3 AND (0 > ?4 OR (0 = ?4 AND id > ?5))))
+             AND (changed_on > ?3 OR (changed_on = ?3 AND ?7 AND (0 > ?4 OR (0 = ?4 AND id > ?5))))
            ORDER BY changed_on, id LIMIT ?6"#,
         machine_id,
         include_archived,
-        at,
+        day,
         rank,
         id,
-        limit
+        limit,
+        at_midnight
     )
     .fetch_all(conn)
     .await?

@@ -49,6 +49,7 @@ mod refs;
 mod rows;
 mod search;
 mod sessions;
+pub mod settings;
 mod summaries;
 pub(crate) mod timeline;
 mod tokens;
@@ -308,6 +309,8 @@ pub struct Store {
     token_stamp: std::path::PathBuf,
     /// The database file, as opened.
     path: std::path::PathBuf,
+    /// The household's time zone ([`settings`]).
+    household: settings::Household,
 }
 
 type Tx = Transaction<'static, Sqlite>;
@@ -361,6 +364,7 @@ impl Store {
             tokens: Default::default(),
             token_stamp: tokens::stamp_path(path),
             path: path.to_path_buf(),
+            household: Default::default(),
         })
     }
 
@@ -395,7 +399,7 @@ impl Store {
             tracing::info!(rows = indexed, "indexed for search");
         }
         tx.commit().await?;
-        Ok(())
+        self.load_zone().await
     }
 
     /// The pool, for tests and tools that need raw SQL (benchmarks, checks).

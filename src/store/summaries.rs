@@ -7,11 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt as _;
 
 use super::{stored, stored_opt, stored_u32, Store, StoreError};
-use crate::domain::time::canonical_text;
+use crate::domain::time::{canonical_text, CallerTime};
 use crate::domain::PageRequest;
 use crate::summary::{
     best_hours, day_number, hour_rows, next_call_at, retried_case, wait_times, CaseCounts, CaseFacts, Hours,
@@ -456,8 +456,7 @@ impl Store {
         let rows = sqlx::query!(
             r#"SELECT c.id AS "id!: i64", c.machine_id AS "machine_id!: i64", c.license_id AS "license_id!: i64",
                       count(a.id) AS "attempts!: i64", max(a.started_utc) AS "last_utc?: i64",
-                      a.started_at AS "last_at?: String", a.failure_reason AS "last_reason?: String",
-                      a.utc_offset AS "last_offset?: i64"
+                      a.started_at AS "last_at?: String", a.failure_reason AS "last_reason?: String"
                FROM cases c INDEXED BY cases_one_open_per_pair
                LEFT JOIN attempts a ON a.case_id = c.id AND a.archived_at IS NULL
                WHERE c.status = 'open' AND c.archived_at IS NULL
@@ -468,50 +467,28 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
+        // The hours operators answer are not a property of one PC: every
+        // call of the household that reached one counts, in the range.
         let good_hours: Vec<u32> = sqlx::query_scalar!(
             r#"SELECT DISTINCT local_hour AS "hour!: i64" FROM attempts INDEXED BY attempts_summary
                WHERE archived_at IS NULL AND operator_outcome = 'reached'
                  AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
-                 AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
                ORDER BY 1"#,
             b.from,
-            b.to,
-            b.machine_id,
-            b.license_id
+            b.to
         )
         .fetch_all(&self.pool)
         .await?
         .into_iter()
         .map(|h| stored_u32("local hour", h))
         .collect::<Result<_, _>>()?;
-        // A case without attempts has no offset of its own: the household's
-        // is the one most of the calls that reached an operator were made
-        // at (read only when such a case is there).
-        let household = if good_hours.is_empty() || rows.iter().all(|r| r.last_offset.is_some()) {
-            None
-        } else {
-            sqlx::query_scalar!(
-                r#"SELECT utc_offset AS "offset!: i64" FROM attempts
-                   WHERE archived_at IS NULL AND operator_outcome = 'reached'
-                     AND (?1 IS NULL OR machine_id = ?1) AND (?2 IS NULL OR license_id = ?2)
-                   GROUP BY utc_offset ORDER BY count(*) DESC, utc_offset LIMIT 1"#,
-                b.machine_id,
-                b.license_id
-            )
-            .fetch_optional(&self.pool)
-            .await?
-        };
+        // In the household's zone (its daylight saving too), whatever the
+        // offset the case's last call was made at.
+        let suggested =
+            next_call_at(self.zone().now_in(now), &good_hours).map(|t| CallerTime::from_instant(t.fixed_offset()));
         let mut cases = Vec::with_capacity(rows.len());
         for r in rows {
-            let offset = r
-                .last_offset
-                .or(household)
-                .and_then(|o| i32::try_from(o).ok())
-                .and_then(FixedOffset::east_opt)
-                .or_else(|| FixedOffset::east_opt(0));
-            let suggested = offset
-                .and_then(|o| next_call_at(now.with_timezone(&o), &good_hours))
-                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
+            let suggested = suggested.as_ref().map(|t| t.text().to_string());
             let reason = suggested.is_none().then(|| NO_GOOD_HOUR.to_string());
             cases.push(OpenCase {
                 case_id: r.id,

@@ -67,7 +67,16 @@ impl Store {
         } else {
             CallerTime::parse(&at).map(|t| t.utc_millis()).map_err(StoreError::Corrupt)?
         };
-        let after = After { at, at_millis, rank, id, limit: page.limit + 1 };
+        let zone = self.zone();
+        let (day, at_midnight) = match chrono::DateTime::from_timestamp_millis(at_millis) {
+            Some(utc) if !at.is_empty() => {
+                let day = zone.at(utc).date_naive();
+                (day.to_string(), zone.midnight_millis(day) == at_millis)
+            }
+            _ => ("0000-00-00".to_string(), false),
+        };
+        let after = After { at, at_millis, rank, id, limit: page.limit + 1, day, at_midnight };
+        let midnight = |d: chrono::NaiveDate| system_from_millis(zone.midnight_millis(d));
         // One read transaction, so the five reads see one snapshot.
         let mut tx = self.pool.begin().await?;
         let machine = visible(
@@ -84,10 +93,7 @@ impl Store {
         )?;
         let mut events = Vec::new();
         for h in hardware_changes::of_machine(&mut tx, machine_id, include_archived, &after).await? {
-            events.push(TimelineEvent::HardwareChange {
-                at: format!("{}T00:00:00.000000Z", h.changed_on),
-                hardware_change: h,
-            });
+            events.push(TimelineEvent::HardwareChange { at: midnight(h.changed_on), hardware_change: h });
         }
         for c in cases::of_machine(&mut tx, machine_id, include_archived, &after).await? {
             events.push(TimelineEvent::Case { at: c.opened_at.clone(), case: c });
@@ -100,7 +106,7 @@ impl Store {
             events.push(TimelineEvent::Attempt { at, attempt: a });
         }
         for f in follow_ups::of_machine(&mut tx, machine_id, include_archived, &after).await? {
-            let at = f.due_on.map(|d| format!("{d}T00:00:00.000000Z")).unwrap_or_else(|| f.created_at.clone());
+            let at = f.due_on.map(midnight).unwrap_or_else(|| f.created_at.clone());
             events.push(TimelineEvent::FollowUp { at, follow_up: f });
         }
         tx.commit().await?;

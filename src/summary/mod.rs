@@ -12,7 +12,7 @@ mod shapes;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, FixedOffset, Timelike};
+use chrono::{DateTime, Duration, Timelike};
 
 use crate::domain::time::WEEKDAYS;
 use crate::domain::{AttemptResult, FailureReason, IvrResult, OperatorOutcome};
@@ -74,7 +74,7 @@ pub fn hour_rows(groups: &[(u32, Option<OperatorOutcome>, Option<AttemptResult>,
 /// `good_hours`: `now` itself, rounded up to the minute, when the current
 /// hour is good; otherwise the start of the next good hour. Weekdays are not
 /// considered. `None` when there are no good hours.
-pub fn next_call_at(now: DateTime<FixedOffset>, good_hours: &[u32]) -> Option<DateTime<FixedOffset>> {
+pub fn next_call_at<Tz: chrono::TimeZone>(now: DateTime<Tz>, good_hours: &[u32]) -> Option<DateTime<Tz>> {
     if good_hours.is_empty() {
         return None;
     }
@@ -83,7 +83,7 @@ pub fn next_call_at(now: DateTime<FixedOffset>, good_hours: &[u32]) -> Option<Da
         return Some(if rounded < now { rounded + Duration::minutes(1) } else { rounded });
     }
     let start_of_hour = now.with_minute(0)?.with_second(0)?.with_nanosecond(0)?;
-    (1..=24).map(|h| start_of_hour + Duration::hours(h)).find(|t| good_hours.contains(&t.hour()))
+    (1..=24).map(|h| start_of_hour.clone() + Duration::hours(h)).find(|t| good_hours.contains(&t.hour()))
 }
 
 /// What is known of one case with its attempts, before the retries rule:

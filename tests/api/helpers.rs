@@ -2,6 +2,7 @@
 //! a write and a read token. Never sleeps: the listener is bound before the
 //! server starts, so the first request is queued until it accepts.
 
+use activation_journal::domain::time::Zone;
 use activation_journal::domain::Scope;
 use activation_journal::startup::Application;
 use activation_journal::store::{Actor, Store};
@@ -50,9 +51,14 @@ impl Answer {
     }
 }
 
+/// The household's time zone in these tests.
+pub const HOUSEHOLD_ZONE: &str = "Asia/Tokyo";
+
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("journal.db"), &dir.path().join("journal.db.key")).await.unwrap();
+    // The household of the story is in Tokyo, whatever this machine's zone.
+    store.fix_zone(Some(Zone::parse(HOUSEHOLD_ZONE).unwrap()));
     let write = store.create_token(&Actor::cli(), "writer", Scope::Write).await.unwrap().token;
     let read = store.create_token(&Actor::cli(), "reader", Scope::Read).await.unwrap().token;
     let app = Application::build(store.clone(), "127.0.0.1:0").unwrap();

@@ -20,3 +20,4 @@ mod shape;
 mod summaries;
 mod versions;
 mod web;
+mod zone;

@@ -18,6 +18,7 @@ async fn store() -> TestStore {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("journal.db");
     let store = Store::open(&db, &dir.path().join("journal.db.key")).await.unwrap();
+    store.fix_zone(Some(activation_journal::domain::time::Zone::parse("Asia/Tokyo").unwrap()));
     TestStore { store, dir }
 }
 

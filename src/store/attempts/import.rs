@@ -41,8 +41,8 @@ impl Store {
         row: &crate::portable::Row<ImportedAttempt>,
     ) -> Result<(), StoreError> {
         let (case_id, machine_id, license_id) = import_case_of(conn, known, &row.value).await?;
-        let id =
-            insert(conn, &NewRow::from(&row.stamps), (case_id, machine_id, license_id), &row.value.attempt).await?.id;
+        let a = self.placed(&row.value.attempt)?;
+        let id = insert(conn, &NewRow::from(&row.stamps), (case_id, machine_id, license_id), &a).await?.id;
         self.insert_questions(conn, id, row.value.attempt.questions.as_deref().unwrap_or_default()).await.map(|_| ())
     }
 
@@ -70,7 +70,7 @@ impl Store {
         for (at, row) in rows {
             let (s, a) = (&row.stamps, &row.value.attempt);
             let pair = import_case_of(conn, known, &row.value).await.map_err(|e| named(e, at))?;
-            attempts.push(Written::of(a, &NewRow::from(s), pair));
+            attempts.push(Written::of(&self.placed(a).map_err(|e| named(e, at))?, &NewRow::from(s), pair));
             for (position, q) in a.questions.as_deref().unwrap_or_default().iter().enumerate() {
                 questions.push(self.question_row(s.id, position, q)?);
             }
@@ -84,6 +84,15 @@ impl Store {
         }
         // Written a row at a time, nothing was refused: the chunk's refusal stands.
         Err(refused)
+    }
+}
+
+impl Store {
+    /// An imported attempt as the API would store it: its warnings of an
+    /// offset other than the household's recomputed (warnings in a file
+    /// are never trusted).
+    fn placed(&self, a: &crate::domain::NewAttempt) -> Result<crate::domain::NewAttempt, StoreError> {
+        a.clone().in_zone(&self.zone()).map_err(StoreError::Invalid)
     }
 }
 
