@@ -63,7 +63,9 @@ class Story:
         self.base = f"http://127.0.0.1:{port}"
         self.log = open(os.path.join(self.dir, "serve.log"), "w")
         self.server = subprocess.Popen(
-            [binary, "--db", self.db, "serve", "--bind", f"127.0.0.1:{port}"], stdout=self.log, stderr=self.log
+            [binary, "--db", self.db, "serve", "--bind", f"127.0.0.1:{port}"], stdout=self.log, stderr=self.log,
+            # The household of the story is in Tokyo, whatever this machine's zone.
+            env=dict(os.environ, ACTIVATION_JOURNAL_TIME_ZONE="Asia/Tokyo"),
         )
         for _ in range(200):
             try:
