@@ -372,6 +372,7 @@ fn part<'a>(actor: &'a Actor, d: &Draft, part: &str, sent: &impl serde::Serializ
     WriteCtx {
         actor,
         idempotency: Some(Idempotency { key: format!("{}/{part}", d.key), request_hash: Draft::digest(sent) }),
+        if_match: None,
     }
 }
 
