@@ -18,7 +18,7 @@ use askama::Template;
 use serde::Serialize;
 
 use super::form::{self, choices, fill_from_slmgr, license_label, Once};
-use super::session::{Form, FormState};
+use super::session::{Form, FormState, Kept};
 use super::{refusal, Chrome, Page, Posted, WebError};
 use crate::domain::enums::ClosedSet;
 use crate::domain::ids::{check_typed, IdKind};
@@ -120,6 +120,8 @@ struct CallPage {
     rows: Vec<usize>,
     /// What the last `slmgr` paste said, shown under the paste box.
     pasted: Option<String>,
+    /// Shown above the form brought back after signing in again.
+    notice: Option<String>,
 }
 
 /// Topics ranked for each channel (most asked first).
@@ -176,6 +178,7 @@ async fn call_page(
         rows: (0..rows).collect(),
         f,
         pasted,
+        notice: None,
     })
 }
 
@@ -193,12 +196,25 @@ pub async fn form(
     p.render(&call_page(&p, &store, f, QUESTION_ROWS, None).await?)
 }
 
+/// The form as it was sent when its session had ended, after signing in
+/// again ([`super::resume`]): every value back, nothing stored.
+pub async fn resumed(p: Page, store: &Store, form: Form) -> Result<HttpResponse, WebError> {
+    p.writer()?;
+    let rows = question_rows(&form).last().map_or(QUESTION_ROWS, |l| l + 1).max(QUESTION_ROWS);
+    let mut page = call_page(&p, store, FormState::new(p.t(), form), rows, None).await?;
+    page.notice = Some(p.t().s("call.resumed"));
+    p.render(&page)
+}
+
 /// `POST /calls/new`: store the call (then to its page), or show the form
 /// again with every error beside its field. `action=fill` reads the pasted
 /// `slmgr` output into the new license's fields; `action=more` adds a
 /// question row. Neither stores anything.
-pub async fn submit(posted: Posted, store: web::Data<Store>) -> Result<HttpResponse, WebError> {
-    let Posted { page: p, mut form } = posted;
+pub async fn submit(sent: Kept, store: web::Data<Store>) -> Result<HttpResponse, WebError> {
+    let Posted { page: p, mut form } = match sent {
+        Kept::Posted(posted) => posted,
+        Kept::SignIn(res) => return Ok(res),
+    };
     let actor = p.writer()?.clone();
     let once = Once::of(&p, &form)?;
     let rows = question_rows(&form).last().map_or(QUESTION_ROWS, |l| l + 1).max(QUESTION_ROWS);

@@ -36,7 +36,7 @@ use askama::Template;
 pub use i18n::{Lang, Tr};
 pub use session::{Chrome, Page, Posted};
 
-use crate::store::StoreError;
+use crate::store::{Store, StoreError};
 
 /// Register every page.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -72,6 +72,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/archived", web::get().to(archive::archived))
         .route("/search", web::get().to(journal::search))
         .route("/summaries", web::get().to(summaries::summaries));
+}
+
+/// After signing in again with a form kept from an ended session
+/// ([`session::Kept`]): that form shown again as it was sent to `next`,
+/// nothing stored. A form of a page that keeps none goes to `next`.
+pub async fn resume(page: Page, store: &Store, next: &str, form: session::Form) -> Result<HttpResponse, WebError> {
+    match next {
+        "/calls/new" => calls::resumed(page, store, form).await,
+        _ => Ok(see_other(next)),
+    }
 }
 
 /// The embedded assets: name, content type, bytes.

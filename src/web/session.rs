@@ -1,6 +1,7 @@
 //! Signing in and out, and what every page extracts: [`Page`] (the session,
 //! or a redirect to `/sign-in`; the language) and [`Posted`] (a page's
-//! form, refused with 403 unless it carries the session's CSRF token).
+//! form, refused with 403 unless it carries the session's CSRF token), or
+//! [`Kept`] for a form that must survive its session ending.
 //!
 //! The session cookie `aj_session` is `HttpOnly`, `SameSite=Strict`,
 //! `Path=/` (and `Secure` when the request came over HTTPS); only its hash
@@ -355,6 +356,16 @@ pub struct Posted {
     pub form: Form,
 }
 
+impl Posted {
+    async fn from_page(page: Page, req: &HttpRequest, payload: Payload) -> Result<Posted, WebError> {
+        let form = read_form(req, payload, page.lang).await?;
+        if !form.get("csrf").is_some_and(|c| same_secret(c, &page.session.csrf)) {
+            return Err(WebError::Forbidden { lang: page.lang, message: page.t().s("error.csrf") });
+        }
+        Ok(Posted { page, form })
+    }
+}
+
 impl FromRequest for Posted {
     type Error = WebError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, WebError>>>>;
@@ -363,11 +374,64 @@ impl FromRequest for Posted {
         let (req, payload) = (req.clone(), payload.take());
         Box::pin(async move {
             let page = Page::from_req(req.clone()).await?;
-            let form = read_form(&req, payload, page.lang).await?;
-            if !form.get("csrf").is_some_and(|c| same_secret(c, &page.session.csrf)) {
-                return Err(WebError::Forbidden { lang: page.lang, message: page.t().s("error.csrf") });
+            Posted::from_page(page, &req, payload).await
+        })
+    }
+}
+
+/// The prefix of a kept form's fields in the sign-in form.
+const KEPT: &str = "kept:";
+
+/// A form too long to type again (the call form): [`Posted`], or — when
+/// its session ended while it was being filled in (signed out in another
+/// tab, token revoked, cookie gone) — the sign-in page carrying everything
+/// that was typed. Signing in there shows the form again as it was sent
+/// ([`super::resume`]); nothing is stored until Save is pressed.
+///
+/// The kept fields travel only in that page (hidden fields, sent back with
+/// the sign-in form): nothing of a form sent without a session is written
+/// anywhere, and no one but its sender ever sees it again. A form sent
+/// from another site (its `Origin` or `Sec-Fetch-Site` says so) is not
+/// kept: that is a plain redirect to sign in.
+pub enum Kept {
+    Posted(Posted),
+    SignIn(HttpResponse),
+}
+
+/// Whether a request came from a page of this site (or says nothing
+/// about where it came from, as a non-browser client).
+fn same_site(req: &HttpRequest) -> bool {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return site == "same-origin";
+    }
+    match header("origin") {
+        Some(origin) => {
+            let info = req.connection_info();
+            origin == format!("{}://{}", info.scheme(), info.host())
+        }
+        None => true,
+    }
+}
+
+impl FromRequest for Kept {
+    type Error = WebError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, WebError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let (req, payload) = (req.clone(), payload.take());
+        Box::pin(async move {
+            match Page::from_req(req.clone()).await {
+                Ok(page) => Ok(Kept::Posted(Posted::from_page(page, &req, payload).await?)),
+                Err(WebError::SignIn { .. }) if same_site(&req) => {
+                    let (lang, _) = language(&req);
+                    let form = read_form(&req, payload, lang).await?;
+                    let kept = form.0.into_iter().filter(|(k, _)| k != "csrf" && k != "action").collect();
+                    let notice = Some(Tr(lang).s("sign_in.kept"));
+                    Ok(Kept::SignIn(sign_in_page(&req, req.path().to_string(), None, notice, kept)?))
+                }
+                Err(e) => Err(e),
             }
-            Ok(Posted { page, form })
         })
     }
 }
@@ -378,6 +442,11 @@ struct SignIn {
     c: Chrome,
     next: String,
     error: Option<String>,
+    /// Why the page is shown instead of a form that was sent ([`Kept`]).
+    notice: Option<String>,
+    /// A form sent after its session ended, to show again after signing
+    /// in (hidden fields named [`KEPT`] + its field's name).
+    kept: Vec<(String, String)>,
     /// The database this server serves, as an absolute path.
     db: String,
     /// The command that makes a write token for it.
@@ -402,17 +471,27 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn sign_in_page(req: &HttpRequest, next: String, error: Option<String>) -> Result<HttpResponse, WebError> {
+fn sign_in_page(
+    req: &HttpRequest,
+    next: String,
+    error: Option<String>,
+    notice: Option<String>,
+    kept: Vec<(String, String)>,
+) -> Result<HttpResponse, WebError> {
     let (lang, chosen) = language(req);
     let t = Tr(lang);
     let token = req.cookie(SIGN_IN_COOKIE).map(|c| c.value().to_string()).unwrap_or_else(random_token);
     let mut c = chrome(req, t, t.s("sign_in.title"), None);
     c.csrf = token.clone();
-    let status =
-        if error.is_some() { actix_web::http::StatusCode::UNAUTHORIZED } else { actix_web::http::StatusCode::OK };
+    let status = if error.is_some() || notice.is_some() {
+        actix_web::http::StatusCode::UNAUTHORIZED
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    let kept = kept.into_iter().map(|(k, v)| (format!("{KEPT}{k}"), v)).collect();
     let store = req.app_data::<web::Data<Store>>().ok_or(WebError::Internal { lang })?;
     let (db, command) = token_hint(store);
-    let mut res = html(&SignIn { c, next, error, db, command }, lang)?;
+    let mut res = html(&SignIn { c, next, error, notice, kept, db, command }, lang)?;
     *res.status_mut() = status;
     let mut cookies = vec![cookie(req, SIGN_IN_COOKIE, token, Duration::hours(12))];
     if let Some(l) = chosen {
@@ -426,11 +505,12 @@ fn sign_in_page(req: &HttpRequest, next: String, error: Option<String>) -> Resul
 
 /// `GET /sign-in`: the form with one field, `token`.
 pub async fn sign_in_form(req: HttpRequest, q: Query) -> Result<HttpResponse, WebError> {
-    sign_in_page(&req, safe_next(param(&q, "next")), None)
+    sign_in_page(&req, safe_next(param(&q, "next")), None, None, Vec::new())
 }
 
 /// `POST /sign-in`: a session for a live token, then back where the
-/// browser was going.
+/// browser was going — or, with a form kept from an ended session
+/// ([`Kept`]), that form again as it was typed.
 pub async fn sign_in(req: HttpRequest, payload: web::Payload) -> Result<HttpResponse, WebError> {
     let (lang, _) = language(&req);
     let t = Tr(lang);
@@ -440,14 +520,22 @@ pub async fn sign_in(req: HttpRequest, payload: web::Payload) -> Result<HttpResp
         return Err(WebError::Forbidden { lang, message: t.s("error.csrf") });
     }
     let next = safe_next(form.get("next"));
+    let kept: Vec<(String, String)> =
+        form.0.iter().filter_map(|(k, v)| Some((k.strip_prefix(KEPT)?.to_string(), v.clone()))).collect();
+    let notice = (!kept.is_empty()).then(|| t.s("sign_in.kept"));
     let Some(token) = form.get("token") else {
-        return sign_in_page(&req, next, Some(t.s("sign_in.empty")));
+        return sign_in_page(&req, next, Some(t.s("sign_in.empty")), notice, kept);
     };
     let store = req.app_data::<web::Data<Store>>().ok_or(WebError::Internal { lang })?;
     let Some(new) = store.open_session(token).await.map_err(|e| WebError::store(lang, e))? else {
-        return sign_in_page(&req, next, Some(t.s("sign_in.unknown")));
+        return sign_in_page(&req, next, Some(t.s("sign_in.unknown")), notice, kept);
     };
-    let mut res = see_other(&next);
+    let mut res = if kept.is_empty() {
+        see_other(&next)
+    } else {
+        let page = Page { session: new.session, lang, chosen: None, req: req.clone() };
+        super::resume(page, store, &next, Form(kept)).await?
+    };
     let session = cookie(&req, SESSION_COOKIE, new.id, Duration::seconds(SESSION_IDLE));
     let mut gone = cookie(&req, SIGN_IN_COOKIE, String::new(), Duration::ZERO);
     gone.make_removal();

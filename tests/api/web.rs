@@ -924,3 +924,136 @@ async fn the_sign_in_hint_names_this_servers_database_and_the_command_for_a_toke
         );
     }
 }
+
+impl PageAnswer {
+    /// The hidden fields of the page's first form, as sent back.
+    fn hidden(&self) -> Vec<(String, String)> {
+        self.all("form input[type=hidden]")
+            .iter()
+            .filter_map(|e| Some((e.value().attr("name")?.to_string(), e.value().attr("value")?.to_string())))
+            .collect()
+    }
+}
+
+/// How a session can end while a call is being typed.
+#[derive(Debug, Clone, Copy)]
+enum Ended {
+    SignedOutInAnotherTab,
+    TokenRevoked,
+    CookieGone,
+}
+
+#[tokio::test]
+async fn a_call_sent_after_its_session_ended_comes_back_after_signing_in_and_is_stored_only_on_save() {
+    let app = spawn_app().await;
+    let mut stored = 0;
+    for (i, (how, lang)) in
+        [(Ended::SignedOutInAnotherTab, "en"), (Ended::TokenRevoked, "ja"), (Ended::CookieGone, "en")]
+            .into_iter()
+            .enumerate()
+    {
+        let name = format!("phone{i}");
+        let token = app.store.create_token(&Actor::cli(), &name, Scope::Write).await.unwrap().token;
+        let mut b = Browser::signed_in(&app, &token, lang).await;
+        let form = b.get("/calls/new").await;
+        let once = form.attr("input[name=once]", "value").unwrap();
+        let typed = with(&with(&good_call(&form.csrf()), "machine.name", &format!("PC {i}")), "once", &once);
+        let typed = with(&typed, "license.product_key", KEY);
+        match how {
+            Ended::SignedOutInAnotherTab => {
+                assert_eq!(b.post("/sign-out", &[("csrf", &form.csrf())]).await.status, StatusCode::SEE_OTHER)
+            }
+            Ended::TokenRevoked => app.store.revoke_token(&Actor::cli(), &name).await.unwrap(),
+            Ended::CookieGone => b = Browser::new(&app, lang),
+        }
+        let sign_in = b.post("/calls/new", &pairs(&typed)).await;
+        assert_eq!(sign_in.status, StatusCode::UNAUTHORIZED, "{how:?}");
+        let notice = sign_in.text("#kept-notice");
+        assert!(notice.contains(if lang == "en" { "Sign in again" } else { "もう一度サインイン" }), "{notice}");
+        assert_eq!(sign_in.attr("input[name=next]", "value").as_deref(), Some("/calls/new"));
+        let hidden = sign_in.hidden();
+        assert!(hidden.contains(&("kept:machine.name".into(), format!("PC {i}"))), "{how:?} {hidden:?}");
+        assert!(!hidden.iter().any(|(k, _)| k == "kept:csrf" || k == "kept:action"));
+        assert_eq!(app.all("/api/v1/attempts", 50).await.len(), stored, "{how:?}: nothing stored");
+        // The key is kept in the page only, never in the journal.
+        let dump = std::fs::read(app._dir.path().join("journal.db")).unwrap();
+        assert!(!dump.windows(KEY.len()).any(|w| w == KEY.as_bytes()));
+
+        // A wrong token first: still kept.
+        let token = match how {
+            Ended::TokenRevoked => {
+                app.store.create_token(&Actor::cli(), &format!("{name}b"), Scope::Write).await.unwrap().token
+            }
+            _ => token,
+        };
+        let mut back = hidden.clone();
+        back.push(("token".into(), "aj_nope".into()));
+        let wrong = b.post("/sign-in", &pairs(&back)).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(wrong.hidden(), hidden, "a mistyped token does not lose the form");
+        let mut back = hidden.clone();
+        back.push(("token".into(), token.clone()));
+        let resumed = b.post("/sign-in", &pairs(&back)).await;
+        assert_eq!(resumed.status, StatusCode::OK, "{how:?}: {}", resumed.text("main"));
+        assert!(!resumed.text("#resumed-notice").is_empty());
+        assert_eq!(resumed.attr("input[name='machine.name']", "value"), Some(format!("PC {i}")));
+        assert_eq!(resumed.attr("input[name=installation_id]", "value").as_deref(), Some(IID));
+        assert_eq!(resumed.attr("input[name=once]", "value"), Some(once.clone()));
+        assert_eq!(resumed.text("textarea[name=notes]"), "rude operator");
+        assert_eq!(resumed.attr("input[name='questions[2].answer']", "value").as_deref(), Some(KEY));
+        assert_eq!(resumed.attr("#called_from option[selected]", "value").as_deref(), Some("mobile"));
+        assert_eq!(app.all("/api/v1/attempts", 50).await.len(), stored, "{how:?}: nothing stored before Save");
+
+        // Save: stored once, with the new session's CSRF token.
+        let saved = b.post("/calls/new", &pairs(&with(&typed, "csrf", &resumed.csrf()))).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{how:?}: {}", saved.text(".alert"));
+        stored += 1;
+        assert_eq!(app.all("/api/v1/attempts", 50).await.len(), stored);
+        assert_eq!(b.get("/").await.status, StatusCode::OK, "signed in again");
+    }
+}
+
+#[tokio::test]
+async fn a_form_sent_without_a_session_from_another_site_or_of_another_page_is_not_kept() {
+    let app = spawn_app().await;
+    let b = Browser::new(&app, "en");
+    let fields = good_call("x");
+    for (name, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")] {
+        let res = b
+            .client
+            .post(format!("{}/calls/new", app.base))
+            .header(name, value)
+            .form(&pairs(&fields))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{name}");
+        assert_eq!(res.headers()[LOCATION], "/sign-in?next=%2Fcalls%2Fnew");
+    }
+    // Signing in with kept fields for a page that keeps none: only the redirect.
+    let form = b.get("/sign-in").await;
+    let sent = [
+        ("csrf", form.csrf()),
+        ("token", app.write.clone()),
+        ("next", "/machines".into()),
+        ("kept:name", "PC 9".into()),
+    ];
+    let done = b.post("/sign-in", &sent.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.location(), "/machines");
+    assert!(app.all("/api/v1/machines", 50).await.is_empty());
+    assert!(app.all("/api/v1/attempts", 50).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_kept_call_brought_back_by_a_read_token_is_refused() {
+    let app = spawn_app().await;
+    let b = Browser::new(&app, "en");
+    let sign_in = b.post("/calls/new", &pairs(&good_call("x"))).await;
+    assert_eq!(sign_in.status, StatusCode::UNAUTHORIZED);
+    let mut back = sign_in.hidden();
+    back.push(("token".into(), app.read.clone()));
+    let page = b.post("/sign-in", &pairs(&back)).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(app.all("/api/v1/attempts", 50).await.is_empty());
+}
