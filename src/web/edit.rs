@@ -7,8 +7,14 @@
 //! what the person changed, set field by field from its text and parsed by
 //! `wire/` and `domain/` as a PATCH is — the same errors as the create
 //! form, beside the same fields — then written by the same store update as
-//! the API's. The form carries a fingerprint of each field as it was
-//! opened (`was.<field>`), so that what was not touched is not sent.
+//! the API's, made only if the row is still at the version (the API's
+//! `ETag`) the form was opened with. The form carries a fingerprint of
+//! each field as it was opened (`was.<field>`), so that what was not
+//! touched is not sent, and so that when the row changed meanwhile the
+//! form comes back over the row as it now is: what only the other writer
+//! changed is taken, what only this person changed is kept, and each
+//! field both changed shows the two values to choose from (sent again,
+//! with the new version).
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -17,10 +23,10 @@ use sha2::{Digest, Sha256};
 use super::entity::{entity_of, load, Entity, Row};
 use super::form::{field_views, parsed, typed, write_only, Choice, FieldView};
 use super::session::{Form, FormState};
-use super::{refusal, see_other, Chrome, Page, Posted, WebError};
+use super::{refusal, see_other, Chrome, Page, Posted, Tr, WebError};
 use crate::domain::shape::{FieldDecl, Kind};
 use crate::domain::FieldErrors;
-use crate::store::{Store, WriteCtx};
+use crate::store::{IfMatch, Store, StoreError, WriteCtx};
 use crate::wire::{self, Body};
 
 /// Fields a PATCH of each kind may not change (set when the row was made,
@@ -91,7 +97,8 @@ fn fingerprint(decl: &FieldDecl, text: Option<&str>) -> String {
     hex::encode(&Sha256::digest(normal(decl, text).as_bytes())[..8])
 }
 
-/// The form's values for a row: each field as stored, and its fingerprint.
+/// The form's values for a row: each field as stored, its fingerprint and
+/// the row's version.
 fn values_of(row: &Row, fields: &[FieldDecl]) -> Form {
     let mut values = Vec::new();
     for decl in fields {
@@ -103,6 +110,7 @@ fn values_of(row: &Row, fields: &[FieldDecl]) -> Form {
         }
         values.push((format!("was.{}", decl.name), fingerprint(decl, stored_text(&row.json, decl).as_deref())));
     }
+    values.push(("version".into(), row.version.clone()));
     Form(values)
 }
 
@@ -151,6 +159,8 @@ enum Saved {
     /// Nothing was changed: nothing to write.
     Nothing,
     Refused(FieldErrors),
+    /// The row changed since the form was opened: it as it is now.
+    Stale(Row),
 }
 
 /// Parse the form as `entity`'s PATCH and write it with the store's update.
@@ -160,7 +170,10 @@ async fn save(p: &Page, store: &Store, entity: Entity, id: i64, form: &Form) -> 
         return Ok(Saved::Nothing);
     }
     let actor = p.writer()?.clone();
-    let ctx = WriteCtx::new(&actor);
+    // The version the form was opened with: the write is made only if the
+    // row is still at it (a form without one writes whatever the row is).
+    let version = form.get("version").map(IfMatch::parse).transpose().map_err(|e| p.bad(format!("version: {e}")))?;
+    let ctx = WriteCtx::new(&actor).if_match(version);
     let mut errors = FieldErrors::default();
     macro_rules! update {
         ($w:ty, $d:ty, $update:ident) => {
@@ -182,6 +195,7 @@ async fn save(p: &Page, store: &Store, entity: Entity, id: i64, form: &Form) -> 
     };
     match written {
         Ok(()) => Ok(Saved::Done),
+        Err(StoreError::Precondition(_)) => Ok(Saved::Stale(p.ok(load(store, &p.t(), entity, id, false).await)?)),
         Err(e) => {
             let first = fields.first().map_or("body", |d| d.name);
             Ok(Saved::Refused(refusal(p.lang, e, "", first)?))
@@ -236,7 +250,8 @@ pub async fn form(p: Page, store: web::Data<Store>, path: web::Path<(String, i64
 }
 
 /// `POST /{kind}/{id}/edit`: write what was changed (then to the row's
-/// page), or the form again with each error beside its field.
+/// page), or the form again with each error beside its field, or — when
+/// the row changed meanwhile — both versions to choose from (409).
 pub async fn submit(
     posted: Posted,
     store: web::Data<Store>,
@@ -254,7 +269,68 @@ pub async fn submit(
             let f = FormState::refused(p.t(), form, errors);
             p.refused(&edit_page(&p, &store, entity, id, &row, f, vec![]).await?)
         }
+        Saved::Stale(now) => {
+            let (values, choices) = merged(&now, entity, &form, &p.t());
+            let f = FormState::new(p.t(), values);
+            let mut page = edit_page(&p, &store, entity, id, &now, f, choices).await?;
+            page.stale = true;
+            let mut res = p.render(&page)?;
+            *res.status_mut() = actix_web::http::StatusCode::CONFLICT;
+            Ok(res)
+        }
     }
+}
+
+/// The form again over the row as it now is: a field only the other
+/// writer changed takes the stored value, one only this person changed
+/// keeps what was typed, one both changed differently is a choice.
+fn merged(now: &Row, entity: Entity, form: &Form, t: &Tr) -> (Form, Vec<(&'static str, Choice)>) {
+    let fields = editable(entity);
+    let mut values = values_of(now, &fields);
+    let mut choices = Vec::new();
+    for decl in fields.iter().filter(|d| changed(form, d)) {
+        let mine = typed(form, decl);
+        let stored = stored_text(&now.json, decl);
+        values.0.retain(|(k, _)| k != decl.name);
+        let others_changed =
+            form.get(&format!("was.{}", decl.name)) != Some(fingerprint(decl, stored.as_deref()).as_str());
+        if !write_only(decl) && others_changed && normal(decl, mine.as_deref()) != normal(decl, stored.as_deref()) {
+            let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
+            choices.push((
+                decl.name,
+                Choice {
+                    stored: stored.clone().unwrap_or_default(),
+                    stored_shown: shown_value(decl, &stored, t).unwrap_or_else(|| shown(&stored)),
+                    typed: mine.clone().unwrap_or_default(),
+                    typed_shown: shown_value(decl, &mine, t).unwrap_or_else(|| shown(&mine)),
+                },
+            ));
+        }
+        // A set is sent as one value a member, as its boxes are.
+        let members = match (&mine, decl.kind) {
+            (Some(v), Kind::SetOf(_)) => v.split([',', ' ']).filter(|m| !m.is_empty()).map(str::to_string).collect(),
+            (Some(v), _) => vec![v.clone()],
+            (None, _) => vec![],
+        };
+        values.0.extend(members.into_iter().map(|v| (decl.name.to_string(), v)));
+    }
+    (values, choices)
+}
+
+/// A closed set's member (or members) by label.
+fn shown_value(decl: &FieldDecl, value: &Option<String>, t: &Tr) -> Option<String> {
+    let set = match decl.kind {
+        Kind::OneOf(set) | Kind::SetOf(set) => set,
+        _ => return None,
+    };
+    let v = value.as_deref()?;
+    Some(
+        v.split([',', ' '])
+            .filter(|m| !m.is_empty())
+            .map(|m| t.s(&format!("enum.{}.{m}", set.name)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
 }
 
 /// `POST /cases/{id}/status`: give a case up (`status=abandoned`) or

@@ -76,6 +76,8 @@ pub fn entity_of(p: &Page, segment: &str) -> Result<Entity, WebError> {
 pub struct Row {
     /// As the API answers it: the edit form's values come from its fields.
     pub json: serde_json::Value,
+    /// Its version (the API's `ETag`), carried by the edit form.
+    pub version: String,
     /// How a person tells it from its neighbours (a name, a time).
     pub title: String,
     /// The page that shows it.
@@ -91,7 +93,7 @@ fn row<T: serde::Serialize>(
     machine_id: Option<i64>,
 ) -> Result<Row, StoreError> {
     let json = serde_json::to_value(value).map_err(|e| StoreError::Unavailable(e.to_string()))?;
-    Ok(Row { json, title, href, machine_id })
+    Ok(Row { json, version: crate::store::etag(value), title, href, machine_id })
 }
 
 /// Read one row of `entity`; archived ones only when `include_archived`.

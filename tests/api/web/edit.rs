@@ -398,3 +398,57 @@ async fn edit_pages_speak_japanese_and_are_not_for_read_sessions() {
     let page = reader.get(&format!("/machines/{}", s.machine)).await;
     assert!(page.all("a[href$='/edit']").is_empty() && page.all("#hardware-change").is_empty());
 }
+
+#[tokio::test]
+async fn a_row_changed_meanwhile_shows_both_values_and_lets_the_person_choose() {
+    let app = spawn_app().await;
+    let s = story(&app).await;
+    let api = format!("/api/v1/machines/{}", s.machine);
+    let edit = format!("/machines/{}/edit", s.machine);
+    for (lang, keep, owner) in [("en", "typed", "Ken"), ("ja", "stored", "Aki")] {
+        app.patch(&api, json!({"name": "PC 1", "owner": null, "notes": null})).await;
+        let b = Browser::signed_in(&app, &app.write, lang).await;
+        let opened = edited(&b, &edit, &[("name", "PC One"), ("owner", "Ken")]).await;
+        // Someone else changes the owner and the notes meanwhile.
+        let other = app.patch(&api, json!({"owner": "Aki", "notes": "in the study"})).await;
+        assert_eq!(other.status, 200);
+        let stale = b.post(&edit, &pairs(&opened)).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{lang}");
+        assert!(!stale.text("#changed-meanwhile").is_empty());
+        // Nothing was written over the other change.
+        let now = app.get(&api).await.body;
+        assert_eq!((now["name"].as_str(), now["owner"].as_str()), (Some("PC 1"), Some("Aki")));
+        // Both changed the owner: the two values, field by field.
+        assert_eq!(stale.text("#owner .typed"), "Ken");
+        assert_eq!(stale.text("#owner .stored"), "Aki");
+        let (typed, stored) =
+            if lang == "en" { ("What you typed", "Now stored") } else { ("入力した内容", "今の内容") };
+        assert!(stale.text("label[for='owner-typed']").starts_with(typed), "{lang}");
+        assert!(stale.text("label[for='owner-stored']").starts_with(stored), "{lang}");
+        // Only this person changed the name: kept. Only the other changed the notes: taken.
+        assert_eq!(stale.attr("input#name", "value").as_deref(), Some("PC One"));
+        assert_eq!(stale.text("textarea#notes"), "in the study");
+        // The form now carries the version stored now.
+        let version = stale.attr("input[name=version]", "value").unwrap();
+        assert_eq!(Some(version.as_str()), app.get(&api).await.headers.get("etag").and_then(|v| v.to_str().ok()));
+        let mut again = form_values(&stale, "form.card");
+        again.retain(|(k, _)| k != "owner");
+        again.push(("owner".into(), if keep == "typed" { "Ken".into() } else { "Aki".into() }));
+        let saved = b.post(&edit, &pairs(&again)).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{lang}: {}", saved.text("main"));
+        let now = app.get(&api).await.body;
+        assert_eq!(now["name"], "PC One", "{lang}");
+        assert_eq!(now["owner"], owner, "{lang}");
+        assert_eq!(now["notes"], "in the study", "{lang}");
+        app.patch(&api, json!({"name": "PC 1"})).await;
+    }
+    // A version that is not one is refused by name; nothing is written.
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let mut sent = edited(&b, &edit, &[("owner", "Mika")]).await;
+    sent.retain(|(k, _)| k != "version");
+    sent.push(("version".into(), "not a tag".into()));
+    let refused = b.post(&edit, &pairs(&sent)).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.text("main").contains("version"), "{}", refused.text("main"));
+    assert_ne!(app.get(&api).await.body["owner"], "Mika");
+}
