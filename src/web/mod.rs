@@ -27,6 +27,7 @@ pub mod home;
 pub mod i18n;
 pub mod journal;
 pub mod session;
+pub mod settings;
 pub mod summaries;
 
 use actix_web::http::{header, StatusCode};
@@ -71,7 +72,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/{kind}/{id}/unarchive", web::post().to(archive::unarchive))
         .route("/archived", web::get().to(archive::archived))
         .route("/search", web::get().to(journal::search))
-        .route("/summaries", web::get().to(summaries::summaries));
+        .route("/summaries", web::get().to(summaries::summaries))
+        .route("/settings", web::get().to(settings::form))
+        .route("/settings", web::post().to(settings::save));
 }
 
 /// After signing in again with a form kept from an ended session

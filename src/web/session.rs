@@ -41,6 +41,7 @@ const NAV: &[(&str, &str)] = &[
     ("/follow-ups", "nav.follow_ups"),
     ("/summaries", "nav.summaries"),
     ("/search", "nav.search"),
+    ("/settings", "nav.settings"),
 ];
 
 /// What the layout of every page needs: the catalogue, the title, the

@@ -55,10 +55,16 @@ impl Answer {
 pub const HOUSEHOLD_ZONE: &str = "Asia/Tokyo";
 
 pub async fn spawn_app() -> TestApp {
+    // The household of the story is in Tokyo, whatever this machine's zone.
+    spawn_app_with_zone(Some(HOUSEHOLD_ZONE)).await
+}
+
+/// An app whose household zone is fixed to `zone` for the run, or (`None`)
+/// left to the journal's, else the system's.
+pub async fn spawn_app_with_zone(zone: Option<&str>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("journal.db"), &dir.path().join("journal.db.key")).await.unwrap();
-    // The household of the story is in Tokyo, whatever this machine's zone.
-    store.fix_zone(Some(Zone::parse(HOUSEHOLD_ZONE).unwrap()));
+    store.fix_zone(zone.map(|z| Zone::parse(z).unwrap()));
     let write = store.create_token(&Actor::cli(), "writer", Scope::Write).await.unwrap().token;
     let read = store.create_token(&Actor::cli(), "reader", Scope::Read).await.unwrap().token;
     let app = Application::build(store.clone(), "127.0.0.1:0").unwrap();
@@ -68,6 +74,16 @@ pub async fn spawn_app() -> TestApp {
 }
 
 impl TestApp {
+    /// The journal's file.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("journal.db")
+    }
+
+    /// Its key file.
+    pub fn key_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("journal.db.key")
+    }
+
     /// Send a request with a token (or none) and an optional JSON body.
     pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Answer {
         let mut req = self.client.request(method, format!("{}{path}", self.base));

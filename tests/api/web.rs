@@ -5,7 +5,7 @@
 
 use crate::helpers::*;
 use activation_journal::domain::Scope;
-use activation_journal::store::Actor;
+use activation_journal::store::{Actor, Store};
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
@@ -1056,4 +1056,42 @@ async fn a_kept_call_brought_back_by_a_read_token_is_refused() {
     let page = b.post("/sign-in", &pairs(&back)).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(app.all("/api/v1/attempts", 50).await.is_empty());
+#[tokio::test]
+async fn the_settings_page_keeps_the_households_time_zone_and_refuses_an_unknown_one() {
+    let app = spawn_app().await;
+    let b = Browser::signed_in(&app, &app.write, "ja").await;
+    let page = b.get("/settings").await;
+    assert_eq!(page.status, 200);
+    // Fixed for this run (the tests' spawn_app fixes Asia/Tokyo): said, and no form.
+    assert!(page.text("main").contains("Asia/Tokyo"), "{}", page.text("main"));
+    assert!(page.text("main").contains("--time-zone"));
+    assert!(page.all("form[action='/settings']").is_empty());
+    // A journal whose zone is not fixed: the form keeps it in the journal.
+    let fresh = spawn_app_with_zone(None).await;
+    let b = Browser::signed_in(&fresh, &fresh.write, "ja").await;
+    let csrf = b.get("/settings").await.csrf();
+    let bad = b.post("/settings", &[("csrf", &csrf), ("time_zone", "Tokyo")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text("#time_zone-error").contains("Tokyo はタイムゾーン名ではありません"), "{}", bad.text("main"));
+    assert_eq!(bad.attr("#time_zone", "value").as_deref(), Some("Tokyo"));
+    let ok = b.post("/settings", &[("csrf", &csrf), ("time_zone", " Europe/Berlin ")]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(fresh.store.zone().name(), "Europe/Berlin");
+    let page = b.get("/settings?saved=1").await;
+    assert!(page.text("#settings-saved").contains("保存しました"));
+    assert!(page.text("main").contains("このジャーナルに保存済み"));
+    // A local time now takes Berlin's offset, and a reopened journal keeps the zone.
+    let (m, l) = fresh.machine_and_license("PC 1", "oem").await;
+    let a =
+        fresh.attempt(serde_json::json!({"machine_id": m, "license_id": l, "started_at": "2016-07-01 12:00"})).await;
+    assert_eq!(a["started_at"], "2016-07-01T12:00:00+02:00");
+    let reopened = Store::open(&fresh.db_path(), &fresh.key_path()).await.unwrap();
+    assert_eq!(reopened.zone().name(), "Europe/Berlin");
+    // A read session sees the zone but no form.
+    let r = Browser::signed_in(&fresh, &fresh.read, "en").await;
+    let page = r.get("/settings").await;
+    assert!(page.text("main").contains("Europe/Berlin"));
+    assert!(page.all("form[action='/settings']").is_empty());
+    let refused = r.post("/settings", &[("csrf", &page.csrf()), ("time_zone", "UTC")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
