@@ -1,7 +1,7 @@
 //! Correcting from the terminal: edit, archive and unarchive of every
 //! entity, hardware changes, revealing a product key, paging hints that
 //! repeat the command as it was run, and writes stored once when retried.
-use super::record::{household, json, ok, refused, CID, IID};
+use super::record::{household, json, ok, refused, typed_in, CID, IID};
 use super::*;
 
 #[test]
@@ -289,19 +289,7 @@ fn a_product_key_is_revealed_to_a_terminal_only_unless_forced_and_every_reveal_i
     assert_eq!(audited.len(), 1);
     assert_eq!((audited[0]["actor"].as_str(), audited[0]["fields"][0].as_str()), (Some("cli"), Some("product_key")));
     // A new key, read from stdin; then none.
-    let out = Command::new(env!("CARGO_BIN_EXE_activation-journal"))
-        .current_dir(d)
-        .args(["--db", "j.db", "license", "edit", "1", "--key", "--json"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            c.stdin.take().unwrap().write_all(b"gcrjd-8nw9h-f2cdx-ccm8d-9d6t8\n")?;
-            c.wait_with_output()
-        })
-        .unwrap();
+    let out = typed_in(d, &["license", "edit", "1", "--key", "--json"], "gcrjd-8nw9h-f2cdx-ccm8d-9d6t8\n");
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("--key: product key does not check"), "{}", text(&out.stderr));
     ok(d, &["license", "edit", "1", "--clear", "product-key"]);

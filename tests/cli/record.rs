@@ -34,25 +34,32 @@ pub(super) fn household() -> tempfile::TempDir {
     tmp
 }
 
-/// The story's PCs and license, recorded by commands in `dir`.
-pub(super) fn record_household(dir: &std::path::Path) {
-    ok(dir, &["migrate"]);
-    ok(dir, &["machine", "add", "PC 1", "--owner", "Ken"]);
-    ok(dir, &["machine", "add", "PC 2", "--notes", "居間"]);
-    let out = Command::new(env!("CARGO_BIN_EXE_activation-journal"))
+/// A command on `j.db` in `dir` with `stdin` as what is typed into it.
+pub(super) fn typed_in(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_activation-journal"))
         .current_dir(dir)
-        .args(["--db", "j.db", "license", "add", "--product", "Windows 8.1", "--edition", "Pro"])
-        .args(["--channel", "retail_box", "--box-colour", "青", "--purchased-from", "ヨドバシカメラ", "--key"])
+        .args(["--db", "j.db"])
+        .args(args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .and_then(|mut c| {
             use std::io::Write;
-            c.stdin.take().unwrap().write_all(b"GCRJD-8NW9H-F2CDX-CCM8D-9D6T9\n")?;
+            c.stdin.take().expect("a piped stdin").write_all(stdin.as_bytes())?;
             c.wait_with_output()
         })
-        .unwrap();
+        .expect("the binary runs")
+}
+
+/// The story's PCs and license, recorded by commands in `dir`.
+pub(super) fn record_household(dir: &std::path::Path) {
+    ok(dir, &["migrate"]);
+    ok(dir, &["machine", "add", "PC 1", "--owner", "Ken"]);
+    ok(dir, &["machine", "add", "PC 2", "--notes", "居間"]);
+    let license = ["license", "add", "--product", "Windows 8.1", "--edition", "Pro", "--channel", "retail_box"];
+    let bought = ["--box-colour", "青", "--purchased-from", "ヨドバシカメラ", "--key"];
+    let out = typed_in(dir, &[&license[..], &bought].concat(), "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let table = text(&out.stdout);
     assert!(table.contains("*****-*****-*****-*****-9D6T9") && !table.contains("GCRJD"), "{table}");
@@ -256,19 +263,7 @@ fn bad_flags_are_refused_by_name_and_nothing_is_stored() {
     }
     // A key that does not check, from stdin; an empty stdin.
     for (stdin, message) in [("GCRJD-8NW9H-F2CDX-CCM8D-9D6T8\n", "--key"), ("", "no product key was given")] {
-        let out = Command::new(env!("CARGO_BIN_EXE_activation-journal"))
-            .current_dir(dir.path())
-            .args(["--db", "j.db", "license", "add", "--product", "W", "--channel", "oem", "--key"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .and_then(|mut c| {
-                use std::io::Write;
-                c.stdin.take().unwrap().write_all(stdin.as_bytes())?;
-                c.wait_with_output()
-            })
-            .unwrap();
+        let out = typed_in(dir.path(), &["license", "add", "--product", "W", "--channel", "oem", "--key"], stdin);
         assert_eq!(out.status.code(), Some(1));
         assert!(text(&out.stderr).contains(message), "{}", text(&out.stderr));
         assert!(!text(&out.stderr).contains("GCRJD"), "the key is never echoed");

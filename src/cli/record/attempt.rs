@@ -1,7 +1,7 @@
 //! `attempt`: its flags turned into the API's body (questions too), and
 //! its subcommands.
 
-use super::correct::{archive, edit_body, unarchive, written, Row, ATTEMPT};
+use super::correct::{archive, edit_body, print_row, unarchive, written, ATTEMPT};
 use super::show::{attempts_table, machine, print_json, print_table, Names};
 use super::{given, parse_body, refused, stored, AttemptCommand, AttemptFlags};
 use crate::cli::flags_named;
@@ -138,7 +138,7 @@ pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result
         AttemptCommand::Edit(e) => {
             let patch = edit_body::<_, crate::domain::AttemptPatch>(&e, |_| {})?;
             let a = written(store.update_attempt(&WriteCtx::new(&actor), e.id, &patch).await)?;
-            Row::Attempt(a).print(store, e.json).await
+            print_row(store, a, e.json).await
         }
         AttemptCommand::Archive(t) => archive(store, &ATTEMPT, t).await,
         AttemptCommand::Unarchive(s) => unarchive(store, &ATTEMPT, s).await,

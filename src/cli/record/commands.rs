@@ -1,6 +1,6 @@
 //! The bodies of `machine`, `license`, `case`, `follow-up` and `search`.
 
-use super::correct::{archive, edit_body, reveal, unarchive, written, Row, CASE, FOLLOW_UP, LICENSE, MACHINE};
+use super::correct::{archive, edit_body, print_row, reveal, unarchive, written, CASE, FOLLOW_UP, LICENSE, MACHINE};
 use super::show::{
     attempts_table, cases_table, follow_ups_table, here, licenses_table, local, machine, machines_table, minutes,
     or_dash, print_json, print_table, table, Names,
@@ -98,7 +98,7 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
                 Err(crate::store::StoreError::Conflict(_, msg)) => anyhow::bail!("--name: {msg}"),
                 r => written(r)?,
             };
-            Row::Machine(m).print(store, e.json).await
+            print_row(store, m, e.json).await
         }
         MachineCommand::Archive(t) => archive(store, &MACHINE, t).await,
         MachineCommand::Unarchive(s) => unarchive(store, &MACHINE, s).await,
@@ -168,7 +168,7 @@ pub async fn license_command(store: &Store, c: LicenseCommand) -> anyhow::Result
                 }
             })?;
             let l = written(store.update_license(&WriteCtx::new(&actor), e.id, &patch).await)?;
-            Row::License(l).print(store, e.json).await
+            print_row(store, l, e.json).await
         }
         LicenseCommand::Archive(t) => archive(store, &LICENSE, t).await,
         LicenseCommand::Unarchive(s) => unarchive(store, &LICENSE, s).await,
@@ -214,7 +214,7 @@ pub async fn case_command(store: &Store, c: CaseCommand) -> anyhow::Result<()> {
         CaseCommand::Edit(e) => {
             let patch = edit_body::<_, crate::domain::CasePatch>(&e, |_| {})?;
             let c = written(store.update_case(&WriteCtx::new(&Actor::cli()), e.id, &patch).await)?;
-            Row::Case(c).print(store, e.json).await
+            print_row(store, c, e.json).await
         }
         CaseCommand::Archive(t) => archive(store, &CASE, t).await,
         CaseCommand::Unarchive(s) => unarchive(store, &CASE, s).await,
@@ -267,7 +267,7 @@ pub async fn follow_up_command(store: &Store, c: FollowUpCommand) -> anyhow::Res
         FollowUpCommand::Edit(e) => {
             let patch = edit_body::<_, FollowUpPatch>(&e, |_| {})?;
             let f = written(store.update_follow_up(&WriteCtx::new(&actor), e.id, &patch).await)?;
-            Row::FollowUp(f).print(store, e.json).await
+            print_row(store, f, e.json).await
         }
         FollowUpCommand::Archive(t) => archive(store, &FOLLOW_UP, t).await,
         FollowUpCommand::Unarchive(s) => unarchive(store, &FOLLOW_UP, s).await,

@@ -20,8 +20,8 @@ use super::show::{
 use super::{refused, HardwareChangeCommand, Paging};
 use crate::cli::declared::{Declared, FlagSet};
 use crate::cli::{hint, print_out};
-use crate::domain::{Attempt, Case, FieldError, FieldErrors, FollowUp, HardwareChange, License, Machine};
-use crate::store::{Actor, ConflictKind, Created, Store, StoreError, Table, WriteCtx};
+use crate::domain::{FieldError, FieldErrors, HardwareChange};
+use crate::store::{Actor, ConflictKind, Created, Current, Store, StoreError, Table, WriteCtx};
 
 /// `… edit ID`: the flags of the fields to change.
 #[derive(Debug, Args)]
@@ -138,49 +138,33 @@ where
     P::try_from(&body).map_err(|x| refused(typed(x)))
 }
 
-/// A row of any entity, to print after a write.
-pub(super) enum Row {
-    Machine(Machine),
-    HardwareChange(HardwareChange),
-    License(License),
-    Case(Case),
-    Attempt(Attempt),
-    FollowUp(FollowUp),
+/// The live row `id` of `table`.
+async fn fetch(store: &Store, table: Table, id: i64) -> Result<Current, StoreError> {
+    Ok(match table {
+        Table::Machines => store.machine(id, false).await?.into(),
+        Table::HardwareChanges => store.hardware_change(id, false).await?.into(),
+        Table::Licenses => store.license(id, false).await?.into(),
+        Table::Cases => store.case(id, false).await?.into(),
+        Table::Attempts => store.attempt(id, false).await?.into(),
+        Table::FollowUps => store.follow_up(id, false).await?.into(),
+    })
 }
 
-impl Row {
-    /// The live row `id` of `table`.
-    async fn fetch(store: &Store, table: Table, id: i64) -> Result<Row, StoreError> {
-        Ok(match table {
-            Table::Machines => Row::Machine(store.machine(id, false).await?),
-            Table::HardwareChanges => Row::HardwareChange(store.hardware_change(id, false).await?),
-            Table::Licenses => Row::License(store.license(id, false).await?),
-            Table::Cases => Row::Case(store.case(id, false).await?),
-            Table::Attempts => Row::Attempt(store.attempt(id, false).await?),
-            Table::FollowUps => Row::FollowUp(store.follow_up(id, false).await?),
-        })
+/// A row written, as the API's JSON or as a table.
+pub(super) async fn print_row(store: &Store, row: impl Into<Current>, json: bool) -> anyhow::Result<()> {
+    let row = row.into();
+    if json {
+        return print_json(&row);
     }
-
-    /// As the API's JSON, or a table.
-    pub(super) async fn print(&self, store: &Store, json: bool) -> anyhow::Result<()> {
-        let mut names = Names::default();
-        match (self, json) {
-            (Row::Machine(r), true) => print_json(r),
-            (Row::HardwareChange(r), true) => print_json(r),
-            (Row::License(r), true) => print_json(r),
-            (Row::Case(r), true) => print_json(r),
-            (Row::Attempt(r), true) => print_json(r),
-            (Row::FollowUp(r), true) => print_json(r),
-            (Row::Machine(r), false) => print_table(&machines_table(from_ref(r))),
-            (Row::HardwareChange(r), false) => {
-                print_table(&hardware_changes_table(store, &mut names, from_ref(r)).await)
-            }
-            (Row::License(r), false) => print_table(&licenses_table(from_ref(r))),
-            (Row::Case(r), false) => print_table(&cases_table(store, &mut names, from_ref(r)).await),
-            (Row::Attempt(r), false) => print_table(&attempts_table(store, &mut names, from_ref(r)).await),
-            (Row::FollowUp(r), false) => print_table(&follow_ups_table(store, &mut names, from_ref(r)).await),
-        }
-    }
+    let mut names = Names::default();
+    print_table(&match &row {
+        Current::Machine(r) => machines_table(from_ref(r)),
+        Current::HardwareChange(r) => hardware_changes_table(store, &mut names, from_ref(r)).await,
+        Current::License(r) => licenses_table(from_ref(r)),
+        Current::Case(r) => cases_table(store, &mut names, from_ref(r)).await,
+        Current::Attempt(r) => attempts_table(store, &mut names, from_ref(r)).await,
+        Current::FollowUp(r) => follow_ups_table(store, &mut names, from_ref(r)).await,
+    })
 }
 
 /// What an entity is called on the command line, and what goes with it when archived.
@@ -233,7 +217,7 @@ pub(super) async fn archive(store: &Store, e: &Entity, Target { id }: Target) ->
 pub(super) async fn unarchive(store: &Store, e: &Entity, Shown { id, json }: Shown) -> anyhow::Result<()> {
     let actor = Actor::cli();
     written(store.unarchive(&WriteCtx::new(&actor), e.table, id).await)?;
-    Row::fetch(store, e.table, id).await?.print(store, json).await
+    print_row(store, fetch(store, e.table, id).await?, json).await
 }
 
 /// `hardware-change …`
@@ -249,13 +233,13 @@ pub async fn hardware_change_command(store: &Store, c: HardwareChangeCommand) ->
                 Created::New(h) => h,
                 Created::Replay { entity_id, .. } => store.hardware_change(entity_id, false).await?,
             };
-            Row::HardwareChange(h).print(store, json).await
+            print_row(store, h, json).await
         }
         HardwareChangeCommand::List { machine: m, paging } => hardware_changes(store, &m, &paging).await,
         HardwareChangeCommand::Edit(e) => {
             let patch = edit_body::<_, crate::domain::HardwareChangePatch>(&e, |_| {})?;
             let h = written(store.update_hardware_change(&WriteCtx::new(&actor), e.id, &patch).await)?;
-            Row::HardwareChange(h).print(store, e.json).await
+            print_row(store, h, e.json).await
         }
         HardwareChangeCommand::Archive(t) => archive(store, &HARDWARE_CHANGE, t).await,
         HardwareChangeCommand::Unarchive(s) => unarchive(store, &HARDWARE_CHANGE, s).await,
