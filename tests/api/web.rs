@@ -1056,6 +1056,8 @@ async fn a_kept_call_brought_back_by_a_read_token_is_refused() {
     let page = b.post("/sign-in", &pairs(&back)).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(app.all("/api/v1/attempts", 50).await.is_empty());
+}
+
 #[tokio::test]
 async fn the_settings_page_keeps_the_households_time_zone_and_refuses_an_unknown_one() {
     let app = spawn_app().await;
