@@ -6,11 +6,75 @@
 // - a queue timer fills wait_seconds (which stays editable);
 // - "started at" is filled with now, in this browser's offset;
 // - the new PC / new license fields show only when chosen;
-// - question topics are reordered for the chosen license's channel.
+// - question topics are reordered for the chosen license's channel;
+// - a draft is kept in this browser while the form is filled in (see below);
+// - Back to a form already sent sends it again with its one-time key, so
+//   the server answers "already saved" instead of storing it twice.
 (function () {
   "use strict";
+  // The draft: the form's fields in localStorage, written as they are
+  // typed, brought back into a fresh form (data-fresh) and cleared once the
+  // call is saved (a page marked data-call-saved). Never the product key
+  // (password fields), the CSRF token or the one-time key.
+  var DRAFT = "aj-call-draft";
+  var drafts = null;
+  try { drafts = window.localStorage; } catch (e) { drafts = null; }
+  if (drafts && document.querySelector("[data-call-saved]")) drafts.removeItem(DRAFT);
   var form = document.getElementById("call-form");
   if (!form) return;
+
+  function kept(el) {
+    return el.name && !/^(hidden|password|submit|button|reset|file)$/.test(el.type) && !/product_key/.test(el.name);
+  }
+  function writeDraft() {
+    var fields = [];
+    Array.prototype.forEach.call(form.elements, function (el) { if (kept(el)) fields.push([el.name, el.value]); });
+    try { drafts.setItem(DRAFT, JSON.stringify({ fields: fields })); } catch (e) { /* full or refused */ }
+  }
+  function readDraft() {
+    try {
+      var d = JSON.parse(drafts.getItem(DRAFT) || "null");
+      return d && Array.isArray(d.fields) ? d : null;
+    } catch (e) { return null; }
+  }
+  if (drafts) {
+    var fresh = form.hasAttribute("data-fresh");
+    var draft = fresh ? readDraft() : null;
+    if (draft) {
+      draft.fields.forEach(function (f) {
+        var el = form.elements.namedItem(f[0]);
+        if (el && el.name && kept(el)) el.value = f[1];
+      });
+      var notice = document.getElementById("draft-notice");
+      if (notice) notice.hidden = false;
+      var discard = document.getElementById("draft-discard");
+      if (discard) discard.addEventListener("click", function () {
+        drafts.removeItem(DRAFT);
+        location.replace(location.pathname + location.search);
+      });
+    } else if (!fresh) {
+      writeDraft();
+    }
+    var pending = null;
+    form.addEventListener("input", function () { clearTimeout(pending); pending = setTimeout(writeDraft, 300); });
+    form.addEventListener("change", writeDraft);
+  }
+
+  // The one-time key of this history entry: Back to a form already sent
+  // (even one the browser fetched again) sends the key it was sent with.
+  var once = form.querySelector("input[name=once]");
+  if (once && window.history && history.replaceState) {
+    var nav = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+    var state = history.state && typeof history.state === "object" ? history.state : {};
+    if (nav && nav.type === "back_forward" && state.once) {
+      once.value = state.once;
+    } else {
+      var next = {};
+      Object.keys(state).forEach(function (k) { next[k] = state[k]; });
+      next.once = once.value;
+      history.replaceState(next, "");
+    }
+  }
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function nowWithOffset() {

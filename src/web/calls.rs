@@ -122,6 +122,9 @@ struct CallPage {
     pasted: Option<String>,
     /// Shown above the form brought back after signing in again.
     notice: Option<String>,
+    /// A form not sent yet (`GET`): the script may bring back a draft kept
+    /// in the browser into it.
+    fresh: bool,
 }
 
 /// Topics ranked for each channel (most asked first).
@@ -179,6 +182,7 @@ async fn call_page(
         f,
         pasted,
         notice: None,
+        fresh: false,
     })
 }
 
@@ -193,7 +197,9 @@ pub async fn form(
         q.iter().filter(|(k, _)| k == "machine_id" || k == "license_id").cloned().collect();
     values.push(("method".into(), "phone".into()));
     let f = FormState::new(p.t(), Form(values));
-    p.render(&call_page(&p, &store, f, QUESTION_ROWS, None).await?)
+    let mut page = call_page(&p, &store, f, QUESTION_ROWS, None).await?;
+    page.fresh = true;
+    p.render(&page)
 }
 
 /// The form as it was sent when its session had ended, after signing in

@@ -202,13 +202,16 @@ struct AlreadySaved {
     c: Chrome,
     href: String,
     again: String,
+    /// A call was saved: the page clears the call form's draft in the browser.
+    call: bool,
 }
 
 /// The answer to a form sent again: nothing stored twice, a link to what
 /// the first send stored, and one to a fresh form of the same page.
 pub fn already_saved(p: &Page, href: &str) -> Result<HttpResponse, WebError> {
     let again = p.path().to_string();
-    p.render(&AlreadySaved { c: p.chrome("already_saved.title"), href: href.to_string(), again })
+    let call = href.starts_with("/attempts/");
+    p.render(&AlreadySaved { c: p.chrome("already_saved.title"), href: href.to_string(), again, call })
 }
 
 /// A write-only field (a product key): shown blank, and blank keeps what

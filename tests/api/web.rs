@@ -1097,3 +1097,15 @@ async fn the_settings_page_keeps_the_households_time_zone_and_refuses_an_unknown
     let refused = r.post("/settings", &[("csrf", &page.csrf()), ("time_zone", "UTC")]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn only_a_form_not_yet_sent_takes_the_browsers_draft() {
+    let app = spawn_app().await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let fresh = b.get("/calls/new").await;
+    assert_eq!(fresh.attr("#call-form", "data-fresh").as_deref(), Some("1"));
+    assert!(fresh.attr("#draft-notice", "hidden").is_some(), "the draft notice waits for the script");
+    let refused = b.post("/calls/new", &pairs(&with(&good_call(&fresh.csrf()), "installation_id", "1"))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.attr("#call-form", "data-fresh"), None, "what was sent is not replaced by a draft");
+}
