@@ -25,6 +25,12 @@ pub fn elsewhere(label: &str, args: &[&str]) {
     eprintln!("{label}: {}", other(&argv(), args));
 }
 
+/// The program and the global options as run, then `args` (`call --resume`
+/// after a call kept as a draft), quoted for the shell.
+pub fn command(args: &[&str]) -> String {
+    other(&argv(), args)
+}
+
 fn argv() -> Vec<String> {
     std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect()
 }

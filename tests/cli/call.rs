@@ -310,7 +310,8 @@ fn ctrl_c_keeps_a_private_draft_without_the_key_and_resume_asks_the_key_again_an
     p.send("\x03").unwrap();
     say(&mut p, "Keep a draft of this call", "y");
     p.expect("kept a draft of this call in").unwrap();
-    p.expect("call --resume").unwrap();
+    // How to go on: the command as it was run (its --db too).
+    p.expect("--db j.db call --resume").unwrap();
     p.expect(Eof).unwrap();
     assert_eq!(exit_code(&p), 130);
     assert!(attempts(dir.path()).is_empty());
@@ -433,4 +434,55 @@ fn resume_without_a_draft_says_where_it_looked() {
     p.expect("no draft of a call is kept for j.db").unwrap();
     p.expect(Eof).unwrap();
     assert_eq!(exit_code(&p), 1);
+}
+
+#[test]
+fn a_pc_name_taken_during_the_call_keeps_the_draft_and_resume_asks_for_the_pc_again() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let mut p = session(dir.path(), &[]);
+    say(&mut p, "Which PC?", "add a machine");
+    say(&mut p, "Name of the new PC:", "書斎のPC");
+    say(&mut p, "Whose is it?", "");
+    say(&mut p, "Which license?", "");
+    say(&mut p, "Why does it need activating?", "");
+    say(&mut p, "Which number did you dial?", "");
+    say(&mut p, "group 1 of 9", "");
+    say(&mut p, "What did the phone menu say?", "(don't");
+    say(&mut p, "Operator?", "(don't");
+    say(&mut p, "Is Windows activated?", "");
+    say(&mut p, "Why not?", "");
+    say(&mut p, "Notes:", "");
+    p.expect("Store this call?").unwrap();
+    // Meanwhile someone else adds a PC of that name.
+    assert!(aj(dir.path(), &["--db", "j.db", "machine", "add", "書斎のpc"]).status.success());
+    p.send("yes").unwrap();
+    p.send(ENTER).unwrap();
+    p.expect("call --resume").unwrap();
+    let said = p.expect("give another name").unwrap();
+    let said = text(said.before());
+    assert!(
+        said.contains("the call was not stored: \"書斎のPC\" is the name of machine \"書斎のpc\" already"),
+        "{said}"
+    );
+    assert!(said.contains("(added since the call began): pick it, or"), "{said}");
+    p.expect(Eof).unwrap();
+    assert_eq!(exit_code(&p), 1);
+    assert!(attempts(dir.path()).is_empty());
+
+    // Resume asks for the PC again (the one added meanwhile is in the list),
+    // then the questions that hang on it, then the summary.
+    let mut p = session(dir.path(), &["--resume"]);
+    say(&mut p, "Which PC?", "書斎のpc");
+    say(&mut p, "Which license?", "");
+    say(&mut p, "Why does it need activating?", "");
+    p.expect("machine          書斎のpc").unwrap();
+    say(&mut p, "Store this call?", "yes");
+    p.expect("stored call 1").unwrap();
+    p.expect(Eof).unwrap();
+    assert_eq!(exit_code(&p), 0);
+    let stored = attempts(dir.path());
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["machine_id"], 3);
+    assert_eq!(stored[0]["failure_reason"], "other");
 }

@@ -85,7 +85,7 @@ async fn go(
         };
         eprintln!("Going on with the call that started at {}.", record::local(&d.started_at));
         if let Err(stop) = again(&mut d) {
-            return stopped(stop, &d, journal);
+            return stopped(stop, &d);
         }
         d
     } else {
@@ -126,10 +126,10 @@ async fn go(
     };
     let decision = match walk(store, &mut d, &known).await {
         Ok(decision) => decision,
-        Err(stop) => return stopped(stop, &d, journal),
+        Err(stop) => return stopped(stop, &d),
     };
     match decision {
-        Decision::Keep => return stopped(Stop::Decided { keep: true }, &d, journal),
+        Decision::Keep => return stopped(Stop::Decided { keep: true }, &d),
         Decision::Discard => {
             if let Some((file, _)) = draft::read(journal)?.filter(|(_, kept)| kept.key == d.key) {
                 draft::remove(&file);
@@ -151,27 +151,22 @@ async fn go(
             eprintln!(
                 "Everything typed is kept in a draft ({}); once that is put right, go on with:\n  {}",
                 file.display(),
-                resume_command(journal)
+                resume_command()
             );
             Err(failure.error.context("the call was not stored"))
         }
     }
 }
 
-/// The command that goes on with the draft.
-fn resume_command(journal: &Path) -> String {
-    let db = journal.display().to_string();
-    let db = if db.chars().all(|c| c.is_alphanumeric() || "/._-+:@".contains(c)) {
-        db
-    } else {
-        format!("'{}'", db.replace('\'', r"'\''"))
-    };
-    format!("activation-journal --db {db} call --resume")
+/// The command that goes on with the draft: the program and its global
+/// options (`--db`, `--key-file`) as run, then `call --resume`.
+fn resume_command() -> String {
+    super::hint::command(&["call", "--resume"])
 }
 
 /// The call stopped before storing: keep its draft when asked to (or when
 /// the terminal went away: nothing typed is lost), and say how to go on.
-fn stopped(stop: Stop, d: &Draft, journal: &Path) -> anyhow::Result<()> {
+fn stopped(stop: Stop, d: &Draft) -> anyhow::Result<()> {
     let keep = match &stop {
         Stop::Decided { keep } => *keep,
         Stop::Failed(_) => true,
@@ -186,7 +181,7 @@ fn stopped(stop: Stop, d: &Draft, journal: &Path) -> anyhow::Result<()> {
     };
     if keep {
         let file = draft::keep(d)?;
-        eprintln!("kept a draft of this call in {}; go on with:\n  {}", file.display(), resume_command(journal));
+        eprintln!("kept a draft of this call in {}; go on with:\n  {}", file.display(), resume_command());
     }
     match stop {
         Stop::Failed(e) => Err(e.context("the call was not stored")),
