@@ -30,7 +30,7 @@ use draft::{Draft, LicensePick, MachinePick, Step};
 
 use super::record::{self, license_label, minutes};
 use crate::domain::{CaseStatus, FieldErrors, License, Machine, PageRequest};
-use crate::store::{Actor, ConflictKind, Created, Idempotency, Store, StoreError, WriteCtx};
+use crate::store::{Actor, ConflictKind, Created, Store, StoreError, WriteCtx};
 use crate::wire::Body as _;
 
 /// The lists the first questions pick from, and what operators asked lately.
@@ -364,11 +364,7 @@ fn asked_as(field: &str) -> (Step, String) {
 /// The write context of one part of the call: the command line, with the
 /// call's idempotency key (one a part) and the digest of what that part sends.
 fn part<'a>(actor: &'a Actor, d: &Draft, part: &str, sent: &impl serde::Serialize) -> WriteCtx<'a> {
-    WriteCtx {
-        actor,
-        idempotency: Some(Idempotency { key: format!("{}/{part}", d.key), request_hash: Draft::digest(sent) }),
-        if_match: None,
-    }
+    WriteCtx::new(actor).once(format!("{}/{part}", d.key), Draft::digest(sent))
 }
 
 /// Write what was confirmed: a new machine and license first, then the
