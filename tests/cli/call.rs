@@ -351,19 +351,8 @@ fn a_call_the_journal_refuses_is_kept_and_resume_stores_the_same_call_once() {
     let dir = tempfile::tempdir().unwrap();
     setup(dir.path());
     // A license with a key: the journal's key file now matters.
-    let out = Command::new(env!("CARGO_BIN_EXE_activation-journal"))
-        .current_dir(dir.path())
-        .args(["--db", "j.db", "license", "add", "--product", "Windows 8.1", "--channel", "oem", "--key"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            c.stdin.take().unwrap().write_all(format!("{KEY}\n").as_bytes())?;
-            c.wait_with_output()
-        })
-        .unwrap();
+    let license = ["license", "add", "--product", "Windows 8.1", "--channel", "oem", "--key"];
+    let out = super::record::typed_in(dir.path(), &license, &format!("{KEY}\n"));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let key_file = dir.path().join("j.db.key");
     let away = dir.path().join("key.away");
