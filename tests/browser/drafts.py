@@ -24,7 +24,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from story import KEY, ROOT, SHOTS, Story  # noqa: E402
+from story import KEY, Story, main  # noqa: E402
 
 DRAFT = "aj-call-draft"
 
@@ -142,15 +142,5 @@ class Drafts(Story):
             self.draft_cleared_after_save(lang)
 
 
-def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "debug", "activation-journal")
-    drafts = Drafts(binary)
-    try:
-        drafts.run()
-    finally:
-        drafts.close()
-    print(f"browser (drafts): {drafts.passed} checks passed; screenshots in {SHOTS}")
-
-
 if __name__ == "__main__":
-    main()
+    main(Drafts, "browser (drafts)")
