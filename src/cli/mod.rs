@@ -357,13 +357,23 @@ pub struct NoJournal {
 }
 
 /// Open an existing journal (migrating it): every command but those that
-/// may start one ([`create`]).
+/// may start one ([`create`]). A journal whose file or folder is read-only
+/// is opened for reading only: lists, summaries, search, export and backup
+/// work, and a write says it cannot.
 async fn open(settings: &Settings) -> anyhow::Result<Store> {
     if !settings.db.exists() {
         let path = std::path::absolute(&settings.db).unwrap_or_else(|_| settings.db.clone());
         return Err(NoJournal { path: path.display().to_string(), given: settings.db.display().to_string() }.into());
     }
-    create(settings).await
+    let folder = settings.db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    if !(crate::store::read_only_place(&settings.db) || crate::store::read_only_place(folder)) {
+        return create(settings).await;
+    }
+    let store = Store::open_read_only(&settings.db, &settings.key_file)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))?;
+    store.fix_zone(settings.time_zone);
+    Ok(store)
 }
 
 /// Open the journal, creating and migrating it when it does not exist yet

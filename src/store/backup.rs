@@ -43,6 +43,8 @@ pub enum BackupError {
     NoKey(PathBuf, PathBuf),
     #[error("a server is using {0} (it holds {1}); stop it first")]
     InUse(PathBuf, PathBuf),
+    #[error("the folder {0} does not exist; create it first, or name a file in another folder")]
+    NoFolder(PathBuf),
     #[error("{0}: {1}")]
     Io(PathBuf, std::io::Error),
     #[error(transparent)]
@@ -107,6 +109,10 @@ impl Store {
                     return Err(BackupError::Exists(path.to_path_buf()));
                 }
             }
+        }
+        let folder = to.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !folder.is_dir() {
+            return Err(BackupError::NoFolder(folder.to_path_buf()));
         }
         let partial = beside(to, ".partial");
         for stale in [partial.clone(), beside(&partial, "-journal")] {

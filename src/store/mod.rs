@@ -148,8 +148,8 @@ pub enum StoreError {
     /// SQLite stayed locked past the busy timeout, or no connection came
     /// free in time: nothing was written, and the same request may succeed
     /// in a moment.
-    #[error("the journal is busy: {0}")]
-    Busy(#[source] sqlx::Error),
+    #[error("the journal is busy: {}", sqlite_message(.0))]
+    Busy(sqlx::Error),
     /// Applying migrations failed.
     #[error("could not migrate the database: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
@@ -161,9 +161,33 @@ pub enum StoreError {
     /// one stored: nothing was written; this is the row as it now is.
     #[error("{} changed since it was read (If-Match); this is it as it is now", .0.describe())]
     Precondition(Box<Current>),
+    /// The file, or the folder it is in, cannot be written: a reading
+    /// command works (see [`Store::open_read_only`]), a write does not.
+    #[error(
+        "the journal is read-only here (the file or its folder cannot be written): reading commands \
+         (lists, summaries, search, export, backup) work; this one needs write access"
+    )]
+    ReadOnly,
+    /// A read-only journal whose migrations are not all applied: it cannot
+    /// be migrated without write access.
+    #[error(
+        "this journal needs {0} migration(s) this program would apply, but it is read-only here; run \
+         `activation-journal migrate` once with write access (or read it with the version that wrote it)"
+    )]
+    ReadOnlyPending(usize),
+    /// The file is not a SQLite database, or SQLite found it damaged.
+    #[error(
+        "the journal file is damaged or is not a journal ({0}); save what is still readable with \
+         `activation-journal export` or `backup`, then `restore` a good backup"
+    )]
+    Damaged(String),
+    /// SQLite could not open or create a file: a missing folder, or no
+    /// permission to it.
+    #[error("could not open the file: its folder does not exist or cannot be reached ({0})")]
+    CannotOpen(String),
     /// Anything else from SQLite.
-    #[error("database error: {0}")]
-    Database(#[source] sqlx::Error),
+    #[error("database error: {}", sqlite_message(.0))]
+    Database(sqlx::Error),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -172,9 +196,18 @@ impl From<sqlx::Error> for StoreError {
             return StoreError::Busy(e);
         }
         if let sqlx::Error::Database(db) = &e {
-            // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
-            if db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6)) {
-                return StoreError::Busy(e);
+            // SQLite's primary result code (an extended code's low byte): the
+            // codes a person may meet are said in words here, and only here.
+            match db.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff) {
+                // SQLITE_BUSY, SQLITE_LOCKED
+                Some(5 | 6) => return StoreError::Busy(e),
+                // SQLITE_READONLY (1544 is SQLITE_READONLY_DIRECTORY)
+                Some(8) => return StoreError::ReadOnly,
+                // SQLITE_CORRUPT, SQLITE_NOTADB
+                Some(11 | 26) => return StoreError::Damaged(db.message().to_string()),
+                // SQLITE_CANTOPEN
+                Some(14) => return StoreError::CannotOpen(db.message().to_string()),
+                _ => {}
             }
             match db.kind() {
                 sqlx::error::ErrorKind::UniqueViolation => {
@@ -193,6 +226,15 @@ impl From<sqlx::Error> for StoreError {
             }
         }
         StoreError::Database(e)
+    }
+}
+
+/// What SQLite said, without its numeric code (`sqlx::Error`'s own text
+/// carries `(code: 14)`, which tells a person nothing).
+fn sqlite_message(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -368,6 +410,63 @@ impl Store {
         })
     }
 
+    /// Open an existing journal for reading only: no migration, no WAL
+    /// set, nothing written (a write answers [`StoreError::ReadOnly`]). When
+    /// its folder cannot be written and no WAL file is beside it, it is
+    /// opened `immutable` (SQLite then makes no `-shm` either). A journal
+    /// with migrations pending is refused ([`StoreError::ReadOnlyPending`]).
+    pub async fn open_read_only(path: &Path, key_file: &Path) -> Result<Self, StoreError> {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let immutable = read_only_place(folder) && !beside(path, "-wal").exists();
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .immutable(immutable)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = writer::Writer::start(sqlx::Connection::connect_with(&options).await?);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        let store = Self {
+            pool,
+            secrets: Secrets::new(key_file),
+            writer,
+            tokens: Default::default(),
+            token_stamp: tokens::stamp_path(path),
+            path: path.to_path_buf(),
+            household: Default::default(),
+        };
+        store.migrated().await?;
+        store.load_zone().await?;
+        Ok(store)
+    }
+
+    /// Every migration this program knows is applied, and none it does not.
+    async fn migrated(&self) -> Result<(), StoreError> {
+        let applied: Vec<i64> = match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(&self.pool)
+            .await
+        {
+            Ok(v) => v,
+            // No migrations table: none applied yet.
+            Err(sqlx::Error::Database(db)) if db.message().starts_with("no such table") => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
+        let known: Vec<i64> =
+            MIGRATOR.iter().filter(|m| !m.migration_type.is_down_migration()).map(|m| m.version).collect();
+        if let Some(newer) = applied.iter().find(|v| !known.contains(v)) {
+            return Err(StoreError::NewerDatabase(*newer));
+        }
+        match known.iter().filter(|v| !applied.contains(v)).count() {
+            0 => Ok(()),
+            pending => Err(StoreError::ReadOnlyPending(pending)),
+        }
+    }
+
     /// The database file this store opened (as it was named).
     pub fn path(&self) -> &Path {
         &self.path
@@ -390,6 +489,9 @@ impl Store {
         match MIGRATOR.run(&self.pool).await {
             Ok(()) => {}
             Err(sqlx::migrate::MigrateError::VersionMissing(v)) => return Err(StoreError::NewerDatabase(v)),
+            Err(sqlx::migrate::MigrateError::Execute(e) | sqlx::migrate::MigrateError::ExecuteMigration(e, _)) => {
+                return Err(e.into())
+            }
             Err(e) => return Err(StoreError::Migrate(e)),
         }
         let mut tx = self.begin_write().await?;
@@ -425,6 +527,31 @@ impl Store {
     async fn begin_write(&self) -> Result<Tx, StoreError> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
+}
+
+/// Whether `path` (a journal or its folder) is to be treated as read-only:
+/// no write permission bit is set on it (root too is held to that), or this
+/// user may not write it. Reading commands then open the journal with
+/// [`Store::open_read_only`].
+pub fn read_only_place(path: &Path) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else { return false };
+    if meta.permissions().readonly() {
+        return true;
+    }
+    if meta.is_file() {
+        return matches!(
+            std::fs::OpenOptions::new().append(true).open(path),
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied
+        );
+    }
+    matches!(tempfile::tempfile_in(path), Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied)
+}
+
+/// `path` with `suffix` added to its file name (`journal.db-wal`).
+fn beside(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    p.into()
 }
 
 /// One audit-log row, in the write's own transaction.

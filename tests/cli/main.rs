@@ -4,6 +4,7 @@ use std::process::{Command, Output};
 
 mod call;
 mod correct;
+mod journal_files;
 mod record;
 
 fn aj(dir: &std::path::Path, args: &[&str]) -> Output {
