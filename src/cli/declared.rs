@@ -84,7 +84,10 @@ fn flag(f: &'static FieldDecl) -> Arg {
     let (value, takes): (&str, String) = match f.kind {
         Kind::OneOf(set) => ("NAME", format!("one of {}", set.members.join(", "))),
         Kind::SetOf(set) => ("NAMES", format!("comma-separated, of {}", set.members.join(", "))),
-        Kind::Time => ("TIME", "a time like 2014-05-10T10:05:00+09:00".into()),
+        Kind::Time => (
+            "TIME",
+            "a local time like \"2014-05-10 10:05\" (in the household's time zone) or 2014-05-10T10:05:00+09:00".into(),
+        ),
         Kind::Date => ("DATE", "YYYY-MM-DD".into()),
         Kind::Id => ("ID", "an id".into()),
         Kind::Int { min, max } => ("N", format!("{min}–{max}")),
@@ -95,12 +98,18 @@ fn flag(f: &'static FieldDecl) -> Arg {
         Kind::Code { max, .. } => ("TEXT", format!("as typed, at most {max} characters")),
         Kind::Objects { .. } => ("JSON", String::new()),
     };
-    Arg::new(f.name)
+    let arg = Arg::new(f.name)
         .long(f.name.replace('_', "-"))
         .value_name(value)
         .help(format!("{label} ({takes})"))
         .action(ArgAction::Set)
-        .allow_negative_numbers(matches!(f.kind, Kind::Int { .. } | Kind::Id))
+        .allow_negative_numbers(matches!(f.kind, Kind::Int { .. } | Kind::Id));
+    // When the call was is said most often: `--at` too.
+    if f.name == "started_at" {
+        arg.visible_alias("at")
+    } else {
+        arg
+    }
 }
 
 impl<S: FlagSet> FromArgMatches for Declared<S> {

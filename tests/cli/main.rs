@@ -13,6 +13,7 @@ fn aj(dir: &std::path::Path, args: &[&str]) -> Output {
         .env_remove("DATABASE_URL")
         .env_remove("ACTIVATION_JOURNAL_BIND")
         .env_remove("ACTIVATION_JOURNAL_KEY_FILE")
+        .env_remove("ACTIVATION_JOURNAL_TIME_ZONE")
         .args(args)
         .output()
         .expect("the binary runs")
@@ -779,4 +780,35 @@ fn every_declared_attempt_field_is_a_flag_of_attempt_add_and_a_bad_one_is_named(
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
     let stored: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
     assert_eq!(stored["phone_number"], "0120-801-734");
+}
+
+#[test]
+fn a_call_typed_in_local_time_takes_the_households_offset_from_the_flag_or_the_journal() {
+    let dir = record::household();
+    fn add<'a>(zone: &[&'a str], at: &'a str) -> Vec<&'a str> {
+        let mut args = zone.to_vec();
+        args.extend_from_slice(&["attempt", "add", "--machine", "PC 1", "--license", "1", "--at", at, "--json"]);
+        args
+    }
+    let a = record::json(dir.path(), &add(&["--time-zone", "Asia/Tokyo"], "2016-03-26 18:00"));
+    assert_eq!(a["started_at"], "2016-03-26T18:00:00+09:00");
+    assert_eq!(a["warnings"], serde_json::json!([]));
+    // The environment says it too; a flag wins over it.
+    let out = Command::new(env!("CARGO_BIN_EXE_activation-journal"))
+        .current_dir(dir.path())
+        .env("ACTIVATION_JOURNAL_TIME_ZONE", "Europe/Berlin")
+        .args(["--db", "j.db", "attempt", "add", "--machine", "PC 1", "--license", "1", "--at", "2016-07-01 12:00"])
+        .args(["--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let a: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(a["started_at"], "2016-07-01T12:00:00+02:00");
+    // A time the clocks skipped, and a zone that is not one, are named.
+    let (code, err) = record::refused(dir.path(), &add(&["--time-zone", "Europe/Berlin"], "2016-03-27 02:30"));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("2016-03-27 02:30 does not exist in Europe/Berlin"), "{err}");
+    let (code, err) = record::refused(dir.path(), &add(&["--time-zone", "Tokyo"], "2016-03-26 18:00"));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--time-zone: \"Tokyo\" is not a time zone name"), "{err}");
 }

@@ -96,7 +96,7 @@ async fn go(
                 file.display()
             );
         }
-        let mut d = Draft::start(journal, record::now_here());
+        let mut d = Draft::start(journal, record::now_here(store));
         if let Some(m) = machine {
             let m = record::machine(store, &m).await?;
             d.machine = Some(MachinePick::Stored { id: m.id, name: m.name });
@@ -233,7 +233,7 @@ async fn walk(store: &Store, d: &mut Draft, known: &Known) -> Result<Decision, S
             Step::Confirm => {
                 // The call ended when it was first summed up.
                 if !d.complete {
-                    d.ended_at = Some(record::now_here());
+                    d.ended_at = Some(record::now_here(store));
                 }
                 d.complete = true;
                 summary(d);

@@ -63,9 +63,9 @@ async fn attempt_given(store: &Store, a: &AttemptFlags) -> anyhow::Result<Attemp
 }
 
 /// A body whose `started_at` is now when it was not given.
-fn started_now(mut body: AttemptCreate) -> AttemptCreate {
+fn started_now(store: &Store, mut body: AttemptCreate) -> AttemptCreate {
     if body.started_at.is_none() {
-        body.started_at = Some(Some(now_here()));
+        body.started_at = Some(Some(now_here(store)));
     }
     body
 }
@@ -87,9 +87,9 @@ fn once<'a>(actor: &'a Actor, key: Option<String>, given: &AttemptCreate) -> any
     Ok(ctx.once(key, hasher.finalize().to_vec()))
 }
 
-/// Now, in this computer's offset, to the second.
-pub fn now_here() -> String {
-    chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+/// Now, at the household's offset ([`Store::zone`]), to the second.
+pub fn now_here(store: &Store) -> String {
+    store.zone().at(chrono::Utc::now()).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
 pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result<()> {
@@ -101,7 +101,7 @@ pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result
             }
             let given = attempt_given(store, &attempt).await?;
             let ctx = once(&actor, idempotency_key, &given)?;
-            let a = parse_body(started_now(given))?;
+            let a = parse_body(started_now(store, given))?;
             let a = stored(store.create_attempt(&ctx, &a).await)?;
             if json {
                 return print_json(&a);
