@@ -62,6 +62,19 @@ pub enum Flow<T> {
     Back,
 }
 
+impl<T> Flow<T> {
+    /// Back; or the answer handed to `keep`, and on to the next question.
+    fn answered(self, keep: impl FnOnce(T)) -> Moved {
+        match self {
+            Flow::Back => Moved::Back,
+            Flow::Go(v) => {
+                keep(v);
+                Moved::Next
+            }
+        }
+    }
+}
+
 const BACK: &str = "<";
 const BACK_LABEL: &str = "< back one question";
 const BACK_HELP: &str = "< then Enter: back one question";
@@ -396,26 +409,16 @@ pub fn trigger(d: &mut Draft, open_case: Option<(i64, String)>) -> Result<Moved,
         (Trigger::KeyChange, "key change"),
         (Trigger::Other, "other"),
     ];
-    Ok(match labelled("Why does it need activating?", &options, parsed(&d.trigger), 0)? {
-        Flow::Back => Moved::Back,
-        Flow::Go(t) => {
-            d.trigger = Some(t.to_string());
-            Moved::Next
-        }
-    })
+    Ok(labelled("Why does it need activating?", &options, parsed(&d.trigger), 0)?
+        .answered(|t| d.trigger = Some(t.to_string())))
 }
 
 /// The number dialled, checked as it is typed (by the API's own rule).
 pub fn phone_number(d: &mut Draft) -> Result<Moved, Stop> {
     let check = |s: &str| crate::domain::attempt::phone_number(&s.to_string()).map(|_| ());
     let help = "e.g. 0120-801-734; Enter to leave empty";
-    Ok(match text("Which number did you dial?", help, d.phone_number.as_deref(), check)? {
-        Flow::Back => Moved::Back,
-        Flow::Go(s) => {
-            d.phone_number = crate::domain::attempt::phone_number(&s).ok().flatten();
-            Moved::Next
-        }
-    })
+    Ok(text("Which number did you dial?", help, d.phone_number.as_deref(), check)?
+        .answered(|s| d.phone_number = crate::domain::attempt::phone_number(&s).ok().flatten()))
 }
 
 fn kind_label(kind: IdKind) -> &'static str {
@@ -557,13 +560,8 @@ pub fn ivr_result(d: &mut Draft) -> Result<Moved, Stop> {
         (None, "(don't record)"),
     ];
     let current = d.ivr_result.as_ref().map(|_| parsed(&d.ivr_result));
-    Ok(match labelled("What did the phone menu say?", &options, current, 0)? {
-        Flow::Back => Moved::Back,
-        Flow::Go(i) => {
-            d.ivr_result = i.map(|i| i.to_string());
-            Moved::Next
-        }
-    })
+    Ok(labelled("What did the phone menu say?", &options, current, 0)?
+        .answered(|i| d.ivr_result = i.map(|i| i.to_string())))
 }
 
 /// The operator queue: how it ended and how long it took.
@@ -661,13 +659,8 @@ pub fn rating(d: &mut Draft) -> Result<Moved, Stop> {
     }
     let options =
         [(None, "(don't rate)"), (Some(5), "5"), (Some(4), "4"), (Some(3), "3"), (Some(2), "2"), (Some(1), "1")];
-    Ok(match labelled("How helpful was the operator?", &options, Some(d.operator_rating), 0)? {
-        Flow::Back => Moved::Back,
-        Flow::Go(r) => {
-            d.operator_rating = r;
-            Moved::Next
-        }
-    })
+    Ok(labelled("How helpful was the operator?", &options, Some(d.operator_rating), 0)?
+        .answered(|r| d.operator_rating = r))
 }
 
 /// Questions and answers, topics offered in the order past operators
@@ -742,13 +735,8 @@ pub fn questions(d: &mut Draft, asked: &crate::summary::Questions) -> Result<Mov
 pub fn result(d: &mut Draft) -> Result<Moved, Stop> {
     let options = [(AttemptResult::Activated, "activated"), (AttemptResult::NotActivated, "not activated")];
     let start = if d.confirmation_id.is_some() { 0 } else { 1 };
-    Ok(match labelled("Is Windows activated?", &options, parsed(&d.result), start)? {
-        Flow::Back => Moved::Back,
-        Flow::Go(r) => {
-            d.result = Some(r.to_string());
-            Moved::Next
-        }
-    })
+    Ok(labelled("Is Windows activated?", &options, parsed(&d.result), start)?
+        .answered(|r| d.result = Some(r.to_string())))
 }
 
 /// Why a call did not activate, the likeliest reason (from what the menu
@@ -773,24 +761,13 @@ pub fn failure_reason(d: &mut Draft) -> Result<Moved, Stop> {
         (FailureReason::CallerGaveUp, "I gave up"),
         (FailureReason::Other, "other"),
     ];
-    Ok(match labelled("Why not?", &options, parsed(&d.failure_reason), start)? {
-        Flow::Back => Moved::Back,
-        Flow::Go(f) => {
-            d.failure_reason = Some(f.to_string());
-            Moved::Next
-        }
-    })
+    Ok(labelled("Why not?", &options, parsed(&d.failure_reason), start)?
+        .answered(|f| d.failure_reason = Some(f.to_string())))
 }
 
 /// Notes, as long as the API takes them.
 pub fn notes(d: &mut Draft) -> Result<Moved, Stop> {
-    Ok(match field("Notes:", attempt_fields::notes, d.notes.clone().as_deref())? {
-        Flow::Back => Moved::Back,
-        Flow::Go(n) => {
-            d.notes = n;
-            Moved::Next
-        }
-    })
+    Ok(field("Notes:", attempt_fields::notes, d.notes.clone().as_deref())?.answered(|n| d.notes = n))
 }
 
 /// What to do with the call summed up.
