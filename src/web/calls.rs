@@ -102,6 +102,8 @@ struct CallPage {
     c: Chrome,
     f: FormState,
     machines: Vec<(String, String)>,
+    /// Every machine's hardware changes, for the case's `hardware_change_id`.
+    hardware_changes: Vec<(String, String)>,
     licenses: Vec<LicenseChoice>,
     triggers: Vec<(String, String)>,
     channels: Vec<(String, String)>,
@@ -158,6 +160,7 @@ async fn call_page(
     Ok(CallPage {
         c: p.chrome("call.title"),
         machines: machines.iter().map(|m| (m.id.to_string(), m.name.clone())).collect(),
+        hardware_changes: form::hardware_change_choices(p, store, &machines).await?,
         licenses: licenses
             .iter()
             .map(|l| LicenseChoice {
@@ -247,6 +250,7 @@ pub async fn submit(sent: Kept, store: web::Data<Store>) -> Result<HttpResponse,
     let new_license = (form.get("license_id") == Some("new"))
         .then(|| form::parsed::<LicenseCreate, NewLicense>(&form, "license.", &mut errors));
     let attempt = attempt_of(&form, &mut errors);
+    let change = form::chosen_hardware_change(&p, &store, &form, &mut errors).await?;
     let (Some(mut attempt), true) = (attempt, errors.0.is_empty()) else {
         return refused(&p, &store, form, errors, rows).await;
     };
@@ -270,7 +274,12 @@ pub async fn submit(sent: Kept, store: web::Data<Store>) -> Result<HttpResponse,
         *license_id = form.get("license_id").and_then(|v| v.parse().ok()).unwrap_or(*license_id);
     }
     match store.create_attempt(&once.ctx(&actor, "attempt"), &attempt).await {
-        Ok(c) => once.done(&p, &c, |a| a.id, |id| format!("/attempts/{id}?saved=1")),
+        Ok(c) => {
+            if let (Some(h), crate::store::Created::New(a)) = (change, &c) {
+                form::link_hardware_change(&p, &store, &actor, a.case_id, h).await?;
+            }
+            once.done(&p, &c, |a| a.id, |id| format!("/attempts/{id}?saved=1"))
+        }
         Err(e) => store_refused(&p, &store, form, e, "", rows).await,
     }
 }

@@ -399,3 +399,72 @@ pub async fn field_views(
 pub fn label_of(fields: &[FieldView], name: &str) -> Option<String> {
     fields.iter().find(|v| v.name == name).map(|v| v.label.clone())
 }
+
+/// The hardware changes a call form offers for its case: every machine's,
+/// each named with its machine (`PC 1 · 2014-05-09 · Motherboard`).
+pub async fn hardware_change_choices(
+    p: &Page,
+    store: &Store,
+    machines: &[crate::domain::Machine],
+) -> Result<Vec<(String, String)>, WebError> {
+    let t = p.t();
+    let all = p.ok(PageRequest::parse(Some(500), None, false).map_err(StoreError::Invalid))?;
+    let mut out = Vec::new();
+    for m in machines {
+        for h in p.ok(store.hardware_changes(m.id, &all).await)?.items {
+            out.push((h.id.to_string(), format!("{} · {}", m.name, hardware_change_label(&h, &t))));
+        }
+    }
+    Ok(out)
+}
+
+/// The hardware change a call form chose for its case (`hardware_change_id`),
+/// read as a case's field is; an error beside the field when it is not one
+/// or is another PC's than the one chosen.
+pub async fn chosen_hardware_change(
+    p: &Page,
+    store: &Store,
+    form: &Form,
+    errors: &mut FieldErrors,
+) -> Result<Option<i64>, WebError> {
+    let Some(text) = form.get("hardware_change_id") else { return Ok(None) };
+    let mut body = crate::wire::CaseFields::default();
+    if let Some(Err(message)) = body.set_text("hardware_change_id", text) {
+        errors.0.push(crate::domain::FieldError { field: "hardware_change_id".into(), message });
+        return Ok(None);
+    }
+    let Some(Some(id)) = body.hardware_change_id else { return Ok(None) };
+    let machine = form.get("machine_id").and_then(|m| m.parse::<i64>().ok());
+    match store.hardware_change(id, false).await {
+        Ok(h) if machine.is_none_or(|m| m == h.machine_id) => Ok(Some(id)),
+        Ok(_) => {
+            errors.0.push(crate::domain::FieldError {
+                field: "hardware_change_id".into(),
+                message: p.t().s("call.change_of_other_pc"),
+            });
+            Ok(None)
+        }
+        Err(StoreError::NotFound { .. }) => {
+            errors.0.push(crate::domain::FieldError {
+                field: "hardware_change_id".into(),
+                message: format!("there is no hardware change {id}"),
+            });
+            Ok(None)
+        }
+        Err(e) => Err(WebError::store(p.lang, e)),
+    }
+}
+
+/// Name the hardware change a call chose on the call's case (after the
+/// call is stored: a case a call opens exists only then), as a PATCH of
+/// the case does.
+pub async fn link_hardware_change(
+    p: &Page,
+    store: &Store,
+    actor: &Actor,
+    case_id: i64,
+    hardware_change_id: i64,
+) -> Result<(), WebError> {
+    let patch = crate::domain::CasePatch { hardware_change_id: Some(Some(hardware_change_id)), ..Default::default() };
+    p.ok(store.update_case(&WriteCtx::new(actor), case_id, &patch).await).map(|_| ())
+}

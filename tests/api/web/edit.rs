@@ -452,3 +452,39 @@ async fn a_row_changed_meanwhile_shows_both_values_and_lets_the_person_choose() 
     assert!(refused.text("main").contains("version"), "{}", refused.text("main"));
     assert_ne!(app.get(&api).await.body["owner"], "Mika");
 }
+
+#[tokio::test]
+async fn the_call_form_names_a_hardware_change_for_the_calls_case() {
+    let app = spawn_app().await;
+    let s = story(&app).await;
+    let other = app.machine("PC 2").await;
+    let elsewhere = app
+        .create(&format!("/api/v1/machines/{other}/hardware-changes"), json!({"changed_on": "2014-05-01"}))
+        .await["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let form = b.get(&format!("/calls/new?machine_id={}&license_id={}", s.machine, s.license)).await;
+    let offered: Vec<String> =
+        form.all("#hardware_change_id option").iter().map(|o| o.text().collect::<String>()).collect();
+    assert!(offered.contains(&"PC 1 · 2014-05-09 · Motherboard".to_string()), "{offered:?}");
+    let mut sent = form_values(&form, "#call-form");
+    sent.retain(|(k, _)| !["started_at", "hardware_change_id", "trigger"].contains(&k.as_str()));
+    sent.push(("started_at".into(), "2014-05-11T10:05:00+09:00".into()));
+    sent.push(("trigger".into(), "hardware_change".into()));
+    // Another PC's change: refused beside the field, nothing stored.
+    let mut wrong = sent.clone();
+    wrong.push(("hardware_change_id".into(), elsewhere));
+    let refused = b.post("/calls/new", &pairs(&wrong)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text("#hardware_change_id-error").contains("another PC"), "{}", refused.text("main"));
+    assert_eq!(app.all("/api/v1/attempts", 50).await.len(), 1);
+    sent.push(("hardware_change_id".into(), s.change.to_string()));
+    let saved = b.post("/calls/new", &pairs(&sent)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text("main"));
+    let id = saved.location().trim_start_matches("/attempts/").split('?').next().unwrap().to_string();
+    let case = app.get(&format!("/api/v1/attempts/{id}")).await.body["case_id"].as_i64().unwrap();
+    assert_eq!(case, s.case, "the pair's open case");
+    assert_eq!(app.get(&format!("/api/v1/cases/{case}")).await.body["hardware_change_id"], s.change);
+}
