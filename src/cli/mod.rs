@@ -14,11 +14,13 @@ pub mod hint;
 mod portable;
 mod record;
 mod reports;
+pub mod table;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use table::OutputFormat;
 
 use crate::config::{Flags, Settings};
 use crate::domain::Scope;
@@ -51,6 +53,10 @@ pub struct Cli {
     /// one kept in the journal [env: ACTIVATION_JOURNAL_TIME_ZONE] [default: the journal's, else the system's]
     #[arg(long, global = true, value_name = "ZONE")]
     pub time_zone: Option<String>,
+    /// How to print: table (fitted to the terminal or COLUMNS) or tsv (for scripts) for lists, summaries and
+    /// audit; json or csv for export [default: table; export: json]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<table::OutputFormat>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -94,9 +100,6 @@ pub enum Command {
         after_help = "Examples:\n  activation-journal export --out journal.json\n  activation-journal export --format csv --out journal.zip\n  activation-journal export --include-secrets --out keys.json   # product keys in clear"
     )]
     Export {
-        /// json: one document; csv: a zip of one CSV file per table.
-        #[arg(long, value_enum, default_value_t = FormatArg::Json)]
-        format: FormatArg,
         /// Where to write it (stdout when not given).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -195,6 +198,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the shell's completion script for this command: bash, zsh, fish, elvish or powershell.
+    #[command(
+        after_help = "Examples:\n  activation-journal completions bash > ~/.local/share/bash-completion/completions/activation-journal\n  activation-journal completions zsh > ~/.zfunc/_activation-journal\n  activation-journal completions fish > ~/.config/fish/completions/activation-journal.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), made from these definitions.
+    #[command(after_help = "Example:\n  activation-journal man > activation-journal.1 && man ./activation-journal.1")]
+    Man,
     /// Answer a question of the journal: when to call, what they ask, how long the queue is…
     #[command(
         after_help = "Examples:\n  activation-journal summary hours\n  activation-journal summary wait-times --from 2014-05-01 --json"
@@ -225,24 +240,6 @@ pub enum Command {
         #[arg(long, value_name = "CURSOR")]
         cursor: Option<String>,
     },
-}
-
-/// An export form on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// One JSON document.
-    Json,
-    /// A zip of one CSV file per table.
-    Csv,
-}
-
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Self {
-        match f {
-            FormatArg::Json => Format::Json,
-            FormatArg::Csv => Format::Csv,
-        }
-    }
 }
 
 /// Token commands.
@@ -408,6 +405,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         time_zone: cli.time_zone.clone(),
     };
     let settings = Settings::from_env(&flags).map_err(anyhow::Error::msg)?;
+    let exporting = matches!(cli.command, Command::Export { .. });
+    let format = match (exporting, cli.format) {
+        (true, None | Some(OutputFormat::Json)) => Format::Json,
+        (true, Some(OutputFormat::Csv)) => Format::Csv,
+        (true, Some(_)) => anyhow::bail!("--format: export writes json or csv"),
+        (false, Some(OutputFormat::Json | OutputFormat::Csv)) => {
+            anyhow::bail!("--format: tables print as table or tsv (--json prints the API's JSON)")
+        }
+        (false, _) => Format::Json,
+    };
+    table::set(table::Output::detect(cli.format));
     match cli.command {
         Command::Serve { .. } => crate::startup::serve(settings).await,
         Command::Migrate => {
@@ -431,8 +439,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Export { format, out, include_secrets, force } => {
-            portable::export(&settings, format.into(), out, include_secrets, force).await
+        Command::Export { out, include_secrets, force } => {
+            portable::export(&settings, format, out, include_secrets, force).await
         }
         Command::Import { file } => portable::import(&settings, &file).await,
         Command::Audit { entity, entity_id, token, from, to, limit, cursor, json } => {
@@ -455,6 +463,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::FollowUp(c) => with_store(&settings, async |store| record::follow_up_command(store, c).await).await,
         Command::Search { text, paging } => {
             with_store(&settings, async |store| record::search(store, &text, &paging).await).await
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "activation-journal",
+                &mut out,
+            );
+            Ok(print_out(&out)?)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+            Ok(print_out(&out)?)
         }
         Command::Demo => {
             let store = create(&settings).await?;

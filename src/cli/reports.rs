@@ -2,11 +2,12 @@
 //! and their answers printed as JSON (exactly as the API answers) or as a
 //! table.
 
-use super::{flags_named, print_out};
+use super::{flags_named, print_out, table};
 use crate::domain::fields::{id_filter, range, Check};
 use crate::domain::time::TimeBound;
 use crate::domain::{AuditEntity, Page, PageRequest};
 use crate::store::{AuditEntry, AuditFilter};
+use crate::summary::render::Part;
 use crate::summary::{Retries, Summary};
 
 /// The page and filter of `audit`, every bad flag named.
@@ -34,15 +35,7 @@ pub(super) fn print_audit(rows: &Page<AuditEntry>, json: bool) -> anyhow::Result
         print_out(format!("{}\n", serde_json::to_string(rows)?).as_bytes())?;
         return Ok(());
     }
-    let mut t = comfy_table::Table::new();
-    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED).set_header([
-        "when (UTC)",
-        "who",
-        "what",
-        "entity",
-        "id",
-        "fields",
-    ]);
+    let mut t = table::new(&["when (UTC)", "who", "what", "entity", "id", "fields"]);
     for e in &rows.items {
         t.add_row(vec![
             e.at.get(..19).unwrap_or(&e.at).replace('T', " "),
@@ -64,9 +57,33 @@ pub(super) fn print_summary(summary: &Summary, json: bool) -> anyhow::Result<()>
         print_out(format!("{}\n", serde_json::to_string(summary)?).as_bytes())?;
         return Ok(());
     }
-    print_out(format!("{}\n", crate::summary::render::text(summary)).as_bytes())?;
+    print_parts(&crate::summary::render::parts(summary))?;
     if let Summary::Retries(Retries { next_cursor, .. }) = summary {
         super::hint::more_of("more cases", next_cursor);
+    }
+    Ok(())
+}
+
+/// A summary's headings, tables and notes, a blank line between tables.
+fn print_parts(parts: &[Part]) -> std::io::Result<()> {
+    let mut first = true;
+    for part in parts {
+        match part {
+            Part::Heading(h) => {
+                if !first {
+                    table::say("")?;
+                }
+                table::say(h)?;
+            }
+            Part::Table(t) => {
+                if !first && table::output().tsv {
+                    print_out(b"\n")?;
+                }
+                table::print(t)?;
+            }
+            Part::Note(n) => table::say(n)?,
+        }
+        first = false;
     }
     Ok(())
 }

@@ -1,7 +1,20 @@
 //! Summaries as tables for people (the CLI); the API renders the same
-//! structs as JSON.
+//! structs as JSON. A summary becomes [`Part`]s (headings, tables, notes)
+//! that the command line prints as it prints every table (fitted to the
+//! terminal, or TSV); nothing here knows the terminal.
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+
+/// A piece of a summary as printed.
+#[derive(Debug)]
+pub enum Part {
+    /// A line naming the table after it.
+    Heading(String),
+    /// A table.
+    Table(Table),
+    /// A sentence of figures beside the tables.
+    Note(String),
+}
 
 use super::{Hours, Licenses, Open, Overview, Questions, Retries, Summary, WaitTimes};
 
@@ -31,7 +44,7 @@ fn table(header: &[&str]) -> Table {
     t
 }
 
-fn waits(w: &WaitTimes) -> String {
+fn waits(w: &WaitTimes) -> Vec<Part> {
     let mut t = table(&["", "count", "min", "p50", "p90", "max"]);
     t.add_row(vec![
         "all".into(),
@@ -49,11 +62,18 @@ fn waits(w: &WaitTimes) -> String {
     for d in &w.by_weekday {
         by_day.add_row(vec![d.weekday.clone(), d.count.to_string(), duration(d.p50), duration(d.p90)]);
     }
-    format!("Operator queue waits\n{t}\n\nBy local hour\n{by_hour}\n\nBy local weekday\n{by_day}")
+    vec![
+        Part::Heading("Operator queue waits".into()),
+        Part::Table(t),
+        Part::Heading("By local hour".into()),
+        Part::Table(by_hour),
+        Part::Heading("By local weekday".into()),
+        Part::Table(by_day),
+    ]
 }
 
-/// The summary as text tables.
-pub fn text(summary: &Summary) -> String {
+/// The summary as headings, tables and notes.
+pub fn parts(summary: &Summary) -> Vec<Part> {
     match summary {
         Summary::Overview(o) => overview(o),
         Summary::Retries(r) => retries(r),
@@ -66,7 +86,7 @@ pub fn text(summary: &Summary) -> String {
 }
 
 /// The `overview` counts and rates.
-fn overview(o: &Overview) -> String {
+fn overview(o: &Overview) -> Vec<Part> {
     let mut t = table(&["", ""]);
     for (k, v) in [
         ("machines", o.machines.to_string()),
@@ -84,11 +104,11 @@ fn overview(o: &Overview) -> String {
     ] {
         t.add_row(vec![k.to_string(), v]);
     }
-    t.to_string()
+    vec![Part::Table(t)]
 }
 
 /// The cases retried, one a row.
-fn retries(r: &Retries) -> String {
+fn retries(r: &Retries) -> Vec<Part> {
     let mut t = table(&[
         "case",
         "machine",
@@ -113,11 +133,14 @@ fn retries(r: &Retries) -> String {
             opt(&c.days_to_success),
         ]);
     }
-    format!("{} cases retried, {} of them on a later day\n{t}", r.cases_retried, r.next_day_retries)
+    vec![
+        Part::Note(format!("{} cases retried, {} of them on a later day", r.cases_retried, r.next_day_retries)),
+        Part::Table(t),
+    ]
 }
 
 /// Attempts by local hour, and the best hours to call.
-fn hours(h: &Hours) -> String {
+fn hours(h: &Hours) -> Vec<Part> {
     let mut t = table(&["hour", "attempts", "operator reached", "no operator", "activated", "success"]);
     for r in &h.hours {
         t.add_row(vec![
@@ -130,21 +153,22 @@ fn hours(h: &Hours) -> String {
         ]);
     }
     let best: Vec<String> = h.best_hours.iter().map(|b| format!("{b:02}:00")).collect();
-    format!("{t}\nbest hours to call: {}", if best.is_empty() { "none yet".into() } else { best.join(", ") })
+    let best = if best.is_empty() { "none yet".into() } else { best.join(", ") };
+    vec![Part::Table(t), Part::Note(format!("best hours to call: {best}"))]
 }
 
 /// What operators asked, by topic and channel.
-fn questions(q: &Questions) -> String {
+fn questions(q: &Questions) -> Vec<Part> {
     let mut t = table(&["topic", "asked", "by channel"]);
     for r in &q.topics {
         let by: Vec<String> = r.by_channel.iter().map(|(c, n)| format!("{c}: {n}")).collect();
         t.add_row(vec![r.topic.to_string(), r.asked.to_string(), by.join(", ")]);
     }
-    format!("What operators asked (have it at hand)\n{t}")
+    vec![Part::Heading("What operators asked (have it at hand)".into()), Part::Table(t)]
 }
 
 /// Activations a license.
-fn licenses(l: &Licenses) -> String {
+fn licenses(l: &Licenses) -> Vec<Part> {
     let mut t = table(&["license", "product", "channel", "activations", "machines", "last activated"]);
     for r in &l.licenses {
         let machines: Vec<String> = r.machines.iter().map(ToString::to_string).collect();
@@ -157,11 +181,11 @@ fn licenses(l: &Licenses) -> String {
             opt(&r.last_activated_at),
         ]);
     }
-    t.to_string()
+    vec![Part::Table(t)]
 }
 
 /// Open cases (with when to call) and follow-ups to do.
-fn open(o: &Open) -> String {
+fn open(o: &Open) -> Vec<Part> {
     let mut t = table(&["case", "machine", "license", "attempts", "last attempt", "last failure", "call at"]);
     for c in &o.cases {
         t.add_row(vec![
@@ -178,7 +202,7 @@ fn open(o: &Open) -> String {
     for u in &o.follow_ups {
         f.add_row(vec![u.id.to_string(), u.machine_id.to_string(), opt(&u.due_on), u.text.clone()]);
     }
-    format!("Open cases\n{t}\n\nFollow-ups to do\n{f}")
+    vec![Part::Heading("Open cases".into()), Part::Table(t), Part::Heading("Follow-ups to do".into()), Part::Table(f)]
 }
 
 #[cfg(test)]

@@ -812,3 +812,120 @@ fn a_call_typed_in_local_time_takes_the_households_offset_from_the_flag_or_the_j
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("--time-zone: \"Tokyo\" is not a time zone name"), "{err}");
 }
+
+/// The binary with a demo journal in `dir`, its environment set as given.
+fn aj_env(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_activation-journal"));
+    c.current_dir(dir).env_remove("DATABASE_URL").env_remove("COLUMNS").env_remove("NO_COLOR");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.args(args).output().expect("the binary runs")
+}
+
+/// How many terminal columns a line takes (wide characters count two).
+fn columns(line: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(line)
+}
+
+#[test]
+fn tables_fit_80_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(aj(dir.path(), &["--db", "j.db", "demo"]).status.success());
+    for args in [
+        &["attempt", "list"][..],
+        &["case", "list"],
+        &["license", "list"],
+        &["machine", "list"],
+        &["follow-up", "list"],
+        &["audit"],
+        &["summary", "retries"],
+        &["summary", "open"],
+        &["summary", "licenses"],
+        &["summary", "hours"],
+        &["summary", "wait-times"],
+    ] {
+        let out = aj_env(dir.path(), &[("COLUMNS", "80")], &[&["--db", "j.db"][..], args].concat());
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        let shown = text(&out.stdout);
+        assert!(shown.contains('┆'), "{args:?}: a table: {shown}");
+        for line in shown.lines() {
+            assert!(columns(line) <= 80, "{args:?}: {} columns: {line}", columns(line));
+        }
+        assert!(!shown.contains('\x1b'), "{args:?}: no colour into a pipe");
+    }
+    // Without COLUMNS, into a pipe, a row stays on one line.
+    let wide = text(&aj(dir.path(), &["--db", "j.db", "attempt", "list"]).stdout);
+    assert!(wide.lines().any(|l| columns(l) > 80), "{wide}");
+}
+
+#[test]
+fn tsv_is_one_tab_separated_line_a_row_with_a_header() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(aj(dir.path(), &["--db", "j.db", "demo"]).status.success());
+    let out = aj_env(dir.path(), &[("COLUMNS", "40")], &["--db", "j.db", "--format", "tsv", "attempt", "list"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let tsv = text(&out.stdout);
+    let rows: Vec<Vec<&str>> = tsv.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows[0][0], "id", "{tsv}");
+    assert_eq!(rows.len(), 5, "a header and the demo's four calls: {tsv}");
+    assert!(rows.iter().all(|r| r.len() == rows[0].len()), "{rows:?}");
+    assert!(!tsv.contains('│') && !tsv.contains('\x1b'));
+    // A summary's notes go to stderr: stdout is the table alone.
+    let hours = aj(dir.path(), &["--db", "j.db", "summary", "hours", "--format", "tsv"]);
+    assert!(text(&hours.stdout).lines().all(|l| l.split('\t').count() == 6), "{}", text(&hours.stdout));
+    assert!(text(&hours.stderr).contains("best hours to call"));
+    for (args, message) in [
+        (&["--format", "json", "attempt", "list"][..], "tables print as table or tsv"),
+        (&["export", "--format", "tsv"], "export writes json or csv"),
+    ] {
+        let bad = aj(dir.path(), &[&["--db", "j.db"][..], args].concat());
+        assert_eq!(bad.status.code(), Some(1), "{args:?}");
+        assert!(text(&bad.stderr).contains(message), "{args:?}: {}", text(&bad.stderr));
+    }
+    assert_eq!(aj(dir.path(), &["--db", "j.db", "--format", "yaml", "attempt", "list"]).status.code(), Some(2));
+}
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    use expectrl::Expect;
+    let dir = tempfile::tempdir().unwrap();
+    assert!(aj(dir.path(), &["--db", "j.db", "demo"]).status.success());
+    let run = |no_color: bool| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_activation-journal"));
+        c.current_dir(dir.path()).env("COLUMNS", "100").env("TERM", "xterm").env_remove("NO_COLOR");
+        if no_color {
+            c.env("NO_COLOR", "1");
+        }
+        c.args(["--db", "j.db", "machine", "list"]);
+        let mut p = expectrl::Session::spawn(c).unwrap();
+        let seen = p.expect(expectrl::Eof).unwrap();
+        String::from_utf8_lossy(seen.as_bytes()).into_owned()
+    };
+    let coloured = run(false);
+    assert!(coloured.contains("\x1b[1m") && coloured.contains("PC 1"), "{coloured:?}");
+    let plain = run(true);
+    assert!(!plain.contains('\x1b') && plain.contains("PC 1"), "{plain:?}");
+}
+
+#[test]
+fn completions_and_the_manual_are_made_from_the_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let bash = aj(dir.path(), &["completions", "bash"]);
+    assert!(bash.status.success(), "{}", text(&bash.stderr));
+    let script = text(&bash.stdout);
+    for command in ["summary", "attempt", "follow-up", "completions", "man", "--format"] {
+        assert!(script.contains(command), "{command}");
+    }
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let out = aj(dir.path(), &["completions", shell]);
+        assert!(out.status.success() && out.stdout.len() > 100, "{shell}");
+    }
+    assert_eq!(aj(dir.path(), &["completions", "tcsh"]).status.code(), Some(2));
+    let man = aj(dir.path(), &["man"]);
+    assert!(man.status.success(), "{}", text(&man.stderr));
+    let page = text(&man.stdout);
+    assert!(page.starts_with(".ie") || page.contains(".TH activation-journal"), "{page}");
+    assert!(page.contains("summary") && page.contains("completions"), "{page}");
+    assert!(!dir.path().join("activation-journal.db").exists(), "no journal is made for them");
+}

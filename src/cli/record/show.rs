@@ -13,14 +13,14 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An empty table with this header (see [`crate::cli::table`]).
 pub(super) fn table(header: &[&str]) -> comfy_table::Table {
-    let mut t = comfy_table::Table::new();
-    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED).set_header(header.to_vec());
-    t
+    crate::cli::table::new(header)
 }
 
+/// Print a table fitted to the terminal, or as TSV with `--format tsv`.
 pub(super) fn print_table(t: &comfy_table::Table) -> anyhow::Result<()> {
-    print_out(format!("{t}\n").as_bytes())?;
+    crate::cli::table::print(t)?;
     Ok(())
 }
 
