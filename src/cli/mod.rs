@@ -131,8 +131,12 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         license: Option<i64>,
         /// Go on with the call kept as a draft (stopped, or refused by the journal), and store it once.
-        #[arg(long, conflicts_with_all = ["machine", "license"])]
+        #[arg(long, conflicts_with_all = ["machine", "license", "at"])]
         resume: bool,
+        /// When the call started, for a call recorded afterwards: a local time like "2016-03-26 18:00" (the
+        /// household's time zone) or 2016-03-26T18:00:00+09:00 [default: now]
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
     },
     /// Machines: add, list, show (with its history), edit, archive, unarchive.
     #[command(subcommand)]
@@ -450,8 +454,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             reports::print_audit(&result?, json)
         }
-        Command::Call { machine, license, resume } => {
-            with_store(&settings, async |store| call::run(store, &settings.db, machine, license, resume).await).await
+        Command::Call { machine, license, resume, at } => {
+            with_store(&settings, async |store| {
+                call::run(store, &settings.db, call::Start { machine, license, resume, at }).await
+            })
+            .await
         }
         Command::Machine(c) => with_store(&settings, async |store| record::machine_command(store, c).await).await,
         Command::HardwareChange(c) => {

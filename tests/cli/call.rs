@@ -475,3 +475,32 @@ fn a_pc_name_taken_during_the_call_keeps_the_draft_and_resume_asks_for_the_pc_ag
     assert_eq!(stored[0]["machine_id"], 3);
     assert_eq!(stored[0]["failure_reason"], "other");
 }
+
+#[test]
+fn a_call_recorded_afterwards_starts_at_a_local_time_in_the_households_zone_and_has_no_end_from_the_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let at = ["--machine", "PC 1", "--license", "1", "--time-zone", "Asia/Tokyo", "--at"];
+    // A time that is not one is named before any question.
+    let mut p = session(dir.path(), &[&at[..], &["yesterday"]].concat());
+    p.expect("--at: \"yesterday\" is not a time like").unwrap();
+    p.expect(Eof).unwrap();
+    assert_eq!(exit_code(&p), 1);
+    let mut p = session(dir.path(), &[&at[..], &["２０１６-０３-２６ １８:００"]].concat());
+    say(&mut p, "Why does it need activating?", "");
+    say(&mut p, "Which number did you dial?", "");
+    say(&mut p, "group 1 of 9", &GROUPS.concat());
+    say(&mut p, "What did the phone menu say?", "confirmed: it read");
+    say(&mut p, "Operator?", "no operator needed");
+    say(&mut p, "group A of A–H", &CID.concat());
+    say(&mut p, "Is Windows activated?", "");
+    say(&mut p, "Notes:", "");
+    say(&mut p, "Store this call?", "yes");
+    p.expect("stored call").unwrap();
+    p.expect(Eof).unwrap();
+    assert_eq!(exit_code(&p), 0);
+    let stored = attempts(dir.path());
+    assert_eq!(stored[0]["started_at"], "2016-03-26T18:00:00+09:00");
+    assert_eq!(stored[0]["ended_at"], serde_json::Value::Null);
+    assert_eq!(stored[0]["warnings"], serde_json::json!([]));
+}

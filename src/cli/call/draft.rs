@@ -126,6 +126,10 @@ pub struct Draft {
     pub key: String,
     pub started_at: String,
     pub ended_at: Option<String>,
+    /// Started at a time given with `--at` (recorded afterwards): no end
+    /// time is taken from the clock.
+    #[serde(default)]
+    pub backdated: bool,
     /// The question to ask next.
     pub at: Step,
     /// Whether every question was answered once (a resume then goes back

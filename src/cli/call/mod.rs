@@ -40,14 +40,29 @@ struct Known {
     asked: crate::summary::Questions,
 }
 
+/// How `call` was asked to start.
+#[derive(Debug, Clone, Default)]
+pub struct Start {
+    /// The machine (name or id) to start with.
+    pub machine: Option<String>,
+    /// The license (id) to start with.
+    pub license: Option<i64>,
+    /// Go on with the kept draft.
+    pub resume: bool,
+    /// When the call started, if not now (a call recorded afterwards), as typed.
+    pub at: Option<String>,
+}
+
+/// When a call recorded afterwards started: a local time in the
+/// household's zone or a time with an offset, plausible, as stored.
+fn started(store: &Store, typed: &str) -> anyhow::Result<String> {
+    let t = crate::domain::fields::caller_time(&typed.to_string()).map_err(|e| anyhow::anyhow!("--at: {e}"))?;
+    let (t, _) = t.in_zone(&store.zone()).map_err(|e| anyhow::anyhow!("--at: {e}"))?;
+    Ok(t.text().to_string())
+}
+
 /// `call` (or `call --resume`): walk through a call and store it once.
-pub async fn run(
-    store: &Store,
-    journal: &Path,
-    machine: Option<String>,
-    license: Option<i64>,
-    resume: bool,
-) -> anyhow::Result<()> {
+pub async fn run(store: &Store, journal: &Path, start: Start) -> anyhow::Result<()> {
     if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         anyhow::bail!(
             "call asks its questions on a terminal, and stdin is not one; to record from a script use \
@@ -62,18 +77,13 @@ pub async fn run(
             ask::INTERRUPTED.store(true, Ordering::SeqCst);
         }
     });
-    let result = go(store, journal, machine, license, resume).await;
+    let result = go(store, journal, start).await;
     watcher.abort();
     result
 }
 
-async fn go(
-    store: &Store,
-    journal: &Path,
-    machine: Option<String>,
-    license: Option<i64>,
-    resume: bool,
-) -> anyhow::Result<()> {
+async fn go(store: &Store, journal: &Path, start: Start) -> anyhow::Result<()> {
+    let Start { machine, license, resume, at } = start;
     let kept = draft::read(journal)?;
     let mut d = if resume {
         let Some((_, mut d)) = kept else {
@@ -96,7 +106,11 @@ async fn go(
                 file.display()
             );
         }
-        let mut d = Draft::start(journal, record::now_here(store));
+        let mut d = match &at {
+            // Recorded afterwards: when it ended is not now (and not asked).
+            Some(typed) => Draft { backdated: true, ..Draft::start(journal, started(store, typed)?) },
+            None => Draft::start(journal, record::now_here(store)),
+        };
         if let Some(m) = machine {
             let m = record::machine(store, &m).await?;
             d.machine = Some(MachinePick::Stored { id: m.id, name: m.name });
@@ -232,7 +246,7 @@ async fn walk(store: &Store, d: &mut Draft, known: &Known) -> Result<Decision, S
             Step::Notes => ask::notes(d)?,
             Step::Confirm => {
                 // The call ended when it was first summed up.
-                if !d.complete {
+                if !d.complete && !d.backdated {
                     d.ended_at = Some(record::now_here(store));
                 }
                 d.complete = true;
