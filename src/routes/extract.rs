@@ -313,11 +313,7 @@ impl FromRequest for IfMatchHeader {
             Ok(parts) => IfMatch::parse(&parts.join(", ")),
             Err(_) => Err("holds characters that are not visible ASCII".into()),
         };
-        ready(
-            parsed
-                .map(|m| IfMatchHeader(Some(m)))
-                .map_err(|message| ApiError::bad_params(FieldErrors::one("If-Match", message))),
-        )
+        ready(parsed.map(IfMatchHeader).map_err(|message| ApiError::bad_params(FieldErrors::one("If-Match", message))))
     }
 }
 

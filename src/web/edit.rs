@@ -172,7 +172,8 @@ async fn save(p: &Page, store: &Store, entity: Entity, id: i64, form: &Form) -> 
     let actor = p.writer()?.clone();
     // The version the form was opened with: the write is made only if the
     // row is still at it (a form without one writes whatever the row is).
-    let version = form.get("version").map(IfMatch::parse).transpose().map_err(|e| p.bad(format!("version: {e}")))?;
+    let version =
+        form.get("version").map(IfMatch::parse).transpose().map_err(|e| p.bad(format!("version: {e}")))?.flatten();
     let ctx = WriteCtx::new(&actor).if_match(version);
     let mut errors = FieldErrors::default();
     macro_rules! update {
