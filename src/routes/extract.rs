@@ -325,7 +325,7 @@ pub struct IfMatchParam {
     /// Go on only if the resource is still at this version (its `ETag`), or
     /// `*` for any; else 412 with the resource as it now is. Without it the
     /// write goes on whatever the version.
-    #[param(rename = "If-Match", nullable = false, pattern = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#)]
+    #[param(rename = "If-Match", nullable = false, pattern = r#"^(|\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#)]
     pub if_match: Option<String>,
 }
 
