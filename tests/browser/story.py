@@ -238,7 +238,10 @@ class Story:
         if n == 3:
             self.shot("call-form")
         self.el("button[value=save]").click()
-        self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.saved")))
+        # The call form holds a (hidden) p.saved of its own, the draft's
+        # notice: wait for the call's page, then for its notice.
+        self.wait.until(lambda d: "/attempts/" in d.current_url)
+        self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "p.saved")))
         self.check(f"call {n}: saved", "/attempts/" in self.driver.current_url, self.driver.current_url)
         facts = self.driver.find_element(By.TAG_NAME, "main").text
         self.check(f"call {n}: the number dialled is shown as 0120-801-734", "0120-801-734" in facts)
