@@ -48,8 +48,10 @@ async fn restamp(
 
 impl Store {
     /// Archive one row and the rows that go with it. A row that is already
-    /// archived is a conflict that says how to bring it back.
-    pub(super) async fn archive(&self, ctx: &WriteCtx<'_>, table: Table, id: i64) -> Result<(), StoreError> {
+    /// archived is a conflict that says how to bring it back. (The API's
+    /// `archive_<entity>` name the table; the pages and the command line,
+    /// which know the table already, call this as they call [`Store::unarchive`].)
+    pub async fn archive(&self, ctx: &WriteCtx<'_>, table: Table, id: i64) -> Result<(), StoreError> {
         on_writer!(self, ctx, [], |tx, this| {
             match row_state(&mut *tx, table, id).await? {
                 None => return Err(table.not_found(id)),

@@ -66,16 +66,7 @@ pub async fn archive(
     let p = posted.page;
     let actor = p.writer()?.clone();
     let (entity, id) = (entity_of(&p, &path.0)?, path.1);
-    let ctx = WriteCtx::new(&actor);
-    let done = match entity {
-        Entity::Machine => store.archive_machine(&ctx, id).await,
-        Entity::HardwareChange => store.archive_hardware_change(&ctx, id).await,
-        Entity::License => store.archive_license(&ctx, id).await,
-        Entity::Case => store.archive_case(&ctx, id).await,
-        Entity::Attempt => store.archive_attempt(&ctx, id).await,
-        Entity::FollowUp => store.archive_follow_up(&ctx, id).await,
-    };
-    p.ok(done)?;
+    p.ok(store.archive(&WriteCtx::new(&actor), entity.table(), id).await)?;
     Ok(see_other(&format!("/archived?kind={}&undo={id}", entity.path())))
 }
 

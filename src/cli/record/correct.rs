@@ -194,15 +194,7 @@ pub(super) const FOLLOW_UP: Entity =
 pub(super) async fn archive(store: &Store, e: &Entity, Target { id }: Target) -> anyhow::Result<()> {
     let actor = Actor::cli();
     let ctx = WriteCtx::new(&actor);
-    let r = match e.table {
-        Table::Machines => store.archive_machine(&ctx, id).await,
-        Table::HardwareChanges => store.archive_hardware_change(&ctx, id).await,
-        Table::Licenses => store.archive_license(&ctx, id).await,
-        Table::Cases => store.archive_case(&ctx, id).await,
-        Table::Attempts => store.archive_attempt(&ctx, id).await,
-        Table::FollowUps => store.archive_follow_up(&ctx, id).await,
-    };
-    match r {
+    match store.archive(&ctx, e.table, id).await {
         Err(StoreError::Conflict(ConflictKind::AlreadyArchived, _)) => {
             anyhow::bail!("{} {id} is already archived; `{} unarchive {id}` brings it back", e.noun, e.command)
         }
