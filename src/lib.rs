@@ -19,7 +19,9 @@
 //! - [`cli`] — the command line; [`demo`] — the story told in the README.
 //! - [`startup`] — the HTTP server; [`routes`] — one file a resource;
 //!   [`error`] — problem+json errors; [`auth`] — bearer tokens.
-//! - [`web`] — the web pages (askama templates, catalogues in `locales/`).
+//! - [`i18n`] — the languages (en, ja) and their catalogues in `locales/`,
+//!   read by the pages, the API's messages and the command line.
+//! - [`web`] — the web pages (askama templates).
 
 pub mod auth;
 pub mod body;
@@ -28,6 +30,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod portable;
 pub mod routes;
 pub mod secrets;

@@ -1,7 +1,7 @@
 //! The web pages: the call companion (README, "Web pages").
 //!
 //! Server-rendered HTML from askama templates (`templates/`, checked at
-//! compile time), strings from the catalogues (`locales/`, see [`i18n`]),
+//! compile time), strings from the catalogues (`locales/`, see [`crate::i18n`]),
 //! CSS and the little script in `assets/`, embedded in the binary. Pages
 //! call the same store functions and the same domain parsers as the API
 //! (forms are turned into the API's bodies and parsed by `wire/`); no rule
@@ -24,7 +24,6 @@ pub mod edit;
 pub mod entity;
 pub mod form;
 pub mod home;
-pub mod i18n;
 pub mod journal;
 pub mod session;
 pub mod settings;
@@ -34,7 +33,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse, ResponseError};
 use askama::Template;
 
-pub use i18n::{Lang, Tr};
+pub use crate::i18n::{self, Lang, Tr};
 pub use session::{Chrome, Page, Posted};
 
 use crate::store::{Store, StoreError};

@@ -1,7 +1,8 @@
-//! The pages' languages: English and Japanese, from the catalogues in
-//! `locales/` (rust-i18n, compiled in). A page never holds a string a user
-//! reads; it asks [`Tr`] for it by key. The language is chosen from
-//! `?lang=`, then the `aj_lang` cookie, then `Accept-Language`.
+//! The languages: English and Japanese, from the catalogues in `locales/`
+//! (rust-i18n, compiled in), shared by the pages, the server's messages and
+//! the command line. Nothing a person reads is held in code; it is asked of
+//! [`Tr`] by key. On the pages the language is chosen from `?lang=`, then
+//! the `aj_lang` cookie, then `Accept-Language` (see `web::session`).
 //!
 //! Messages that come from the domain's parsers (field errors) are English
 //! sentences shared with the API; [`Tr::message`] gives the Japanese of the
@@ -12,7 +13,7 @@ use std::borrow::Cow;
 
 use crate::domain::enums::ClosedSet;
 
-/// A page language.
+/// A language of the pages, the messages and the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]
