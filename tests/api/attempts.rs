@@ -1,4 +1,5 @@
 use crate::helpers::*;
+use reqwest::Method;
 use serde_json::json;
 
 #[tokio::test]
@@ -278,4 +279,55 @@ async fn caller_times_are_answered_canonical_and_an_impossible_second_is_refused
         .post("/api/v1/attempts", json!({"machine_id": m, "license_id": l, "started_at": "2016-12-31T23:59:60Z"}))
         .await;
     assert_eq!(leap.status, 201, "{}", leap.body);
+}
+
+#[tokio::test]
+async fn questions_sent_back_masked_keep_their_sealed_key_and_a_new_key_replaces_it() {
+    let app = spawn_app().await;
+    let (m, l) = app.machine_and_license("PC 1", "retail_box").await;
+    let a = app
+        .attempt(json!({"machine_id": m, "license_id": l, "started_at": "2014-05-10T10:30:00+09:00", "questions": [
+            {"topic": "edition", "answer": "Pro"},
+            {"topic": "product_key", "question": "The key?", "answer": "read out GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"}]}))
+        .await;
+    let path = format!("/api/v1/attempts/{}", a["id"]);
+    let masked = "read out *****-*****-*****-*****-9D6T9";
+    assert_eq!(a["questions"][1]["answer"], masked);
+    let exported_answers = || async {
+        let doc = app.send(Method::GET, "/api/v1/export?include_secrets=true", Some(&app.write), None).await.body;
+        doc["attempts"][0]["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["answer"].as_str().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    // The questions sent back as read (the edition row removed above it,
+    // a row added below): the masked answer keeps the key it stood for.
+    let p = app
+        .patch(
+            &path,
+            json!({"questions": [
+            {"topic": "product_key", "question": "The key?", "answer": masked},
+            {"topic": "other", "answer": "a note"}]}),
+        )
+        .await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert_eq!(p.body["questions"][0]["answer"], masked);
+    assert_eq!(exported_answers().await, [format!("read out {KEY}"), "a note".to_string()]);
+    // The mask under another topic is not the key: it stays the text sent.
+    let p = app.patch(&path, json!({"questions": [{"topic": "other", "answer": masked}]})).await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert_eq!(exported_answers().await, [masked]);
+    // A new full key is sealed, and replaces the stored one.
+    let p = app
+        .patch(&path, json!({"questions": [{"topic": "product_key", "answer": "MHF9N-XY6XB-WVXMC-BTDCT-MKKG7"}]}))
+        .await;
+    assert_eq!(p.body["questions"][0]["answer"], "*****-*****-*****-*****-MKKG7");
+    assert_eq!(exported_answers().await, ["MHF9N-XY6XB-WVXMC-BTDCT-MKKG7"]);
+    let p = app
+        .patch(&path, json!({"questions": [{"topic": "product_key", "answer": "*****-*****-*****-*****-MKKG7"}]}))
+        .await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert_eq!(exported_answers().await, ["MHF9N-XY6XB-WVXMC-BTDCT-MKKG7"]);
 }

@@ -102,15 +102,20 @@ pub(super) async fn insert_question_rows(conn: &mut SqliteConnection, rows: &str
 }
 
 impl Store {
-    /// Questions of an attempt, replacing any it had; answers holding a key are sealed.
+    /// Questions of an attempt, replacing any it had; answers holding a key
+    /// are sealed. An answer sent back as the stored answer's mask (what
+    /// every read shows: an edit form, a PATCH built from a GET) keeps the
+    /// key sealed beside it, so that editing a call's questions does not
+    /// turn its product key into its mask.
     pub(super) async fn write_questions(
         &self,
         conn: &mut SqliteConnection,
         attempt_id: i64,
         qs: &[NewQuestion],
     ) -> Result<Vec<Question>, StoreError> {
+        let mut kept = sealed_answers(conn, attempt_id).await?;
         sqlx::query!("DELETE FROM attempt_questions WHERE attempt_id = ?", attempt_id).execute(&mut *conn).await?;
-        self.insert_questions(conn, attempt_id, qs).await
+        self.insert_questions_keeping(conn, attempt_id, qs, &mut kept).await
     }
 
     /// A question's answer as stored: as given, or, when it holds a product
@@ -135,6 +140,18 @@ impl Store {
         attempt_id: i64,
         qs: &[NewQuestion],
     ) -> Result<Vec<Question>, StoreError> {
+        self.insert_questions_keeping(conn, attempt_id, qs, &mut Vec::new()).await
+    }
+
+    /// [`Store::insert_questions`], an answer equal to one of `kept`'s
+    /// masks (of the same topic) keeping that one's sealed key.
+    async fn insert_questions_keeping(
+        &self,
+        conn: &mut SqliteConnection,
+        attempt_id: i64,
+        qs: &[NewQuestion],
+        kept: &mut Vec<SealedAnswer>,
+    ) -> Result<Vec<Question>, StoreError> {
         if qs.is_empty() {
             return Ok(Vec::new());
         }
@@ -144,7 +161,17 @@ impl Store {
         let mut rows = Vec::with_capacity(qs.len());
         let mut shown_questions = Vec::with_capacity(qs.len());
         for (position, q) in qs.iter().enumerate() {
-            let row = self.question_row(attempt_id, position, q)?;
+            let row = match take_sealed(kept, position, q) {
+                Some(k) => QuestionWritten {
+                    attempt_id,
+                    position: position as i64,
+                    topic: q.topic.as_str(),
+                    question: q.question.clone(),
+                    answer: Some(k.answer),
+                    answer_sealed: Some(hex::encode(k.sealed)),
+                },
+                None => self.question_row(attempt_id, position, q)?,
+            };
             shown_questions.push(Question {
                 topic: q.topic,
                 question: row.question.clone(),
@@ -178,4 +205,41 @@ impl Store {
 /// Whether any answer holds a product key (and will be sealed).
 pub(super) fn holds_key(qs: &[NewQuestion]) -> bool {
     qs.iter().any(|q| q.answer.as_deref().is_some_and(|a| masked_answer(a).is_some()))
+}
+
+/// A stored answer whose key is sealed beside it: its mask as shown, and
+/// the sealed key.
+pub(super) struct SealedAnswer {
+    position: i64,
+    topic: String,
+    answer: String,
+    sealed: Vec<u8>,
+}
+
+/// The answers of an attempt that hold a sealed key, in order.
+async fn sealed_answers(conn: &mut SqliteConnection, attempt_id: i64) -> Result<Vec<SealedAnswer>, StoreError> {
+    Ok(sqlx::query!(
+        r#"SELECT position, topic, answer AS "answer!", answer_sealed AS "answer_sealed!"
+           FROM attempt_questions
+           WHERE attempt_id = ? AND answer IS NOT NULL AND answer_sealed IS NOT NULL
+           ORDER BY position"#,
+        attempt_id
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(|r| SealedAnswer { position: r.position, topic: r.topic, answer: r.answer, sealed: r.answer_sealed })
+    .collect())
+}
+
+/// The stored answer `q` (at `position`) sends back unchanged: one of
+/// `kept` of its topic whose mask is `q`'s answer — the one at the same
+/// position first, else the first (a row removed above it moved it up).
+/// Each is taken once.
+fn take_sealed(kept: &mut Vec<SealedAnswer>, position: usize, q: &NewQuestion) -> Option<SealedAnswer> {
+    let answer = q.answer.as_deref()?;
+    let same = |k: &SealedAnswer| k.topic == q.topic.as_str() && k.answer == answer;
+    let at =
+        kept.iter().position(|k| same(k) && k.position == position as i64).or_else(|| kept.iter().position(same))?;
+    Some(kept.remove(at))
 }
