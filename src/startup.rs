@@ -136,6 +136,8 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     // Product keys sealed with one key file and written with another could
     // never all be read again: refuse to start rather than let that happen.
     store.check_key_file().await.map_err(|e| anyhow::anyhow!("refusing to start: {e}"))?;
+    // Idempotency records past their time, now and every hour.
+    store.prune_idempotency_periodically();
     let first_token = store.live_token_count().await? == 0;
     if first_token && !is_loopback(&settings.bind) {
         anyhow::bail!(

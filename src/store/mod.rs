@@ -41,6 +41,7 @@ mod cases;
 mod chunk;
 mod follow_ups;
 mod hardware_changes;
+pub mod idempotency;
 mod key_check;
 mod licenses;
 mod machines;
@@ -639,7 +640,8 @@ async fn finish_create<T: Serialize>(
                     now
                 )
                 .execute(&mut *tx)
-                .await?
+                .await?;
+                idempotency::prune_beside_create(tx, idempotency::Records::Api).await?;
             }
             None => {
                 sqlx::query!(
@@ -652,9 +654,10 @@ async fn finish_create<T: Serialize>(
                     now
                 )
                 .execute(&mut *tx)
-                .await?
+                .await?;
+                idempotency::prune_beside_create(tx, idempotency::Records::Cli).await?;
             }
-        };
+        }
     }
     Ok(Created::New(value))
 }
