@@ -9,7 +9,12 @@
 // - question topics are reordered for the chosen license's channel;
 // - a draft is kept in this browser while the form is filled in (see below);
 // - Back to a form already sent sends it again with its one-time key, so
-//   the server answers "already saved" instead of storing it twice.
+//   the server answers "already saved" instead of storing it twice;
+// - Enter (a phone keyboard's "Go") in a field moves on to the next field
+//   instead of sending the form (a textarea keeps its newline);
+// - "Add a question" adds a row in place (the timer, what was typed and
+//   the scroll position stay); without script the server adds it;
+// - a refused form's error summary takes focus.
 (function () {
   "use strict";
   // The draft: the form's fields in localStorage, written as they are
@@ -136,6 +141,8 @@
   var outcome = document.getElementById("operator_outcome");
   if (box && wait) {
     box.hidden = false;
+    var hint = document.getElementById("timer-hint");
+    if (hint) hint.hidden = false;
     var t0 = null, tick = null;
     function seconds() { return Math.round((Date.now() - t0) / 1000); }
     function render(s) { shown.textContent = Math.floor(s / 60) + ":" + pad(s % 60); }
@@ -143,7 +150,9 @@
       t0 = Date.now();
       render(0);
       startBtn.disabled = true;
+      startBtn.hidden = true;
       stopBtn.disabled = false;
+      stopBtn.hidden = false;
       stopBtn.focus();
       tick = setInterval(function () { var s = seconds(); render(s); wait.value = s; }, 250);
     });
@@ -153,8 +162,14 @@
       render(s);
       wait.value = s;
       startBtn.disabled = false;
+      startBtn.hidden = false;
       stopBtn.disabled = true;
+      stopBtn.hidden = true;
       if (outcome && !outcome.value) outcome.value = "reached";
+      // Someone answered: on to the first question not yet filled in (or the result).
+      var next = Array.prototype.filter.call(form.querySelectorAll("select.topic"), function (t) { return !t.value; })[0] ||
+        document.getElementById("result");
+      if (next) next.focus();
     });
   }
 
@@ -185,4 +200,51 @@
     });
   }
   if (license) { license.addEventListener("change", reorder); reorder(); }
+
+  // Enter in a field: on to the next field, never sending the form.
+  function fields() {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName) && !/^(hidden|submit|button|reset)$/.test(el.type) &&
+        !el.disabled && el.offsetParent !== null;
+    });
+  }
+  form.addEventListener("keydown", function (e) {
+    var el = e.target;
+    if (e.key !== "Enter" || e.isComposing || e.keyCode === 229 || !/^(INPUT|SELECT)$/.test(el.tagName) ||
+        /^(submit|button|reset|checkbox|radio)$/.test(el.type)) return;
+    e.preventDefault();
+    var all = fields();
+    var next = all[all.indexOf(el) + 1] || form.querySelector("button[value=save]");
+    if (next) next.focus();
+  });
+
+  // "Add a question": a row added in place, a copy of the last one emptied
+  // and numbered on.
+  var more = form.querySelector("button[value=more]");
+  var rows = document.getElementById("questions");
+  if (more && rows) more.addEventListener("click", function (e) {
+    var last = rows.querySelector(".qrow:last-child");
+    if (!last) return;
+    e.preventDefault();
+    var i = rows.querySelectorAll(".qrow").length;
+    var row = last.cloneNode(true);
+    row.setAttribute("data-row", String(i));
+    Array.prototype.forEach.call(row.querySelectorAll(".error"), function (p) { p.remove(); });
+    Array.prototype.forEach.call(row.querySelectorAll(".invalid"), function (d) { d.classList.remove("invalid"); });
+    function renumber(v) { return v.replace(/^questions\[\d+\]/, "questions[" + i + "]"); }
+    Array.prototype.forEach.call(row.querySelectorAll("[id], [name], [for]"), function (el) {
+      ["id", "name", "for"].forEach(function (a) { if (el.hasAttribute(a)) el.setAttribute(a, renumber(el.getAttribute(a))); });
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("aria-describedby");
+      if (/^(INPUT|SELECT)$/.test(el.tagName)) el.value = "";
+    });
+    var n = row.querySelector("label .n");
+    if (n) n.textContent = String(i + 1);
+    rows.appendChild(row);
+    var topic = row.querySelector("select");
+    if (topic) topic.focus({ preventScroll: true });
+  });
+
+  var summary = document.getElementById("form-errors");
+  if (summary) summary.focus();
 })();

@@ -301,6 +301,34 @@ async fn logging_a_call_stores_it_with_a_new_pc_and_license() {
     assert!(shown.text("dl.facts").contains("5087605-8345036"));
     assert!(shown.text("dl.facts").contains("3 min 00 s"));
     assert!(!shown.text("main").contains(KEY), "the key is never shown on a call");
+    // "Log another call" carries the Installation ID over, filled in.
+    let again = shown.attr("a[href*='installation_id=']", "href").expect("call again names the ID");
+    let form = b.get(&again.replace("&amp;", "&")).await;
+    assert_eq!(
+        form.attr("input[name=installation_id]", "value").as_deref(),
+        Some(a["installation_id"].as_str().unwrap())
+    );
+    assert_eq!(form.attr("#machine_id option[selected]", "value"), a["machine_id"].as_i64().map(|m| m.to_string()));
+}
+
+#[tokio::test]
+async fn a_call_with_no_pc_license_or_case_says_what_to_choose_and_links_each_error_to_its_field() {
+    let app = spawn_app().await;
+    for (lang, said) in
+        [("en", "choose a PC and a license, or a case"), ("ja", "PC とライセンス、またはケースを選んでください")]
+    {
+        let b = Browser::signed_in(&app, &app.write, lang).await;
+        let csrf = b.get("/calls/new").await.csrf();
+        let sent = with(&with(&with(&good_call(&csrf), "machine_id", ""), "license_id", ""), "wait_seconds", "soon");
+        let page = b.post("/calls/new", &pairs(&sent)).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
+        assert_eq!(page.text("#form-errors a[href='#machine_id']"), said, "{lang}");
+        assert!(page.text("#form-errors a[href='#wait_seconds']").contains(':'), "{lang}: the field's name, then why");
+        for link in page.all("#form-errors a") {
+            let id = link.value().attr("href").unwrap_or_default().trim_start_matches('#');
+            assert_eq!(page.all(&format!("[id='{id}']")).len(), 1, "{lang}: #{id} is one field on the page");
+        }
+    }
 }
 
 #[tokio::test]
