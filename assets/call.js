@@ -47,6 +47,11 @@
     var draft = fresh ? readDraft() : null;
     if (draft) {
       draft.fields.forEach(function (f) {
+        var row = /^questions\[(\d+)\]/.exec(f[0]);
+        var wanted = row ? Math.min(Number(row[1]), 49) + 1 : 0;
+        while (form.querySelectorAll("#questions .qrow").length < wanted && addRow()) { /* a row the draft fills */ }
+      });
+      draft.fields.forEach(function (f) {
         var el = form.elements.namedItem(f[0]);
         if (el && el.name && kept(el)) el.value = f[1];
       });
@@ -218,14 +223,34 @@
     if (next) next.focus();
   });
 
-  // "Add a question": a row added in place, a copy of the last one emptied
-  // and numbered on.
+  // A field taking focus (Enter, Tab, the timer) is scrolled out from
+  // under the bar at the bottom of the screen.
+  var bar = form.querySelector(".callbar");
+  form.addEventListener("focusin", function (e) {
+    if (!bar || bar.contains(e.target)) return;
+    var r = e.target.getBoundingClientRect(), top = bar.getBoundingClientRect().top;
+    if (r.bottom > top - 8) window.scrollBy(0, r.bottom - top + 8);
+  });
+
+  // "Add a question": a row added in place.
   var more = form.querySelector("button[value=more]");
-  var rows = document.getElementById("questions");
-  if (more && rows) more.addEventListener("click", function (e) {
-    var last = rows.querySelector(".qrow:last-child");
-    if (!last) return;
+  if (more) more.addEventListener("click", function (e) {
+    var row = addRow();
+    if (!row) return;
     e.preventDefault();
+    var topic = row.querySelector("select");
+    if (topic) topic.focus({ preventScroll: true });
+  });
+
+  var summary = document.getElementById("form-errors");
+  if (summary) summary.focus();
+
+  // A question row added in place: a copy of the last one, emptied and
+  // numbered on (the server reads rows by the index in their names).
+  function addRow() {
+    var rows = document.getElementById("questions");
+    var last = rows && rows.querySelector(".qrow:last-child");
+    if (!last) return null;
     var i = rows.querySelectorAll(".qrow").length;
     var row = last.cloneNode(true);
     row.setAttribute("data-row", String(i));
@@ -241,10 +266,6 @@
     var n = row.querySelector("label .n");
     if (n) n.textContent = String(i + 1);
     rows.appendChild(row);
-    var topic = row.querySelector("select");
-    if (topic) topic.focus({ preventScroll: true });
-  });
-
-  var summary = document.getElementById("form-errors");
-  if (summary) summary.focus();
+    return row;
+  }
 })();
