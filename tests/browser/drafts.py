@@ -13,11 +13,9 @@ and in Japanese (headless Chromium, the same set-up as story.py):
 Usage: tests/browser/drafts.py BINARY   (exit 0: all passed)
 """
 
-import json
 import os
 import sys
 import time
-import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -32,20 +30,10 @@ DRAFT = "aj-call-draft"
 class Drafts(Story):
     def calls(self):
         """How many calls the journal holds (through the API)."""
-        req = urllib.request.Request(self.base + "/api/v1/attempts?limit=100",
-                                     headers={"Authorization": "Bearer " + self.token})
-        with urllib.request.urlopen(req) as res:
-            return len(json.load(res)["items"])
+        return len(self.api("GET", "/attempts?limit=100")["items"])
 
     def draft(self):
         return self.driver.execute_script("return window.localStorage.getItem(arguments[0]);", DRAFT)
-
-    def sign_in_as(self, lang):
-        self.go(f"/sign-in?lang={lang}")
-        field = self.by_id("token")
-        field.send_keys(self.token)
-        field.send_keys(Keys.ENTER)
-        self.wait.until(lambda d: "/sign-in" not in d.current_url)
 
     def start_call(self, lang, name, notes):
         self.go("/calls/new")

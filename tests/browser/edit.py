@@ -12,13 +12,10 @@ set-up as story.py):
 Usage: tests/browser/edit.py BINARY   (exit 0: all passed)
 """
 
-import json
 import os
 import sys
-import urllib.request
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -26,22 +23,6 @@ from story import Story, main  # noqa: E402
 
 
 class Edit(Story):
-    def api(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + "/api/v1" + path, data=data, method=method,
-                                     headers={"Authorization": "Bearer " + self.token,
-                                              "Content-Type": "application/json"})
-        with urllib.request.urlopen(req) as res:
-            text = res.read()
-            return json.loads(text) if text else None
-
-    def sign_in_as(self, lang):
-        self.go(f"/sign-in?lang={lang}")
-        field = self.by_id("token")
-        field.send_keys(self.token)
-        field.send_keys(Keys.ENTER)
-        self.wait.until(lambda d: "/sign-in" not in d.current_url)
-
     def fits(self, lang, what):
         width = self.driver.execute_script("return document.documentElement.scrollWidth;")
         self.check(f"{lang}: {what} fits 390 px without sideways scrolling", width <= 390, width)

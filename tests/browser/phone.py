@@ -24,8 +24,6 @@ import json
 import os
 import sys
 import time
-import urllib.error
-import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -68,18 +66,6 @@ return out;
 
 
 class Phone(Story):
-    def api(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + "/api/v1" + path, data=data, method=method,
-                                     headers={"Authorization": "Bearer " + self.token,
-                                              "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req) as res:
-                text = res.read()
-                return json.loads(text) if text else None
-        except urllib.error.HTTPError as e:
-            raise AssertionError(f"{method} {path}: {e.code} {e.read().decode()}") from None
-
     def seed(self):
         """Two PCs, their hardware changes and licenses, three calls (one
         reached, with questions), a follow-up, and an archived PC: every
@@ -207,13 +193,6 @@ class Phone(Story):
         self.check(f"{lang}: every page fits a phone and axe-core finds nothing", not self.failed,
                    f"{len(self.failed)} failures:\n" + "\n".join(self.failed))
 
-    def sign_in_as(self, lang):
-        self.go(f"/sign-in?lang={lang}")
-        field = self.by_id("token")
-        field.send_keys(self.token)
-        field.send_keys(Keys.ENTER)
-        self.wait.until(lambda d: "/sign-in" not in d.current_url)
-
     def error_summary(self, lang):
         links = {a.get_attribute("href").split("#")[-1]: a.text
                  for a in self.driver.find_elements(By.CSS_SELECTOR, "#form-errors a")}
@@ -260,6 +239,11 @@ class Phone(Story):
                 self.check(f"{lang}: Enter in {id_} keeps its newline", after == before + "\n", repr(after))
             else:
                 self.check(f"{lang}: Enter in {id_} moves on to the next field", now and now != id_, now)
+                hidden = self.driver.execute_script(
+                    "const f = document.activeElement.getBoundingClientRect();"
+                    "const bar = document.querySelector('.callbar').getBoundingClientRect();"
+                    "return f.bottom > bar.top + 1 && document.activeElement.closest('.callbar') === null")
+                self.check(f"{lang}: ...which is not hidden under the bar", not hidden, now)
 
     def timer_and_questions(self, lang):
         self.phone(390)
@@ -298,6 +282,14 @@ class Phone(Story):
         self.check(f"{lang}: \"someone answered\" moves focus to the first question", focused == "questions[0].topic",
                    focused)
         self.shot(f"phone-390-{lang}-call-timer")
+        # The added row is in the draft kept in this browser, and comes back.
+        self.type_into(f"questions[{rows}].question", "箱の色は？")
+        time.sleep(0.5)
+        self.go_lang("/calls/new", lang)
+        kept = self.driver.find_elements(By.ID, f"questions[{rows}].question")
+        self.check(f"{lang}: the draft brings back the added row as typed",
+                   kept and kept[0].get_attribute("value") == "箱の色は？")
+        self.driver.execute_script("localStorage.clear()")
 
     def call_again(self, lang):
         self.go_lang(f"/attempts/{self.attempt}", lang)

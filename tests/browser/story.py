@@ -12,6 +12,7 @@ A screenshot of every page is saved under target/screenshots/.
 Usage: tests/browser/story.py BINARY   (exit 0: all passed)
 """
 
+import json
 import os
 import re
 import shutil
@@ -20,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
@@ -117,6 +120,27 @@ class Story:
 
     def choose(self, id_, value):
         Select(self.by_id(id_)).select_by_value(value)
+
+    def api(self, method, path, body=None):
+        """A JSON API request with this story's token; a refusal fails with its answer."""
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + "/api/v1" + path, data=data, method=method,
+                                     headers={"Authorization": "Bearer " + self.token,
+                                              "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req) as res:
+                text = res.read()
+                return json.loads(text) if text else None
+        except urllib.error.HTTPError as e:
+            raise AssertionError(f"{method} {path}: {e.code} {e.read().decode()}") from None
+
+    def sign_in_as(self, lang):
+        """Sign in from the sign-in page in `lang`, pressing Enter."""
+        self.go(f"/sign-in?lang={lang}")
+        field = self.by_id("token")
+        field.send_keys(self.token)
+        field.send_keys(Keys.ENTER)
+        self.wait.until(lambda d: "/sign-in" not in d.current_url)
 
     def h1(self):
         return self.el("h1").text
