@@ -164,11 +164,9 @@ pub enum StoreError {
     Precondition(Box<Current>),
     /// The file, or the folder it is in, cannot be written: a reading
     /// command works (see [`Store::open_read_only`]), a write does not.
-    #[error(
-        "the journal is read-only here (the file or its folder cannot be written): reading commands \
-         (lists, summaries, search, export, backup) work; this one needs write access"
-    )]
-    ReadOnly,
+    /// A write through the store names the file and why ([`ReadOnlyPlace`]).
+    #[error("{}", read_only_message(.0.as_deref()))]
+    ReadOnly(Option<Box<ReadOnlyPlace>>),
     /// A read-only journal whose migrations are not all applied: it cannot
     /// be migrated without write access.
     #[error(
@@ -203,7 +201,7 @@ impl From<sqlx::Error> for StoreError {
                 // SQLITE_BUSY, SQLITE_LOCKED
                 Some(5 | 6) => return StoreError::Busy(e),
                 // SQLITE_READONLY (1544 is SQLITE_READONLY_DIRECTORY)
-                Some(8) => return StoreError::ReadOnly,
+                Some(8) => return StoreError::ReadOnly(None),
                 // SQLITE_CORRUPT, SQLITE_NOTADB
                 Some(11 | 26) => return StoreError::Damaged(db.message().to_string()),
                 // SQLITE_CANTOPEN
@@ -354,6 +352,9 @@ pub struct Store {
     path: std::path::PathBuf,
     /// The household's time zone ([`settings`]).
     household: settings::Household,
+    /// Opened for reading only ([`Store::open_read_only`]): a write is refused
+    /// before it begins, naming the file and why.
+    read_only: bool,
 }
 
 type Tx = Transaction<'static, Sqlite>;
@@ -408,6 +409,7 @@ impl Store {
             token_stamp: tokens::stamp_path(path),
             path: path.to_path_buf(),
             household: Default::default(),
+            read_only: false,
         })
     }
 
@@ -440,6 +442,7 @@ impl Store {
             token_stamp: tokens::stamp_path(path),
             path: path.to_path_buf(),
             household: Default::default(),
+            read_only: true,
         };
         store.migrated().await?;
         store.load_zone().await?;
@@ -526,7 +529,16 @@ impl Store {
     /// Begin a write transaction: `BEGIN IMMEDIATE` takes the write lock up
     /// front, so a read-then-write never fails on a stale snapshot.
     async fn begin_write(&self) -> Result<Tx, StoreError> {
+        if self.read_only {
+            return Err(self.read_only_here());
+        }
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// The refusal of a write to this journal, naming its file and why it
+    /// cannot be written.
+    pub(crate) fn read_only_here(&self) -> StoreError {
+        StoreError::ReadOnly(Some(Box::new(ReadOnlyPlace::of(&self.path))))
     }
 }
 
@@ -546,6 +558,80 @@ pub fn read_only_place(path: &Path) -> bool {
         );
     }
     matches!(tempfile::tempfile_in(path), Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied)
+}
+
+/// A journal that cannot be written, and why: what a refused write says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOnlyPlace {
+    /// The journal's file, as named.
+    pub file: std::path::PathBuf,
+    pub why: ReadOnlyWhy,
+}
+
+/// Why a journal cannot be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadOnlyWhy {
+    /// The file itself is read-only.
+    File,
+    /// Its folder is (SQLite writes its `-wal` and `-shm` files there).
+    Folder(std::path::PathBuf),
+    /// Both the file and its folder are.
+    Both(std::path::PathBuf),
+    /// Neither's mode says so, yet SQLite refused (a file system mounted
+    /// read-only, or modes changed since the journal was opened).
+    Refused,
+}
+
+impl ReadOnlyPlace {
+    /// Why the journal at `file` cannot be written, as its file and folder
+    /// now are (named by their absolute paths).
+    pub fn of(file: &Path) -> Self {
+        let file = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let folder = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let why = match (read_only_place(&file), read_only_place(&folder)) {
+            (true, false) => ReadOnlyWhy::File,
+            (false, true) => ReadOnlyWhy::Folder(folder),
+            (true, true) => ReadOnlyWhy::Both(folder),
+            (false, false) => ReadOnlyWhy::Refused,
+        };
+        Self { file, why }
+    }
+}
+
+/// What a refused write says: which file, why, and what to do.
+fn read_only_message(place: Option<&ReadOnlyPlace>) -> String {
+    const READING: &str = "reading commands (lists, summaries, search, export, backup) work";
+    let Some(p) = place else {
+        return format!(
+            "the journal is read-only here (the file or its folder cannot be written): {READING}; this one needs \
+             write access"
+        );
+    };
+    let file = p.file.display();
+    match &p.why {
+        ReadOnlyWhy::File => format!(
+            "the journal {file} is read-only (the file cannot be written): {READING}; to change it, make the \
+             file writable (chmod u+w {file}) or copy it where you can write and name the copy with --db"
+        ),
+        ReadOnlyWhy::Folder(folder) => format!(
+            "the journal {file} is read-only here (its folder {} cannot be written, and a write needs files \
+             beside the journal): {READING}; to change it, make the folder writable (chmod u+w {}) or copy the \
+             file to a folder you can write and name the copy with --db",
+            folder.display(),
+            folder.display()
+        ),
+        ReadOnlyWhy::Both(folder) => format!(
+            "the journal {file} is read-only here (neither the file nor its folder {} can be written): \
+             {READING}; to change it, make both writable (chmod u+w {file} {}) or copy the file to a folder \
+             you can write and name the copy with --db",
+            folder.display(),
+            folder.display()
+        ),
+        ReadOnlyWhy::Refused => format!(
+            "the journal {file} cannot be written (SQLite refused the write; is its file system mounted \
+             read-only?): {READING}; this one needs write access"
+        ),
+    }
 }
 
 /// `path` with `suffix` added to its file name (`journal.db-wal`).

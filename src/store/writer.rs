@@ -144,7 +144,11 @@ impl Store {
             })
         });
         self.writer.queue.send(Msg::Job(Job { run, abort })).await.map_err(|_| stopped())?;
-        rx.await.map_err(|_| stopped())?
+        rx.await.map_err(|_| stopped())?.map_err(|e| match e {
+            // SQLite does not say which file: the store does.
+            StoreError::ReadOnly(None) => self.read_only_here(),
+            e => e,
+        })
     }
 }
 

@@ -50,8 +50,22 @@ fn reading_commands_work_on_a_read_only_journal_in_a_read_only_folder() {
     let add = aj(dir.path(), &["--db", "journal/j.db", "machine", "add", "PC 9"]);
     assert_eq!(add.status.code(), Some(1));
     let message = text(&add.stderr);
-    assert!(message.contains("read-only") && message.contains("write access"), "{message}");
+    // Which file, why (here both it and its folder), and what to do.
+    let file = folder.join("j.db");
+    assert!(message.contains(&format!("the journal {} is read-only", file.display())), "{message}");
+    assert!(message.contains(&format!("neither the file nor its folder {} can be written", folder.display())));
+    assert!(message.contains("chmod u+w") && message.contains("--db"), "{message}");
     no_code(&message);
+    // Only the folder read-only: the folder is named as the reason.
+    chmod(&folder.join("j.db"), 0o644);
+    let add = aj(dir.path(), &["--db", "journal/j.db", "follow-up", "add", "--machine", "PC 1", "check drivers"]);
+    let message = text(&add.stderr);
+    assert!(
+        message.contains(&format!("its folder {} cannot be written", folder.display()))
+            && message.contains(&format!("chmod u+w {}", folder.display())),
+        "{message}"
+    );
+    chmod(&folder.join("j.db"), 0o444);
     let beside: Vec<String> =
         std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(beside.iter().all(|n| !n.ends_with("-wal") && !n.ends_with("-shm")), "SQLite wrote beside it: {beside:?}");
@@ -71,8 +85,14 @@ fn a_read_only_file_in_a_writable_folder_is_listed_and_not_written() {
     assert!(text(&list.stdout).contains("PC 1"));
     let add = aj(dir.path(), &["--db", "j.db", "token", "create", "--name", "phone", "--scope", "read"]);
     assert_eq!(add.status.code(), Some(1));
-    assert!(text(&add.stderr).contains("read-only"), "{}", text(&add.stderr));
-    no_code(&text(&add.stderr));
+    let file = std::path::absolute(dir.path().join("j.db")).unwrap();
+    let message = text(&add.stderr);
+    assert!(
+        message.contains(&format!("the journal {} is read-only (the file cannot be written)", file.display()))
+            && message.contains(&format!("chmod u+w {}", file.display())),
+        "{message}"
+    );
+    no_code(&message);
 }
 
 #[test]
