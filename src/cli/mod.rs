@@ -11,6 +11,7 @@
 mod call;
 mod declared;
 pub mod hint;
+pub mod lang;
 mod portable;
 mod record;
 mod reports;
@@ -57,6 +58,10 @@ pub struct Cli {
     /// audit; json or csv for export [default: table; export: json]
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     pub format: Option<table::OutputFormat>,
+    /// The language of prompts, tables and messages: en or ja (clap's own help stays English)
+    /// [default: from LC_ALL, LC_MESSAGES or LANG; English for C, POSIX and languages without a catalogue]
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<lang::LangArg>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -291,6 +296,7 @@ impl From<ScopeArg> for Scope {
 /// Parse the command line, run the command, and turn failure into an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    lang::set(lang::detect(cli.lang, |v| std::env::var(v).ok()));
     let serving = matches!(cli.command, Command::Serve { .. });
     init_tracing(if serving { "info" } else { "warn" });
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

@@ -35,18 +35,20 @@ pub(super) fn print_audit(rows: &Page<AuditEntry>, json: bool) -> anyhow::Result
         print_out(format!("{}\n", serde_json::to_string(rows)?).as_bytes())?;
         return Ok(());
     }
-    let mut t = table::new(&["when (UTC)", "who", "what", "entity", "id", "fields"]);
+    let x = table::Words::run();
+    let mut t =
+        x.table(&["cli.col.when_utc", "cli.col.who", "cli.col.what", "cli.col.entity", "cli.col.id", "cli.col.fields"]);
     for e in &rows.items {
         t.add_row(vec![
             e.at.get(..19).unwrap_or(&e.at).replace('T', " "),
             e.actor.clone(),
-            e.action.to_string(),
-            e.entity.to_string(),
+            x.e(e.action),
+            x.e(e.entity),
             e.entity_id.map(|i| i.to_string()).unwrap_or_default(),
             e.fields.join(", "),
         ]);
     }
-    print_out(format!("{t}\n").as_bytes())?;
+    table::print(&t)?;
     super::hint::more(&rows.next_cursor);
     Ok(())
 }
@@ -57,9 +59,9 @@ pub(super) fn print_summary(summary: &Summary, json: bool) -> anyhow::Result<()>
         print_out(format!("{}\n", serde_json::to_string(summary)?).as_bytes())?;
         return Ok(());
     }
-    print_parts(&crate::summary::render::parts(summary))?;
+    print_parts(&crate::summary::render::parts(summary, &table::Words::run()))?;
     if let Summary::Retries(Retries { next_cursor, .. }) = summary {
-        super::hint::more_of("more cases", next_cursor);
+        super::hint::more_of(&super::lang::s("cli.hint.more_cases"), next_cursor);
     }
     Ok(())
 }

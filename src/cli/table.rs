@@ -20,6 +20,9 @@ use clap::ValueEnum;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ColumnConstraint, ContentArrangement, Table, Width};
 use unicode_width::UnicodeWidthStr;
 
+use crate::domain::enums::ClosedSet;
+use crate::web::i18n::{Lang, Tr};
+
 /// How a command prints its answer (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -102,6 +105,75 @@ pub fn new<S: ToString>(header: &[S]) -> Table {
     t
 }
 
+/// A caller time as written, in its own offset: `2014-05-10 10:05 +09:00`.
+pub fn local(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.format("%Y-%m-%d %H:%M %:z").to_string())
+        .unwrap_or_else(|_| at.to_string())
+}
+
+/// The words of a table: its headers, and codes as words, in the run's
+/// language for people; for scripts (`--format tsv`) English headers and
+/// the codes themselves (`operator_unavailable`), whatever the language.
+#[derive(Debug, Clone, Copy)]
+pub struct Words {
+    /// The catalogue of the words.
+    pub t: Tr,
+    /// Codes stay codes (TSV).
+    pub codes: bool,
+}
+
+impl Words {
+    /// This run's words ([`crate::cli::lang`], [`output`]).
+    pub fn run() -> Self {
+        let codes = output().tsv;
+        Words { t: if codes { Tr(Lang::En) } else { super::lang::t() }, codes }
+    }
+
+    /// An empty table whose header is these catalogue keys' texts.
+    pub fn table(&self, keys: &[&str]) -> Table {
+        new(&keys.iter().map(|k| self.t.s(k)).collect::<Vec<_>>())
+    }
+
+    /// The text of a catalogue key.
+    pub fn s(&self, key: &str) -> String {
+        self.t.s(key)
+    }
+
+    /// The text of a catalogue key with its values filled in.
+    pub fn f(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.t.f(key, args)
+    }
+
+    /// A closed set's member: its word, or its code for scripts.
+    pub fn e<T: ClosedSet>(&self, value: T) -> String {
+        if self.codes {
+            value.name().to_string()
+        } else {
+            self.t.e(value)
+        }
+    }
+
+    /// An optional member, or a dash.
+    pub fn oe<T: ClosedSet>(&self, value: &Option<T>) -> String {
+        value.map(|v| self.e(v)).unwrap_or_else(|| "-".into())
+    }
+
+    /// Members, comma-separated (a dash when none).
+    pub fn list<T: ClosedSet>(&self, values: &[T]) -> String {
+        if values.is_empty() {
+            return "-".into();
+        }
+        let sep = if self.codes || self.t.0 == Lang::En { ", " } else { "、" };
+        values.iter().map(|v| self.e(*v)).collect::<Vec<_>>().join(sep)
+    }
+
+    /// Yes or no: `yes`/`no` for scripts.
+    pub fn yes_no(&self, yes: bool) -> String {
+        self.s(if yes { "cli.yes" } else { "cli.no" })
+    }
+}
+
 /// A table as `out` says: drawn and fitted, or tab-separated; ends with a
 /// line break.
 pub fn render(t: &Table, out: &Output) -> String {
@@ -181,7 +253,7 @@ fn column_widths(t: &Table, width: u16) -> Option<Vec<usize>> {
         match (0..columns).filter(|i| w[*i] > header[*i].max(1)).max_by_key(|i| w[*i]) {
             Some(i) => w[i] = header[i].max(1),
             None => {
-                w = vec![(room / columns).max(1); columns];
+                w = fair_shares(&words, room);
                 break;
             }
         }
@@ -203,6 +275,23 @@ fn column_widths(t: &Table, width: u16) -> Option<Vec<usize>> {
         left -= 1;
     }
     Some(w)
+}
+
+/// `room` shared among columns that need `need` each: a column that needs
+/// less than an even share gets what it needs, and what it leaves is shared
+/// among the others (so a narrow id column does not take the room a wide
+/// Japanese one lacks). Each gets at least 1.
+fn fair_shares(need: &[usize], room: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..need.len()).collect();
+    order.sort_by_key(|i| need[*i]);
+    let mut w = vec![1; need.len()];
+    let mut left = room;
+    for (k, i) in order.iter().enumerate() {
+        let share = (left / (need.len() - k)).max(1);
+        w[*i] = need[*i].clamp(1, share);
+        left = left.saturating_sub(w[*i]);
+    }
+    w
 }
 
 /// A cell as one TSV field: no tab or line break inside.

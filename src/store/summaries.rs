@@ -14,9 +14,9 @@ use super::{stored, stored_opt, stored_u32, Store, StoreError};
 use crate::domain::time::{canonical_text, CallerTime};
 use crate::domain::PageRequest;
 use crate::summary::{
-    best_hours, day_number, hour_rows, next_call_at, retried_case, wait_times, CaseCounts, CaseFacts, Hours,
-    LicenseRow, Licenses, Open, OpenCase, OutcomeCounts, Overview, Questions, Retries, RetriesPage, Summary,
-    SummaryFilter, SummaryName, TopicRow, WaitRow, WaitTimes,
+    best_hours, day_number, hour_rows, license_name, next_call_at, retried_case, wait_times, CaseCounts, CaseFacts,
+    Hours, LicenseRow, Licenses, Named, Names, Open, OpenCase, OpenFollowUp, OutcomeCounts, Overview, Questions,
+    Retries, RetriesPage, Summary, SummaryFilter, SummaryName, TopicRow, WaitRow, WaitTimes,
 };
 
 /// The filter's values as bound parameters (`?1` … `?4`).
@@ -268,7 +268,7 @@ impl Store {
             .await?;
             push_case_lines(lines.as_deref(), &mut cases)?;
         }
-        Ok(cases.finish())
+        self.named(cases.finish()).await
     }
 
     /// `wait-times`: waits of attempts that reached an operator. SQLite
@@ -406,7 +406,7 @@ impl Store {
         // Activated attempts grouped by license over the (result, license_id, …)
         // index, then the start text of each license's latest activation.
         let rows = sqlx::query!(
-            r#"SELECT l.id AS "id!: i64", l.product AS "product!", l.channel AS "channel!",
+            r#"SELECT l.id AS "id!: i64", l.product AS "product!", l.edition, l.channel AS "channel!",
                       coalesce(x.n, 0) AS "activations!: i64", x.machines AS "machines?: String",
                       (SELECT a.started_at FROM attempts a
                        WHERE a.license_id = l.id AND a.result = 'activated' AND a.archived_at IS NULL
@@ -438,14 +438,16 @@ impl Store {
             machines.sort_unstable();
             licenses.push(LicenseRow {
                 license_id: r.id,
+                license_name: license_name(&r.product, r.edition.as_deref()),
                 product: r.product,
                 channel: stored(&r.channel)?,
                 activations: r.activations,
                 machines,
+                machine_names: Vec::new(),
                 last_activated_at: r.last_at.map(canonical_text),
             });
         }
-        Ok(Licenses { licenses })
+        self.named(Licenses { licenses }).await
     }
 
     /// `open`: open cases with a suggested time to call, and follow-ups not done.
@@ -493,7 +495,9 @@ impl Store {
             cases.push(OpenCase {
                 case_id: r.id,
                 machine_id: r.machine_id,
+                machine_name: String::new(),
                 license_id: r.license_id,
+                license_name: String::new(),
                 attempts: r.attempts,
                 last_attempt_at: r.last_utc.and(r.last_at).map(canonical_text),
                 last_failure_reason: stored_opt(r.last_reason.as_deref())?,
@@ -503,7 +507,46 @@ impl Store {
         }
         let mut conn = self.pool.acquire().await?;
         let follow_ups = super::follow_ups::pending(&mut conn, f.machine_id).await?;
-        Ok(Open { cases, follow_ups })
+        drop(conn);
+        let follow_ups =
+            follow_ups.into_iter().map(|f| OpenFollowUp { follow_up: f, machine_name: String::new() }).collect();
+        self.named(Open { cases, follow_ups }).await
+    }
+
+    /// A summary with the names of the machines and licenses its rows
+    /// hold by id filled in beside them (read a few hundred ids at a time;
+    /// archived ones too).
+    async fn named<T: Named>(&self, mut summary: T) -> Result<T, StoreError> {
+        let (mut machines, mut licenses) = summary.ids();
+        let mut names = Names::default();
+        for (table, ids, into) in
+            [("machines", &mut machines, &mut names.machines), ("licenses", &mut licenses, &mut names.licenses)]
+        {
+            ids.sort_unstable();
+            ids.dedup();
+            for chunk in ids.chunks(500) {
+                // The one name column of each table: a machine's name, a license's product and edition.
+                let columns =
+                    if table == "machines" { "id, name, NULL AS edition" } else { "id, product AS name, edition" };
+                let mut q =
+                    sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("SELECT {columns} FROM {table} WHERE id IN ("));
+                let mut list = q.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                q.push(")");
+                #[derive(sqlx::FromRow)]
+                struct NameRow {
+                    id: i64,
+                    name: String,
+                    edition: Option<String>,
+                }
+                let rows: Vec<NameRow> = q.build_query_as().fetch_all(&self.pool).await?;
+                into.extend(rows.into_iter().map(|r| (r.id, license_name(&r.name, r.edition.as_deref()))));
+            }
+        }
+        summary.name(&names);
+        Ok(summary)
     }
 }
 

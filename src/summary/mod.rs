@@ -19,8 +19,8 @@ use crate::domain::{AttemptResult, FailureReason, IvrResult, OperatorOutcome};
 
 pub use crate::domain::{summary_page, SummaryFilter, SummaryName};
 pub use shapes::{
-    CaseCounts, HourRow, Hours, LicenseRow, Licenses, Open, OpenCase, Overview, Questions, RetriedCase, Retries,
-    RetriesPage, Summary, TopicRow, WaitByHour, WaitByWeekday, WaitTimes, TOPICS_LATELY,
+    CaseCounts, HourRow, Hours, LicenseRow, Licenses, Open, OpenCase, OpenFollowUp, Overview, Questions, RetriedCase,
+    Retries, RetriesPage, Summary, TopicRow, WaitByHour, WaitByWeekday, WaitTimes, TOPICS_LATELY,
 };
 
 /// `num / den`, or `None` when `den` is 0.
@@ -115,13 +115,91 @@ pub fn retried_case(f: CaseFacts<'_>) -> RetriedCase {
     RetriedCase {
         case_id: f.case_id,
         machine_id: f.machine_id,
+        machine_name: String::new(),
         license_id: f.license_id,
+        license_name: String::new(),
         attempts: f.attempts,
         first_attempt_at: crate::domain::time::canonical_text(f.first_attempt_at.to_string()),
         first_failure_reason: f.first_failure_reason,
         activated_at: f.activated_at.map(|t| crate::domain::time::canonical_text(t.to_string())),
         next_day: f.last_day > f.first_day,
         days_to_success: f.activated_day.map(|d| d - f.first_day),
+    }
+}
+
+/// The names of machines and licenses by id, as the store reads them for
+/// the rows of a summary (archived ones too: their calls still count).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    pub machines: BTreeMap<i64, String>,
+    pub licenses: BTreeMap<i64, String>,
+}
+
+impl Names {
+    /// A machine's name; its id, as `#6`, if it has none here.
+    pub fn machine(&self, id: i64) -> String {
+        self.machines.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
+    }
+
+    /// A license's name; its id, as `#4`, if it has none here.
+    pub fn license(&self, id: i64) -> String {
+        self.licenses.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
+    }
+}
+
+/// A license as people name it: its product and edition (`Windows 8.1 Pro`).
+pub fn license_name(product: &str, edition: Option<&str>) -> String {
+    match edition.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => format!("{product} {e}"),
+        None => product.to_string(),
+    }
+}
+
+/// A summary whose rows name machines and licenses by id: which ids it
+/// names, and their names filled in beside them.
+pub trait Named {
+    /// The machine and license ids the rows hold.
+    fn ids(&self) -> (Vec<i64>, Vec<i64>);
+    /// Set each row's names from `names`.
+    fn name(&mut self, names: &Names);
+}
+
+impl Named for Retries {
+    fn ids(&self) -> (Vec<i64>, Vec<i64>) {
+        (self.cases.iter().map(|c| c.machine_id).collect(), self.cases.iter().map(|c| c.license_id).collect())
+    }
+    fn name(&mut self, names: &Names) {
+        for c in &mut self.cases {
+            c.machine_name = names.machine(c.machine_id);
+            c.license_name = names.license(c.license_id);
+        }
+    }
+}
+
+impl Named for Open {
+    fn ids(&self) -> (Vec<i64>, Vec<i64>) {
+        let machines = self.cases.iter().map(|c| c.machine_id).chain(self.follow_ups.iter().map(|f| f.machine_id));
+        (machines.collect(), self.cases.iter().map(|c| c.license_id).collect())
+    }
+    fn name(&mut self, names: &Names) {
+        for c in &mut self.cases {
+            c.machine_name = names.machine(c.machine_id);
+            c.license_name = names.license(c.license_id);
+        }
+        for f in &mut self.follow_ups {
+            f.machine_name = names.machine(f.follow_up.machine_id);
+        }
+    }
+}
+
+impl Named for Licenses {
+    fn ids(&self) -> (Vec<i64>, Vec<i64>) {
+        (self.licenses.iter().flat_map(|l| l.machines.iter().copied()).collect(), Vec::new())
+    }
+    fn name(&mut self, names: &Names) {
+        for l in &mut self.licenses {
+            l.machine_names = l.machines.iter().map(|m| names.machine(*m)).collect();
+        }
     }
 }
 
@@ -304,7 +382,9 @@ mod tests {
         let case = |id: i64| RetriedCase {
             case_id: id,
             machine_id: 1,
+            machine_name: "PC 1".into(),
             license_id: 1,
+            license_name: "Windows 8.1".into(),
             attempts: 2,
             first_attempt_at: String::new(),
             first_failure_reason: None,

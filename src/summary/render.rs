@@ -3,7 +3,7 @@
 //! that the command line prints as it prints every table (fitted to the
 //! terminal, or TSV); nothing here knows the terminal.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use comfy_table::Table;
 
 /// A piece of a summary as printed.
 #[derive(Debug)]
@@ -17,8 +17,9 @@ pub enum Part {
 }
 
 use super::{Hours, Licenses, Open, Overview, Questions, Retries, Summary, WaitTimes};
+use crate::cli::table::Words;
 
-/// A duration in seconds as `3m 00s`.
+/// A duration in seconds as `3m 00s` (the form scripts read).
 pub fn duration(seconds: Option<i64>) -> String {
     match seconds {
         Some(s) => format!("{}m {:02}s", s / 60, s % 60),
@@ -38,113 +39,142 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map_or_else(|| "—".to_string(), ToString::to_string)
 }
 
-fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED).set_header(header.iter().copied());
-    t
+impl Words {
+    /// A wait: `3m 00s` for scripts, `3 min 00 s` / `3分00秒` for people.
+    fn wait(&self, seconds: Option<i64>) -> String {
+        match seconds {
+            Some(s) if !self.codes => self.t.duration(s),
+            other => duration(other),
+        }
+    }
+
+    /// A local hour: `10:00` for scripts, `10:00` / `10時台` for people.
+    fn hour(&self, hour: u32) -> String {
+        if self.codes {
+            format!("{hour:02}:00")
+        } else {
+            self.f("fmt.hour", &[("h", &format!("{hour:02}"))])
+        }
+    }
+
+    /// A caller's time as written (scripts), or as people read it (own offset).
+    fn at(&self, at: &str) -> String {
+        if self.codes {
+            at.to_string()
+        } else {
+            crate::cli::table::local(at)
+        }
+    }
+
+    fn opt_at(&self, at: &Option<String>) -> String {
+        at.as_deref().map_or_else(|| "—".to_string(), |a| self.at(a))
+    }
 }
 
-fn waits(w: &WaitTimes) -> Vec<Part> {
-    let mut t = table(&["", "count", "min", "p50", "p90", "max"]);
+fn waits(w: &WaitTimes, x: &Words) -> Vec<Part> {
+    let mut t = x.table(&["cli.sum.all", "cli.sum.count", "cli.sum.min", "cli.sum.p50", "cli.sum.p90", "cli.sum.max"]);
     t.add_row(vec![
-        "all".into(),
+        x.s("cli.sum.all_calls"),
         w.count.to_string(),
-        duration(w.min),
-        duration(w.p50),
-        duration(w.p90),
-        duration(w.max),
+        x.wait(w.min),
+        x.wait(w.p50),
+        x.wait(w.p90),
+        x.wait(w.max),
     ]);
-    let mut by_hour = table(&["hour", "count", "p50", "p90"]);
+    let mut by_hour = x.table(&["cli.sum.hour", "cli.sum.count", "cli.sum.p50", "cli.sum.p90"]);
     for h in &w.by_hour {
-        by_hour.add_row(vec![format!("{:02}:00", h.hour), h.count.to_string(), duration(h.p50), duration(h.p90)]);
+        by_hour.add_row(vec![x.hour(h.hour), h.count.to_string(), x.wait(h.p50), x.wait(h.p90)]);
     }
-    let mut by_day = table(&["weekday", "count", "p50", "p90"]);
+    let mut by_day = x.table(&["cli.sum.weekday", "cli.sum.count", "cli.sum.p50", "cli.sum.p90"]);
     for d in &w.by_weekday {
-        by_day.add_row(vec![d.weekday.clone(), d.count.to_string(), duration(d.p50), duration(d.p90)]);
+        let day = if x.codes { d.weekday.clone() } else { x.s(&format!("weekday.{}", d.weekday)) };
+        by_day.add_row(vec![day, d.count.to_string(), x.wait(d.p50), x.wait(d.p90)]);
     }
     vec![
-        Part::Heading("Operator queue waits".into()),
+        Part::Heading(x.s("cli.sum.waits")),
         Part::Table(t),
-        Part::Heading("By local hour".into()),
+        Part::Heading(x.s("cli.sum.by_hour")),
         Part::Table(by_hour),
-        Part::Heading("By local weekday".into()),
+        Part::Heading(x.s("cli.sum.by_weekday")),
         Part::Table(by_day),
     ]
 }
 
-/// The summary as headings, tables and notes.
-pub fn parts(summary: &Summary) -> Vec<Part> {
+/// The summary as headings, tables and notes, in `words`.
+pub fn parts(summary: &Summary, words: &Words) -> Vec<Part> {
     match summary {
-        Summary::Overview(o) => overview(o),
-        Summary::Retries(r) => retries(r),
-        Summary::WaitTimes(w) => waits(w),
-        Summary::Hours(h) => hours(h),
-        Summary::Questions(q) => questions(q),
-        Summary::Licenses(l) => licenses(l),
-        Summary::Open(o) => open(o),
+        Summary::Overview(o) => overview(o, words),
+        Summary::Retries(r) => retries(r, words),
+        Summary::WaitTimes(w) => waits(w, words),
+        Summary::Hours(h) => hours(h, words),
+        Summary::Questions(q) => questions(q, words),
+        Summary::Licenses(l) => licenses(l, words),
+        Summary::Open(o) => open(o, words),
     }
 }
 
 /// The `overview` counts and rates.
-fn overview(o: &Overview) -> Vec<Part> {
-    let mut t = table(&["", ""]);
+fn overview(o: &Overview, x: &Words) -> Vec<Part> {
+    let mut t = x.table(&["cli.sum.figure", "cli.sum.value"]);
     for (k, v) in [
-        ("machines", o.machines.to_string()),
-        ("licenses", o.licenses.to_string()),
-        (
-            "cases open / activated / abandoned",
-            format!("{} / {} / {}", o.cases.open, o.cases.activated, o.cases.abandoned),
-        ),
-        ("attempts", o.attempts.to_string()),
-        ("activated attempts", o.activated_attempts.to_string()),
-        ("activation rate", percent(o.activation_rate)),
-        ("menu confirmed the ID", percent(o.ivr_confirmed_rate)),
-        ("transferred to an operator", percent(o.operator_transfer_rate)),
-        ("no operator available", percent(o.operator_unavailable_rate)),
+        ("summary.machines", o.machines.to_string()),
+        ("summary.licenses", o.licenses.to_string()),
+        ("cli.sum.cases_by_status", format!("{} / {} / {}", o.cases.open, o.cases.activated, o.cases.abandoned)),
+        ("summary.attempts", o.attempts.to_string()),
+        ("summary.activated_attempts", o.activated_attempts.to_string()),
+        ("summary.activation_rate", percent(o.activation_rate)),
+        ("summary.ivr_confirmed_rate", percent(o.ivr_confirmed_rate)),
+        ("summary.operator_transfer_rate", percent(o.operator_transfer_rate)),
+        ("summary.operator_unavailable_rate", percent(o.operator_unavailable_rate)),
     ] {
-        t.add_row(vec![k.to_string(), v]);
+        t.add_row(vec![x.s(k), v]);
     }
     vec![Part::Table(t)]
 }
 
 /// The cases retried, one a row.
-fn retries(r: &Retries) -> Vec<Part> {
-    let mut t = table(&[
-        "case",
-        "machine",
-        "license",
-        "attempts",
-        "first attempt",
-        "first failure",
-        "activated",
-        "next day",
-        "days",
+fn retries(r: &Retries, x: &Words) -> Vec<Part> {
+    let mut t = x.table(&[
+        "cli.col.case",
+        "cli.col.machine",
+        "cli.col.license",
+        "cli.col.calls",
+        "cli.sum.first_call",
+        "cli.sum.first_failure",
+        "cli.sum.activated_at",
+        "cli.sum.next_day",
+        "cli.sum.days",
     ]);
     for c in &r.cases {
         t.add_row(vec![
             c.case_id.to_string(),
-            c.machine_id.to_string(),
-            c.license_id.to_string(),
+            c.machine_name.clone(),
+            c.license_name.clone(),
             c.attempts.to_string(),
-            c.first_attempt_at.clone(),
-            opt(&c.first_failure_reason),
-            opt(&c.activated_at),
-            if c.next_day { "yes" } else { "no" }.to_string(),
+            x.at(&c.first_attempt_at),
+            c.first_failure_reason.map_or_else(|| "—".into(), |f| x.e(f)),
+            x.opt_at(&c.activated_at),
+            x.yes_no(c.next_day),
             opt(&c.days_to_success),
         ]);
     }
-    vec![
-        Part::Note(format!("{} cases retried, {} of them on a later day", r.cases_retried, r.next_day_retries)),
-        Part::Table(t),
-    ]
+    let (n, later) = (r.cases_retried.to_string(), r.next_day_retries.to_string());
+    vec![Part::Note(x.f("cli.sum.retried", &[("n", &n), ("later", &later)])), Part::Table(t)]
 }
 
 /// Attempts by local hour, and the best hours to call.
-fn hours(h: &Hours) -> Vec<Part> {
-    let mut t = table(&["hour", "attempts", "operator reached", "no operator", "activated", "success"]);
+fn hours(h: &Hours, x: &Words) -> Vec<Part> {
+    let mut t = x.table(&[
+        "cli.sum.hour",
+        "cli.col.calls",
+        "cli.sum.reached",
+        "cli.sum.unavailable",
+        "cli.sum.activated",
+        "cli.sum.success",
+    ]);
     for r in &h.hours {
         t.add_row(vec![
-            format!("{:02}:00", r.hour),
+            x.hour(r.hour),
             r.attempts.to_string(),
             r.operator_reached.to_string(),
             r.operator_unavailable.to_string(),
@@ -152,57 +182,76 @@ fn hours(h: &Hours) -> Vec<Part> {
             percent(r.success_rate),
         ]);
     }
-    let best: Vec<String> = h.best_hours.iter().map(|b| format!("{b:02}:00")).collect();
-    let best = if best.is_empty() { "none yet".into() } else { best.join(", ") };
-    vec![Part::Table(t), Part::Note(format!("best hours to call: {best}"))]
+    let best: Vec<String> = h.best_hours.iter().map(|b| x.hour(*b)).collect();
+    let best = if best.is_empty() { x.s("cli.sum.none_yet") } else { best.join(", ") };
+    vec![Part::Table(t), Part::Note(x.f("cli.sum.best_hours", &[("hours", &best)]))]
 }
 
 /// What operators asked, by topic and channel.
-fn questions(q: &Questions) -> Vec<Part> {
-    let mut t = table(&["topic", "asked", "by channel"]);
+fn questions(q: &Questions, x: &Words) -> Vec<Part> {
+    let mut t = x.table(&["cli.sum.topic", "cli.sum.asked", "cli.sum.by_channel"]);
     for r in &q.topics {
-        let by: Vec<String> = r.by_channel.iter().map(|(c, n)| format!("{c}: {n}")).collect();
-        t.add_row(vec![r.topic.to_string(), r.asked.to_string(), by.join(", ")]);
+        let by: Vec<String> = r.by_channel.iter().map(|(c, n)| format!("{}: {n}", x.e(*c))).collect();
+        t.add_row(vec![x.e(r.topic), r.asked.to_string(), by.join(", ")]);
     }
-    vec![Part::Heading("What operators asked (have it at hand)".into()), Part::Table(t)]
+    vec![Part::Heading(x.s("cli.sum.questions")), Part::Table(t)]
 }
 
-/// Activations a license.
-fn licenses(l: &Licenses) -> Vec<Part> {
-    let mut t = table(&["license", "product", "channel", "activations", "machines", "last activated"]);
+/// Activations a license, and the machines it was activated on, by name.
+fn licenses(l: &Licenses, x: &Words) -> Vec<Part> {
+    let mut t = x.table(&[
+        "cli.col.id",
+        "cli.col.license",
+        "cli.col.channel",
+        "cli.sum.activations",
+        "cli.sum.on_machines",
+        "cli.sum.last_activated",
+    ]);
     for r in &l.licenses {
-        let machines: Vec<String> = r.machines.iter().map(ToString::to_string).collect();
         t.add_row(vec![
             r.license_id.to_string(),
-            r.product.clone(),
-            r.channel.to_string(),
+            r.license_name.clone(),
+            x.e(r.channel),
             r.activations.to_string(),
-            machines.join(", "),
-            opt(&r.last_activated_at),
+            if r.machine_names.is_empty() { "—".into() } else { r.machine_names.join(", ") },
+            x.opt_at(&r.last_activated_at),
         ]);
     }
     vec![Part::Table(t)]
 }
 
 /// Open cases (with when to call) and follow-ups to do.
-fn open(o: &Open) -> Vec<Part> {
-    let mut t = table(&["case", "machine", "license", "attempts", "last attempt", "last failure", "call at"]);
+fn open(o: &Open, x: &Words) -> Vec<Part> {
+    let mut t = x.table(&[
+        "cli.col.case",
+        "cli.col.machine",
+        "cli.col.license",
+        "cli.col.calls",
+        "cli.sum.last_call",
+        "cli.sum.last_failure",
+        "cli.sum.call_at",
+    ]);
     for c in &o.cases {
         t.add_row(vec![
             c.case_id.to_string(),
-            c.machine_id.to_string(),
-            c.license_id.to_string(),
+            c.machine_name.clone(),
+            c.license_name.clone(),
             c.attempts.to_string(),
-            opt(&c.last_attempt_at),
-            opt(&c.last_failure_reason),
-            opt(&c.suggested_call_at),
+            x.opt_at(&c.last_attempt_at),
+            c.last_failure_reason.map_or_else(|| "—".into(), |f| x.e(f)),
+            x.opt_at(&c.suggested_call_at),
         ]);
     }
-    let mut f = table(&["follow-up", "machine", "due", "text"]);
+    let mut f = x.table(&["cli.col.id", "cli.col.machine", "cli.col.due", "cli.col.to_do"]);
     for u in &o.follow_ups {
-        f.add_row(vec![u.id.to_string(), u.machine_id.to_string(), opt(&u.due_on), u.text.clone()]);
+        f.add_row(vec![u.id.to_string(), u.machine_name.clone(), opt(&u.due_on), u.text.clone()]);
     }
-    vec![Part::Heading("Open cases".into()), Part::Table(t), Part::Heading("Follow-ups to do".into()), Part::Table(f)]
+    vec![
+        Part::Heading(x.s("cli.sum.open_cases")),
+        Part::Table(t),
+        Part::Heading(x.s("cli.sum.follow_ups")),
+        Part::Table(f),
+    ]
 }
 
 #[cfg(test)]

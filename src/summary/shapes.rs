@@ -99,7 +99,11 @@ impl RetriesPage {
 pub struct RetriedCase {
     pub case_id: i64,
     pub machine_id: i64,
+    /// The machine's name (beside its id; archived machines too).
+    pub machine_name: String,
     pub license_id: i64,
+    /// The license as people name it: product and edition (`Windows 8.1 Pro`).
+    pub license_name: String,
     pub attempts: i64,
     /// As the caller gave it.
     pub first_attempt_at: String,
@@ -207,10 +211,15 @@ pub struct Licenses {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct LicenseRow {
     pub license_id: i64,
+    /// The license as people name it: product and edition (`Windows 8.1 Pro`).
+    pub license_name: String,
     pub product: String,
     pub channel: Channel,
     pub activations: i64,
+    /// The ids of the machines it was activated on, in id order.
     pub machines: Vec<i64>,
+    /// Their names, in the same order.
+    pub machine_names: Vec<String>,
     /// The start of the latest activated attempt, as the caller gave it.
     pub last_activated_at: Option<String>,
 }
@@ -219,7 +228,23 @@ pub struct LicenseRow {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Open {
     pub cases: Vec<OpenCase>,
-    pub follow_ups: Vec<FollowUp>,
+    pub follow_ups: Vec<OpenFollowUp>,
+}
+
+/// A follow-up to do, with its machine's name.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct OpenFollowUp {
+    #[serde(flatten)]
+    pub follow_up: FollowUp,
+    /// The machine's name (beside `machine_id`).
+    pub machine_name: String,
+}
+
+impl std::ops::Deref for OpenFollowUp {
+    type Target = FollowUp;
+    fn deref(&self) -> &FollowUp {
+        &self.follow_up
+    }
 }
 
 /// A case still to activate.
@@ -227,7 +252,11 @@ pub struct Open {
 pub struct OpenCase {
     pub case_id: i64,
     pub machine_id: i64,
+    /// The machine's name.
+    pub machine_name: String,
     pub license_id: i64,
+    /// The license as people name it: product and edition.
+    pub license_name: String,
     pub attempts: i64,
     pub last_attempt_at: Option<String>,
     pub last_failure_reason: Option<FailureReason>,

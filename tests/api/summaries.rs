@@ -130,6 +130,9 @@ async fn the_story_gives_its_numbers() {
     assert_eq!(l["licenses"][0]["machines"], json!([pc1]));
     assert_eq!(l["licenses"][1]["license_id"], download);
     assert_eq!(l["licenses"][1]["machines"], json!([pc2]));
+    // Names beside the ids, as people call them.
+    assert_eq!(l["licenses"][1]["machine_names"], json!(["PC 2"]));
+    assert_eq!(l["licenses"][1]["license_name"], "Windows 8.1 Pro");
     assert_eq!(l["licenses"][1]["activations"], 1);
     assert_eq!(l["licenses"][1]["last_activated_at"], "2014-05-10T10:30:00+09:00");
 
@@ -180,6 +183,13 @@ async fn the_open_summary_suggests_an_hour_when_operators_answered() {
     assert_eq!((at.hour(), at.offset().local_minus_utc()), (10, 9 * 3600), "{at}");
     assert!(at > chrono::Utc::now() - Duration::minutes(1));
     assert_eq!(o["follow_ups"][0]["text"], "call before 18:00");
+    // Names beside the ids (the ids stay: scripts read them).
+    assert_eq!((case["machine_id"].clone(), case["machine_name"].clone()), (json!(pc1), json!("PC 1")));
+    assert_eq!((case["license_id"].clone(), case["license_name"].clone()), (json!(boxed), json!("Windows 8.1 Pro")));
+    assert_eq!(
+        (o["follow_ups"][0]["machine_id"].clone(), o["follow_ups"][0]["machine_name"].clone()),
+        (json!(pc1), json!("PC 1"))
+    );
 }
 
 #[tokio::test]
@@ -419,7 +429,9 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
             let first = gs[0];
             let act = gs.iter().find(|g| g.result == Some("activated"));
             let last_date = gs.iter().map(|g| g.at.date_naive()).max().unwrap();
-            want.push(json!({"case_id": case_id, "machine_id": first.machine, "license_id": first.license,
+            let machine_name = format!("PC {}", machine_ids.iter().position(|m| *m == first.machine).unwrap());
+            want.push(json!({"case_id": case_id, "machine_id": first.machine, "machine_name": machine_name,
+                "license_id": first.license, "license_name": "Windows 8.1",
                 "attempts": gs.len(), "first_attempt_at": first.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 "first_failure_reason": first.reason, "activated_at": act.map(|a| a.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 "next_day": last_date > first.at.date_naive(),
@@ -481,6 +493,9 @@ async fn two_thousand_random_attempts_agree_with_a_plain_computation() {
         let row = &l["licenses"][i];
         assert_eq!(row["activations"], acts.len());
         assert_eq!(row["machines"], json!(machines));
+        let names: Vec<String> =
+            machines.iter().map(|m| format!("PC {}", machine_ids.iter().position(|x| x == m).unwrap())).collect();
+        assert_eq!((row["license_name"].clone(), row["machine_names"].clone()), (json!("Windows 8.1"), json!(names)));
         assert_eq!(row["last_activated_at"], json!(last));
     }
 

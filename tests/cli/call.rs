@@ -11,6 +11,7 @@ const ENTER: &str = "\r";
 
 fn session(dir: &std::path::Path, args: &[&str]) -> expectrl::session::OsSession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_activation-journal"));
+    super::in_english(&mut cmd);
     cmd.current_dir(dir).env_remove("DATABASE_URL").env_remove("ACTIVATION_JOURNAL_KEY_FILE");
     // Drafts go to the test's own state directory.
     cmd.env("XDG_STATE_HOME", dir.join("state"));
@@ -210,7 +211,7 @@ fn ctrl_c_at_a_prompt_or_while_the_queue_timer_runs_offers_a_draft_and_without_o
 fn without_a_terminal_call_points_to_attempt_add_and_stores_nothing() {
     let dir = tempfile::tempdir().unwrap();
     setup(dir.path());
-    let out = Command::new(env!("CARGO_BIN_EXE_activation-journal"))
+    let out = super::in_english(&mut Command::new(env!("CARGO_BIN_EXE_activation-journal")))
         .current_dir(dir.path())
         .args(["--db", "j.db", "call"])
         .stdin(std::process::Stdio::null())

@@ -140,7 +140,7 @@ fn every_entity_is_edited_from_flags_and_answers_as_the_api_does() {
     let c = json(d, &["case", "edit", "1", "--status", "abandoned", "--notes", "bought a new license", "--json"]);
     assert_eq!(c["status"], "abandoned");
     assert!(c["closed_at"].is_string(), "{c}");
-    assert!(ok(d, &["case", "list", "--status", "abandoned"]).contains("abandoned"));
+    assert!(ok(d, &["case", "list", "--status", "abandoned"]).contains("Abandoned"), "the status as a word");
     let c = json(d, &["case", "edit", "1", "--status", "open", "--json"]);
     assert_eq!((c["status"].as_str(), c["closed_at"].is_null()), (Some("open"), true), "{c}");
     // Each edit is in the audit log, by the command line.

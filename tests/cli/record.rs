@@ -36,7 +36,7 @@ pub(super) fn household() -> tempfile::TempDir {
 
 /// A command on `j.db` in `dir` with `stdin` as what is typed into it.
 pub(super) fn typed_in(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_activation-journal"))
+    super::in_english(&mut Command::new(env!("CARGO_BIN_EXE_activation-journal")))
         .current_dir(dir)
         .args(["--db", "j.db"])
         .args(args)
@@ -130,8 +130,13 @@ fn a_household_records_its_calls_by_name_and_reads_them_newest_first_in_local_ti
     let second = list.find("2014-05-11 10:00 +09:00").expect("local time of the second call");
     let first = list.find("2014-05-10 18:00 +09:00").expect("local time of the first call");
     assert!(second < first, "newest first: {list}");
-    assert!(list.contains("PC 1") && list.contains("Windows 8.1 Pro (retail_box)"), "{list}");
-    assert!(list.contains("3:00") && list.contains("edition, box_colour"), "{list}");
+    assert!(list.contains("PC 1") && list.contains("Windows 8.1 Pro (Retail box)"), "{list}");
+    assert!(list.contains("3:00") && list.contains("Windows edition, Box colour"), "topics as words: {list}");
+    assert!(list.contains("No operator available") && !list.contains("operator_unavailable"), "{list}");
+    // Scripts read the codes (and English headers) whatever the language.
+    let tsv = ok(dir.path(), &["--lang", "ja", "--format", "tsv", "attempt", "list"]);
+    assert!(tsv.starts_with("id\twhen\tmachine\tlicense\t"), "{tsv}");
+    assert!(tsv.contains("edition, box_colour") && tsv.contains("not_activated (operator_unavailable)"), "{tsv}");
     // Filters as flags.
     let failed = json(dir.path(), &["attempt", "list", "--result", "not_activated", "--json"]);
     assert_eq!(failed["items"].as_array().unwrap().len(), 1);
@@ -146,11 +151,11 @@ fn a_household_records_its_calls_by_name_and_reads_them_newest_first_in_local_ti
 
     // Cases, the machine's history, follow-ups, search.
     let cases = ok(dir.path(), &["case", "list"]);
-    assert!(cases.contains("activated") && cases.contains("hardware_change") && cases.contains("PC 1"), "{cases}");
+    assert!(cases.contains("Activated") && cases.contains("Hardware change") && cases.contains("PC 1"), "{cases}");
     let case = ok(dir.path(), &["case", "show", "1"]);
     assert!(case.contains("2014-05-10 18:00 +09:00") && case.contains("2014-05-11 10:00 +09:00"), "{case}");
     let history = ok(dir.path(), &["machine", "show", "PC 1"]);
-    assert!(history.contains("case opened") && history.contains("operator reached after 3:00"), "{history}");
+    assert!(history.contains("case opened") && history.contains("operator: Reached after 3:00"), "{history}");
     ok(dir.path(), &["follow-up", "add", "箱の写真を撮っておく", "--machine", "PC 2", "--due", "2014-05-12"]);
     let todo = ok(dir.path(), &["follow-up", "list"]);
     assert!(todo.contains("箱の写真を撮っておく") && todo.contains("PC 2"), "{todo}");
@@ -158,7 +163,7 @@ fn a_household_records_its_calls_by_name_and_reads_them_newest_first_in_local_ti
     assert!(!ok(dir.path(), &["follow-up", "list"]).contains("箱の写真"));
     assert!(ok(dir.path(), &["follow-up", "list", "--done"]).contains("箱の写真"));
     let found = ok(dir.path(), &["search", "箱"]);
-    assert!(found.contains("follow_up") && found.contains("attempt") && found.contains("[箱]"), "{found}");
+    assert!(found.contains("Follow-up") && found.contains("Call") && found.contains("[箱]"), "{found}");
     let hits = json(dir.path(), &["search", "ヨドバシ", "--json"]);
     assert_eq!(hits["items"][0]["entity"], "license");
     // The key is nowhere a command prints.

@@ -3,7 +3,7 @@
 use super::correct::{archive, edit_body, print_row, reveal, unarchive, written, CASE, FOLLOW_UP, LICENSE, MACHINE};
 use super::show::{
     attempts_table, cases_table, follow_ups_table, here, licenses_table, local, machine, machines_table, minutes,
-    or_dash, print_json, print_table, table, Names,
+    outcome, print_json, print_table, table, Names,
 };
 use super::{
     given, parse_body, refused, stored, CaseCommand, FollowUpCommand, LicenseCommand, LicenseFlags, MachineCommand,
@@ -11,6 +11,7 @@ use super::{
 };
 use crate::cli::flags_named;
 use crate::cli::hint::more;
+use crate::cli::table::Words;
 use crate::domain::{FieldErrors, FollowUpPatch, Page, TimePageRequest};
 use crate::store::{Actor, AttemptFilter, Store, WriteCtx};
 use crate::wire::{FollowUpCreate, FollowUpFields, LicenseCreate, MachineCreate};
@@ -48,42 +49,52 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
             }
             print_table(&machines_table(std::slice::from_ref(&m)))?;
             let mut names = Names::default();
-            let mut t = table(&["when", "what", "id", "details"]);
+            let x = Words::run();
+            let mut t = table(&["cli.col.when", "cli.col.what", "cli.col.id", "cli.col.details"]);
             for e in &timeline.events {
                 use crate::store::TimelineEvent as E;
                 let row = match e {
                     E::HardwareChange { hardware_change: h, .. } => vec![
                         h.changed_on.to_string(),
-                        "hardware change".into(),
+                        x.s("cli.tl.hardware_change"),
                         h.id.to_string(),
-                        format!(
-                            "replaced {}",
-                            h.parts_replaced.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
-                        ),
+                        x.f("cli.tl.replaced", &[("parts", &x.list(&h.parts_replaced))]),
                     ],
                     E::Case { case: c, .. } => vec![
                         here(&c.opened_at),
-                        "case opened".into(),
+                        x.s("cli.tl.case_opened"),
                         c.id.to_string(),
-                        format!("{}, {} ({})", names.license(store, c.license_id).await, c.status, c.trigger),
-                    ],
-                    E::Attempt { attempt: a, .. } => vec![
-                        local(&a.started_at),
-                        "call".into(),
-                        a.id.to_string(),
-                        format!(
-                            "IVR {}, operator {}{}, {}",
-                            or_dash(&a.ivr_result),
-                            or_dash(&a.operator_outcome),
-                            a.wait_seconds.map(|w| format!(" after {}", minutes(w))).unwrap_or_default(),
-                            or_dash(&a.result)
+                        x.f(
+                            "cli.tl.case",
+                            &[
+                                ("license", &names.license(store, c.license_id).await),
+                                ("status", &x.e(c.status)),
+                                ("trigger", &x.e(c.trigger)),
+                            ],
                         ),
                     ],
+                    E::Attempt { attempt: a, .. } => {
+                        let wait = a.wait_seconds.map(|w| x.f("cli.tl.waited", &[("wait", &minutes(w))]));
+                        vec![
+                            local(&a.started_at),
+                            x.s("cli.tl.call"),
+                            a.id.to_string(),
+                            x.f(
+                                "cli.tl.attempt",
+                                &[
+                                    ("ivr", &x.oe(&a.ivr_result)),
+                                    ("operator", &x.oe(&a.operator_outcome)),
+                                    ("wait", &wait.unwrap_or_default()),
+                                    ("result", &outcome(&x, a)),
+                                ],
+                            ),
+                        ]
+                    }
                     E::FollowUp { follow_up: f, .. } => vec![
                         f.due_on.map(|d| d.to_string()).unwrap_or_else(|| here(&f.created_at)),
-                        "follow-up".into(),
+                        x.s("cli.tl.follow_up"),
                         f.id.to_string(),
-                        format!("{}{}", f.text, if f.done { " (done)" } else { "" }),
+                        if f.done { x.f("cli.tl.done", &[("text", &f.text)]) } else { f.text.clone() },
                     ],
                 };
                 t.add_row(row);
@@ -287,12 +298,13 @@ pub async fn search(store: &Store, words: &[String], paging: &Paging) -> anyhow:
         return print_json(&hits);
     }
     if hits.items.is_empty() {
-        eprintln!("nothing matches {joined:?}");
+        eprintln!("{}", crate::cli::lang::f("cli.search.nothing", &[("text", &joined)]));
         return Ok(());
     }
-    let mut t = table(&["what", "id", "where it matches"]);
+    let x = Words::run();
+    let mut t = x.table(&["cli.col.what", "cli.col.id", "cli.col.matches"]);
     for h in &hits.items {
-        t.add_row(vec![h.entity.to_string(), h.id.to_string(), h.snippet.clone()]);
+        t.add_row(vec![x.e(h.entity), h.id.to_string(), h.snippet.clone()]);
     }
     print_table(&t)?;
     more(&hits.next_cursor);

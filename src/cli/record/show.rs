@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::cli::print_out;
+use crate::cli::table::Words;
 use crate::domain::{Attempt, Case, FollowUp, License, Machine, PageRequest};
 use crate::store::Store;
 
@@ -13,9 +14,9 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// An empty table with this header (see [`crate::cli::table`]).
-pub(super) fn table(header: &[&str]) -> comfy_table::Table {
-    crate::cli::table::new(header)
+/// An empty table whose header is these catalogue keys' texts (see [`crate::cli::table`]).
+pub(super) fn table(keys: &[&str]) -> comfy_table::Table {
+    Words::run().table(keys)
 }
 
 /// Print a table fitted to the terminal, or as TSV with `--format tsv`.
@@ -24,12 +25,7 @@ pub(super) fn print_table(t: &comfy_table::Table) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A caller time as written, in its own offset: `2014-05-10 10:05 +09:00`.
-pub fn local(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| t.format("%Y-%m-%d %H:%M %:z").to_string())
-        .unwrap_or_else(|_| at.to_string())
-}
+pub use crate::cli::table::local;
 
 /// A UTC stamp in this computer's time zone: `2014-05-10 10:05 +09:00`.
 pub fn here(at: &str) -> String {
@@ -42,12 +38,11 @@ pub(super) fn or_dash<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_else(|| "-".into())
 }
 
-/// A license as people name it: `Windows 8.1 Pro (retail_box)`.
+/// A license as people name it: `Windows 8.1 Pro (retail box)`, the
+/// channel in the run's words.
 pub fn license_label(l: &License) -> String {
-    match &l.edition {
-        Some(e) => format!("{} {e} ({})", l.product, l.channel),
-        None => format!("{} ({})", l.product, l.channel),
-    }
+    let name = crate::summary::license_name(&l.product, l.edition.as_deref());
+    format!("{name} ({})", Words::run().e(l.channel))
 }
 
 /// The machine named (by name, or else by id) on the command line.
@@ -98,7 +93,8 @@ impl Names {
 }
 
 pub(super) fn machines_table(rows: &[Machine]) -> comfy_table::Table {
-    let mut t = table(&["id", "name", "owner", "notes", "added"]);
+    let x = Words::run();
+    let mut t = x.table(&["cli.col.id", "cli.col.name", "cli.col.owner", "cli.col.notes", "cli.col.added"]);
     for m in rows {
         t.add_row(vec![m.id.to_string(), m.name.clone(), or_dash(&m.owner), or_dash(&m.notes), here(&m.created_at)]);
     }
@@ -106,13 +102,23 @@ pub(super) fn machines_table(rows: &[Machine]) -> comfy_table::Table {
 }
 
 pub(super) fn licenses_table(rows: &[License]) -> comfy_table::Table {
-    let mut t = table(&["id", "product", "edition", "channel", "bought from", "on", "box", "product key"]);
+    let x = Words::run();
+    let mut t = x.table(&[
+        "cli.col.id",
+        "cli.col.product",
+        "cli.col.edition",
+        "cli.col.channel",
+        "cli.col.bought_from",
+        "cli.col.bought_on",
+        "cli.col.box",
+        "cli.col.product_key",
+    ]);
     for l in rows {
         t.add_row(vec![
             l.id.to_string(),
             l.product.clone(),
             or_dash(&l.edition),
-            l.channel.to_string(),
+            x.e(l.channel),
             or_dash(&l.purchased_from),
             or_dash(&l.purchased_on),
             or_dash(&l.box_colour),
@@ -122,26 +128,41 @@ pub(super) fn licenses_table(rows: &[License]) -> comfy_table::Table {
     t
 }
 
+/// What happened on a call, in a few words: `not activated (no operator available)`.
+pub fn outcome(x: &Words, a: &Attempt) -> String {
+    match (&a.result, &a.failure_reason) {
+        (Some(r), Some(why)) => format!("{} ({})", x.e(*r), x.e(*why)),
+        (Some(r), None) => x.e(*r),
+        _ => "-".into(),
+    }
+}
+
 /// Attempts as people read them: when (own offset), where, what happened.
 pub async fn attempts_table(store: &Store, names: &mut Names, rows: &[Attempt]) -> comfy_table::Table {
-    let mut t = table(&["id", "when", "machine", "license", "IVR", "operator", "wait", "asked", "result"]);
+    let x = Words::run();
+    let mut t = x.table(&[
+        "cli.col.id",
+        "cli.col.when",
+        "cli.col.machine",
+        "cli.col.license",
+        "cli.col.ivr",
+        "cli.col.operator",
+        "cli.col.wait",
+        "cli.col.asked",
+        "cli.col.result",
+    ]);
     for a in rows {
-        let result = match (&a.result, &a.failure_reason) {
-            (Some(r), Some(why)) => format!("{r} ({why})"),
-            (Some(r), None) => r.to_string(),
-            _ => "-".into(),
-        };
-        let asked: Vec<String> = a.questions.iter().map(|q| q.topic.to_string()).collect();
+        let asked: Vec<crate::domain::Topic> = a.questions.iter().map(|q| q.topic).collect();
         t.add_row(vec![
             a.id.to_string(),
             local(&a.started_at),
             names.machine(store, a.machine_id).await,
             names.license(store, a.license_id).await,
-            or_dash(&a.ivr_result),
-            or_dash(&a.operator_outcome),
+            x.oe(&a.ivr_result),
+            x.oe(&a.operator_outcome),
             a.wait_seconds.map(minutes).unwrap_or_else(|| "-".into()),
-            if asked.is_empty() { "-".into() } else { asked.join(", ") },
-            result,
+            x.list(&asked),
+            outcome(&x, a),
         ]);
     }
     t
@@ -153,14 +174,24 @@ pub fn minutes(s: i64) -> String {
 }
 
 pub(super) async fn cases_table(store: &Store, names: &mut Names, rows: &[Case]) -> comfy_table::Table {
-    let mut t = table(&["id", "machine", "license", "trigger", "status", "opened", "closed", "notes"]);
+    let x = Words::run();
+    let mut t = x.table(&[
+        "cli.col.id",
+        "cli.col.machine",
+        "cli.col.license",
+        "cli.col.trigger",
+        "cli.col.status",
+        "cli.col.opened",
+        "cli.col.closed",
+        "cli.col.notes",
+    ]);
     for c in rows {
         t.add_row(vec![
             c.id.to_string(),
             names.machine(store, c.machine_id).await,
             names.license(store, c.license_id).await,
-            c.trigger.to_string(),
-            c.status.to_string(),
+            x.e(c.trigger),
+            x.e(c.status),
             here(&c.opened_at),
             c.closed_at.as_deref().map(here).unwrap_or_else(|| "-".into()),
             or_dash(&c.notes),
@@ -170,7 +201,9 @@ pub(super) async fn cases_table(store: &Store, names: &mut Names, rows: &[Case])
 }
 
 pub(super) async fn follow_ups_table(store: &Store, names: &mut Names, rows: &[FollowUp]) -> comfy_table::Table {
-    let mut t = table(&["id", "machine", "case", "to do", "due", "done"]);
+    let x = Words::run();
+    let mut t =
+        x.table(&["cli.col.id", "cli.col.machine", "cli.col.case", "cli.col.to_do", "cli.col.due", "cli.col.done"]);
     for f in rows {
         t.add_row(vec![
             f.id.to_string(),
@@ -178,7 +211,7 @@ pub(super) async fn follow_ups_table(store: &Store, names: &mut Names, rows: &[F
             or_dash(&f.case_id),
             f.text.clone(),
             or_dash(&f.due_on),
-            if f.done { "yes".into() } else { "no".into() },
+            x.yes_no(f.done),
         ]);
     }
     t
