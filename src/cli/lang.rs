@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use clap::ValueEnum;
 
-use crate::web::i18n::{Lang, Tr};
+use crate::i18n::{Lang, Tr};
 
 /// A language on the command line (`--lang`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

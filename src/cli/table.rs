@@ -21,7 +21,7 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, ColumnConstraint, ContentArrange
 use unicode_width::UnicodeWidthStr;
 
 use crate::domain::enums::ClosedSet;
-use crate::web::i18n::{Lang, Tr};
+use crate::i18n::{Lang, Tr};
 
 /// How a command prints its answer (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
