@@ -173,6 +173,15 @@ impl From<FieldErrors> for ApiError {
     }
 }
 
+impl From<crate::domain::UploadError> for ApiError {
+    fn from(e: crate::domain::UploadError) -> Self {
+        match e {
+            crate::domain::UploadError::Unsupported => ApiError::UnsupportedMediaType(e.to_string()),
+            crate::domain::UploadError::Fields(errors) => errors.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -127,11 +127,16 @@ impl Secrets {
 
     /// Seal `plain`, creating the key file if there is none.
     pub fn seal(&self, plain: &str) -> Result<Vec<u8>, SecretError> {
+        self.seal_bytes(plain.as_bytes())
+    }
+
+    /// Seal bytes (an attachment's file), creating the key file if there is none.
+    pub fn seal_bytes(&self, plain: &[u8]) -> Result<Vec<u8>, SecretError> {
         let cipher = self.cipher(true)?;
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let sealed = cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain.as_bytes(), aad: AAD })
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad: AAD })
             .map_err(|_| SecretError::WrongKey(self.path.clone()))?;
         let mut out = Vec::with_capacity(1 + 24 + sealed.len());
         out.push(FORMAT);
@@ -142,15 +147,19 @@ impl Secrets {
 
     /// Open a value sealed by [`Secrets::seal`].
     pub fn open(&self, sealed: &[u8]) -> Result<String, SecretError> {
+        String::from_utf8(self.open_bytes(sealed)?).map_err(|_| SecretError::WrongKey(self.path.clone()))
+    }
+
+    /// Open bytes sealed by [`Secrets::seal_bytes`] (or [`Secrets::seal`]).
+    pub fn open_bytes(&self, sealed: &[u8]) -> Result<Vec<u8>, SecretError> {
         let cipher = self.cipher(false)?;
         let wrong = || SecretError::WrongKey(self.path.clone());
         if sealed.len() < 1 + 24 || sealed[0] != FORMAT {
             return Err(wrong());
         }
-        let plain = cipher
+        cipher
             .decrypt(XNonce::from_slice(&sealed[1..25]), Payload { msg: &sealed[25..], aad: AAD })
-            .map_err(|_| wrong())?;
-        String::from_utf8(plain).map_err(|_| wrong())
+            .map_err(|_| wrong())
     }
 }
 

@@ -8,6 +8,7 @@
 //! what the API answers; tables show names, and times in each attempt's own
 //! offset (UTC stamps, such as a case's, in this computer's time zone).
 
+mod attach;
 mod attempt;
 mod commands;
 mod correct;

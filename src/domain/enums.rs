@@ -190,13 +190,27 @@ closed_set!(
     AuditEntity {
         Machine => "machine", HardwareChange => "hardware_change", License => "license", Case => "case",
         Attempt => "attempt", FollowUp => "follow_up", Export => "export", Journal => "journal",
-        ApiToken => "api_token",
+        ApiToken => "api_token", Attachment => "attachment",
     }
 );
 
 closed_set!(
+    /// What an attachment is attached to.
+    AttachedTo { Machine => "machine", License => "license", Case => "case", Attempt => "attempt" }
+);
+
+closed_set!(
+    /// What an attachment is, as sniffed from its first bytes (never from
+    /// its name or the header it came with).
+    MediaType { Jpeg => "image/jpeg", Png => "image/png", Webp => "image/webp", Pdf => "application/pdf" }
+);
+
+closed_set!(
     /// What a search hit is.
-    SearchEntity { Machine => "machine", License => "license", Case => "case", Attempt => "attempt", FollowUp => "follow_up" }
+    SearchEntity {
+        Machine => "machine", License => "license", Case => "case", Attempt => "attempt", FollowUp => "follow_up",
+        Attachment => "attachment",
+    }
 );
 
 closed_set!(

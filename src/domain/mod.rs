@@ -48,6 +48,7 @@ macro_rules! patch {
     };
 }
 
+pub mod attachment;
 pub mod attempt;
 pub mod case;
 pub mod enums;
@@ -64,6 +65,7 @@ pub mod slmgr;
 pub mod summary_filter;
 pub mod time;
 
+pub use attachment::{Attachment, NewAttachment, UploadError};
 pub use attempt::{Attempt, AttemptPatch, AttemptTarget, NewAttempt, NewQuestion, Question};
 pub use case::{Case, CasePatch, NewCase};
 pub use enums::*;

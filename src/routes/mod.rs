@@ -9,6 +9,7 @@
 mod handlers;
 
 mod archive;
+mod attachments;
 mod attempts;
 mod audit;
 mod cases;
@@ -56,6 +57,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(cases::routes)
             .configure(attempts::routes)
             .configure(follow_ups::routes)
+            .configure(attachments::routes)
             .configure(confirmation_ids::routes)
             .configure(summaries::routes)
             .configure(portable::routes)

@@ -24,7 +24,7 @@ fn followers(table: Table) -> &'static [(Table, &'static str)] {
         }
         Table::Licenses => &[(Table::Cases, "license_id"), (Table::Attempts, "license_id")],
         Table::Cases => &[(Table::Attempts, "case_id")],
-        Table::HardwareChanges | Table::Attempts | Table::FollowUps => &[],
+        Table::HardwareChanges | Table::Attempts | Table::FollowUps | Table::Attachments => &[],
     }
 }
 
@@ -127,7 +127,7 @@ impl Store {
                 }
                 attempts::sync_case(conn, case_id).await
             }
-            Table::HardwareChanges | Table::FollowUps => Ok(()),
+            Table::HardwareChanges | Table::FollowUps | Table::Attachments => Ok(()),
         }
     }
 }

@@ -10,7 +10,8 @@ use crate::secrets::SecretError;
 async fn anything_sealed(conn: &mut SqliteConnection) -> Result<bool, StoreError> {
     Ok(sqlx::query_scalar!(
         r#"SELECT (EXISTS (SELECT 1 FROM licenses WHERE product_key_sealed IS NOT NULL)
-                   OR EXISTS (SELECT 1 FROM attempt_questions WHERE answer_sealed IS NOT NULL)) AS "sealed!: bool""#
+                   OR EXISTS (SELECT 1 FROM attempt_questions WHERE answer_sealed IS NOT NULL)
+                   OR EXISTS (SELECT 1 FROM attachments)) AS "sealed!: bool""#
     )
     .fetch_one(conn)
     .await?)

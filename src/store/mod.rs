@@ -34,6 +34,7 @@ macro_rules! on_writer {
 }
 
 mod archive;
+mod attachments;
 mod attempts;
 mod audit;
 pub mod backup;
@@ -71,6 +72,7 @@ use crate::secrets::{SecretError, Secrets};
 
 use refs::{all_exist, bad_reference, reference, refused, row_state, Known, Refs};
 
+pub use attachments::Bytes as AttachmentBytes;
 pub use attempts::{AttemptFilter, ConfirmationMatch};
 pub use audit::{AuditEntry, AuditFilter};
 pub use search::{SearchHit, SCAN_WINDOW};
@@ -839,6 +841,7 @@ pub enum Table {
     Cases,
     Attempts,
     FollowUps,
+    Attachments,
 }
 
 impl Table {
@@ -851,6 +854,7 @@ impl Table {
             Table::Cases => "cases",
             Table::Attempts => "attempts",
             Table::FollowUps => "follow_ups",
+            Table::Attachments => "attachments",
         }
     }
 
@@ -863,6 +867,7 @@ impl Table {
             Table::Cases => "case",
             Table::Attempts => "attempt",
             Table::FollowUps => "follow-up",
+            Table::Attachments => "attachment",
         }
     }
 
@@ -875,6 +880,7 @@ impl Table {
             Table::Cases => "case",
             Table::Attempts => "attempt",
             Table::FollowUps => "follow_up",
+            Table::Attachments => "attachment",
         }
     }
 
@@ -897,7 +903,8 @@ archivable!(
     crate::domain::License,
     crate::domain::Case,
     crate::domain::Attempt,
-    crate::domain::FollowUp
+    crate::domain::FollowUp,
+    crate::domain::Attachment
 );
 
 /// A fetched row, if it may be shown: archived rows only when asked for.

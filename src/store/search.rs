@@ -17,7 +17,7 @@ use crate::domain::{Page, PageRequest, SearchEntity};
 
 /// For each indexed table: its entity name and the text of a row's
 /// document, an expression over the row `t`.
-const BODIES: [(Table, &str, &str); 5] = [
+const BODIES: [(Table, &str, &str); 6] = [
     (Table::Machines, "machine", "concat_ws(char(10), t.name, t.owner, t.notes)"),
     (Table::Licenses, "license", "concat_ws(char(10), t.product, t.edition, t.purchased_from, t.box_colour, t.notes)"),
     (Table::Cases, "case", "t.notes"),
@@ -29,6 +29,7 @@ const BODIES: [(Table, &str, &str); 5] = [
             FROM attempt_questions q WHERE q.attempt_id = t.id))",
     ),
     (Table::FollowUps, "follow_up", "t.text"),
+    (Table::Attachments, "attachment", "t.caption"),
 ];
 
 /// The statement that gives `(id, document text)` of a table's rows `t`,

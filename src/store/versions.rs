@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
 use super::{StoreError, Table, WriteCtx};
-use crate::domain::{Attempt, Case, FollowUp, HardwareChange, License, Machine};
+use crate::domain::{Attachment, Attempt, Case, FollowUp, HardwareChange, License, Machine};
 
 /// The strong entity-tag of a value as the API answers it, quotes included
 /// (`"3f1c…"`). Rows serialize without maps, so the JSON — and the tag — is
@@ -108,6 +108,7 @@ pub enum Current {
     Case(Case),
     Attempt(Attempt),
     FollowUp(FollowUp),
+    Attachment(Attachment),
 }
 
 impl Current {
@@ -125,6 +126,7 @@ impl Current {
             Current::Case(_) => Table::Cases,
             Current::Attempt(_) => Table::Attempts,
             Current::FollowUp(_) => Table::FollowUps,
+            Current::Attachment(_) => Table::Attachments,
         }
     }
 
@@ -137,6 +139,7 @@ impl Current {
             Current::Case(r) => r.id,
             Current::Attempt(r) => r.id,
             Current::FollowUp(r) => r.id,
+            Current::Attachment(r) => r.id,
         }
     }
 
@@ -149,7 +152,7 @@ impl Current {
 macro_rules! current_from {
     ($($t:ident),+) => { $(impl From<$t> for Current { fn from(row: $t) -> Self { Current::$t(row) } })+ };
 }
-current_from!(Machine, HardwareChange, License, Case, Attempt, FollowUp);
+current_from!(Machine, HardwareChange, License, Case, Attempt, FollowUp, Attachment);
 
 impl WriteCtx<'_> {
     /// Check the write's `If-Match`, if any, against `current` (the row as
@@ -183,6 +186,7 @@ impl WriteCtx<'_> {
             Table::Cases => super::cases::fetch(conn, id).await?.map(Into::into),
             Table::Attempts => super::attempts::fetch(conn, id).await?.map(Into::into),
             Table::FollowUps => super::follow_ups::fetch(conn, id).await?.map(Into::into),
+            Table::Attachments => super::attachments::fetch(conn, id).await?.map(Into::into),
         };
         match row {
             Some(row) => self.check_version(&row),

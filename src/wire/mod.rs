@@ -15,6 +15,7 @@
 //! themselves (what a valid name or Installation ID is, which fields go
 //! together) live in `domain/` — here they are only applied to what was sent.
 
+mod attachment;
 mod attempt;
 mod case;
 mod follow_up;
@@ -25,6 +26,7 @@ mod slmgr;
 
 use serde::{Deserialize, Deserializer};
 
+pub use attachment::{attachment_caption, CAPTION};
 pub use attempt::{attempt_fields, question_fields, AttemptCreate, AttemptFields, QuestionFields};
 pub use case::{case_fields, CaseCreate, CaseFields};
 pub use follow_up::{follow_up_fields, FollowUpCreate, FollowUpFields};

@@ -1,6 +1,7 @@
 //! The API's integration tests: one binary, a server on port 0 per test.
 
 mod archive;
+mod attachments;
 mod attempts;
 mod audit;
 mod auth;

@@ -49,6 +49,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/audit"),
     ("get", "/api/v1/search"),
     ("post", "/api/v1/parse/slmgr"),
+    ("get", "/api/v1/attachments"),
+    ("post", "/api/v1/attachments"),
+    ("get", "/api/v1/attachments/{id}"),
+    ("delete", "/api/v1/attachments/{id}"),
+    ("get", "/api/v1/attachments/{id}/file"),
+    ("get", "/api/v1/attachments/{id}/thumbnail"),
+    ("post", "/api/v1/attachments/{id}/unarchive"),
 ];
 
 #[tokio::test]

@@ -147,6 +147,7 @@ async fn fetch(store: &Store, table: Table, id: i64) -> Result<Current, StoreErr
         Table::Cases => store.case(id, false).await?.into(),
         Table::Attempts => store.attempt(id, false).await?.into(),
         Table::FollowUps => store.follow_up(id, false).await?.into(),
+        Table::Attachments => store.attachment(id, false).await?.into(),
     })
 }
 
@@ -164,6 +165,7 @@ pub(super) async fn print_row(store: &Store, row: impl Into<Current>, json: bool
         Current::Case(r) => cases_table(store, &mut names, from_ref(r)).await,
         Current::Attempt(r) => attempts_table(store, &mut names, from_ref(r)).await,
         Current::FollowUp(r) => follow_ups_table(store, &mut names, from_ref(r)).await,
+        Current::Attachment(r) => super::attach::attachments_table(from_ref(r)),
     })
 }
 

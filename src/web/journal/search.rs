@@ -62,6 +62,7 @@ pub async fn search(p: Page, store: web::Data<Store>, query: Query) -> Result<Ht
                             crate::domain::SearchEntity::Case => format!("/cases/{}", h.id),
                             crate::domain::SearchEntity::Attempt => format!("/attempts/{}", h.id),
                             crate::domain::SearchEntity::FollowUp => "/follow-ups".to_string(),
+                            crate::domain::SearchEntity::Attachment => format!("/attachments/{}", h.id),
                         };
                         HitRow {
                             href,

@@ -1,0 +1,213 @@
+//! SQL of attachments (migration 32): the row in `attachments`, its sealed
+//! bytes and thumbnail in `attachment_contents`, so that a list never reads
+//! a blob. The bytes are sealed with the key file in the write's own
+//! transaction (after [`Store::ready_to_seal`]), and opened only when one
+//! file is asked for.
+
+use sqlx::SqliteConnection;
+
+use super::{
+    finish_create, reference, replay, stored, visible, Created, NewRow, Refs, Store, StoreError, Table, WriteCtx,
+};
+use crate::domain::{AttachedTo, Attachment, NewAttachment, Page, PageRequest};
+
+struct Row {
+    id: i64,
+    entity: String,
+    entity_id: i64,
+    caption: Option<String>,
+    media_type: String,
+    size: i64,
+    has_thumbnail: bool,
+    created_at: String,
+    updated_at: String,
+    archived_at: Option<String>,
+}
+
+impl TryFrom<Row> for Attachment {
+    type Error = StoreError;
+
+    fn try_from(r: Row) -> Result<Self, StoreError> {
+        Ok(Attachment {
+            id: r.id,
+            entity: stored(&r.entity)?,
+            entity_id: r.entity_id,
+            caption: r.caption,
+            media_type: stored(&r.media_type)?,
+            size: r.size,
+            thumbnail: r.has_thumbnail,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            archived_at: r.archived_at,
+        })
+    }
+}
+
+/// Which of an attachment's stored bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bytes {
+    /// The file as stored (location data out).
+    File,
+    /// Its thumbnail (a JPEG).
+    Thumbnail,
+}
+
+/// The table of the rows an attachment can be attached to.
+pub(super) fn table_of(entity: AttachedTo) -> Table {
+    match entity {
+        AttachedTo::Machine => Table::Machines,
+        AttachedTo::License => Table::Licenses,
+        AttachedTo::Case => Table::Cases,
+        AttachedTo::Attempt => Table::Attempts,
+    }
+}
+
+pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Attachment>, StoreError> {
+    sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", entity, entity_id, caption, media_type, size, has_thumbnail AS "has_thumbnail: bool",
+                  created_at, updated_at, archived_at
+           FROM attachments WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?
+    .map(Attachment::try_from)
+    .transpose()
+}
+
+/// Insert an attachment whose entity was checked, sealing its bytes.
+async fn insert(
+    store: &Store,
+    conn: &mut SqliteConnection,
+    row: &NewRow,
+    a: &NewAttachment,
+    sealed: Option<(Vec<u8>, Option<Vec<u8>>)>,
+) -> Result<i64, StoreError> {
+    store.ready_to_seal(conn).await?;
+    let (content, thumbnail) = match sealed {
+        Some(s) => s,
+        None => (
+            store.secrets.seal_bytes(&a.content)?,
+            a.thumbnail.as_deref().map(|t| store.secrets.seal_bytes(t)).transpose()?,
+        ),
+    };
+    let (entity, media_type) = (a.entity.as_str(), a.media_type.as_str());
+    let size = i64::try_from(a.content.len()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let has_thumbnail = a.thumbnail.is_some();
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO attachments (id, entity, entity_id, caption, media_type, size, has_thumbnail, created_at, updated_at, archived_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        row.id,
+        entity,
+        a.entity_id,
+        a.caption,
+        media_type,
+        size,
+        has_thumbnail,
+        row.created_at,
+        row.updated_at,
+        row.archived_at
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO attachment_contents (attachment_id, content_sealed, thumbnail_sealed) VALUES (?, ?, ?)",
+        id,
+        content,
+        thumbnail
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+impl Store {
+    /// Attach a file to a live license, machine, case or attempt.
+    pub async fn create_attachment(
+        &self,
+        ctx: &WriteCtx<'_>,
+        a: &NewAttachment,
+    ) -> Result<Created<Attachment>, StoreError> {
+        on_writer!(self, ctx, [a], |tx, this| {
+            if let Some(r) = replay(&mut *tx, ctx).await? {
+                return Ok(r);
+            }
+            reference(&mut *tx, Refs::Live, table_of(a.entity), "entity_id", a.entity_id).await?;
+            let id = insert(&this, &mut *tx, &NewRow::now(), a, None).await?;
+            let value = visible(fetch(&mut *tx, id).await?, false, Table::Attachments, id)?;
+            finish_create(tx, ctx, Table::Attachments, id, value).await
+        })
+    }
+
+    /// One attachment's row.
+    pub async fn attachment(&self, id: i64, include_archived: bool) -> Result<Attachment, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        visible(fetch(&mut conn, id).await?, include_archived, Table::Attachments, id)
+    }
+
+    /// The attachments of one row, by id; the row must be stored (archived
+    /// or not), or it is not found.
+    pub async fn attachments(
+        &self,
+        entity: AttachedTo,
+        entity_id: i64,
+        page: &PageRequest,
+    ) -> Result<Page<Attachment>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let table = table_of(entity);
+        if super::row_state(&mut conn, table, entity_id).await?.is_none() {
+            return Err(table.not_found(entity_id));
+        }
+        let (entity, limit) = (entity.as_str(), page.limit + 1);
+        let rows = sqlx::query_as!(
+            Row,
+            r#"SELECT id AS "id!", entity, entity_id, caption, media_type, size, has_thumbnail AS "has_thumbnail: bool",
+                      created_at, updated_at, archived_at
+               FROM attachments
+               WHERE entity = ?1 AND entity_id = ?2 AND id > ?3 AND (?4 OR archived_at IS NULL)
+               ORDER BY id LIMIT ?5"#,
+            entity,
+            entity_id,
+            page.after.0,
+            page.include_archived,
+            limit
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(Attachment::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(rows, page.limit, |a| a.id))
+    }
+
+    /// A live attachment with its file or thumbnail opened (`None`: it
+    /// has no thumbnail).
+    pub async fn attachment_bytes(&self, id: i64, which: Bytes) -> Result<(Attachment, Option<Vec<u8>>), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let a = visible(fetch(&mut conn, id).await?, false, Table::Attachments, id)?;
+        let sealed = match which {
+            Bytes::File => {
+                sqlx::query_scalar!("SELECT content_sealed FROM attachment_contents WHERE attachment_id = ?", id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+            }
+            Bytes::Thumbnail => {
+                sqlx::query_scalar!("SELECT thumbnail_sealed FROM attachment_contents WHERE attachment_id = ?", id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .flatten()
+            }
+        };
+        let plain = sealed.map(|s| self.secrets.open_bytes(&s)).transpose()?;
+        if which == Bytes::File && plain.is_none() {
+            return Err(StoreError::Corrupt(format!("attachment {id} has no stored bytes")));
+        }
+        Ok((a, plain))
+    }
+
+    /// Archive an attachment.
+    pub async fn archive_attachment(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<(), StoreError> {
+        self.archive(ctx, Table::Attachments, id).await
+    }
+}
