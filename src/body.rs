@@ -1,6 +1,7 @@
 //! What the JSON API (`routes/`) and the pages (`web/`) share about a
 //! request's body: its size limit, reading it whole up to a limit (413
-//! past it), and its media type. Below both, so that neither reads the other.
+//! past it), and its media type; and an attachment's bytes as both answer
+//! them. Below both, so that neither reads the other.
 
 use actix_web::http::header;
 use actix_web::web::{Bytes, BytesMut};
@@ -41,4 +42,23 @@ where
 pub fn media_type(req: &HttpRequest) -> String {
     let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// An attachment's bytes as answered: its sniffed type (a JPEG for a
+/// thumbnail), never sniffed again by the browser (`nosniff`), saved
+/// rather than shown (`inline` for a thumbnail), never run as a page (a
+/// sandboxing CSP), and not kept by shared caches.
+pub fn attachment(a: &crate::domain::Attachment, bytes: Vec<u8>, thumbnail: bool) -> actix_web::HttpResponse {
+    let (media, disposition) = if thumbnail {
+        ("image/jpeg", format!("inline; filename=\"attachment-{}-thumbnail.jpg\"", a.id))
+    } else {
+        (a.media_type.as_str(), format!("attachment; filename=\"{}\"", a.file_name()))
+    };
+    actix_web::HttpResponse::Ok()
+        .content_type(media)
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes)
 }

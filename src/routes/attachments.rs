@@ -159,7 +159,7 @@ pub async fn file(
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
     let (a, bytes) = store.attachment_bytes(id, AttachmentBytes::File).await?;
-    Ok(served(&a, bytes.unwrap_or_default(), false))
+    Ok(crate::body::attachment(&a, bytes.unwrap_or_default(), false))
 }
 
 /// Its thumbnail, a JPEG at most 320 pixels a side (write tokens only);
@@ -175,25 +175,7 @@ pub async fn thumbnail(
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
     match store.attachment_bytes(id, AttachmentBytes::Thumbnail).await? {
-        (a, Some(bytes)) => Ok(served(&a, bytes, true)),
+        (a, Some(bytes)) => Ok(crate::body::attachment(&a, bytes, true)),
         (_, None) => Err(ApiError::NotFound(format!("attachment {id} has no thumbnail"))),
     }
-}
-
-/// An attachment's bytes as sent: its sniffed type (a JPEG for a
-/// thumbnail), never sniffed again by the browser, saved rather than shown
-/// (`inline` for a thumbnail), and never run as a page.
-pub fn served(a: &Attachment, bytes: Vec<u8>, thumbnail: bool) -> HttpResponse {
-    let (media, disposition) = if thumbnail {
-        ("image/jpeg", format!("inline; filename=\"attachment-{}-thumbnail.jpg\"", a.id))
-    } else {
-        (a.media_type.as_str(), format!("attachment; filename=\"{}\"", a.file_name()))
-    };
-    HttpResponse::Ok()
-        .content_type(media)
-        .insert_header((header::CONTENT_DISPOSITION, disposition))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes)
 }

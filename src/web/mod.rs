@@ -18,6 +18,7 @@
 //! [`form`]; the kinds of row that edit and archive handle, in [`entity`].
 
 pub mod archive;
+pub mod attachments;
 pub mod calls;
 pub mod charts;
 pub mod edit;
@@ -64,6 +65,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/follow-ups/{id}/done", web::post().to(journal::follow_up_done))
         .route("/machines/{id}/hardware-changes", web::post().to(journal::add_hardware_change))
         .route("/cases/{id}/status", web::post().to(edit::case_status))
+        .configure(attachments::configure)
         .route("/{kind}/{id}/edit", web::get().to(edit::form))
         .route("/{kind}/{id}/edit", web::post().to(edit::submit))
         .route("/{kind}/{id}/archive", web::get().to(archive::confirm))

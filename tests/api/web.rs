@@ -11,6 +11,7 @@ use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use serde_json::json;
 
+mod attachments;
 mod edit;
 
 /// A browser: keeps cookies, does not follow redirects.

@@ -87,6 +87,7 @@ struct AttemptPage {
     saved: bool,
     questions: Vec<(String, String, String)>,
     facts: Vec<(String, String)>,
+    files: crate::web::attachments::Files,
 }
 
 /// `GET /attempts/{id}`: one call.
@@ -111,6 +112,7 @@ pub async fn attempt(
         saved: param(&query, "saved").is_some(),
         questions,
         facts,
+        files: crate::web::attachments::files(&p, &store, crate::domain::AttachedTo::Attempt, a.id).await?,
         a,
     })
 }
@@ -172,6 +174,7 @@ struct CasePage {
     license_id: i64,
     open: bool,
     abandoned: bool,
+    files: crate::web::attachments::Files,
 }
 
 /// `GET /cases/{id}`: a case's calls in time order.
@@ -209,5 +212,6 @@ pub async fn case(
         id: case.id,
         open: case.status == crate::domain::CaseStatus::Open,
         abandoned: case.status == crate::domain::CaseStatus::Abandoned,
+        files: crate::web::attachments::files(&p, &store, crate::domain::AttachedTo::Case, case.id).await?,
     })
 }

@@ -105,6 +105,7 @@ struct LicensePage {
     facts: Vec<(String, String)>,
     has_key: bool,
     revealed: Option<String>,
+    files: crate::web::attachments::Files,
 }
 
 async fn license_page(p: &Page, store: &Store, id: i64, revealed: Option<String>) -> Result<LicensePage, WebError> {
@@ -120,7 +121,15 @@ async fn license_page(p: &Page, store: &Store, id: i64, revealed: Option<String>
         (t.s("license.product_key"), row.key),
         (t.s("field.notes"), l.notes.clone().unwrap_or_else(|| "–".into())),
     ];
-    Ok(LicensePage { c: p.chrome("license.title"), id: l.id, facts, has_key: l.product_key_masked.is_some(), revealed })
+    let files = crate::web::attachments::files(p, store, crate::domain::AttachedTo::License, l.id).await?;
+    Ok(LicensePage {
+        c: p.chrome("license.title"),
+        id: l.id,
+        facts,
+        has_key: l.product_key_masked.is_some(),
+        revealed,
+        files,
+    })
 }
 
 /// `GET /licenses/{id}`: the key masked.

@@ -80,6 +80,7 @@ struct MachinePage {
     /// The form recording a hardware change, drawn from its declarations.
     f: FormState,
     hardware_change: Vec<FieldView>,
+    files: crate::web::attachments::Files,
 }
 
 /// `GET /machines/{id}`: its timeline, oldest first, times in each event's
@@ -191,5 +192,6 @@ async fn machine_page(p: &Page, store: &Store, id: i64, query: &Query, f: FormSt
         next: next_link(&format!("/machines/{}", tl.machine.id), query, tl.next_cursor),
         f,
         hardware_change,
+        files: crate::web::attachments::files(p, store, crate::domain::AttachedTo::Machine, tl.machine.id).await?,
     })
 }

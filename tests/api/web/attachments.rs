@@ -1,0 +1,121 @@
+//! Photos and files in the pages: the upload form on the license, machine,
+//! case and call pages (a phone's camera offered), the list with
+//! thumbnails for write sessions, archive and bring back, and the files
+//! kept from read sessions.
+
+use super::*;
+use activation_journal::domain::attachment::samples::{jpeg_with_gps, GPS};
+
+/// A multipart body of the upload form with `file`.
+fn multipart(csrf: &str, once: &str, caption: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----ajtestboundary";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", csrf), ("once", once), ("caption", caption)] {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"box.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+            .bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl Browser {
+    async fn upload(&self, path: &str, content_type: &str, body: Vec<u8>) -> PageAnswer {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        Self::answer(res).await
+    }
+
+    async fn bytes(&self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let res = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        (res.status(), res.headers().clone(), res.bytes().await.unwrap().to_vec())
+    }
+}
+
+#[tokio::test]
+async fn a_photo_is_attached_from_a_license_page_and_shown_to_write_sessions_only() {
+    let app = spawn_app().await;
+    let license = app.license("retail_box").await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let page = b.get(&format!("/licenses/{license}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.text("#attachments h2"), "Photos and files");
+    let input = format!("form[action=\"/licenses/{license}/attachments\"] input[type=file]");
+    assert_eq!(page.attr(&input, "accept").as_deref(), Some("image/*,application/pdf"));
+    assert!(page.attr(&input, "capture").is_some(), "a phone's camera is offered");
+    assert_eq!(page.attr("form.upload", "enctype").as_deref(), Some("multipart/form-data"));
+
+    let csrf = page.attr("form.upload input[name=csrf]", "value").unwrap();
+    let once = page.attr("form.upload input[name=once]", "value").unwrap();
+    let (ct, body) = multipart(&csrf, &once, "the box", &jpeg_with_gps());
+    let done = b.upload(&format!("/licenses/{license}/attachments"), &ct, body.clone()).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html.html());
+    assert_eq!(done.location(), format!("/licenses/{license}#attachments"));
+    // Sent again with the same one-time key: stored once.
+    b.upload(&format!("/licenses/{license}/attachments"), &ct, body).await;
+
+    let page = b.get(&format!("/licenses/{license}")).await;
+    assert_eq!(page.all("ul.files li").len(), 1);
+    assert_eq!(page.text("ul.files .caption"), "the box");
+    let src = page.attr("ul.files img", "src").expect("a thumbnail");
+    let (status, headers, thumb) = b.bytes(&src).await;
+    assert_eq!((status, headers["content-type"].to_str().unwrap()), (StatusCode::OK, "image/jpeg"));
+    assert!(image::load_from_memory(&thumb).is_ok());
+    let href = page.attr("ul.files a", "href").unwrap();
+    let (status, headers, file) = b.bytes(&href).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(headers["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    assert!(!file.windows(GPS.len()).any(|w| w == GPS));
+
+    // A read session sees it is there, not the picture.
+    let reader = Browser::signed_in(&app, &app.read, "ja").await;
+    let seen = reader.get(&format!("/licenses/{license}")).await;
+    assert_eq!(seen.text("#attachments h2"), "写真・添付ファイル");
+    assert_eq!(seen.all("ul.files li").len(), 1);
+    assert!(seen.all("ul.files img").is_empty());
+    assert!(seen.all("form.upload").is_empty());
+    assert_eq!(reader.bytes(&href).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(reader.bytes(&src).await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_attachment_is_archived_and_brought_back_from_its_page() {
+    let app = spawn_app().await;
+    let machine = app.machine("PC 1").await;
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let page = b.get(&format!("/machines/{machine}")).await;
+    let csrf = page.attr("form.upload input[name=csrf]", "value").unwrap();
+    let (ct, body) = multipart(&csrf, "", "receipt", b"%PDF-1.4 receipt");
+    assert_eq!(b.upload(&format!("/machines/{machine}/attachments"), &ct, body).await.status, StatusCode::SEE_OTHER);
+    let page = b.get(&format!("/machines/{machine}")).await;
+    assert_eq!(page.text("ul.files .file-kind"), "PDF");
+    let action = page.attr("ul.files form", "action").unwrap();
+    assert!(action.ends_with("/archive"), "{action}");
+    let done = b.post(&action, &[("csrf", &csrf)]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = b.get(&format!("/machines/{machine}")).await;
+    assert!(page.attr("ul.files li", "class").unwrap().contains("archived"));
+    let back = page.attr("ul.files form", "action").unwrap();
+    assert!(back.ends_with("/unarchive"));
+    assert_eq!(b.post(&back, &[("csrf", &csrf)]).await.status, StatusCode::SEE_OTHER);
+    // Without the CSRF token, nothing is stored.
+    let (ct, body) = multipart("forged", "", "x", b"%PDF-1.4");
+    assert_eq!(b.upload(&format!("/machines/{machine}/attachments"), &ct, body).await.status, StatusCode::FORBIDDEN);
+    // A file that is not a photo or PDF is refused with a page saying so.
+    let (ct, body) = multipart(&csrf, "", "x", b"GIF89a");
+    let refused = b.upload(&format!("/machines/{machine}/attachments"), &ct, body).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.html.html().contains("not a JPEG, PNG, WebP or PDF"));
+}
