@@ -18,7 +18,6 @@ use askama::Template;
 use serde::Serialize;
 
 use super::form::{self, choices, fill_from_slmgr, license_label, Once};
-use super::i18n::Tr;
 use super::session::{Form, FormState, Kept};
 use super::{refusal, Chrome, Page, Posted, WebError};
 use crate::domain::enums::ClosedSet;
@@ -128,47 +127,6 @@ struct CallPage {
     /// A form not sent yet (`GET`): the script may bring back a draft kept
     /// in the browser into it.
     fresh: bool,
-    /// The error summary: each error's field id (the link's anchor) and
-    /// what it says, with the field's name.
-    summary: Vec<(Option<String>, String)>,
-}
-
-/// The error summary's lines of a refused form: `(the field's id, "its
-/// label: the message")`. The body's rule that a call needs a case or a PC
-/// and a license (`case_id`) reads as what to choose, linked to the PC.
-fn summary_of(t: &Tr, f: &FormState) -> Vec<(Option<String>, String)> {
-    f.errors
-        .iter()
-        .map(|e| {
-            if e.field == "case_id" {
-                return (Some("machine_id".to_string()), t.s("call.need_target"));
-            }
-            let message = t.message(&e.message);
-            match field_label(t, &e.field) {
-                Some(label) => (Some(e.field.clone()), format!("{label}: {message}")),
-                None => (None, message),
-            }
-        })
-        .collect()
-}
-
-/// The name a person reads for one of the call form's fields
-/// (`questions[1].topic` → "Topic 2", `machine.name` → "PC · Name").
-fn field_label(t: &Tr, field: &str) -> Option<String> {
-    let word = |name: &str| {
-        let key = format!("field.{name}");
-        let text = t.s(&key);
-        (text != key && !text.ends_with(&key)).then_some(text)
-    };
-    if let Some((row, name)) = field.strip_prefix("questions[").and_then(|r| r.split_once("].")) {
-        let n = row.parse::<usize>().ok()? + 1;
-        return Some(format!("{} {n}", word(name)?));
-    }
-    match field.split_once('.') {
-        Some((owner @ ("machine" | "license"), name)) => Some(format!("{} · {}", word(owner)?, word(name)?)),
-        Some(_) => None,
-        None => word(field),
-    }
 }
 
 /// Topics ranked for each channel (most asked first).
@@ -201,7 +159,6 @@ async fn call_page(
     };
     Ok(CallPage {
         c: p.chrome("call.title"),
-        summary: summary_of(&t, &f),
         machines: machines.iter().map(|m| (m.id.to_string(), m.name.clone())).collect(),
         hardware_changes: form::hardware_change_choices(p, store, &machines).await?,
         licenses: licenses

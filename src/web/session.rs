@@ -326,13 +326,45 @@ impl FormState {
         self.errors.iter().find(|e| e.field == name).map(|e| self.t.message(&e.message))
     }
 
-    /// Errors of fields the form does not show (`body`), for the top of the form.
-    pub fn other_errors(&self, shown: &[&str]) -> Vec<String> {
+    /// The error summary at the top of a refused form: each error's field
+    /// id (the link's anchor; `None` for a field the form has not) and what
+    /// it says after the field's name. The body's rule that a call needs a
+    /// case or a PC and a license (`case_id`) reads as what to choose,
+    /// linked to the PC.
+    pub fn summary(&self) -> Vec<(Option<String>, String)> {
         self.errors
             .iter()
-            .filter(|e| !shown.contains(&e.field.as_str()) && !e.field.starts_with("questions["))
-            .map(|e| format!("{}: {}", e.field, self.t.message(&e.message)))
+            .map(|e| {
+                if e.field == "case_id" && e.message.starts_with("is required, or") {
+                    return (Some("machine_id".to_string()), self.t.s("call.need_target"));
+                }
+                let message = self.t.message(&e.message);
+                match field_label(&self.t, &e.field) {
+                    Some(label) => (Some(e.field.clone()), format!("{label}: {message}")),
+                    None => (None, message),
+                }
+            })
             .collect()
+    }
+}
+
+/// The name a person reads for a form's field, from the `field.*` words
+/// (`questions[1].topic` → "Topic 2", `machine.name` → "PC · Name"); `None`
+/// for a name that is no field (`body`, `once`).
+fn field_label(t: &Tr, field: &str) -> Option<String> {
+    let word = |name: &str| {
+        let key = format!("field.{name}");
+        let text = t.s(&key);
+        (text != key && !text.ends_with(&key)).then_some(text)
+    };
+    if let Some((row, name)) = field.strip_prefix("questions[").and_then(|r| r.split_once("].")) {
+        let n = row.parse::<usize>().ok()? + 1;
+        return Some(format!("{} {n}", word(name)?));
+    }
+    match field.split_once('.') {
+        Some((owner @ ("machine" | "license"), name)) => Some(format!("{} · {}", word(owner)?, word(name)?)),
+        Some(_) => None,
+        None => word(field),
     }
 }
 
@@ -585,6 +617,33 @@ mod tests {
         ] {
             assert_eq!(safe_next(next), to);
         }
+    }
+
+    #[test]
+    fn the_error_summary_names_each_field_and_links_to_it() {
+        let error =
+            |field: &str, message: &str| crate::domain::FieldError { field: field.into(), message: message.into() };
+        let mut f = FormState::new(Tr(Lang::En), Form(Vec::new()));
+        f.errors = vec![
+            error("case_id", "is required, or machine_id and license_id"),
+            error("questions[1].topic", "is required"),
+            error("machine.name", "is required"),
+            error("wait_seconds", "must be a whole number"),
+            error("body", "the case is closed"),
+        ];
+        let said = |anchor: &str, text: &str| (Some(anchor.to_string()), text.to_string());
+        assert_eq!(
+            f.summary(),
+            vec![
+                said("machine_id", "choose a PC and a license, or a case"),
+                said("questions[1].topic", "Topic 2: is required"),
+                said("machine.name", "PC · Name: is required"),
+                said("wait_seconds", "Wait in the queue (seconds): must be a whole number"),
+                (None, "the case is closed".to_string()),
+            ]
+        );
+        f.t = Tr(Lang::Ja);
+        assert_eq!(f.summary()[0].1, "PC とライセンス、またはケースを選んでください");
     }
 
     #[test]

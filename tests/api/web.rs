@@ -574,6 +574,10 @@ async fn machines_licenses_and_follow_ups_are_added_and_refused_through_their_fo
         let shown = if beside.is_empty() { page.text("#form-errors li") } else { beside };
         assert!(!shown.is_empty() && shown.contains(message), "{path} {field}: {shown:?}");
         assert!(!page.text("#form-errors").is_empty(), "{path} {field}: the form says it was refused");
+        if !page.all(&format!("[id='{field}']")).is_empty() {
+            let link = page.text(&format!("#form-errors a[href='#{field}']"));
+            assert!(link.contains(message), "{path} {field}: the summary links to the field: {link:?}");
+        }
     }
     let done = b.post("/follow-ups", &[("csrf", &csrf), ("text", "remove the old drivers"), ("machine_id", &m)]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);

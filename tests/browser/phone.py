@@ -14,7 +14,8 @@
   question keeps the running timer, what was typed and where the page was;
   "Someone answered" moves focus to the first question; "call again"
   carries the Installation ID over; the error summary links to its fields
-  and says "choose a PC and a license, or a case".
+  and says "choose a PC and a license, or a case"; without script, Enter
+  sends nothing and "Add a question" asks the server for the row.
 
 Usage: tests/browser/phone.py BINARY   (exit 0: all passed)
 """
@@ -25,6 +26,7 @@ import os
 import sys
 import time
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -291,6 +293,34 @@ class Phone(Story):
                    kept and kept[0].get_attribute("value") == "箱の色は？")
         self.driver.execute_script("localStorage.clear()")
 
+    def without_script(self, lang):
+        """Without script, Enter sends nothing (the form's first submit
+        button is a disabled one) and "Add a question" asks the server."""
+        self.fresh_form(lang)
+        self.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+        try:
+            self.go_lang("/calls/new", lang)
+            self.type_into("questions[0].question", "最初のグループは？")
+            page = self.el("html")
+            self.by_id("questions[0].question").send_keys(Keys.ENTER)
+            time.sleep(0.5)
+            try:
+                same = page.tag_name == "html"
+            except StaleElementReferenceException:
+                same = False
+            self.check(f"{lang}: without script, Enter in a field sends nothing", same)
+            rows = len(self.driver.find_elements(By.CSS_SELECTOR, "#questions .qrow"))
+            more = self.el("button[value=more]")
+            self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", more)
+            more.click()
+            self.wait.until(EC.staleness_of(page))
+            self.check(f"{lang}: without script, \"add a question\" adds a row through the server",
+                       len(self.driver.find_elements(By.CSS_SELECTOR, "#questions .qrow")) == rows + 1)
+            self.check(f"{lang}: ...keeping what was typed",
+                       self.by_id("questions[0].question").get_attribute("value") == "最初のグループは？")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
     def call_again(self, lang):
         self.go_lang(f"/attempts/{self.attempt}", lang)
         self.driver.execute_script("localStorage.clear()")
@@ -312,6 +342,7 @@ class Phone(Story):
             self.enter_in_each_field(lang)
             self.timer_and_questions(lang)
             self.call_again(lang)
+            self.without_script(lang)
 
 
 if __name__ == "__main__":
