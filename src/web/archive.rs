@@ -5,15 +5,20 @@
 //! row of a kind with a button to bring it back (`/{kind}/{id}/unarchive`).
 //! Nothing is deleted; what the store refuses to bring back (a name now
 //! taken, a second open case) is said on the page.
+//!
+//! Each button carries the version (the API's `ETag`) of the row it was
+//! drawn with, sent as `If-Match`: a row changed meanwhile (in another
+//! window, by the API) is not archived or brought back; the page comes
+//! again (409) with the row as it now is and a fresh button.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::entity::{entity_of, load, Entity};
-use super::session::{next_link, param, Query};
+use super::session::{next_link, param, Form, Query};
 use super::{see_other, shown_system, Chrome, Page, Posted, WebError};
 use crate::domain::PageRequest;
-use crate::store::{Store, StoreError, WriteCtx};
+use crate::store::{IfMatch, Store, StoreError, WriteCtx};
 
 /// The catalogue key of what goes with a row of `entity` when it is archived.
 fn goes_with(entity: Entity) -> &'static str {
@@ -33,6 +38,36 @@ struct ConfirmPage {
     explain: String,
     action: String,
     back: String,
+    /// The row's version the button was drawn with.
+    version: String,
+    /// The row changed since the page was opened: nothing was archived.
+    stale: bool,
+}
+
+/// The confirmation of archiving `entity` `id`, over the row as it is now.
+async fn confirm_page(p: &Page, store: &Store, entity: Entity, id: i64) -> Result<ConfirmPage, WebError> {
+    let t = p.t();
+    let row = p.ok(load(store, &t, entity, id, false).await)?;
+    let mut c = p.chrome("archive.title");
+    c.title = t.f("archive.heading", &[("kind", &t.s(entity.noun_key()))]);
+    Ok(ConfirmPage {
+        c,
+        title: row.title,
+        explain: t.s(goes_with(entity)),
+        action: format!("/{}/{id}/archive", entity.path()),
+        back: row.href,
+        version: row.version,
+        stale: false,
+    })
+}
+
+/// The write context of a button: made by `p`'s writer, if the row is
+/// still at the version the button was drawn with (a form without one
+/// writes whatever the row is, as a request without `If-Match`).
+fn versioned<'a>(p: &Page, actor: &'a crate::store::Actor, form: &Form) -> Result<WriteCtx<'a>, WebError> {
+    let version =
+        form.get("version").map(IfMatch::parse).transpose().map_err(|e| p.bad(format!("version: {e}")))?.flatten();
+    Ok(WriteCtx::new(actor).if_match(version))
 }
 
 /// `GET /{kind}/{id}/archive`: what archiving the row does, and the button.
@@ -42,18 +77,8 @@ pub async fn confirm(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, WebError> {
     p.writer()?;
-    let t = p.t();
     let (entity, id) = (entity_of(&p, &path.0)?, path.1);
-    let row = p.ok(load(&store, &t, entity, id, false).await)?;
-    let mut c = p.chrome("archive.title");
-    c.title = t.f("archive.heading", &[("kind", &t.s(entity.noun_key()))]);
-    p.render(&ConfirmPage {
-        c,
-        title: row.title,
-        explain: t.s(goes_with(entity)),
-        action: format!("/{}/{id}/archive", entity.path()),
-        back: row.href,
-    })
+    p.render(&confirm_page(&p, &store, entity, id).await?)
 }
 
 /// `POST /{kind}/{id}/archive`: archive it (and what goes with it), then
@@ -63,11 +88,20 @@ pub async fn archive(
     store: web::Data<Store>,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, WebError> {
-    let p = posted.page;
+    let Posted { page: p, form } = posted;
     let actor = p.writer()?.clone();
     let (entity, id) = (entity_of(&p, &path.0)?, path.1);
-    p.ok(store.archive(&WriteCtx::new(&actor), entity.table(), id).await)?;
-    Ok(see_other(&format!("/archived?kind={}&undo={id}", entity.path())))
+    match store.archive(&versioned(&p, &actor, &form)?, entity.table(), id).await {
+        Ok(()) => Ok(see_other(&format!("/archived?kind={}&undo={id}", entity.path()))),
+        Err(StoreError::Precondition(_)) => {
+            let mut page = confirm_page(&p, &store, entity, id).await?;
+            page.stale = true;
+            let mut res = p.render(&page)?;
+            *res.status_mut() = actix_web::http::StatusCode::CONFLICT;
+            Ok(res)
+        }
+        Err(e) => Err(WebError::store(p.lang, e)),
+    }
 }
 
 /// `POST /{kind}/{id}/unarchive`: bring it back (and what was archived
@@ -77,20 +111,21 @@ pub async fn unarchive(
     store: web::Data<Store>,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, WebError> {
-    let p = posted.page;
+    let Posted { page: p, form } = posted;
     let actor = p.writer()?.clone();
     let (entity, id) = (entity_of(&p, &path.0)?, path.1);
-    match store.unarchive(&WriteCtx::new(&actor), entity.table(), id).await {
-        Ok(()) => Ok(see_other(&p.ok(load(&store, &p.t(), entity, id, false).await)?.href)),
-        Err(StoreError::Conflict(_, message)) => {
-            let mut page = archived_page(&p, &store, entity, None, None).await?;
-            page.refused = Some(p.t().f("archive.refused", &[("reason", &message)]));
-            let mut res = p.render(&page)?;
-            *res.status_mut() = actix_web::http::StatusCode::CONFLICT;
-            Ok(res)
-        }
-        Err(e) => Err(WebError::store(p.lang, e)),
-    }
+    let refused = match store.unarchive(&versioned(&p, &actor, &form)?, entity.table(), id).await {
+        Ok(()) => return Ok(see_other(&p.ok(load(&store, &p.t(), entity, id, false).await)?.href)),
+        Err(StoreError::Conflict(_, message)) => p.t().f("archive.refused", &[("reason", &message)]),
+        Err(StoreError::Precondition(_)) => p.t().s("archive.stale_unarchive"),
+        Err(e) => return Err(WebError::store(p.lang, e)),
+    };
+    // The rows as they are now, each button with its row's new version.
+    let mut page = archived_page(&p, &store, entity, None, None).await?;
+    page.refused = Some(refused);
+    let mut res = p.render(&page)?;
+    *res.status_mut() = actix_web::http::StatusCode::CONFLICT;
+    Ok(res)
 }
 
 /// An archived row as listed.
@@ -98,6 +133,8 @@ pub struct ArchivedRow {
     pub id: i64,
     pub title: String,
     pub archived_at: String,
+    /// Its version, carried by its button.
+    pub version: String,
 }
 
 #[derive(Template)]
@@ -130,7 +167,7 @@ async fn archived_page(
     for id in ids.items {
         let row = p.ok(load(store, &t, entity, id, true).await)?;
         let at = row.json["archived_at"].as_str().map(|a| shown_system(a, None)).unwrap_or_default();
-        rows.push(ArchivedRow { id, title: row.title, archived_at: at });
+        rows.push(ArchivedRow { id, title: row.title, archived_at: at, version: row.version });
     }
     let undo = match undo {
         Some(id) => match load(store, &t, entity, id, true).await {
@@ -138,6 +175,7 @@ async fn archived_page(
                 id,
                 title: t.f("archive.done", &[("what", &row.title)]),
                 archived_at: String::new(),
+                version: row.version,
             }),
             _ => None,
         },

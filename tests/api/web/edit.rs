@@ -454,6 +454,57 @@ async fn a_row_changed_meanwhile_shows_both_values_and_lets_the_person_choose() 
 }
 
 #[tokio::test]
+async fn archive_and_bring_back_carry_the_rows_version_and_leave_a_row_changed_meanwhile_alone() {
+    let app = spawn_app().await;
+    let s = story(&app).await;
+    let api = format!("/api/v1/machines/{}", s.machine);
+    let etag = |a: &Answer| a.headers.get("etag").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    for lang in ["en", "ja"] {
+        let b = Browser::signed_in(&app, &app.write, lang).await;
+        let path = format!("/machines/{}/archive", s.machine);
+        let ask = b.get(&path).await;
+        let opened = form_values(&ask, "form.card");
+        assert!(opened.contains(&("version".into(), etag(&app.get(&api).await))), "{opened:?}");
+        // Renamed in another window meanwhile: nothing is archived; the
+        // page comes again over the row as it now is, with a fresh button.
+        app.patch(&api, json!({"name": "PC One"})).await;
+        let stale = b.post(&path, &pairs(&opened)).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{lang}");
+        let said = stale.text("#changed-meanwhile");
+        assert!(said.contains(if lang == "en" { "nothing was archived" } else { "アーカイブしていません" }), "{said}");
+        assert!(stale.text(".lead").contains("PC One"), "{lang}");
+        assert!(app.get(&api).await.body["archived_at"].is_null());
+        let fresh = form_values(&stale, "form.card");
+        assert!(fresh.contains(&("version".into(), etag(&app.get(&api).await))), "{fresh:?}");
+        assert_eq!(b.post(&path, &pairs(&fresh)).await.status, StatusCode::SEE_OTHER, "{lang}");
+        // Brought back and archived again elsewhere: the list's old button
+        // brings nothing back, and the list comes again with new ones.
+        let list = b.get("/archived?kind=machines").await;
+        let button = format!("form[action='/machines/{}/unarchive']", s.machine);
+        let old = form_values(&list, &button);
+        app.post(&format!("{api}/unarchive"), json!({})).await;
+        app.delete(&api).await;
+        let refused = b.post(&format!("/machines/{}/unarchive", s.machine), &pairs(&old)).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{lang}");
+        let said = refused.text("#refused");
+        assert!(said.contains(if lang == "en" { "nothing was brought back" } else { "元に戻していません" }), "{said}");
+        assert_eq!(app.get(&api).await.status, 404, "still archived");
+        let again = form_values(&refused, &button);
+        assert_ne!(again, old);
+        let back = b.post(&format!("/machines/{}/unarchive", s.machine), &pairs(&again)).await;
+        assert_eq!(back.status, StatusCode::SEE_OTHER, "{lang}");
+        app.patch(&api, json!({"name": "PC 1"})).await;
+    }
+    // A version that is not one is refused by name; nothing is archived.
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let ask = b.get(&format!("/machines/{}/archive", s.machine)).await;
+    let bad = b.post(&format!("/machines/{}/archive", s.machine), &[("csrf", &ask.csrf()), ("version", "v1")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text("main").contains("version"), "{}", bad.text("main"));
+    assert!(app.get(&api).await.body["archived_at"].is_null());
+}
+
+#[tokio::test]
 async fn the_call_form_names_a_hardware_change_for_the_calls_case() {
     let app = spawn_app().await;
     let s = story(&app).await;
