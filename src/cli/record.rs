@@ -14,7 +14,7 @@ mod commands;
 mod correct;
 mod show;
 
-pub use attempt::{attempt_command, now_here, QuestionArg};
+pub use attempt::{attempt_command, now_here, AttemptEditArgs, QuestionArg};
 pub use commands::{case_command, follow_up_command, license_body, license_command, machine_command, search};
 pub use correct::hardware_change_command;
 pub use show::{here, license_label, local, machine, minutes};
@@ -26,8 +26,7 @@ use crate::domain::{AttemptResult, CaseStatus, FieldErrors, OperatorOutcome, Pag
 use crate::store::Created;
 use crate::wire::Field;
 use correct::{
-    AttemptEdit, CaseEdit, Edit, FollowUpEdit, HardwareChangeAdd, HardwareChangeEdit, LicenseEdit, MachineEdit, Shown,
-    Target,
+    CaseEdit, Edit, FollowUpEdit, HardwareChangeAdd, HardwareChangeEdit, LicenseEdit, MachineEdit, Shown, Target,
 };
 
 /// Paging flags of a list.
@@ -262,9 +261,9 @@ pub enum AttemptCommand {
     },
     /// Change an attempt: only the fields given (`--clear FIELD` empties one).
     #[command(
-        after_help = "Examples:\n  activation-journal attempt edit 7 --result not_activated --failure-reason operator_unavailable\n  activation-journal attempt edit 7 --wait-seconds 180 --clear notes"
+        after_help = "Examples:\n  activation-journal attempt edit 7 --result not_activated --failure-reason operator_unavailable\n  activation-journal attempt edit 7 --wait-seconds 180 --clear notes\n  activation-journal attempt edit 7 --question \"edition:Which edition?=Pro\" --question \"box_colour:=blue\""
     )]
-    Edit(Edit<AttemptEdit>),
+    Edit(AttemptEditArgs),
     /// Archive an attempt (out of lists and summaries; `unarchive` undoes it).
     #[command(after_help = "Example:\n  activation-journal attempt archive 7")]
     Archive(Target),

@@ -328,3 +328,45 @@ fn hardware_changes_are_added_and_listed_by_machine_name() {
     let (code, _) = refused(d, &["hardware-change", "add", "--changed-on", "2014-05-09"]);
     assert_eq!(code, 2, "--machine is required");
 }
+
+#[test]
+fn an_attempts_questions_are_replaced_by_edit_and_a_masked_answer_keeps_its_key() {
+    let dir = corrected_household();
+    let d = dir.path();
+    let key = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9";
+    let said = format!("product_key:The key?=read out {key}");
+    let a =
+        json(d, &["attempt", "edit", "1", "--question", "edition:Which edition?=Pro", "--question", &said, "--json"]);
+    let answers = |a: &serde_json::Value| {
+        a["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["answer"].as_str().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(answers(&a), ["Pro", "read out *****-*****-*****-*****-9D6T9"], "{a}");
+    assert_eq!(a["questions"][1]["question"], "The key?");
+    // The edition's question dropped, the key's given back as shown: the key stays sealed.
+    let a = json(
+        d,
+        &["attempt", "edit", "1", "--question", "product_key:=read out *****-*****-*****-*****-9D6T9", "--json"],
+    );
+    assert_eq!(answers(&a), ["read out *****-*****-*****-*****-9D6T9"]);
+    ok(d, &["export", "--include-secrets", "--out", "keys.json"]);
+    let keys: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("keys.json")).unwrap()).unwrap();
+    assert_eq!(keys["attempts"][0]["questions"][0]["answer"], format!("read out {key}"));
+    // A bad question is named by its flag and its place; nothing changes.
+    for (args, message) in [
+        (&["--question", "edition:=Pro", "--question", "colour:=blue"][..], "error: --question 2 (topic): "),
+        (&["--question", &format!("other:{}=x", "q".repeat(201))], "error: --question 1 (question): "),
+        (&["--question", "edition:=Pro", "--clear", "questions"], "give the questions, or clear them, not both"),
+    ] {
+        let (code, err) = refused(d, &[&["attempt", "edit", "1"][..], args].concat());
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+    assert_eq!(answers(&json(d, &["attempt", "edit", "1", "--notes", "x", "--json"])).len(), 1);
+    let a = json(d, &["attempt", "edit", "1", "--clear", "questions", "--json"]);
+    assert_eq!(a["questions"], serde_json::json!([]), "{a}");
+}

@@ -1,7 +1,7 @@
 //! `attempt`: its flags turned into the API's body (questions too), and
 //! its subcommands.
 
-use super::correct::{archive, edit_body, print_row, unarchive, written, ATTEMPT};
+use super::correct::{archive, edit_body, print_row, unarchive, written, AttemptEdit, Edit, ATTEMPT};
 use super::show::{attempts_table, machine, print_json, print_table, Names};
 use super::{given, parse_body, refused, stored, AttemptCommand, AttemptFlags};
 use crate::cli::flags_named;
@@ -40,13 +40,29 @@ impl QuestionArg {
     }
 }
 
+/// `attempt edit ID`: the declared fields' flags, and the call's questions.
+#[derive(Debug, clap::Args)]
+pub struct AttemptEditArgs {
+    #[command(flatten)]
+    pub edit: Edit<AttemptEdit>,
+    /// The questions asked, in order, replacing every stored one (repeat
+    /// the flag; `--clear questions` removes them all). An answer given as
+    /// shown (`*****-*****-*****-*****-9D6T9`) keeps the key stored.
+    #[arg(long = "question", value_name = "TOPIC:QUESTION=ANSWER")]
+    pub questions: Vec<QuestionArg>,
+}
+
+/// The API's questions of `--question` flags (`None`: none given).
+fn questions_given(questions: &[QuestionArg]) -> Option<Option<Vec<QuestionFields>>> {
+    (!questions.is_empty()).then(|| Some(questions.iter().map(QuestionArg::body).collect()))
+}
+
 /// The API's body of what was given, as given (no default filled in).
 async fn attempt_given(store: &Store, a: &AttemptFlags) -> anyhow::Result<AttemptCreate> {
     let machine_id = match &a.machine {
         Some(m) => Some(machine(store, m).await?.id),
         None => None,
     };
-    let questions = a.questions.iter().map(QuestionArg::body).collect::<Vec<_>>();
     let mut body = AttemptCreate {
         machine_id: given(&machine_id),
         license_id: given(&a.license),
@@ -54,7 +70,7 @@ async fn attempt_given(store: &Store, a: &AttemptFlags) -> anyhow::Result<Attemp
         groups_reentered: (!a.groups_reentered.is_empty()).then(|| Some(a.groups_reentered.clone())),
         wait_seconds: given(&a.wait),
         operator_rating: given(&a.rating),
-        questions: (!questions.is_empty()).then_some(Some(questions)),
+        questions: questions_given(&a.questions),
         confirmation_id: given(&a.cid),
         ..AttemptCreate::default()
     };
@@ -135,8 +151,11 @@ pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result
             more(&rows.next_cursor);
             Ok(())
         }
-        AttemptCommand::Edit(e) => {
-            let patch = edit_body::<_, crate::domain::AttemptPatch>(&e, |_| {})?;
+        AttemptCommand::Edit(AttemptEditArgs { edit: e, questions }) => {
+            if !questions.is_empty() && e.clear.iter().any(|f| f.trim().trim_start_matches("--") == "questions") {
+                anyhow::bail!("--question and --clear questions: give the questions, or clear them, not both");
+            }
+            let patch = edit_body::<_, crate::domain::AttemptPatch>(&e, |b| b.questions = questions_given(&questions))?;
             let a = written(store.update_attempt(&WriteCtx::new(&actor), e.id, &patch).await)?;
             print_row(store, a, e.json).await
         }

@@ -78,7 +78,7 @@ flag_sets! {
     LicenseEdit: crate::wire::LicenseFields, ["product_key"];
     /// `case edit` (its machine and license stay).
     CaseEdit: crate::wire::CaseFields, ["machine_id", "license_id"];
-    /// `attempt edit` (it stays in its case; questions are not changed here).
+    /// `attempt edit` (it stays in its case; its questions have `--question`).
     AttemptEdit: crate::wire::AttemptFields, ["case_id", "machine_id", "license_id", "trigger"];
     /// `follow-up edit`.
     FollowUpEdit: crate::wire::FollowUpFields, [];
@@ -95,6 +95,10 @@ fn typed(e: FieldErrors) -> FieldErrors {
             .map(|f| match f.field.as_str() {
                 "body" => FieldError { field: "edit".into(), message: "give at least one field to change".into() },
                 "product_key" => FieldError { field: "--key".into(), message: f.message },
+                // `questions[1].answer`: the second --question, as `attempt add` names it.
+                q if q.starts_with("questions[") => {
+                    crate::cli::flags_named(FieldErrors(vec![f.clone()])).0.into_iter().next().unwrap_or(f)
+                }
                 other => FieldError { field: format!("--{}", other.replace('_', "-")), message: f.message },
             })
             .collect(),
