@@ -1391,4 +1391,5 @@ async fn topics_are_offered_in_the_order_operators_asked_them_lately_for_the_cha
     assert_eq!(all, s.questions(&SummaryFilter::default()).await.unwrap());
 }
 
+mod archive;
 mod checkpoints;

@@ -1,0 +1,166 @@
+//! Archiving and unarchiving a big license: a synthetic journal of
+//! `ATTEMPTS` attempts (default 1,000,000 over five licenses, so license 1
+//! holds about 200,000 calls and 80,000 cases); the library's
+//! `Store::archive` and `Store::unarchive` of license 1, each one
+//! transaction, beside two baselines run raw on copies of the same file:
+//!
+//! - **old triggers**: the three per-row triggers that kept the questions'
+//!   copy and the kept case facts before migration 33, put back, and the
+//!   same restamping statements (what the library did before);
+//! - **bare updates**: the restamping statements with none of those
+//!   triggers and no bringing in step at all (a floor, not a correct write).
+//!
+//! Prints figures; asserts nothing about time (machines are shared and noisy).
+//!
+//!     cargo bench --bench archive              # ATTEMPTS=200000 for a quick look; BENCH_DB keeps the file
+
+#[path = "support/synthetic.rs"]
+mod synthetic;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use activation_journal::store::{Actor, Store, Table, WriteCtx};
+use sqlx::{Connection, SqliteConnection};
+
+type Error = Box<dyn std::error::Error>;
+
+const RUNS: usize = 3;
+const LICENSE: i64 = 1;
+
+/// The triggers as migrations 12 and 25 left them: each restamped call
+/// copies its state to its questions and recomputes its case's kept facts,
+/// and each restamped case recomputes its own.
+const OLD_TRIGGERS: &str = "
+DROP TRIGGER IF EXISTS cases_case_facts_archive;
+DROP TRIGGER attempts_copy_to_questions;
+DROP TRIGGER attempts_case_facts_update;
+CREATE TRIGGER attempts_copy_to_questions AFTER UPDATE OF license_id, machine_id, local_date, archived_at ON attempts
+BEGIN
+    UPDATE attempt_questions
+    SET license_id = NEW.license_id, machine_id = NEW.machine_id, local_date = NEW.local_date,
+        attempt_archived = NEW.archived_at IS NOT NULL
+    WHERE attempt_id = NEW.id;
+END;
+CREATE TRIGGER attempts_case_facts_update
+AFTER UPDATE OF case_id, machine_id, license_id, started_at, started_utc, local_date, result, failure_reason,
+                archived_at ON attempts
+BEGIN
+    DELETE FROM case_facts WHERE case_id IN (OLD.case_id, NEW.case_id);
+    INSERT INTO case_facts (case_id, machine_id, license_id, attempts, line, min_date, max_date)
+    SELECT case_id, machine_id, license_id, attempts, line, min_date, max_date FROM case_facts_live
+    WHERE case_id IN (OLD.case_id, NEW.case_id);
+END;
+CREATE TRIGGER cases_case_facts_archive AFTER UPDATE OF archived_at ON cases
+BEGIN
+    DELETE FROM case_facts WHERE case_id = NEW.id;
+    INSERT INTO case_facts (case_id, machine_id, license_id, attempts, line, min_date, max_date)
+    SELECT case_id, machine_id, license_id, attempts, line, min_date, max_date FROM case_facts_live
+    WHERE case_id = NEW.id;
+END;";
+
+/// None of the triggers that watch a restamp (the floor).
+const NO_TRIGGERS: &str = "
+DROP TRIGGER IF EXISTS cases_case_facts_archive;
+DROP TRIGGER attempts_copy_to_questions;
+DROP TRIGGER attempts_case_facts_update;";
+
+/// The restamping statements of a license archive (`?1` the new stamp, `?2`
+/// now, `?3` the license, `?4` the stamp rows have now), as the store runs them.
+const RESTAMP: [&str; 3] = [
+    "UPDATE licenses SET archived_at = ?1, updated_at = ?2 WHERE id = ?3 AND archived_at IS ?4",
+    "UPDATE cases SET archived_at = ?1, updated_at = ?2 WHERE license_id = ?3 AND archived_at IS ?4",
+    "UPDATE attempts SET archived_at = ?1, updated_at = ?2 WHERE license_id = ?3 AND archived_at IS ?4",
+];
+
+/// Archive then unarchive license 1 through the library, `RUNS` times.
+async fn library(store: &Store) -> Result<(Vec<Duration>, Vec<Duration>), Error> {
+    let actor = Actor::cli();
+    let ctx = WriteCtx::new(&actor);
+    let (mut archive, mut unarchive) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        store.archive(&ctx, Table::Licenses, LICENSE).await?;
+        archive.push(t.elapsed());
+        let t = Instant::now();
+        store.unarchive(&ctx, Table::Licenses, LICENSE).await?;
+        unarchive.push(t.elapsed());
+    }
+    Ok((archive, unarchive))
+}
+
+/// Archive then unarchive license 1 with the bare restamping statements on
+/// a copy whose triggers `setup` changed, one transaction each, `runs` times.
+async fn raw(copy: &Path, setup: &str, runs: usize) -> Result<(Vec<Duration>, Vec<Duration>), Error> {
+    let mut conn = SqliteConnection::connect(&format!("sqlite://{}", copy.display())).await?;
+    sqlx::raw_sql(setup).execute(&mut conn).await?;
+    let (mut archive, mut unarchive) = (Vec::new(), Vec::new());
+    for run in 0..runs {
+        let stamp = format!("2026-01-01T00:00:0{run}.000000Z");
+        for (from, to, times) in
+            [(None, Some(stamp.as_str()), &mut archive), (Some(stamp.as_str()), None, &mut unarchive)]
+        {
+            let t = Instant::now();
+            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+            for sql in RESTAMP {
+                sqlx::query(sql).bind(to).bind(&stamp).bind(LICENSE).bind(from).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            times.push(t.elapsed());
+        }
+    }
+    conn.close().await?;
+    Ok((archive, unarchive))
+}
+
+fn median(mut times: Vec<Duration>) -> f64 {
+    times.sort();
+    times[times.len() / 2].as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    let attempts: usize = std::env::var("ATTEMPTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let dir = tempfile::tempdir()?;
+    let path = std::env::var("BENCH_DB").map(std::path::PathBuf::from).unwrap_or_else(|_| dir.path().join("bench.db"));
+    let fresh = !path.exists();
+    let store = Store::open(&path, &path.with_extension("db.key")).await?;
+    if fresh {
+        let start = Instant::now();
+        synthetic::fill(&store, attempts, 42).await?;
+        println!("generated {attempts} attempts in {:.1} s", start.elapsed().as_secs_f64());
+    }
+    let calls: i64 = sqlx::query_scalar("SELECT count(*) FROM attempts WHERE license_id = ?")
+        .bind(LICENSE)
+        .fetch_one(store.pool())
+        .await?;
+    let cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases WHERE license_id = ?")
+        .bind(LICENSE)
+        .fetch_one(store.pool())
+        .await?;
+    println!("{} ({} MiB): license {LICENSE} has {calls} calls in {cases} cases", path.display(), {
+        std::fs::metadata(&path)?.len() / (1 << 20)
+    });
+    let actor = Actor::cli();
+    if store.archived(Table::Licenses, &Default::default()).await?.items.contains(&LICENSE) {
+        // Left archived by a run that was stopped half-way.
+        store.unarchive(&WriteCtx::new(&actor), Table::Licenses, LICENSE).await?;
+    }
+    println!("median of {RUNS} runs (old triggers: one), each one transaction; target: <= 1000 ms");
+    println!("{:<28} {:>12} {:>14}", "", "archive ms", "unarchive ms");
+    let (a, u) = library(&store).await?;
+    println!("{:<28} {:>12.0} {:>14.0}", "library (set-based)", median(a), median(u));
+    // The old triggers take minutes a run: once is enough to compare.
+    for (label, setup, runs) in
+        [("raw, old per-row triggers", OLD_TRIGGERS, 1), ("raw, bare updates (floor)", NO_TRIGGERS, RUNS)]
+    {
+        let copy = dir.path().join("copy.db");
+        let _ = std::fs::remove_file(&copy);
+        sqlx::query("VACUUM INTO ?").bind(copy.display().to_string()).execute(store.pool()).await?;
+        let (a, u) = raw(&copy, setup, runs).await?;
+        println!("{label:<28} {:>12.0} {:>14.0}", median(a), median(u));
+        std::fs::remove_file(&copy)?;
+    }
+    store.close().await;
+    Ok(())
+}
