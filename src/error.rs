@@ -193,7 +193,10 @@ impl From<StoreError> for ApiError {
                 ApiError::Unprocessable { detail: e.to_string(), errors: vec![idempotency_field(&e)] }
             }
             StoreError::Secret(
-                ref s @ (SecretError::Missing(_) | SecretError::WrongKey(_) | SecretError::Malformed(_)),
+                ref s @ (SecretError::Missing(_)
+                | SecretError::WrongKey(_)
+                | SecretError::Malformed(_)
+                | SecretError::NotThisJournals(_)),
             ) => {
                 tracing::error!(error = %s, "product keys cannot be read");
                 ApiError::Unavailable(s.to_string())

@@ -5,7 +5,10 @@
 //!
 //! Owns the key file and the sealed format (`1 ‖ 24-byte nonce ‖
 //! ciphertext+tag`); knows nothing of SQL or HTTP. A lost or wrong key file
-//! is a clear [`SecretError`], never a panic.
+//! is a clear [`SecretError`], never a panic. A key file replaced (or
+//! removed) while the program runs is noticed at the next seal or open,
+//! which then reads the file anew, rather than going on with the key it read
+//! first.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -45,13 +48,42 @@ pub enum SecretError {
 /// A key read from its file: the cipher, and the key's fingerprint.
 type Loaded = (Arc<XChaCha20Poly1305>, String);
 
+/// A key as read, and the file it was read from.
+type Cached = (Loaded, Option<FileId>);
+
+/// Which file a key was read from, as cheaply told as a `stat`: device,
+/// inode, modification time and length. A file written anew, renamed over
+/// or put back from a backup differs in one of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileId {
+    dev: u64,
+    ino: u64,
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+}
+
+impl FileId {
+    /// The identity of the file at `path` now (`None`: there is none).
+    fn of(path: &std::path::Path) -> Option<Self> {
+        let meta = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let (dev, ino) = {
+            use std::os::unix::fs::MetadataExt as _;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (dev, ino) = (0, 0);
+        Some(Self { dev, ino, modified: meta.modified().ok(), len: meta.len() })
+    }
+}
+
 /// The sealing key, loaded from its file on first use.
 #[derive(Clone)]
 pub struct Secrets {
     path: PathBuf,
     // Held only to clone the Arc out; never across an await.
-    /// The key and its fingerprint, once read.
-    key: Arc<Mutex<Option<Loaded>>>,
+    /// The key and its fingerprint, once read, and the file it was read from.
+    key: Arc<Mutex<Option<Cached>>>,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -70,11 +102,17 @@ impl Secrets {
         self.loaded(create).map(|(cipher, _)| cipher)
     }
 
-    /// The key, read once (and made first when `create`), with its fingerprint.
+    /// The key (made first when `create`), with its fingerprint: read
+    /// once, and read again when the key file is no longer the file it
+    /// was read from (one `stat` a call tells).
     fn loaded(&self, create: bool) -> Result<Loaded, SecretError> {
         let mut slot = self.key.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(k) = slot.as_ref() {
-            return Ok(k.clone());
+        let now = FileId::of(&self.path);
+        if let Some((k, read_from)) = slot.as_ref() {
+            if now.is_some() && *read_from == now {
+                return Ok(k.clone());
+            }
+            *slot = None;
         }
         let bytes = match std::fs::read_to_string(&self.path) {
             Ok(text) => parse_key(&text).ok_or_else(|| SecretError::Malformed(self.path.clone()))?,
@@ -83,7 +121,8 @@ impl Secrets {
             Err(source) => return Err(SecretError::Io { path: self.path.clone(), source }),
         };
         let loaded = (Arc::new(XChaCha20Poly1305::new((&bytes).into())), fingerprint_of(&bytes));
-        *slot = Some(loaded.clone());
+        // The identity of the file as it is after reading (or making) it.
+        *slot = Some((loaded.clone(), FileId::of(&self.path)));
         Ok(loaded)
     }
 
@@ -219,5 +258,24 @@ mod tests {
         Secrets::new(&path).seal("x").unwrap(); // a new key
         assert!(matches!(Secrets::new(&path).open(&sealed), Err(SecretError::WrongKey(_))));
         assert!(matches!(Secrets::new(&path).open(b"junk"), Err(SecretError::WrongKey(_))));
+    }
+
+    #[test]
+    fn a_key_file_replaced_or_removed_while_in_use_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db.key");
+        let s = Secrets::new(&path);
+        let sealed = s.seal("GCRJD-8NW9H-F2CDX-CCM8D-9D6T9").unwrap();
+        let first = s.fingerprint().unwrap().unwrap();
+        // Another key put in its place (a new file renamed over it).
+        let other = dir.path().join("other.key");
+        Secrets::new(&other).seal("x").unwrap();
+        std::fs::rename(&other, &path).unwrap();
+        assert_ne!(s.fingerprint().unwrap().unwrap(), first, "the replaced file is read, not the cached key");
+        assert!(matches!(s.open(&sealed), Err(SecretError::WrongKey(_))));
+        // Removed: missing, as at start.
+        std::fs::remove_file(&path).unwrap();
+        assert!(matches!(s.open(&sealed), Err(SecretError::Missing(_))));
+        assert_eq!(s.fingerprint().unwrap(), None);
     }
 }

@@ -246,6 +246,23 @@ async fn a_lost_key_file_is_a_clear_error_on_reveal() {
 }
 
 #[tokio::test]
+async fn a_key_file_replaced_while_the_journal_is_open_refuses_writes_that_would_seal() {
+    let t = store().await;
+    let s = &t.store;
+    license(s, Channel::RetailBox).await;
+    // Another journal's key file put in place of this one's (renamed over it).
+    let other = tempfile::tempdir().unwrap();
+    license(&Store::open(&other.path().join("j.db"), &other.path().join("j.db.key")).await.unwrap(), Channel::Oem)
+        .await;
+    std::fs::rename(other.path().join("j.db.key"), t.dir.path().join("journal.db.key")).unwrap();
+    let a = cli();
+    let err = s.create_license(&WriteCtx::new(&a), &windows(Channel::RetailBox)).await.unwrap_err();
+    assert!(err.to_string().contains("is not the key this journal's product keys are sealed with"), "{err}");
+    // What seals nothing is still written.
+    machine(s, "PC 1").await;
+}
+
+#[tokio::test]
 async fn an_attempt_opens_a_case_and_an_activated_one_closes_it() {
     let t = store().await;
     let s = &t.store;
