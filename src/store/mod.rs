@@ -451,17 +451,19 @@ impl Store {
         Ok(store)
     }
 
+    /// The versions of the migrations applied to the journal.
+    async fn applied(&self) -> Result<Vec<i64>, StoreError> {
+        match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(&self.pool).await {
+            Ok(v) => Ok(v),
+            // No migrations table: none applied yet.
+            Err(sqlx::Error::Database(db)) if db.message().starts_with("no such table") => Ok(Vec::new()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Every migration this program knows is applied, and none it does not.
     async fn migrated(&self) -> Result<(), StoreError> {
-        let applied: Vec<i64> = match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-            .fetch_all(&self.pool)
-            .await
-        {
-            Ok(v) => v,
-            // No migrations table: none applied yet.
-            Err(sqlx::Error::Database(db)) if db.message().starts_with("no such table") => Vec::new(),
-            Err(e) => return Err(e.into()),
-        };
+        let applied = self.applied().await?;
         let known: Vec<i64> =
             MIGRATOR.iter().filter(|m| !m.migration_type.is_down_migration()).map(|m| m.version).collect();
         if let Some(newer) = applied.iter().find(|v| !known.contains(v)) {
@@ -492,13 +494,28 @@ impl Store {
     /// Apply pending migrations; a no-op when there are none. Refuses a
     /// database that holds a migration this program does not know.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        match MIGRATOR.run(&self.pool).await {
+        let before = self.applied().await?.len();
+        let started = std::time::Instant::now();
+        // On a connection of its own that logs no statements: sqlx's
+        // slow-statement warning would print a whole migration, hundreds of
+        // lines, each time one takes over a second on a big journal. One
+        // line below says what was applied and how long it took.
+        use sqlx::ConnectOptions as _;
+        let options = (*self.pool.connect_options()).clone().disable_statement_logging();
+        let mut conn: SqliteConnection = sqlx::Connection::connect_with(&options).await?;
+        let ran = MIGRATOR.run(&mut conn).await;
+        sqlx::Connection::close(conn).await?;
+        match ran {
             Ok(()) => {}
             Err(sqlx::migrate::MigrateError::VersionMissing(v)) => return Err(StoreError::NewerDatabase(v)),
             Err(sqlx::migrate::MigrateError::Execute(e) | sqlx::migrate::MigrateError::ExecuteMigration(e, _)) => {
                 return Err(e.into())
             }
             Err(e) => return Err(StoreError::Migrate(e)),
+        }
+        let applied = self.applied().await?.len().saturating_sub(before);
+        if applied > 0 {
+            tracing::info!(applied, seconds = started.elapsed().as_secs_f64(), "migrated the journal");
         }
         let mut tx = self.begin_write().await?;
         machines::key_names(&mut tx).await?;
