@@ -184,32 +184,38 @@ pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyho
         indicatif::ProgressBar::hidden()
     };
     let progress = |done: usize| bar.set_message(format!("importing: {done} rows"));
-    let streamed = if file.as_os_str() != "-" && !is_zip(file)? {
-        // A JSON file is read as a stream: a chunk of rows at a time, never the whole file.
+    let streamed = if file.as_os_str() != "-" {
+        // A file, JSON or a CSV zip, is read as a stream: a chunk of rows at a time, never the whole file.
+        let zip = is_zip(file)?;
         let (tx, mut rx) = tokio::sync::mpsc::channel(2);
         let path = file.to_path_buf();
         let reader = std::thread::spawn(move || -> Result<bool, crate::portable::DecodeError> {
-            let f = std::fs::File::open(&path).map_err(|e| {
-                crate::portable::DecodeError::Invalid(crate::domain::FieldErrors::one(
-                    "document",
-                    format!("could not read {}: {e}", path.display()),
-                ))
-            })?;
             let mut secrets = false;
-            crate::portable::stream_json(f, |piece| {
+            let send = |piece: crate::portable::Incoming| {
                 if let crate::portable::Incoming::Head { includes_secrets } = &piece {
                     secrets = *includes_secrets;
                 }
                 tx.blocking_send(piece).map_err(|_| "the import stopped".to_string())
-            })?;
+            };
+            if zip {
+                crate::portable::stream_zip(&path, send)?;
+            } else {
+                let f = std::fs::File::open(&path).map_err(|e| {
+                    crate::portable::DecodeError::Invalid(crate::domain::FieldErrors::one(
+                        "document",
+                        format!("could not read {}: {e}", path.display()),
+                    ))
+                })?;
+                crate::portable::stream_json(f, send)?;
+            }
             Ok(secrets)
         });
         let written = store.import_stream(&Actor::cli(), &mut rx, &progress).await;
         drop(rx);
         let read = reader.join().map_err(|_| anyhow::anyhow!("the reader of {} failed", file.display()))?;
         match (read, written) {
-            // Not in export order (keys sorted by a tool): nothing was
-            // written; read it whole below.
+            // Not in export order (keys sorted by a tool, CSV rows
+            // sorted otherwise): nothing was written; read it whole below.
             (Err(crate::portable::DecodeError::Order(_)), _) => None,
             // The file's own fault first: it says where.
             (Err(e), _) => Some(Err(refused(&e))),

@@ -11,14 +11,26 @@
 //! as import recomputes them. Reading a zip gives back the JSON document,
 //! which goes through the same parsing as a JSON import, so a bad cell is
 //! named the same way (`attempts[3].wait_seconds`: the fourth data row).
+//!
+//! A zip in a file is read as a stream ([`stream_zip`]): each CSV a chunk
+//! of rows at a time, an attempt's questions taken from
+//! `attempt_questions.csv` as the calls are read (an export writes both in
+//! call order), so memory holds a chunk, not the journal.
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Seek};
+use std::iter::Peekable;
+use std::path::Path;
 
 use serde_json::{Map, Value};
 use zip::write::SimpleFileOptions;
 
+use super::read::{send_chunk, Incoming, CHUNK};
+use super::rows::head_of;
+use super::{DecodeError, ENTITIES};
+use crate::domain::fields::Check;
 use crate::domain::shape::{self, FieldDecl};
+use crate::domain::FieldErrors;
 
 /// How a column's cells are read back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,12 +164,40 @@ pub(super) fn entry_options(exported_at: Option<&str>) -> SimpleFileOptions {
 /// guard against zip bombs; a household journal is far smaller).
 const UNPACKED_MAX: u64 = 512 * 1024 * 1024;
 
+/// The rows of one CSV file, each keyed by its column's name, read one at
+/// a time; the header is checked first (a column it does not know is refused).
+fn rows_of<R: Read>(
+    reader: R,
+    name: &str,
+    cols: &[(&'static str, Kind)],
+) -> Result<impl Iterator<Item = Result<Map<String, Value>, CsvError>>, CsvError> {
+    let mut r = ::csv::ReaderBuilder::new().from_reader(reader);
+    let header: Vec<String> =
+        r.headers().map_err(|e| CsvError(format!("{name}: {e}")))?.iter().map(str::to_string).collect();
+    let kinds: BTreeMap<&'static str, Kind> = cols.iter().copied().collect();
+    if let Some(unknown) = header.iter().find(|h| !kinds.contains_key(h.as_str())) {
+        let known: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+        return Err(CsvError(format!("{name}: unknown column {unknown:?}; the columns are {}", known.join(", "))));
+    }
+    let name = name.to_string();
+    Ok(r.into_records().enumerate().map(move |(i, record)| {
+        let record = record.map_err(|e| CsvError(format!("{name} line {}: {e}", i + 2)))?;
+        let mut row = Map::new();
+        for (h, raw) in header.iter().zip(record.iter()) {
+            if let Some(kind) = kinds.get(h.as_str()) {
+                row.insert(h.clone(), read_cell(raw, *kind));
+            }
+        }
+        Ok(row)
+    }))
+}
+
 /// Read one CSV of the zip into rows keyed by column; `None` when absent.
 /// `left` is what may still be unpacked, and shrinks by what this file held.
 fn read_table<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     name: &str,
-    cols: &[(&str, Kind)],
+    cols: &[(&'static str, Kind)],
     left: &mut u64,
 ) -> Result<Option<Vec<Map<String, Value>>>, CsvError> {
     let file = match zip.by_name(name) {
@@ -175,25 +215,7 @@ fn read_table<R: Read + Seek>(
         )));
     }
     *left -= size;
-    let mut r = ::csv::ReaderBuilder::new().from_reader(text.as_slice());
-    let header: Vec<String> =
-        r.headers().map_err(|e| CsvError(format!("{name}: {e}")))?.iter().map(str::to_string).collect();
-    let kinds: BTreeMap<&str, Kind> = cols.iter().copied().collect();
-    if let Some(unknown) = header.iter().find(|h| !kinds.contains_key(h.as_str())) {
-        let known: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
-        return Err(CsvError(format!("{name}: unknown column {unknown:?}; the columns are {}", known.join(", "))));
-    }
-    let mut rows = Vec::new();
-    for (i, record) in r.records().enumerate() {
-        let record = record.map_err(|e| CsvError(format!("{name} line {}: {e}", i + 2)))?;
-        let mut row = Map::new();
-        for (h, raw) in header.iter().zip(record.iter()) {
-            if let Some(kind) = kinds.get(h.as_str()) {
-                row.insert(h.clone(), read_cell(raw, *kind));
-            }
-        }
-        rows.push(row);
-    }
+    let rows = rows_of(text.as_slice(), name, cols)?.collect::<Result<Vec<_>, _>>()?;
     Ok(Some(rows))
 }
 
@@ -202,12 +224,18 @@ pub fn from_zip(bytes: &[u8]) -> Result<Value, CsvError> {
     from_zip_within(bytes, UNPACKED_MAX)
 }
 
+fn not_an_export(e: impl std::fmt::Display) -> CsvError {
+    CsvError(format!("the file is not a zip of CSV files from activation-journal export: {e}"))
+}
+
+fn no_head() -> CsvError {
+    CsvError("the zip has no export.csv; is it from activation-journal export?".into())
+}
+
 fn from_zip_within(bytes: &[u8], max: u64) -> Result<Value, CsvError> {
     let mut left = max;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| CsvError(format!("the file is not a zip of CSV files from activation-journal export: {e}")))?;
-    let header = read_table(&mut zip, "export.csv", &HEADER, &mut left)?
-        .ok_or_else(|| CsvError("the zip has no export.csv; is it from activation-journal export?".into()))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(not_an_export)?;
+    let header = read_table(&mut zip, "export.csv", &HEADER, &mut left)?.ok_or_else(no_head)?;
     let mut doc = header.into_iter().next().ok_or_else(|| CsvError("export.csv: has no data row".into()))?;
     for table in super::ENTITIES {
         // licenses.csv has a product_key column only with secrets; both are read.
@@ -219,24 +247,36 @@ fn from_zip_within(bytes: &[u8], max: u64) -> Result<Value, CsvError> {
     Ok(Value::Object(doc))
 }
 
+/// A question row's attempt and position, taken out of the row; `line` is
+/// its line in `attempt_questions.csv`.
+fn placed(mut q: Map<String, Value>, line: usize) -> Result<(i64, i64, Map<String, Value>), CsvError> {
+    let at = |what: &str| CsvError(format!("attempt_questions.csv line {line}: {what}"));
+    let attempt_id = q.remove("attempt_id").and_then(|v| v.as_i64()).ok_or_else(|| at("attempt_id is not an id"))?;
+    let position = q.remove("position").and_then(|v| v.as_i64()).ok_or_else(|| at("position is not a number"))?;
+    Ok((attempt_id, position, q))
+}
+
+/// Question rows, each with its position among its call's.
+type Positioned = Vec<(i64, Map<String, Value>)>;
+
+/// An attempt's `questions`, in the order of their positions.
+fn in_order(mut questions: Positioned) -> Value {
+    questions.sort_by_key(|(p, _)| *p);
+    Value::Array(questions.into_iter().map(|(_, q)| Value::Object(q)).collect())
+}
+
 /// Put each question row into its attempt's `questions`, by position.
 fn attach_questions(doc: &mut Map<String, Value>, questions: Vec<Map<String, Value>>) -> Result<(), CsvError> {
     // attempt id → (position, question row)
-    type Positioned = Vec<(i64, Map<String, Value>)>;
     let mut by_attempt: BTreeMap<i64, Positioned> = BTreeMap::new();
-    for (i, mut q) in questions.into_iter().enumerate() {
-        let at = |what: &str| CsvError(format!("attempt_questions.csv line {}: {what}", i + 2));
-        let attempt_id =
-            q.remove("attempt_id").and_then(|v| v.as_i64()).ok_or_else(|| at("attempt_id is not an id"))?;
-        let position = q.remove("position").and_then(|v| v.as_i64()).ok_or_else(|| at("position is not a number"))?;
+    for (i, q) in questions.into_iter().enumerate() {
+        let (attempt_id, position, q) = placed(q, i + 2)?;
         by_attempt.entry(attempt_id).or_default().push((position, q));
     }
     if let Some(Value::Array(attempts)) = doc.get_mut("attempts") {
         for a in attempts.iter_mut().filter_map(Value::as_object_mut) {
             let qs = a.get("id").and_then(Value::as_i64).and_then(|id| by_attempt.remove(&id)).unwrap_or_default();
-            let mut qs = qs;
-            qs.sort_by_key(|(p, _)| *p);
-            a.insert("questions".into(), Value::Array(qs.into_iter().map(|(_, q)| Value::Object(q)).collect()));
+            a.insert("questions".into(), in_order(qs));
         }
     }
     if let Some((id, _)) = by_attempt.into_iter().next() {
@@ -245,6 +285,118 @@ fn attach_questions(doc: &mut Map<String, Value>, questions: Vec<Map<String, Val
         )));
     }
     Ok(())
+}
+
+/// A file's zip, opened for reading one entry at a time.
+fn open_zip(path: &Path) -> Result<zip::ZipArchive<std::io::BufReader<std::fs::File>>, DecodeError> {
+    let file = std::fs::File::open(path).map_err(|e| DecodeError::BadZip(format!("{}: {e}", path.display())))?;
+    zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| DecodeError::BadZip(not_an_export(e).0))
+}
+
+fn bad(e: CsvError) -> DecodeError {
+    DecodeError::BadZip(e.0)
+}
+
+/// The question rows of `attempt_questions.csv`, each with its attempt and position.
+type Questions<'z> = Peekable<Box<dyn Iterator<Item = Result<(i64, i64, Map<String, Value>), CsvError>> + 'z>>;
+
+/// Read the CSV-zip export in the file at `path` as a stream, handing each
+/// piece to `on` as soon as it is parsed, as [`super::stream_json`] does a
+/// JSON one: its head, then each table a chunk of rows at a time, parsed
+/// by the same row parsers as a whole document and named by their row
+/// (`attempts[41203].installation_id`); memory holds a chunk, not the file.
+/// A call's questions are taken from `attempt_questions.csv` as the calls
+/// are read, both in call order as an export writes them; a zip in another
+/// order fails with [`DecodeError::Order`], and is for [`super::decode`],
+/// whole (which also names a question whose call is not there).
+pub fn stream_zip(path: &Path, mut on: impl FnMut(Incoming) -> Result<(), String>) -> Result<(), DecodeError> {
+    let stopped = |e: String| DecodeError::Invalid(FieldErrors::one("document", e));
+    let mut zip = open_zip(path)?;
+    let head = match zip.by_name("export.csv") {
+        Ok(f) => rows_of(f, "export.csv", &HEADER).map_err(bad)?.next(),
+        Err(zip::result::ZipError::FileNotFound) => return Err(bad(no_head())),
+        Err(e) => return Err(bad(CsvError(format!("export.csv: {e}")))),
+    };
+    let head = head.ok_or_else(|| bad(CsvError("export.csv: has no data row".into())))?.map_err(bad)?;
+    let mut c = Check::default();
+    let secrets = head_of(&head, &mut c).map_err(DecodeError::Invalid)?;
+    c.finish().map_err(DecodeError::Invalid)?;
+    on(Incoming::Head { includes_secrets: secrets }).map_err(stopped)?;
+    // The questions are read beside the calls, from a second handle on the file.
+    let mut asked = open_zip(path)?;
+    let mut questions: Questions<'_> = match asked.by_name("attempt_questions.csv") {
+        Ok(f) => {
+            let rows = rows_of(f, "attempt_questions.csv", &QUESTIONS).map_err(bad)?;
+            let placed = rows.enumerate().map(|(i, q)| q.and_then(|q| placed(q, i + 2)));
+            (Box::new(placed) as Box<dyn Iterator<Item = _>>).peekable()
+        }
+        Err(zip::result::ZipError::FileNotFound) => {
+            (Box::new(std::iter::empty()) as Box<dyn Iterator<Item = _>>).peekable()
+        }
+        Err(e) => return Err(bad(CsvError(format!("attempt_questions.csv: {e}")))),
+    };
+    for (t, table) in ENTITIES.iter().enumerate() {
+        let name = format!("{table}.csv");
+        let file = match zip.by_name(&name) {
+            Ok(f) => f,
+            Err(zip::result::ZipError::FileNotFound) => continue,
+            Err(e) => return Err(bad(CsvError(format!("{name}: {e}")))),
+        };
+        let (mut start, mut chunk, mut last_call) = (0, Vec::with_capacity(CHUNK), i64::MIN);
+        for row in rows_of(file, &name, &columns(table, true)).map_err(bad)? {
+            let mut row = row.map_err(bad)?;
+            if *table == "attempts" {
+                let id = row.get("id").and_then(Value::as_i64).unwrap_or(i64::MIN);
+                if id <= last_call {
+                    return Err(DecodeError::Order(format!("attempts.csv: call {id} is not in id order")));
+                }
+                last_call = id;
+                row.insert("questions".into(), in_order(questions_of(&mut questions, id)?));
+            }
+            chunk.push(Value::Object(row));
+            if chunk.len() == CHUNK {
+                let items = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                send_chunk(&mut on, t, start, items, secrets)?;
+                start += CHUNK;
+            }
+        }
+        if !chunk.is_empty() {
+            send_chunk(&mut on, t, start, chunk, secrets)?;
+        }
+    }
+    if let Some(q) = questions.next() {
+        let (attempt_id, _, _) = q.map_err(bad)?;
+        return Err(DecodeError::Order(format!(
+            "attempt_questions.csv: questions of attempt {attempt_id} come after the calls they follow"
+        )));
+    }
+    on(Incoming::End).map_err(stopped)
+}
+
+/// The questions of call `id`, the next rows of `questions` while they name
+/// it. A row naming an earlier call is out of order (or of no call here).
+fn questions_of(questions: &mut Questions<'_>, id: i64) -> Result<Positioned, DecodeError> {
+    let mut own = Vec::new();
+    while let Some(next) = questions.peek() {
+        match next {
+            Ok((attempt_id, _, _)) if *attempt_id == id => {
+                if let Some(Ok((_, position, q))) = questions.next() {
+                    own.push((position, q));
+                }
+            }
+            Ok((attempt_id, _, _)) if *attempt_id < id => {
+                return Err(DecodeError::Order(format!(
+                    "attempt_questions.csv: questions of attempt {attempt_id} are not in call order"
+                )))
+            }
+            Ok(_) => break,
+            Err(_) => match questions.next() {
+                Some(Err(e)) => return Err(bad(e)),
+                _ => break,
+            },
+        }
+    }
+    Ok(own)
 }
 
 #[cfg(test)]
@@ -324,6 +476,89 @@ mod tests {
         zip.start_file("notes.txt", SimpleFileOptions::default()).unwrap();
         let bytes = zip.finish().unwrap().into_inner();
         assert!(from_zip(&bytes).unwrap_err().0.contains("no export.csv"));
+    }
+
+    /// What [`stream_zip`] hands on for the zip `bytes`, put together,
+    /// and how it came (the rows of each piece by table).
+    fn streamed(bytes: &[u8]) -> Result<(super::super::Parsed, Vec<String>), DecodeError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.zip");
+        std::fs::write(&path, bytes).unwrap();
+        let (mut all, mut seen) = (super::super::Parsed::default(), Vec::new());
+        stream_zip(&path, |piece| {
+            seen.push(match piece {
+                Incoming::Head { includes_secrets } => {
+                    all.includes_secrets = includes_secrets;
+                    format!("head {includes_secrets}")
+                }
+                Incoming::Rows { starts, rows } => {
+                    let s = format!("rows {starts:?} {:?}", rows.counts().by_entity());
+                    all.machines.extend(rows.machines);
+                    all.hardware_changes.extend(rows.hardware_changes);
+                    all.licenses.extend(rows.licenses);
+                    all.cases.extend(rows.cases);
+                    all.attempts.extend(rows.attempts);
+                    all.follow_ups.extend(rows.follow_ups);
+                    s
+                }
+                Incoming::End => "end".into(),
+            });
+            Ok(())
+        })?;
+        Ok((all, seen))
+    }
+
+    #[test]
+    fn a_zip_file_streams_a_chunk_at_a_time_to_the_rows_read_whole() {
+        let machines: Vec<Value> = (1..=1001)
+            .map(|i| {
+                json!({"id": i, "name": format!("PC {i}"), "owner": null, "notes": null,
+                       "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "archived_at": null})
+            })
+            .collect();
+        let doc = json!({"format_version": 1, "exported_at": "2026-11-25T10:00:00.000000Z", "includes_secrets": false,
+            "machines": machines, "hardware_changes": [], "licenses": [], "cases": [], "attempts": [], "follow_ups": []});
+        let zip = to_zip(&doc).unwrap();
+        let (rows, pieces) = streamed(&zip).unwrap();
+        assert_eq!(
+            pieces,
+            [
+                "head false",
+                "rows [0, 0, 0, 0, 0, 0] [1000, 0, 0, 0, 0, 0]",
+                "rows [1000, 0, 0, 0, 0, 0] [1, 0, 0, 0, 0, 0]",
+                "end"
+            ]
+        );
+        assert_eq!(rows, super::super::decode(&zip, None).unwrap());
+    }
+
+    /// A zip of the given CSV files, as an export writes them.
+    fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, text) in files {
+            zip.start_file(*name, SimpleFileOptions::default()).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn calls_or_questions_out_of_call_order_are_for_the_whole_reader() {
+        let head = ("export.csv", "format_version,exported_at,includes_secrets\n1,2026-11-25T10:00:00Z,false\n");
+        let calls = ("attempts.csv", "id,case_id\n5,1\n6,1\n");
+        let asked = ("attempt_questions.csv", "attempt_id,position,topic\n6,0,edition\n5,0,edition\n");
+        assert!(matches!(streamed(&zip_of(&[head, calls, asked])), Err(DecodeError::Order(_))));
+        let backwards = ("attempts.csv", "id,case_id\n6,1\n5,1\n");
+        assert!(matches!(streamed(&zip_of(&[head, backwards])), Err(DecodeError::Order(_))));
+        let orphan = ("attempt_questions.csv", "attempt_id,position,topic\n9,0,edition\n");
+        assert!(matches!(streamed(&zip_of(&[head, orphan])), Err(DecodeError::Order(_))));
+        // Whole, the orphan is named.
+        let err = from_zip(&zip_of(&[head, calls, orphan])).unwrap_err().0;
+        assert!(err.contains("questions of attempt 9"), "{err}");
+        // Not a zip, and a zip without its head, are named as when read whole.
+        assert!(streamed(b"not a zip").unwrap_err().to_string().contains("not a zip"));
+        assert!(streamed(&zip_of(&[calls])).unwrap_err().to_string().contains("no export.csv"));
     }
 
     #[test]

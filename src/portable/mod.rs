@@ -23,6 +23,7 @@ mod read;
 mod rows;
 pub mod stream;
 
+pub use csv::stream_zip;
 pub use read::{stream_json, Incoming};
 use rows::last_five;
 pub use rows::parse;

@@ -89,11 +89,23 @@ impl<F: FnMut(Incoming) -> Result<(), String>> State<'_, F> {
     /// Parse and hand on one chunk of table `t`.
     fn send_rows(&mut self, t: usize, start: usize, items: Vec<Value>) -> Result<(), DecodeError> {
         let secrets = self.send_head()?;
-        let rows = chunk_of(ENTITIES[t], start, items, secrets).map_err(|e| DecodeError::Invalid(at_most(e)))?;
-        let mut starts = Starts::default();
-        starts[t] = start;
-        (self.on)(Incoming::Rows { starts, rows }).map_err(stopped)
+        send_chunk(self.on, t, start, items, secrets)
     }
+}
+
+/// Parse one chunk of table `t` (rows `start..` of it in the file) and hand
+/// it on: the one step of every streamed reading, JSON or CSV.
+pub(super) fn send_chunk(
+    on: &mut impl FnMut(Incoming) -> Result<(), String>,
+    t: usize,
+    start: usize,
+    items: Vec<Value>,
+    secrets: bool,
+) -> Result<(), DecodeError> {
+    let rows = chunk_of(ENTITIES[t], start, items, secrets).map_err(|e| DecodeError::Invalid(at_most(e)))?;
+    let mut starts = Starts::default();
+    starts[t] = start;
+    on(Incoming::Rows { starts, rows }).map_err(stopped)
 }
 
 /// Stop the JSON reader, keeping the reason.
