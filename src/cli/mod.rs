@@ -161,6 +161,39 @@ pub enum Command {
     /// Follow-ups: add, list, done, edit, archive, unarchive.
     #[command(subcommand, name = "follow-up")]
     FollowUp(record::FollowUpCommand),
+    /// Attach a photo (JPEG, PNG, WebP) or a PDF to a license, machine, case or attempt: location data is taken
+    /// out, a thumbnail made, the file kept sealed in the journal.
+    #[command(
+        after_help = "Examples:\n  activation-journal attach license 2 sticker.jpg --caption \"the key sticker\"\n  activation-journal attach attempt 14 screen.png"
+    )]
+    Attach {
+        /// What it is attached to.
+        #[arg(value_parser = record::closed::<crate::domain::AttachedTo>())]
+        entity: crate::domain::AttachedTo,
+        /// Its id.
+        id: i64,
+        /// The file (at most 20 MiB; its type is read from its contents).
+        file: std::path::PathBuf,
+        /// What it shows (one line, at most 200 characters).
+        #[arg(long)]
+        caption: Option<String>,
+        /// Print the API's JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The photos and files of a license, machine, case or attempt.
+    #[command(after_help = "Example:\n  activation-journal attachments license 2")]
+    Attachments {
+        #[arg(value_parser = record::closed::<crate::domain::AttachedTo>())]
+        entity: crate::domain::AttachedTo,
+        /// Its id.
+        id: i64,
+        #[command(flatten)]
+        paging: record::Paging,
+    },
+    /// One attachment: get its file, archive, unarchive.
+    #[command(subcommand)]
+    Attachment(record::AttachmentCommand),
     /// Find machines, licenses, cases, calls and follow-ups by their text (Japanese too), newest first.
     #[command(
         after_help = "Examples:\n  activation-journal search 箱の色\n  activation-journal search yodobashi receipt"
@@ -474,6 +507,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Attempt(c) => with_store(&settings, async |store| record::attempt_command(store, c).await).await,
         Command::Case(c) => with_store(&settings, async |store| record::case_command(store, c).await).await,
         Command::FollowUp(c) => with_store(&settings, async |store| record::follow_up_command(store, c).await).await,
+        Command::Attach { entity, id, file, caption, json } => {
+            with_store(&settings, async |store| {
+                record::attach(store, entity, id, &file, caption.as_deref(), json).await
+            })
+            .await
+        }
+        Command::Attachments { entity, id, paging } => {
+            with_store(&settings, async |store| record::attachments(store, entity, id, &paging).await).await
+        }
+        Command::Attachment(c) => with_store(&settings, async |store| record::attachment_command(store, c).await).await,
         Command::Search { text, paging } => {
             with_store(&settings, async |store| record::search(store, &text, &paging).await).await
         }

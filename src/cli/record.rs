@@ -14,6 +14,7 @@ mod commands;
 mod correct;
 mod show;
 
+pub use attach::{attach, attachment_command, list as attachments, AttachmentCommand};
 pub use attempt::{attempt_command, now_here, AttemptEditArgs, QuestionArg};
 pub use commands::{case_command, follow_up_command, license_body, license_command, machine_command, search};
 pub use correct::hardware_change_command;

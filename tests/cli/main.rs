@@ -2,6 +2,7 @@
 
 use std::process::{Command, Output};
 
+mod attach;
 mod call;
 mod correct;
 mod journal_files;

@@ -1,12 +1,132 @@
 //! `attach`, `attachments`, `attachment get|archive|unarchive`: photos and
-//! PDFs of a license, machine, case or attempt from the command line.
+//! PDFs of a license, machine, case or attempt from the command line. The
+//! file is prepared (type sniffed, location data out, thumbnail) and stored
+//! by the same domain and store calls as the API's upload.
 
-use super::show::{here, or_dash, table};
-use crate::domain::Attachment;
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+
+use super::correct::{archive, unarchive, Shown, Target, ATTACHMENT};
+use super::show::{here, or_dash, print_json, print_table, table};
+use super::{stored, Paging};
+use crate::cli::hint::more;
+use crate::domain::attachment::MAX_BYTES;
+use crate::domain::{AttachedTo, Attachment, NewAttachment, UploadError};
+use crate::store::{Actor, AttachmentBytes, Store, WriteCtx};
+
+/// `attachment …`
+#[derive(Debug, Subcommand)]
+pub enum AttachmentCommand {
+    /// Write an attachment's file (as stored: location data taken out).
+    #[command(
+        after_help = "Examples:\n  activation-journal attachment get 3 --out sticker.jpg\n  activation-journal attachment get 3 --out - | file -"
+    )]
+    Get {
+        /// Its id.
+        id: i64,
+        /// Where to write it; `-` writes to standard output when that is not a terminal.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Write over a file that exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Archive an attachment (`unarchive` undoes it).
+    #[command(after_help = "Example:\n  activation-journal attachment archive 3")]
+    Archive(Target),
+    /// Bring an archived attachment back.
+    #[command(after_help = "Example:\n  activation-journal attachment unarchive 3")]
+    Unarchive(Shown),
+}
+
+/// `attach ENTITY ID FILE`: attach a photo or PDF.
+pub async fn attach(
+    store: &Store,
+    entity: AttachedTo,
+    id: i64,
+    file: &Path,
+    caption: Option<&str>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let caption = crate::wire::attachment_caption(caption).map_err(|e| anyhow::anyhow!("--{e}"))?;
+    let size = std::fs::metadata(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?.len();
+    if size > MAX_BYTES as u64 {
+        anyhow::bail!("{} is larger than 20 MiB; attachments are at most 20 MiB", file.display());
+    }
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let new = tokio::task::spawn_blocking(move || NewAttachment::prepare(entity, id, caption, &bytes)).await?.map_err(
+        |e| match e {
+            UploadError::Unsupported => anyhow::anyhow!("{}: {e}", file.display()),
+            UploadError::Fields(f) => {
+                anyhow::anyhow!("{}: {}", file.display(), f.to_string().trim_start_matches("file: "))
+            }
+        },
+    )?;
+    let actor = Actor::cli();
+    let a: Attachment = stored(store.create_attachment(&WriteCtx::new(&actor), &new).await)?;
+    if json {
+        return print_json(&a);
+    }
+    print_table(&attachments_table(std::slice::from_ref(&a)))
+}
+
+/// `attachments ENTITY ID`: the attachments of one row.
+pub async fn list(store: &Store, entity: AttachedTo, id: i64, paging: &Paging) -> anyhow::Result<()> {
+    let page = store.attachments(entity, id, &paging.page()?).await?;
+    if paging.json {
+        return print_json(&page);
+    }
+    print_table(&attachments_table(&page.items))?;
+    more(&page.next_cursor);
+    Ok(())
+}
+
+/// `attachment …`
+pub async fn attachment_command(store: &Store, c: AttachmentCommand) -> anyhow::Result<()> {
+    match c {
+        AttachmentCommand::Get { id, out, force } => {
+            let (_, bytes) = store.attachment_bytes(id, AttachmentBytes::File).await?;
+            write_out(&out, &bytes.unwrap_or_default(), force)
+        }
+        AttachmentCommand::Archive(t) => archive(store, &ATTACHMENT, t).await,
+        AttachmentCommand::Unarchive(s) => unarchive(store, &ATTACHMENT, s).await,
+    }
+}
+
+/// Write `bytes` to `out`: `-` is standard output, refused on a terminal;
+/// a file that exists is kept unless `force`. A new file is made 0600 (a
+/// sticker's photo shows a product key).
+fn write_out(out: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
+    if out == Path::new("-") {
+        let stdout = std::io::stdout();
+        if stdout.is_terminal() {
+            anyhow::bail!("standard output is a terminal; write the file with --out FILE, or pipe it");
+        }
+        let mut lock = stdout.lock();
+        lock.write_all(bytes)?;
+        return Ok(lock.flush()?);
+    }
+    let io = |e: std::io::Error| anyhow::anyhow!("cannot write {}: {e}", out.display());
+    let mut file = match crate::secrets::new_file(out, true) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && force => std::fs::File::create(out).map_err(io)?,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            anyhow::bail!("{} exists; give --force to write over it", out.display())
+        }
+        Err(e) => return Err(io(e)),
+    };
+    file.write_all(bytes).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+    Ok(())
+}
 
 /// Attachments as people read them.
 pub(super) fn attachments_table(rows: &[Attachment]) -> comfy_table::Table {
-    let mut t = table(&["id", "of", "caption", "type", "size", "added"]);
+    let mut t =
+        table(&["cli.col.id", "cli.col.entity", "cli.col.caption", "cli.col.type", "cli.col.size", "cli.col.added"]);
     for a in rows {
         t.add_row(vec![
             a.id.to_string(),

@@ -193,6 +193,8 @@ pub(super) const LICENSE: Entity =
     Entity { table: Table::Licenses, noun: "license", command: "license", with: ", with its cases and calls" };
 pub(super) const CASE: Entity = Entity { table: Table::Cases, noun: "case", command: "case", with: ", with its calls" };
 pub(super) const ATTEMPT: Entity = Entity { table: Table::Attempts, noun: "attempt", command: "attempt", with: "" };
+pub(super) const ATTACHMENT: Entity =
+    Entity { table: Table::Attachments, noun: "attachment", command: "attachment", with: "" };
 pub(super) const FOLLOW_UP: Entity =
     Entity { table: Table::FollowUps, noun: "follow-up", command: "follow-up", with: "" };
 
