@@ -192,3 +192,16 @@ async fn attachments_of_a_row_that_does_not_exist_are_not_found() {
     let b = app.get("/api/v1/attachments?entity=case").await;
     assert_problem(&b, 400, "entity_id", "is required");
 }
+
+#[tokio::test]
+async fn a_missing_key_file_refuses_an_upload_as_it_refuses_a_product_key() {
+    let app = spawn_app().await;
+    let license = app.license("retail_box").await;
+    let first = upload(&app, &format!("entity=license&entity_id={license}"), &app.write, pdf("one")).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    std::fs::remove_file(app.key_path()).unwrap();
+    let a = upload(&app, &format!("entity=license&entity_id={license}"), &app.write, pdf("two")).await;
+    assert_eq!(a.status, 503, "{}", a.body);
+    assert!(a.body["detail"].as_str().unwrap().contains("is missing"), "{}", a.body);
+    assert!(!app.key_path().exists(), "no new key file is made over the journal's sealed files");
+}
