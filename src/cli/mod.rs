@@ -315,6 +315,8 @@ pub enum ScopeArg {
     Read,
     /// Read and write, and reveal product keys.
     Write,
+    /// Read the calendar feed (`/calendar.ics?token=...`) and nothing else.
+    Calendar,
 }
 
 impl From<ScopeArg> for Scope {
@@ -322,6 +324,7 @@ impl From<ScopeArg> for Scope {
         match s {
             ScopeArg::Read => Scope::Read,
             ScopeArg::Write => Scope::Write,
+            ScopeArg::Calendar => Scope::Calendar,
         }
     }
 }

@@ -214,8 +214,9 @@ closed_set!(
 );
 
 closed_set!(
-    /// What an API token may do.
-    Scope { Read => "read", Write => "write" }
+    /// What an API token may do: `calendar` tokens read the calendar feed
+    /// (`/calendar.ics`) and nothing else.
+    Scope { Read => "read", Write => "write", Calendar => "calendar" }
 );
 
 /// A set of parts, stored as a bit mask (bit i = `Part::ALL[i]`).

@@ -50,6 +50,7 @@ macro_rules! patch {
 
 pub mod attachment;
 pub mod attempt;
+pub mod calendar;
 pub mod case;
 pub mod enums;
 pub mod fields;

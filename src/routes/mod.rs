@@ -12,6 +12,7 @@ mod archive;
 mod attachments;
 mod attempts;
 mod audit;
+mod calendar;
 mod cases;
 mod confirmation_ids;
 mod constraints;
@@ -48,6 +49,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/problems/{kind}", "GET").route(web::get().to(problems::describe)));
     // Public, and matched before the scope whose every route needs a token.
     cfg.service(resource(&format!("{BASE}/openapi.json"), "GET").route(web::get().to(openapi::document)));
+    // The one route that takes its token from the URL (a calendar token).
+    cfg.configure(calendar::routes);
     cfg.service(
         web::scope(BASE)
             .wrap(actix_web::middleware::from_fn(crate::auth::authenticate))

@@ -82,7 +82,7 @@ impl Modify for MinProperties {
         super::archive::unarchive_case, super::archive::unarchive_attempt, super::archive::unarchive_follow_up,
         super::audit::list, super::search::search, super::parse::slmgr,
         super::attachments::list, super::attachments::create, super::attachments::show, super::attachments::archive,
-        super::attachments::unarchive, super::attachments::file, super::attachments::thumbnail,
+        super::attachments::unarchive, super::attachments::file, super::attachments::thumbnail, super::calendar::feed,
     ),
     components(schemas(
         Problem, wire::MachineCreate, wire::MachineFields, wire::HardwareChangeCreate, wire::HardwareChangeFields,

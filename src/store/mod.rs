@@ -38,6 +38,7 @@ mod attachments;
 mod attempts;
 mod audit;
 pub mod backup;
+mod calendar;
 mod cases;
 mod chunk;
 mod follow_ups;

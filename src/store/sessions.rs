@@ -10,6 +10,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::{stored, Actor, Store, StoreError};
 use crate::domain::time::now_system;
+use crate::domain::Scope;
 
 /// How long a session lives unused.
 pub const SESSION_IDLE: i64 = 30 * 24 * 3600;
@@ -48,9 +49,13 @@ fn unix_now() -> i64 {
 }
 
 impl Store {
-    /// Open a session for the live token `token`; `None` when it is not one.
+    /// Open a session for the live token `token`; `None` when it is not
+    /// one, or is a calendar token (it opens the calendar feed alone).
     pub async fn open_session(&self, token: &str) -> Result<Option<NewSession>, StoreError> {
         let Some(actor) = self.authenticate(token).await? else { return Ok(None) };
+        if actor.scope == Scope::Calendar {
+            return Ok(None);
+        }
         let Some(token_id) = actor.token_id else { return Ok(None) };
         let (id, csrf) = (random_token(), random_token());
         let (hash, now, seen) = (digest(&id), now_system(), unix_now());

@@ -450,6 +450,35 @@ impl Store {
         self.named(Licenses { licenses }).await
     }
 
+    /// The next time after `now` to call, in the household's zone (its
+    /// daylight saving too): the next local hour in which calls of the
+    /// household reached an operator (local dates `from`..=`to` when
+    /// given; see [`next_call_at`]); `None` when none ever did. The open
+    /// work summary and the calendar feed both ask this.
+    pub(super) async fn suggested_call(
+        &self,
+        now: DateTime<Utc>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Option<DateTime<chrono_tz::Tz>>, StoreError> {
+        // The hours operators answer are not a property of one PC: every
+        // call of the household that reached one counts, in the range.
+        let good_hours: Vec<u32> = sqlx::query_scalar!(
+            r#"SELECT DISTINCT local_hour AS "hour!: i64" FROM attempts INDEXED BY attempts_summary
+               WHERE archived_at IS NULL AND operator_outcome = 'reached'
+                 AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
+               ORDER BY 1"#,
+            from,
+            to
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|h| stored_u32("local hour", h))
+        .collect::<Result<_, _>>()?;
+        Ok(next_call_at(self.zone().now_in(now), &good_hours))
+    }
+
     /// `open`: open cases with a suggested time to call, and follow-ups not done.
     /// (The open cases are read through the partial index that holds only
     /// them; left to itself the planner scanned every case.)
@@ -469,25 +498,10 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        // The hours operators answer are not a property of one PC: every
-        // call of the household that reached one counts, in the range.
-        let good_hours: Vec<u32> = sqlx::query_scalar!(
-            r#"SELECT DISTINCT local_hour AS "hour!: i64" FROM attempts INDEXED BY attempts_summary
-               WHERE archived_at IS NULL AND operator_outcome = 'reached'
-                 AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
-               ORDER BY 1"#,
-            b.from,
-            b.to
-        )
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(|h| stored_u32("local hour", h))
-        .collect::<Result<_, _>>()?;
-        // In the household's zone (its daylight saving too), whatever the
-        // offset the case's last call was made at.
-        let suggested =
-            next_call_at(self.zone().now_in(now), &good_hours).map(|t| CallerTime::from_instant(t.fixed_offset()));
+        let suggested = self
+            .suggested_call(now, b.from.as_deref(), b.to.as_deref())
+            .await?
+            .map(|t| CallerTime::from_instant(t.fixed_offset()));
         let mut cases = Vec::with_capacity(rows.len());
         for r in rows {
             let suggested = suggested.as_ref().map(|t| t.text().to_string());

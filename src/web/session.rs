@@ -180,6 +180,13 @@ impl Page {
         self.req.path()
     }
 
+    /// The scheme and host this page was asked at (`https`, `pc.local:8080`),
+    /// for links to this server that leave the browser (the calendar feed).
+    pub fn origin(&self) -> (String, String) {
+        let info = self.req.connection_info();
+        (info.scheme().to_string(), info.host().to_string())
+    }
+
     /// Whether the session's token may write.
     pub fn can_write(&self) -> bool {
         self.session.actor.scope == Scope::Write
@@ -561,7 +568,9 @@ pub async fn sign_in(req: HttpRequest, payload: web::Payload) -> Result<HttpResp
     };
     let store = req.app_data::<web::Data<Store>>().ok_or(WebError::Internal { lang })?;
     let Some(new) = store.open_session(token).await.map_err(|e| WebError::store(lang, e))? else {
-        return sign_in_page(&req, next, Some(t.s("sign_in.unknown")), notice, kept);
+        let calendar = matches!(store.authenticate(token).await, Ok(Some(a)) if a.scope == Scope::Calendar);
+        let why = t.s(if calendar { "sign_in.calendar" } else { "sign_in.unknown" });
+        return sign_in_page(&req, next, Some(why), notice, kept);
     };
     let mut res = if kept.is_empty() {
         see_other(&next)

@@ -17,6 +17,7 @@
 
 mod attachment;
 mod attempt;
+pub mod calendar;
 mod case;
 mod follow_up;
 mod hardware_change;

@@ -33,7 +33,8 @@ async fn every_route_checks_its_token_and_a_read_token_never_writes() {
     let body = json!({"name": "PC 2"});
     let mut checked = 0;
     for (method, template) in crate::openapi::ROUTES {
-        if *template == "/health" {
+        // The feed takes its token from the URL, and a calendar token only (tests/api/calendar.rs).
+        if *template == "/health" || *template == "/calendar.ics" {
             continue;
         }
         let path = template.replace("{id}", &m.to_string()).replace("{name}", "overview");
@@ -59,7 +60,7 @@ async fn every_route_checks_its_token_and_a_read_token_never_writes() {
         }
         checked += 1;
     }
-    assert_eq!(checked, crate::openapi::ROUTES.len() - 1);
+    assert_eq!(checked, crate::openapi::ROUTES.len() - 2);
     // Secrets in an export need a write token too.
     assert_eq!(app.send(Method::GET, "/api/v1/export?include_secrets=true", read, None).await.status, 403);
     // Nothing was written or archived by the read token.

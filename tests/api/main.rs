@@ -5,6 +5,7 @@ mod attachments;
 mod attempts;
 mod audit;
 mod auth;
+mod calendar;
 mod cases;
 mod errors;
 mod follow_ups;

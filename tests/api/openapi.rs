@@ -56,6 +56,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/attachments/{id}/file"),
     ("get", "/api/v1/attachments/{id}/thumbnail"),
     ("post", "/api/v1/attachments/{id}/unarchive"),
+    ("get", "/calendar.ics"),
 ];
 
 #[tokio::test]
