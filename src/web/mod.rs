@@ -19,6 +19,7 @@
 
 pub mod archive;
 pub mod attachments;
+pub mod calendar;
 pub mod calls;
 pub mod charts;
 pub mod edit;
@@ -63,6 +64,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/follow-ups", web::get().to(journal::follow_ups))
         .route("/follow-ups", web::post().to(journal::add_follow_up))
         .route("/follow-ups/{id}/done", web::post().to(journal::follow_up_done))
+        .route("/follow-ups/calendar-token", web::post().to(calendar::make_token))
         .route("/machines/{id}/hardware-changes", web::post().to(journal::add_hardware_change))
         .route("/cases/{id}/status", web::post().to(edit::case_status))
         .configure(attachments::configure)

@@ -12,6 +12,7 @@ use scraper::{Html, Selector};
 use serde_json::json;
 
 mod attachments;
+mod calendar;
 mod edit;
 
 /// A browser: keeps cookies, does not follow redirects.

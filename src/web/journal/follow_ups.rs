@@ -28,6 +28,7 @@ struct FollowUpsPage {
     rows: Vec<FollowUpRow>,
     next: Option<String>,
     machines: Vec<(String, String)>,
+    cal: crate::web::calendar::FeedHelp,
 }
 
 async fn follow_ups_page(p: &Page, store: &Store, query: &Query, f: FormState) -> Result<FollowUpsPage, WebError> {
@@ -52,6 +53,7 @@ async fn follow_ups_page(p: &Page, store: &Store, query: &Query, f: FormState) -
             .collect(),
         next: next_link("/follow-ups", query, found.next_cursor),
         machines,
+        cal: crate::web::calendar::FeedHelp::new(p, None, "calendar"),
     })
 }
 
