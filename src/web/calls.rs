@@ -28,19 +28,10 @@ use crate::domain::{
     NewAttempt, NewLicense, NewMachine, NumberKind, OperatorOutcome, PageRequest, Topic, Trigger,
 };
 use crate::store::Store;
-use crate::wire::{AttemptCreate, LicenseCreate, MachineCreate, QuestionFields};
+use crate::wire::{AttemptCreate, LicenseCreate, MachineCreate};
 
 /// How many question rows the form shows at first.
 const QUESTION_ROWS: usize = 3;
-
-/// The question rows the form holds, by their index in the form.
-fn question_rows(form: &Form) -> Vec<usize> {
-    let mut rows: Vec<usize> =
-        form.0.iter().filter_map(|(k, _)| k.strip_prefix("questions[")?.split_once(']')?.0.parse().ok()).collect();
-    rows.sort_unstable();
-    rows.dedup();
-    rows.into_iter().filter(|i| *i < 50).collect()
-}
 
 /// The attempt of a submitted form. A new machine or license (`new` in
 /// its select) is parsed too and stands as id 0 until it is stored.
@@ -53,19 +44,7 @@ fn attempt_of(form: &Form, errors: &mut FieldErrors) -> Option<NewAttempt> {
             *value = Some(Some(1));
         }
     }
-    // Rows left blank are not questions; the others keep their form index
-    // in error names.
-    let mut kept = Vec::new();
-    let mut questions = Vec::new();
-    for i in question_rows(form) {
-        let q = |name: &str| form.get(&format!("questions[{i}].{name}")).map(|v| Some(v.to_string()));
-        let row = QuestionFields { topic: q("topic"), question: q("question"), answer: q("answer") };
-        if row == QuestionFields::default() {
-            continue;
-        }
-        kept.push(i);
-        questions.push(row);
-    }
+    let (kept, questions) = form::questions_in(form);
     if !questions.is_empty() {
         body.questions = Some(Some(questions));
     }
@@ -73,17 +52,7 @@ fn attempt_of(form: &Form, errors: &mut FieldErrors) -> Option<NewAttempt> {
         Ok(a) if errors.0.len() == before => Some(a),
         Ok(_) => None,
         Err(e) => {
-            for mut err in e.0 {
-                // `questions[k]` of the kept rows → the row's form index.
-                if let Some(rest) = err.field.strip_prefix("questions[") {
-                    if let Some((k, tail)) = rest.split_once(']') {
-                        if let Some(i) = k.parse::<usize>().ok().and_then(|k| kept.get(k)) {
-                            err.field = format!("questions[{i}]{tail}");
-                        }
-                    }
-                }
-                errors.0.push(err);
-            }
+            errors.0.extend(form::at_form_rows(e, &kept).0);
             None
         }
     }
@@ -213,7 +182,7 @@ pub async fn form(
 /// again ([`super::resume`]): every value back, nothing stored.
 pub async fn resumed(p: Page, store: &Store, form: Form) -> Result<HttpResponse, WebError> {
     p.writer()?;
-    let rows = question_rows(&form).last().map_or(QUESTION_ROWS, |l| l + 1).max(QUESTION_ROWS);
+    let rows = form::question_rows(&form).last().map_or(QUESTION_ROWS, |l| l + 1).max(QUESTION_ROWS);
     let mut page = call_page(&p, store, FormState::new(p.t(), form), rows, None).await?;
     page.notice = Some(p.t().s("call.resumed"));
     p.render(&page)
@@ -230,7 +199,7 @@ pub async fn submit(sent: Kept, store: web::Data<Store>) -> Result<HttpResponse,
     };
     let actor = p.writer()?.clone();
     let once = Once::of(&p, &form)?;
-    let rows = question_rows(&form).last().map_or(QUESTION_ROWS, |l| l + 1).max(QUESTION_ROWS);
+    let rows = form::question_rows(&form).last().map_or(QUESTION_ROWS, |l| l + 1).max(QUESTION_ROWS);
     match form.get("action") {
         Some("fill") => {
             let (errors, said) = fill_from_slmgr(&p.t(), &mut form, "license.");

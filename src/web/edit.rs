@@ -15,17 +15,27 @@
 //! changed is taken, what only this person changed is kept, and each
 //! field both changed shows the two values to choose from (sent again,
 //! with the new version).
+//!
+//! A call's form also holds its questions, one row each (topic, question,
+//! answer, prefilled as stored: an answer holding a key masked, which the
+//! store takes as "keep the key"), with rows added and removed by the
+//! server (`action=more`, `action=remove.N`: nothing stored, everything
+//! typed kept). The questions are one field: changed, they replace all;
+//! when both writers changed them, the rows typed are kept and the
+//! questions stored now are shown above them.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use sha2::{Digest, Sha256};
 
 use super::entity::{entity_of, load, Entity, Row};
-use super::form::{field_views, parsed, typed, write_only, Choice, FieldView};
+use super::form::{
+    at_form_rows, field_views, parsed, question_rows, questions_in, typed, write_only, Choice, FieldView,
+};
 use super::session::{Form, FormState};
 use super::{refusal, see_other, Chrome, Page, Posted, Tr, WebError};
 use crate::domain::shape::{FieldDecl, Kind};
-use crate::domain::FieldErrors;
+use crate::domain::{FieldErrors, Topic};
 use crate::store::{IfMatch, Store, StoreError, WriteCtx};
 use crate::wire::{self, Body};
 
@@ -110,8 +120,45 @@ fn values_of(row: &Row, fields: &[FieldDecl]) -> Form {
         }
         values.push((format!("was.{}", decl.name), fingerprint(decl, stored_text(&row.json, decl).as_deref())));
     }
+    if let Some(stored) = row.json["questions"].as_array() {
+        for (i, q) in stored.iter().enumerate() {
+            for part in ["topic", "question", "answer"] {
+                if let Some(v) = q[part].as_str() {
+                    values.push((format!("questions[{i}].{part}"), v.to_string()));
+                }
+            }
+        }
+        values.push(("was.questions".into(), questions_fingerprint(&stored_questions(&row.json))));
+    }
     values.push(("version".into(), row.version.clone()));
     Form(values)
+}
+
+/// A row's questions as text rows `(topic, question, answer)`.
+fn stored_questions(json: &serde_json::Value) -> Vec<[String; 3]> {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").trim().to_string();
+    json["questions"]
+        .as_array()
+        .map(|qs| qs.iter().map(|q| [text(&q["topic"]), text(&q["question"]), text(&q["answer"])]).collect())
+        .unwrap_or_default()
+}
+
+/// A form's questions as text rows (blank rows are none).
+fn typed_questions(form: &Form) -> Vec<[String; 3]> {
+    let text = |v: &Option<Option<String>>| v.clone().flatten().unwrap_or_default().trim().to_string();
+    questions_in(form).1.iter().map(|q| [text(&q.topic), text(&q.question), text(&q.answer)]).collect()
+}
+
+/// A fingerprint of questions, as [`fingerprint`] of a field.
+fn questions_fingerprint(rows: &[[String; 3]]) -> String {
+    let text: Vec<String> = rows.iter().map(|r| r.join("\u{1f}")).collect();
+    hex::encode(&Sha256::digest(text.join("\u{1e}").as_bytes())[..8])
+}
+
+/// Whether the form changes the questions it was opened with (only a
+/// call's form has them).
+fn questions_changed(form: &Form) -> bool {
+    form.get("was.questions").is_some_and(|was| was != questions_fingerprint(&typed_questions(form)))
 }
 
 /// Whether the form changes a field from what it was opened with.
@@ -125,12 +172,13 @@ fn changed(form: &Form, decl: &FieldDecl) -> bool {
 
 /// The PATCH body `W` of the fields the form changes, parsed into `D`:
 /// a blank field is `null` (cleared), as in JSON.
-fn patch<W, D>(form: &Form, fields: &[FieldDecl], errors: &mut FieldErrors) -> Option<D>
+fn patch<W, D>(form: &Form, fields: &[FieldDecl], errors: &mut FieldErrors, fill: impl FnOnce(&mut W)) -> Option<D>
 where
     W: Body,
     D: for<'a> TryFrom<&'a W, Error = FieldErrors>,
 {
     let mut body = W::default();
+    fill(&mut body);
     for decl in fields.iter().filter(|d| changed(form, d)) {
         match typed(form, decl) {
             Some(text) => {
@@ -147,7 +195,7 @@ where
         Ok(d) if errors.0.is_empty() => Some(d),
         Ok(_) => None,
         Err(e) => {
-            errors.0.extend(e.0);
+            errors.0.extend(at_form_rows(e, &questions_in(form).0).0);
             None
         }
     }
@@ -166,7 +214,7 @@ enum Saved {
 /// Parse the form as `entity`'s PATCH and write it with the store's update.
 async fn save(p: &Page, store: &Store, entity: Entity, id: i64, form: &Form) -> Result<Saved, WebError> {
     let fields = editable(entity);
-    if !fields.iter().any(|d| changed(form, d)) {
+    if !fields.iter().any(|d| changed(form, d)) && !questions_changed(form) {
         return Ok(Saved::Nothing);
     }
     let actor = p.writer()?.clone();
@@ -178,7 +226,10 @@ async fn save(p: &Page, store: &Store, entity: Entity, id: i64, form: &Form) -> 
     let mut errors = FieldErrors::default();
     macro_rules! update {
         ($w:ty, $d:ty, $update:ident) => {
-            match patch::<$w, $d>(form, &fields, &mut errors) {
+            update!($w, $d, $update, |_| {})
+        };
+        ($w:ty, $d:ty, $update:ident, $fill:expr) => {
+            match patch::<$w, $d>(form, &fields, &mut errors, $fill) {
                 Some(d) => store.$update(&ctx, id, &d).await.map(|_| ()),
                 None => return Ok(Saved::Refused(errors)),
             }
@@ -191,7 +242,16 @@ async fn save(p: &Page, store: &Store, entity: Entity, id: i64, form: &Form) -> 
         }
         Entity::License => update!(wire::LicenseFields, crate::domain::LicensePatch, update_license),
         Entity::Case => update!(wire::CaseFields, crate::domain::CasePatch, update_case),
-        Entity::Attempt => update!(wire::AttemptFields, crate::domain::AttemptPatch, update_attempt),
+        Entity::Attempt => {
+            // Changed, the questions replace all (none left: cleared).
+            let fill = |b: &mut wire::AttemptFields| {
+                if questions_changed(form) {
+                    let qs = questions_in(form).1;
+                    b.questions = Some((!qs.is_empty()).then_some(qs));
+                }
+            };
+            update!(wire::AttemptFields, crate::domain::AttemptPatch, update_attempt, fill)
+        }
         Entity::FollowUp => update!(wire::FollowUpFields, crate::domain::FollowUpPatch, update_follow_up),
     };
     match written {
@@ -215,6 +275,39 @@ struct EditPage {
     title: String,
     /// The row changed since the form was opened.
     stale: bool,
+    /// A call's form: its question rows (by index) and the topics.
+    rows: Vec<usize>,
+    topics: Vec<(String, String)>,
+    /// The questions stored now, when both this person and another changed them.
+    questions_now: Option<Vec<String>>,
+}
+
+/// How many question rows a call's form shows: those it holds, `more`
+/// blank ones after (none for other kinds).
+fn rows_of(entity: Entity, form: &Form, more: usize) -> Vec<usize> {
+    if entity != Entity::Attempt {
+        return Vec::new();
+    }
+    (0..question_rows(form).last().map_or(0, |l| l + 1) + more).collect()
+}
+
+/// `form` without question row `n`, the rows after it moved up one.
+fn without_row(form: Form, n: usize) -> Form {
+    Form(
+        form.0
+            .into_iter()
+            .filter_map(|(k, v)| {
+                let Some((i, tail)) = k.strip_prefix("questions[").and_then(|r| r.split_once(']')) else {
+                    return Some((k, v));
+                };
+                match i.parse::<usize>() {
+                    Ok(i) if i == n => None,
+                    Ok(i) if i > n => Some((format!("questions[{}]{tail}", i - 1), v)),
+                    _ => Some((k, v)),
+                }
+            })
+            .collect(),
+    )
 }
 
 async fn edit_page(
@@ -232,12 +325,15 @@ async fn edit_page(
     c.title = t.f("edit.heading", &[("kind", &t.s(entity.noun_key()))]);
     Ok(EditPage {
         c,
-        f,
         fields,
         action: format!("/{}/{id}/edit", entity.path()),
         back: row.href.clone(),
         title: row.title.clone(),
         stale: false,
+        rows: rows_of(entity, &f.values, 1),
+        topics: super::form::choices::<Topic>(&t),
+        questions_now: None,
+        f,
     })
 }
 
@@ -260,6 +356,22 @@ pub async fn submit(
 ) -> Result<HttpResponse, WebError> {
     let Posted { page: p, form } = posted;
     let (entity, id) = (entity_of(&p, &path.0)?, path.1);
+    // A question row added or removed: the form again, nothing stored.
+    let action = form.get("action").map(str::to_string);
+    if let Some(action) = action.filter(|_| entity == Entity::Attempt) {
+        p.writer()?;
+        let row = p.ok(load(&store, &p.t(), entity, id, false).await)?;
+        let form = match action.strip_prefix("remove.").map(str::parse::<usize>) {
+            Some(Ok(n)) => without_row(form, n),
+            Some(Err(_)) => return Err(p.bad(format!("action: {action:?} is not a row to remove"))),
+            None if action == "more" => form,
+            None => return Err(p.bad(format!("action: {action:?} is not more or remove.N"))),
+        };
+        let more = usize::from(action == "more") + 1;
+        let mut page = edit_page(&p, &store, entity, id, &row, FormState::new(p.t(), form), vec![]).await?;
+        page.rows = rows_of(entity, &page.f.values, more);
+        return p.render(&page);
+    }
     match save(&p, &store, entity, id, &form).await? {
         Saved::Done | Saved::Nothing => {
             let row = p.ok(load(&store, &p.t(), entity, id, false).await)?;
@@ -275,6 +387,7 @@ pub async fn submit(
             let f = FormState::new(p.t(), values);
             let mut page = edit_page(&p, &store, entity, id, &now, f, choices).await?;
             page.stale = true;
+            page.questions_now = both_changed_questions(&now, &form);
             let mut res = p.render(&page)?;
             *res.status_mut() = actix_web::http::StatusCode::CONFLICT;
             Ok(res)
@@ -315,7 +428,25 @@ fn merged(now: &Row, entity: Entity, form: &Form, t: &Tr) -> (Form, Vec<(&'stati
         };
         values.0.extend(members.into_iter().map(|v| (decl.name.to_string(), v)));
     }
+    // The questions, one field: changed here, the rows typed are kept.
+    if questions_changed(form) {
+        values.0.retain(|(k, _)| !k.starts_with("questions["));
+        for (i, q) in typed_questions(form).iter().enumerate() {
+            for (part, v) in ["topic", "question", "answer"].iter().zip(q) {
+                values.0.push((format!("questions[{i}].{part}"), v.clone()));
+            }
+        }
+    }
     (values, choices)
+}
+
+/// The questions stored now as lines to read, when both this form and
+/// another writer changed them (and differently).
+fn both_changed_questions(now: &Row, form: &Form) -> Option<Vec<String>> {
+    let stored = stored_questions(&now.json);
+    let others_changed = form.get("was.questions") != Some(questions_fingerprint(&stored).as_str());
+    (questions_changed(form) && others_changed && typed_questions(form) != stored)
+        .then(|| stored.iter().map(|[topic, q, a]| [topic.as_str(), q.as_str(), a.as_str()].join(" · ")).collect())
 }
 
 /// A closed set's member (or members) by label.

@@ -68,6 +68,51 @@ where
     }
 }
 
+/// The question rows a form holds (`questions[i].topic`, …), by their
+/// index in the form (at most 50).
+pub fn question_rows(form: &Form) -> Vec<usize> {
+    let mut rows: Vec<usize> =
+        form.0.iter().filter_map(|(k, _)| k.strip_prefix("questions[")?.split_once(']')?.0.parse().ok()).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    rows.into_iter().filter(|i| *i < 50).collect()
+}
+
+/// A form's questions as the API's, in order: rows left blank are not
+/// questions. With each, the row's index in the form (for
+/// [`at_form_rows`]).
+pub fn questions_in(form: &Form) -> (Vec<usize>, Vec<crate::wire::QuestionFields>) {
+    let mut kept = Vec::new();
+    let mut questions = Vec::new();
+    for i in question_rows(form) {
+        let q = |name: &str| form.get(&format!("questions[{i}].{name}")).map(|v| Some(v.to_string()));
+        let row = crate::wire::QuestionFields { topic: q("topic"), question: q("question"), answer: q("answer") };
+        if row == crate::wire::QuestionFields::default() {
+            continue;
+        }
+        kept.push(i);
+        questions.push(row);
+    }
+    (kept, questions)
+}
+
+/// Errors of `questions[k]` (the k-th question sent) named after the
+/// form's row `kept[k]`, beside which they show.
+pub fn at_form_rows(e: FieldErrors, kept: &[usize]) -> FieldErrors {
+    FieldErrors(
+        e.0.into_iter()
+            .map(|mut err| {
+                if let Some((k, tail)) = err.field.strip_prefix("questions[").and_then(|r| r.split_once(']')) {
+                    if let Some(i) = k.parse::<usize>().ok().and_then(|k| kept.get(k)) {
+                        err.field = format!("questions[{i}]{tail}");
+                    }
+                }
+                err
+            })
+            .collect(),
+    )
+}
+
 /// Read pasted `slmgr` output (the field `slmgr`) into a license form's
 /// fields (`prefix` before each: `license.` on the call form, which also
 /// takes the Installation ID and switches its license to a new one); the

@@ -539,3 +539,69 @@ async fn the_call_form_names_a_hardware_change_for_the_calls_case() {
     assert_eq!(case, s.case, "the pair's open case");
     assert_eq!(app.get(&format!("/api/v1/cases/{case}")).await.body["hardware_change_id"], s.change);
 }
+
+#[tokio::test]
+async fn a_calls_questions_are_edited_on_its_form_rows_added_and_removed_and_a_masked_key_kept() {
+    let app = spawn_app().await;
+    let s = story(&app).await;
+    let api = format!("/api/v1/attempts/{}", s.attempt);
+    let qs = json!({"questions": [
+        {"topic": "edition", "question": "Which edition?", "answer": "Pro"},
+        {"topic": "product_key", "answer": "read out GCRJD-8NW9H-F2CDX-CCM8D-9D6T9"}]});
+    assert_eq!(app.patch(&api, qs).await.status, 200);
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let edit = format!("/attempts/{}/edit", s.attempt);
+    let page = b.get(&edit).await;
+    let opened = form_values(&page, "form.card");
+    let has = |v: &[(String, String)], k: &str, x: &str| v.iter().any(|(a, b)| a == k && b == x);
+    assert!(has(&opened, "questions[0].question", "Which edition?"), "{opened:?}");
+    assert!(has(&opened, "questions[1].answer", "read out *****-*****-*****-*****-9D6T9"), "{opened:?}");
+    assert!(has(&opened, "questions[2].answer", ""), "a blank row to add one: {opened:?}");
+    // Add a row, then remove the first: nothing stored, everything typed kept.
+    let mut sent = opened.clone();
+    sent.retain(|(k, _)| k != "questions[2].answer");
+    sent.push(("questions[2].answer".into(), "blue".into()));
+    sent.retain(|(k, _)| k != "questions[2].topic");
+    sent.push(("questions[2].topic".into(), "box_colour".into()));
+    sent.push(("action".into(), "more".into()));
+    let more = b.post(&edit, &pairs(&sent)).await;
+    assert_eq!(more.status, StatusCode::OK);
+    let shown = form_values(&more, "form.card");
+    assert!(has(&shown, "questions[2].answer", "blue") && has(&shown, "questions[3].answer", ""), "{shown:?}");
+    sent.retain(|(k, _)| k != "action");
+    sent.push(("action".into(), "remove.0".into()));
+    let fewer = b.post(&edit, &pairs(&sent)).await;
+    let shown = form_values(&fewer, "form.card");
+    assert!(has(&shown, "questions[0].answer", "read out *****-*****-*****-*****-9D6T9"), "{shown:?}");
+    assert!(has(&shown, "questions[1].answer", "blue") && !shown.iter().any(|(_, v)| v == "Which edition?"));
+    assert_eq!(app.get(&api).await.body["questions"].as_array().unwrap().len(), 2, "nothing stored");
+    // A topic that is not one is named beside its row; nothing stored.
+    let mut bad = shown.clone();
+    bad.retain(|(k, _)| k != "questions[1].topic");
+    bad.push(("questions[1].topic".into(), "colour".into()));
+    let refused = b.post(&edit, &pairs(&bad)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!refused.text("#questions .invalid .error").is_empty(), "{}", refused.text("main"));
+    // Saved: the masked answer keeps the key stored.
+    let saved = b.post(&edit, &pairs(&shown)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text("main"));
+    let now = app.get(&api).await.body;
+    let topics: Vec<&str> = now["questions"].as_array().unwrap().iter().map(|q| q["topic"].as_str().unwrap()).collect();
+    assert_eq!(topics, ["product_key", "box_colour"]);
+    let doc = app.send(reqwest::Method::GET, "/api/v1/export?include_secrets=true", Some(&app.write), None).await;
+    assert_eq!(doc.body["attempts"][0]["questions"][0]["answer"], "read out GCRJD-8NW9H-F2CDX-CCM8D-9D6T9");
+    // Both this form and another writer changed them: the rows typed are
+    // kept and the questions stored now are shown above them.
+    let opened = form_values(&b.get(&edit).await, "form.card");
+    app.patch(&api, json!({"questions": [{"topic": "other", "answer": "changed elsewhere"}]})).await;
+    let mut mine = opened.clone();
+    mine.retain(|(k, _)| k != "questions[1].answer");
+    mine.push(("questions[1].answer".into(), "green".into()));
+    let stale = b.post(&edit, &pairs(&mine)).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.text("#questions-now").contains("changed elsewhere"), "{}", stale.text("main"));
+    let again = form_values(&stale, "form.card");
+    assert!(has(&again, "questions[1].answer", "green"), "{again:?}");
+    assert_eq!(b.post(&edit, &pairs(&again)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&api).await.body["questions"][1]["answer"], "green");
+}
