@@ -10,7 +10,7 @@ const GLOBAL: [&str; 3] = ["--db", "--key-file", "--checkpoints"];
 
 /// After a page with more: `more: <the command as run> --cursor NEXT`, on stderr.
 pub fn more(next: &Option<String>) {
-    more_of("more", next);
+    more_of(&super::lang::s("cli.hint.more"), next);
 }
 
 /// The same, with its own label (`more cases`).

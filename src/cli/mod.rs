@@ -342,18 +342,19 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let error = lang::s("cli.err.prefix");
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is::<Cancelled>() => {
-            eprintln!("{e}");
+            eprintln!("{}", lang::s("cli.cancelled"));
             ExitCode::from(130)
         }
         Err(e) if e.is::<NoJournal>() => {
-            eprintln!("error: {e}");
+            eprintln!("{error}: {}", one_line(&e));
             ExitCode::from(2)
         }
         Err(e) => {
-            eprintln!("error: {}", one_line(&e));
+            eprintln!("{error}: {}", one_line(&e));
             ExitCode::FAILURE
         }
     }
@@ -366,11 +367,11 @@ pub fn main() -> ExitCode {
 #[error("cancelled: nothing was stored")]
 pub struct Cancelled;
 
-/// An error and its causes on one line.
+/// An error and its causes on one line, in the run's language.
 fn one_line(e: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in e.chain() {
-        let s = cause.to_string();
+        let s = said_any(cause);
         if !parts.iter().any(|p| p.contains(&s)) {
             parts.push(s);
         }
@@ -455,10 +456,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let format = match (exporting, cli.format) {
         (true, None | Some(OutputFormat::Json)) => Format::Json,
         (true, Some(OutputFormat::Csv)) => Format::Csv,
-        (true, Some(_)) => anyhow::bail!("--format: export writes json or csv"),
-        (false, Some(OutputFormat::Json | OutputFormat::Csv)) => {
-            anyhow::bail!("--format: tables print as table or tsv (--json prints the API's JSON)")
-        }
+        (true, Some(_)) => anyhow::bail!(lang::s("cli.err.export_format")),
+        (false, Some(OutputFormat::Json | OutputFormat::Csv)) => anyhow::bail!(lang::s("cli.err.table_format")),
         (false, _) => Format::Json,
     };
     table::set(table::Output::detect(cli.format));
@@ -467,7 +466,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let store = create(&settings).await?;
             store.close().await;
-            eprintln!("{} is up to date", settings.db.display());
+            eprintln!("{}", lang::f("cli.done.migrated", &[("db", &settings.db.display().to_string())]));
             Ok(())
         }
         Command::Token(t) => {
@@ -543,14 +542,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = crate::demo::load(&store).await;
             store.close().await;
             result?;
-            eprintln!("loaded the demo story into {}; try: activation-journal summary hours", settings.db.display());
+            eprintln!("{}", lang::f("cli.done.demo", &[("db", &settings.db.display().to_string())]));
             Ok(())
         }
         Command::Summary { name, json, from, to, machine, license, limit, cursor } => {
             let filter = crate::summary::SummaryFilter::parse(from.as_deref(), to.as_deref(), machine, license)
-                .map_err(|e| anyhow::anyhow!("{}", flags_named(e)))?;
+                .map_err(|e| anyhow::Error::new(flags_named(e)))?;
             let page = crate::summary::summary_page(name, limit, cursor.as_deref())
-                .map_err(|e| anyhow::anyhow!("{}", flags_named(e)))?;
+                .map_err(|e| anyhow::Error::new(flags_named(e)))?;
             let store = open(&settings).await?;
             let result = store.summary(name, &filter, &page, chrono::Utc::now()).await;
             store.close().await;
@@ -591,6 +590,55 @@ fn print_out(bytes: &[u8]) -> std::io::Result<()> {
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
+    }
+}
+
+/// One error of a chain in the run's language: the store's and the
+/// domain's own errors by their kind, any other through the catalogue's
+/// translation of the domain's messages ([`crate::i18n::Tr::message`]).
+fn said_any(cause: &(dyn std::error::Error + 'static)) -> String {
+    if let Some(e) = cause.downcast_ref::<crate::store::StoreError>() {
+        return said(e);
+    }
+    if let Some(e) = cause.downcast_ref::<crate::domain::FieldErrors>() {
+        return fields_said(e);
+    }
+    if let Some(NoJournal { path, given }) = cause.downcast_ref::<NoJournal>() {
+        return lang::f("cli.err.no_journal", &[("path", path), ("given", given)]);
+    }
+    lang::t().message(&cause.to_string())
+}
+
+/// Field errors in the run's language: `--wait: must be between 0 and 86400`.
+pub(crate) fn fields_said(e: &crate::domain::FieldErrors) -> String {
+    let t = lang::t();
+    e.0.iter().map(|f| format!("{}: {}", f.field, t.message(&f.message))).collect::<Vec<_>>().join("; ")
+}
+
+/// A store error in the run's language (a row not found names its kind
+/// in words; a refusal names its fields).
+pub(crate) fn said(e: &crate::store::StoreError) -> String {
+    use crate::store::StoreError;
+    let t = lang::t();
+    match e {
+        // English says it as the API does (`attempt 9 not found`).
+        StoreError::NotFound { entity, id } if t.0 != crate::i18n::Lang::En => {
+            let key = format!("enum.AuditEntity.{}", entity.replace([' ', '-'], "_"));
+            let what =
+                crate::_rust_i18n_try_translate(t.lang(), &key).map_or_else(|| entity.to_string(), |w| w.into_owned());
+            t.f("cli.err.not_found", &[("what", &what), ("id", &id.to_string())])
+        }
+        StoreError::Invalid(f) => fields_said(f),
+        StoreError::IdempotencyMismatch => t.s("cli.err.idempotency"),
+        other => t.message(&other.to_string()),
+    }
+}
+
+/// Warnings of a write (an offset other than the household's…), on stderr.
+pub(crate) fn warn(warnings: &[String]) {
+    let t = lang::t();
+    for w in warnings {
+        eprintln!("{}: {}", t.s("cli.warning"), t.message(w));
     }
 }
 
@@ -635,16 +683,19 @@ async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
         TokenCommand::List => {
             let tokens = store.tokens().await?;
             if tokens.is_empty() {
-                eprintln!("no tokens yet; make one with: activation-journal token create --name NAME --scope read");
+                eprintln!("{}", lang::s("cli.token.none"));
             }
+            let x = table::Words::run();
+            let mut list = x.table(&["cli.col.name", "cli.col.scope", "cli.col.created", "cli.col.revoked"]);
             for t in tokens {
-                let state = t.revoked_at.map(|r| format!("revoked {r}")).unwrap_or_else(|| "live".into());
-                println!("{}\t{}\tcreated {}\t{}", t.name, t.scope, t.created_at, state);
+                let revoked = t.revoked_at.as_deref().map(table::local).unwrap_or_else(|| "-".into());
+                list.add_row(vec![t.name.clone(), x.e(t.scope), table::local(&t.created_at), revoked]);
             }
+            table::print(&list)?;
         }
         TokenCommand::Revoke { name } => {
             store.revoke_token(&actor, &name).await?;
-            eprintln!("revoked {name}");
+            eprintln!("{}", lang::f("cli.token.revoked", &[("name", &name)]));
         }
     }
     Ok(())

@@ -433,9 +433,10 @@ pub fn closed<T: crate::domain::enums::ClosedSet>() -> impl clap::builder::Typed
     clap::builder::PossibleValuesParser::new(T::all().iter().map(|n| n.name())).try_map(|s| s.parse::<T>())
 }
 
-/// A refusal of what was given, nothing stored.
+/// A refusal of what was given, nothing stored (said in the run's
+/// language when printed).
 fn refused(e: FieldErrors) -> anyhow::Error {
-    anyhow::anyhow!("{e}")
+    anyhow::Error::new(e)
 }
 
 /// The answer of a write, refused input named after the flags; a write
@@ -447,7 +448,7 @@ fn stored<T: serde::de::DeserializeOwned>(r: Result<Created<T>, crate::store::St
             .map_err(|e| anyhow::anyhow!("the first answer stored for this key (row {entity_id}) does not read: {e}")),
         Err(crate::store::StoreError::Invalid(e)) => Err(refused(flags_named(e))),
         Err(crate::store::StoreError::IdempotencyMismatch) => {
-            anyhow::bail!("--idempotency-key: this key was already used for a different write; nothing was stored")
+            anyhow::bail!(crate::cli::lang::s("cli.err.key_used"))
         }
         Err(e) => Err(e.into()),
     }

@@ -23,9 +23,8 @@ pub(super) fn audit_query(
     let mut c = Check::default();
     let (from, to) = range(&mut c, from.as_deref(), to.as_deref(), TimeBound::parse);
     let entity_id = id_filter(&mut c, "entity_id", entity_id);
-    c.finish().map_err(|e| anyhow::anyhow!("{}", flags_named(e)))?;
-    let page =
-        PageRequest::parse(limit, cursor.as_deref(), false).map_err(|e| anyhow::anyhow!("{}", flags_named(e)))?;
+    c.finish().map_err(|e| anyhow::Error::new(flags_named(e)))?;
+    let page = PageRequest::parse(limit, cursor.as_deref(), false).map_err(|e| anyhow::Error::new(flags_named(e)))?;
     Ok((page, AuditFilter { entity, entity_id, token, from, to }))
 }
 

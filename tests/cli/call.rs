@@ -91,7 +91,7 @@ fn a_call_is_walked_through_as_it_happens_with_a_mistyped_group_asked_again_and_
     say(&mut p, "Question 1", "edition");
     say(&mut p, "Their words", "Which edition?");
     say(&mut p, "Your answer:", "Pro");
-    say(&mut p, "Question 2", "box_colour");
+    say(&mut p, "Question 2", "Box colour");
     say(&mut p, "Their words", "箱の色は？");
     say(&mut p, "Your answer:", "青");
     say(&mut p, "Question 3", "no more");
@@ -274,7 +274,7 @@ fn a_bad_answer_is_asked_again_with_the_apis_limit_and_lt_goes_back_one_question
     say(&mut p, "Is Windows activated?", "");
     say(&mut p, "Why not?", "");
     say(&mut p, "Notes:", "<");
-    say(&mut p, "Why not?", "I gave up");
+    say(&mut p, "Why not?", "Gave up");
     say(&mut p, "Notes:", "また明日");
     say(&mut p, "Store this call?", "yes");
     p.expect("stored call").unwrap();
@@ -369,7 +369,7 @@ fn a_call_the_journal_refuses_is_kept_and_resume_stores_the_same_call_once() {
     p.expect("Queue timer running").unwrap();
     p.send(ENTER).unwrap();
     say(&mut p, "How helpful was the operator?", "5");
-    say(&mut p, "Question 1", "product_key");
+    say(&mut p, "Question 1", "Product key");
     say(&mut p, "Their words", "プロダクトキーは？");
     say(&mut p, "Your answer", KEY);
     say(&mut p, "Question 2", "no more");

@@ -15,6 +15,7 @@ use inquire::validator::Validation;
 use inquire::{InquireError, Password, PasswordDisplayMode, Select, Text};
 
 use super::draft::{Asked, Draft, LicensePick, MachinePick};
+use crate::cli::lang;
 use crate::cli::record::{license_label, minutes};
 use crate::domain::ids::{check_group, split_pasted, IdKind};
 use crate::domain::shape::FieldDecl;
@@ -39,7 +40,7 @@ impl From<InquireError> for Stop {
     fn from(e: InquireError) -> Self {
         match e {
             InquireError::OperationCanceled | InquireError::OperationInterrupted => Stop::Cancelled,
-            InquireError::NotTTY => Stop::Failed(anyhow::anyhow!("call needs a terminal")),
+            InquireError::NotTTY => Stop::Failed(anyhow::anyhow!(lang::s("cli.call.needs_terminal"))),
             other => Stop::Failed(anyhow::anyhow!("{other}")),
         }
     }
@@ -76,9 +77,11 @@ impl<T> Flow<T> {
 }
 
 const BACK: &str = "<";
-const BACK_LABEL: &str = "< back one question";
-const BACK_HELP: &str = "< then Enter: back one question";
-const LIST_HELP: &str = "↑↓ to move, Enter to pick, type to filter; < back one question";
+
+/// The list entry that goes back one question.
+fn back_label() -> String {
+    lang::s("cli.call.back_label")
+}
 
 fn is_back(s: &str) -> bool {
     s.trim() == BACK
@@ -89,12 +92,14 @@ fn text<F>(message: &str, help: &str, initial: Option<&str>, check: F) -> Result
 where
     F: Fn(&str) -> Result<(), String> + Clone + 'static,
 {
-    let help = if help.is_empty() { BACK_HELP.to_string() } else { format!("{help}; {BACK_HELP}") };
+    let back = lang::s("cli.call.back_help");
+    let help =
+        if help.is_empty() { back } else { lang::f("cli.call.help_and_back", &[("help", help), ("back", &back)]) };
     let validator = move |s: &str| {
         Ok(match check(s) {
             _ if is_back(s) => Validation::Valid,
             Ok(()) => Validation::Valid,
-            Err(e) => Validation::Invalid(e.into()),
+            Err(e) => Validation::Invalid(lang::t().message(&e).into()),
         })
     };
     let mut prompt = Text::new(message).with_help_message(&help).with_validator(validator);
@@ -108,7 +113,7 @@ where
 /// A declared text field, checked by its declaration's rule (the API's):
 /// `None` when left empty (a required field is asked until given).
 fn field(message: &str, decl: FieldDecl, initial: Option<&str>) -> Result<Flow<Option<String>>, Stop> {
-    let help = if decl.required { "" } else { "Enter to leave empty" };
+    let help = if decl.required { String::new() } else { lang::s("cli.call.leave_empty") };
     let check = move |s: &str| {
         let s = s.to_string();
         if decl.required {
@@ -117,7 +122,7 @@ fn field(message: &str, decl: FieldDecl, initial: Option<&str>) -> Result<Flow<O
             decl.opt_text()(&s).map(|_| ())
         }
     };
-    Ok(match text(message, help, initial, check)? {
+    Ok(match text(message, &help, initial, check)? {
         Flow::Back => Flow::Back,
         Flow::Go(s) => Flow::Go(if decl.required { decl.text()(&s).ok() } else { decl.opt_text()(&s).ok().flatten() }),
     })
@@ -131,23 +136,19 @@ fn choose<T: Copy + PartialEq>(
     start: usize,
 ) -> Result<Flow<T>, Stop> {
     let mut labels: Vec<String> = options.iter().map(|(_, l)| l.clone()).collect();
-    labels.push(BACK_LABEL.into());
+    labels.push(back_label());
     let start = current.and_then(|c| options.iter().position(|(v, _)| *v == c)).unwrap_or(start);
-    let picked =
-        Select::new(message, labels.clone()).with_starting_cursor(start).with_help_message(LIST_HELP).prompt()?;
+    let picked = Select::new(message, labels.clone())
+        .with_starting_cursor(start)
+        .with_help_message(&lang::s("cli.call.list_help"))
+        .prompt()?;
     let at = labels.iter().position(|l| *l == picked).unwrap_or(0);
     Ok(options.get(at).map(|(v, _)| Flow::Go(*v)).unwrap_or(Flow::Back))
 }
 
-/// [`choose`] among fixed labels.
-fn labelled<T: Copy + PartialEq>(
-    message: &str,
-    options: &[(T, &str)],
-    current: Option<T>,
-    start: usize,
-) -> Result<Flow<T>, Stop> {
-    let owned: Vec<(T, String)> = options.iter().map(|(v, l)| (*v, l.to_string())).collect();
-    choose(message, &owned, current, start)
+/// Options labelled by catalogue keys, in the run's language.
+fn words<T: Copy>(options: &[(T, &str)]) -> Vec<(T, String)> {
+    options.iter().map(|(v, key)| (*v, lang::s(key))).collect()
 }
 
 /// A closed set's member from its wire name.
@@ -160,14 +161,14 @@ pub fn product_key(message: &str) -> Result<Option<String>, Stop> {
     let key = Password::new(message)
         .without_confirmation()
         .with_display_mode(PasswordDisplayMode::Hidden)
-        .with_help_message("Enter to leave it out")
+        .with_help_message(&lang::s("cli.call.leave_out"))
         .with_validator(|s: &str| {
             Ok(if s.trim().is_empty() {
                 Validation::Valid
             } else {
                 match s.parse::<ProductKey>() {
                     Ok(_) => Validation::Valid,
-                    Err(e) => Validation::Invalid(e.0.into()),
+                    Err(e) => Validation::Invalid(lang::t().message(&e.0).into()),
                 }
             })
         })
@@ -184,11 +185,11 @@ pub fn answer(message: &str, topic: &str, initial: Option<&str>) -> Result<Flow<
     let a = Password::new(message)
         .without_confirmation()
         .with_display_mode(PasswordDisplayMode::Masked)
-        .with_help_message("a key is not shown, and is stored sealed; < then Enter: back one question")
+        .with_help_message(&lang::s("cli.call.key_answer_help"))
         .with_validator(move |s: &str| {
             Ok(match decl.opt_text()(&s.to_string()) {
                 Ok(_) => Validation::Valid,
-                Err(e) => Validation::Invalid(e.into()),
+                Err(e) => Validation::Invalid(lang::t().message(&e).into()),
             })
         })
         .prompt()?;
@@ -200,8 +201,8 @@ pub fn answer(message: &str, topic: &str, initial: Option<&str>) -> Result<Flow<
 
 /// An answer to a question that held a product key, left out of the draft: typed again.
 pub fn answer_again(n: usize, q: &mut Asked) -> Result<(), Stop> {
-    let message =
-        format!("Question {n} ({}): the answer held a product key, so the draft left it out; type it again:", q.topic);
+    let topic = q.topic.parse::<Topic>().map(|t| lang::t().e(t)).unwrap_or_else(|_| q.topic.clone());
+    let message = lang::f("cli.call.answer_again", &[("n", &n.to_string()), ("topic", &topic)]);
     loop {
         match answer(&message, &Topic::ProductKey.to_string(), None)? {
             Flow::Go(a) => {
@@ -209,7 +210,7 @@ pub fn answer_again(n: usize, q: &mut Asked) -> Result<(), Stop> {
                 q.answer_left_out = false;
                 return Ok(());
             }
-            Flow::Back => eprintln!("the answer is needed before going on"),
+            Flow::Back => eprintln!("{}", lang::s("cli.call.answer_needed")),
         }
     }
 }
@@ -227,13 +228,13 @@ pub fn machine(d: &mut Draft, machines: &[Machine]) -> Result<Moved, Stop> {
             0 => {
                 let mut options: Vec<(Option<usize>, String)> =
                     machines.iter().enumerate().map(|(i, m)| (Some(i), m.name.clone())).collect();
-                options.push((None, "+ add a machine".into()));
+                options.push((None, lang::s("cli.call.add_machine")));
                 let current = match &d.machine {
                     Some(MachinePick::Stored { id, .. }) => machines.iter().position(|m| m.id == *id).map(Some),
                     Some(MachinePick::New { .. }) => Some(None),
                     None => None,
                 };
-                match choose("Which PC?", &options, current, 0)? {
+                match choose(&lang::s("cli.call.which_pc"), &options, current, 0)? {
                     Flow::Back => return Ok(Moved::Back),
                     Flow::Go(Some(i)) => {
                         d.machine = Some(MachinePick::Stored { id: machines[i].id, name: machines[i].name.clone() });
@@ -247,11 +248,11 @@ pub fn machine(d: &mut Draft, machines: &[Machine]) -> Result<Moved, Stop> {
                 let check = move |s: &str| {
                     let n = machine_fields::name.text()(&s.to_string())?;
                     if taken.contains(&crate::domain::fields::name_key(&n)) {
-                        return Err("a machine has this name already".into());
+                        return Err(lang::s("cli.call.name_taken"));
                     }
                     Ok(())
                 };
-                match text("Name of the new PC:", "", name.as_deref(), check)? {
+                match text(&lang::s("cli.call.new_pc_name"), "", name.as_deref(), check)? {
                     Flow::Back => sub = 0,
                     Flow::Go(n) => {
                         name = machine_fields::name.text()(&n).ok();
@@ -259,7 +260,7 @@ pub fn machine(d: &mut Draft, machines: &[Machine]) -> Result<Moved, Stop> {
                     }
                 }
             }
-            _ => match field("Whose is it?", machine_fields::owner, owner.as_deref())? {
+            _ => match field(&lang::s("cli.call.whose"), machine_fields::owner, owner.as_deref())? {
                 Flow::Back => sub = 1,
                 Flow::Go(o) => {
                     owner = o;
@@ -296,17 +297,24 @@ pub fn license(d: &mut Draft, licenses: &[License]) -> Result<Moved, Stop> {
                     .iter()
                     .enumerate()
                     .map(|(i, l)| {
-                        let key = l.product_key_masked.as_deref().map(|k| format!(", key {k}")).unwrap_or_default();
-                        (Some(i), format!("{} (id {}{key})", license_label(l), l.id))
+                        let label = license_label(l);
+                        let id = l.id.to_string();
+                        let shown = match l.product_key_masked.as_deref() {
+                            Some(k) => {
+                                lang::f("cli.call.license_with_key", &[("label", &label), ("id", &id), ("key", k)])
+                            }
+                            None => lang::f("cli.call.license_option", &[("label", &label), ("id", &id)]),
+                        };
+                        (Some(i), shown)
                     })
                     .collect();
-                options.push((None, "+ add a license".into()));
+                options.push((None, lang::s("cli.call.add_license")));
                 let current = match &d.license {
                     Some(LicensePick::Stored { id, .. }) => licenses.iter().position(|l| l.id == *id).map(Some),
                     Some(LicensePick::New { .. }) => Some(None),
                     None => None,
                 };
-                match choose("Which license?", &options, current, 0)? {
+                match choose(&lang::s("cli.call.which_license"), &options, current, 0)? {
                     Flow::Back => return Ok(Moved::Back),
                     Flow::Go(Some(i)) => {
                         let l = &licenses[i];
@@ -322,7 +330,7 @@ pub fn license(d: &mut Draft, licenses: &[License]) -> Result<Moved, Stop> {
             }
             1 => {
                 let initial = product.clone().unwrap_or_else(|| "Windows 8.1".into());
-                match field("Product:", license_fields::product, Some(&initial))? {
+                match field(&lang::s("cli.call.product"), license_fields::product, Some(&initial))? {
                     Flow::Back => sub = 0,
                     Flow::Go(p) => {
                         product = p;
@@ -330,7 +338,7 @@ pub fn license(d: &mut Draft, licenses: &[License]) -> Result<Moved, Stop> {
                     }
                 }
             }
-            2 => match field("Edition (Pro, Core, …):", license_fields::edition, edition.as_deref())? {
+            2 => match field(&lang::s("cli.call.edition"), license_fields::edition, edition.as_deref())? {
                 Flow::Back => sub = 1,
                 Flow::Go(e) => {
                     edition = e;
@@ -338,16 +346,16 @@ pub fn license(d: &mut Draft, licenses: &[License]) -> Result<Moved, Stop> {
                 }
             },
             3 => {
-                let options = [
-                    (Channel::RetailBox, "retail box (a DVD in a box)"),
-                    (Channel::RetailDownload, "retail download"),
-                    (Channel::Oem, "OEM (came with a PC, or a DSP copy)"),
-                    (Channel::VolumeMak, "volume MAK"),
-                    (Channel::VolumeKms, "volume KMS"),
-                    (Channel::Digital, "digital license"),
-                    (Channel::Other, "other"),
-                ];
-                match labelled("How was it bought?", &options, channel, 0)? {
+                let options = words(&[
+                    (Channel::RetailBox, "cli.call.ch.retail_box"),
+                    (Channel::RetailDownload, "cli.call.ch.retail_download"),
+                    (Channel::Oem, "cli.call.ch.oem"),
+                    (Channel::VolumeMak, "cli.call.ch.volume_mak"),
+                    (Channel::VolumeKms, "cli.call.ch.volume_kms"),
+                    (Channel::Digital, "cli.call.ch.digital"),
+                    (Channel::Other, "cli.call.other"),
+                ]);
+                match choose(&lang::s("cli.call.how_bought"), &options, channel, 0)? {
                     Flow::Back => sub = 2,
                     Flow::Go(c) => {
                         channel = Some(c);
@@ -355,14 +363,14 @@ pub fn license(d: &mut Draft, licenses: &[License]) -> Result<Moved, Stop> {
                     }
                 }
             }
-            4 => match field("Bought from (shop or site):", license_fields::purchased_from, from.as_deref())? {
+            4 => match field(&lang::s("cli.call.bought_from"), license_fields::purchased_from, from.as_deref())? {
                 Flow::Back => sub = 3,
                 Flow::Go(f) => {
                     from = f;
                     sub = if channel == Some(Channel::RetailBox) { 5 } else { 6 };
                 }
             },
-            5 => match field("Colour of the box:", license_fields::box_colour, colour.as_deref())? {
+            5 => match field(&lang::s("cli.call.box_colour"), license_fields::box_colour, colour.as_deref())? {
                 Flow::Back => sub = 4,
                 Flow::Go(c) => {
                     colour = c;
@@ -370,7 +378,7 @@ pub fn license(d: &mut Draft, licenses: &[License]) -> Result<Moved, Stop> {
                 }
             },
             _ => {
-                let key = product_key("Product key (not shown; Enter to leave it out):")?;
+                let key = product_key(&lang::s("cli.call.product_key"))?;
                 let (Some(product), Some(channel)) = (product.clone(), channel) else {
                     sub = 1;
                     continue;
@@ -398,41 +406,41 @@ pub fn license(d: &mut Draft, licenses: &[License]) -> Result<Moved, Stop> {
 /// says so instead).
 pub fn trigger(d: &mut Draft, open_case: Option<(i64, String)>) -> Result<Moved, Stop> {
     if let Some((id, opened)) = open_case {
-        eprintln!("This call continues case {id} (opened {opened}).");
+        eprintln!("{}", lang::f("cli.call.continues", &[("id", &id.to_string()), ("opened", &opened)]));
         d.trigger = None;
         return Ok(Moved::Skipped);
     }
-    let options = [
-        (Trigger::HardwareChange, "hardware change (a new motherboard, …)"),
-        (Trigger::Reinstall, "reinstall"),
-        (Trigger::NewInstall, "new install"),
-        (Trigger::KeyChange, "key change"),
-        (Trigger::Other, "other"),
-    ];
-    Ok(labelled("Why does it need activating?", &options, parsed(&d.trigger), 0)?
-        .answered(|t| d.trigger = Some(t.to_string())))
+    let options = words(&[
+        (Trigger::HardwareChange, "cli.call.tr.hardware_change"),
+        (Trigger::Reinstall, "cli.call.tr.reinstall"),
+        (Trigger::NewInstall, "cli.call.tr.new_install"),
+        (Trigger::KeyChange, "cli.call.tr.key_change"),
+        (Trigger::Other, "cli.call.other"),
+    ]);
+    Ok(choose(&lang::s("cli.call.why"), &options, parsed(&d.trigger), 0)?.answered(|t| d.trigger = Some(t.to_string())))
 }
 
 /// The number dialled, checked as it is typed (by the API's own rule).
 pub fn phone_number(d: &mut Draft) -> Result<Moved, Stop> {
-    let check = |s: &str| crate::domain::attempt::phone_number(&s.to_string()).map(|_| ());
-    let help = "e.g. 0120-801-734; Enter to leave empty";
-    Ok(text("Which number did you dial?", help, d.phone_number.as_deref(), check)?
+    let check =
+        |s: &str| crate::domain::attempt::phone_number(&s.to_string()).map(|_| ()).map_err(|e| lang::t().message(&e));
+    let help = lang::s("cli.call.number_help");
+    Ok(text(&lang::s("cli.call.number"), &help, d.phone_number.as_deref(), check)?
         .answered(|s| d.phone_number = crate::domain::attempt::phone_number(&s).ok().flatten()))
 }
 
-fn kind_label(kind: IdKind) -> &'static str {
-    match kind {
-        IdKind::Installation => "Installation ID",
-        IdKind::Confirmation => "Confirmation ID",
-    }
+/// The prompt of one group: `Installation ID group 3 of 9:`.
+fn group_prompt(kind: IdKind, name: &str) -> String {
+    let key = match kind {
+        IdKind::Installation => "cli.call.iid_group",
+        IdKind::Confirmation => "cli.call.cid_group",
+    };
+    lang::f(key, &[("group", name)])
 }
 
-fn count_label(kind: IdKind) -> &'static str {
-    match kind {
-        IdKind::Installation => "9",
-        IdKind::Confirmation => "A–H",
-    }
+/// A group refused: the domain's words, in the run's language, and "type it again".
+fn again_message(e: impl std::fmt::Display) -> String {
+    lang::f("cli.call.type_again", &[("error", &lang::t().message(&e.to_string()))])
 }
 
 /// One ID, group by group: each group checked as it is typed; a pasted
@@ -449,15 +457,19 @@ fn groups(kind: IdKind, first_help: &str, before: Option<&str>) -> Result<Flow<O
             i += 1;
             continue;
         }
-        let name = kind.group_name(i);
-        let message = format!("{} {} of {}:", kind_label(kind), name, count_label(kind));
-        let help = if i == 0 { first_help.to_string() } else { format!("{name}; Enter on an empty group ends the ID") };
+        // The group's number (1–9) or letter (A–H), as the prompts say it.
+        let name = match kind {
+            IdKind::Installation => (i + 1).to_string(),
+            IdKind::Confirmation => char::from(b'A' + u8::try_from(i).unwrap_or(0)).to_string(),
+        };
+        let message = group_prompt(kind, &name);
+        let help = if i == 0 { first_help.to_string() } else { lang::f("cli.call.group_help", &[("group", &name)]) };
         let (w, at) = (width, i);
         let check = move |s: &str| {
             if s.trim().is_empty() || (at == 0 && split_pasted(kind, s).is_some()) {
                 return Ok(());
             }
-            check_group(kind, at, w, s).map(|_| ()).map_err(|e| format!("{e}: type it again"))
+            check_group(kind, at, w, s).map(|_| ()).map_err(again_message)
         };
         let initial = if i == 0 { before } else { None };
         let typed = match text(&message, &help, initial, check)? {
@@ -482,14 +494,15 @@ fn groups(kind: IdKind, first_help: &str, before: Option<&str>) -> Result<Flow<O
                 for (g, digits) in pasted.iter().enumerate() {
                     match check_group(kind, g, width, digits) {
                         Ok(d) => done[g] = Some(d),
-                        Err(e) => eprintln!("{e}: type it again"),
+                        Err(e) => eprintln!("{}", again_message(e)),
                     }
                 }
                 i = 0;
                 continue;
             }
         }
-        let digits = check_group(kind, i, width, &typed).map_err(|e| Stop::Failed(anyhow::anyhow!("{e}")))?;
+        let digits = check_group(kind, i, width, &typed)
+            .map_err(|e| Stop::Failed(anyhow::anyhow!("{}", lang::t().message(&e.to_string()))))?;
         width = width.or(Some(digits.len()));
         done[i] = Some(digits);
         i += 1;
@@ -499,9 +512,9 @@ fn groups(kind: IdKind, first_help: &str, before: Option<&str>) -> Result<Flow<O
 
 /// The Installation ID, group by group, then checked whole as the API checks it.
 pub fn installation_id(d: &mut Draft) -> Result<Moved, Stop> {
-    let help = "type group 1, or paste the whole ID (or what `slmgr /dti` printed); Enter to leave the ID out";
+    let help = lang::s("cli.call.iid_help");
     loop {
-        let g = match groups(IdKind::Installation, help, d.installation_id.as_deref())? {
+        let g = match groups(IdKind::Installation, &help, d.installation_id.as_deref())? {
             Flow::Back => return Ok(Moved::Back),
             Flow::Go(None) => {
                 d.installation_id = None;
@@ -514,9 +527,14 @@ pub fn installation_id(d: &mut Draft) -> Result<Moved, Stop> {
                 d.installation_id = Some(id.to_string());
                 return Ok(Moved::Next);
             }
-            Err(e) => eprintln!("{e}; type the ID again"),
+            Err(e) => eprintln!("{}", id_again(e)),
         }
     }
+}
+
+/// A whole ID refused: the domain's words, and "type the ID again".
+fn id_again(e: impl std::fmt::Display) -> String {
+    lang::f("cli.call.id_again", &[("error", &lang::t().message(&e.to_string()))])
 }
 
 /// The Confirmation ID read back (by the menu or an operator), checked as the API checks it.
@@ -527,11 +545,7 @@ pub fn confirmation_id(d: &mut Draft) -> Result<Moved, Stop> {
         return Ok(Moved::Skipped);
     }
     loop {
-        let g = match groups(
-            IdKind::Confirmation,
-            "type group A as read to you; Enter if you got none",
-            d.confirmation_id.as_deref(),
-        )? {
+        let g = match groups(IdKind::Confirmation, &lang::s("cli.call.cid_help"), d.confirmation_id.as_deref())? {
             Flow::Back => return Ok(Moved::Back),
             Flow::Go(None) => {
                 d.confirmation_id = None;
@@ -544,37 +558,36 @@ pub fn confirmation_id(d: &mut Draft) -> Result<Moved, Stop> {
                 d.confirmation_id = Some(c.id.to_string());
                 return Ok(Moved::Next);
             }
-            Err(e) => eprintln!("{e}; type the ID again"),
+            Err(e) => eprintln!("{}", id_again(e)),
         }
     }
 }
 
 /// What the phone menu said, if the caller records it.
 pub fn ivr_result(d: &mut Draft) -> Result<Moved, Stop> {
-    let options = [
-        (Some(IvrResult::Confirmed), "confirmed: it read back a Confirmation ID"),
-        (Some(IvrResult::NotConfirmed), "not confirmed: it refused the ID"),
-        (Some(IvrResult::InputError), "input error: it asked for groups again"),
-        (Some(IvrResult::NotOffered), "not offered: it went straight to an operator"),
-        (Some(IvrResult::Skipped), "skipped"),
-        (None, "(don't record)"),
-    ];
+    let options = words(&[
+        (Some(IvrResult::Confirmed), "cli.call.ivr.confirmed"),
+        (Some(IvrResult::NotConfirmed), "cli.call.ivr.not_confirmed"),
+        (Some(IvrResult::InputError), "cli.call.ivr.input_error"),
+        (Some(IvrResult::NotOffered), "cli.call.ivr.not_offered"),
+        (Some(IvrResult::Skipped), "cli.call.ivr.skipped"),
+        (None, "cli.call.dont_record"),
+    ]);
     let current = d.ivr_result.as_ref().map(|_| parsed(&d.ivr_result));
-    Ok(labelled("What did the phone menu say?", &options, current, 0)?
-        .answered(|i| d.ivr_result = i.map(|i| i.to_string())))
+    Ok(choose(&lang::s("cli.call.ivr"), &options, current, 0)?.answered(|i| d.ivr_result = i.map(|i| i.to_string())))
 }
 
 /// The operator queue: how it ended and how long it took.
 pub fn operator(d: &mut Draft) -> Result<Moved, Stop> {
     let start = if parsed::<IvrResult>(&d.ivr_result) == Some(IvrResult::Confirmed) { 0 } else { 1 };
-    let options = [
-        (0, "no operator needed"),
-        (1, "waiting for an operator: start the queue timer"),
-        (2, "no operator could take the call"),
-        (3, "(don't record)"),
-    ];
+    let options = words(&[
+        (0, "cli.call.op.not_needed"),
+        (1, "cli.call.op.waiting"),
+        (2, "cli.call.op.unavailable"),
+        (3, "cli.call.dont_record"),
+    ]);
     loop {
-        let choice = match labelled("Operator?", &options, None, start)? {
+        let choice = match choose(&lang::s("cli.call.operator"), &options, None, start)? {
             Flow::Back => return Ok(Moved::Back),
             Flow::Go(c) => c,
         };
@@ -598,10 +611,7 @@ pub fn operator(d: &mut Draft) -> Result<Moved, Stop> {
 /// second. Ctrl-C (a signal here) stops the call, asking on this same line
 /// reader whether to keep a draft.
 fn queue_timer() -> Result<Flow<(i64, bool)>, Stop> {
-    eprintln!(
-        "Queue timer running. Press Enter when an operator answers (q then Enter if you hang up; < then Enter to go \
-         back)."
-    );
+    eprintln!("{}", lang::s("cli.call.timer"));
     INTERRUPTED.store(false, Ordering::SeqCst);
     let (tx, rx) = std::sync::mpsc::channel();
     // One line: the answer to the timer, or, after Ctrl-C, to "keep a draft?".
@@ -616,27 +626,25 @@ fn queue_timer() -> Result<Flow<(i64, bool)>, Stop> {
     loop {
         let elapsed = start.elapsed().as_secs() as i64;
         if elapsed != shown {
-            let _ = write!(err, "\r  waiting {}  ", minutes(elapsed));
+            let _ = write!(err, "\r  {}  ", lang::f("cli.call.waiting", &[("time", &minutes(elapsed))]));
             let _ = err.flush();
             shown = elapsed;
         }
         match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(Ok(line)) if line.is_empty() => {
-                return Err(Stop::Failed(anyhow::anyhow!("the terminal closed while the queue timer ran")))
-            }
+            Ok(Ok(line)) if line.is_empty() => return Err(Stop::Failed(anyhow::anyhow!(lang::s("cli.call.closed")))),
             Ok(Ok(line)) => {
                 if is_back(&line) {
                     eprintln!();
                     return Ok(Flow::Back);
                 }
                 let seconds = start.elapsed().as_secs() as i64;
-                eprintln!("\r  waited {}   ", minutes(seconds));
+                eprintln!("\r  {}   ", lang::f("cli.call.waited", &[("time", &minutes(seconds))]));
                 return Ok(Flow::Go((seconds, line.trim().eq_ignore_ascii_case("q"))));
             }
             Ok(Err(e)) => return Err(Stop::Failed(e.into())),
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                 if INTERRUPTED.swap(false, Ordering::SeqCst) {
-                    eprint!("\nStopped. Keep a draft of this call, to go on with `call --resume`? [Y/n] ");
+                    eprint!("\n{} [Y/n] ", lang::s("cli.call.keep_draft"));
                     let keep = match rx.recv() {
                         Ok(Ok(line)) => !line.trim().to_lowercase().starts_with('n'),
                         _ => true,
@@ -645,7 +653,7 @@ fn queue_timer() -> Result<Flow<(i64, bool)>, Stop> {
                 }
             }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(Stop::Failed(anyhow::anyhow!("the terminal closed while the queue timer ran")))
+                return Err(Stop::Failed(anyhow::anyhow!(lang::s("cli.call.closed"))))
             }
         }
     }
@@ -657,10 +665,9 @@ pub fn rating(d: &mut Draft) -> Result<Moved, Stop> {
         d.operator_rating = None;
         return Ok(Moved::Skipped);
     }
-    let options =
-        [(None, "(don't rate)"), (Some(5), "5"), (Some(4), "4"), (Some(3), "3"), (Some(2), "2"), (Some(1), "1")];
-    Ok(labelled("How helpful was the operator?", &options, Some(d.operator_rating), 0)?
-        .answered(|r| d.operator_rating = r))
+    let mut options = vec![(None, lang::s("cli.call.dont_rate"))];
+    options.extend((1..=5).rev().map(|n| (Some(n), n.to_string())));
+    Ok(choose(&lang::s("cli.call.rating"), &options, Some(d.operator_rating), 0)?.answered(|r| d.operator_rating = r))
 }
 
 /// Questions and answers, topics offered in the order past operators
@@ -676,12 +683,15 @@ pub fn questions(d: &mut Draft, asked: &crate::summary::Questions) -> Result<Mov
         None => None,
     };
     let topics = asked.ranked_for(channel.unwrap_or(Channel::Other));
-    let mut options: Vec<(Option<Topic>, String)> = vec![(None, "(no more questions)".to_string())];
-    options.extend(
-        topics
-            .iter()
-            .map(|(t, n)| (Some(*t), if *n > 0 { format!("{t} (asked {n} times before)") } else { t.to_string() })),
-    );
+    let tr = lang::t();
+    let mut options: Vec<(Option<Topic>, String)> = vec![(None, tr.s("cli.call.no_more_questions"))];
+    options.extend(topics.iter().map(|(t, n)| {
+        let word = tr.e(*t);
+        (
+            Some(*t),
+            if *n > 0 { tr.f("cli.call.asked_before", &[("topic", &word), ("n", &n.to_string())]) } else { word },
+        )
+    }));
     // Going back into this step: from its last answer.
     let mut sub = if d.questions.is_empty() { 0 } else { 2 };
     let mut editing = if d.questions.is_empty() { None } else { Some(d.questions.len() - 1) };
@@ -689,7 +699,7 @@ pub fn questions(d: &mut Draft, asked: &crate::summary::Questions) -> Result<Mov
         match (sub, editing) {
             (0, _) | (_, None) => {
                 let n = d.questions.len() + 1;
-                match choose(&format!("Question {n}: what did the operator ask about?"), &options, None, 0)? {
+                match choose(&lang::f("cli.call.question_topic", &[("n", &n.to_string())]), &options, None, 0)? {
                     Flow::Back if d.questions.is_empty() => return Ok(Moved::Back),
                     Flow::Back => {
                         editing = Some(d.questions.len() - 1);
@@ -704,7 +714,8 @@ pub fn questions(d: &mut Draft, asked: &crate::summary::Questions) -> Result<Mov
                 }
             }
             (1, Some(i)) => {
-                match field("Their words:", question_fields::question, d.questions[i].question.clone().as_deref())? {
+                let asked = d.questions[i].question.clone();
+                match field(&lang::s("cli.call.their_words"), question_fields::question, asked.as_deref())? {
                     Flow::Back => {
                         d.questions.pop();
                         sub = 0;
@@ -718,7 +729,7 @@ pub fn questions(d: &mut Draft, asked: &crate::summary::Questions) -> Result<Mov
             (_, Some(i)) => {
                 let topic = d.questions[i].topic.clone();
                 let initial = d.questions[i].answer.clone();
-                match answer("Your answer:", &topic, initial.as_deref())? {
+                match answer(&lang::s("cli.call.your_answer"), &topic, initial.as_deref())? {
                     Flow::Back => sub = 1,
                     Flow::Go(a) => {
                         d.questions[i].answer = a;
@@ -733,9 +744,10 @@ pub fn questions(d: &mut Draft, asked: &crate::summary::Questions) -> Result<Mov
 
 /// Whether Windows is activated.
 pub fn result(d: &mut Draft) -> Result<Moved, Stop> {
-    let options = [(AttemptResult::Activated, "activated"), (AttemptResult::NotActivated, "not activated")];
+    let tr = lang::t();
+    let options = [AttemptResult::Activated, AttemptResult::NotActivated].map(|r| (r, tr.e(r)));
     let start = if d.confirmation_id.is_some() { 0 } else { 1 };
-    Ok(labelled("Is Windows activated?", &options, parsed(&d.result), start)?
+    Ok(choose(&tr.s("cli.call.activated"), &options, parsed(&d.result), start)?
         .answered(|r| d.result = Some(r.to_string())))
 }
 
@@ -752,22 +764,15 @@ pub fn failure_reason(d: &mut Draft) -> Result<Moved, Stop> {
         (Some(IvrResult::NotConfirmed), _) => 0,
         _ => 6,
     };
-    let options = [
-        (FailureReason::IvrNotConfirmed, "the menu did not confirm"),
-        (FailureReason::OperatorUnavailable, "no operator was available"),
-        (FailureReason::LineClosed, "the line was closed"),
-        (FailureReason::WaitTooLong, "the wait was too long"),
-        (FailureReason::Rejected, "the operator refused"),
-        (FailureReason::CallerGaveUp, "I gave up"),
-        (FailureReason::Other, "other"),
-    ];
-    Ok(labelled("Why not?", &options, parsed(&d.failure_reason), start)?
+    let tr = lang::t();
+    let options: Vec<(FailureReason, String)> = FailureReason::ALL.iter().map(|f| (*f, tr.e(*f))).collect();
+    Ok(choose(&tr.s("cli.call.why_not"), &options, parsed(&d.failure_reason), start)?
         .answered(|f| d.failure_reason = Some(f.to_string())))
 }
 
 /// Notes, as long as the API takes them.
 pub fn notes(d: &mut Draft) -> Result<Moved, Stop> {
-    Ok(field("Notes:", attempt_fields::notes, d.notes.clone().as_deref())?.answered(|n| d.notes = n))
+    Ok(field(&lang::s("cli.call.notes"), attempt_fields::notes, d.notes.clone().as_deref())?.answered(|n| d.notes = n))
 }
 
 /// What to do with the call summed up.
@@ -780,10 +785,10 @@ pub enum Decision {
 
 /// "Store this call?": yes, not now (keep a draft), no (throw it away), or back.
 pub fn confirm() -> Result<Flow<Decision>, Stop> {
-    let options = [
-        (Decision::Store, "yes, store it"),
-        (Decision::Keep, "not now: keep a draft, to go on with `call --resume`"),
-        (Decision::Discard, "no: throw it away"),
-    ];
-    labelled("Store this call?", &options, None, 0)
+    let options = words(&[
+        (Decision::Store, "cli.call.store"),
+        (Decision::Keep, "cli.call.keep"),
+        (Decision::Discard, "cli.call.discard"),
+    ]);
+    choose(&lang::s("cli.call.store_this"), &options, None, 0)
 }

@@ -28,6 +28,7 @@ use std::sync::atomic::Ordering;
 use ask::{Decision, Moved, Stop};
 use draft::{Draft, LicensePick, MachinePick, Step};
 
+use super::lang;
 use super::record::{self, license_label, minutes};
 use crate::domain::{CaseStatus, FieldErrors, License, Machine, PageRequest};
 use crate::store::{Actor, ConflictKind, Created, Store, StoreError, WriteCtx};
@@ -64,10 +65,7 @@ fn started(store: &Store, typed: &str) -> anyhow::Result<String> {
 /// `call` (or `call --resume`): walk through a call and store it once.
 pub async fn run(store: &Store, journal: &Path, start: Start) -> anyhow::Result<()> {
     if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        anyhow::bail!(
-            "call asks its questions on a terminal, and stdin is not one; to record from a script use \
-             `activation-journal attempt add` with flags (see `attempt add --help`); nothing was stored"
-        );
+        anyhow::bail!(lang::s("cli.call.no_terminal"));
     }
     // Ctrl-C while the terminal is not in raw mode (the queue timer, a
     // store under way) is a signal: noted for the timer, never a sudden
@@ -87,24 +85,17 @@ async fn go(store: &Store, journal: &Path, start: Start) -> anyhow::Result<()> {
     let kept = draft::read(journal)?;
     let mut d = if resume {
         let Some((_, mut d)) = kept else {
-            anyhow::bail!(
-                "no draft of a call is kept for {} (looked for {}); start one with `call`",
-                journal.display(),
-                draft::path(journal)?.display()
-            );
+            let (journal, looked) = (journal.display().to_string(), draft::path(journal)?.display().to_string());
+            anyhow::bail!(lang::f("cli.call.no_draft", &[("journal", &journal), ("looked", &looked)]));
         };
-        eprintln!("Going on with the call that started at {}.", record::local(&d.started_at));
+        eprintln!("{}", lang::f("cli.call.going_on", &[("at", &record::local(&d.started_at))]));
         if let Err(stop) = again(&mut d) {
             return stopped(stop, &d);
         }
         d
     } else {
         if let Some((file, _)) = &kept {
-            eprintln!(
-                "note: a draft of an earlier call is kept ({}); `call --resume` goes on with it, and keeping a \
-                 draft of this call replaces it",
-                file.display()
-            );
+            eprintln!("{}", lang::f("cli.call.draft_kept_before", &[("file", &file.display().to_string())]));
         }
         let mut d = match &at {
             // Recorded afterwards: when it ended is not now (and not asked).
@@ -117,18 +108,14 @@ async fn go(store: &Store, journal: &Path, start: Start) -> anyhow::Result<()> {
             d.at = Step::License;
         }
         if let Some(id) = license {
-            let l = store.license(id, false).await.map_err(|e| anyhow::anyhow!("--license: {e}"))?;
+            let l = store.license(id, false).await.map_err(|e| anyhow::anyhow!("--license: {}", super::said(&e)))?;
             d.license =
                 Some(LicensePick::Stored { id: l.id, label: license_label(&l), channel: l.channel.to_string() });
             if d.at == Step::License {
                 d.at = Step::Trigger;
             }
         }
-        eprintln!(
-            "Recording a call that started at {}. Type < (or pick \"< back\") to go back one question; Ctrl-C, \
-             Ctrl-D or Esc stops, and offers to keep a draft.",
-            record::local(&d.started_at)
-        );
+        eprintln!("{}", lang::f("cli.call.recording", &[("at", &record::local(&d.started_at))]));
         d
     };
     // A household has a few machines and licenses: the lists show the first 500.
@@ -162,12 +149,9 @@ async fn go(store: &Store, journal: &Path, start: Start) -> anyhow::Result<()> {
         Err(failure) => {
             d.at = failure.step;
             let file = draft::keep(&d)?;
-            eprintln!(
-                "Everything typed is kept in a draft ({}); once that is put right, go on with:\n  {}",
-                file.display(),
-                resume_command()
-            );
-            Err(failure.error.context("the call was not stored"))
+            let file = file.display().to_string();
+            eprintln!("{}", lang::f("cli.call.kept_after_refusal", &[("file", &file), ("command", &resume_command())]));
+            Err(failure.error.context(lang::s("cli.call.not_stored")))
         }
     }
 }
@@ -185,9 +169,9 @@ fn stopped(stop: Stop, d: &Draft) -> anyhow::Result<()> {
         Stop::Decided { keep } => *keep,
         Stop::Failed(_) => true,
         Stop::Cancelled => {
-            let asked = inquire::Confirm::new("Stopped. Keep a draft of this call, to go on with `call --resume`?")
+            let asked = inquire::Confirm::new(&lang::s("cli.call.keep_draft"))
                 .with_default(true)
-                .with_help_message("y keeps it; n throws it away")
+                .with_help_message(&lang::s("cli.call.keep_help"))
                 .prompt();
             // Stopped again at this question: keep it (nothing is lost).
             asked.unwrap_or(true)
@@ -195,10 +179,11 @@ fn stopped(stop: Stop, d: &Draft) -> anyhow::Result<()> {
     };
     if keep {
         let file = draft::keep(d)?;
-        eprintln!("kept a draft of this call in {}; go on with:\n  {}", file.display(), resume_command());
+        let file = file.display().to_string();
+        eprintln!("{}", lang::f("cli.call.kept", &[("file", &file), ("command", &resume_command())]));
     }
     match stop {
-        Stop::Failed(e) => Err(e.context("the call was not stored")),
+        Stop::Failed(e) => Err(e.context(lang::s("cli.call.not_stored"))),
         _ => Err(super::Cancelled.into()),
     }
 }
@@ -207,10 +192,7 @@ fn stopped(stop: Stop, d: &Draft) -> anyhow::Result<()> {
 fn again(d: &mut Draft) -> Result<(), Stop> {
     if let Some(LicensePick::New { key, key_left_out, .. }) = &mut d.license {
         if *key_left_out && key.is_none() {
-            *key = ask::product_key(
-                "The new license's product key was left out of the draft; type it again (not shown; Enter to leave \
-                 it out):",
-            )?;
+            *key = ask::product_key(&lang::s("cli.call.key_again"))?;
             *key_left_out = false;
         }
     }
@@ -264,7 +246,7 @@ async fn walk(store: &Store, d: &mut Draft, known: &Known) -> Result<Decision, S
         };
         match moved {
             Moved::Back if step == Step::Machine => {
-                eprintln!("This is the first question.");
+                eprintln!("{}", lang::s("cli.call.first_question"));
                 forward = true;
             }
             Moved::Back => {
@@ -308,7 +290,9 @@ impl Failure {
     /// flags the user did not type); resume goes back to the first.
     fn refused(e: FieldErrors) -> Self {
         let step = e.0.first().map(|f| asked_as(&f.field).0).unwrap_or(Step::Confirm);
-        let named = e.0.iter().map(|f| format!("{}: {}", asked_as(&f.field).1, f.message)).collect::<Vec<_>>();
+        let t = lang::t();
+        let named =
+            e.0.iter().map(|f| format!("{}: {}", asked_as(&f.field).1, t.message(&f.message))).collect::<Vec<_>>();
         Self::at(step, anyhow::anyhow!("{}", named.join("; ")))
     }
 
@@ -319,16 +303,12 @@ impl Failure {
             StoreError::Invalid(e) => Self::refused(e),
             StoreError::Conflict(ConflictKind::NameTaken, m) => Self::at(
                 Step::Machine,
-                anyhow::anyhow!("{m} (added since the call began): pick it, or give another name"),
+                anyhow::anyhow!(lang::f("cli.call.name_taken_since", &[("message", &lang::t().message(&m))])),
             ),
             StoreError::NotFound { .. } | StoreError::Conflict(..) => Self::at(step, e),
-            StoreError::IdempotencyMismatch => Self::at(
-                Step::Confirm,
-                anyhow::anyhow!(
-                    "this call was stored already, with other answers than these; see `activation-journal attempt \
-                     list`, and throw this draft away"
-                ),
-            ),
+            StoreError::IdempotencyMismatch => {
+                Self::at(Step::Confirm, anyhow::anyhow!(lang::s("cli.call.stored_otherwise")))
+            }
             other => Self::at(Step::Confirm, other),
         }
     }
@@ -340,39 +320,37 @@ fn asked_as(field: &str) -> (Step, String) {
         let (n, part) = rest.split_once(']').unwrap_or((rest, ""));
         let n = n.parse::<usize>().map(|n| n + 1).unwrap_or(0);
         let part = match part.trim_start_matches('.') {
-            "question" => "their words",
-            "answer" => "your answer",
-            _ => "the topic",
+            "question" => "cli.call.as.their_words",
+            "answer" => "cli.call.as.your_answer",
+            _ => "cli.call.as.topic",
         };
-        return (Step::Questions, format!("question {n} ({part})"));
+        let n = n.to_string();
+        return (Step::Questions, lang::f("cli.call.as.question", &[("n", &n), ("part", &lang::s(part))]));
     }
     let (step, name) = match field {
-        "machine_id" | "name" | "owner" => (Step::Machine, "the PC"),
-        "license_id" | "product" | "edition" | "channel" | "purchased_from" | "box_colour" | "product_key" => {
-            (Step::License, "the license")
-        }
-        "trigger" => (Step::Trigger, "why it needs activating"),
-        "phone_number" => (Step::PhoneNumber, "the number dialled"),
-        "installation_id" => (Step::InstallationId, "the Installation ID"),
-        "ivr_result" => (Step::Ivr, "what the phone menu said"),
-        "operator_outcome" | "wait_seconds" => (Step::Operator, "the operator"),
-        "operator_rating" => (Step::Rating, "how helpful the operator was"),
-        "questions" => (Step::Questions, "the questions"),
-        "confirmation_id" => (Step::ConfirmationId, "the Confirmation ID"),
-        "result" => (Step::Result, "whether Windows is activated"),
-        "failure_reason" => (Step::FailureReason, "why not"),
-        "notes" => (Step::Notes, "the notes"),
-        _ => (Step::Confirm, "the call"),
-    };
-    let name = match field {
-        "name" => "the new PC's name".to_string(),
-        "owner" => "whose the new PC is".to_string(),
+        "machine_id" => (Step::Machine, "cli.call.as.machine"),
+        "name" => (Step::Machine, "cli.call.as.name"),
+        "owner" => (Step::Machine, "cli.call.as.owner"),
+        "license_id" => (Step::License, "cli.call.as.license"),
         "product" | "edition" | "channel" | "purchased_from" | "box_colour" | "product_key" => {
-            format!("the new license's {}", field.replace('_', " "))
+            (Step::License, "cli.call.as.new_license")
         }
-        _ => name.to_string(),
+        "trigger" => (Step::Trigger, "cli.call.as.trigger"),
+        "phone_number" => (Step::PhoneNumber, "cli.call.as.phone_number"),
+        "installation_id" => (Step::InstallationId, "cli.call.as.installation_id"),
+        "ivr_result" => (Step::Ivr, "cli.call.as.ivr_result"),
+        "operator_outcome" | "wait_seconds" => (Step::Operator, "cli.call.as.operator"),
+        "operator_rating" => (Step::Rating, "cli.call.as.rating"),
+        "questions" => (Step::Questions, "cli.call.as.questions"),
+        "confirmation_id" => (Step::ConfirmationId, "cli.call.as.confirmation_id"),
+        "result" => (Step::Result, "cli.call.as.result"),
+        "failure_reason" => (Step::FailureReason, "cli.call.as.failure_reason"),
+        "notes" => (Step::Notes, "cli.call.as.notes"),
+        _ => (Step::Confirm, "cli.call.as.call"),
     };
-    (step, name)
+    // The new license's part by its field's label (`field.box_colour`).
+    let part = lang::s(&format!("field.{field}"));
+    (step, lang::f(name, &[("part", &part)]))
 }
 
 /// The write context of one part of the call: the command line, with the
@@ -386,7 +364,7 @@ fn part<'a>(actor: &'a Actor, d: &Draft, part: &str, sent: &impl serde::Serializ
 async fn save(store: &Store, d: &Draft) -> Result<(), Failure> {
     let actor = Actor::cli();
     let machine_id = match &d.machine {
-        None => return Err(Failure::at(Step::Machine, anyhow::anyhow!("no PC was picked"))),
+        None => return Err(Failure::at(Step::Machine, anyhow::anyhow!(lang::s("cli.call.no_pc")))),
         Some(MachinePick::Stored { id, .. }) => *id,
         Some(pick @ MachinePick::New { name, owner }) => {
             let body = crate::wire::MachineCreate {
@@ -397,7 +375,7 @@ async fn save(store: &Store, d: &Draft) -> Result<(), Failure> {
             let m = crate::domain::NewMachine::try_from(&body).map_err(Failure::refused)?;
             match store.create_machine(&part(&actor, d, "machine", pick), &m).await {
                 Ok(Created::New(m)) => {
-                    eprintln!("added machine \"{}\"", m.name);
+                    eprintln!("{}", lang::f("cli.call.added_machine", &[("name", &m.name)]));
                     m.id
                 }
                 Ok(Created::Replay { entity_id, .. }) => entity_id,
@@ -406,7 +384,7 @@ async fn save(store: &Store, d: &Draft) -> Result<(), Failure> {
         }
     };
     let license_id = match &d.license {
-        None => return Err(Failure::at(Step::License, anyhow::anyhow!("no license was picked"))),
+        None => return Err(Failure::at(Step::License, anyhow::anyhow!(lang::s("cli.call.no_license")))),
         Some(LicensePick::Stored { id, .. }) => *id,
         Some(LicensePick::New { product, edition, channel, purchased_from, box_colour, key, .. }) => {
             let flags = record::LicenseFlags {
@@ -422,7 +400,8 @@ async fn save(store: &Store, d: &Draft) -> Result<(), Failure> {
             let sent = d.without_keys().license;
             match store.create_license(&part(&actor, d, "license", &sent), &l).await {
                 Ok(Created::New(l)) => {
-                    eprintln!("added license {} ({})", l.id, license_label(&l));
+                    let (id, label) = (l.id.to_string(), license_label(&l));
+                    eprintln!("{}", lang::f("cli.call.added_license", &[("id", &id), ("label", &label)]));
                     l.id
                 }
                 Ok(Created::Replay { entity_id, .. }) => entity_id,
@@ -435,17 +414,14 @@ async fn save(store: &Store, d: &Draft) -> Result<(), Failure> {
     let sent = (sent.0, sent.1, &sent.2.questions, attempt_fields(&sent.2));
     match store.create_attempt(&part(&actor, d, "attempt", &sent), &a).await {
         Ok(Created::New(a)) => {
-            println!("stored call {} (case {})", a.id, a.case_id);
-            for w in &a.warnings {
-                eprintln!("warning: {w}");
-            }
+            let (id, case) = (a.id.to_string(), a.case_id.to_string());
+            println!("{}", lang::f("cli.call.stored", &[("id", &id), ("case", &case)]));
+            super::warn(&a.warnings);
         }
         Ok(Created::Replay { entity_id, body, .. }) => {
             let case = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["case_id"].as_i64());
-            let case = case.map(|c| format!(" (case {c})")).unwrap_or_default();
-            println!(
-                "stored call {entity_id}{case}: it was stored already, by an earlier try, and is not stored twice"
-            );
+            let (id, case) = (entity_id.to_string(), case.map(|c| c.to_string()).unwrap_or_else(|| "-".into()));
+            println!("{}", lang::f("cli.call.stored_before", &[("id", &id), ("case", &case)]));
         }
         Err(e) => return Err(Failure::store(e, Step::Confirm)),
     }
@@ -494,46 +470,67 @@ fn attempt_body(d: &Draft, machine_id: i64, license_id: i64) -> Result<crate::wi
     Ok(body)
 }
 
-/// The call summed up before "store this call?".
+/// The call summed up before "store this call?", its labels lined up
+/// whatever their language.
 fn summary(d: &Draft) {
+    let t = lang::t();
+    let word = |set: &str, code: &Option<String>| match code {
+        Some(c) => t.s(&format!("enum.{set}.{c}")),
+        None => "-".into(),
+    };
     let machine = match &d.machine {
         Some(MachinePick::Stored { name, .. }) => name.clone(),
-        Some(MachinePick::New { name, .. }) => format!("{name} (new)"),
+        Some(MachinePick::New { name, .. }) => t.f("cli.call.sum.new_machine", &[("name", name)]),
         None => "-".into(),
     };
     let license = match &d.license {
         Some(LicensePick::Stored { label, .. }) => label.clone(),
-        Some(LicensePick::New { product, edition, channel, key, .. }) => format!(
-            "{product} {} ({channel}, new{})",
-            edition.as_deref().unwrap_or(""),
-            if key.is_some() { ", with its key" } else { "" }
-        ),
+        Some(LicensePick::New { product, edition, channel, key, .. }) => {
+            let name = crate::summary::license_name(product, edition.as_deref());
+            let channel = word("Channel", &Some(channel.clone()));
+            let key = if key.is_some() { "cli.call.sum.new_license_key" } else { "cli.call.sum.new_license" };
+            t.f(key, &[("name", &name), ("channel", &channel)])
+        }
         None => "-".into(),
     };
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let took = chrono::DateTime::parse_from_rfc3339(&d.started_at)
         .map(|s| (chrono::Utc::now() - s.with_timezone(&chrono::Utc)).num_seconds().max(0))
         .unwrap_or(0);
-    eprintln!();
-    eprintln!("The call ({} since it started):", minutes(took));
-    eprintln!("  machine          {machine}");
-    eprintln!("  license          {license}");
-    eprintln!("  started          {}", record::local(&d.started_at));
-    eprintln!("  number dialled   {}", dash(&d.phone_number));
-    eprintln!("  installation ID  {}", dash(&d.installation_id));
-    eprintln!("  phone menu       {}", dash(&d.ivr_result));
-    let wait = d.wait_seconds.map(|w| format!(" after {}", minutes(w))).unwrap_or_default();
-    eprintln!("  operator         {}{wait}", dash(&d.operator_outcome));
+    let wait = d.wait_seconds.map(|w| t.f("cli.tl.waited", &[("wait", &minutes(w))])).unwrap_or_default();
+    let result = match (&d.result, &d.failure_reason) {
+        (r, Some(_)) => format!("{} ({})", word("AttemptResult", r), word("FailureReason", &d.failure_reason)),
+        (r, None) => word("AttemptResult", r),
+    };
+    let mut lines: Vec<(String, String)> = vec![
+        (t.s("cli.call.sum.machine"), machine),
+        (t.s("cli.call.sum.license"), license),
+        (t.s("cli.call.sum.started"), record::local(&d.started_at)),
+        (t.s("cli.call.sum.number"), dash(&d.phone_number)),
+        (t.s("cli.call.sum.installation_id"), dash(&d.installation_id)),
+        (t.s("cli.call.sum.ivr"), word("IvrResult", &d.ivr_result)),
+        (t.s("cli.call.sum.operator"), format!("{}{wait}", word("OperatorOutcome", &d.operator_outcome))),
+    ];
     for q in &d.questions {
         let answer = match q.answer.as_deref() {
-            Some(a) if crate::domain::attempt::masked_answer(a).is_some() => "(sealed)",
-            Some(a) => a,
-            None => "",
+            Some(a) if crate::domain::attempt::masked_answer(a).is_some() => t.s("cli.call.sum.sealed"),
+            Some(a) => a.to_string(),
+            None => String::new(),
         };
-        eprintln!("  asked            {}: {} → {answer}", q.topic, q.question.as_deref().unwrap_or(""));
+        let topic = word("Topic", &Some(q.topic.clone()));
+        lines.push((t.s("cli.call.sum.asked"), format!("{topic}: {} → {answer}", q.question.as_deref().unwrap_or(""))));
     }
-    eprintln!("  confirmation ID  {}", dash(&d.confirmation_id));
-    eprintln!("  result           {} {}", dash(&d.result), d.failure_reason.as_deref().unwrap_or(""));
-    eprintln!("  notes            {}", dash(&d.notes));
+    lines.extend([
+        (t.s("cli.call.sum.confirmation_id"), dash(&d.confirmation_id)),
+        (t.s("cli.call.sum.result"), result),
+        (t.s("cli.call.sum.notes"), dash(&d.notes)),
+    ]);
+    let widest = lines.iter().map(|(l, _)| unicode_width::UnicodeWidthStr::width(l.as_str())).max().unwrap_or(0);
+    eprintln!();
+    eprintln!("{}", t.f("cli.call.sum.title", &[("took", &minutes(took))]));
+    for (label, value) in lines {
+        let pad = widest - unicode_width::UnicodeWidthStr::width(label.as_str());
+        eprintln!("  {label}{}  {value}", " ".repeat(pad));
+    }
     eprintln!();
 }

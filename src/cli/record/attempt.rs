@@ -113,7 +113,7 @@ pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result
     match c {
         AttemptCommand::Add { attempt, idempotency_key, json } => {
             if attempt.machine.is_none() || attempt.license.is_none() {
-                anyhow::bail!("--machine and --license are required (an attempt is about a license on a machine)");
+                anyhow::bail!(crate::cli::lang::s("cli.err.machine_and_license"));
             }
             let given = attempt_given(store, &attempt).await?;
             let ctx = once(&actor, idempotency_key, &given)?;
@@ -123,9 +123,7 @@ pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result
                 return print_json(&a);
             }
             print_table(&attempts_table(store, &mut Names::default(), std::slice::from_ref(&a)).await)?;
-            for w in &a.warnings {
-                eprintln!("warning: {w}");
-            }
+            crate::cli::warn(&a.warnings);
             Ok(())
         }
         AttemptCommand::List { machine: m, license, case_id, result, operator_outcome, from, to, paging } => {

@@ -218,7 +218,8 @@ pub async fn case_command(store: &Store, c: CaseCommand) -> anyhow::Result<()> {
             let calls = store.attempts_newest_first(&page, &filter).await?;
             print_table(&attempts_table(store, &mut names, &calls.items).await)?;
             if calls.next_cursor.is_some() {
-                crate::cli::hint::elsewhere("more calls", &["attempt", "list", "--case", &id.to_string()]);
+                let label = crate::cli::lang::s("cli.hint.more_calls");
+                crate::cli::hint::elsewhere(&label, &["attempt", "list", "--case", &id.to_string()]);
             }
             Ok(())
         }

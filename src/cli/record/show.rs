@@ -58,11 +58,9 @@ pub async fn machine(store: &Store, given: &str) -> anyhow::Result<Machine> {
     let names: Vec<String> =
         store.machines(&PageRequest::default()).await?.items.into_iter().map(|m| format!("\"{}\"", m.name)).collect();
     if names.is_empty() {
-        anyhow::bail!(
-            "--machine: there is no machine named \"{given}\"; the journal has no machines yet (machine add NAME)"
-        )
+        anyhow::bail!(crate::cli::lang::f("cli.err.no_machines", &[("given", given)]))
     }
-    anyhow::bail!("--machine: there is no machine named \"{given}\"; there are {}", names.join(", "))
+    anyhow::bail!(crate::cli::lang::f("cli.err.no_machine_named", &[("given", given), ("names", &names.join(", "))]))
 }
 
 /// Names of machines and labels of licenses, looked up once each.
