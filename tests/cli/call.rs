@@ -10,8 +10,16 @@ const CID: [&str; 7] = ["109062", "530373", "462923", "856922", "378004", "29766
 const ENTER: &str = "\r";
 
 fn session(dir: &std::path::Path, args: &[&str]) -> expectrl::session::OsSession {
+    session_in(dir, args, &[])
+}
+
+/// `call` with these environment variables (a locale) on top of English ones.
+fn session_in(dir: &std::path::Path, args: &[&str], vars: &[(&str, &str)]) -> expectrl::session::OsSession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_activation-journal"));
     super::in_english(&mut cmd);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
     cmd.current_dir(dir).env_remove("DATABASE_URL").env_remove("ACTIVATION_JOURNAL_KEY_FILE");
     // Drafts go to the test's own state directory.
     cmd.env("XDG_STATE_HOME", dir.join("state"));
@@ -504,4 +512,46 @@ fn a_call_recorded_afterwards_starts_at_a_local_time_in_the_households_zone_and_
     assert_eq!(stored[0]["started_at"], "2016-03-26T18:00:00+09:00");
     assert_eq!(stored[0]["ended_at"], serde_json::Value::Null);
     assert_eq!(stored[0]["warnings"], serde_json::json!([]));
+}
+
+#[test]
+fn with_lang_ja_the_call_is_asked_and_summed_up_in_japanese_and_stores_the_same_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let mut p = session_in(dir.path(), &["--machine", "PC 1", "--license", "1"], &[("LANG", "ja_JP.UTF-8")]);
+    p.expect("に始まった通話を記録します").unwrap();
+    say(&mut p, "ライセンス認証が必要になった理由は？", "再インストール");
+    say(&mut p, "どの番号に電話しましたか？", "");
+    for (i, g) in GROUPS.iter().enumerate() {
+        let prompt = format!("インストール ID の {} 番目のグループ", i + 1);
+        if i == 6 {
+            // Group 7 mistyped: said in the glossary's words, asked again.
+            say(&mut p, &prompt, "4575754");
+            p.expect("7 番目のグループが正しくありません。もう一度入力してください").unwrap();
+            p.send("\x7f".repeat(7)).unwrap();
+            p.send(g).unwrap();
+            p.send(ENTER).unwrap();
+        } else {
+            say(&mut p, &prompt, g);
+        }
+    }
+    say(&mut p, "音声ガイダンスは何と言いましたか？", "確認できた");
+    say(&mut p, "オペレーターは？", "不要");
+    for (i, g) in CID.iter().enumerate() {
+        say(&mut p, &format!("確認 ID の {} の欄", (b'A' + i as u8) as char), g);
+    }
+    say(&mut p, "確認 ID の H の欄", "");
+    say(&mut p, "Windows のライセンス認証はできましたか？", "");
+    say(&mut p, "メモ:", "日本語で記録");
+    p.expect("通話の内容").unwrap();
+    p.expect("音声ガイダンス").unwrap();
+    p.expect("確認できた").unwrap();
+    say(&mut p, "この通話を保存しますか？", "はい");
+    p.expect("通話 1 を保存しました").unwrap();
+    p.expect(Eof).unwrap();
+    assert_eq!(exit_code(&p), 0);
+    let a = &attempts(dir.path())[0];
+    assert_eq!((a["ivr_result"].as_str(), a["operator_outcome"].as_str()), (Some("confirmed"), Some("not_needed")));
+    assert_eq!((a["result"].as_str(), a["notes"].as_str()), (Some("activated"), Some("日本語で記録")));
+    assert_eq!(a["installation_id"], GROUPS.join("-"));
 }

@@ -6,6 +6,7 @@ mod attach;
 mod call;
 mod correct;
 mod journal_files;
+mod lang;
 mod record;
 
 /// The locale variables as an English-speaking user has them (tests that

@@ -1,0 +1,147 @@
+//! The command line in the household's language: `LANG=ja_JP.UTF-8`
+//! prompts, tables and errors in Japanese, `--lang` over `LANG`, scripts'
+//! formats keeping codes, and tables that fit 80 columns in both languages.
+
+use std::process::{Command, Output};
+
+use super::*;
+
+/// The journal of the demo story in `dir` (`d.db`).
+fn demo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = aj(dir.path(), &["--db", "d.db", "demo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    dir
+}
+
+/// A command on `d.db` with these locale variables (and `COLUMNS`).
+fn with_locale(dir: &std::path::Path, vars: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_activation-journal"));
+    in_english(&mut cmd).current_dir(dir).env_remove("COLUMNS").env_remove("DATABASE_URL");
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    if !args.contains(&"--db") {
+        cmd.args(["--db", "d.db"]);
+    }
+    cmd.args(args).output().expect("the binary runs")
+}
+
+const JA: (&str, &str) = ("LANG", "ja_JP.UTF-8");
+
+#[test]
+fn lang_ja_prints_tables_with_japanese_headers_and_words_for_codes() {
+    let dir = demo();
+    let out = with_locale(dir.path(), &[JA], &["attempt", "list"]);
+    let list = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for word in ["日時", "パソコン", "音声ガイダンス", "オペレーターにつながらなかった", "認証できた", "パッケージ版"]
+    {
+        assert!(list.contains(word), "{word}: {list}");
+    }
+    for code in ["operator_unavailable", "not_confirmed", "installation_id_group", "retail_box", "machine"] {
+        assert!(!list.contains(code), "the code {code} reached a Japanese table: {list}");
+    }
+    // Summaries: their headings and notes too, and names where ids were.
+    let licenses = text(&with_locale(dir.path(), &[JA], &["summary", "licenses"]).stdout);
+    assert!(
+        licenses.contains("認証したパソコン") && licenses.contains("PC 1") && licenses.contains("PC 2"),
+        "{licenses}"
+    );
+    assert!(licenses.contains("Windows 8.1 Pro") && licenses.contains("ダウンロード版"), "{licenses}");
+    let hours = text(&with_locale(dir.path(), &[JA], &["summary", "hours"]).stdout);
+    assert!(hours.contains("電話がつながりやすい時間帯: 10時台"), "{hours}");
+    let open = text(&with_locale(dir.path(), &[JA], &["summary", "open"]).stdout);
+    assert!(open.contains("あとでやること") && open.contains("PC 1"), "{open}");
+}
+
+#[test]
+fn lc_all_wins_over_lang_and_the_flag_wins_over_both() {
+    let dir = demo();
+    let header = |vars: &[(&str, &str)], args: &[&str]| {
+        let out = with_locale(dir.path(), vars, &[&["case", "list"][..], args].concat());
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout).lines().nth(1).unwrap_or_default().to_string()
+    };
+    assert!(header(&[JA], &[]).contains("パソコン"));
+    assert!(header(&[("LC_ALL", "ja_JP.UTF-8"), ("LANG", "C")], &[]).contains("パソコン"));
+    assert!(header(&[("LC_ALL", "C"), ("LC_MESSAGES", "ja_JP.UTF-8")], &[]).contains("machine"));
+    assert!(header(&[("LC_MESSAGES", "ja_JP.UTF-8")], &[]).contains("パソコン"));
+    assert!(header(&[("LANG", "fr_FR.UTF-8")], &[]).contains("machine"), "no catalogue: English");
+    assert!(header(&[JA], &["--lang", "en"]).contains("machine"));
+    assert!(header(&[("LANG", "C")], &["--lang", "ja"]).contains("パソコン"));
+    let bad = with_locale(dir.path(), &[], &["--lang", "fr", "case", "list"]);
+    assert_eq!(bad.status.code(), Some(2), "clap refuses a language we do not have");
+}
+
+#[test]
+fn scripts_read_codes_and_english_headers_whatever_the_language() {
+    let dir = demo();
+    let tsv = text(&with_locale(dir.path(), &[JA], &["--format", "tsv", "summary", "questions"]).stdout);
+    assert!(tsv.trim_start().starts_with("topic\tasked\t"), "{tsv}");
+    assert!(tsv.contains("installation_id_group") && tsv.contains("retail_box"), "{tsv}");
+    let json = with_locale(dir.path(), &[JA], &["attempt", "list", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["items"][3]["failure_reason"], "operator_unavailable");
+}
+
+#[test]
+fn errors_read_in_japanese() {
+    let dir = demo();
+    for (args, said) in [
+        (&["case", "show", "99999"][..], "エラー: 認証の件 99999 は見つかりません"),
+        (&["attempt", "archive", "99999"], "エラー: 通話 99999 は見つかりません"),
+        (
+            &[
+                "attempt",
+                "add",
+                "--machine",
+                "PC 1",
+                "--license",
+                "1",
+                "--iid",
+                "508760583450367066786558223034732344271525457574499727444472480",
+            ],
+            "9 番目のグループが正しくありません",
+        ),
+        (&["attempt", "add", "--machine", "PC 9", "--license", "1"], "「PC 9」という名前のパソコンはありません"),
+        (&["attempt", "add", "--license", "1"], "--machine と --license が必要です"),
+        (&["--format", "json", "case", "list"], "表は table か tsv で表示します"),
+    ] {
+        let out = with_locale(dir.path(), &[JA], args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains(said), "{args:?}: {err}");
+        assert!(!err.contains("error:") && !err.contains("not found"), "{args:?}: English reached it: {err}");
+    }
+    let lost = with_locale(dir.path(), &[JA], &["--db", "nowhere.db", "case", "list"]);
+    assert_eq!(lost.status.code(), Some(2));
+    assert!(text(&lost.stderr).contains("に記録がありません"), "{}", text(&lost.stderr));
+}
+
+#[test]
+fn tables_fit_80_columns_in_both_languages() {
+    let dir = demo();
+    for lang in ["C.UTF-8", "ja_JP.UTF-8"] {
+        for args in [
+            &["attempt", "list"][..],
+            &["case", "list"],
+            &["license", "list"],
+            &["machine", "show", "PC 1"],
+            &["summary", "retries"],
+            &["summary", "licenses"],
+            &["summary", "open"],
+            &["summary", "hours"],
+            &["summary", "wait-times"],
+            &["summary", "questions"],
+            &["audit"],
+        ] {
+            let out = with_locale(dir.path(), &[("LANG", lang), ("COLUMNS", "80")], args);
+            assert!(out.status.success(), "{lang} {args:?}: {}", text(&out.stderr));
+            for line in text(&out.stdout).lines() {
+                let w = unicode_width::UnicodeWidthStr::width(line);
+                assert!(w <= 80, "{lang} {args:?}: a line of {w} columns: {line}");
+            }
+        }
+    }
+}
