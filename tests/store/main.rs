@@ -824,7 +824,8 @@ async fn the_case_lines_migration_renders_the_cases_already_recorded() {
     assert_eq!(
         r,
         json!({"cases_retried": 1, "next_day_retries": 1, "cases": [{
-            "case_id": 1, "machine_id": 1, "license_id": 1, "attempts": 2,
+            "case_id": 1, "machine_id": 1, "license_id": 1, "machine_name": "PC 1", "license_name": "Windows 8.1",
+            "attempts": 2,
             "first_attempt_at": "2014-05-10T18:00:00+09:00", "first_failure_reason": "operator_unavailable",
             "activated_at": "2014-05-11T10:00:00+09:00", "next_day": true, "days_to_success": 1}], "next_cursor": null})
     );
