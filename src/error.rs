@@ -186,7 +186,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound { .. } | StoreError::Missing(_) => ApiError::NotFound(e.to_string()),
-            StoreError::Conflict(kind, m) => ApiError::Conflict(kind, m),
+            StoreError::Conflict(kind, m) => ApiError::Conflict(kind, m.en()),
             StoreError::Invalid(errors) => errors.into(),
             StoreError::Precondition(current) => ApiError::PreconditionFailed(current),
             StoreError::IdempotencyMismatch => {
@@ -214,8 +214,8 @@ impl From<StoreError> for ApiError {
     }
 }
 
-fn idempotency_field(e: &StoreError) -> FieldError {
-    FieldError { field: "Idempotency-Key".into(), message: e.to_string() }
+fn idempotency_field(_: &StoreError) -> FieldError {
+    FieldError { field: "Idempotency-Key".into(), message: crate::i18n::Msg::new("msg.idempotency_reused") }
 }
 
 impl ResponseError for ApiError {
@@ -262,7 +262,10 @@ mod tests {
 
     #[test]
     fn field_errors_become_a_422_listing_each_field() {
-        let e: ApiError = FieldErrors::one("installation_id", "group 7 does not check").into();
+        let group = crate::i18n::Msg::new("msg.what.group").arg("group", 7);
+        let e: ApiError =
+            FieldErrors::one("installation_id", crate::i18n::Msg::new("msg.does_not_check").inner("what", group))
+                .into();
         let p = e.problem();
         assert_eq!((p.status, p.detail.as_str()), (422, "installation_id: group 7 does not check"));
         assert_eq!(p.errors.len(), 1);

@@ -606,13 +606,16 @@ fn said_any(cause: &(dyn std::error::Error + 'static)) -> String {
     if let Some(NoJournal { path, given }) = cause.downcast_ref::<NoJournal>() {
         return lang::f("cli.err.no_journal", &[("path", path), ("given", given)]);
     }
-    lang::t().message(&cause.to_string())
+    if let Some(e) = cause.downcast_ref::<crate::domain::ids::IdError>() {
+        return lang::t().msg(&e.0);
+    }
+    cause.to_string()
 }
 
 /// Field errors in the run's language: `--wait: must be between 0 and 86400`.
 pub(crate) fn fields_said(e: &crate::domain::FieldErrors) -> String {
     let t = lang::t();
-    e.0.iter().map(|f| format!("{}: {}", f.field, t.message(&f.message))).collect::<Vec<_>>().join("; ")
+    e.0.iter().map(|f| format!("{}: {}", f.field, t.msg(&f.message))).collect::<Vec<_>>().join("; ")
 }
 
 /// A store error in the run's language (a row not found names its kind
@@ -629,8 +632,9 @@ pub(crate) fn said(e: &crate::store::StoreError) -> String {
             t.f("cli.err.not_found", &[("what", &what), ("id", &id.to_string())])
         }
         StoreError::Invalid(f) => fields_said(f),
+        StoreError::Conflict(_, m) => t.msg(m),
         StoreError::IdempotencyMismatch => t.s("cli.err.idempotency"),
-        other => t.message(&other.to_string()),
+        other => other.to_string(),
     }
 }
 
@@ -638,7 +642,7 @@ pub(crate) fn said(e: &crate::store::StoreError) -> String {
 pub(crate) fn warn(warnings: &[String]) {
     let t = lang::t();
     for w in warnings {
-        eprintln!("{}: {}", t.s("cli.warning"), t.message(w));
+        eprintln!("{}: {}", t.s("cli.warning"), w);
     }
 }
 

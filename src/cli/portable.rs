@@ -203,7 +203,7 @@ pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyho
                 let f = std::fs::File::open(&path).map_err(|e| {
                     crate::portable::DecodeError::Invalid(crate::domain::FieldErrors::one(
                         "document",
-                        format!("could not read {}: {e}", path.display()),
+                        crate::i18n::Msg::new("msg.cannot_read_file").arg("path", path.display()).arg("detail", e),
                     ))
                 })?;
                 crate::portable::stream_json(f, send)?;

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::fields::FieldErrors;
+use super::fields::{FieldErrors, Msg};
 use super::{AttachedTo, MediaType};
 
 /// The largest file taken: 20 MiB.
@@ -105,10 +105,10 @@ impl NewAttachment {
         bytes: &[u8],
     ) -> Result<Self, UploadError> {
         if bytes.is_empty() {
-            return Err(FieldErrors::one("file", "is empty").into());
+            return Err(FieldErrors::one("file", Msg::new("msg.file_empty")).into());
         }
         if bytes.len() > MAX_BYTES {
-            return Err(FieldErrors::one("file", "is larger than 20 MiB").into());
+            return Err(FieldErrors::one("file", Msg::new("msg.file_too_large")).into());
         }
         let media_type = sniff(bytes).ok_or(UploadError::Unsupported)?;
         let content = strip_location(media_type, bytes).map_err(|m| FieldErrors::one("file", m))?;
@@ -139,11 +139,11 @@ pub fn sniff(bytes: &[u8]) -> Option<MediaType> {
 /// XMP and raw-profile text chunks; a WebP loses `EXIF` and `XMP ` (and
 /// their flags). A PDF is kept as it is. An image whose structure cannot be
 /// read is refused, since its location data could not be taken out.
-pub fn strip_location(media_type: MediaType, bytes: &[u8]) -> Result<Vec<u8>, String> {
+pub fn strip_location(media_type: MediaType, bytes: &[u8]) -> Result<Vec<u8>, Msg> {
     match media_type {
-        MediaType::Jpeg => strip_jpeg(bytes).ok_or_else(|| "is a JPEG whose segments cannot be read".to_string()),
-        MediaType::Png => strip_png(bytes).ok_or_else(|| "is a PNG whose chunks cannot be read".to_string()),
-        MediaType::Webp => strip_webp(bytes).ok_or_else(|| "is a WebP whose chunks cannot be read".to_string()),
+        MediaType::Jpeg => strip_jpeg(bytes).ok_or_else(|| Msg::new("msg.jpeg_unreadable")),
+        MediaType::Png => strip_png(bytes).ok_or_else(|| Msg::new("msg.png_unreadable")),
+        MediaType::Webp => strip_webp(bytes).ok_or_else(|| Msg::new("msg.webp_unreadable")),
         MediaType::Pdf => Ok(bytes.to_vec()),
     }
 }

@@ -8,7 +8,7 @@ use super::enums::{
     AttemptResult, CalledFrom, FailureReason, IvrProduct, IvrResult, Method, NumberKind, OperatorOutcome, Topic,
     Trigger,
 };
-use super::fields::{got, Check, FieldErrors};
+use super::fields::{got, Check, FieldErrors, Msg};
 use super::ids::{CheckedConfirmationId, ConfirmationId, InstallationId};
 use super::shape::Kind;
 use super::time::CallerTime;
@@ -140,13 +140,13 @@ impl NewAttempt {
 
 /// A country as ISO 3166 alpha-2, upper case; blank is none.
 #[allow(clippy::ptr_arg)]
-pub fn country(raw: &String) -> Result<Option<String>, String> {
+pub fn country(raw: &String) -> Result<Option<String>, Msg> {
     code(COUNTRY, raw, |r| {
         let t: String = r.trim().chars().map(|c| c.to_ascii_uppercase()).collect();
         if t.len() == 2 && t.chars().all(|c| c.is_ascii_uppercase()) {
             Ok(t)
         } else {
-            Err(format!("{raw:?} is not an ISO 3166 alpha-2 country code like JP"))
+            Err(Msg::new("msg.not_a_country").arg("text", format!("{raw:?}")))
         }
     })
 }
@@ -197,12 +197,12 @@ pub const PHONE_DIGITS: std::ops::RangeInclusive<usize> = 4..=20;
 /// one space; it must hold 4 to 20 digits and nothing but `+ - ( )` and
 /// spaces besides.
 #[allow(clippy::ptr_arg)]
-pub fn phone_number(raw: &String) -> Result<Option<String>, String> {
+pub fn phone_number(raw: &String) -> Result<Option<String>, Msg> {
     use unicode_normalization::UnicodeNormalization as _;
     let Some(max) = PHONE_NUMBER.max_chars() else { return Ok(None) };
     let n = raw.chars().count();
     if n > max {
-        return Err(format!("is {n} characters long; at most {max} are allowed"));
+        return Err(Msg::new("msg.too_long").arg("n", n).arg("max", max));
     }
     let mut out = String::with_capacity(raw.len());
     for c in raw.nfkc() {
@@ -212,7 +212,7 @@ pub fn phone_number(raw: &String) -> Result<Option<String>, String> {
             c => c,
         };
         if !(c.is_ascii_digit() || matches!(c, '+' | '-' | '(' | ')' | ' ')) {
-            return Err(format!("holds {c:?}; a phone number is digits, spaces and + - ( )"));
+            return Err(Msg::new("msg.phone_char").arg("c", format!("{c:?}")));
         }
         if !(c == ' ' && (out.is_empty() || out.ends_with(' '))) {
             out.push(c);
@@ -225,12 +225,12 @@ pub fn phone_number(raw: &String) -> Result<Option<String>, String> {
     // NFKC can lengthen what was typed (`⑴` is `(1)`): the stored form keeps the limit too.
     let n = out.chars().count();
     if n > max {
-        return Err(format!("is {n} characters long once normalised; at most {max} are allowed"));
+        return Err(Msg::new("msg.too_long_normalised").arg("n", n).arg("max", max));
     }
     let digits = out.chars().filter(char::is_ascii_digit).count();
     if !PHONE_DIGITS.contains(&digits) {
         let (lo, hi) = (PHONE_DIGITS.start(), PHONE_DIGITS.end());
-        return Err(format!("holds {digits} digits; a phone number has {lo} to {hi}"));
+        return Err(Msg::new("msg.phone_digits").arg("n", digits).arg("lo", lo).arg("hi", hi));
     }
     Ok(Some(out))
 }
@@ -244,29 +244,29 @@ pub const RATING: Kind = Kind::Int { min: 1, max: 5 };
 
 /// Group numbers the menu made the caller type again: 1–9, at most 50.
 #[allow(clippy::ptr_arg)]
-pub fn groups(raw: &Vec<i64>) -> Result<Option<Vec<u8>>, String> {
+pub fn groups(raw: &Vec<i64>) -> Result<Option<Vec<u8>>, Msg> {
     let Kind::Ints { min, max, items } = GROUPS else { return Ok(None) };
     let mut out = Vec::with_capacity(raw.len());
     for g in raw {
         match u8::try_from(*g) {
             Ok(n) if (min..=max).contains(&i64::from(n)) => out.push(n),
-            _ => return Err(format!("{g} is not a group number ({min}–{max})")),
+            _ => return Err(Msg::new("msg.not_a_group").arg("n", g).arg("min", min).arg("max", max)),
         }
     }
     if out.len() > items {
-        return Err(format!("lists {} groups; at most {items} are kept", out.len()));
+        return Err(Msg::new("msg.too_many_groups").arg("n", out.len()).arg("max", items));
     }
     Ok(Some(out))
 }
 
 /// A code as typed (an ID, a country): longer than its kind allows is
 /// refused, blank or not; blank is none; the rest is `parse`'s.
-fn code<T>(kind: Kind, raw: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<Option<T>, String> {
+fn code<T>(kind: Kind, raw: &str, parse: impl FnOnce(&str) -> Result<T, Msg>) -> Result<Option<T>, Msg> {
     // The length first, blank or not: the document's `maxLength` counts what was sent.
     if let Some(max) = kind.max_chars() {
         let n = raw.chars().count();
         if n > max {
-            return Err(format!("is {n} characters long; at most {max} are allowed"));
+            return Err(Msg::new("msg.too_long").arg("n", n).arg("max", max));
         }
     }
     if raw.trim().is_empty() {
@@ -277,23 +277,23 @@ fn code<T>(kind: Kind, raw: &str, parse: impl FnOnce(&str) -> Result<T, String>)
 
 /// An Installation ID as sent; blank is none.
 #[allow(clippy::ptr_arg)]
-pub fn installation_id(raw: &String) -> Result<Option<InstallationId>, String> {
+pub fn installation_id(raw: &String) -> Result<Option<InstallationId>, Msg> {
     code(INSTALLATION_ID, raw, |r| r.parse::<InstallationId>().map_err(|e| e.0))
 }
 
 /// A Confirmation ID as sent, with its warnings; blank is none.
 #[allow(clippy::ptr_arg)]
-pub fn confirmation_id(raw: &String) -> Result<Option<CheckedConfirmationId>, String> {
+pub fn confirmation_id(raw: &String) -> Result<Option<CheckedConfirmationId>, Msg> {
     code(CONFIRMATION_ID, raw, |r| ConfirmationId::parse_checked(r).map_err(|e| e.0))
 }
 
 /// Seconds in the operator queue, 0–86400.
-pub fn wait_seconds(w: &i64) -> Result<Option<i64>, String> {
+pub fn wait_seconds(w: &i64) -> Result<Option<i64>, Msg> {
     let Kind::Int { min, max } = WAIT_SECONDS else { return Ok(None) };
     if (min..=max).contains(w) {
         Ok(Some(*w))
     } else {
-        Err(format!("{w} is not a number of seconds from {min} to {max}"))
+        Err(Msg::new("msg.not_seconds").arg("n", w).arg("min", min).arg("max", max))
     }
 }
 
@@ -318,7 +318,7 @@ impl NewAttempt {
         };
         if let (Some(start), Some(Some(end))) = (&started_at, &ended_at) {
             if end.utc_millis() < start.utc_millis() {
-                c.push("ended_at", "is before started_at");
+                c.push("ended_at", Msg::new("msg.ended_before_started"));
             }
         }
         c.finish()?;
@@ -334,11 +334,11 @@ fn is_offset_warning(w: &str) -> bool {
 }
 
 /// An operator's rating, 1–5.
-pub fn rating(r: &i64) -> Result<Option<u8>, String> {
+pub fn rating(r: &i64) -> Result<Option<u8>, Msg> {
     let Kind::Int { min, max } = RATING else { return Ok(None) };
     match u8::try_from(*r) {
         Ok(n) if (min..=max).contains(r) => Ok(Some(n)),
-        _ => Err(format!("{r} is not a rating from {min} to {max}")),
+        _ => Err(Msg::new("msg.not_a_rating").arg("n", r).arg("min", min).arg("max", max)),
     }
 }
 
@@ -360,21 +360,21 @@ pub fn check_rules(
 ) {
     if let (Some(start), Some(Some(end))) = (started_at, ended_at) {
         if end.utc_millis() < start.utc_millis() {
-            c.push("ended_at", "is before started_at");
+            c.push("ended_at", Msg::new("msg.ended_before_started"));
         }
     }
     match (result, failure_reason) {
         (Some(Some(AttemptResult::NotActivated)), Some(None)) => {
-            c.push("failure_reason", "is required when result is not_activated")
+            c.push("failure_reason", Msg::new("msg.reason_required"))
         }
         (Some(r), Some(Some(_))) if r != Some(AttemptResult::NotActivated) => {
-            c.push("failure_reason", "is only kept when result is not_activated")
+            c.push("failure_reason", Msg::new("msg.reason_only_when_not_activated"))
         }
         _ => {}
     }
     if let (Some(Some(_)), Some(outcome)) = (operator_rating, operator_outcome) {
         if outcome != Some(OperatorOutcome::Reached) {
-            c.push("operator_rating", "is only kept when operator_outcome is reached");
+            c.push("operator_rating", Msg::new("msg.rating_only_when_reached"));
         }
     }
 }
@@ -430,7 +430,7 @@ impl NewAttempt {
             ("license_id", license_id, patch.license_id),
         ] {
             if new.is_some_and(|n| n != Some(now)) {
-                c.push(name, "cannot be changed; archive this attempt and record it again");
+                c.push(name, Msg::new("msg.attempt_target_fixed"));
             }
         }
         c.finish()?;

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::enums::{CaseStatus, Trigger};
-use super::fields::{Check, FieldErrors};
+use super::fields::{Check, FieldErrors, Msg};
 use super::time::CallerTime;
 
 /// A case as the API shows it.
@@ -65,7 +65,7 @@ impl NewCase {
             [("machine_id", self.machine_id, patch.machine_id), ("license_id", self.license_id, patch.license_id)]
         {
             if new.is_some_and(|n| n != Some(now)) {
-                c.push(name, "cannot be changed; open a new case instead");
+                c.push(name, Msg::new("msg.case_target_fixed"));
             }
         }
         c.finish()?;
@@ -97,7 +97,7 @@ pub fn check_open_before_closed(opened_at: &str, closed_at: Option<&str>) -> Res
     match (instant(opened_at), instant(closed_at)) {
         (Some(o), Some(c)) if o > c => Err(FieldErrors::one(
             "opened_at",
-            format!("{opened_at} is after the case was closed ({closed_at}); a case opens before it closes"),
+            Msg::new("msg.opened_after_closed").arg("opened", opened_at).arg("closed", closed_at),
         )),
         _ => Ok(()),
     }
@@ -106,11 +106,9 @@ pub fn check_open_before_closed(opened_at: &str, closed_at: Option<&str>) -> Res
 /// An `opened_at` as sent (RFC 3339 with an offset), as a system time.
 /// (A case's time is not read in the household's zone: it needs its offset.)
 #[allow(clippy::ptr_arg)]
-pub fn opened_at(raw: &String) -> Result<Option<String>, String> {
+pub fn opened_at(raw: &String) -> Result<Option<String>, Msg> {
     match super::fields::caller_time(raw)? {
-        t if t.is_local() => {
-            Err(format!("{:?} is not an RFC 3339 time with an offset, like 2014-05-09T18:00:00+09:00", raw.trim()))
-        }
+        t if t.is_local() => Err(Msg::new("msg.not_rfc3339").arg("text", format!("{:?}", raw.trim()))),
         t => Ok(Some(t.to_system())),
     }
 }

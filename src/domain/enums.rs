@@ -5,7 +5,7 @@ use std::fmt;
 
 /// What every closed set offers generic code (the command line's value
 /// parsers list the names from it).
-pub trait ClosedSet: Copy + Send + Sync + std::str::FromStr<Err = String> + 'static {
+pub trait ClosedSet: Copy + Send + Sync + std::str::FromStr<Err = crate::i18n::Msg> + 'static {
     /// Every member, in declaration order.
     fn all() -> &'static [Self];
     /// The wire and database name.
@@ -64,11 +64,13 @@ macro_rules! closed_set {
         }
 
         impl std::str::FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
+            type Err = crate::i18n::Msg;
+            fn from_str(s: &str) -> Result<Self, crate::i18n::Msg> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    other => Err(format!("{other:?} is not one of {}", $name::expected())),
+                    other => Err(crate::i18n::Msg::new("msg.not_one_of")
+                        .arg("text", format!("{other:?}"))
+                        .codes("expected", stringify!($name), &[$($text),+])),
                 }
             }
         }

@@ -6,6 +6,8 @@
 
 use serde::Serialize;
 
+pub use crate::i18n::Msg;
+
 /// A raw field as sent: absent, `null`, or a value.
 type Raw<R> = Option<Option<R>>;
 
@@ -14,8 +16,10 @@ type Raw<R> = Option<Option<R>>;
 pub struct FieldError {
     /// The field's name, e.g. `installation_id` or `questions[2].topic`.
     pub field: String,
-    /// What is wrong with it, in lower case, naming the offending input.
-    pub message: String,
+    /// What is wrong with it: a catalogue message, sent in English (lower
+    /// case, naming the offending input) and shown in the reader's language.
+    #[schema(value_type = String)]
+    pub message: Msg,
 }
 
 /// Every failing field of one input.
@@ -31,8 +35,8 @@ impl std::fmt::Display for FieldErrors {
 
 impl FieldErrors {
     /// One error.
-    pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self(vec![FieldError { field: field.into(), message: message.into() }])
+    pub fn one(field: impl Into<String>, message: Msg) -> Self {
+        Self(vec![FieldError { field: field.into(), message }])
     }
 
     /// The same errors with `prefix` before every field name (`attempts[3].`).
@@ -54,8 +58,8 @@ pub struct Check {
 
 impl Check {
     /// Record an error.
-    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(FieldError { field: field.into(), message: message.into() });
+    pub fn push(&mut self, field: impl Into<String>, message: Msg) {
+        self.errors.push(FieldError { field: field.into(), message });
     }
 
     /// Record the errors of a nested input under `prefix`.
@@ -68,12 +72,12 @@ impl Check {
         &mut self,
         field: &str,
         value: &Raw<R>,
-        parse: impl FnOnce(&R) -> Result<T, String>,
+        parse: impl FnOnce(&R) -> Result<T, Msg>,
     ) -> Option<T> {
         match value {
             Some(Some(raw)) => self.record(field, parse(raw)),
             _ => {
-                self.push(field, "is required");
+                self.push(field, Msg::new("msg.required"));
                 None
             }
         }
@@ -84,7 +88,7 @@ impl Check {
         &mut self,
         field: &str,
         value: &Raw<R>,
-        parse: impl FnOnce(&R) -> Result<Option<T>, String>,
+        parse: impl FnOnce(&R) -> Result<Option<T>, Msg>,
     ) -> Option<Option<T>> {
         match value {
             Some(Some(raw)) => self.record(field, parse(raw)),
@@ -99,7 +103,7 @@ impl Check {
         &mut self,
         field: &str,
         value: &Raw<R>,
-        parse: impl FnOnce(&R) -> Result<T, String>,
+        parse: impl FnOnce(&R) -> Result<T, Msg>,
     ) -> Option<Option<T>> {
         match value {
             None => Some(None),
@@ -114,7 +118,7 @@ impl Check {
         &mut self,
         field: &str,
         value: &Raw<R>,
-        parse: impl FnOnce(&R) -> Result<Option<T>, String>,
+        parse: impl FnOnce(&R) -> Result<Option<T>, Msg>,
     ) -> Option<Option<Option<T>>> {
         match value {
             None => Some(None),
@@ -123,7 +127,7 @@ impl Check {
     }
 
     /// Record the outcome of parsing one value.
-    pub fn record<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+    pub fn record<T>(&mut self, field: &str, result: Result<T, Msg>) -> Option<T> {
         match result {
             Ok(v) => Some(v),
             Err(message) => {
@@ -146,7 +150,7 @@ impl Check {
 /// After [`Check::finish`] succeeded every field parsed; this turns the
 /// `Option` of a parsed field into its value without a panic path.
 pub fn got<T>(value: Option<T>) -> Result<T, FieldErrors> {
-    value.ok_or_else(|| FieldErrors::one("request", "could not be read"))
+    value.ok_or_else(|| FieldErrors::one("request", Msg::new("msg.unreadable")))
 }
 
 /// Longest name (machines, tokens).
@@ -174,11 +178,11 @@ pub fn name_key(name: &str) -> String {
 }
 
 /// A positive row id.
-pub fn id(raw: &i64) -> Result<i64, String> {
+pub fn id(raw: &i64) -> Result<i64, Msg> {
     if *raw >= 1 {
         Ok(*raw)
     } else {
-        Err(format!("{raw} is not an id (ids are whole numbers from 1)"))
+        Err(Msg::new("msg.not_an_id").arg("n", raw))
     }
 }
 
@@ -191,19 +195,19 @@ pub fn id_filter(c: &mut Check, field: &str, raw: Option<i64>) -> Option<i64> {
 /// A member of a closed set. (`&String`, not `&str`: parsers are passed
 /// where a `Fn(&String)` is expected, for `Field<String>` values.)
 #[allow(clippy::ptr_arg)]
-pub fn member<T: std::str::FromStr<Err = String>>(raw: &String) -> Result<T, String> {
+pub fn member<T: std::str::FromStr<Err = Msg>>(raw: &String) -> Result<T, Msg> {
     raw.trim().parse()
 }
 
 /// A calendar date.
 #[allow(clippy::ptr_arg)]
-pub fn date(raw: &String) -> Result<chrono::NaiveDate, String> {
+pub fn date(raw: &String) -> Result<chrono::NaiveDate, Msg> {
     super::time::parse_date(raw)
 }
 
 /// A date that has happened (a change, a purchase): from 1985 to tomorrow.
 #[allow(clippy::ptr_arg)]
-pub fn past_date(raw: &String) -> Result<chrono::NaiveDate, String> {
+pub fn past_date(raw: &String) -> Result<chrono::NaiveDate, Msg> {
     let d = date(raw)?;
     super::time::plausible_date(d, chrono::Utc::now(), super::time::DAY_AHEAD)?;
     Ok(d)
@@ -211,7 +215,7 @@ pub fn past_date(raw: &String) -> Result<chrono::NaiveDate, String> {
 
 /// A date something is due: from 1985 to ten years ahead.
 #[allow(clippy::ptr_arg)]
-pub fn due_date(raw: &String) -> Result<chrono::NaiveDate, String> {
+pub fn due_date(raw: &String) -> Result<chrono::NaiveDate, Msg> {
     let d = date(raw)?;
     super::time::plausible_date(d, chrono::Utc::now(), super::time::DUE_AHEAD)?;
     Ok(d)
@@ -221,7 +225,7 @@ pub fn due_date(raw: &String) -> Result<chrono::NaiveDate, String> {
 /// will take the household's: [`super::time::CallerTime::entered`]) that
 /// has happened: from 1985 to a day after now.
 #[allow(clippy::ptr_arg)]
-pub fn caller_time(raw: &String) -> Result<super::time::CallerTime, String> {
+pub fn caller_time(raw: &String) -> Result<super::time::CallerTime, Msg> {
     let t = super::time::CallerTime::entered(raw)?;
     super::time::plausible_time(&t, chrono::Utc::now())?;
     Ok(t)
@@ -234,13 +238,13 @@ pub fn range<T: PartialOrd>(
     c: &mut Check,
     from: Option<&str>,
     to: Option<&str>,
-    parse: impl Fn(&str) -> Result<T, String>,
+    parse: impl Fn(&str) -> Result<T, Msg>,
 ) -> (Option<T>, Option<T>) {
     let bound = |c: &mut Check, name: &str, raw: Option<&str>| raw.and_then(|s| c.record(name, parse(s)));
     let (first, last) = (bound(c, "from", from), bound(c, "to", to));
     if let (Some(f), Some(t), Some(from), Some(to)) = (&first, &last, from, to) {
         if t < f {
-            c.push("to", format!("{} is before from ({})", to.trim(), from.trim()));
+            c.push("to", Msg::new("msg.to_before_from").arg("to", to.trim()).arg("from", from.trim()));
         }
     }
     (first, last)

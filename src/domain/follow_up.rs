@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::fields::{Check, FieldErrors};
+use super::fields::{Check, FieldErrors, Msg};
 
 /// A follow-up as the API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -46,7 +46,7 @@ patch! {
 /// A follow-up is about a machine, a case, or both.
 pub fn check_subject(c: &mut Check, machine_id: Option<Option<i64>>, case_id: Option<Option<i64>>) {
     if let (Some(None), Some(None)) = (machine_id, case_id) {
-        c.push("machine_id", "is required, or case_id");
+        c.push("machine_id", Msg::new("msg.machine_or_case"));
     }
 }
 

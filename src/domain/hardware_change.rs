@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::enums::{Part, PartSet};
-use super::fields::{Check, FieldErrors};
+use super::fields::{Check, FieldErrors, Msg};
 
 /// A hardware change as the API shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -44,12 +44,12 @@ patch! {
 }
 
 /// A list of part names as a set; a part listed twice is refused.
-pub fn parts(raw: &[String]) -> Result<PartSet, String> {
+pub fn parts(raw: &[String]) -> Result<PartSet, Msg> {
     let mut set = PartSet::default();
     for p in raw {
         let part: Part = p.trim().parse()?;
         if set.contains(part) {
-            return Err(format!("{:?} is listed twice", part.as_str()));
+            return Err(Msg::new("msg.listed_twice").arg("text", format!("{:?}", part.as_str())));
         }
         set.insert(part);
     }
@@ -61,7 +61,7 @@ pub fn parts(raw: &[String]) -> Result<PartSet, String> {
 pub fn check_parts(c: &mut Check, replaced: Option<PartSet>, kept: Option<PartSet>) {
     if let (Some(r), Some(k)) = (replaced, kept) {
         if let Some(p) = r.intersection(k).parts().first() {
-            c.push("parts_kept", format!("{:?} cannot be both replaced and kept", p.as_str()));
+            c.push("parts_kept", Msg::new("msg.replaced_and_kept").arg("text", format!("{:?}", p.as_str())));
         }
     }
 }

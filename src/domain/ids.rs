@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::i18n::Msg;
+
 mod product_key;
 mod typing;
 
@@ -18,7 +20,7 @@ pub use typing::{check_group, check_typed, split_pasted, IdKind, TypedGroup};
 /// What went wrong parsing an identifier, in words a caller can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct IdError(pub String);
+pub struct IdError(pub Msg);
 
 /// Map full-width ASCII (as an IME types it) to ASCII and fold case up.
 /// Separators (any kind of space or dash) become `None`.
@@ -54,17 +56,17 @@ pub fn check_digit(data: &[u8]) -> u8 {
     (sum % 7) as u8
 }
 
-fn digits_of(input: &str, what: &str) -> Result<Vec<u8>, IdError> {
+fn digits_of(input: &str, what: &Msg) -> Result<Vec<u8>, IdError> {
     let chars = compact(input);
     if chars.is_empty() {
-        return Err(IdError(format!("{what} is empty")));
+        return Err(IdError(Msg::new("msg.is_empty").inner("what", what.clone())));
     }
     chars
         .iter()
         .map(|c| {
-            c.to_digit(10)
-                .map(|d| d as u8)
-                .ok_or_else(|| IdError(format!("{what} may hold only digits, spaces and hyphens, not {c:?}")))
+            c.to_digit(10).map(|d| d as u8).ok_or_else(|| {
+                IdError(Msg::new("msg.only_digits").inner("what", what.clone()).arg("c", format!("{c:?}")))
+            })
         })
         .collect()
 }
@@ -101,12 +103,16 @@ fn failing_groups(digits: &[u8], sizes: &[usize]) -> Vec<usize> {
     bad
 }
 
-fn list_groups(names: &[String]) -> String {
-    match names {
-        [one] => format!("group {one} does not check"),
+/// The groups (by 0-based index) of an ID that do not check.
+fn list_groups(kind: IdKind, bad: &[usize]) -> Msg {
+    match bad {
+        [one] => Msg::new("msg.does_not_check").inner("what", kind.group_name(*one)),
         _ => {
-            let (last, rest) = names.split_last().map(|(l, r)| (l.clone(), r.join(", "))).unwrap_or_default();
-            format!("groups {rest} and {last} do not check")
+            let names = bad.iter().map(|i| kind.group_label(*i)).collect();
+            match kind {
+                IdKind::Installation => Msg::new("msg.groups_do_not_check").list("groups", names),
+                IdKind::Confirmation => Msg::new("msg.boxes_do_not_check").list("groups", names),
+            }
         }
     }
 }
@@ -149,14 +155,12 @@ impl std::str::FromStr for InstallationId {
     type Err = IdError;
 
     fn from_str(input: &str) -> Result<Self, IdError> {
-        let digits = digits_of(input, "installation ID")?;
-        let sizes = group_sizes(digits.len(), IID_LAYOUTS).ok_or_else(|| {
-            IdError(format!("installation ID has {} digits; expected 50, 54 or 63 (9 groups of 6 or 7)", digits.len()))
-        })?;
+        let digits = digits_of(input, &Msg::new("msg.what.installation_id"))?;
+        let sizes = group_sizes(digits.len(), IID_LAYOUTS)
+            .ok_or_else(|| IdError(Msg::new("msg.iid_digits").arg("n", digits.len())))?;
         let bad = failing_groups(&digits, sizes);
         if !bad.is_empty() {
-            let names: Vec<String> = bad.iter().map(|i| (i + 1).to_string()).collect();
-            return Err(IdError(list_groups(&names)));
+            return Err(IdError(list_groups(IdKind::Installation, &bad)));
         }
         Ok(Self { digits: digits.iter().map(|d| char::from(b'0' + d)).collect() })
     }
@@ -211,21 +215,20 @@ impl ConfirmationId {
     /// assert!(ConfirmationId::parse_checked("109062-530373-462923-856922-378004-297663-022354").is_err());
     /// ```
     pub fn parse_checked(input: &str) -> Result<CheckedConfirmationId, IdError> {
-        let digits = digits_of(input, "confirmation ID")?;
-        let sizes = group_sizes(digits.len(), CID_LAYOUTS).ok_or_else(|| {
-            IdError(format!("confirmation ID has {} digits; expected 42 (groups A–G) or 48 (groups A–H)", digits.len()))
-        })?;
-        let bad: Vec<String> = failing_groups(&digits, sizes).into_iter().map(group_letter).collect();
+        let digits = digits_of(input, &Msg::new("msg.what.confirmation_id"))?;
+        let sizes = group_sizes(digits.len(), CID_LAYOUTS)
+            .ok_or_else(|| IdError(Msg::new("msg.cid_digits").arg("n", digits.len())))?;
+        let bad = failing_groups(&digits, sizes);
         let id = ConfirmationId { digits: digits.iter().map(|d| char::from(b'0' + d)).collect() };
         if bad.is_empty() {
             return Ok(CheckedConfirmationId { id, warnings: Vec::new() });
         }
         if digits.len() == 42 {
-            return Err(IdError(list_groups(&bad)));
+            return Err(IdError(list_groups(IdKind::Confirmation, &bad)));
         }
         let warnings = vec![format!(
             "confirmation_id: {} (48-digit IDs are stored anyway: their check digit is not confirmed)",
-            list_groups(&bad)
+            list_groups(IdKind::Confirmation, &bad)
         )];
         Ok(CheckedConfirmationId { id, warnings })
     }

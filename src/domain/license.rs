@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::enums::Channel;
-use super::fields::Check;
+use super::fields::{Check, Msg};
 use super::ids::ProductKey;
 use super::shape::Kind;
 
@@ -117,7 +117,7 @@ pub fn key_change(c: &mut Check, raw: &Option<Option<String>>) -> Option<KeyChan
             let n = raw.chars().count();
             let max = PRODUCT_KEY.max_chars().unwrap_or(n);
             if n > max {
-                c.push("product_key", format!("is {n} characters long; at most {max} are allowed"));
+                c.push("product_key", Msg::new("msg.too_long").arg("n", n).arg("max", max));
                 return None;
             }
             c.record("product_key", raw.parse::<ProductKey>().map(KeyChange::Set).map_err(|e| e.0))

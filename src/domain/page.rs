@@ -5,6 +5,8 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::Serialize;
+
+use crate::i18n::Msg;
 use utoipa::ToSchema;
 
 /// Default page size.
@@ -23,7 +25,7 @@ impl Cursor {
     }
 
     /// Read a cursor given back by a client.
-    pub fn decode(text: &str) -> Result<Self, String> {
+    pub fn decode(text: &str) -> Result<Self, Msg> {
         let bad = || bad_cursor(text);
         let bytes = URL_SAFE_NO_PAD.decode(text.trim()).map_err(|_| bad())?;
         let s = String::from_utf8(bytes).map_err(|_| bad())?;
@@ -61,7 +63,7 @@ impl PageRequest {
             None => DEFAULT_LIMIT,
             Some(n @ 1..=MAX_LIMIT) => n,
             Some(n) => {
-                c.push("limit", format!("{n} is not a page size from 1 to {MAX_LIMIT}"));
+                c.push("limit", Msg::new("msg.not_a_page_size").arg("n", n).arg("max", MAX_LIMIT));
                 DEFAULT_LIMIT
             }
         };
@@ -91,7 +93,7 @@ impl TimeCursor {
     }
 
     /// Read a cursor given back by a client.
-    pub fn decode(text: &str) -> Result<Self, String> {
+    pub fn decode(text: &str) -> Result<Self, Msg> {
         let bad = || bad_cursor(text);
         let bytes = URL_SAFE_NO_PAD.decode(text.trim()).map_err(|_| bad())?;
         let s = String::from_utf8(bytes).map_err(|_| bad())?;
@@ -109,10 +111,10 @@ impl TimeCursor {
 
 /// The message for a cursor that is not one of this API's. Said back
 /// short: a cursor of any length is never echoed whole.
-fn bad_cursor(text: &str) -> String {
+fn bad_cursor(text: &str) -> Msg {
     let shown: String = text.chars().take(24).collect();
     let shown = if shown.len() < text.len() { format!("{shown:?}…") } else { format!("{shown:?}") };
-    format!("{shown} is not a cursor from this API; pass next_cursor back as it is")
+    Msg::new("msg.bad_cursor").arg("text", shown)
 }
 
 /// A validated request for a page in time order (the timeline).

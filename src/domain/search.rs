@@ -9,7 +9,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::fields::{Check, FieldErrors};
+use super::fields::{Check, FieldErrors, Msg};
 
 /// The longest search text accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -30,13 +30,13 @@ impl SearchQuery {
         let text: String = q.unwrap_or("").nfkc().collect();
         let text = text.trim();
         if text.is_empty() {
-            c.push("q", "is required: the text to look for");
+            c.push("q", Msg::new("msg.query_required"));
         } else if text.chars().count() > MAX_QUERY_CHARS {
-            c.push("q", format!("must be at most {MAX_QUERY_CHARS} characters"));
+            c.push("q", Msg::new("msg.at_most_chars").arg("max", MAX_QUERY_CHARS));
         } else if text.chars().any(char::is_control) {
             // Stored text holds none (besides line breaks and tabs, which
             // split terms anyway), and SQLite refuses a NUL in a pattern.
-            c.push("q", "must not contain control characters");
+            c.push("q", Msg::new("msg.control_characters"));
         }
         c.finish()?;
         let (long, short) = text.split_whitespace().map(str::to_string).partition(|t| t.chars().count() >= 3);
@@ -92,7 +92,10 @@ mod tests {
         assert!(SearchQuery::parse(Some(&"あ".repeat(MAX_QUERY_CHARS))).is_ok());
         for q in ["5\u{b9}\u{0}X\u{f4}+", "a\u{7}b"] {
             let e = SearchQuery::parse(Some(q)).unwrap_err();
-            assert_eq!((e.0[0].field.as_str(), e.0[0].message.as_str()), ("q", "must not contain control characters"));
+            assert_eq!(
+                (e.0[0].field.as_str(), e.0[0].message.en().as_str()),
+                ("q", "must not contain control characters")
+            );
         }
     }
 }

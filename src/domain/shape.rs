@@ -10,7 +10,7 @@
 //! against them by tests, and the tests send every declared field wrong.
 //! This module is data only: no HTTP, no SQL, no serde.
 
-use super::fields::{LONG_MAX, NAME_MAX, SHORT_MAX};
+use super::fields::{Msg, LONG_MAX, NAME_MAX, SHORT_MAX};
 
 /// What a field takes, with its limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,10 +93,10 @@ fn bidi_control(c: char) -> bool {
 
 /// The length rule every text kind shares: counted as sent, so that the
 /// limit the OpenAPI document states (`maxLength`) is the one applied.
-fn within(raw: &str, max: usize) -> Result<(), String> {
+fn within(raw: &str, max: usize) -> Result<(), Msg> {
     let n = raw.chars().count();
     if n > max {
-        return Err(format!("is {n} characters long; at most {max} are allowed"));
+        return Err(Msg::new("msg.too_long").arg("n", n).arg("max", max));
     }
     Ok(())
 }
@@ -106,20 +106,17 @@ impl FieldDecl {
     /// its limit; one line (no control characters, no bidirectional
     /// controls) for [`Kind::Line`] and [`Kind::Name`]; newlines and tabs
     /// allowed in [`Kind::Text`].
-    fn check_raw(self, raw: &str) -> Result<(), String> {
+    fn check_raw(self, raw: &str) -> Result<(), Msg> {
         within(raw, self.kind.max_chars().unwrap_or(super::fields::LONG_MAX))?;
         match self.kind {
             Kind::Text { .. } => {
                 if raw.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
-                    return Err("must not contain control characters".into());
+                    return Err(Msg::new("msg.control_characters"));
                 }
             }
             _ => {
                 if let Some(c) = raw.chars().find(|c| c.is_control() || bidi_control(*c)) {
-                    return Err(format!(
-                        "must be one line of text without control characters (it holds U+{:04X})",
-                        u32::from(c)
-                    ));
+                    return Err(Msg::new("msg.one_line").arg("code", format!("U+{:04X}", u32::from(c))));
                 }
             }
         }
@@ -129,22 +126,22 @@ impl FieldDecl {
     /// The text rule of this field's kind: as [`FieldDecl::check_raw`]
     /// says, then trimmed and not blank; a [`Kind::Name`] must also show
     /// something.
-    pub fn text(self) -> impl Fn(&String) -> Result<String, String> {
+    pub fn text(self) -> impl Fn(&String) -> Result<String, Msg> {
         move |raw| {
             self.check_raw(raw)?;
             let t = raw.trim();
             if t.is_empty() {
-                return Err("must not be empty".into());
+                return Err(Msg::new("msg.empty"));
             }
             if matches!(self.kind, Kind::Name { .. }) && t.chars().all(super::fields::invisible) {
-                return Err("holds no visible character".into());
+                return Err(Msg::new("msg.invisible"));
             }
             Ok(t.to_string())
         }
     }
 
     /// [`FieldDecl::text`] for an optional field: blank means none.
-    pub fn opt_text(self) -> impl Fn(&String) -> Result<Option<String>, String> {
+    pub fn opt_text(self) -> impl Fn(&String) -> Result<Option<String>, Msg> {
         move |raw| {
             self.check_raw(raw)?;
             if raw.trim().is_empty() {
@@ -177,7 +174,7 @@ mod tests {
 
     #[test]
     fn names_show_something_and_notes_keep_their_lines() {
-        assert_eq!(NAME_FIELD.text()(&"\u{200B}".to_string()), Err("holds no visible character".into()));
+        assert_eq!(NAME_FIELD.text()(&"\u{200B}".to_string()), Err(Msg::new("msg.invisible")));
         assert_eq!(NOTES_FIELD.text()(&"a\nb\tc".to_string()), Ok("a\nb\tc".into()));
         assert!(NOTES_FIELD.text()(&"a\u{0}".to_string()).is_err());
     }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::fields::range;
-use super::fields::{id_filter, Check, FieldErrors};
+use super::fields::{id_filter, Check, FieldErrors, Msg};
 use super::time::parse_date;
 
 /// The page of a summary: only `retries`, whose case list can be long, is
@@ -19,7 +19,7 @@ pub fn summary_page(
         let mut c = Check::default();
         for (field, given) in [("limit", limit.is_some()), ("cursor", cursor.is_some())] {
             if given {
-                c.push(field, format!("only the retries summary is paged; {name} is one answer"));
+                c.push(field, Msg::new("msg.only_retries_paged").arg("name", name));
             }
         }
         c.finish()?;

@@ -11,6 +11,7 @@
 //! before it is stored. Dates without a time sit at the household's local
 //! midnight ([`Zone::midnight_millis`]).
 
+use crate::i18n::Msg;
 use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
 
 /// A time given by a caller, e.g. `2014-05-10T18:02:00+09:00`.
@@ -40,13 +41,11 @@ impl Zone {
     /// ```
     /// use activation_journal::domain::time::Zone;
     /// assert_eq!(Zone::parse("Asia/Tokyo").unwrap().name(), "Asia/Tokyo");
-    /// assert!(Zone::parse("Tokyo").unwrap_err().contains("Asia/Tokyo"));
+    /// assert!(Zone::parse("Tokyo").unwrap_err().to_string().contains("Asia/Tokyo"));
     /// ```
-    pub fn parse(name: &str) -> Result<Self, String> {
+    pub fn parse(name: &str) -> Result<Self, Msg> {
         let name = name.trim();
-        name.parse::<chrono_tz::Tz>().map(Zone).map_err(|_| {
-            format!("{name:?} is not a time zone name from the IANA database, like Asia/Tokyo or Europe/Berlin")
-        })
+        name.parse::<chrono_tz::Tz>().map(Zone).map_err(|_| Msg::new("msg.not_a_zone").arg("text", format!("{name:?}")))
     }
 
     /// The system's zone (from `TZ` or the system's setting), or UTC when
@@ -83,15 +82,13 @@ impl Zone {
     /// A local wall time in the household's zone. Of a time that happens
     /// twice (clocks going back) the first; a time that never happened
     /// (clocks going forward) is refused, naming the zone.
-    pub fn local(&self, wall: NaiveDateTime) -> Result<DateTime<FixedOffset>, String> {
+    pub fn local(&self, wall: NaiveDateTime) -> Result<DateTime<FixedOffset>, Msg> {
         match self.0.from_local_datetime(&wall) {
             LocalResult::Single(t) => Ok(t.fixed_offset()),
             LocalResult::Ambiguous(first, _) => Ok(first.fixed_offset()),
-            LocalResult::None => Err(format!(
-                "{} does not exist in {}: the clocks skipped it (daylight saving)",
-                wall.format("%Y-%m-%d %H:%M"),
-                self.name()
-            )),
+            LocalResult::None => {
+                Err(Msg::new("msg.skipped_time").arg("time", wall.format("%Y-%m-%d %H:%M")).arg("zone", self.name()))
+            }
         }
     }
 
@@ -123,10 +120,10 @@ impl CallerTime {
     /// assert_eq!(t.local_hour(), 23);
     /// assert_eq!(t.text(), "2014-05-10T23:30:00+09:00");
     /// ```
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, Msg> {
         let t = Self::parse_stored(text)?;
         if t.at.nanosecond() >= 1_000_000_000 && !leap_second(t.at.with_timezone(&Utc)) {
-            return Err(format!("{:?} has a 60th second, and no leap second was inserted then", text.trim()));
+            return Err(Msg::new("msg.no_leap_second").arg("text", format!("{:?}", text.trim())));
         }
         Ok(t)
     }
@@ -135,11 +132,10 @@ impl CallerTime {
     /// input, but a 60th second that is no leap second is kept (earlier
     /// versions took one), so that such a row can still be read, changed
     /// and exported.
-    pub fn parse_stored(text: &str) -> Result<Self, String> {
+    pub fn parse_stored(text: &str) -> Result<Self, Msg> {
         let trimmed = text.trim();
-        let at = DateTime::parse_from_rfc3339(trimmed).map_err(|_| {
-            format!("{trimmed:?} is not an RFC 3339 time with an offset, like 2014-05-10T18:02:00+09:00")
-        })?;
+        let at = DateTime::parse_from_rfc3339(trimmed)
+            .map_err(|_| Msg::new("msg.not_rfc3339").arg("text", format!("{trimmed:?}")))?;
         Ok(Self { text: canonical(at), at, local: false })
     }
 
@@ -158,19 +154,14 @@ impl CallerTime {
     /// let t = CallerTime::entered("2016-03-26 18:00+09:00").unwrap();
     /// assert_eq!(t.text(), "2016-03-26T18:00:00+09:00");
     /// ```
-    pub fn entered(text: &str) -> Result<Self, String> {
+    pub fn entered(text: &str) -> Result<Self, Msg> {
         use unicode_normalization::UnicodeNormalization as _;
         let typed: String = text.trim().nfkc().collect();
         let typed = typed.trim();
         if let Ok(t) = Self::parse(typed) {
             return Ok(t);
         }
-        let refused = || {
-            format!(
-                "{:?} is not a time like 2014-05-10 18:02 (in the household's time zone) or 2014-05-10T18:02:00+09:00",
-                text.trim()
-            )
-        };
+        let refused = || Msg::new("msg.not_a_time").arg("text", format!("{:?}", text.trim()));
         let (wall, offset) = split_offset(typed);
         let wall = parse_wall(wall).ok_or_else(refused)?;
         let Some(offset) = offset else {
@@ -198,7 +189,7 @@ impl CallerTime {
     /// at that moment; a time with its own keeps it, and a warning says so
     /// when it is not the household's then (its local hour and date are
     /// read at its own offset).
-    pub fn in_zone(&self, zone: &Zone) -> Result<(CallerTime, Option<String>), String> {
+    pub fn in_zone(&self, zone: &Zone) -> Result<(CallerTime, Option<String>), Msg> {
         if !self.local {
             let home = zone.offset_at(self.at.with_timezone(&Utc));
             let warning = (home != *self.at.offset()).then(|| {
@@ -357,9 +348,9 @@ pub fn format_system(at: DateTime<Utc>) -> String {
 }
 
 /// Parse a calendar date `YYYY-MM-DD`.
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(text: &str) -> Result<NaiveDate, Msg> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{:?} is not a date like 2014-05-10", text.trim()))
+        .map_err(|_| Msg::new("msg.not_a_date").arg("text", format!("{:?}", text.trim())))
 }
 
 /// One end of a time range in a filter: a local date (compared with each
@@ -374,13 +365,13 @@ pub enum TimeBound {
 
 impl TimeBound {
     /// Parse `2014-05-10` or an RFC 3339 time.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, Msg> {
         if let Ok(d) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
             return Ok(TimeBound::Date(d));
         }
         CallerTime::parse(text)
             .map(|t| TimeBound::Instant(t.utc_millis()))
-            .map_err(|_| format!("{:?} is not a date like 2014-05-10 or an RFC 3339 time", text.trim()))
+            .map_err(|_| Msg::new("msg.not_a_bound").arg("text", format!("{:?}", text.trim())))
     }
 }
 
@@ -418,30 +409,34 @@ pub const DUE_AHEAD: chrono::Days = chrono::Days::new(3653);
 /// and `latest` (inclusive), with a message that helps when it does not:
 /// a year with its last two digits swapped that would fit is offered
 /// ("2041-05-10 is in the future — did you mean 2014?").
-pub fn plausible(date: NaiveDate, latest: NaiveDate, shown: &str) -> Result<(), String> {
+pub fn plausible(date: NaiveDate, latest: NaiveDate, shown: &str) -> Result<(), Msg> {
     if date >= EARLIEST && date <= latest {
         return Ok(());
     }
     let year = date.year();
     let swapped = year - year % 100 + (year % 10) * 10 + (year % 100) / 10;
     let fits = |y: i32| date.with_year(y).is_some_and(|d| d >= EARLIEST && d <= latest);
-    let hint = if swapped != year && fits(swapped) { format!(" — did you mean {swapped}?") } else { String::new() };
-    if date > latest {
-        Err(format!("{shown} is in the future{hint}"))
+    let msg = if date > latest {
+        Msg::new("msg.in_the_future").arg("when", shown)
     } else {
-        Err(format!("{shown} is before {EARLIEST}, earlier than any activation by phone{hint}"))
+        Msg::new("msg.too_early").arg("when", shown).arg("earliest", EARLIEST)
+    };
+    if swapped != year && fits(swapped) {
+        Err(Msg::new("msg.did_you_mean").inner("msg", msg).arg("year", swapped))
+    } else {
+        Err(msg)
     }
 }
 
 /// A caller's time between [`EARLIEST`] and a day after `now`.
-pub fn plausible_time(t: &CallerTime, now: DateTime<Utc>) -> Result<(), String> {
+pub fn plausible_time(t: &CallerTime, now: DateTime<Utc>) -> Result<(), Msg> {
     let latest = now.date_naive().checked_add_days(DAY_AHEAD).unwrap_or(NaiveDate::MAX);
     // The instant decides, at UTC: a time a day ahead at any offset passes.
     plausible(t.at().with_timezone(&Utc).date_naive(), latest, t.text())
 }
 
 /// A caller's date between [`EARLIEST`] and `ahead` after today.
-pub fn plausible_date(d: NaiveDate, now: DateTime<Utc>, ahead: chrono::Days) -> Result<(), String> {
+pub fn plausible_date(d: NaiveDate, now: DateTime<Utc>, ahead: chrono::Days) -> Result<(), Msg> {
     plausible(d, now.date_naive().checked_add_days(ahead).unwrap_or(NaiveDate::MAX), &d.to_string())
 }
 

@@ -310,7 +310,7 @@ type Questions<'z> = Peekable<Box<dyn Iterator<Item = Result<(i64, i64, Map<Stri
 /// order fails with [`DecodeError::Order`], and is for [`super::decode`],
 /// whole (which also names a question whose call is not there).
 pub fn stream_zip(path: &Path, mut on: impl FnMut(Incoming) -> Result<(), String>) -> Result<(), DecodeError> {
-    let stopped = |e: String| DecodeError::Invalid(FieldErrors::one("document", e));
+    let stopped = |e: String| DecodeError::Invalid(FieldErrors::one("document", crate::i18n::Msg::detail(e)));
     let mut zip = open_zip(path)?;
     let head = match zip.by_name("export.csv") {
         Ok(f) => rows_of(f, "export.csv", &HEADER).map_err(bad)?.next(),

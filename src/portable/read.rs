@@ -51,7 +51,7 @@ pub fn stream_json<R: Read>(reader: R, mut on: impl FnMut(Incoming) -> Result<()
     if state.tables < ENTITIES.len() {
         let mut c = Check::default();
         for t in &ENTITIES[state.tables..] {
-            c.push(*t, REQUIRED);
+            c.push(*t, crate::i18n::Msg::new(REQUIRED));
         }
         c.finish().map_err(DecodeError::Invalid)?;
     }
@@ -59,7 +59,7 @@ pub fn stream_json<R: Read>(reader: R, mut on: impl FnMut(Incoming) -> Result<()
 }
 
 fn stopped(e: String) -> DecodeError {
-    DecodeError::Invalid(FieldErrors::one("document", e))
+    DecodeError::Invalid(FieldErrors::one("document", crate::i18n::Msg::detail(e)))
 }
 
 struct State<'f, F> {
@@ -143,7 +143,7 @@ impl<'de, F: FnMut(Incoming) -> Result<(), String>> Visitor<'de> for Top<'_, '_,
                 let value: Value = map.next_value()?;
                 state.head.insert(key, value);
             } else {
-                let message = format!("is not part of an export; expected one of {}", ENTITIES.join(", "));
+                let message = crate::i18n::Msg::new("msg.import.unknown_key").arg("expected", ENTITIES.join(", "));
                 return Err(fail(state, DecodeError::Invalid(FieldErrors::one(key.as_str(), message))));
             }
         }

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::{ImportedAttempt, ImportedCase, ImportedChange, Parsed, Row, Stamps, ENTITIES, FORMAT_VERSION};
-use crate::domain::fields::Check;
+use crate::domain::fields::{Check, Msg};
 use crate::domain::time::CallerTime;
 use crate::domain::{
     AttemptTarget, FieldError, FieldErrors, KeyChange, NewAttempt, NewCase, NewFollowUp, NewLicense, NewMachine,
@@ -21,13 +21,13 @@ const ERRORS_MAX: usize = 50;
 /// all failing fields are named (up to 50), as `entity[row].field`.
 pub fn parse(doc: &Value) -> Result<Parsed, FieldErrors> {
     let Some(top) = doc.as_object() else {
-        return Err(FieldErrors::one("document", "must be a JSON object written by activation-journal export"));
+        return Err(FieldErrors::one("document", Msg::new("msg.import.not_an_export")));
     };
     let mut c = Check::default();
     let includes_secrets = head_of(top, &mut c)?;
     for key in top.keys() {
         if !ENTITIES.contains(&key.as_str()) && !HEAD.contains(&key.as_str()) {
-            c.push(key.as_str(), format!("is not part of an export; expected one of {}", ENTITIES.join(", ")));
+            c.push(key.as_str(), Msg::new("msg.import.unknown_key").arg("expected", ENTITIES.join(", ")));
         }
     }
     let out = Parsed {
@@ -51,7 +51,10 @@ pub(super) fn at_most(mut e: FieldErrors) -> FieldErrors {
     let n = e.0.len();
     if n > ERRORS_MAX {
         e.0.truncate(ERRORS_MAX);
-        e.0.push(FieldError { field: "document".into(), message: format!("and {} more errors", n - ERRORS_MAX) });
+        e.0.push(FieldError {
+            field: "document".into(),
+            message: Msg::new("msg.more_errors").arg("n", n - ERRORS_MAX),
+        });
     }
     e
 }
@@ -62,19 +65,19 @@ pub(super) fn head_of(top: &Map<String, Value>, c: &mut Check) -> Result<bool, F
     version(top.get("format_version"))?;
     let includes_secrets = match top.get("includes_secrets") {
         None | Some(Value::Null) => {
-            c.push("includes_secrets", REQUIRED);
+            c.push("includes_secrets", Msg::new(REQUIRED));
             false
         }
         Some(Value::Bool(b)) => *b,
         Some(other) => {
-            c.push("includes_secrets", format!("{other} is not true or false"));
+            c.push("includes_secrets", Msg::new("msg.not_a_bool").arg("text", other));
             false
         }
     };
     match top.get("exported_at") {
-        None | Some(Value::Null) => c.push("exported_at", REQUIRED),
+        None | Some(Value::Null) => c.push("exported_at", Msg::new(REQUIRED)),
         Some(at) if at.as_str().and_then(|s| CallerTime::parse(s).ok()).is_none() => {
-            c.push("exported_at", format!("{at} is not an RFC 3339 time"));
+            c.push("exported_at", Msg::new("msg.import.not_a_time").arg("text", at));
         }
         Some(_) => {}
     }
@@ -83,24 +86,21 @@ pub(super) fn head_of(top: &Map<String, Value>, c: &mut Check) -> Result<bool, F
 
 /// The document's `format_version`: required, and not newer than ours.
 fn version(v: Option<&Value>) -> Result<(), FieldErrors> {
-    let err = |m: String| Err(FieldErrors::one("format_version", m));
+    let err = |m: Msg| Err(FieldErrors::one("format_version", m));
     match v.map(|v| (v, v.as_i64())) {
-        None | Some((Value::Null, _)) => {
-            err("is required; is this a file written by activation-journal export?".into())
+        None | Some((Value::Null, _)) => err(Msg::new("msg.import.no_version")),
+        Some((_, Some(n))) if n > FORMAT_VERSION => {
+            err(Msg::new("msg.import.newer_format").arg("n", n).arg("ours", FORMAT_VERSION))
         }
-        Some((_, Some(n))) if n > FORMAT_VERSION => err(format!(
-            "this file is format {n}, written by a newer activation-journal; this one reads format {FORMAT_VERSION} \
-             and older: upgrade the program to import it"
-        )),
         Some((_, Some(n))) if n >= 1 => Ok(()),
-        Some((other, _)) => err(format!("{other} is not a format version (a whole number from 1)")),
+        Some((other, _)) => err(Msg::new("msg.import.not_a_version").arg("text", other)),
     }
 }
 
 /// What a missing top-level field of a document is told. The import takes
 /// what the export writes, every field and array (empty or not), as the
 /// OpenAPI document's `Document` says; a file cut short is refused.
-pub(super) const REQUIRED: &str = "is required: every export writes it";
+pub(super) const REQUIRED: &str = "msg.import.required";
 
 /// Parse the rows of one entity array (required, as every export writes it).
 fn rows<T>(
@@ -111,12 +111,12 @@ fn rows<T>(
 ) -> Vec<T> {
     let items = match top.get(key) {
         None | Some(Value::Null) => {
-            c.push(key, REQUIRED);
+            c.push(key, Msg::new(REQUIRED));
             return Vec::new();
         }
         Some(Value::Array(items)) => items,
         Some(_) => {
-            c.push(key, "must be an array of rows");
+            c.push(key, Msg::new("msg.import.not_an_array"));
             return Vec::new();
         }
     };
@@ -136,7 +136,7 @@ fn rows_from<T>(
         let at = format!("{key}[{}]", start + i);
         match item {
             Value::Object(m) => out.extend(parse(m, c, &at)),
-            _ => c.push(at, "must be an object"),
+            _ => c.push(at, Msg::new("msg.import.not_an_object")),
         }
     }
     out
@@ -170,12 +170,12 @@ fn take_id(m: &mut Map<String, Value>, key: &str, c: &mut Check, at: &str) -> Op
         Some(v) => match v.as_i64() {
             Some(n) => c.record(&format!("{at}.{key}"), crate::domain::fields::id(&n)),
             None => {
-                c.push(format!("{at}.{key}"), format!("{v} is not an id (ids are whole numbers from 1)"));
+                c.push(format!("{at}.{key}"), Msg::new("msg.not_an_id").arg("n", v));
                 None
             }
         },
         None => {
-            c.push(format!("{at}.{key}"), "is required");
+            c.push(format!("{at}.{key}"), Msg::new("msg.required"));
             None
         }
     }
@@ -187,7 +187,7 @@ fn take_time(m: &mut Map<String, Value>, key: &str, c: &mut Check, at: &str) -> 
         None | Some(Value::Null) => Some(None),
         Some(Value::String(s)) => c.record(&format!("{at}.{key}"), CallerTime::parse(&s).map(|t| Some(t.to_system()))),
         Some(other) => {
-            c.push(format!("{at}.{key}"), format!("{other} is not an RFC 3339 time"));
+            c.push(format!("{at}.{key}"), Msg::new("msg.import.not_a_time").arg("text", other));
             None
         }
     }
@@ -198,7 +198,7 @@ fn stamps(m: &mut Map<String, Value>, c: &mut Check, at: &str) -> Option<Stamps>
     let id = take_id(m, "id", c, at);
     let mut required = |key: &str, c: &mut Check| match take_time(m, key, c, at) {
         Some(None) => {
-            c.push(format!("{at}.{key}"), "is required");
+            c.push(format!("{at}.{key}"), Msg::new("msg.required"));
             None
         }
         other => other.flatten(),
@@ -220,7 +220,7 @@ where
         Err(e) => {
             let path = e.path().to_string();
             let field = if path == "." || path.is_empty() { at.to_string() } else { format!("{at}.{path}") };
-            c.push(field, e.into_inner().to_string());
+            c.push(field, Msg::detail(e.into_inner()));
             return None;
         }
     };
@@ -254,7 +254,7 @@ fn license(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<New
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => c.record(&format!("{at}.product_key_masked"), last_five(&s).map(Some))?,
         Some(other) => {
-            c.push(format!("{at}.product_key_masked"), format!("{other} is not a masked product key"));
+            c.push(format!("{at}.product_key_masked"), Msg::new("msg.import.not_a_mask").arg("text", other));
             return None;
         }
     };
@@ -267,9 +267,9 @@ fn license(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<New
 }
 
 /// The last five characters of a masked key, or why it is not one.
-pub(super) fn last_five(masked: &str) -> Result<String, String> {
+pub(super) fn last_five(masked: &str) -> Result<String, Msg> {
     crate::domain::ids::last_five_of_mask(masked)
-        .ok_or_else(|| format!("{masked:?} is not a masked product key like *****-*****-*****-*****-9D6T9"))
+        .ok_or_else(|| Msg::new("msg.import.mask_like").arg("text", format!("{masked:?}")))
 }
 
 fn case(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<ImportedCase>> {
@@ -279,12 +279,12 @@ fn case(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<Import
     let closed_at = closed_at?;
     let open = case.status == crate::domain::CaseStatus::Open;
     if open != closed_at.is_none() {
-        let message = if open { "must be null while the case is open" } else { "is required once a case is closed" };
-        c.push(format!("{at}.closed_at"), message);
+        let message = if open { "msg.import.closed_while_open" } else { "msg.import.closed_required" };
+        c.push(format!("{at}.closed_at"), Msg::new(message));
         return None;
     }
     if case.opened_at.is_none() {
-        c.push(format!("{at}.opened_at"), "is required");
+        c.push(format!("{at}.opened_at"), Msg::new("msg.required"));
         return None;
     }
     Some(Row { stamps: stamps?, value: ImportedCase { case, closed_at } })
@@ -295,7 +295,7 @@ fn attempt(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<Imp
     m.remove("warnings");
     let (fields, mut attempt) = body::<AttemptCreate, NewAttempt>(m, c, at)?;
     let AttemptTarget::Case(case_id) = attempt.target else {
-        c.push(format!("{at}.case_id"), "is required in an import");
+        c.push(format!("{at}.case_id"), Msg::new("msg.import.case_required"));
         return None;
     };
     attempt.questions.get_or_insert_with(Vec::new);

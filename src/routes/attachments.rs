@@ -113,7 +113,9 @@ pub async fn create(
 /// The `entity_id` of a query: required, an id.
 fn entity_id(raw: Option<i64>) -> Result<i64, ApiError> {
     let [id] = super::id_filters([("entity_id", raw)])?;
-    id.ok_or_else(|| ApiError::bad_params(crate::domain::FieldErrors::one("entity_id", "is required")))
+    id.ok_or_else(|| {
+        ApiError::bad_params(crate::domain::FieldErrors::one("entity_id", crate::i18n::Msg::new("msg.required")))
+    })
 }
 
 show_handler! {

@@ -52,7 +52,7 @@ impl AuditQuery {
         let entity_id = id_filter(&mut c, "entity_id", self.entity_id);
         let token = self.token.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
         if self.token.is_some() && token.is_none() {
-            c.push("token", "must not be empty");
+            c.push("token", crate::i18n::Msg::new("msg.empty"));
         }
         c.finish().map_err(ApiError::bad_params)?;
         Ok(AuditFilter { entity: self.entity, entity_id, token, from, to })

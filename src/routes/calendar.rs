@@ -67,8 +67,12 @@ pub async fn feed(
 ) -> Result<HttpResponse, ApiError> {
     let lang = match q.lang.as_deref() {
         None => Lang::En,
-        Some(code) => Lang::from_code(code)
-            .ok_or_else(|| ApiError::bad_params(FieldErrors::one("lang", format!("{code:?} is not en or ja"))))?,
+        Some(code) => Lang::from_code(code).ok_or_else(|| {
+            ApiError::bad_params(FieldErrors::one(
+                "lang",
+                crate::i18n::Msg::new("msg.not_a_lang").arg("text", format!("{code:?}")),
+            ))
+        })?,
     };
     let feed = store.calendar_feed(chrono::Utc::now()).await?;
     Ok(HttpResponse::Ok()

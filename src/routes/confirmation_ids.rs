@@ -43,8 +43,9 @@ pub async fn lookup(
     _: Reader,
     Params(q): Params<LookupQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw =
-        q.installation_id.ok_or_else(|| ApiError::bad_params(FieldErrors::one("installation_id", "is required")))?;
+    let raw = q.installation_id.ok_or_else(|| {
+        ApiError::bad_params(FieldErrors::one("installation_id", crate::i18n::Msg::new("msg.required")))
+    })?;
     let iid: InstallationId = raw
         .parse()
         .map_err(|e: crate::domain::IdError| ApiError::bad_params(FieldErrors::one("installation_id", e.0)))?;

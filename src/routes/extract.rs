@@ -7,6 +7,8 @@
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 
+use crate::i18n::Msg;
+
 use actix_web::http::header;
 use actix_web::{dev::Payload, FromRequest, HttpRequest, HttpResponse};
 use serde::de::DeserializeOwned;
@@ -48,7 +50,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         if *first != b'{' && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
             return Err(ApiError::Unprocessable {
                 detail: "body: must be a JSON object".into(),
-                errors: vec![FieldError { field: "body".into(), message: "must be a JSON object".into() }],
+                errors: vec![FieldError { field: "body".into(), message: Msg::new("msg.json_object") }],
             });
         }
     }
@@ -64,7 +66,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         // nothing more here: that known suffix is cut.
         let whole = inner.to_string();
         let at = format!(" at line {} column {}", inner.line(), inner.column());
-        let message = whole.strip_suffix(&at).unwrap_or(&whole).to_string();
+        let message = Msg::detail(whole.strip_suffix(&at).unwrap_or(&whole));
         ApiError::Unprocessable { detail: format!("{field}: {message}"), errors: vec![FieldError { field, message }] }
     })?;
     de.end().map_err(syntax)?;
@@ -127,7 +129,7 @@ impl<T: DeserializeOwned> FromRequest for Params<T> {
 /// field (a duplicate parameter) is the query's.
 fn param_error(field: String, message: String) -> FieldError {
     let field = if field == "." { "query".to_string() } else { field };
-    FieldError { field, message }
+    FieldError { field, message: Msg::detail(message) }
 }
 
 /// A query parameter that is a whole number (use with
@@ -156,10 +158,9 @@ impl FromRequest for NoParams {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(match form_urlencoded::parse(req.query_string().as_bytes()).next() {
             None => Ok(NoParams),
-            Some((name, _)) => Err(ApiError::bad_params(FieldErrors::one(
-                name.into_owned(),
-                "is not a parameter of this route, which takes none",
-            ))),
+            Some((name, _)) => {
+                Err(ApiError::bad_params(FieldErrors::one(name.into_owned(), Msg::new("msg.no_params"))))
+            }
         })
     }
 }
@@ -174,7 +175,7 @@ impl FromRequest for PathId {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let raw = req.match_info().get("id").unwrap_or("");
         ready(raw.parse::<i64>().map(PathId).map_err(|_| {
-            ApiError::bad_params(FieldErrors::one("id", format!("{raw:?} is not an id (a whole number from 1)")))
+            ApiError::bad_params(FieldErrors::one("id", Msg::new("msg.not_a_path_id").arg("text", format!("{raw:?}"))))
         }))
     }
 }
@@ -191,9 +192,9 @@ impl FromRequest for IdempotencyKey {
             return ready(Ok(IdempotencyKey(None)));
         };
         ready(
-            Idempotency::key(value.as_bytes())
-                .map(|k| IdempotencyKey(Some(k)))
-                .ok_or_else(|| ApiError::bad_params(FieldErrors::one("Idempotency-Key", Idempotency::KEY_RULE))),
+            Idempotency::key(value.as_bytes()).map(|k| IdempotencyKey(Some(k))).ok_or_else(|| {
+                ApiError::bad_params(FieldErrors::one("Idempotency-Key", Msg::new(Idempotency::KEY_RULE)))
+            }),
         )
     }
 }
@@ -313,7 +314,11 @@ impl FromRequest for IfMatchHeader {
             Ok(parts) => IfMatch::parse(&parts.join(", ")),
             Err(_) => Err("holds characters that are not visible ASCII".into()),
         };
-        ready(parsed.map(IfMatchHeader).map_err(|message| ApiError::bad_params(FieldErrors::one("If-Match", message))))
+        ready(
+            parsed
+                .map(IfMatchHeader)
+                .map_err(|message| ApiError::bad_params(FieldErrors::one("If-Match", Msg::detail(message)))),
+        )
     }
 }
 

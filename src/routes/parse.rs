@@ -21,10 +21,10 @@ pub async fn plain_text(req: &HttpRequest, mut payload: web::Payload) -> Result<
         return Err(ApiError::UnsupportedMediaType("send the pasted text as Content-Type: text/plain".into()));
     }
     let body = read_body(&mut payload, BODY_LIMIT).await?;
-    let text =
-        String::from_utf8(body.to_vec()).map_err(|_| ApiError::from(FieldErrors::one("body", "is not UTF-8 text")))?;
+    let text = String::from_utf8(body.to_vec())
+        .map_err(|_| ApiError::from(FieldErrors::one("body", crate::i18n::Msg::new("msg.not_utf8"))))?;
     if text.trim().is_empty() {
-        return Err(FieldErrors::one("body", "is empty; paste what slmgr /dlv or slmgr /dti printed").into());
+        return Err(FieldErrors::one("body", crate::i18n::Msg::new("msg.slmgr_empty")).into());
     }
     Ok(text)
 }

@@ -180,7 +180,9 @@ pub async fn import(
     let body = read_body(&mut payload, IMPORT_LIMIT).await?;
     let doc = portable::decode(&body, Some(format)).map_err(|e| match e {
         DecodeError::NotJson(e) => ApiError::bad_request(format!("the body is not valid JSON: {e}")),
-        DecodeError::BadZip(message) | DecodeError::Order(message) => FieldErrors::one("body", message).into(),
+        DecodeError::BadZip(message) | DecodeError::Order(message) => {
+            FieldErrors::one("body", crate::i18n::Msg::detail(message)).into()
+        }
         DecodeError::Invalid(errors) => errors.into(),
     })?;
     let report = store.import(&actor, &doc, &|_| {}).await?;

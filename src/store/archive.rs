@@ -120,7 +120,7 @@ impl Store {
                 Some(Some(_)) => {
                     return Err(StoreError::Conflict(
                         ConflictKind::AlreadyArchived,
-                        format!("{} {id} is already archived; POST its /unarchive to bring it back", table.noun()),
+                        crate::i18n::Msg::new("msg.already_archived").noun("what", table.noun()).arg("id", id),
                     ))
                 }
                 Some(None) => {}
@@ -150,7 +150,7 @@ impl Store {
                 Some(None) => {
                     return Err(StoreError::Conflict(
                         ConflictKind::NotArchived,
-                        format!("{} {id} is not archived", table.noun()),
+                        crate::i18n::Msg::new("msg.not_archived").noun("what", table.noun()).arg("id", id),
                     ));
                 }
                 Some(Some(at)) => at,
@@ -184,9 +184,7 @@ impl Store {
                 if matches!(row_state(conn, Table::Cases, case_id).await?, Some(Some(_))) {
                     return Err(StoreError::Conflict(
                         ConflictKind::ParentArchived,
-                        format!(
-                            "attempt {id} belongs to case {case_id}, which is archived; unarchive the case instead"
-                        ),
+                        crate::i18n::Msg::new("msg.parent_archived").arg("id", id).arg("case", case_id),
                     ));
                 }
                 attempts::sync_case(conn, case_id).await

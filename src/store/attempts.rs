@@ -544,7 +544,7 @@ impl Store {
         let mut q = select();
         match &page.after {
             Some(c) => {
-                let ms = CallerTime::parse(&c.at).map(|t| t.utc_millis()).map_err(StoreError::Corrupt)?;
+                let ms = CallerTime::parse(&c.at).map(|t| t.utc_millis()).map_err(super::corrupt)?;
                 q.push(" WHERE (started_utc < ").push_bind(ms);
                 q.push(" OR (started_utc = ").push_bind(ms).push(" AND id < ").push_bind(c.id).push("))");
             }
@@ -561,8 +561,7 @@ impl Store {
         items.truncate(usize::try_from(page.limit).unwrap_or(0));
         let next_cursor = match items.last().filter(|_| more) {
             Some(a) => {
-                let ms =
-                    CallerTime::parse_stored(&a.started_at).map(|t| t.utc_millis()).map_err(StoreError::Corrupt)?;
+                let ms = CallerTime::parse_stored(&a.started_at).map(|t| t.utc_millis()).map_err(super::corrupt)?;
                 Some(TimeCursor { at: system_from_millis(ms), rank: 0, id: a.id }.encode())
             }
             None => None,

@@ -202,13 +202,20 @@ async fn check_refs(conn: &mut SqliteConnection, c: &NewCase, refs: Refs) -> Res
         .fetch_optional(&mut *conn)
         .await?;
         match owner {
-            None => {
-                errors.0.extend(FieldErrors::one("hardware_change_id", format!("there is no hardware change {h}")).0)
-            }
+            None => errors.0.extend(
+                FieldErrors::one(
+                    "hardware_change_id",
+                    super::refs::bad_reference_message(Table::HardwareChanges, h, false),
+                )
+                .0,
+            ),
             Some(m) if m != c.machine_id => errors.0.extend(
                 FieldErrors::one(
                     "hardware_change_id",
-                    format!("hardware change {h} belongs to machine {m}, not {}", c.machine_id),
+                    crate::i18n::Msg::new("msg.change_of_other_machine")
+                        .arg("id", h)
+                        .arg("machine", m)
+                        .arg("not", c.machine_id),
                 )
                 .0,
             ),
@@ -253,7 +260,7 @@ pub(super) async fn one_open_case_each(
     match clash.map(|p| (p.machine_id, p.license_id)) {
         Some((m, l)) => Err(StoreError::Conflict(
             ConflictKind::OpenCaseExists,
-            format!("machine {m} and license {l} already have an open case; close or archive it first"),
+            crate::i18n::Msg::new("msg.pair_has_open_case").arg("machine", m).arg("license", l),
         )),
         None => Ok(()),
     }
@@ -266,10 +273,10 @@ async fn only_open_case(conn: &mut SqliteConnection, c: &NewCase, this: Option<i
             if Some(other) != this {
                 return Err(StoreError::Conflict(
                     ConflictKind::OpenCaseExists,
-                    format!(
-                        "case {other} is already open for machine {} and license {}; close it first",
-                        c.machine_id, c.license_id
-                    ),
+                    crate::i18n::Msg::new("msg.case_already_open")
+                        .arg("case", other)
+                        .arg("machine", c.machine_id)
+                        .arg("license", c.license_id),
                 ));
             }
         }

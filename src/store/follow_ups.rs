@@ -129,14 +129,19 @@ async fn machine_of(conn: &mut SqliteConnection, f: &NewFollowUp, refs: Refs) ->
     match (f.machine_id, case) {
         (Some(m), Some(c)) if c.machine_id != m => Err(StoreError::Invalid(FieldErrors::one(
             "machine_id",
-            format!("case {} is about machine {}, not {m}", c.id, c.machine_id),
+            crate::i18n::Msg::new("msg.case_of_other_machine")
+                .arg("case", c.id)
+                .arg("machine", c.machine_id)
+                .arg("not", m),
         ))),
         (_, Some(c)) => Ok(c.machine_id),
         (Some(m), None) => {
             reference(conn, refs, Table::Machines, "machine_id", m).await?;
             Ok(m)
         }
-        (None, None) => Err(StoreError::Invalid(FieldErrors::one("machine_id", "is required, or case_id"))),
+        (None, None) => {
+            Err(StoreError::Invalid(FieldErrors::one("machine_id", crate::i18n::Msg::new("msg.machine_or_case"))))
+        }
     }
 }
 

@@ -10,13 +10,15 @@ use sqlx::SqliteConnection;
 
 /// A name already used by the live machine named `taken`.
 fn name_taken(name: &str, taken: &str) -> StoreError {
+    StoreError::Conflict(ConflictKind::NameTaken, name_taken_msg(name, taken))
+}
+
+/// What [`name_taken`] says.
+fn name_taken_msg(name: &str, taken: &str) -> crate::i18n::Msg {
     if name == taken {
-        StoreError::Conflict(ConflictKind::NameTaken, format!("a machine named \"{name}\" already exists"))
+        crate::i18n::Msg::new("msg.machine_name_taken").arg("name", name)
     } else {
-        StoreError::Conflict(
-            ConflictKind::NameTaken,
-            format!("\"{name}\" is the name of machine \"{taken}\" already (names are compared without case or width)"),
-        )
+        crate::i18n::Msg::new("msg.machine_name_like").arg("name", name).arg("taken", taken)
     }
 }
 
@@ -193,7 +195,7 @@ pub(super) async fn import(conn: &mut SqliteConnection, row: &Row<NewMachine>) -
     let (s, m) = (&row.stamps, &row.value);
     let taken = if s.archived_at.is_none() { name_in_use(conn, &m.name, s.id).await? } else { None };
     if let Some(taken) = taken {
-        return Err(StoreError::Invalid(FieldErrors::one("name", name_taken(&m.name, &taken).to_string())));
+        return Err(StoreError::Invalid(FieldErrors::one("name", name_taken_msg(&m.name, &taken))));
     }
     insert(conn, &NewRow::from(s), m).await.map(|_| ())
 }

@@ -126,11 +126,11 @@ pub enum StoreError {
     NotFound { entity: &'static str, id: i64 },
     /// Something named (not by id) does not exist.
     #[error("{0}")]
-    Missing(String),
+    Missing(crate::i18n::Msg),
     /// A unique rule would be broken (a machine name in use, a second open
     /// case…), or the row is not in the state the write needs; the kind says which.
     #[error("{1}")]
-    Conflict(ConflictKind, String),
+    Conflict(ConflictKind, crate::i18n::Msg),
     /// The input is not valid against what is stored (a missing reference, a
     /// patch that breaks a rule).
     #[error("{0}")]
@@ -215,14 +215,17 @@ impl From<sqlx::Error> for StoreError {
                 sqlx::error::ErrorKind::UniqueViolation => {
                     return StoreError::Conflict(
                         ConflictKind::Unique,
-                        format!("this would duplicate a unique value ({})", db.message()),
+                        crate::i18n::Msg::new("msg.duplicate").arg("detail", db.message()),
                     )
                 }
                 sqlx::error::ErrorKind::ForeignKeyViolation => {
-                    return StoreError::Invalid(FieldErrors::one("request", "refers to a row that does not exist"))
+                    return StoreError::Invalid(FieldErrors::one("request", crate::i18n::Msg::new("msg.no_such_row")))
                 }
                 sqlx::error::ErrorKind::CheckViolation => {
-                    return StoreError::Invalid(FieldErrors::one("request", format!("breaks a rule: {}", db.message())))
+                    return StoreError::Invalid(FieldErrors::one(
+                        "request",
+                        crate::i18n::Msg::new("msg.breaks_a_rule").arg("detail", db.message()),
+                    ))
                 }
                 _ => {}
             }
@@ -267,8 +270,9 @@ pub struct Idempotency {
 
 impl Idempotency {
     /// What a key may be: 1 to 255 visible ASCII characters (an
-    /// `Idempotency-Key` header, `attempt add --idempotency-key`).
-    pub const KEY_RULE: &'static str = "must be 1 to 255 visible ASCII characters (no spaces)";
+    /// `Idempotency-Key` header, `attempt add --idempotency-key`): the
+    /// catalogue key of the message that says so.
+    pub const KEY_RULE: &'static str = "msg.idempotency_key";
 
     /// A key as sent, if it keeps [`Self::KEY_RULE`].
     pub fn key(raw: &[u8]) -> Option<String> {
@@ -802,12 +806,17 @@ async fn finish_write(
 }
 
 /// Parse a stored closed-set value.
-fn stored<T: FromStr<Err = String>>(value: &str) -> Result<T, StoreError> {
-    value.parse().map_err(StoreError::Corrupt)
+/// A stored value that does not parse.
+fn corrupt(e: crate::i18n::Msg) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn stored<T: FromStr<Err = crate::i18n::Msg>>(value: &str) -> Result<T, StoreError> {
+    value.parse().map_err(corrupt)
 }
 
 /// Parse an optional stored closed-set value.
-fn stored_opt<T: FromStr<Err = String>>(value: Option<&str>) -> Result<Option<T>, StoreError> {
+fn stored_opt<T: FromStr<Err = crate::i18n::Msg>>(value: Option<&str>) -> Result<Option<T>, StoreError> {
     value.map(stored).transpose()
 }
 
@@ -818,7 +827,7 @@ fn stored_u32(what: &str, value: i64) -> Result<u32, StoreError> {
 
 /// Parse a stored date.
 fn stored_date(value: &str) -> Result<chrono::NaiveDate, StoreError> {
-    crate::domain::time::parse_date(value).map_err(StoreError::Corrupt)
+    crate::domain::time::parse_date(value).map_err(corrupt)
 }
 
 /// The id and system times a new row is written with: the next id and now

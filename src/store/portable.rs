@@ -39,7 +39,9 @@ fn split<'a, T: PartialEq>(
         let at = format!("{entity}[{}]", start + i);
         let id = row.stamps.id;
         if !seen.insert(id) {
-            errors.0.extend(FieldErrors::one(format!("{at}.id"), format!("{id} is listed twice")).0);
+            errors.0.extend(
+                FieldErrors::one(format!("{at}.id"), crate::i18n::Msg::new("msg.listed_twice").arg("text", id)).0,
+            );
             continue;
         }
         match existing.get(&id) {
@@ -48,10 +50,7 @@ fn split<'a, T: PartialEq>(
             Some(_) => errors.0.extend(
                 FieldErrors::one(
                     format!("{at}.id"),
-                    format!(
-                        "{noun} {id} is already in this journal with other content; import into an empty journal, \
-                         or restore a backup instead"
-                    ),
+                    crate::i18n::Msg::new("msg.import_clash").noun("what", noun).arg("id", id),
                 )
                 .0,
             ),
@@ -234,7 +233,7 @@ impl Store {
         progress: &dyn Fn(usize),
     ) -> Result<ImportReport, StoreError> {
         let Some(Incoming::Head { includes_secrets }) = incoming.recv().await else {
-            return Err(StoreError::Invalid(FieldErrors::one("document", "ended before its head")));
+            return Err(StoreError::Invalid(FieldErrors::one("document", crate::i18n::Msg::new("msg.import.no_head"))));
         };
         let mut import = Import::begin(self, includes_secrets).await?;
         loop {
@@ -245,10 +244,18 @@ impl Store {
                     return import.finish(actor).await;
                 }
                 Some(Incoming::Head { .. }) => {
-                    return Err(StoreError::Invalid(FieldErrors::one("document", "has two heads")))
+                    return Err(StoreError::Invalid(FieldErrors::one(
+                        "document",
+                        crate::i18n::Msg::new("msg.import.two_heads"),
+                    )))
                 }
                 // The reader stopped (it says why): the transaction rolls back.
-                None => return Err(StoreError::Invalid(FieldErrors::one("document", "was not read to its end"))),
+                None => {
+                    return Err(StoreError::Invalid(FieldErrors::one(
+                        "document",
+                        crate::i18n::Msg::new("msg.import.not_to_end"),
+                    )))
+                }
             }
         }
     }

@@ -43,7 +43,7 @@ pub(super) async fn reference(
 
 /// What is wrong with a reference to row `id` of `table` as `refs` says it
 /// must be, given whether the row is there and live (`None`: not there).
-pub(super) fn refused(refs: Refs, table: Table, id: i64, live: Option<bool>) -> Option<String> {
+pub(super) fn refused(refs: Refs, table: Table, id: i64, live: Option<bool>) -> Option<crate::i18n::Msg> {
     match live {
         Some(live) if live || refs == Refs::Stored => None,
         found => Some(bad_reference_message(table, id, found.is_some())),
@@ -57,13 +57,9 @@ pub(super) fn bad_reference(table: Table, field: &str, id: i64, archived: bool) 
 }
 
 /// What [`bad_reference`] says.
-pub(super) fn bad_reference_message(table: Table, id: i64, archived: bool) -> String {
-    let noun = table.noun();
-    if archived {
-        format!("{noun} {id} is archived")
-    } else {
-        format!("there is no {noun} {id}")
-    }
+pub(super) fn bad_reference_message(table: Table, id: i64, archived: bool) -> crate::i18n::Msg {
+    let key = if archived { "msg.is_archived" } else { "msg.there_is_no" };
+    crate::i18n::Msg::new(key).noun("what", table.noun()).arg("id", id)
 }
 
 /// Every reference that must name a row as `refs` says, with all failing

@@ -65,7 +65,7 @@ impl Store {
         let at_millis = if at.is_empty() {
             i64::MIN
         } else {
-            CallerTime::parse(&at).map(|t| t.utc_millis()).map_err(StoreError::Corrupt)?
+            CallerTime::parse(&at).map(|t| t.utc_millis()).map_err(super::corrupt)?
         };
         let zone = self.zone();
         let (day, at_midnight) = match chrono::DateTime::from_timestamp_millis(at_millis) {

@@ -115,7 +115,7 @@ impl Store {
         if taken > 0 {
             return Err(StoreError::Conflict(
                 ConflictKind::NameTaken,
-                format!("a token named {name:?} already exists; revoke it first"),
+                crate::i18n::Msg::new("msg.token_name_taken").arg("name", format!("{name:?}")),
             ));
         }
         let id = sqlx::query_scalar!(
@@ -170,7 +170,9 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(id) = id else {
-            return Err(StoreError::Missing(format!("there is no live token named {name:?}")));
+            return Err(StoreError::Missing(
+                crate::i18n::Msg::new("msg.no_such_token").arg("name", format!("{name:?}")),
+            ));
         };
         // Its browser sessions end with it.
         sqlx::query!("DELETE FROM web_sessions WHERE token_id = ?", id).execute(&mut *tx).await?;

@@ -116,7 +116,7 @@ pub async fn unarchive(
     let (entity, id) = (entity_of(&p, &path.0)?, path.1);
     let refused = match store.unarchive(&versioned(&p, &actor, &form)?, entity.table(), id).await {
         Ok(()) => return Ok(see_other(&p.ok(load(&store, &p.t(), entity, id, false).await)?.href)),
-        Err(StoreError::Conflict(_, message)) => p.t().f("archive.refused", &[("reason", &message)]),
+        Err(StoreError::Conflict(_, message)) => p.t().f("archive.refused", &[("reason", &p.t().msg(&message))]),
         Err(StoreError::Precondition(_)) => p.t().s("archive.stale_unarchive"),
         Err(e) => return Err(WebError::store(p.lang, e)),
     };

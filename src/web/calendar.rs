@@ -62,7 +62,12 @@ pub async fn make_token(posted: Posted, store: web::Data<Store>) -> Result<HttpR
         }
         Err(e @ (StoreError::Invalid(_) | StoreError::Conflict(..))) => {
             let help = FeedHelp::new(&p, None, "calendar");
-            let error = Some(p.t().f("cal.name_refused", &[("why", &p.t().message(&e.to_string()))]));
+            let why = match &e {
+                StoreError::Invalid(errors) => p.t().errors(errors),
+                StoreError::Conflict(_, m) => p.t().msg(m),
+                other => other.to_string(),
+            };
+            let error = Some(p.t().f("cal.name_refused", &[("why", &why)]));
             p.refused(&TokenPage { c: p.chrome("cal.title"), help, name, error })
         }
         Err(e) => Err(WebError::store(p.lang, e)),

@@ -317,15 +317,20 @@ pub async fn check(p: Page, q: web::Query<CheckQuery>) -> Result<HttpResponse, W
     let kind = match q.kind.as_str() {
         "iid" => IdKind::Installation,
         "cid" => IdKind::Confirmation,
-        other => return Err(p.bad(format!("kind {other:?} is not one of iid, cid"))),
+        other => {
+            let m =
+                crate::i18n::Msg::new("msg.not_one_of").arg("text", format!("{other:?}")).arg("expected", "iid, cid");
+            return Err(p.bad(format!("kind: {}", p.t().msg(&m))));
+        }
     };
     if q.value.chars().count() > 400 {
-        return Err(p.bad("value: at most 400 characters".into()));
+        let m = crate::i18n::Msg::new("msg.at_most_chars").arg("max", 400);
+        return Err(p.bad(format!("value: {}", p.t().msg(&m))));
     }
     let t = p.t();
     let typed = check_typed(kind, &q.value);
     let message = typed.iter().find_map(|g| match &g.check {
-        Some(Err(e)) => Some(t.message(&e.to_string())),
+        Some(Err(e)) => Some(t.msg(&e.0)),
         _ => None,
     });
     let all_ok = typed.len() >= kind.groups() - 1 && typed.iter().all(|g| matches!(g.check, Some(Ok(()))));

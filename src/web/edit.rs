@@ -220,8 +220,12 @@ async fn save(p: &Page, store: &Store, entity: Entity, id: i64, form: &Form) -> 
     let actor = p.writer()?.clone();
     // The version the form was opened with: the write is made only if the
     // row is still at it (a form without one writes whatever the row is).
-    let version =
-        form.get("version").map(IfMatch::parse).transpose().map_err(|e| p.bad(format!("version: {e}")))?.flatten();
+    let version = form
+        .get("version")
+        .map(IfMatch::parse)
+        .transpose()
+        .map_err(|e| p.bad(format!("version: {}", p.t().msg(&crate::i18n::Msg::detail(e)))))?
+        .flatten();
     let ctx = WriteCtx::new(&actor).if_match(version);
     let mut errors = FieldErrors::default();
     macro_rules! update {
@@ -478,7 +482,7 @@ pub async fn case_status(
     let status = Form(form.0.into_iter().filter(|(k, _)| k == "status").collect());
     let mut errors = FieldErrors::default();
     let Some(patch) = parsed::<wire::CaseFields, crate::domain::CasePatch>(&status, "", &mut errors) else {
-        return Err(p.bad(errors.to_string()));
+        return Err(p.bad(p.t().errors(&errors)));
     };
     p.ok(store.update_case(&WriteCtx::new(&actor), *id, &patch).await)?;
     Ok(see_other(&format!("/cases/{id}")))

@@ -135,7 +135,7 @@ pub fn fill_from_slmgr(t: &Tr, form: &mut Form, prefix: &str) -> (Vec<crate::dom
         match &s.installation_id {
             Some(Ok(iid)) => put("installation_id".into(), Some(iid.to_string())),
             Some(Err(e)) => {
-                errors.push(crate::domain::FieldError { field: "installation_id".into(), message: e.to_string() })
+                errors.push(crate::domain::FieldError { field: "installation_id".into(), message: e.0.clone() })
             }
             None => {}
         }
@@ -485,14 +485,14 @@ pub async fn chosen_hardware_change(
         Ok(_) => {
             errors.0.push(crate::domain::FieldError {
                 field: "hardware_change_id".into(),
-                message: p.t().s("call.change_of_other_pc"),
+                message: crate::i18n::Msg::new("call.change_of_other_pc"),
             });
             Ok(None)
         }
         Err(StoreError::NotFound { .. }) => {
             errors.0.push(crate::domain::FieldError {
                 field: "hardware_change_id".into(),
-                message: format!("there is no hardware change {id}"),
+                message: crate::i18n::Msg::new("msg.there_is_no").noun("what", "hardware change").arg("id", id),
             });
             Ok(None)
         }

@@ -173,11 +173,11 @@ impl WebError {
         match e {
             StoreError::NotFound { entity, id } => WebError::NotFound {
                 lang,
-                message: t.f("error.not_found", &[("what", entity), ("id", &id.to_string())]),
+                message: t.msg(&crate::i18n::Msg::new("error.not_found").noun("what", entity).arg("id", id)),
             },
-            StoreError::Missing(m) => WebError::NotFound { lang, message: m },
-            StoreError::Conflict(_, m) => WebError::BadRequest { lang, message: m },
-            StoreError::Invalid(errors) => WebError::BadRequest { lang, message: errors.to_string() },
+            StoreError::Missing(m) => WebError::NotFound { lang, message: t.msg(&m) },
+            StoreError::Conflict(_, m) => WebError::BadRequest { lang, message: t.msg(&m) },
+            StoreError::Invalid(errors) => WebError::BadRequest { lang, message: t.errors(&errors) },
             StoreError::Unavailable(_) | StoreError::Busy(_) | StoreError::Secret(_) => {
                 tracing::warn!(error = %e, "a page could not be served");
                 WebError::Unavailable { lang, message: t.s("error.busy") }

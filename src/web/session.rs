@@ -218,13 +218,18 @@ impl Page {
 
     /// Query parameters as the domain parsed them; a 400 page naming the bad ones.
     pub fn params<T>(&self, r: Result<T, crate::domain::FieldErrors>) -> Result<T, WebError> {
-        r.map_err(|e| self.bad(e.to_string()))
+        r.map_err(|e| self.bad(self.t().errors(&e)))
     }
 
     /// An id parameter: `None` when absent, a 400 page when not a number.
     pub fn id_param(&self, query: &Query, name: &str) -> Result<Option<i64>, WebError> {
         param(query, name)
-            .map(|v| v.parse::<i64>().map_err(|_| self.bad(format!("{name}: {v:?} is not a number"))))
+            .map(|v| {
+                v.parse::<i64>().map_err(|_| {
+                    let m = crate::i18n::Msg::new("msg.not_a_number").arg("text", format!("{v:?}"));
+                    self.bad(format!("{name}: {}", self.t().msg(&m)))
+                })
+            })
             .transpose()
     }
 
@@ -330,7 +335,7 @@ impl FormState {
 
     /// The error of `name`, in the page's language.
     pub fn err(&self, name: &str) -> Option<String> {
-        self.errors.iter().find(|e| e.field == name).map(|e| self.t.message(&e.message))
+        self.errors.iter().find(|e| e.field == name).map(|e| self.t.msg(&e.message))
     }
 
     /// The error summary at the top of a refused form: each error's field
@@ -342,10 +347,10 @@ impl FormState {
         self.errors
             .iter()
             .map(|e| {
-                if e.field == "case_id" && e.message.starts_with("is required, or") {
+                if e.field == "case_id" && e.message.key == "msg.case_or_pair" {
                     return (Some("machine_id".to_string()), self.t.s("call.need_target"));
                 }
-                let message = self.t.message(&e.message);
+                let message = self.t.msg(&e.message);
                 match field_label(&self.t, &e.field) {
                     Some(label) => (Some(e.field.clone()), format!("{label}: {message}")),
                     None => (None, message),
@@ -630,15 +635,15 @@ mod tests {
 
     #[test]
     fn the_error_summary_names_each_field_and_links_to_it() {
-        let error =
-            |field: &str, message: &str| crate::domain::FieldError { field: field.into(), message: message.into() };
+        use crate::i18n::Msg;
+        let error = |field: &str, message: Msg| crate::domain::FieldError { field: field.into(), message };
         let mut f = FormState::new(Tr(Lang::En), Form(Vec::new()));
         f.errors = vec![
-            error("case_id", "is required, or machine_id and license_id"),
-            error("questions[1].topic", "is required"),
-            error("machine.name", "is required"),
-            error("wait_seconds", "must be a whole number"),
-            error("body", "the case is closed"),
+            error("case_id", Msg::new("msg.case_or_pair")),
+            error("questions[1].topic", Msg::new("msg.required")),
+            error("machine.name", Msg::new("msg.required")),
+            error("wait_seconds", Msg::new("msg.whole_number")),
+            error("body", Msg::detail("the case is closed")),
         ];
         let said = |anchor: &str, text: &str| (Some(anchor.to_string()), text.to_string());
         assert_eq!(

@@ -10,7 +10,7 @@ use crate::domain::attempt::{
     check_rules, confirmation_id, country, groups, installation_id, phone_number, rating, wait_seconds,
     CONFIRMATION_ID, COUNTRY, GROUPS, INSTALLATION_ID, PHONE_NUMBER, QUESTIONS_MAX, RATING, WAIT_SECONDS,
 };
-use crate::domain::fields::{caller_time, got, id, member, Check, FieldErrors};
+use crate::domain::fields::{caller_time, got, id, member, Check, FieldErrors, Msg};
 use crate::domain::shape::{FieldDecl, Kind, LINE, NOTES};
 use crate::domain::time::CallerTime;
 use crate::domain::{
@@ -115,7 +115,7 @@ fn question(q: &QuestionFields) -> Result<NewQuestion, FieldErrors> {
 fn questions(c: &mut Check, raw: &Option<Vec<QuestionFields>>) -> Option<Vec<NewQuestion>> {
     let qs = raw.as_deref().unwrap_or_default();
     if qs.len() > QUESTIONS_MAX {
-        c.push("questions", format!("lists {} questions; at most {QUESTIONS_MAX} are kept", qs.len()));
+        c.push("questions", Msg::new("msg.too_many_questions").arg("n", qs.len()).arg("max", QUESTIONS_MAX));
         return None;
     }
     let mut parsed = Vec::with_capacity(qs.len());
@@ -133,12 +133,12 @@ fn questions(c: &mut Check, raw: &Option<Vec<QuestionFields>>) -> Option<Vec<New
 }
 
 #[allow(clippy::ptr_arg)]
-fn some<T: std::str::FromStr<Err = String>>(s: &String) -> Result<Option<T>, String> {
+fn some<T: std::str::FromStr<Err = Msg>>(s: &String) -> Result<Option<T>, Msg> {
     member::<T>(s).map(Some)
 }
 
 #[allow(clippy::ptr_arg)]
-fn time(s: &String) -> Result<Option<CallerTime>, String> {
+fn time(s: &String) -> Result<Option<CallerTime>, Msg> {
     caller_time(s).map(Some)
 }
 
@@ -153,15 +153,15 @@ fn target(c: &mut Check, f: &AttemptCreate) -> Option<AttemptTarget> {
             Some(AttemptTarget::Pair { machine_id, license_id, trigger: trigger.unwrap_or(Trigger::Other) })
         }
         (None, None, Some(_)) => {
-            c.push("machine_id", "is required with license_id when case_id is not given");
+            c.push("machine_id", Msg::new("msg.machine_with_license"));
             None
         }
         (None, Some(_), None) => {
-            c.push("license_id", "is required with machine_id when case_id is not given");
+            c.push("license_id", Msg::new("msg.license_with_machine"));
             None
         }
         (None, None, None) => {
-            c.push("case_id", "is required, or machine_id and license_id");
+            c.push("case_id", Msg::new("msg.case_or_pair"));
             None
         }
     }
@@ -238,7 +238,7 @@ impl TryFrom<&AttemptFields> for AttemptPatch {
         let machine_id = c.patch_optional("machine_id", &f.machine_id, |v| id(v).map(Some));
         let license_id = c.patch_optional("license_id", &f.license_id, |v| id(v).map(Some));
         if f.trigger.is_some() {
-            c.push("trigger", "is only read when an attempt opens a case; patch the case instead");
+            c.push("trigger", Msg::new("msg.trigger_only_on_open"));
         }
         let started_at = c.patch_required("started_at", &f.started_at, caller_time);
         let ended_at = c.patch_optional("ended_at", &f.ended_at, time);

@@ -25,7 +25,7 @@ bodies! {
 
 /// A list of parts; `null` is the empty set.
 #[allow(clippy::ptr_arg)]
-fn part_set(raw: &Vec<String>) -> Result<Option<crate::domain::PartSet>, String> {
+fn part_set(raw: &Vec<String>) -> Result<Option<crate::domain::PartSet>, crate::i18n::Msg> {
     parts(raw).map(Some)
 }
 

@@ -27,6 +27,8 @@ mod slmgr;
 
 use serde::{Deserialize, Deserializer};
 
+use crate::i18n::Msg;
+
 pub use attachment::{attachment_caption, CAPTION};
 pub use attempt::{attempt_fields, question_fields, AttemptCreate, AttemptFields, QuestionFields};
 pub use case::{case_fields, CaseCreate, CaseFields};
@@ -100,7 +102,7 @@ impl Raw for Vec<i64> {
 /// A parsed PATCH, refused when it names no field to change.
 fn named_something<P>(patch: P, fields: impl Fn(&P) -> Vec<&'static str>) -> Result<P, crate::domain::FieldErrors> {
     if fields(&patch).is_empty() {
-        return Err(crate::domain::FieldErrors::one("body", "names no field to change"));
+        return Err(crate::domain::FieldErrors::one("body", Msg::new("msg.no_field_to_change")));
     }
     Ok(patch)
 }
@@ -109,34 +111,34 @@ fn named_something<P>(patch: P, fields: impl Fn(&P) -> Vec<&'static str>) -> Res
 /// what a form holds is text, and this is the one place it becomes the
 /// body's own type, named as the field would be in JSON.
 pub trait FromText: Sized {
-    fn from_text(raw: &str) -> Result<Self, String>;
+    fn from_text(raw: &str) -> Result<Self, Msg>;
 }
 
 impl FromText for String {
-    fn from_text(raw: &str) -> Result<Self, String> {
+    fn from_text(raw: &str) -> Result<Self, Msg> {
         Ok(raw.to_string())
     }
 }
 
 /// A whole number as a person types it: full-width digits too.
-fn whole_number(raw: &str) -> Result<i64, String> {
+fn whole_number(raw: &str) -> Result<i64, Msg> {
     use unicode_normalization::UnicodeNormalization as _;
     let t: String = raw.trim().nfkc().collect();
-    t.parse::<i64>().map_err(|_| "must be a whole number".to_string())
+    t.parse::<i64>().map_err(|_| Msg::new("msg.whole_number"))
 }
 
 impl FromText for i64 {
-    fn from_text(raw: &str) -> Result<Self, String> {
+    fn from_text(raw: &str) -> Result<Self, Msg> {
         whole_number(raw)
     }
 }
 
 impl FromText for bool {
-    fn from_text(raw: &str) -> Result<Self, String> {
+    fn from_text(raw: &str) -> Result<Self, Msg> {
         match raw.trim() {
             "true" | "on" | "yes" | "1" => Ok(true),
             "false" | "off" | "no" | "0" => Ok(false),
-            other => Err(format!("{other:?} is not true or false")),
+            other => Err(Msg::new("msg.not_a_bool").arg("text", format!("{other:?}"))),
         }
     }
 }
@@ -148,23 +150,20 @@ fn items(raw: &str) -> impl Iterator<Item = &str> {
 }
 
 impl FromText for Vec<i64> {
-    fn from_text(raw: &str) -> Result<Self, String> {
-        items(raw)
-            .map(whole_number)
-            .collect::<Result<_, _>>()
-            .map_err(|_| "must be group numbers, e.g. 7 or 3, 7".into())
+    fn from_text(raw: &str) -> Result<Self, Msg> {
+        items(raw).map(whole_number).collect::<Result<_, _>>().map_err(|_| Msg::new("msg.group_numbers"))
     }
 }
 
 impl FromText for Vec<String> {
-    fn from_text(raw: &str) -> Result<Self, String> {
+    fn from_text(raw: &str) -> Result<Self, Msg> {
         Ok(items(raw).map(str::to_string).collect())
     }
 }
 
 impl FromText for Vec<QuestionFields> {
-    fn from_text(_: &str) -> Result<Self, String> {
-        Err("is a list of questions, not one text".into())
+    fn from_text(_: &str) -> Result<Self, Msg> {
+        Err(Msg::new("msg.questions_not_text"))
     }
 }
 
@@ -178,7 +177,7 @@ pub trait Body: Default {
     /// Set the field `field` from one text as a person typed it: `None`
     /// when the body has no such field, an error (the field's message) when
     /// the text is not of its type.
-    fn set_text(&mut self, field: &str, raw: &str) -> Option<Result<(), String>>;
+    fn set_text(&mut self, field: &str, raw: &str) -> Option<Result<(), Msg>>;
 
     /// Set the field `field` to `null` (a PATCH clears it; a POST takes it
     /// as absent); `false` when the body has no such field.
@@ -192,10 +191,9 @@ pub trait Body: Default {
         for (field, raw) in texts {
             match body.set_text(field, raw) {
                 Some(Err(message)) => errors.0.push(crate::domain::FieldError { field: field.to_string(), message }),
-                None => errors.0.push(crate::domain::FieldError {
-                    field: field.to_string(),
-                    message: "is not a field of this body".into(),
-                }),
+                None => errors
+                    .0
+                    .push(crate::domain::FieldError { field: field.to_string(), message: Msg::new("msg.not_a_field") }),
                 Some(Ok(())) => {}
             }
         }
@@ -272,7 +270,7 @@ macro_rules! bodies {
         impl $crate::wire::Body for $body {
             const FIELDS: &'static [$crate::domain::shape::FieldDecl] = $decls::ALL;
 
-            fn set_text(&mut self, field: &str, raw: &str) -> Option<Result<(), String>> {
+            fn set_text(&mut self, field: &str, raw: &str) -> Option<Result<(), $crate::i18n::Msg>> {
                 match field {
                     $(stringify!($name) => Some(
                         <$raw as $crate::wire::FromText>::from_text(raw).map(|v| self.$name = Some(Some(v)))

@@ -38,7 +38,7 @@ impl TryFrom<Slmgr> for SlmgrParsed {
     fn try_from(s: Slmgr) -> Result<Self, FieldErrors> {
         let installation_id = match s.installation_id {
             Some(Ok(iid)) => Some(iid.to_string()),
-            Some(Err(e)) => return Err(FieldErrors::one("installation_id", e.to_string())),
+            Some(Err(e)) => return Err(FieldErrors::one("installation_id", e.0)),
             None => None,
         };
         Ok(Self {

@@ -433,6 +433,77 @@ async fn the_call_form_speaks_japanese_with_the_phone_menus_words() {
     assert_eq!(b.get("/?lang=ja").await.text("h1"), "電話をかける前に");
 }
 
+/// Whether a message reads as Japanese: Japanese words, and no English
+/// word left but names a Japanese reader meets as they are (what was typed,
+/// quoted, is said back as it was).
+fn reads_as_japanese(text: &str) -> bool {
+    let text: String = text.split('"').step_by(2).collect();
+    const AS_THEY_ARE: &[&str] = &["ID", "PC", "JP", "ISO", "BCDFGHJKMPQRTVWXY", "U", "Windows", "XP"];
+    let japanese = text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}'));
+    let english = text.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w.len() > 1 && !AS_THEY_ARE.contains(&w));
+    japanese && !english
+}
+
+#[tokio::test]
+async fn a_refused_call_in_japanese_says_every_error_in_japanese() {
+    let app = spawn_app().await;
+    let m = app.machine("PC 1").await.to_string();
+    let l = app.license("retail_box").await.to_string();
+    let b = Browser::signed_in(&app, &app.write, "ja").await;
+    let csrf = b.get("/calls/new").await.csrf();
+    let base = with(&with(&with(&good_call(&csrf), "machine_id", &m), "license_id", &l), "license.product", "");
+    for (field, value, error_field, expected) in [
+        ("installation_id", IID_GROUP7_BAD, "installation_id", "7 番目のグループが正しくありません"),
+        ("installation_id", "12345", "installation_id", "インストール ID が 5 桁です"),
+        ("installation_id", "1234a", "installation_id", "数字"),
+        ("confirmation_id", "109062-530373", "confirmation_id", "確認 ID が 12 桁です"),
+        ("wait_seconds", "three minutes", "wait_seconds", "整数"),
+        ("wait_seconds", "-5", "wait_seconds", "秒数"),
+        ("operator_rating", "9", "operator_rating", "評価"),
+        ("started_at", "yesterday", "started_at", "日時"),
+        ("started_at", "2041-05-10 10:05", "started_at", "未来"),
+        ("started_at", "1914-05-10 10:05", "started_at", "1985-01-01"),
+        ("started_at", "", "started_at", "入力してください"),
+        ("country", "JPN", "country", "国コード"),
+        ("number_kind", "free", "number_kind", "「フリーダイヤル」、「有料の番号」 のどれか"),
+        ("groups_reentered", "12", "groups_reentered", "グループの番号"),
+        ("machine_id", "999", "machine_id", "PC 999 はありません"),
+        ("questions[2].topic", "", "questions[2].topic", "入力してください"),
+        ("notes", &"x".repeat(5000), "notes", "5000 文字"),
+        ("phone_number", "0120-ABC", "phone_number", "電話番号"),
+    ] {
+        let page = b.post("/calls/new", &pairs(&with(&base, field, value))).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}={value}: {}", page.text(".alert"));
+        let beside = page.text(&format!("[id='{error_field}-error'], .field:has([name='{error_field}']) p.error"));
+        assert!(beside.contains(expected), "{field}={value}: {beside:?}");
+        assert!(reads_as_japanese(&beside), "{field}={value}: {beside:?}");
+        for summary in page.all(".alert li") {
+            let text: String = summary.text().collect();
+            let message = text.split_once(':').map_or(text.as_str(), |(_, m)| m);
+            assert!(reads_as_japanese(message), "{field}={value}: the summary says {text:?}");
+        }
+    }
+    // Neither a PC nor a case: said in plain words.
+    let none = with(&with(&base, "machine_id", ""), "license_id", "");
+    let page = b.post("/calls/new", &pairs(&none)).await;
+    assert!(page
+        .html
+        .root_element()
+        .text()
+        .collect::<String>()
+        .contains("PC とライセンス、またはケースを選んでください"));
+    // A key with a letter no key has, and a row that is not there.
+    let key = with(&with(&base, "license_id", "new"), "license.product_key", "GCRJD-8NW9H-F2CDX-CCM8D-9D6TA");
+    let page = b.post("/calls/new", &pairs(&key)).await;
+    let said = page.text("[id='license.product_key-error']");
+    assert!(said.contains("プロダクト キーに使えるのは") && reads_as_japanese(&said), "{said:?}");
+    let missing = b.get("/attempts/99999").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.text("main").contains("通話 99999 は見つかりません"), "{}", missing.text("main"));
+    let search = b.get(&format!("/search?q={}", "x".repeat(300))).await;
+    assert!(search.text("main").contains("200 文字までです"), "{}", search.text("main"));
+}
+
 #[tokio::test]
 async fn pasted_slmgr_output_fills_a_new_license_and_the_installation_id() {
     let app = spawn_app().await;

@@ -17,7 +17,7 @@ use inquire::{InquireError, Password, PasswordDisplayMode, Select, Text};
 use super::draft::{Asked, Draft, LicensePick, MachinePick};
 use crate::cli::lang;
 use crate::cli::record::{license_label, minutes};
-use crate::domain::ids::{check_group, split_pasted, IdKind};
+use crate::domain::ids::{check_group, split_pasted, IdError, IdKind};
 use crate::domain::shape::FieldDecl;
 use crate::domain::{AttemptResult, Channel, FailureReason, IvrResult, License, Machine, ProductKey, Topic, Trigger};
 use crate::wire::{attempt_fields, license_fields, machine_fields, question_fields};
@@ -99,7 +99,7 @@ where
         Ok(match check(s) {
             _ if is_back(s) => Validation::Valid,
             Ok(()) => Validation::Valid,
-            Err(e) => Validation::Invalid(lang::t().message(&e).into()),
+            Err(e) => Validation::Invalid(e.into()),
         })
     };
     let mut prompt = Text::new(message).with_help_message(&help).with_validator(validator);
@@ -117,9 +117,9 @@ fn field(message: &str, decl: FieldDecl, initial: Option<&str>) -> Result<Flow<O
     let check = move |s: &str| {
         let s = s.to_string();
         if decl.required {
-            decl.text()(&s).map(|_| ())
+            decl.text()(&s).map(|_| ()).map_err(|e| lang::t().msg(&e))
         } else {
-            decl.opt_text()(&s).map(|_| ())
+            decl.opt_text()(&s).map(|_| ()).map_err(|e| lang::t().msg(&e))
         }
     };
     Ok(match text(message, &help, initial, check)? {
@@ -168,7 +168,7 @@ pub fn product_key(message: &str) -> Result<Option<String>, Stop> {
             } else {
                 match s.parse::<ProductKey>() {
                     Ok(_) => Validation::Valid,
-                    Err(e) => Validation::Invalid(lang::t().message(&e.0).into()),
+                    Err(e) => Validation::Invalid(lang::t().msg(&e.0).into()),
                 }
             })
         })
@@ -189,7 +189,7 @@ pub fn answer(message: &str, topic: &str, initial: Option<&str>) -> Result<Flow<
         .with_validator(move |s: &str| {
             Ok(match decl.opt_text()(&s.to_string()) {
                 Ok(_) => Validation::Valid,
-                Err(e) => Validation::Invalid(lang::t().message(&e).into()),
+                Err(e) => Validation::Invalid(lang::t().msg(&e).into()),
             })
         })
         .prompt()?;
@@ -423,7 +423,7 @@ pub fn trigger(d: &mut Draft, open_case: Option<(i64, String)>) -> Result<Moved,
 /// The number dialled, checked as it is typed (by the API's own rule).
 pub fn phone_number(d: &mut Draft) -> Result<Moved, Stop> {
     let check =
-        |s: &str| crate::domain::attempt::phone_number(&s.to_string()).map(|_| ()).map_err(|e| lang::t().message(&e));
+        |s: &str| crate::domain::attempt::phone_number(&s.to_string()).map(|_| ()).map_err(|e| lang::t().msg(&e));
     let help = lang::s("cli.call.number_help");
     Ok(text(&lang::s("cli.call.number"), &help, d.phone_number.as_deref(), check)?
         .answered(|s| d.phone_number = crate::domain::attempt::phone_number(&s).ok().flatten()))
@@ -439,8 +439,8 @@ fn group_prompt(kind: IdKind, name: &str) -> String {
 }
 
 /// A group refused: the domain's words, in the run's language, and "type it again".
-fn again_message(e: impl std::fmt::Display) -> String {
-    lang::f("cli.call.type_again", &[("error", &lang::t().message(&e.to_string()))])
+fn again_message(e: IdError) -> String {
+    lang::f("cli.call.type_again", &[("error", &lang::t().msg(&e.0))])
 }
 
 /// One ID, group by group: each group checked as it is typed; a pasted
@@ -502,7 +502,7 @@ fn groups(kind: IdKind, first_help: &str, before: Option<&str>) -> Result<Flow<O
             }
         }
         let digits = check_group(kind, i, width, &typed)
-            .map_err(|e| Stop::Failed(anyhow::anyhow!("{}", lang::t().message(&e.to_string()))))?;
+            .map_err(|e| Stop::Failed(anyhow::anyhow!("{}", lang::t().msg(&e.0))))?;
         width = width.or(Some(digits.len()));
         done[i] = Some(digits);
         i += 1;
@@ -533,8 +533,8 @@ pub fn installation_id(d: &mut Draft) -> Result<Moved, Stop> {
 }
 
 /// A whole ID refused: the domain's words, and "type the ID again".
-fn id_again(e: impl std::fmt::Display) -> String {
-    lang::f("cli.call.id_again", &[("error", &lang::t().message(&e.to_string()))])
+fn id_again(e: IdError) -> String {
+    lang::f("cli.call.id_again", &[("error", &lang::t().msg(&e.0))])
 }
 
 /// The Confirmation ID read back (by the menu or an operator), checked as the API checks it.

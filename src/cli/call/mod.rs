@@ -291,8 +291,7 @@ impl Failure {
     fn refused(e: FieldErrors) -> Self {
         let step = e.0.first().map(|f| asked_as(&f.field).0).unwrap_or(Step::Confirm);
         let t = lang::t();
-        let named =
-            e.0.iter().map(|f| format!("{}: {}", asked_as(&f.field).1, t.message(&f.message))).collect::<Vec<_>>();
+        let named = e.0.iter().map(|f| format!("{}: {}", asked_as(&f.field).1, t.msg(&f.message))).collect::<Vec<_>>();
         Self::at(step, anyhow::anyhow!("{}", named.join("; ")))
     }
 
@@ -303,7 +302,7 @@ impl Failure {
             StoreError::Invalid(e) => Self::refused(e),
             StoreError::Conflict(ConflictKind::NameTaken, m) => Self::at(
                 Step::Machine,
-                anyhow::anyhow!(lang::f("cli.call.name_taken_since", &[("message", &lang::t().message(&m))])),
+                anyhow::anyhow!(lang::f("cli.call.name_taken_since", &[("message", &lang::t().msg(&m))])),
             ),
             StoreError::NotFound { .. } | StoreError::Conflict(..) => Self::at(step, e),
             StoreError::IdempotencyMismatch => {

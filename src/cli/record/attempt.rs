@@ -95,7 +95,7 @@ fn once<'a>(actor: &'a Actor, key: Option<String>, given: &AttemptCreate) -> any
         return Ok(ctx);
     };
     let key = Idempotency::key(raw.as_bytes())
-        .ok_or_else(|| anyhow::anyhow!("--idempotency-key: {}", Idempotency::KEY_RULE))?;
+        .ok_or_else(|| anyhow::anyhow!("--idempotency-key: {}", crate::i18n::Msg::new(Idempotency::KEY_RULE)))?;
     use sha2::{Digest as _, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(b"attempt add\n");

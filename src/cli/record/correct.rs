@@ -93,7 +93,7 @@ fn typed(e: FieldErrors) -> FieldErrors {
     FieldErrors(
         e.0.into_iter()
             .map(|f| match f.field.as_str() {
-                "body" => FieldError { field: "edit".into(), message: "give at least one field to change".into() },
+                "body" => FieldError { field: "edit".into(), message: crate::i18n::Msg::new("msg.give_a_field") },
                 "product_key" => FieldError { field: "--key".into(), message: f.message },
                 // `questions[1].answer`: the second --question, as `attempt add` names it.
                 q if q.starts_with("questions[") => {

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::{compact, normalise_char, IdError};
+use crate::i18n::Msg;
 
 /// The 24 letters and digits product keys are written with (`N` aside).
 pub const KEY_ALPHABET: &[u8; 24] = b"BCDFGHJKMPQRTVWXY2346789";
@@ -106,15 +107,13 @@ impl std::str::FromStr for ProductKey {
     fn from_str(input: &str) -> Result<Self, IdError> {
         let chars = compact(input);
         if chars.is_empty() {
-            return Err(IdError("product key is empty".into()));
+            return Err(IdError(Msg::new("msg.is_empty").inner("what", Msg::new("msg.what.product_key"))));
         }
         if let Some(c) = chars.iter().find(|c| !(**c == 'N' || (c.is_ascii() && KEY_ALPHABET.contains(&(**c as u8))))) {
-            return Err(IdError(format!(
-                "product key may hold only the letters and digits BCDFGHJKMPQRTVWXY2346789 and one N, not {c:?}"
-            )));
+            return Err(IdError(Msg::new("msg.key_alphabet").arg("c", format!("{c:?}"))));
         }
         if chars.len() != 25 {
-            return Err(IdError(format!("product key has {} characters; expected 25 (5 groups of 5)", chars.len())));
+            return Err(IdError(Msg::new("msg.key_length").arg("n", chars.len())));
         }
         let mut key = [0u8; 25];
         for (slot, c) in key.iter_mut().zip(&chars) {
@@ -123,8 +122,8 @@ impl std::str::FromStr for ProductKey {
         match key.iter().filter(|&&c| c == b'N').count() {
             0 => {}
             1 if key_checksum_ok(&key) => {}
-            1 => return Err(IdError("product key does not check: a character is probably mistyped".into())),
-            n => return Err(IdError(format!("product key has {n} N's; a key holds at most one"))),
+            1 => return Err(IdError(Msg::new("msg.key_does_not_check"))),
+            n => return Err(IdError(Msg::new("msg.key_many_n").arg("n", n))),
         }
         Ok(Self { chars: key })
     }

@@ -2,6 +2,8 @@
 //! one group alone, a whole ID pasted into a group's field, a field checked
 //! group by group as it is typed.
 
+use crate::i18n::Msg;
+
 use super::{digits_of, group_checks, group_letter, group_sizes, normalise_char, IdError, CID_LAYOUTS, IID_LAYOUTS};
 
 /// Which identifier is typed group by group during a call.
@@ -14,11 +16,20 @@ pub enum IdKind {
 }
 
 impl IdKind {
-    /// How a group is named: `group 7`, `group C`.
-    pub fn group_name(self, index: usize) -> String {
+    /// How a group is named: `group 7`, `group C` (`7 番目のグループ`, `C の欄`).
+    pub fn group_name(self, index: usize) -> Msg {
         match self {
-            IdKind::Installation => format!("group {}", index + 1),
-            IdKind::Confirmation => format!("group {}", group_letter(index)),
+            IdKind::Installation => Msg::new("msg.what.group"),
+            IdKind::Confirmation => Msg::new("msg.what.box"),
+        }
+        .arg("group", self.group_label(index))
+    }
+
+    /// A group's number or letter: `7`, `C`.
+    pub fn group_label(self, index: usize) -> String {
+        match self {
+            IdKind::Installation => (index + 1).to_string(),
+            IdKind::Confirmation => group_letter(index),
         }
     }
 
@@ -56,15 +67,15 @@ pub fn check_group(kind: IdKind, index: usize, width: Option<usize>, input: &str
     };
     if !fits {
         let expected = match (kind, width) {
-            (IdKind::Confirmation, _) => "6".to_string(),
-            (IdKind::Installation, None) => "6 or 7".to_string(),
-            (IdKind::Installation, Some(6)) if index == 8 => "6 (or 2, on Windows XP)".to_string(),
-            (IdKind::Installation, Some(w)) => w.to_string(),
+            (IdKind::Confirmation, _) => Msg::new("msg.digits_n").arg("n", 6),
+            (IdKind::Installation, None) => Msg::new("msg.digits_6_or_7"),
+            (IdKind::Installation, Some(6)) if index == 8 => Msg::new("msg.digits_6_or_2"),
+            (IdKind::Installation, Some(w)) => Msg::new("msg.digits_n").arg("n", w),
         };
-        return Err(IdError(format!("{name} has {n} digits; expected {expected}")));
+        return Err(IdError(Msg::new("msg.group_digits").inner("what", name).arg("n", n).inner("expected", expected)));
     }
     if !group_checks(&digits) {
-        return Err(IdError(format!("{name} does not check")));
+        return Err(IdError(Msg::new("msg.does_not_check").inner("what", name)));
     }
     Ok(digits.iter().map(|d| char::from(b'0' + d)).collect())
 }
@@ -75,7 +86,7 @@ pub fn check_group(kind: IdKind, index: usize, width: Option<usize>, input: &str
 /// A label before a colon (`Installation ID:`, `インストール ID：`) is skipped.
 pub fn split_pasted(kind: IdKind, text: &str) -> Option<Vec<String>> {
     let after_label = text.rsplit([':', '：']).next().unwrap_or(text);
-    let digits = digits_of(after_label, "pasted text").ok()?;
+    let digits = digits_of(after_label, &Msg::new("msg.what.installation_id")).ok()?;
     let layouts = match kind {
         IdKind::Installation => IID_LAYOUTS,
         IdKind::Confirmation => CID_LAYOUTS,

@@ -122,7 +122,11 @@ async fn import_case_of(
         if let Some(given) = given.filter(|g| *g != of_case) {
             return Err(StoreError::Invalid(FieldErrors::one(
                 name,
-                format!("is {given}, but case {} has {name} {of_case}", i.case_id),
+                crate::i18n::Msg::new("msg.not_the_cases")
+                    .arg("given", given)
+                    .arg("case", i.case_id)
+                    .arg("name", name)
+                    .arg("of_case", of_case),
             )));
         }
     }

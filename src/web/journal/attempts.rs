@@ -56,9 +56,11 @@ struct AttemptsPage {
 pub async fn attempts(p: Page, store: web::Data<Store>, query: Query) -> Result<HttpResponse, WebError> {
     let t = p.t();
     let ids = [p.id_param(&query, "machine_id")?, p.id_param(&query, "license_id")?, p.id_param(&query, "case_id")?];
-    let result = param(&query, "result").map(str::parse::<AttemptResult>).transpose().map_err(|e| p.bad(e))?;
-    let outcome =
-        param(&query, "operator_outcome").map(str::parse::<OperatorOutcome>).transpose().map_err(|e| p.bad(e))?;
+    let result = param(&query, "result").map(str::parse::<AttemptResult>).transpose().map_err(|e| p.bad(t.msg(&e)))?;
+    let outcome = param(&query, "operator_outcome")
+        .map(str::parse::<OperatorOutcome>)
+        .transpose()
+        .map_err(|e| p.bad(t.msg(&e)))?;
     let filter = p.params(AttemptFilter::parse(ids, result, outcome, param(&query, "from"), param(&query, "to")))?;
     let page = p.params(TimePageRequest::parse(None, param(&query, "cursor"), false))?;
     let found = p.ok(store.attempts_newest_first(&page, &filter).await)?;

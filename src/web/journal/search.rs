@@ -44,7 +44,7 @@ pub async fn search(p: Page, store: web::Data<Store>, query: Query) -> Result<Ht
     };
     if !text.is_empty() {
         match SearchQuery::parse(Some(&text)) {
-            Err(e) => page.error = e.0.first().map(|e| t.message(&e.message)),
+            Err(e) => page.error = e.0.first().map(|e| t.msg(&e.message)),
             Ok(sq) => {
                 let req = p.params(PageRequest::parse(None, param(&query, "cursor"), false))?;
                 let found = p.ok(store.search(&sq, &req).await)?;
