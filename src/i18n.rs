@@ -217,6 +217,12 @@ impl Tr {
         self.render(msg, false)
     }
 
+    /// A message in this language with closed sets' members as codes, for
+    /// the command line's flags, which take the codes (`--result activated`).
+    pub fn msg_codes(&self, msg: &Msg) -> String {
+        self.render(msg, true)
+    }
+
     /// A message with closed sets' members as codes (the API) or as labels.
     fn render(&self, msg: &Msg, codes: bool) -> String {
         let mut text = self.s(msg.key);

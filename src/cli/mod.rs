@@ -612,10 +612,11 @@ fn said_any(cause: &(dyn std::error::Error + 'static)) -> String {
     cause.to_string()
 }
 
-/// Field errors in the run's language: `--wait: must be between 0 and 86400`.
+/// Field errors in the run's language: `--wait: must be between 0 and 86400`;
+/// a closed set's members as the codes the flags take.
 pub(crate) fn fields_said(e: &crate::domain::FieldErrors) -> String {
     let t = lang::t();
-    e.0.iter().map(|f| format!("{}: {}", f.field, t.msg(&f.message))).collect::<Vec<_>>().join("; ")
+    e.0.iter().map(|f| format!("{}: {}", f.field, t.msg_codes(&f.message))).collect::<Vec<_>>().join("; ")
 }
 
 /// A store error in the run's language (a row not found names its kind
