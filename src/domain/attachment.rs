@@ -63,6 +63,20 @@ pub fn extension(media_type: MediaType) -> &'static str {
     }
 }
 
+/// A parsed change to an attachment: its caption is all that changes
+/// (`Some(None)` clears it; the file is the file).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AttachmentPatch {
+    pub caption: Option<Option<String>>,
+}
+
+impl AttachmentPatch {
+    /// The names of the fields it names.
+    pub fn fields(&self) -> Vec<&'static str> {
+        self.caption.as_ref().map(|_| "caption").into_iter().collect()
+    }
+}
+
 /// A parsed, valid new attachment: its bytes as they will be stored
 /// (location data out) and its thumbnail. The bytes are shared, not
 /// copied, on their way to the writer.

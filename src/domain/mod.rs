@@ -66,7 +66,7 @@ pub mod slmgr;
 pub mod summary_filter;
 pub mod time;
 
-pub use attachment::{Attachment, NewAttachment, UploadError};
+pub use attachment::{Attachment, AttachmentPatch, NewAttachment, UploadError};
 pub use attempt::{Attempt, AttemptPatch, AttemptTarget, NewAttempt, NewQuestion, Question};
 pub use case::{Case, CasePatch, NewCase};
 pub use enums::*;

@@ -5,7 +5,8 @@
 //! from the bytes), read as it streams in and refused with 413 past
 //! 20 MiB. Lists and rows are for any token; the bytes (`/file`,
 //! `/thumbnail`) only for write tokens, since a sticker's photo shows a
-//! product key. Archive and unarchive as every row.
+//! product key. A PATCH changes the caption (with `If-Match`, as every
+//! row); archive and unarchive as every row.
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -21,11 +22,15 @@ use crate::domain::attachment::MAX_BYTES;
 use crate::domain::{AttachedTo, Attachment, NewAttachment, Page};
 use crate::error::ApiError;
 use crate::store::{AttachmentBytes, Store, Table, WriteCtx};
+use crate::wire::AttachmentFields;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/attachments", "GET, POST").route(web::get().to(list)).route(web::post().to(create)));
     cfg.service(
-        resource("/attachments/{id}", "GET, DELETE").route(web::get().to(show)).route(web::delete().to(archive)),
+        resource("/attachments/{id}", "GET, PATCH, DELETE")
+            .route(web::get().to(show))
+            .route(web::patch().to(update))
+            .route(web::delete().to(archive)),
     );
     cfg.service(resource("/attachments/{id}/file", "GET").route(web::get().to(file)));
     cfg.service(resource("/attachments/{id}/thumbnail", "GET").route(web::get().to(thumbnail)));
@@ -121,6 +126,11 @@ fn entity_id(raw: Option<i64>) -> Result<i64, ApiError> {
 show_handler! {
     /// One attachment's row (its bytes are at `/file`).
     "get_attachment", "/api/v1/attachments/{id}", "attachments", Attachment, attachment
+}
+
+update_handler! {
+    /// Change an attachment's caption (the file stays as it is).
+    "update_attachment", "/api/v1/attachments/{id}", "attachments", AttachmentFields => Attachment, update_attachment
 }
 
 archive_handler! {

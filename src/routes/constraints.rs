@@ -12,7 +12,7 @@ use crate::wire;
 
 /// The bodies whose fields are declared: the schema's name, its fields,
 /// and whether it is a POST body (which states what it requires).
-fn bodies() -> [(&'static str, &'static [FieldDecl], bool); 13] {
+fn bodies() -> [(&'static str, &'static [FieldDecl], bool); 14] {
     [
         ("MachineCreate", wire::machine_fields::ALL, true),
         ("MachineFields", wire::machine_fields::ALL, false),
@@ -27,6 +27,7 @@ fn bodies() -> [(&'static str, &'static [FieldDecl], bool); 13] {
         ("FollowUpCreate", wire::follow_up_fields::ALL, true),
         ("FollowUpFields", wire::follow_up_fields::ALL, false),
         ("QuestionFields", wire::question_fields::ALL, true),
+        ("AttachmentFields", wire::attachment_fields::ALL, false),
     ]
 }
 

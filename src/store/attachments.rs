@@ -7,9 +7,11 @@
 use sqlx::SqliteConnection;
 
 use super::{
-    finish_create, reference, replay, stored, visible, Created, NewRow, Refs, Store, StoreError, Table, WriteCtx,
+    finish_create, finish_update, reference, replay, stored, visible, Created, NewRow, Refs, Store, StoreError, Table,
+    WriteCtx,
 };
-use crate::domain::{AttachedTo, Attachment, NewAttachment, Page, PageRequest};
+use crate::domain::time::now_system;
+use crate::domain::{AttachedTo, Attachment, AttachmentPatch, NewAttachment, Page, PageRequest};
 
 struct Row {
     id: i64,
@@ -137,6 +139,26 @@ impl Store {
             let id = insert(&this, &mut *tx, &NewRow::now(), a, None).await?;
             let value = visible(fetch(&mut *tx, id).await?, false, Table::Attachments, id)?;
             finish_create(tx, ctx, Table::Attachments, id, value).await
+        })
+    }
+
+    /// Change a live attachment's caption (if it is still at the version
+    /// the write names); its search document follows.
+    pub async fn update_attachment(
+        &self,
+        ctx: &WriteCtx<'_>,
+        id: i64,
+        patch: &AttachmentPatch,
+    ) -> Result<Attachment, StoreError> {
+        on_writer!(self, ctx, [patch], |tx, this| {
+            let current = visible(fetch(&mut *tx, id).await?, false, Table::Attachments, id)?;
+            ctx.check_version(&current)?;
+            let caption = patch.caption.clone().unwrap_or(current.caption);
+            let now = now_system();
+            sqlx::query!("UPDATE attachments SET caption = ?, updated_at = ? WHERE id = ?", caption, now, id)
+                .execute(&mut *tx)
+                .await?;
+            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::Attachments, id, &patch.fields()).await
         })
     }
 

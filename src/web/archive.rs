@@ -26,7 +26,7 @@ fn goes_with(entity: Entity) -> &'static str {
         Entity::Machine => "archive.with_machine",
         Entity::License => "archive.with_license",
         Entity::Case => "archive.with_case",
-        Entity::HardwareChange | Entity::Attempt | Entity::FollowUp => "archive.alone",
+        Entity::HardwareChange | Entity::Attempt | Entity::FollowUp | Entity::Attachment => "archive.alone",
     }
 }
 

@@ -54,7 +54,7 @@ pub struct Files {
 }
 
 /// The path segment of an entity's page.
-fn path_of(entity: AttachedTo) -> &'static str {
+pub fn path_of(entity: AttachedTo) -> &'static str {
     match entity {
         AttachedTo::Machine => "machines",
         AttachedTo::License => "licenses",

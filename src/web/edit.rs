@@ -1,5 +1,5 @@
 //! `/{kind}/{id}/edit`: changing a machine, hardware change, license,
-//! case, call or follow-up after it was stored.
+//! case, call, follow-up or an attachment's caption after it was stored.
 //!
 //! The form is built from the field declarations of the resource's PATCH
 //! body (`wire::bodies!`): every field a PATCH may change, drawn by its
@@ -46,7 +46,7 @@ fn fixed(entity: Entity) -> &'static [&'static str] {
         Entity::Case => &["machine_id", "license_id"],
         Entity::Attempt => &["case_id", "machine_id", "license_id", "trigger", "questions"],
         Entity::FollowUp => &["case_id"],
-        Entity::Machine | Entity::HardwareChange | Entity::License => &[],
+        Entity::Machine | Entity::HardwareChange | Entity::License | Entity::Attachment => &[],
     }
 }
 
@@ -59,6 +59,7 @@ pub fn editable(entity: Entity) -> Vec<FieldDecl> {
         Entity::Case => wire::case_fields::ALL,
         Entity::Attempt => wire::attempt_fields::ALL,
         Entity::FollowUp => wire::follow_up_fields::ALL,
+        Entity::Attachment => wire::attachment_fields::ALL,
     };
     all.iter()
         .filter(|f| !fixed(entity).contains(&f.name) && !matches!(f.kind, Kind::Objects { .. }))
@@ -257,6 +258,7 @@ async fn save(p: &Page, store: &Store, entity: Entity, id: i64, form: &Form) -> 
             update!(wire::AttemptFields, crate::domain::AttemptPatch, update_attempt, fill)
         }
         Entity::FollowUp => update!(wire::FollowUpFields, crate::domain::FollowUpPatch, update_follow_up),
+        Entity::Attachment => update!(wire::AttachmentFields, crate::domain::AttachmentPatch, update_attachment),
     };
     match written {
         Ok(()) => Ok(Saved::Done),

@@ -17,12 +17,20 @@ pub enum Entity {
     Case,
     Attempt,
     FollowUp,
+    Attachment,
 }
 
 impl Entity {
     /// Every kind, in the order the archived rows' page lists them.
-    pub const ALL: [Entity; 6] =
-        [Entity::Machine, Entity::HardwareChange, Entity::License, Entity::Case, Entity::Attempt, Entity::FollowUp];
+    pub const ALL: [Entity; 7] = [
+        Entity::Machine,
+        Entity::HardwareChange,
+        Entity::License,
+        Entity::Case,
+        Entity::Attempt,
+        Entity::FollowUp,
+        Entity::Attachment,
+    ];
 
     /// Its path segment (`/machines/3/edit`), as the API's.
     pub fn path(self) -> &'static str {
@@ -33,6 +41,7 @@ impl Entity {
             Entity::Case => "cases",
             Entity::Attempt => "attempts",
             Entity::FollowUp => "follow-ups",
+            Entity::Attachment => "attachments",
         }
     }
 
@@ -50,6 +59,7 @@ impl Entity {
             Entity::Case => Table::Cases,
             Entity::Attempt => Table::Attempts,
             Entity::FollowUp => Table::FollowUps,
+            Entity::Attachment => Table::Attachments,
         }
     }
 
@@ -62,6 +72,7 @@ impl Entity {
             Entity::Case => "kind.case",
             Entity::Attempt => "kind.attempt",
             Entity::FollowUp => "kind.follow_up",
+            Entity::Attachment => "attach.kind",
         }
     }
 }
@@ -123,6 +134,12 @@ pub async fn load(store: &Store, t: &Tr, entity: Entity, id: i64, include_archiv
         Entity::FollowUp => {
             let f = store.follow_up(id, include_archived).await?;
             row(&f, f.text.clone(), "/follow-ups".into(), Some(f.machine_id))
+        }
+        Entity::Attachment => {
+            let a = store.attachment(id, include_archived).await?;
+            let title = a.caption.clone().unwrap_or_else(|| a.file_name());
+            let href = format!("/{}/{}#attachment-{id}", super::attachments::path_of(a.entity), a.entity_id);
+            row(&a, title, href, None)
         }
     }
 }

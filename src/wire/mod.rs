@@ -29,7 +29,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::i18n::Msg;
 
-pub use attachment::{attachment_caption, CAPTION};
+pub use attachment::{attachment_caption, attachment_fields, AttachmentFields};
 pub use attempt::{attempt_fields, question_fields, AttemptCreate, AttemptFields, QuestionFields};
 pub use case::{case_fields, CaseCreate, CaseFields};
 pub use follow_up::{follow_up_fields, FollowUpCreate, FollowUpFields};
@@ -201,7 +201,8 @@ pub trait Body: Default {
     }
 }
 
-/// Declares a resource's fields once: the POST body (`create`), the PATCH
+/// Declares a resource's fields once: the POST body (`create`; left out for
+/// a resource made otherwise, as an attachment by its upload), the PATCH
 /// body (`patch`, which names at least one field) and the declarations
 /// ([`crate::domain::shape::FieldDecl`], in the module `decls`, one const a
 /// field and `ALL`) that every edge reads — the parse takes its limits from
@@ -213,6 +214,43 @@ pub trait Body: Default {
 /// where `KIND` is a [`crate::domain::shape::Kind`] and the attributes are
 /// utoipa's (type and examples; limits and `required` come from the kind).
 macro_rules! bodies {
+    (
+        $(#[$patch_doc:meta])* pub struct $patch:ident;
+        pub mod $decls:ident;
+        { $( $(#[doc = $doc:literal])* $name:ident : $raw:ty as $kind:expr $(, $req:ident)? => [$($p:tt)*] ),+ $(,)? }
+    ) => {
+        $(#[$patch_doc])*
+        #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+        #[serde(deny_unknown_fields)]
+        #[schema(min_properties = 1)]
+        pub struct $patch {
+            $(
+                $(#[doc = $doc])*
+                #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
+                #[schema($($p)*)]
+                pub $name: $crate::wire::Field<$raw>,
+            )+
+        }
+
+        /// The declarations of the resource's fields, one const a field (named
+        /// as the field) and `ALL` in the body's order.
+        #[allow(non_upper_case_globals)]
+        pub mod $decls {
+            use super::*;
+            use $crate::domain::shape::FieldDecl;
+            $(
+                pub const $name: FieldDecl = FieldDecl {
+                    name: stringify!($name),
+                    kind: $kind,
+                    required: $crate::wire::bodies!(@required $($req)?),
+                    label: concat!("field.", stringify!($name)),
+                };
+            )+
+            pub const ALL: &[FieldDecl] = &[$($name),+];
+        }
+
+        $crate::wire::bodies!(@body $patch, $decls, $($name : $raw),+);
+    };
     (
         $(#[$create_doc:meta])* pub struct $create:ident;
         $(#[$patch_doc:meta])* pub struct $patch:ident;

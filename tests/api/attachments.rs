@@ -205,3 +205,63 @@ async fn a_missing_key_file_refuses_an_upload_as_it_refuses_a_product_key() {
     assert!(a.body["detail"].as_str().unwrap().contains("is missing"), "{}", a.body);
     assert!(!app.key_path().exists(), "no new key file is made over the journal's sealed files");
 }
+
+#[tokio::test]
+async fn a_caption_is_changed_with_if_match_audited_and_found_by_its_new_words() {
+    let app = spawn_app().await;
+    let license = app.license("retail_box").await;
+    let a = upload(&app, &format!("entity=license&entity_id={license}&caption=the%20box"), &app.write, pdf("c")).await;
+    let (id, etag) = (a.body["id"].as_i64().unwrap(), a.headers["etag"].to_str().unwrap().to_string());
+    let path = format!("/api/v1/attachments/{id}");
+
+    let changed = app
+        .send_if_match(Method::PATCH, &path, &etag, Some(&serde_json::json!({"caption": "  Receipt from Softmart "})))
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(changed.body["caption"], "Receipt from Softmart");
+    assert_eq!(changed.body["size"], a.body["size"], "the file stays");
+    assert_ne!(changed.headers["etag"].to_str().unwrap(), etag);
+
+    let stale = app.send_if_match(Method::PATCH, &path, &etag, Some(&serde_json::json!({"caption": "late"}))).await;
+    assert_eq!(stale.status, 412, "{}", stale.body);
+    assert_eq!(stale.body["caption"], "Receipt from Softmart", "nothing was changed; the row as it is now");
+
+    let found = app.get("/api/v1/search?q=softmart").await;
+    assert_eq!(found.body["items"][0]["id"], id, "{}", found.body);
+    assert!(
+        app.get("/api/v1/search?q=box").await.body["items"].as_array().unwrap().is_empty(),
+        "the old words are gone"
+    );
+    let audit = app.get("/api/v1/audit?entity=attachment").await;
+    let update = audit.body["items"].as_array().unwrap().iter().find(|e| e["action"] == "update").cloned();
+    assert_eq!(update.expect("an audit row")["fields"], serde_json::json!(["caption"]), "{}", audit.body);
+
+    let cleared = app.patch(&path, serde_json::json!({"caption": null})).await;
+    assert_eq!(cleared.status, 200, "{}", cleared.body);
+    assert_eq!(cleared.body["caption"], Value::Null);
+}
+
+#[tokio::test]
+async fn every_caption_sent_wrong_in_a_patch_is_refused_with_its_message() {
+    let app = spawn_app().await;
+    let license = app.license("retail_box").await;
+    let a = upload(&app, &format!("entity=license&entity_id={license}"), &app.write, pdf("w")).await;
+    let path = format!("/api/v1/attachments/{}", a.body["id"]);
+    let cases: Vec<(Value, u16, &str, &str)> = vec![
+        (serde_json::json!({"caption": "x".repeat(201)}), 422, "caption", "200"),
+        (serde_json::json!({"caption": "a\u{7}b"}), 422, "caption", "U+0007"),
+        (serde_json::json!({"caption": "a\nb"}), 422, "caption", "U+000A"),
+        (serde_json::json!({"caption": "key \u{202e}4321"}), 422, "caption", "U+202E"),
+        (serde_json::json!({"caption": 7}), 422, "caption", "string"),
+        (serde_json::json!({}), 422, "body", "names no field to change"),
+        (serde_json::json!({"media_type": "image/png"}), 422, "media_type", "unknown field"),
+    ];
+    for (body, status, field, message) in cases {
+        let answer = app.patch(&path, body.clone()).await;
+        assert_problem(&answer, status, field, message);
+    }
+    let read = app.send(Method::PATCH, &path, Some(&app.read), Some(&serde_json::json!({"caption": "x"}))).await;
+    assert_eq!(read.status, 403, "{}", read.body);
+    let missing = app.patch("/api/v1/attachments/999", serde_json::json!({"caption": "x"})).await;
+    assert_eq!(missing.status, 404, "{}", missing.body);
+}

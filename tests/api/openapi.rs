@@ -52,6 +52,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/attachments"),
     ("post", "/api/v1/attachments"),
     ("get", "/api/v1/attachments/{id}"),
+    ("patch", "/api/v1/attachments/{id}"),
     ("delete", "/api/v1/attachments/{id}"),
     ("get", "/api/v1/attachments/{id}/file"),
     ("get", "/api/v1/attachments/{id}/thumbnail"),

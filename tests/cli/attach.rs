@@ -61,3 +61,34 @@ fn every_attach_argument_given_wrong_is_refused_and_nothing_is_stored() {
     let listed = json(dir.path(), &["attachments", "license", "1", "--json"]);
     assert_eq!(listed["items"], serde_json::json!([]));
 }
+
+#[test]
+fn a_caption_is_edited_and_cleared_and_a_wrong_one_refused_naming_the_flag() {
+    let dir = household();
+    std::fs::write(dir.path().join("r.pdf"), b"%PDF-1.4 receipt").unwrap();
+    let a = json(dir.path(), &["attach", "license", "1", "r.pdf", "--caption", "receipt", "--json"]);
+    let id = a["id"].as_i64().unwrap().to_string();
+    let edited = json(dir.path(), &["attachment", "edit", &id, "--caption", "Softmart receipt", "--json"]);
+    assert_eq!(edited["caption"], "Softmart receipt");
+    assert_eq!(edited["size"], a["size"], "the file stays");
+    let found = json(dir.path(), &["search", "softmart", "--json"]);
+    assert_eq!(
+        (found["items"][0]["entity"].as_str(), found["items"][0]["id"].as_i64()),
+        (Some("attachment"), a["id"].as_i64())
+    );
+    let long = "x".repeat(201);
+    for (args, message) in [
+        (&["attachment", "edit", &id, "--caption", &long][..], "--caption: "),
+        (&["attachment", "edit", &id, "--caption", "a\u{202e}b"], "--caption: "),
+        (&["attachment", "edit", &id], "give at least one field to change"),
+        (&["attachment", "edit", "99", "--caption", "x"], "attachment 99 not found"),
+        (&["attachment", "edit", &id, "--clear", "media_type"], "--clear: unknown field `media_type`"),
+    ] {
+        let (code, err) = refused(dir.path(), args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+    assert_eq!(json(dir.path(), &["attachments", "license", "1", "--json"])["items"][0]["caption"], "Softmart receipt");
+    let cleared = json(dir.path(), &["attachment", "edit", &id, "--clear", "caption", "--json"]);
+    assert_eq!(cleared["caption"], serde_json::Value::Null);
+}

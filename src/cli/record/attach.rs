@@ -1,4 +1,4 @@
-//! `attach`, `attachments`, `attachment get|archive|unarchive`: photos and
+//! `attach`, `attachments`, `attachment get|edit|archive|unarchive`: photos and
 //! PDFs of a license, machine, case or attempt from the command line. The
 //! file is prepared (type sniffed, location data out, thumbnail) and stored
 //! by the same domain and store calls as the API's upload.
@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use super::correct::{archive, unarchive, Shown, Target, ATTACHMENT};
+use super::correct::{
+    archive, edit_body, print_row, unarchive, written, AttachmentEdit, Edit, Shown, Target, ATTACHMENT,
+};
 use super::show::{here, or_dash, print_json, print_table, table};
 use super::{stored, Paging};
 use crate::cli::hint::more;
@@ -33,6 +35,11 @@ pub enum AttachmentCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Change an attachment's caption (`--clear caption` empties it).
+    #[command(
+        after_help = "Examples:\n  activation-journal attachment edit 3 --caption \"the sticker on the box\"\n  activation-journal attachment edit 3 --clear caption"
+    )]
+    Edit(Edit<AttachmentEdit>),
     /// Archive an attachment (`unarchive` undoes it).
     #[command(after_help = "Example:\n  activation-journal attachment archive 3")]
     Archive(Target),
@@ -89,6 +96,12 @@ pub async fn attachment_command(store: &Store, c: AttachmentCommand) -> anyhow::
         AttachmentCommand::Get { id, out, force } => {
             let (_, bytes) = store.attachment_bytes(id, AttachmentBytes::File).await?;
             write_out(&out, &bytes.unwrap_or_default(), force)
+        }
+        AttachmentCommand::Edit(e) => {
+            let patch = edit_body::<_, crate::domain::AttachmentPatch>(&e, |_| {})?;
+            let actor = Actor::cli();
+            let a = written(store.update_attachment(&WriteCtx::new(&actor), e.id, &patch).await)?;
+            print_row(store, a, e.json).await
         }
         AttachmentCommand::Archive(t) => archive(store, &ATTACHMENT, t).await,
         AttachmentCommand::Unarchive(s) => unarchive(store, &ATTACHMENT, s).await,

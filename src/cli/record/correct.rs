@@ -84,6 +84,8 @@ flag_sets! {
     FollowUpEdit: crate::wire::FollowUpFields, [];
     /// `hardware-change edit`.
     HardwareChangeEdit: crate::wire::HardwareChangeFields, [];
+    /// `attachment edit` (its caption; the file stays).
+    AttachmentEdit: crate::wire::AttachmentFields, [];
     /// `hardware-change add` (the machine with `--machine`).
     HardwareChangeAdd: crate::wire::HardwareChangeCreate, [];
 }

@@ -119,3 +119,50 @@ async fn an_attachment_is_archived_and_brought_back_from_its_page() {
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.html.html().contains("not a JPEG, PNG, WebP or PDF"));
 }
+
+#[tokio::test]
+async fn a_caption_is_edited_from_its_entitys_page_and_a_stale_form_comes_back_409() {
+    use super::edit::edited;
+    let app = spawn_app().await;
+    let license = app.license("retail_box").await;
+    let b = Browser::signed_in(&app, &app.write, "ja").await;
+    let page = b.get(&format!("/licenses/{license}")).await;
+    let csrf = page.attr("form.upload input[name=csrf]", "value").unwrap();
+    let (ct, body) = multipart(&csrf, "", "the box", b"%PDF-1.4 box");
+    assert_eq!(b.upload(&format!("/licenses/{license}/attachments"), &ct, body).await.status, StatusCode::SEE_OTHER);
+    let page = b.get(&format!("/licenses/{license}")).await;
+    let edit = page.attr("ul.files a[href$='/edit']", "href").expect("an edit link");
+    assert_eq!(page.text("ul.files a[href$='/edit']"), "説明を編集");
+    let id: i64 = edit.trim_start_matches("/attachments/").trim_end_matches("/edit").parse().unwrap();
+    let api = format!("/api/v1/attachments/{id}");
+
+    let form = b.get(&edit).await;
+    assert_eq!(form.status, 200);
+    assert_eq!(form.text("label[for=caption]"), "説明 (何が写っているか)");
+    let sent = edited(&b, &edit, &[("caption", "the sticker")]).await;
+    let saved = b.post(&edit, &pairs(&sent)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text("main"));
+    assert_eq!(saved.location(), format!("/licenses/{license}#attachment-{id}"));
+    assert_eq!(app.get(&api).await.body["caption"], "the sticker");
+
+    // Wrong: beside the field, in the page's language, nothing written.
+    let sent = edited(&b, &edit, &[("caption", "a\u{202e}b")]).await;
+    let refused = b.post(&edit, &pairs(&sent)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text("main"));
+    assert!(refused.text("main").contains("U+202E"), "{}", refused.text("main"));
+    assert_eq!(app.get(&api).await.body["caption"], "the sticker");
+
+    // Changed meanwhile through the API: 409, both values to choose from.
+    let opened = edited(&b, &edit, &[("caption", "mine")]).await;
+    assert_eq!(app.patch(&api, serde_json::json!({"caption": "theirs"})).await.status, 200);
+    let stale = b.post(&edit, &pairs(&opened)).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(stale.text("#caption .typed"), "mine");
+    assert_eq!(stale.text("#caption .stored"), "theirs");
+    assert_eq!(app.get(&api).await.body["caption"], "theirs");
+
+    // A read session has no edit link and no form.
+    let reader = Browser::signed_in(&app, &app.read, "en").await;
+    assert!(reader.get(&format!("/licenses/{license}")).await.all("ul.files a[href$='/edit']").is_empty());
+    assert_eq!(reader.get(&edit).await.status, StatusCode::FORBIDDEN);
+}

@@ -8,7 +8,7 @@ use super::*;
 
 /// The values a browser would send for the form `css` as it stands
 /// (hidden fields included; unchecked boxes left out).
-fn form_values(page: &PageAnswer, css: &str) -> Vec<(String, String)> {
+pub(super) fn form_values(page: &PageAnswer, css: &str) -> Vec<(String, String)> {
     let form = page.all(css).into_iter().next().expect("the form");
     let sel = |s: &str| Selector::parse(s).unwrap();
     let mut out = Vec::new();
@@ -32,7 +32,7 @@ fn form_values(page: &PageAnswer, css: &str) -> Vec<(String, String)> {
 }
 
 /// What the edit form of `path` sends, with `changes` made to it.
-async fn edited(b: &Browser, path: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(super) async fn edited(b: &Browser, path: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
     let page = b.get(path).await;
     assert_eq!(page.status, 200, "{path}");
     let mut values = form_values(&page, "form.card");
