@@ -89,6 +89,42 @@ impl Msg {
         Msg::new("msg.detail").arg("detail", text)
     }
 
+    /// The message of `key` whose English is `text`, its values read back
+    /// as texts (`None` when the text is not that message). A value runs to
+    /// the first place the template's next words follow it.
+    ///
+    /// ```
+    /// use activation_journal::i18n::Msg;
+    /// let m = Msg::new("msg.skipped_time").arg("time", "2016-03-27 02:30").arg("zone", "Europe/Berlin");
+    /// assert_eq!(Msg::read_en("msg.skipped_time", &m.en()), Some(m));
+    /// ```
+    pub fn read_en(key: &'static str, text: &str) -> Option<Msg> {
+        let template = Tr(Lang::En).s(key);
+        let mut args: Vec<(&'static str, Arg)> = Vec::new();
+        let (first, mut rest_t) = template.split_once("%{").map_or((template.as_str(), ""), |(a, b)| (a, b));
+        let mut rest = text.strip_prefix(first)?;
+        while !rest_t.is_empty() {
+            let (name, after) = rest_t.split_once('}')?;
+            let (words, next_t) = after.split_once("%{").unwrap_or((after, ""));
+            let end = match (words.is_empty(), next_t.is_empty()) {
+                (true, true) => rest.len(),
+                (true, false) => return None,
+                (false, true) => rest.len().checked_sub(words.len()).filter(|e| rest[*e..] == *words)?,
+                (false, false) => rest.find(words)?,
+            };
+            let value = &rest[..end];
+            let name = leak_name(name)?;
+            match args.iter().find(|(n, _)| *n == name) {
+                Some((_, Arg::Text(seen))) if seen != value => return None,
+                Some(_) => {}
+                None => args.push((name, Arg::Text(value.to_string()))),
+            }
+            rest = &rest[end + words.len()..];
+            rest_t = next_t;
+        }
+        rest.is_empty().then_some(Msg { key, args })
+    }
+
     /// Whether the English text holds `part` (what tests ask).
     pub fn contains(&self, part: &str) -> bool {
         self.en().contains(part)
@@ -127,6 +163,11 @@ impl PartialEq<&str> for Msg {
     fn eq(&self, other: &&str) -> bool {
         self.en() == *other
     }
+}
+
+/// The names of values the messages read back by [`Msg::read_en`] use.
+fn leak_name(name: &str) -> Option<&'static str> {
+    ["time", "offset", "home", "zone", "groups", "text"].into_iter().find(|n| *n == name)
 }
 
 /// A language of the pages, the messages and the command line.

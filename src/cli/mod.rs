@@ -642,8 +642,8 @@ pub(crate) fn said(e: &crate::store::StoreError) -> String {
 /// Warnings of a write (an offset other than the household's…), on stderr.
 pub(crate) fn warn(warnings: &[String]) {
     let t = lang::t();
-    for w in warnings {
-        eprintln!("{}: {}", t.s("cli.warning"), w);
+    for w in crate::domain::warning::read_all(warnings) {
+        eprintln!("{}: {}", t.s("cli.warning"), w.said(&t));
     }
 }
 

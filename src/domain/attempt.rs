@@ -12,6 +12,7 @@ use super::fields::{got, Check, FieldErrors, Msg};
 use super::ids::{CheckedConfirmationId, ConfirmationId, InstallationId};
 use super::shape::Kind;
 use super::time::CallerTime;
+use super::warning::Warning;
 
 /// One question an operator asked, as shown. An answer that held a product
 /// key is shown masked.
@@ -308,7 +309,7 @@ impl NewAttempt {
         self.warnings.retain(|w| !is_offset_warning(w));
         let mut place = |c: &mut Check, name: &str, t: &CallerTime| {
             let (t, warning) = c.record(name, t.in_zone(zone))?;
-            self.warnings.extend(warning.map(|w| format!("{name}: {w}")));
+            self.warnings.extend(warning.map(|w| Warning::on(name, w).text()));
             Some(t)
         };
         let started_at = place(&mut c, "started_at", &self.started_at);
@@ -330,7 +331,7 @@ impl NewAttempt {
 
 /// Whether a stored warning is one [`NewAttempt::in_zone`] gives.
 fn is_offset_warning(w: &str) -> bool {
-    (w.starts_with("started_at: ") || w.starts_with("ended_at: ")) && w.contains("the household's")
+    Warning::read(w).is_offset()
 }
 
 /// An operator's rating, 1–5.

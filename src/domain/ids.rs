@@ -104,7 +104,7 @@ fn failing_groups(digits: &[u8], sizes: &[usize]) -> Vec<usize> {
 }
 
 /// The groups (by 0-based index) of an ID that do not check.
-fn list_groups(kind: IdKind, bad: &[usize]) -> Msg {
+pub(crate) fn list_groups(kind: IdKind, bad: &[usize]) -> Msg {
     match bad {
         [one] => Msg::new("msg.does_not_check").inner("what", kind.group_name(*one)),
         _ => {
@@ -226,10 +226,7 @@ impl ConfirmationId {
         if digits.len() == 42 {
             return Err(IdError(list_groups(IdKind::Confirmation, &bad)));
         }
-        let warnings = vec![format!(
-            "confirmation_id: {} (48-digit IDs are stored anyway: their check digit is not confirmed)",
-            list_groups(IdKind::Confirmation, &bad)
-        )];
+        let warnings = vec![super::warning::Warning::cid48(&bad).text()];
         Ok(CheckedConfirmationId { id, warnings })
     }
 

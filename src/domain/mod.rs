@@ -65,6 +65,7 @@ pub mod shape;
 pub mod slmgr;
 pub mod summary_filter;
 pub mod time;
+pub mod warning;
 
 pub use attachment::{Attachment, AttachmentPatch, NewAttachment, UploadError};
 pub use attempt::{Attempt, AttemptPatch, AttemptTarget, NewAttempt, NewQuestion, Question};

@@ -11,6 +11,7 @@
 //! before it is stored. Dates without a time sit at the household's local
 //! midnight ([`Zone::midnight_millis`]).
 
+use super::warning::Warning;
 use crate::i18n::Msg;
 use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
 
@@ -189,18 +190,12 @@ impl CallerTime {
     /// at that moment; a time with its own keeps it, and a warning says so
     /// when it is not the household's then (its local hour and date are
     /// read at its own offset).
-    pub fn in_zone(&self, zone: &Zone) -> Result<(CallerTime, Option<String>), Msg> {
+    pub fn in_zone(&self, zone: &Zone) -> Result<(CallerTime, Option<Msg>), Msg> {
         if !self.local {
             let home = zone.offset_at(self.at.with_timezone(&Utc));
             let warning = (home != *self.at.offset()).then(|| {
-                format!(
-                    "{} is at {}, not at the household's {} ({}) then; its local hour and date are read at {}",
-                    self.text,
-                    offset_text(*self.at.offset()),
-                    offset_text(home),
-                    zone.name(),
-                    offset_text(*self.at.offset())
-                )
+                let offset = offset_text(*self.at.offset());
+                Warning::offset(&self.text, &offset, &offset_text(home), zone.name())
             });
             return Ok((self.clone(), warning));
         }

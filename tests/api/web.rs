@@ -1214,3 +1214,28 @@ async fn only_a_form_not_yet_sent_takes_the_browsers_draft() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.attr("#call-form", "data-fresh"), None, "what was sent is not replaced by a draft");
 }
+
+#[tokio::test]
+async fn a_calls_warnings_are_said_in_the_pages_language_as_the_api_says_them_in_english() {
+    let app = spawn_app().await;
+    let (m, l) = app.machine_and_license("PC 1", "retail_box").await;
+    let a = app
+        .attempt(serde_json::json!({"machine_id": m, "license_id": l, "started_at": "2014-05-10T01:05:00Z",
+        "confirmation_id": "109062-530373-462923-856922-378004-297663-022353-000001", "result": "activated"}))
+        .await;
+    let english: Vec<&str> = a["warnings"].as_array().unwrap().iter().filter_map(|w| w.as_str()).collect();
+    assert_eq!(english.len(), 2, "{english:?}");
+    let path = format!("/attempts/{}", a["id"]);
+    let said = |page: &PageAnswer| -> Vec<String> {
+        page.all(".warnings li").iter().map(|e| e.text().collect::<String>().trim().to_string()).collect()
+    };
+    let en = said(&Browser::signed_in(&app, &app.write, "en").await.get(&path).await);
+    assert_eq!(en, english);
+    let ja = said(&Browser::signed_in(&app, &app.write, "ja").await.get(&path).await);
+    assert_eq!(ja.len(), 2);
+    for w in &ja {
+        let sentence = w.split_once(": ").map_or(w.as_str(), |(_, s)| s);
+        let words: String = sentence.replace("Asia/Tokyo", "").replace("Z", "");
+        assert!(reads_as_japanese(&words), "{w}");
+    }
+}

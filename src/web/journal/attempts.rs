@@ -89,6 +89,8 @@ struct AttemptPage {
     saved: bool,
     questions: Vec<(String, String, String)>,
     facts: Vec<(String, String)>,
+    /// The warnings, in the page's language.
+    warnings: Vec<String>,
     files: crate::web::attachments::Files,
 }
 
@@ -114,6 +116,7 @@ pub async fn attempt(
         saved: param(&query, "saved").is_some(),
         questions,
         facts,
+        warnings: crate::domain::warning::read_all(&a.warnings).iter().map(|w| w.said(&t)).collect(),
         files: crate::web::attachments::files(&p, &store, crate::domain::AttachedTo::Attempt, a.id).await?,
         a,
     })
