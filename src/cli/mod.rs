@@ -625,17 +625,9 @@ pub(crate) fn said(e: &crate::store::StoreError) -> String {
     use crate::store::StoreError;
     let t = lang::t();
     match e {
-        // English says it as the API does (`attempt 9 not found`).
-        StoreError::NotFound { entity, id } if t.0 != crate::i18n::Lang::En => {
-            let key = format!("enum.AuditEntity.{}", entity.replace([' ', '-'], "_"));
-            let what =
-                crate::_rust_i18n_try_translate(t.lang(), &key).map_or_else(|| entity.to_string(), |w| w.into_owned());
-            t.f("cli.err.not_found", &[("what", &what), ("id", &id.to_string())])
-        }
         StoreError::Invalid(f) => fields_said(f),
-        StoreError::Conflict(_, m) => t.msg(m),
         StoreError::IdempotencyMismatch => t.s("cli.err.idempotency"),
-        other => other.to_string(),
+        other => other.msg().map_or_else(|| other.to_string(), |m| t.msg(&m)),
     }
 }
 

@@ -118,11 +118,17 @@ impl ConflictKind {
     }
 }
 
+/// The one "not found" message (`attempt 9 not found`): the API says its
+/// English, pages and the command line say it in their language.
+pub fn not_found(entity: &str, id: i64) -> crate::i18n::Msg {
+    crate::i18n::Msg::new("msg.not_found").noun("what", entity).arg("id", id)
+}
+
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// No such row (or it is archived and archived rows were not asked for).
-    #[error("{entity} {id} not found")]
+    #[error("{}", not_found(entity, *id))]
     NotFound { entity: &'static str, id: i64 },
     /// Something named (not by id) does not exist.
     #[error("{0}")]
@@ -190,6 +196,18 @@ pub enum StoreError {
     /// Anything else from SQLite.
     #[error("database error: {}", sqlite_message(.0))]
     Database(sqlx::Error),
+}
+
+impl StoreError {
+    /// What it says to a person, when it is a message of ours (not found,
+    /// missing, a conflict); field errors and failures are said otherwise.
+    pub fn msg(&self) -> Option<crate::i18n::Msg> {
+        match self {
+            StoreError::NotFound { entity, id } => Some(not_found(entity, *id)),
+            StoreError::Missing(m) | StoreError::Conflict(_, m) => Some(m.clone()),
+            _ => None,
+        }
+    }
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -171,10 +171,9 @@ impl WebError {
     pub fn store(lang: Lang, e: StoreError) -> Self {
         let t = Tr(lang);
         match e {
-            StoreError::NotFound { entity, id } => WebError::NotFound {
-                lang,
-                message: t.msg(&crate::i18n::Msg::new("error.not_found").noun("what", entity).arg("id", id)),
-            },
+            StoreError::NotFound { entity, id } => {
+                WebError::NotFound { lang, message: t.msg(&crate::store::not_found(entity, id)) }
+            }
             StoreError::Missing(m) => WebError::NotFound { lang, message: t.msg(&m) },
             StoreError::Conflict(_, m) => WebError::BadRequest { lang, message: t.msg(&m) },
             StoreError::Invalid(errors) => WebError::BadRequest { lang, message: t.errors(&errors) },

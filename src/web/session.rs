@@ -347,8 +347,10 @@ impl FormState {
         self.errors
             .iter()
             .map(|e| {
-                if e.field == "case_id" && e.message.key == "msg.case_or_pair" {
-                    return (Some("machine_id".to_string()), self.t.s("call.need_target"));
+                if let Some((_, _, anchor, words)) =
+                    ACROSS_FIELDS.iter().find(|(field, key, ..)| e.field == *field && e.message.key == *key)
+                {
+                    return (Some(anchor.to_string()), self.t.s(words));
                 }
                 let message = self.t.msg(&e.message);
                 match field_label(&self.t, &e.field) {
@@ -359,6 +361,10 @@ impl FormState {
             .collect()
     }
 }
+
+/// Rules across fields, said in the summary in their own words and linked to
+/// the first field to fill: (field, message key, linked field, words key).
+const ACROSS_FIELDS: &[(&str, &str, &str, &str)] = &[("case_id", "msg.case_or_pair", "machine_id", "call.need_target")];
 
 /// The name a person reads for a form's field, from the `field.*` words
 /// (`questions[1].topic` → "Topic 2", `machine.name` → "PC · Name"); `None`
