@@ -24,8 +24,8 @@ struct SummariesPage {
     open: Open,
     /// Rows of the questions table: topic label, total, per channel.
     topic_rows: Vec<(String, i64, String)>,
-    retry_rows: Vec<(i64, String, String, i64, String)>,
-    license_rows: Vec<(i64, String, i64, String)>,
+    retry_rows: Vec<(i64, String, String, String, i64, String)>,
+    license_rows: Vec<(i64, String, String, i64, String)>,
     best_hours: String,
     hours_chart: charts::Chart,
     wait_hour_chart: charts::Chart,
@@ -107,14 +107,15 @@ fn topic_rows(t: &Tr, questions: &crate::summary::Questions) -> Vec<(String, i64
     rows
 }
 
-/// The retried cases as table rows.
-fn retry_rows(retries: &crate::summary::Retries) -> Vec<(i64, String, String, i64, String)> {
+/// The retried cases as table rows, each named by its PC and license.
+fn retry_rows(retries: &crate::summary::Retries) -> Vec<(i64, String, String, String, i64, String)> {
     retries
         .cases
         .iter()
         .map(|c| {
             (
                 c.case_id,
+                format!("{} · {}", c.machine_name, c.license_name),
                 shown_time(&c.first_attempt_at),
                 c.activated_at.as_deref().map(shown_time).unwrap_or_else(|| "–".into()),
                 c.attempts,
@@ -146,15 +147,16 @@ fn wait_day_rows(t: &Tr, w: &WaitTimes) -> Vec<(String, i64, String, String)> {
         .collect()
 }
 
-/// Activations by license as table rows.
-fn license_rows(t: &Tr, licenses: &crate::summary::Licenses) -> Vec<(i64, String, i64, String)> {
+/// Activations by license as table rows, with the PCs it was activated on by name.
+fn license_rows(t: &Tr, licenses: &crate::summary::Licenses) -> Vec<(i64, String, String, i64, String)> {
     licenses
         .licenses
         .iter()
         .map(|l| {
             (
                 l.license_id,
-                format!("{} · {}", l.product, t.e(l.channel)),
+                format!("{} · {}", l.license_name, t.e(l.channel)),
+                if l.machine_names.is_empty() { "–".into() } else { t.list(&l.machine_names) },
                 l.activations,
                 l.last_activated_at.as_deref().map(shown_time).unwrap_or_else(|| "–".into()),
             )

@@ -746,6 +746,15 @@ async fn every_page_renders_in_both_languages_with_its_title_and_labels() {
         assert!(!summaries.all("table#wait-weekdays tbody tr").is_empty(), "{lang}: waits by weekday as a table");
         assert_eq!(summaries.text("#overview [data-k=attempts]"), "4");
         assert_eq!(summaries.text("#retries [data-k=next_day_retries]"), "2");
+        // Retried cases and licenses are named, not numbered.
+        let retried = summaries.all("#s-retries ~ div table a[data-case]");
+        assert!(!retried.is_empty(), "{lang}");
+        for a in retried {
+            let name = a.text().collect::<String>();
+            assert!(!name.starts_with('#') && name.contains(" · "), "{lang}: {name}");
+        }
+        let on = summaries.all("td[data-label]").iter().map(|e| e.text().collect::<String>()).collect::<Vec<_>>();
+        assert!(on.iter().any(|t| t.contains("PC")), "{lang}: the PCs a license was activated on: {on:?}");
     }
 }
 
