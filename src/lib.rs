@@ -21,7 +21,8 @@
 //!   [`error`] — problem+json errors; [`auth`] — bearer tokens.
 //! - [`i18n`] — the languages (en, ja) and their catalogues in `locales/`,
 //!   read by the pages, the API's messages and the command line.
-//! - [`web`] — the web pages (askama templates).
+//! - [`web`] — the web pages (askama templates); [`body`] and
+//!   [`multipart`] — request bodies as the API and the pages both read them.
 
 pub mod auth;
 pub mod body;
@@ -31,6 +32,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod multipart;
 pub mod portable;
 pub mod routes;
 pub mod secrets;

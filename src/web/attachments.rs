@@ -5,18 +5,20 @@
 //! the file and its thumbnail behind a write session (a sticker's photo
 //! shows the product key; a read session sees that they exist).
 //!
-//! The upload is parsed here (one small multipart reader, the body bounded
-//! as the API's) and prepared and stored by the same domain and store calls
-//! as the API's. No SQL here.
+//! The upload is read with [`crate::multipart`] (the body bounded as the
+//! API's) and prepared and stored by the same domain and store calls as
+//! the API's; one refused shows its entity's page again with the reason
+//! beside the upload form ([`Refusal`]). No SQL here.
 
-use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpMessage as _, HttpRequest, HttpResponse};
 
 use super::form::Once;
 use super::session::Form;
 use super::{see_other, Page, Posted, Tr, WebError};
 use crate::domain::attachment::{extension, MAX_BYTES};
-use crate::domain::{AttachedTo, Attachment, NewAttachment, PageRequest};
+use crate::domain::{AttachedTo, Attachment, NewAttachment, PageRequest, UploadError};
+use crate::multipart;
 use crate::store::{AttachmentBytes, Store, Table};
 
 /// Register the routes (before the generic `/{kind}/{id}/…` ones).
@@ -51,6 +53,23 @@ pub struct Files {
     pub rows: Vec<FileRow>,
     /// More than [`SHOWN`]: the rest are listed by the API and the command line.
     pub more: bool,
+    /// The upload just refused, if this page is drawn again for it.
+    pub refused: Option<Refusal>,
+}
+
+impl Files {
+    /// The refused upload's message beside the file field, beside the
+    /// caption field, and the caption typed (all empty when none was refused).
+    pub fn refused_parts(&self) -> (Option<&str>, Option<&str>, &str) {
+        match &self.refused {
+            None => (None, None, ""),
+            Some(r) => {
+                let message = Some(r.message.as_str());
+                let (file, caption) = if r.field == "caption" { (None, message) } else { (message, None) };
+                (file, caption, r.caption.as_str())
+            }
+        }
+    }
 }
 
 /// The path segment of an entity's page.
@@ -94,6 +113,7 @@ pub async fn files(p: &Page, store: &Store, entity: AttachedTo, id: i64) -> Resu
         id,
         rows: found.items.iter().map(|a| file_row(a, &t)).collect(),
         more: found.next_cursor.is_some(),
+        refused: p.extensions().get::<Refusal>().cloned(),
     })
 }
 
@@ -148,7 +168,10 @@ pub async fn unarchive(posted: Posted, store: web::Data<Store>, id: web::Path<i6
 }
 
 /// `POST /{licenses|machines|cases|attempts}/{id}/attachments`: the upload
-/// form (multipart: `csrf`, `once`, `caption`, `file`).
+/// form (multipart: `csrf`, `once`, `caption`, `file`). A file or caption
+/// refused shows the entity's page again with the reason beside the upload
+/// form, the caption typed kept: 413 too large, 415 not a photo or PDF, 422
+/// empty or a caption that is not one.
 pub async fn upload(
     p: Page,
     store: web::Data<Store>,
@@ -163,86 +186,100 @@ pub async fn upload(
         .find(|e| path_of(*e) == path.0)
         .ok_or_else(|| WebError::NotFound { lang: p.lang, message: t.f("error.no_page", &[("path", &path.0)]) })?;
     let id = path.1;
-    let boundary = boundary(&req).ok_or_else(|| p.bad(t.s("error.not_a_form")))?;
-    let body = crate::body::read_body(&mut payload, MAX_BYTES + 64 * 1024)
-        .await
-        .map_err(|_| p.bad(t.s("attach.too_large")))?;
-    let parts = multipart(&body, &boundary).ok_or_else(|| p.bad(t.s("error.not_a_form")))?;
-    let field = |name: &str| parts.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice());
-    let text = |name: &str| String::from_utf8_lossy(field(name).unwrap_or_default()).into_owned();
-    if !super::session::same_secret(&text("csrf"), &p.session.csrf) {
+    let boundary = multipart::boundary(&req).ok_or_else(|| p.bad(t.s("error.not_a_form")))?;
+    let too_large = |caption: String| Refusal { field: "file", message: t.s("attach.too_large"), caption };
+    let body = match crate::body::read_body(&mut payload, MAX_BYTES + 64 * 1024).await {
+        Ok(body) => body,
+        Err(_) => {
+            drain(&mut payload).await;
+            return refused(p, store, entity, id, &req, StatusCode::PAYLOAD_TOO_LARGE, too_large(String::new())).await;
+        }
+    };
+    let form = multipart::parse(&body, &boundary).ok_or_else(|| p.bad(t.s("error.not_a_form")))?;
+    if !super::session::same_secret(&form.text("csrf"), &p.session.csrf) {
         return Err(WebError::Forbidden { lang: p.lang, message: t.s("error.csrf") });
     }
-    let form = Form(vec![("once".into(), text("once"))]);
-    let once = Once::of(&p, &form)?;
+    let once = Once::of(&p, &Form(vec![("once".into(), form.text("once"))]))?;
     let href = |_| format!("/{}/{id}#attachments", path_of(entity));
     if let Some(res) = once.sent_before(&p, &store, "attachment", href).await? {
         return Ok(res);
     }
-    let caption = crate::wire::attachment_caption(Some(&text("caption"))).map_err(|e| p.bad(e.to_string()))?;
-    let bytes = field("file").unwrap_or_default().to_vec();
-    let new = web::block(move || NewAttachment::prepare(entity, id, caption, &bytes))
+    let typed = form.text("caption");
+    let refusal = |field, message| Refusal { field, message, caption: typed.clone() };
+    let caption = match crate::wire::attachment_caption(Some(&typed)) {
+        Ok(caption) => caption,
+        Err(e) => {
+            let message = e.0.first().map(|f| t.msg(&f.message)).unwrap_or_default();
+            return refused(p, store, entity, id, &req, StatusCode::UNPROCESSABLE_ENTITY, refusal("caption", message))
+                .await;
+        }
+    };
+    let bytes = form.field("file").unwrap_or_default().to_vec();
+    if bytes.len() > MAX_BYTES {
+        return refused(p, store, entity, id, &req, StatusCode::PAYLOAD_TOO_LARGE, too_large(typed.clone())).await;
+    }
+    let prepared = web::block(move || NewAttachment::prepare(entity, id, caption, &bytes))
         .await
-        .map_err(|_| p.bad(t.s("error.internal")))?
-        .map_err(|e| match e {
-            crate::domain::UploadError::Unsupported => p.bad(t.s("attach.unsupported")),
-            other => p.bad(other.to_string()),
-        })?;
+        .map_err(|_| WebError::Internal { lang: p.lang })?;
+    let new = match prepared {
+        Ok(new) => new,
+        Err(UploadError::Unsupported) => {
+            let r = refusal("file", t.s("attach.unsupported"));
+            return refused(p, store, entity, id, &req, StatusCode::UNSUPPORTED_MEDIA_TYPE, r).await;
+        }
+        Err(UploadError::Fields(e)) => {
+            let message = e.0.first().map(|f| t.msg(&f.message)).unwrap_or_default();
+            return refused(p, store, entity, id, &req, StatusCode::UNPROCESSABLE_ENTITY, refusal("file", message))
+                .await;
+        }
+    };
     p.ok(store.create_attachment(&once.ctx(&actor, "attachment"), &new).await)?;
     Ok(see_other(&href(0)))
 }
 
-/// The boundary of a `multipart/form-data` request.
-fn boundary(req: &HttpRequest) -> Option<String> {
-    let ct = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
-    let (kind, params) = ct.split_once(';')?;
-    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
-        return None;
-    }
-    params.split(';').find_map(|p| {
-        let (k, v) = p.trim().split_once('=')?;
-        k.eq_ignore_ascii_case("boundary").then(|| v.trim_matches('"').to_string())
-    })
+/// Why an upload was refused, for the photos section of its entity's page.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    /// `file` or `caption`: the field the message is beside.
+    pub field: &'static str,
+    /// In the page's language.
+    pub message: String,
+    /// The caption as typed, kept.
+    pub caption: String,
 }
 
-/// The parts of a `multipart/form-data` body: (name, bytes) each; `None`
-/// when it is not one.
-fn multipart(body: &[u8], boundary: &str) -> Option<Vec<(String, Vec<u8>)>> {
-    let delimiter = format!("--{boundary}").into_bytes();
-    let find = |hay: &[u8], from: usize| -> Option<usize> {
-        hay.get(from..)?.windows(delimiter.len()).position(|w| w == delimiter.as_slice()).map(|i| i + from)
+/// The entity's page again, its upload refused with `refusal`, as `status`.
+async fn refused(
+    p: Page,
+    store: web::Data<Store>,
+    entity: AttachedTo,
+    id: i64,
+    req: &HttpRequest,
+    status: StatusCode,
+    refusal: Refusal,
+) -> Result<HttpResponse, WebError> {
+    req.extensions_mut().insert(refusal);
+    let query = || actix_web::web::Query(Vec::new());
+    let mut res = match entity {
+        AttachedTo::License => super::journal::license(p, store, id.into()).await?,
+        AttachedTo::Machine => super::journal::machine(p, store, id.into(), query()).await?,
+        AttachedTo::Case => super::journal::case(p, store, id.into(), query()).await?,
+        AttachedTo::Attempt => super::journal::attempt(p, store, id.into(), query()).await?,
     };
-    let mut at = find(body, 0)? + delimiter.len();
-    let mut parts = Vec::new();
-    loop {
-        if body.get(at..at + 2) == Some(b"--") {
-            return Some(parts);
-        }
-        let start = at + 2; // past CRLF
-        let headers_end = body.get(start..)?.windows(4).position(|w| w == b"\r\n\r\n")? + start;
-        let headers = String::from_utf8_lossy(&body[start..headers_end]);
-        let next = find(body, headers_end + 4)?;
-        let content = body.get(headers_end + 4..next.checked_sub(2)?)?;
-        let name =
-            headers.lines().find(|l| l.to_ascii_lowercase().starts_with("content-disposition")).and_then(|l| {
-                l.split(';').find_map(|p| p.trim().strip_prefix("name=").map(|v| v.trim_matches('"').to_string()))
-            })?;
-        parts.push((name, content.to_vec()));
-        at = next + delimiter.len();
-    }
+    *res.status_mut() = status;
+    Ok(res)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::multipart;
-
-    #[test]
-    fn a_multipart_body_gives_its_fields_and_file() {
-        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1\r\n\r\nx\r\n--XyZ--\r\n";
-        let parts = multipart(body, "XyZ").unwrap();
-        assert_eq!(parts[0], ("csrf".to_string(), b"abc".to_vec()));
-        assert_eq!(parts[1], ("file".to_string(), b"%PDF-1\r\n\r\nx".to_vec()));
-        assert_eq!(multipart(b"not a form", "XyZ"), None);
-        assert_eq!(multipart(b"--XyZ\r\nbroken", "XyZ"), None);
+/// Read and drop what is left of a body refused for its size (at most
+/// four times the limit more), so that the browser reads the answer
+/// rather than a connection cut while it was still sending.
+async fn drain(payload: &mut web::Payload) {
+    use futures_util::StreamExt as _;
+    let mut left = 4 * MAX_BYTES;
+    while let Some(Ok(chunk)) = payload.next().await {
+        left = left.saturating_sub(chunk.len());
+        if left == 0 {
+            break;
+        }
     }
 }

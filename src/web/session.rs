@@ -175,6 +175,12 @@ impl Page {
         &self.session.actor
     }
 
+    /// What a handler left in the request for the page it draws (an upload
+    /// refused, for the photos section of the entity's page).
+    pub fn extensions(&self) -> std::cell::Ref<'_, actix_web::dev::Extensions> {
+        actix_web::HttpMessage::extensions(&self.req)
+    }
+
     /// The path this page was asked for.
     pub fn path(&self) -> &str {
         self.req.path()

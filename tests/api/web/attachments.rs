@@ -29,6 +29,7 @@ impl Browser {
         let res = self
             .client
             .post(format!("{}{path}", self.base))
+            .header("accept-language", self.lang)
             .header("content-type", content_type)
             .body(body)
             .send()
@@ -113,11 +114,80 @@ async fn an_attachment_is_archived_and_brought_back_from_its_page() {
     // Without the CSRF token, nothing is stored.
     let (ct, body) = multipart("forged", "", "x", b"%PDF-1.4");
     assert_eq!(b.upload(&format!("/machines/{machine}/attachments"), &ct, body).await.status, StatusCode::FORBIDDEN);
-    // A file that is not a photo or PDF is refused with a page saying so.
+    // A file that is not a photo or PDF is refused on the machine's page.
     let (ct, body) = multipart(&csrf, "", "x", b"GIF89a");
     let refused = b.upload(&format!("/machines/{machine}/attachments"), &ct, body).await;
-    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
-    assert!(refused.html.html().contains("not a JPEG, PNG, WebP or PDF"));
+    assert_eq!(refused.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(refused.text("#attach-file-error").contains("not a JPEG, PNG, WebP or PDF"));
+}
+
+#[tokio::test]
+async fn an_upload_refused_shows_the_entitys_page_again_with_the_reason_beside_the_field() {
+    let app = spawn_app().await;
+    let (machine, license) = app.machine_and_license("PC 1", "retail_box").await;
+    let case = app.create("/api/v1/cases", serde_json::json!({"machine_id": machine, "license_id": license})).await
+        ["id"]
+        .as_i64()
+        .unwrap();
+    let mut big = b"%PDF-1.4 ".to_vec();
+    big.resize(20 * 1024 * 1024 + 1, b' ');
+    let long = "x".repeat(201);
+    // (file, caption, status, the field the message is beside, its words in en and ja)
+    type Case<'a> = (&'a [u8], &'a str, StatusCode, &'a str, &'a str, &'a str);
+    let cases: [Case; 5] = [
+        (
+            b"GIF89a",
+            "a gif",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "file",
+            "not a JPEG, PNG, WebP or PDF",
+            "JPEG、PNG、WebP、PDF のどれでもありません",
+        ),
+        (b"", "nothing", StatusCode::UNPROCESSABLE_ENTITY, "file", "is empty", "ファイルが空です"),
+        (b"%PDF-1.4 r", &long, StatusCode::UNPROCESSABLE_ENTITY, "caption", "200", "200"),
+        (b"%PDF-1.4 r", "key \u{202e}4321", StatusCode::UNPROCESSABLE_ENTITY, "caption", "U+202E", "U+202E"),
+        (&big, "", StatusCode::PAYLOAD_TOO_LARGE, "file", "larger than 20 MiB", "20 MiB を超えています"),
+    ];
+    for (lang, heading) in [("en", "Photos and files"), ("ja", "写真・添付ファイル")] {
+        let b = Browser::signed_in(&app, &app.write, lang).await;
+        let pages = [
+            (format!("/licenses/{license}"), "license"),
+            (format!("/machines/{machine}"), "machine"),
+            (format!("/cases/{case}"), "case"),
+        ];
+        for (path, page_marker) in pages {
+            let page = b.get(&path).await;
+            let csrf = page.attr("form.upload input[name=csrf]", "value").unwrap();
+            for (file, caption, status, field, en, ja) in &cases {
+                let (ct, body) = multipart(&csrf, "", caption, file);
+                let refused = b.upload(&format!("{path}/attachments"), &ct, body).await;
+                let what = format!("{lang} {page_marker} {field} {status}");
+                assert_eq!(refused.status, *status, "{what}: {}", refused.text("main"));
+                assert_eq!(refused.text("#attachments h2"), heading, "{what}: the entity's page again");
+                assert_eq!(
+                    refused.attr("form.upload", "action").as_deref(),
+                    Some(format!("{path}/attachments").as_str())
+                );
+                let said = refused.text(&format!("#attach-{field}-error"));
+                assert!(said.contains(if lang == "en" { en } else { ja }), "{what}: {said}");
+                assert_eq!(
+                    refused.attr(&format!("#attach-{field}"), "aria-describedby").as_deref(),
+                    Some(format!("attach-{field}-error").as_str())
+                );
+                if *status != StatusCode::PAYLOAD_TOO_LARGE {
+                    assert_eq!(
+                        refused.attr("#attach-caption", "value").as_deref(),
+                        Some(*caption),
+                        "{what}: typed kept"
+                    );
+                }
+            }
+        }
+    }
+    for (entity, id) in [("license", license), ("machine", machine), ("case", case)] {
+        let listed = app.get(&format!("/api/v1/attachments?entity={entity}&entity_id={id}")).await;
+        assert_eq!(listed.body["items"], serde_json::json!([]), "nothing was stored");
+    }
 }
 
 #[tokio::test]
