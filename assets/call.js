@@ -7,6 +7,7 @@
 // - "started at" is filled with now, in this browser's offset;
 // - the new PC / new license fields show only when chosen;
 // - question topics are reordered for the chosen license's channel;
+// - what to have at hand is shown for the license chosen, in place;
 // - a draft is kept in this browser while the form is filled in (see below);
 // - Back to a form already sent sends it again with its one-time key, so
 //   the server answers "already saved" instead of storing it twice;
@@ -205,6 +206,21 @@
     });
   }
   if (license) { license.addEventListener("change", reorder); reorder(); }
+
+  // What to have at hand for the chosen license, put in place (no reload:
+  // the timer and everything typed stay). The server draws the block.
+  var hand = document.getElementById("at-hand");
+  var handAsked = 0;
+  function showHand() {
+    var id = license.value;
+    var mine = ++handAsked;
+    if (!/^[0-9]+$/.test(id)) { hand.textContent = ""; return; }
+    fetch("/calls/at-hand?license_id=" + encodeURIComponent(id), { credentials: "same-origin" })
+      .then(function (r) { return r.ok && !r.redirected ? r.text() : null; })
+      .then(function (html) { if (html !== null && mine === handAsked) hand.innerHTML = html; })
+      .catch(function () {});
+  }
+  if (license && hand) license.addEventListener("change", showHand);
 
   // Enter in a field: on to the next field, never sending the form.
   function fields() {

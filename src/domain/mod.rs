@@ -48,6 +48,7 @@ macro_rules! patch {
     };
 }
 
+pub mod at_hand;
 pub mod attachment;
 pub mod attempt;
 pub mod calendar;
@@ -67,6 +68,7 @@ pub mod summary_filter;
 pub mod time;
 pub mod warning;
 
+pub use at_hand::{AtHand, PastAnswer};
 pub use attachment::{Attachment, AttachmentPatch, NewAttachment, UploadError};
 pub use attempt::{Attempt, AttemptPatch, AttemptTarget, NewAttempt, NewQuestion, Question};
 pub use case::{Case, CasePatch, NewCase};

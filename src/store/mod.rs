@@ -34,6 +34,7 @@ macro_rules! on_writer {
 }
 
 mod archive;
+mod at_hand;
 mod attachments;
 mod attempts;
 mod audit;

@@ -91,7 +91,7 @@ fn size(t: &Tr, bytes: i64) -> String {
     }
 }
 
-fn file_row(a: &Attachment, t: &Tr) -> FileRow {
+pub(super) fn file_row(a: &Attachment, t: &Tr) -> FileRow {
     FileRow {
         id: a.id,
         caption: a.caption.clone().unwrap_or_default(),

@@ -17,6 +17,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Serialize;
 
+use super::at_hand::HandBlock;
 use super::form::{self, choices, fill_from_slmgr, license_label, Once};
 use super::session::{Form, FormState, Kept};
 use super::{refusal, Chrome, Page, Posted, WebError};
@@ -88,6 +89,9 @@ struct CallPage {
     topics: Vec<(String, String)>,
     /// `{channel: [topic, …]}` for the script to reorder when the license changes.
     topic_order: String,
+    /// What to have at hand for the chosen license (the script fetches
+    /// another's from `/calls/at-hand` when the choice changes).
+    hand: Option<HandBlock>,
     rows: Vec<usize>,
     /// What the last `slmgr` paste said, shown under the paste box.
     pasted: Option<String>,
@@ -119,7 +123,12 @@ async fn call_page(
     let licenses: Vec<License> = p.ok(store.licenses(&all).await)?.items;
     let orders = topic_orders(&p.ok(store.questions_lately(crate::summary::TOPICS_LATELY).await)?);
     let chosen = f.val("license_id").parse::<i64>().ok();
-    let channel = licenses.iter().find(|l| Some(l.id) == chosen).map(|l| l.channel.as_str().to_string());
+    let chosen = licenses.iter().find(|l| Some(l.id) == chosen);
+    let hand = match chosen {
+        Some(l) => Some(super::at_hand::block(p, store, l).await?),
+        None => None,
+    };
+    let channel = chosen.map(|l| l.channel.as_str().to_string());
     let topics = match channel.and_then(|c| orders.get(&c).cloned()) {
         Some(order) => {
             order.iter().filter_map(|n| n.parse::<Topic>().ok()).map(|v| (v.name().to_string(), t.e(v))).collect()
@@ -150,6 +159,7 @@ async fn call_page(
         methods: choices::<Method>(&t),
         topics,
         topic_order: serde_json::to_string(&orders).unwrap_or_else(|_| "{}".into()),
+        hand,
         rows: (0..rows).collect(),
         f,
         pasted,

@@ -1,13 +1,15 @@
 //! `/`: before you call — open cases with their suggested call time, the
-//! best hours (a chart), what operators asked for each channel in play
-//! ("have at hand", with the product-key reveal for write sessions) and
-//! the follow-ups due.
+//! best hours (a chart), what to have at hand for each open case's license
+//! (the answers given on its past calls and its photos, [`super::at_hand`]),
+//! what operators asked for each channel in play (with the product-key
+//! reveal for write sessions) and the follow-ups due.
 
 use std::collections::BTreeSet;
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use super::at_hand::{self, HandBlock};
 use super::form::license_label;
 use super::{charts, shown_system, Chrome, Page, Tr, WebError};
 use crate::domain::{Channel, License, PageRequest, SummaryFilter};
@@ -40,10 +42,16 @@ struct HomePage {
     c: Chrome,
     open: Vec<OpenRow>,
     at_hand: Vec<AtHand>,
+    /// What to have at hand for each open case's license (the first [`HANDS`]).
+    hands: Vec<HandBlock>,
     follow_ups: Vec<(String, String, String)>,
     best_hours: String,
     hours_svg: String,
 }
+
+/// How many open cases' licenses get their at-hand block on the home page
+/// (a household has one or two open at a time; the call form has the rest).
+const HANDS: usize = 5;
 
 /// `GET /`.
 pub async fn home(p: Page, store: web::Data<Store>) -> Result<HttpResponse, WebError> {
@@ -88,6 +96,13 @@ pub async fn home(p: Page, store: web::Data<Store>) -> Result<HttpResponse, WebE
         })
         .collect();
     let at_hand = at_hand(&t, &open, &questions, &licenses);
+    let mut hands = Vec::new();
+    for id in open.cases.iter().map(|c| c.license_id).collect::<std::collections::BTreeSet<_>>().into_iter().take(HANDS)
+    {
+        if let Some(l) = license(id) {
+            hands.push(at_hand::block(&p, &store, l).await?);
+        }
+    }
     let today = chrono::Utc::now().date_naive();
     let follow_ups = open
         .follow_ups
@@ -100,6 +115,7 @@ pub async fn home(p: Page, store: web::Data<Store>) -> Result<HttpResponse, WebE
         c: p.chrome("home.title"),
         open: rows,
         at_hand,
+        hands,
         follow_ups,
         best_hours,
         hours_svg: charts::hours(&t, &hours).html(),

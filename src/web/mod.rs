@@ -10,7 +10,8 @@
 //!
 //! This module knows HTTP and not SQL. One file a page group:
 //! [`session`] (sign-in, the page extractor, forms), [`home`] (before you
-//! call), [`calls`] (logging a call and its live checks), [`journal`]
+//! call), [`at_hand`] (what to have at hand for a license, on both),
+//! [`calls`] (logging a call and its live checks), [`journal`]
 //! (lists and single rows), [`edit`] (changing any row, with both
 //! versions to choose from when it changed meanwhile), [`archive`]
 //! (archive, undo, the archived rows), [`summaries`] (tables and the
@@ -18,6 +19,7 @@
 //! [`form`]; the kinds of row that edit and archive handle, in [`entity`].
 
 pub mod archive;
+pub mod at_hand;
 pub mod attachments;
 pub mod calendar;
 pub mod calls;
@@ -51,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/calls/new", web::get().to(calls::form))
         .route("/calls/new", web::post().to(calls::submit))
         .route("/calls/check", web::get().to(calls::check))
+        .route("/calls/at-hand", web::get().to(at_hand::alone))
         .route("/attempts", web::get().to(journal::attempts))
         .route("/attempts/{id}", web::get().to(journal::attempt))
         .route("/cases/{id}", web::get().to(journal::case))

@@ -11,6 +11,7 @@ use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use serde_json::json;
 
+mod at_hand;
 mod attachments;
 mod calendar;
 mod edit;
@@ -841,10 +842,10 @@ async fn before_you_call_shows_open_cases_what_to_have_at_hand_and_a_key_link_fo
         "{}",
         home.text("#open-cases")
     );
-    assert!(home.text(".card").contains("パッケージの色"));
-    assert_eq!(home.attr(".card a", "href"), Some(format!("/licenses/{l}")), "the key's page, for a writer");
+    assert!(home.text(".card.by-channel").contains("パッケージの色"));
+    assert_eq!(home.attr(".card.by-channel a", "href"), Some(format!("/licenses/{l}")), "the key's page, for a writer");
     let r = Browser::signed_in(&app, &app.read, "ja").await;
-    assert!(r.get("/").await.all(".card a").is_empty(), "no key link for a read session");
+    assert!(r.get("/").await.all(".card.by-channel a").is_empty(), "no key link for a read session");
 }
 
 /// Whatever a form is sent, the answer is a page, never a server error.

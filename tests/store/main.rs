@@ -1410,4 +1410,5 @@ async fn topics_are_offered_in_the_order_operators_asked_them_lately_for_the_cha
 }
 
 mod archive;
+mod at_hand;
 mod checkpoints;

@@ -7,7 +7,9 @@
 //! may be pasted —, what the menu said, the operator queue (a timer that
 //! runs until Enter), what was asked (topics in the order operators asked
 //! them for this channel), the Confirmation ID group by group, the result,
-//! notes; then a summary to confirm. Every answer is checked when typed by
+//! notes; then a summary to confirm. Once the license is chosen, before
+//! the number dialled, what to have at hand for it is printed ([`hand`]:
+//! the answers given on its past calls, its photos). Every answer is checked when typed by
 //! the rule the API applies to its field ([`ask`]); `<` goes back one
 //! question.
 //!
@@ -21,6 +23,7 @@
 
 mod ask;
 mod draft;
+mod hand;
 
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -207,8 +210,12 @@ fn again(d: &mut Draft) -> Result<(), Stop> {
 /// The questions from `d.at` on, back and forth, to the summary and its decision.
 async fn walk(store: &Store, d: &mut Draft, known: &Known) -> Result<Decision, Stop> {
     let mut forward = true;
+    let mut shown_for = None;
     loop {
         let step = d.at;
+        if forward && matches!(step, Step::Trigger | Step::PhoneNumber) {
+            show_at_hand(store, d, &mut shown_for).await;
+        }
         let moved = match step {
             Step::Machine => ask::machine(d, &known.machines)?,
             Step::License => ask::license(d, &known.licenses)?,
@@ -261,6 +268,29 @@ async fn walk(store: &Store, d: &mut Draft, known: &Known) -> Result<Decision, S
                 d.at = if d.complete && !decides { Step::Confirm } else { step.next() };
             }
         }
+    }
+}
+
+/// What to have at hand for the stored license chosen, once for each
+/// license chosen. Not being able to read it does not stop the call: it is
+/// said, and the call goes on.
+async fn show_at_hand(store: &Store, d: &Draft, shown_for: &mut Option<i64>) {
+    let Some(LicensePick::Stored { id, label, .. }) = &d.license else {
+        return;
+    };
+    if *shown_for == Some(*id) {
+        return;
+    }
+    *shown_for = Some(*id);
+    match store.at_hand(*id).await {
+        Ok(h) => {
+            eprintln!();
+            for line in hand::lines(&lang::t(), label, &h) {
+                eprintln!("{line}");
+            }
+            eprintln!();
+        }
+        Err(e) => eprintln!("{}", lang::f("hand.cli.unavailable", &[("error", &super::said(&e))])),
     }
 }
 
