@@ -555,3 +555,74 @@ fn with_lang_ja_the_call_is_asked_and_summed_up_in_japanese_and_stores_the_same_
     assert_eq!((a["result"].as_str(), a["notes"].as_str()), (Some("activated"), Some("日本語で記録")));
     assert_eq!(a["installation_id"], GROUPS.join("-"));
 }
+
+#[test]
+fn what_to_have_at_hand_is_shown_once_the_license_is_chosen_before_the_number_is_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let key = "GCRJD-8NW9H-F2CDX-CCM8D-9D6T9";
+    let said = format!("product_key:=it is {key}");
+    let earlier = [
+        "--db",
+        "j.db",
+        "attempt",
+        "add",
+        "--machine",
+        "PC 1",
+        "--license",
+        "1",
+        "--started-at",
+        "2014-05-09T18:00:00+09:00",
+        "--question",
+        "box_colour:What colour is the box?=blue",
+        "--question",
+        "purchase_site:Where was it bought?=",
+        "--question",
+        &said,
+    ];
+    let out = aj(dir.path(), &earlier);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::fs::write(dir.path().join("box.jpg"), activation_journal::domain::attachment::samples::jpeg_with_gps())
+        .unwrap();
+    let out = aj(dir.path(), &["--db", "j.db", "attach", "license", "1", "box.jpg", "--caption", "the box"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let mut p = session(dir.path(), &["--machine", "PC 2"]);
+    say(&mut p, "Which license?", "");
+    p.expect("Have at hand for Windows 8.1 Pro").unwrap();
+    let shown = p.expect("Why does it need activating?").unwrap();
+    let shown = String::from_utf8_lossy(shown.before()).to_string();
+    for part in [
+        "Box colour",
+        "blue",
+        "“What colour is the box?”",
+        "Where it was bought",
+        "not answered then",
+        "*****-*****-*****-*****-9D6T9",
+        "2014-05-09, call 1",
+        "the box (JPG)",
+        "j.db attachment get 1 --out attachment-1.jpg",
+    ] {
+        assert!(shown.contains(part), "{part:?} in {shown}");
+    }
+    assert!(!shown.contains(key) && !shown.contains("GCRJD"), "the key never in full: {shown}");
+    p.send("\x03").unwrap();
+    say(&mut p, "Keep a draft of this call", "n");
+    p.expect(Eof).unwrap();
+    assert_eq!(exit_code(&p), 130);
+
+    // In Japanese, the license given as a flag.
+    let mut p = session_in(dir.path(), &["--machine", "PC 2", "--license", "1"], &[("LANG", "ja_JP.UTF-8")]);
+    p.expect("Windows 8.1 Pro (パッケージ版) で手元に用意するもの").unwrap();
+    let shown = p.expect("ライセンス認証が必要になった理由は？").unwrap();
+    let shown = String::from_utf8_lossy(shown.before()).to_string();
+    for part in ["パッケージの色", "「What colour is the box?」", "前回は答えられませんでした", "取り出すには:"]
+    {
+        assert!(shown.contains(part), "{part:?} in {shown}");
+    }
+    assert!(!shown.contains(key), "{shown}");
+    p.send("\x03").unwrap();
+    say(&mut p, "下書きとして残し", "n");
+    p.expect(Eof).unwrap();
+    assert!(attempts(dir.path()).len() == 1, "only the earlier call");
+}
