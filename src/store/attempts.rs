@@ -5,14 +5,15 @@
 mod import;
 mod questions;
 
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use utoipa::ToSchema;
 
 use super::rows::{row, Statement};
 use super::{
-    cases, finish_create, finish_update, refused, replay, stored, stored_opt, visible, Created, NewRow, Refs, Store,
-    StoreError, Table, WriteCtx,
+    cases, finish_update, refused, statements, stored, stored_opt, visible, Created, NewRow, Refs, Store, StoreError,
+    Table, WriteCtx,
 };
 use crate::domain::fields::Check;
 use crate::domain::time::{canonical_text, now_system, system_from_millis, CallerTime, TimeBound};
@@ -318,67 +319,6 @@ pub(super) async fn sync_case(conn: &mut SqliteConnection, case_id: i64) -> Resu
     Ok(())
 }
 
-/// The case an attempt goes to: the one named, or the open case of its
-/// pair, or a new one. Returns `(case_id, machine_id, license_id)`.
-async fn resolve_case(conn: &mut SqliteConnection, a: &NewAttempt) -> Result<(i64, i64, i64), StoreError> {
-    match a.target {
-        AttemptTarget::Case(case_id) => {
-            let c = cases::referenced(conn, Refs::Live, case_id, "case_id").await?;
-            Ok((c.id, c.machine_id, c.license_id))
-        }
-        AttemptTarget::Pair { machine_id, license_id, trigger } => {
-            // One read answers what the pair's call needs: whether both are
-            // there and live, its open case and, only when it has none, a
-            // case closed after the call began (recorded after the fact:
-            // the call belongs to it) and the machine's latest hardware
-            // change. (CASE is evaluated lazily: a call joining its open
-            // case reads neither.)
-            let started = a.started_at.to_system();
-            let p = sqlx::query!(
-                r#"SELECT machine_live AS "machine_live: bool", license_live AS "license_live: bool",
-                          open_case AS "open_case: i64",
-                          CASE WHEN open_case IS NULL THEN
-                              (SELECT id FROM cases WHERE machine_id = ?1 AND license_id = ?2 AND archived_at IS NULL
-                                   AND status <> 'open' AND closed_at >= ?3 ORDER BY closed_at, id LIMIT 1)
-                          END AS "earlier_case: i64",
-                          CASE WHEN open_case IS NULL THEN
-                              (SELECT id FROM hardware_changes WHERE machine_id = ?1 AND archived_at IS NULL
-                                   ORDER BY changed_on DESC, id DESC LIMIT 1)
-                          END AS "latest_change: i64"
-                   FROM (SELECT (SELECT archived_at IS NULL FROM machines WHERE id = ?1) AS machine_live,
-                                (SELECT archived_at IS NULL FROM licenses WHERE id = ?2) AS license_live,
-                                (SELECT id FROM cases WHERE machine_id = ?1 AND license_id = ?2 AND status = 'open'
-                                     AND archived_at IS NULL) AS open_case)"#,
-                machine_id,
-                license_id,
-                started
-            )
-            .fetch_one(&mut *conn)
-            .await?;
-            let mut c = Check::default();
-            for (table, field, id, live) in [
-                (Table::Machines, "machine_id", machine_id, p.machine_live),
-                (Table::Licenses, "license_id", license_id, p.license_live),
-            ] {
-                if let Some(message) = refused(Refs::Live, table, id, live) {
-                    c.push(field, message);
-                }
-            }
-            c.finish().map_err(StoreError::Invalid)?;
-            if let Some(case_id) = p.open_case.or(p.earlier_case) {
-                return Ok((case_id, machine_id, license_id));
-            }
-            let mut new = cases::for_attempt(machine_id, license_id, trigger, started);
-            if trigger == Trigger::HardwareChange {
-                // Tie the case to the machine's latest hardware change.
-                new.hardware_change_id = p.latest_change;
-            }
-            let case_id = cases::insert(conn, &NewRow::now(), &new, None).await?;
-            Ok((case_id, machine_id, license_id))
-        }
-    }
-}
-
 row! {
     /// An attempt's row as written, by column name: what a parsed attempt
     /// is stored as (time decided once here: its text, UTC milliseconds and
@@ -492,9 +432,145 @@ fn json_rows<T: serde::Serialize>(rows: &[T]) -> Result<String, StoreError> {
 /// call recorded and of an import's hundreds alike. Returns the rows
 /// stored, packed as [`select`] packs them.
 async fn insert_rows(conn: &mut SqliteConnection, rows: &str) -> Result<Vec<String>, StoreError> {
-    static INSERT: Statement =
-        Statement::new(|| format!("{} RETURNING {}", Written::COLUMNS.insert(), Row::COLUMNS.object()));
     Ok(sqlx::query_scalar(INSERT.as_str()).bind(rows).fetch_all(conn).await?)
+}
+
+/// The one insert of attempts ([`insert_rows`]).
+static INSERT: Statement =
+    Statement::new(|| format!("{} RETURNING {}", Written::COLUMNS.insert(), Row::COLUMNS.object()));
+
+/// The case a call names, as the call needs it: its pair and whether it is live.
+const CASE_OF_CALL: &str = "SELECT machine_id, license_id, archived_at IS NULL FROM cases WHERE id = ?";
+
+/// What a call about a pair needs to know, in one read (see [`resolve_case`]).
+const PAIR_OF_CALL: &str = "SELECT machine_live, license_live, open_case,
+       CASE WHEN open_case IS NULL THEN
+           (SELECT id FROM cases WHERE machine_id = ?1 AND license_id = ?2 AND archived_at IS NULL
+                AND status <> 'open' AND closed_at >= ?3 ORDER BY closed_at, id LIMIT 1)
+       END,
+       CASE WHEN open_case IS NULL THEN
+           (SELECT id FROM hardware_changes WHERE machine_id = ?1 AND archived_at IS NULL
+                ORDER BY changed_on DESC, id DESC LIMIT 1)
+       END
+FROM (SELECT (SELECT archived_at IS NULL FROM machines WHERE id = ?1) AS machine_live,
+             (SELECT archived_at IS NULL FROM licenses WHERE id = ?2) AS license_live,
+             (SELECT id FROM cases WHERE machine_id = ?1 AND license_id = ?2 AND status = 'open'
+                  AND archived_at IS NULL) AS open_case)";
+
+/// What [`sync_case`] reads of a case and its attempts.
+const CASE_STATE: &str = "SELECT (SELECT min(coalesce(ended_utc, started_utc)) FROM attempts
+            WHERE case_id = c.id AND +result = 'activated' AND archived_at IS NULL),
+       (SELECT min(started_utc) FROM attempts WHERE case_id = c.id AND archived_at IS NULL),
+       CAST(unixepoch(c.opened_at, 'subsec') * 1000 AS INTEGER),
+       c.status, c.closed_at
+FROM cases c WHERE c.id = ?";
+const CASE_OPENED_EARLIER: &str =
+    "UPDATE cases SET opened_at = ?1 WHERE id = ?2 AND julianday(opened_at) > julianday(?1)";
+const CASE_ACTIVATED: &str = "UPDATE cases SET status = 'activated', closed_at = ?1, updated_at = ?2
+     WHERE id = ?3 AND (status <> 'activated' OR closed_at IS NOT ?1)";
+const CASE_REOPENED: &str = "UPDATE cases SET status = 'open', closed_at = NULL, updated_at = ?
+     WHERE id = ? AND status = 'activated'
+       AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.machine_id = cases.machine_id
+                       AND o.license_id = cases.license_id AND o.status = 'open'
+                       AND o.archived_at IS NULL AND o.id <> cases.id)";
+
+/// The statements of attempts the writer's writes run on its rusqlite connection.
+pub(super) fn statements() -> Vec<String> {
+    let mut out = vec![INSERT.to_string(), questions::INSERT.to_string()];
+    out.extend(
+        [CASE_OF_CALL, PAIR_OF_CALL, CASE_STATE, CASE_OPENED_EARLIER, CASE_ACTIVATED, CASE_REOPENED].map(String::from),
+    );
+    out
+}
+
+/// [`insert`] on the writer's rusqlite connection.
+fn insert_on(conn: &Connection, row: &NewRow, pair: (i64, i64, i64), a: &NewAttempt) -> Result<Row, StoreError> {
+    let rows = json_rows(&[Written::of(a, row, pair)])?;
+    let packed = conn.prepare_cached(&INSERT)?.query_map([rows], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    match packed.as_slice() {
+        [packed] => unpack(packed),
+        _ => Err(StoreError::Corrupt("an insert of one attempt did not give back one row".into())),
+    }
+}
+
+/// The case an attempt goes to: the one named, or the open case of its
+/// pair, or a new one. Returns `(case_id, machine_id, license_id)`.
+fn resolve_case(conn: &Connection, a: &NewAttempt) -> Result<(i64, i64, i64), StoreError> {
+    match a.target {
+        AttemptTarget::Case(case_id) => {
+            let found: Option<(i64, i64, bool)> = conn
+                .prepare_cached(CASE_OF_CALL)?
+                .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            match found {
+                Some((machine_id, license_id, true)) => Ok((case_id, machine_id, license_id)),
+                found => Err(super::refs::bad_reference(Table::Cases, "case_id", case_id, found.is_some())),
+            }
+        }
+        AttemptTarget::Pair { machine_id, license_id, trigger } => {
+            // One read answers what the pair's call needs: whether both are
+            // there and live, its open case and, only when it has none, a
+            // case closed after the call began (recorded after the fact:
+            // the call belongs to it) and the machine's latest hardware
+            // change. (CASE is evaluated lazily: a call joining its open
+            // case reads neither.)
+            let started = a.started_at.to_system();
+            type Pair = (Option<bool>, Option<bool>, Option<i64>, Option<i64>, Option<i64>);
+            let (machine_live, license_live, open_case, earlier_case, latest_change): Pair =
+                conn.prepare_cached(PAIR_OF_CALL)?.query_row(params![machine_id, license_id, started], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?;
+            let mut c = Check::default();
+            for (table, field, id, live) in [
+                (Table::Machines, "machine_id", machine_id, machine_live),
+                (Table::Licenses, "license_id", license_id, license_live),
+            ] {
+                if let Some(message) = refused(Refs::Live, table, id, live) {
+                    c.push(field, message);
+                }
+            }
+            c.finish().map_err(StoreError::Invalid)?;
+            if let Some(case_id) = open_case.or(earlier_case) {
+                return Ok((case_id, machine_id, license_id));
+            }
+            let mut new = cases::for_attempt(machine_id, license_id, trigger, started);
+            if trigger == Trigger::HardwareChange {
+                // Tie the case to the machine's latest hardware change.
+                new.hardware_change_id = latest_change;
+            }
+            let case_id = cases::insert_on(conn, &NewRow::now(), &new, None)?;
+            Ok((case_id, machine_id, license_id))
+        }
+    }
+}
+
+/// [`sync_case`] on the writer's rusqlite connection.
+pub(super) fn sync_case_on(conn: &Connection, case_id: i64) -> Result<(), StoreError> {
+    type State = (Option<i64>, Option<i64>, Option<i64>, String, Option<String>);
+    let state: Option<State> = conn
+        .prepare_cached(CASE_STATE)?
+        .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .optional()?;
+    let Some((first_activation, first_start, opened_ms, status, closed_at)) = state else {
+        return Ok(());
+    };
+    let now = now_system();
+    if let Some(ms) = first_start.filter(|ms| opened_ms.is_none_or(|opened| *ms <= opened + 1)) {
+        conn.prepare_cached(CASE_OPENED_EARLIER)?.execute(params![system_from_millis(ms), case_id])?;
+    }
+    match first_activation {
+        Some(ms) => {
+            let closed = system_from_millis(ms);
+            if status != "activated" || closed_at.as_deref() != Some(closed.as_str()) {
+                conn.prepare_cached(CASE_ACTIVATED)?.execute(params![closed, now, case_id])?;
+            }
+        }
+        None if status == "activated" => {
+            conn.prepare_cached(CASE_REOPENED)?.execute(params![now, case_id])?;
+        }
+        None => {}
+    }
+    Ok(())
 }
 
 impl Store {
@@ -502,18 +578,21 @@ impl Store {
     /// machine and license, or opens one; an activated attempt closes its case.
     /// A time typed without an offset takes the household's ([`Store::zone`]).
     pub async fn create_attempt(&self, ctx: &WriteCtx<'_>, a: &NewAttempt) -> Result<Created<Attempt>, StoreError> {
-        let a = &a.clone().in_zone(&self.zone()).map_err(StoreError::Invalid)?;
-        on_writer!(self, ctx, [a], |tx, this| {
-            if let Some(r) = replay(&mut *tx, ctx).await? {
+        let a = a.clone().in_zone(&self.zone()).map_err(StoreError::Invalid)?;
+        let (owned, this) = (ctx.owned(), self.clone());
+        self.write(move |conn| {
+            let ctx = &owned.ctx();
+            if let Some(r) = statements::replay(conn, ctx)? {
                 return Ok(r);
             }
-            let (case_id, machine_id, license_id) = resolve_case(&mut *tx, a).await?;
-            let row = insert(&mut *tx, &NewRow::now(), (case_id, machine_id, license_id), a).await?;
+            let pair = resolve_case(conn, &a)?;
+            let row = insert_on(conn, &NewRow::now(), pair, &a)?;
             let id = row.id;
-            let questions = this.insert_questions(&mut *tx, id, a.questions.as_deref().unwrap_or_default()).await?;
-            sync_case(&mut *tx, case_id).await?;
-            finish_create(tx, ctx, Table::Attempts, id, row.into_attempt(questions)?).await
+            let questions = this.insert_questions_on(conn, id, a.questions.as_deref().unwrap_or_default())?;
+            sync_case_on(conn, pair.0)?;
+            statements::finish_create(conn, ctx, Table::Attempts, id, row.into_attempt(questions)?)
         })
+        .await
     }
 
     /// One attempt, with its questions.

@@ -177,8 +177,31 @@ fn case_row(row: &NewRow, c: &NewCase, closed_at: Option<&str>) -> Written {
 /// Insert cases given as one JSON array of [`Written`] rows (an id of null
 /// is given one), in one statement: the one insert of cases, of one opened
 /// and of an import's hundreds alike. Returns their ids.
+/// The one insert of cases: rows given as one JSON array of [`Written`].
+static INSERT: Statement = Statement::new(|| format!("{} RETURNING id", Written::COLUMNS.insert()));
+
+/// The statements of cases the writer's writes run on its rusqlite connection.
+pub(super) fn statements() -> Vec<String> {
+    vec![INSERT.to_string()]
+}
+
+/// [`insert`] on the writer's rusqlite connection.
+pub(super) fn insert_on(
+    conn: &rusqlite::Connection,
+    row: &NewRow,
+    c: &NewCase,
+    closed_at: Option<&str>,
+) -> Result<i64, StoreError> {
+    let rows = serde_json::to_string(&[case_row(row, c, closed_at)])
+        .map_err(|e| StoreError::Corrupt(format!("a case as JSON: {e}")))?;
+    let ids = conn.prepare_cached(&INSERT)?.query_map([rows], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
+    match ids.as_slice() {
+        [id] => Ok(*id),
+        _ => Err(StoreError::Corrupt("an insert of one case did not give back one id".into())),
+    }
+}
+
 async fn insert_rows(conn: &mut SqliteConnection, rows: &[Written]) -> Result<Vec<i64>, StoreError> {
-    static INSERT: Statement = Statement::new(|| format!("{} RETURNING id", Written::COLUMNS.insert()));
     let rows = serde_json::to_string(rows).map_err(|e| StoreError::Corrupt(format!("a case as JSON: {e}")))?;
     Ok(sqlx::query_scalar(INSERT.as_str()).bind(rows).fetch_all(conn).await?)
 }

@@ -27,7 +27,7 @@ pub const KEEP_DAYS: i64 = 30;
 pub const BATCH: i64 = 500;
 
 /// The most expired records a keyed create deletes beside its own.
-const BESIDE_A_CREATE: i64 = 50;
+pub(super) const BESIDE_A_CREATE: i64 = 50;
 
 /// How often the server prunes.
 pub const PRUNE_EVERY: Duration = Duration::from_secs(60 * 60);
@@ -42,7 +42,7 @@ pub(super) enum Records {
 }
 
 /// The oldest `created_at` kept at `now`.
-fn cutoff(now: chrono::DateTime<chrono::Utc>) -> String {
+pub(super) fn cutoff(now: chrono::DateTime<chrono::Utc>) -> String {
     format_system(now - chrono::Duration::days(KEEP_DAYS))
 }
 
@@ -92,9 +92,8 @@ impl Store {
         for records in [Records::Api, Records::Cli] {
             loop {
                 let before = before.clone();
-                let done = self
-                    .write(move |tx| Box::pin(async move { prune_batch(tx, records, &before, BATCH).await }))
-                    .await?;
+                let done =
+                    self.write(move |conn| super::statements::prune_batch(conn, records, &before, BATCH)).await?;
                 total += done;
                 if done < BATCH as u64 {
                     break;

@@ -22,7 +22,7 @@ macro_rules! on_writer {
         #[allow(unused_variables)]
         let $this = $store.clone();
         $store
-            .write(move |$tx: &mut sqlx::SqliteConnection| -> futures_util::future::BoxFuture<'_, Result<_, StoreError>> {
+            .write_sqlx(move |$tx: &mut sqlx::SqliteConnection| -> futures_util::future::BoxFuture<'_, Result<_, StoreError>> {
                 Box::pin(async move {
                     let $ctx = &owned.ctx();
                     $(let $arg = &$arg;)*
@@ -54,6 +54,7 @@ mod rows;
 mod search;
 mod sessions;
 pub mod settings;
+pub mod statements;
 mod summaries;
 pub(crate) mod timeline;
 mod tokens;
@@ -159,8 +160,8 @@ pub enum StoreError {
     /// SQLite stayed locked past the busy timeout, or no connection came
     /// free in time: nothing was written, and the same request may succeed
     /// in a moment.
-    #[error("the journal is busy: {}", sqlite_message(.0))]
-    Busy(sqlx::Error),
+    #[error("the journal is busy: {0}")]
+    Busy(String),
     /// Applying migrations failed.
     #[error("could not migrate the database: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
@@ -195,8 +196,8 @@ pub enum StoreError {
     #[error("could not open the file: its folder does not exist or cannot be reached ({0})")]
     CannotOpen(String),
     /// Anything else from SQLite.
-    #[error("database error: {}", sqlite_message(.0))]
-    Database(sqlx::Error),
+    #[error("database error: {0}")]
+    Database(String),
 }
 
 impl StoreError {
@@ -214,51 +215,57 @@ impl StoreError {
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         if matches!(e, sqlx::Error::PoolTimedOut) {
-            return StoreError::Busy(e);
+            return StoreError::Busy(e.to_string());
         }
         if let sqlx::Error::Database(db) = &e {
-            // SQLite's primary result code (an extended code's low byte): the
-            // codes a person may meet are said in words here, and only here.
-            match db.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff) {
-                // SQLITE_BUSY, SQLITE_LOCKED
-                Some(5 | 6) => return StoreError::Busy(e),
-                // SQLITE_READONLY (1544 is SQLITE_READONLY_DIRECTORY)
-                Some(8) => return StoreError::ReadOnly(None),
-                // SQLITE_CORRUPT, SQLITE_NOTADB
-                Some(11 | 26) => return StoreError::Damaged(db.message().to_string()),
-                // SQLITE_CANTOPEN
-                Some(14) => return StoreError::CannotOpen(db.message().to_string()),
-                _ => {}
-            }
-            match db.kind() {
-                sqlx::error::ErrorKind::UniqueViolation => {
-                    return StoreError::Conflict(
-                        ConflictKind::Unique,
-                        crate::i18n::Msg::new("msg.duplicate").arg("detail", db.message()),
-                    )
-                }
-                sqlx::error::ErrorKind::ForeignKeyViolation => {
-                    return StoreError::Invalid(FieldErrors::one("request", crate::i18n::Msg::new("msg.no_such_row")))
-                }
-                sqlx::error::ErrorKind::CheckViolation => {
-                    return StoreError::Invalid(FieldErrors::one(
-                        "request",
-                        crate::i18n::Msg::new("msg.breaks_a_rule").arg("detail", db.message()),
-                    ))
-                }
-                _ => {}
-            }
+            let code = db.code().and_then(|c| c.parse::<i32>().ok());
+            return sqlite_error(code, db.message());
         }
-        StoreError::Database(e)
+        StoreError::Database(e.to_string())
     }
 }
 
-/// What SQLite said, without its numeric code (`sqlx::Error`'s own text
-/// carries `(code: 14)`, which tells a person nothing).
-fn sqlite_message(e: &sqlx::Error) -> String {
-    match e {
-        sqlx::Error::Database(db) => db.message().to_string(),
-        other => other.to_string(),
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match &e {
+            rusqlite::Error::SqliteFailure(f, message) => {
+                let text = message.clone().unwrap_or_else(|| f.to_string());
+                sqlite_error(Some(f.extended_code), &text)
+            }
+            other => StoreError::Database(other.to_string()),
+        }
+    }
+}
+
+/// SQLite's error, by its extended result code, as the store says it: the
+/// codes a person may meet are said in words here, and only here (for
+/// sqlx's connections and the writer's rusqlite one alike).
+fn sqlite_error(code: Option<i32>, message: &str) -> StoreError {
+    // The primary result code is an extended code's low byte.
+    match code.map(|c| c & 0xff) {
+        // SQLITE_BUSY, SQLITE_LOCKED
+        Some(5 | 6) => return StoreError::Busy(message.to_string()),
+        // SQLITE_READONLY (1544 is SQLITE_READONLY_DIRECTORY)
+        Some(8) => return StoreError::ReadOnly(None),
+        // SQLITE_CORRUPT, SQLITE_NOTADB
+        Some(11 | 26) => return StoreError::Damaged(message.to_string()),
+        // SQLITE_CANTOPEN
+        Some(14) => return StoreError::CannotOpen(message.to_string()),
+        _ => {}
+    }
+    match code {
+        // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+        Some(2067 | 1555) => {
+            StoreError::Conflict(ConflictKind::Unique, crate::i18n::Msg::new("msg.duplicate").arg("detail", message))
+        }
+        // SQLITE_CONSTRAINT_FOREIGNKEY
+        Some(787) => StoreError::Invalid(FieldErrors::one("request", crate::i18n::Msg::new("msg.no_such_row"))),
+        // SQLITE_CONSTRAINT_CHECK
+        Some(275) => StoreError::Invalid(FieldErrors::one(
+            "request",
+            crate::i18n::Msg::new("msg.breaks_a_rule").arg("detail", message),
+        )),
+        _ => StoreError::Database(message.to_string()),
     }
 }
 
@@ -420,7 +427,9 @@ impl Store {
         // cache of 16 MiB (SQLite's default is 2) keeps them in memory
         // instead of reading them again from the OS for each write.
         let writer_options = options.clone().pragma("cache_size", "-16384");
-        let writer = writer::Writer::start(sqlx::Connection::connect_with(&writer_options).await?);
+        let native = writer_connection(path, checkpoints)?;
+        let sqlx = sqlx::Connection::connect_with(&writer_options).await?;
+        let writer = writer::Writer::start(writer::Connections { native: Some(native), sqlx })?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
@@ -453,7 +462,9 @@ impl Store {
             .immutable(immutable)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let writer = writer::Writer::start(sqlx::Connection::connect_with(&options).await?);
+        // No rusqlite connection: its writes are refused before they queue.
+        let sqlx = sqlx::Connection::connect_with(&options).await?;
+        let writer = writer::Writer::start(writer::Connections { native: None, sqlx })?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
@@ -583,6 +594,22 @@ impl Store {
     pub(crate) fn read_only_here(&self) -> StoreError {
         StoreError::ReadOnly(Some(Box::new(ReadOnlyPlace::of(&self.path))))
     }
+}
+
+/// The writer thread's connection to the journal at `path`, with the pool's
+/// PRAGMAs (WAL, `synchronous=FULL`, foreign keys, the busy timeout, who
+/// checkpoints) and a page cache of 16 MiB (SQLite's default is 2): the
+/// writer touches every index of every table it writes, and keeps them in
+/// memory instead of reading them again from the OS for each write.
+fn writer_connection(path: &Path, checkpoints: Checkpoints) -> Result<rusqlite::Connection, StoreError> {
+    let conn = rusqlite::Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+         PRAGMA wal_autocheckpoint = {}; PRAGMA cache_size = -16384",
+        checkpoints.wal_autocheckpoint()
+    ))?;
+    Ok(conn)
 }
 
 /// Whether `path` (a journal or its folder) is to be treated as read-only:
@@ -892,7 +919,7 @@ pub enum Table {
 
 impl Table {
     /// The table's name in SQL.
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Table::Machines => "machines",
             Table::HardwareChanges => "hardware_changes",

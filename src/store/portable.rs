@@ -3,7 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use futures_util::future::BoxFuture;
 use sqlx::SqliteConnection;
 
 use super::chunk::at_row;
@@ -123,10 +122,15 @@ impl Store {
     ) -> Result<(), StoreError> {
         if secrets {
             let actor = actor.clone();
-            self.write(move |tx: &mut SqliteConnection| -> BoxFuture<'_, Result<(), StoreError>> {
-                Box::pin(async move {
-                    audit(tx, &actor, "reveal_product_key", "export", None, &["product_key", "questions"]).await
-                })
+            self.write(move |conn| {
+                super::statements::audit(
+                    conn,
+                    &actor,
+                    "reveal_product_key",
+                    "export",
+                    None,
+                    &["product_key", "questions"],
+                )
             })
             .await?;
         }

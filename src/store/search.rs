@@ -35,6 +35,17 @@ const BODIES: [(Table, &str, &str); 6] = [
 /// The statement that gives `(id, document text)` of a table's rows `t`,
 /// the id read from `id` (`t.id`, or a joined document's), the rows read
 /// from `from` (which names the table `t`); `WHERE` is appended.
+/// The tables that are searched.
+pub(super) const SEARCHED: [Table; BODIES.len()] = {
+    let mut out = [Table::Machines; BODIES.len()];
+    let mut i = 0;
+    while i < BODIES.len() {
+        out[i] = BODIES[i].0;
+        i += 1;
+    }
+    out
+};
+
 fn bodies_sql(id: &str, from: &str, body: &str) -> String {
     format!("SELECT {id} AS doc, {body} AS body FROM {from}")
 }
@@ -55,7 +66,8 @@ struct Hit {
     snippet: Option<String>,
 }
 
-fn body_of(table: Table) -> Option<(&'static str, &'static str)> {
+/// A searched table's entity name and document text ([`BODIES`]).
+pub(super) fn body_of(table: Table) -> Option<(&'static str, &'static str)> {
     BODIES.iter().find(|(t, _, _)| *t == table).map(|(_, e, body)| (*e, *body))
 }
 

@@ -1,19 +1,28 @@
 //! The one writer: the API's writes queue here instead of racing for
 //! SQLite's lock, and are committed together (group commit).
 //!
-//! One task owns one connection. It takes the first write waiting, begins
-//! `IMMEDIATE`, then takes every write that is waiting (up to
-//! [`BATCH_MAX`]) and runs each in its own `SAVEPOINT`: a write that fails
-//! (a refused input, a clash, a panic) rolls back its own savepoint only,
-//! and the others stand. Then one `COMMIT` — one fsync for the batch — and
-//! only then is every write of the batch answered: nobody hears "stored"
-//! before it is durable. Reads use the pool's connections and never wait
-//! for the writer (WAL).
+//! One OS thread owns the writer's connection: a rusqlite connection
+//! (the same `libsqlite3-sys` build as sqlx's pool, opened with the same
+//! PRAGMAs). It takes the first write waiting, begins `IMMEDIATE`, then
+//! takes every write that is waiting (up to [`BATCH_MAX`]) and runs each in
+//! its own `SAVEPOINT`: a write that fails (a refused input, a clash, a
+//! panic) rolls back its own savepoint only, and the others stand. Then one
+//! `COMMIT` — one fsync for the batch — and only then is every write of the
+//! batch answered: nobody hears "stored" before it is durable. Reads use
+//! the pool's connections and never wait for the writer (WAL).
 //!
-//! A write is a closure over the writer's connection (see [`Store::write`]);
-//! it sees the writes before it in the batch (two attempts for one new
-//! machine and license pair open one case; an idempotency key used twice
-//! in one batch creates one row).
+//! A write is a closure over the writer's connection (see [`Store::write`]),
+//! run on the writer's thread from its first statement to its last, each
+//! statement prepared once and kept (`prepare_cached`): no statement is a
+//! hand-off to another thread. It sees the writes before it in the batch
+//! (two attempts for one new machine and license pair open one case; an
+//! idempotency key used twice in one batch creates one row).
+//!
+//! Writes not yet written for this connection are still async closures
+//! over a sqlx connection ([`Store::write_sqlx`]); the same thread owns
+//! that connection too, and runs the batch's sqlx writes as a transaction
+//! of their own right after the rusqlite ones (the writes of one batch are
+//! concurrent: any order of them is one their callers could have seen).
 
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,20 +45,24 @@ const QUEUE: usize = 4096;
 /// error (as text, since every write of the batch gets it) or `None`.
 type Reply = Box<dyn FnOnce(Option<String>) + Send>;
 
-/// Run a write on the writer's connection.
+/// Run a write on the writer's rusqlite connection: whether it succeeded
+/// (its savepoint stays) and how to answer it.
+type Native = Box<dyn FnOnce(&rusqlite::Connection) -> (bool, Reply) + Send>;
+
+/// Run a write on the writer's sqlx connection.
 type Run = Box<dyn for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, (bool, Reply)> + Send>;
 
-/// A write as the writer runs it: whether it succeeded (its savepoint
-/// stays) and how to answer it; or, when it cannot run at all, how to
+/// A write as the writer runs it, and, when it cannot run at all, how to
 /// tell its caller why.
-struct Job {
-    run: Run,
+struct Job<W> {
+    run: W,
     abort: Box<dyn FnOnce(String) + Send>,
 }
 
 enum Msg {
-    Job(Job),
-    /// Finish what is queued, close the connection, then say so.
+    Native(Job<Native>),
+    Sqlx(Job<Run>),
+    /// Finish what is queued, close the connections, then say so.
     Close(oneshot::Sender<()>),
 }
 
@@ -74,16 +87,33 @@ pub struct WriterStats {
     pub writes: u64,
 }
 
+/// The connections the writer's thread owns: rusqlite's (none for a
+/// journal opened read-only, whose writes are refused before they queue)
+/// and sqlx's.
+pub(super) struct Connections {
+    pub native: Option<rusqlite::Connection>,
+    pub sqlx: SqliteConnection,
+}
+
 impl Writer {
-    /// Start the writer task on `conn`.
-    pub(super) fn start(conn: SqliteConnection) -> Self {
+    /// Start the writer's thread on `conns`.
+    pub(super) fn start(conns: Connections) -> Result<Self, StoreError> {
         let (queue, rx) = mpsc::channel(QUEUE);
         let stats = Arc::new(Stats::default());
-        tokio::spawn(run(conn, rx, Arc::clone(&stats)));
-        Self { queue, stats }
+        // The sqlx connection's futures need a runtime of their own here.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Unavailable(format!("could not start the journal's writer: {e}")))?;
+        let thread_stats = Arc::clone(&stats);
+        std::thread::Builder::new()
+            .name("journal-writer".into())
+            .spawn(move || run(conns, rx, &thread_stats, &rt))
+            .map_err(|e| StoreError::Unavailable(format!("could not start the journal's writer: {e}")))?;
+        Ok(Self { queue, stats })
     }
 
-    /// Let the writer finish what is queued and close its connection.
+    /// Let the writer finish what is queued and close its connections.
     pub(super) async fn close(&self) {
         let (tx, rx) = oneshot::channel();
         if self.queue.send(Msg::Close(tx)).await.is_ok() {
@@ -96,6 +126,32 @@ fn stopped() -> StoreError {
     StoreError::Unavailable("the journal's writer has stopped".into())
 }
 
+/// Where a write's answer goes: once, after the commit or when the write could not begin.
+type Slot<T> = Arc<Mutex<Option<oneshot::Sender<Result<T, StoreError>>>>>;
+
+fn answer<T>(slot: &Slot<T>, a: Result<T, StoreError>) {
+    if let Some(tx) = slot.lock().ok().and_then(|mut s| s.take()) {
+        let _ = tx.send(a);
+    }
+}
+
+/// A write's answer to its caller once the batch's commit is known.
+fn reply<T: Send + 'static>(slot: Slot<T>, result: Result<T, StoreError>) -> (bool, Reply) {
+    let ok = result.is_ok();
+    let reply: Reply = Box::new(move |commit: Option<String>| {
+        let a = match commit {
+            Some(e) if ok => Err(StoreError::Unavailable(format!("could not commit: {e}"))),
+            _ => result,
+        };
+        answer(&slot, a);
+    });
+    (ok, reply)
+}
+
+fn panicked() -> StoreError {
+    StoreError::Unavailable("a write failed unexpectedly; nothing of it was stored".into())
+}
+
 impl Store {
     /// How many batches the writer committed, and how many writes they held.
     pub fn writer_stats(&self) -> WriterStats {
@@ -105,45 +161,56 @@ impl Store {
         }
     }
 
-    /// Run `f` on the writer's connection, inside a savepoint of the next
-    /// batch; its answer once the batch is committed (or the commit's error).
+    /// Run `f` on the writer's thread and connection, inside a savepoint
+    /// of the next batch; its answer once the batch is committed (or the
+    /// commit's error). A journal opened read-only refuses before the
+    /// write is queued.
     pub(super) async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        if self.read_only {
+            return Err(self.read_only_here());
+        }
+        let (tx, rx) = oneshot::channel::<Result<T, StoreError>>();
+        let slot: Slot<T> = Arc::new(Mutex::new(Some(tx)));
+        let abort_slot = Arc::clone(&slot);
+        let abort = Box::new(move |e: String| {
+            answer(&abort_slot, Err(StoreError::Unavailable(format!("the journal could not begin a write: {e}"))))
+        });
+        let run: Native = Box::new(move |conn| {
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(conn))).unwrap_or_else(|_| Err(panicked()));
+            reply(slot, result)
+        });
+        self.writer.queue.send(Msg::Native(Job { run, abort })).await.map_err(|_| stopped())?;
+        self.answered(rx).await
+    }
+
+    /// [`Store::write`] for a write still written for sqlx: an async
+    /// closure over the writer's sqlx connection.
+    pub(super) async fn write_sqlx<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Result<T, StoreError>> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel::<Result<T, StoreError>>();
-        // The answer goes out once: after the commit, or when the write could not begin.
-        let slot = Arc::new(Mutex::new(Some(tx)));
-        let answer = move |slot: &Mutex<Option<oneshot::Sender<Result<T, StoreError>>>>, a: Result<T, StoreError>| {
-            if let Some(tx) = slot.lock().ok().and_then(|mut s| s.take()) {
-                let _ = tx.send(a);
-            }
-        };
+        let slot: Slot<T> = Arc::new(Mutex::new(Some(tx)));
         let abort_slot = Arc::clone(&slot);
         let abort = Box::new(move |e: String| {
             answer(&abort_slot, Err(StoreError::Unavailable(format!("the journal could not begin a write: {e}"))))
         });
         let run: Run = Box::new(move |conn| {
             Box::pin(async move {
-                let result = match AssertUnwindSafe(f(conn)).catch_unwind().await {
-                    Ok(r) => r,
-                    Err(_) => {
-                        Err(StoreError::Unavailable("a write failed unexpectedly; nothing of it was stored".into()))
-                    }
-                };
-                let ok = result.is_ok();
-                let reply: Reply = Box::new(move |commit: Option<String>| {
-                    let a = match commit {
-                        Some(e) if ok => Err(StoreError::Unavailable(format!("could not commit: {e}"))),
-                        _ => result,
-                    };
-                    answer(&slot, a);
-                });
-                (ok, reply)
+                let result = AssertUnwindSafe(f(conn)).catch_unwind().await.unwrap_or_else(|_| Err(panicked()));
+                reply(slot, result)
             })
         });
-        self.writer.queue.send(Msg::Job(Job { run, abort })).await.map_err(|_| stopped())?;
+        self.writer.queue.send(Msg::Sqlx(Job { run, abort })).await.map_err(|_| stopped())?;
+        self.answered(rx).await
+    }
+
+    async fn answered<T>(&self, rx: oneshot::Receiver<Result<T, StoreError>>) -> Result<T, StoreError> {
         rx.await.map_err(|_| stopped())?.map_err(|e| match e {
             // SQLite does not say which file: the store does.
             StoreError::ReadOnly(None) => self.read_only_here(),
@@ -152,27 +219,44 @@ impl Store {
     }
 }
 
-async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Msg>, stats: Arc<Stats>) {
+/// The writer's thread: a batch at a time until closed (or every handle dropped).
+fn run(mut conns: Connections, mut rx: mpsc::Receiver<Msg>, stats: &Stats, rt: &tokio::runtime::Runtime) {
     let mut closing: Option<oneshot::Sender<()>> = None;
     while closing.is_none() {
-        let first = match rx.recv().await {
-            Some(Msg::Job(job)) => job,
+        let (mut native, mut sqlx) = (Vec::new(), Vec::new());
+        match rx.blocking_recv() {
+            Some(Msg::Native(job)) => native.push(job),
+            Some(Msg::Sqlx(job)) => sqlx.push(job),
             Some(Msg::Close(done)) => {
                 closing = Some(done);
                 break;
             }
             None => break,
-        };
+        }
         // Begin first: writes that arrive while SQLite's lock is awaited
         // (another process may hold it) join this batch.
-        if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await {
-            (first.abort)(e.to_string());
+        let begun = match (&native.first(), &conns.native) {
+            (Some(_), Some(conn)) => conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| e.to_string()),
+            (Some(_), None) => Err("the journal is read-only here".to_string()),
+            (None, _) => rt
+                .block_on(sqlx::query("BEGIN IMMEDIATE").execute(&mut conns.sqlx))
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+        };
+        if let Err(e) = begun {
+            for job in native {
+                (job.abort)(e.clone());
+            }
+            for job in sqlx {
+                (job.abort)(e.clone());
+            }
             continue;
         }
-        let mut jobs = vec![first];
-        while jobs.len() < BATCH_MAX {
+        let first_native = !native.is_empty();
+        while native.len() + sqlx.len() < BATCH_MAX {
             match rx.try_recv() {
-                Ok(Msg::Job(job)) => jobs.push(job),
+                Ok(Msg::Native(job)) => native.push(job),
+                Ok(Msg::Sqlx(job)) => sqlx.push(job),
                 Ok(Msg::Close(done)) => {
                     closing = Some(done);
                     break;
@@ -180,58 +264,119 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Msg>, stats: Arc
                 Err(_) => break,
             }
         }
-        stats.batches.fetch_add(1, Ordering::Relaxed);
-        stats.writes.fetch_add(jobs.len() as u64, Ordering::Relaxed);
-        let outcome = batch(&mut conn, jobs).await;
-        if outcome.is_err() {
-            let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
-        }
-        let (replies, error) = match outcome {
-            Ok(replies) => (replies, None),
-            Err((replies, e)) => (replies, Some(e)),
-        };
-        for reply in replies {
-            reply(error.clone());
+        if first_native {
+            if let Some(conn) = &conns.native {
+                native_batch(conn, native, true, stats);
+            }
+            sqlx_batch(rt, &mut conns.sqlx, sqlx, false, stats);
+        } else {
+            sqlx_batch(rt, &mut conns.sqlx, sqlx, true, stats);
+            match &conns.native {
+                Some(conn) => native_batch(conn, native, false, stats),
+                None => {
+                    for job in native {
+                        (job.abort)("the journal is read-only here".into());
+                    }
+                }
+            }
         }
     }
-    let _ = conn.close().await;
+    if let Some(conn) = conns.native.take() {
+        let _ = conn.close();
+    }
+    let _ = rt.block_on(conns.sqlx.close());
     if let Some(done) = closing {
         let _ = done.send(());
     }
 }
 
-/// Run a begun batch's writes, each in its own savepoint (kept when it
-/// succeeded, rolled back alone when it failed), and commit. Ending one
-/// savepoint, beginning the next and the commit are sent together, one
-/// hand-off to the connection's thread for each write. Returns how to
-/// answer each write; on an error the transaction is left for the caller
-/// to roll back, and every write (those not run yet told so) hears it.
-async fn batch(conn: &mut SqliteConnection, jobs: Vec<Job>) -> Result<Vec<Reply>, (Vec<Reply>, String)> {
+/// Answer every write of a batch once its commit's fate is known.
+fn answer_all(replies: Vec<Reply>, error: Option<String>) {
+    for reply in replies {
+        reply(error.clone());
+    }
+}
+
+/// Run a batch's writes on the rusqlite connection, each in its own
+/// savepoint (kept when it succeeded, rolled back alone when it failed),
+/// and commit; then answer them. `begun`: the transaction is open already.
+fn native_batch(conn: &rusqlite::Connection, jobs: Vec<Job<Native>>, begun: bool, stats: &Stats) {
+    if jobs.is_empty() {
+        return;
+    }
+    let mut jobs = jobs.into_iter();
     let mut replies: Vec<Reply> = Vec::with_capacity(jobs.len());
-    let last = jobs.len().saturating_sub(1);
-    let mut jobs = jobs.into_iter().enumerate();
-    let mut step = sqlx::query("SAVEPOINT write").execute(&mut *conn).await.err();
-    while let Some((i, job)) = jobs.next() {
-        if let Some(e) = step {
+    let begin = if begun { "SAVEPOINT write" } else { "BEGIN IMMEDIATE; SAVEPOINT write" };
+    let mut step = conn.execute_batch(begin).err();
+    stats.batches.fetch_add(1, Ordering::Relaxed);
+    while let Some(job) = jobs.next() {
+        if let Some(e) = &step {
             let e = e.to_string();
             (job.abort)(e.clone());
-            for (_, rest) in jobs {
+            for rest in jobs {
                 (rest.abort)(e.clone());
             }
-            return Err((replies, e));
+            let _ = conn.execute_batch("ROLLBACK");
+            return answer_all(replies, Some(e));
         }
-        let (ok, reply) = (job.run)(conn).await;
+        stats.writes.fetch_add(1, Ordering::Relaxed);
+        let (ok, reply) = (job.run)(conn);
         replies.push(reply);
-        let end = match (ok, i == last) {
+        let end = match (ok, jobs.len() == 0) {
             (true, false) => "RELEASE write; SAVEPOINT write",
             (false, false) => "ROLLBACK TO write; RELEASE write; SAVEPOINT write",
             (true, true) => "RELEASE write; COMMIT",
             (false, true) => "ROLLBACK TO write; RELEASE write; COMMIT",
         };
-        step = sqlx::query(end).execute(&mut *conn).await.err();
+        step = conn.execute_batch(end).err();
     }
-    match step {
-        None => Ok(replies),
-        Some(e) => Err((replies, e.to_string())),
+    if step.is_some() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
     }
+    answer_all(replies, step.map(|e| e.to_string()));
+}
+
+/// [`native_batch`] for the writes still written for sqlx, on its connection.
+fn sqlx_batch(
+    rt: &tokio::runtime::Runtime,
+    conn: &mut SqliteConnection,
+    jobs: Vec<Job<Run>>,
+    begun: bool,
+    stats: &Stats,
+) {
+    if jobs.is_empty() {
+        return;
+    }
+    rt.block_on(async {
+        let mut replies: Vec<Reply> = Vec::with_capacity(jobs.len());
+        let mut jobs = jobs.into_iter();
+        let begin = if begun { "SAVEPOINT write" } else { "BEGIN IMMEDIATE; SAVEPOINT write" };
+        let mut step = sqlx::query(begin).execute(&mut *conn).await.err();
+        stats.batches.fetch_add(1, Ordering::Relaxed);
+        while let Some(job) = jobs.next() {
+            if let Some(e) = &step {
+                let e = e.to_string();
+                (job.abort)(e.clone());
+                for rest in jobs {
+                    (rest.abort)(e.clone());
+                }
+                let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                return answer_all(replies, Some(e));
+            }
+            stats.writes.fetch_add(1, Ordering::Relaxed);
+            let (ok, reply) = (job.run)(conn).await;
+            replies.push(reply);
+            let end = match (ok, jobs.len() == 0) {
+                (true, false) => "RELEASE write; SAVEPOINT write",
+                (false, false) => "ROLLBACK TO write; RELEASE write; SAVEPOINT write",
+                (true, true) => "RELEASE write; COMMIT",
+                (false, true) => "ROLLBACK TO write; RELEASE write; COMMIT",
+            };
+            step = sqlx::query(end).execute(&mut *conn).await.err();
+        }
+        if step.is_some() {
+            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        }
+        answer_all(replies, step.map(|e| e.to_string()));
+    });
 }

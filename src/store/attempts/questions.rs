@@ -81,6 +81,9 @@ pub(super) async fn with_questions(conn: &mut SqliteConnection, rows: Vec<Row>) 
     attach(rows, questions)
 }
 
+/// The one insert of questions ([`insert_question_rows`]).
+pub(super) static INSERT: Statement = Statement::new(|| QuestionWritten::COLUMNS.insert());
+
 row! {
     /// A question's row as written, by column name.
     #[derive(serde::Serialize)]
@@ -96,7 +99,6 @@ row! {
 
 /// Insert questions given as one JSON array of [`QuestionWritten`] rows.
 pub(super) async fn insert_question_rows(conn: &mut SqliteConnection, rows: &str) -> Result<(), StoreError> {
-    static INSERT: Statement = Statement::new(|| QuestionWritten::COLUMNS.insert());
     sqlx::query(INSERT.as_str()).bind(rows).execute(conn).await?;
     Ok(())
 }
@@ -141,6 +143,32 @@ impl Store {
         qs: &[NewQuestion],
     ) -> Result<Vec<Question>, StoreError> {
         self.insert_questions_keeping(conn, attempt_id, qs, &mut Vec::new()).await
+    }
+
+    /// [`Store::insert_questions`] on the writer's rusqlite connection.
+    pub(super) fn insert_questions_on(
+        &self,
+        conn: &rusqlite::Connection,
+        attempt_id: i64,
+        qs: &[NewQuestion],
+    ) -> Result<Vec<Question>, StoreError> {
+        if qs.is_empty() {
+            return Ok(Vec::new());
+        }
+        if holds_key(qs) {
+            self.ready_to_seal_on(conn)?;
+        }
+        let rows = qs
+            .iter()
+            .enumerate()
+            .map(|(position, q)| self.question_row(attempt_id, position, q))
+            .collect::<Result<Vec<_>, _>>()?;
+        conn.prepare_cached(&INSERT)?.execute([json_rows(&rows)?])?;
+        Ok(rows
+            .into_iter()
+            .zip(qs)
+            .map(|(row, q)| Question { topic: q.topic, question: row.question, answer: row.answer })
+            .collect())
     }
 
     /// [`Store::insert_questions`], an answer equal to one of `kept`'s
