@@ -427,6 +427,7 @@ mod tests {
             "JPEG",
             "PNG",
             "WebP",
+            "PDF",
             "IANA",
             "Asia",
             "Tokyo",

@@ -70,17 +70,21 @@ pub(super) async fn export(
     let c = result?;
     let to = out.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "stdout".into());
     eprintln!(
-        "exported {} rows to {to} ({} machines, {} hardware changes, {} licenses, {} cases, {} attempts, {} follow-ups)",
+        "exported {} rows to {to} ({} machines, {} hardware changes, {} licenses, {} cases, {} attempts, {} follow-ups, {} attachments)",
         c.total(),
         c.machines,
         c.hardware_changes,
         c.licenses,
         c.cases,
         c.attempts,
-        c.follow_ups
+        c.follow_ups,
+        c.attachments
     );
     if secrets {
         eprintln!("warning: this export holds product keys in clear; keep it private and delete it when done");
+    } else if c.attachments > 0 {
+        let note = crate::i18n::Msg::new("cli.portable.files_left_out").arg("n", c.attachments);
+        eprintln!("{}", super::lang::t().msg(&note));
     }
     Ok(())
 }
@@ -256,6 +260,10 @@ pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyho
     );
     if !includes_secrets {
         eprintln!("note: the file was exported without secrets, so it holds no product keys");
+    }
+    if report.attachments_without_file > 0 {
+        let note = crate::i18n::Msg::new("cli.portable.not_imported").arg("n", report.attachments_without_file);
+        eprintln!("{}", super::lang::t().msg(&note));
     }
     Ok(())
 }

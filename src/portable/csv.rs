@@ -1,8 +1,10 @@
 //! The CSV form of an export: a zip holding `export.csv` (one row:
 //! `format_version`, `exported_at`, `includes_secrets`) and one CSV per
 //! table — `machines.csv`, `hardware_changes.csv`, `licenses.csv`,
-//! `cases.csv`, `attempts.csv`, `attempt_questions.csv`, `follow_ups.csv` —
-//! each with a header row and RFC 4180 quoting.
+//! `cases.csv`, `attempts.csv`, `attempt_questions.csv`, `follow_ups.csv`,
+//! `attachments.csv` — each with a header row and RFC 4180 quoting; with
+//! secrets, each attachment's file too (`attachments/3.jpg`, named in the
+//! `file` column of its row).
 //!
 //! A cell is empty for null; lists (`parts_replaced`, `groups_reentered`)
 //! are comma-separated in one cell; booleans are `true`/`false`. An
@@ -25,7 +27,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 use zip::write::SimpleFileOptions;
 
-use super::read::{send_chunk, Incoming, CHUNK};
+use super::read::{chunk_full, send_chunk, weight, Incoming};
 use super::rows::head_of;
 use super::{DecodeError, ENTITIES};
 use crate::domain::fields::Check;
@@ -67,6 +69,9 @@ fn column_kind(kind: shape::Kind) -> Option<Kind> {
 /// line here) with what a row holds besides them, the system times last.
 pub(super) fn columns(table: &str, secrets: bool) -> Vec<(&'static str, Kind)> {
     use crate::wire;
+    if table == "attachments" {
+        return attachment_columns(secrets);
+    }
     let (fields, before): (&[FieldDecl], &[(&'static str, Kind)]) = match table {
         "machines" => (wire::machine_fields::ALL, &[]),
         "hardware_changes" => (wire::hardware_change_fields::ALL, &[("machine_id", Int)]),
@@ -97,6 +102,65 @@ pub(super) fn columns(table: &str, secrets: bool) -> Vec<(&'static str, Kind)> {
     }
     cols.extend(STAMPS);
     cols
+}
+
+/// The columns of `attachments.csv`: the API's row, and with secrets the
+/// name of its file in the zip.
+fn attachment_columns(secrets: bool) -> Vec<(&'static str, Kind)> {
+    let mut cols = vec![
+        ("id", Int),
+        ("entity", Text),
+        ("entity_id", Int),
+        ("caption", Text),
+        ("media_type", Text),
+        ("size", Int),
+        ("thumbnail", Bool),
+    ];
+    if secrets {
+        cols.push(("file", Text));
+    }
+    cols.extend(STAMPS);
+    cols
+}
+
+/// Where an attachment's file is in the zip: `attachments/3.jpg`.
+pub(super) fn file_of(a: &crate::domain::Attachment) -> String {
+    format!("attachments/{}.{}", a.id, crate::domain::attachment::extension(a.media_type))
+}
+
+/// Put the file an attachment row names (its `file` cell) into the row, as
+/// `content` in base64 as a JSON export holds it, so that it is parsed as
+/// a JSON row is. `line` is the row's line in `attachments.csv`; `left` is
+/// what may still be unpacked, and shrinks by the file. A file larger than
+/// an upload may be is read one byte past the limit, for the parser to refuse.
+fn take_file<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    row: &mut Map<String, Value>,
+    line: usize,
+    left: &mut u64,
+) -> Result<(), CsvError> {
+    use base64::Engine as _;
+    let Some(Value::String(name)) = row.remove("file") else { return Ok(()) };
+    let at = |what: String| CsvError(format!("attachments.csv line {line}: {what}"));
+    let file = match zip.by_name(&name) {
+        Ok(f) => f,
+        Err(zip::result::ZipError::FileNotFound) => return Err(at(format!("the file {name:?} is not in the zip"))),
+        Err(e) => return Err(at(format!("{name}: {e}"))),
+    };
+    let most = (crate::domain::attachment::MAX_BYTES as u64 + 1).min(left.saturating_add(1));
+    let mut bytes = Vec::new();
+    file.take(most).read_to_end(&mut bytes).map_err(|e| at(format!("{name}: {e}")))?;
+    let size = bytes.len() as u64;
+    if size > *left {
+        return Err(too_much());
+    }
+    *left -= size;
+    row.insert("content".into(), Value::from(base64::engine::general_purpose::STANDARD.encode(&bytes)));
+    Ok(())
+}
+
+fn too_much() -> CsvError {
+    CsvError(format!("the zip unpacks to more than {} MiB; that is not an export", UNPACKED_MAX >> 20))
 }
 
 pub(super) const QUESTIONS: [(&str, Kind); 5] =
@@ -209,10 +273,7 @@ fn read_table<R: Read + Seek>(
     file.take(*left + 1).read_to_end(&mut text).map_err(|e| CsvError(format!("{name}: {e}")))?;
     let size = text.len() as u64;
     if size > *left {
-        return Err(CsvError(format!(
-            "the zip unpacks to more than {} MiB; that is not an export",
-            UNPACKED_MAX >> 20
-        )));
+        return Err(too_much());
     }
     *left -= size;
     let rows = rows_of(text.as_slice(), name, cols)?.collect::<Result<Vec<_>, _>>()?;
@@ -239,7 +300,18 @@ fn from_zip_within(bytes: &[u8], max: u64) -> Result<Value, CsvError> {
     let mut doc = header.into_iter().next().ok_or_else(|| CsvError("export.csv: has no data row".into()))?;
     for table in super::ENTITIES {
         // licenses.csv has a product_key column only with secrets; both are read.
-        let rows = read_table(&mut zip, &format!("{table}.csv"), &columns(table, true), &mut left)?.unwrap_or_default();
+        let Some(mut rows) = read_table(&mut zip, &format!("{table}.csv"), &columns(table, true), &mut left)? else {
+            // A zip of format 1 has no attachments.csv.
+            if table != "attachments" {
+                doc.insert(table.into(), Value::Array(Vec::new()));
+            }
+            continue;
+        };
+        if table == "attachments" {
+            for (i, row) in rows.iter_mut().enumerate() {
+                take_file(&mut zip, row, i + 2, &mut left)?;
+            }
+        }
         doc.insert(table.into(), Value::Array(rows.into_iter().map(Value::Object).collect()));
     }
     let questions = read_table(&mut zip, "attempt_questions.csv", &QUESTIONS, &mut left)?.unwrap_or_default();
@@ -322,8 +394,11 @@ pub fn stream_zip(path: &Path, mut on: impl FnMut(Incoming) -> Result<(), String
     let secrets = head_of(&head, &mut c).map_err(DecodeError::Invalid)?;
     c.finish().map_err(DecodeError::Invalid)?;
     on(Incoming::Head { includes_secrets: secrets }).map_err(stopped)?;
-    // The questions are read beside the calls, from a second handle on the file.
+    // The questions are read beside the calls, and attachments' files beside
+    // their rows, from other handles on the file.
     let mut asked = open_zip(path)?;
+    let mut files = open_zip(path)?;
+    let mut unpack = u64::MAX;
     let mut questions: Questions<'_> = match asked.by_name("attempt_questions.csv") {
         Ok(f) => {
             let rows = rows_of(f, "attempt_questions.csv", &QUESTIONS).map_err(bad)?;
@@ -342,9 +417,12 @@ pub fn stream_zip(path: &Path, mut on: impl FnMut(Incoming) -> Result<(), String
             Err(zip::result::ZipError::FileNotFound) => continue,
             Err(e) => return Err(bad(CsvError(format!("{name}: {e}")))),
         };
-        let (mut start, mut chunk, mut last_call) = (0, Vec::with_capacity(CHUNK), i64::MIN);
-        for row in rows_of(file, &name, &columns(table, true)).map_err(bad)? {
+        let (mut start, mut chunk, mut last_call, mut bytes) = (0, Vec::new(), i64::MIN, 0);
+        for (i, row) in rows_of(file, &name, &columns(table, true)).map_err(bad)?.enumerate() {
             let mut row = row.map_err(bad)?;
+            if *table == "attachments" {
+                take_file(&mut files, &mut row, i + 2, &mut unpack).map_err(bad)?;
+            }
             if *table == "attempts" {
                 let id = row.get("id").and_then(Value::as_i64).unwrap_or(i64::MIN);
                 if id <= last_call {
@@ -353,11 +431,14 @@ pub fn stream_zip(path: &Path, mut on: impl FnMut(Incoming) -> Result<(), String
                 last_call = id;
                 row.insert("questions".into(), in_order(questions_of(&mut questions, id)?));
             }
-            chunk.push(Value::Object(row));
-            if chunk.len() == CHUNK {
-                let items = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                send_chunk(&mut on, t, start, items, secrets)?;
-                start += CHUNK;
+            let row = Value::Object(row);
+            bytes += weight(&row);
+            chunk.push(row);
+            if chunk_full(chunk.len(), bytes) {
+                let items = std::mem::take(&mut chunk);
+                start += items.len();
+                bytes = 0;
+                send_chunk(&mut on, t, start - items.len(), items, secrets)?;
             }
         }
         if !chunk.is_empty() {
@@ -524,8 +605,8 @@ mod tests {
             pieces,
             [
                 "head false",
-                "rows [0, 0, 0, 0, 0, 0] [1000, 0, 0, 0, 0, 0]",
-                "rows [1000, 0, 0, 0, 0, 0] [1, 0, 0, 0, 0, 0]",
+                "rows [0, 0, 0, 0, 0, 0, 0] [1000, 0, 0, 0, 0, 0, 0]",
+                "rows [1000, 0, 0, 0, 0, 0, 0] [1, 0, 0, 0, 0, 0, 0]",
                 "end"
             ]
         );

@@ -14,7 +14,10 @@
 //!
 //! Product keys (and answers holding one) leave the journal only when the
 //! export asks for secrets; otherwise a license row has no `product_key`
-//! field, and answers are masked. This module knows no SQL: the store
+//! field, and answers are masked. Attachments (photos and files) are
+//! listed in every export, but their files — a sticker's photo shows the
+//! key — only in one with secrets (`content`, base64); an import makes
+//! their thumbnails again, and takes out location data as an upload does. This module knows no SQL: the store
 //! reads and writes the rows ([`crate::store::Store::export`],
 //! [`crate::store::Store::import`]).
 
@@ -36,12 +39,13 @@ use utoipa::ToSchema;
 
 use crate::domain::time::CallerTime;
 use crate::domain::{
-    Attempt, Case, Channel, FieldErrors, FollowUp, HardwareChange, KeyChange, License, Machine, NewAttempt, NewCase,
-    NewFollowUp, NewHardwareChange, NewLicense, NewMachine, NewQuestion,
+    AttachedTo, Attachment, Attempt, Case, Channel, FieldErrors, FollowUp, HardwareChange, KeyChange, License, Machine,
+    MediaType, NewAttachment, NewAttempt, NewCase, NewFollowUp, NewHardwareChange, NewLicense, NewMachine, NewQuestion,
 };
 
 /// The format this program writes; it reads this one and older ones.
-pub const FORMAT_VERSION: i64 = 1;
+/// Format 2 added `attachments` (a format 1 file has none).
+pub const FORMAT_VERSION: i64 = 2;
 
 /// A license as exported: the API's license without the masked key, plus
 /// the key itself when the export includes secrets. (Its schema has its own
@@ -113,6 +117,47 @@ impl LicenseRow {
     }
 }
 
+/// An attachment as exported: the API's row, with its file when the export
+/// includes secrets (the file is sealed at rest like a product key). Its
+/// `size` and `thumbnail` are accepted on import and recomputed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ExportedAttachment)]
+pub struct AttachmentRow {
+    #[serde(flatten)]
+    pub attachment: Attachment,
+    /// The file, base64 (standard alphabet, padded); only in an export with
+    /// secrets. In the CSV form the file is in the zip, named in the
+    /// `file` column.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "base64_bytes")]
+    #[schema(value_type = Option<String>, format = Byte)]
+    pub content: Option<std::sync::Arc<Vec<u8>>>,
+}
+
+/// Bytes as base64 text in JSON, written as they are encoded (a 20 MiB
+/// file is not copied into a string first).
+mod base64_bytes {
+    use base64::Engine as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::sync::Arc;
+
+    pub fn serialize<S: Serializer>(bytes: &Option<Arc<Vec<u8>>>, s: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(b) => {
+                s.collect_str(&base64::display::Base64Display::new(b, &base64::engine::general_purpose::STANDARD))
+            }
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Arc<Vec<u8>>>, D::Error> {
+        let Some(text) = Option::<String>::deserialize(d)? else { return Ok(None) };
+        base64::engine::general_purpose::STANDARD
+            .decode(text.as_bytes())
+            .map(|b| Some(Arc::new(b)))
+            .map_err(|e| serde::de::Error::custom(format_args!("is not base64: {e}")))
+    }
+}
+
 /// The whole journal, as exported. Tokens, idempotency records and the
 /// audit log are not part of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -130,6 +175,9 @@ pub struct Document {
     pub cases: Vec<Case>,
     pub attempts: Vec<Attempt>,
     pub follow_ups: Vec<FollowUp>,
+    /// Photos and files (format 2; absent from a format 1 file).
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRow>,
 }
 
 impl Document {
@@ -145,6 +193,7 @@ impl Document {
             cases: Vec::new(),
             attempts: Vec::new(),
             follow_ups: Vec::new(),
+            attachments: Vec::new(),
         }
     }
 
@@ -157,6 +206,7 @@ impl Document {
             self.cases.len(),
             self.attempts.len(),
             self.follow_ups.len(),
+            self.attachments.len(),
         ])
     }
 }
@@ -170,6 +220,7 @@ pub struct Counts {
     pub cases: usize,
     pub attempts: usize,
     pub follow_ups: usize,
+    pub attachments: usize,
 }
 
 impl Counts {
@@ -179,15 +230,23 @@ impl Counts {
     }
 
     /// The counts in the order of [`ENTITIES`].
-    pub fn by_entity(&self) -> [usize; 6] {
-        [self.machines, self.hardware_changes, self.licenses, self.cases, self.attempts, self.follow_ups]
+    pub fn by_entity(&self) -> [usize; 7] {
+        [
+            self.machines,
+            self.hardware_changes,
+            self.licenses,
+            self.cases,
+            self.attempts,
+            self.follow_ups,
+            self.attachments,
+        ]
     }
 }
 
-impl From<[usize; 6]> for Counts {
+impl From<[usize; 7]> for Counts {
     /// Counts in the order of [`ENTITIES`].
-    fn from([machines, hardware_changes, licenses, cases, attempts, follow_ups]: [usize; 6]) -> Self {
-        Self { machines, hardware_changes, licenses, cases, attempts, follow_ups }
+    fn from([machines, hardware_changes, licenses, cases, attempts, follow_ups, attachments]: [usize; 7]) -> Self {
+        Self { machines, hardware_changes, licenses, cases, attempts, follow_ups, attachments }
     }
 }
 
@@ -198,6 +257,9 @@ pub struct ImportReport {
     pub created: Counts,
     /// Rows whose id was already there with the same content (left alone).
     pub unchanged: Counts,
+    /// Attachments of an export without secrets, which lists them without
+    /// their files: not imported (there is nothing to keep).
+    pub attachments_without_file: usize,
 }
 
 /// What every imported row carries besides its fields: its id and system
@@ -241,6 +303,26 @@ pub struct ImportedAttempt {
     pub attempt: NewAttempt,
 }
 
+/// A parsed attachment: what it is attached to, and its file as an upload
+/// would keep it (`None`: an export without secrets left the file out).
+#[derive(Debug, Clone, Eq)]
+pub struct ImportedAttachment {
+    pub entity: AttachedTo,
+    pub entity_id: i64,
+    pub caption: Option<String>,
+    pub media_type: MediaType,
+    pub file: Option<NewAttachment>,
+}
+
+impl PartialEq for ImportedAttachment {
+    /// The same row and file; the thumbnail, made from the file, is not compared.
+    fn eq(&self, other: &Self) -> bool {
+        (self.entity, self.entity_id, &self.caption, self.media_type)
+            == (other.entity, other.entity_id, &other.caption, other.media_type)
+            && self.file.as_ref().map(|f| &f.content) == other.file.as_ref().map(|f| &f.content)
+    }
+}
+
 /// A parsed document, every row valid on its own. References between rows
 /// are the store's to check.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -252,6 +334,7 @@ pub struct Parsed {
     pub cases: Vec<Row<ImportedCase>>,
     pub attempts: Vec<Row<ImportedAttempt>>,
     pub follow_ups: Vec<Row<NewFollowUp>>,
+    pub attachments: Vec<Row<ImportedAttachment>>,
 }
 
 impl Parsed {
@@ -264,6 +347,7 @@ impl Parsed {
             self.cases.len(),
             self.attempts.len(),
             self.follow_ups.len(),
+            self.attachments.len(),
         ])
     }
 }
@@ -329,6 +413,28 @@ impl Parsed {
                 stamps: stamps(f.id, &f.created_at, &f.updated_at, f.archived_at.as_deref())?,
                 value: f.into(),
             });
+        }
+        for r in &doc.attachments {
+            let a = &r.attachment;
+            // The stored file as it is (its location data went at upload);
+            // its thumbnail is not compared.
+            let file = r.content.as_ref().map(|content| NewAttachment {
+                entity: a.entity,
+                entity_id: a.entity_id,
+                caption: a.caption.clone(),
+                media_type: a.media_type,
+                content: content.clone(),
+                thumbnail: None,
+            });
+            let value = ImportedAttachment {
+                entity: a.entity,
+                entity_id: a.entity_id,
+                caption: a.caption.clone(),
+                media_type: a.media_type,
+                file,
+            };
+            out.attachments
+                .push(Row { stamps: stamps(a.id, &a.created_at, &a.updated_at, a.archived_at.as_deref())?, value });
         }
         Ok(out)
     }
@@ -397,11 +503,16 @@ pub fn decode(bytes: &[u8], declared: Option<Format>) -> Result<Parsed, DecodeEr
 
 /// Where each table of a chunk of rows starts in the file (the index of
 /// its first row), in [`ENTITIES`] order.
-pub type Starts = [usize; 6];
+pub type Starts = [usize; 7];
 
 /// The entity arrays of a document, in the order they are written (each
 /// refers only to those before it).
-pub const ENTITIES: [&str; 6] = ["machines", "hardware_changes", "licenses", "cases", "attempts", "follow_ups"];
+pub const ENTITIES: [&str; 7] =
+    ["machines", "hardware_changes", "licenses", "cases", "attempts", "follow_ups", "attachments"];
+
+/// How many of [`ENTITIES`], from the first, every document holds: the
+/// last, `attachments`, came with format 2, and a format 1 file has none.
+pub const REQUIRED_TABLES: usize = 6;
 
 #[cfg(test)]
 mod tests {
@@ -467,7 +578,7 @@ mod tests {
     fn the_format_version_is_required_and_not_newer() {
         let err = parse(&json!({"machines": []})).unwrap_err().to_string();
         assert!(err.starts_with("format_version: is required"), "{err}");
-        let err = parse(&json!({"format_version": 2})).unwrap_err().to_string();
+        let err = parse(&json!({"format_version": FORMAT_VERSION + 1})).unwrap_err().to_string();
         assert!(err.contains("newer activation-journal") && err.contains("upgrade"), "{err}");
         let err = parse(&json!({"format_version": "one"})).unwrap_err().to_string();
         assert!(err.contains("\"one\" is not a format version"), "{err}");

@@ -9,15 +9,33 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::{Map, Value};
 
 use super::rows::{at_most, chunk_of, head_of, HEAD, REQUIRED};
-use super::{DecodeError, Parsed, Starts, ENTITIES};
+use super::{DecodeError, Parsed, Starts, ENTITIES, REQUIRED_TABLES};
 use crate::domain::fields::Check;
 use crate::domain::FieldErrors;
 
 /// Rows parsed and handed on at a time.
 pub const CHUNK: usize = 1000;
 
+/// Bytes of files (base64 text) a chunk of attachments holds at most: it
+/// is handed on as soon as it holds this much, so that a chunk holds a
+/// few files (one, when they are large), not a thousand.
+pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
+
+/// Whether a chunk of rows of table `t`, now holding `rows` rows and
+/// `bytes` bytes of files, is to be handed on.
+pub(super) fn chunk_full(rows: usize, bytes: usize) -> bool {
+    rows >= CHUNK || bytes >= CHUNK_BYTES
+}
+
+/// The bytes of file (base64 text) a row holds, in `content`.
+pub(super) fn weight(row: &Value) -> usize {
+    row.get("content").and_then(Value::as_str).map_or(0, str::len)
+}
+
 /// What a streamed export yields, in order: its head, chunks of rows, the end.
 #[derive(Debug)]
+// Few are made (one a chunk), and they are moved, not kept: no box needed.
+#[allow(clippy::large_enum_variant)]
 pub enum Incoming {
     Head {
         includes_secrets: bool,
@@ -48,9 +66,9 @@ pub fn stream_json<R: Read>(reader: R, mut on: impl FnMut(Incoming) -> Result<()
     if state.secrets.is_none() {
         state.send_head()?;
     }
-    if state.tables < ENTITIES.len() {
+    if state.tables < REQUIRED_TABLES {
         let mut c = Check::default();
-        for t in &ENTITIES[state.tables..] {
+        for t in &ENTITIES[state.tables..REQUIRED_TABLES] {
             c.push(*t, crate::i18n::Msg::new(REQUIRED));
         }
         c.finish().map_err(DecodeError::Invalid)?;
@@ -173,15 +191,17 @@ impl<'de, F: FnMut(Incoming) -> Result<(), String>> Visitor<'de> for Table<'_, '
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let (state, t) = (self.state, self.t);
-        let (mut start, mut chunk) = (0, Vec::with_capacity(CHUNK));
+        let (mut start, mut chunk, mut bytes) = (0, Vec::new(), 0);
         while let Some(row) = seq.next_element::<Value>()? {
+            bytes += weight(&row);
             chunk.push(row);
-            if chunk.len() == CHUNK {
-                let items = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                if let Err(e) = state.send_rows(t, start, items) {
+            if chunk_full(chunk.len(), bytes) {
+                let items = std::mem::take(&mut chunk);
+                start += items.len();
+                bytes = 0;
+                if let Err(e) = state.send_rows(t, start - items.len(), items) {
                     return Err(fail(state, e));
                 }
-                start += CHUNK;
             }
         }
         if !chunk.is_empty() {
@@ -225,11 +245,38 @@ mod tests {
             pieces(&doc).unwrap(),
             [
                 "head false",
-                "rows [0, 0, 0, 0, 0, 0] [1000, 0, 0, 0, 0, 0]",
-                "rows [1000, 0, 0, 0, 0, 0] [1, 0, 0, 0, 0, 0]",
+                "rows [0, 0, 0, 0, 0, 0, 0] [1000, 0, 0, 0, 0, 0, 0]",
+                "rows [1000, 0, 0, 0, 0, 0, 0] [1, 0, 0, 0, 0, 0, 0]",
                 "end"
             ]
         );
+    }
+
+    #[test]
+    fn attachments_go_a_few_files_at_a_time_and_are_not_required_of_format_1() {
+        use base64::Engine as _;
+        let mut pdf = b"%PDF-1.4\n".to_vec();
+        pdf.resize(5 << 20, b' ');
+        let content = base64::engine::general_purpose::STANDARD.encode(&pdf);
+        let rows: Vec<String> = (1..=3)
+            .map(|i| format!(r#"{{"id": {i}, "entity": "license", "entity_id": 1, "media_type": "application/pdf", "content": "{content}", "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}}"#))
+            .collect();
+        let tables =
+            r#""machines": [], "hardware_changes": [], "licenses": [], "cases": [], "attempts": [], "follow_ups": []"#;
+        let head = HEAD_TEXT.replace("false", "true");
+        let doc = format!(r#"{{{head}, {tables}, "attachments": [{}]}}"#, rows.join(","));
+        assert_eq!(
+            pieces(&doc).unwrap(),
+            [
+                "head true",
+                "rows [0, 0, 0, 0, 0, 0, 0] [0, 0, 0, 0, 0, 0, 2]",
+                "rows [0, 0, 0, 0, 0, 0, 2] [0, 0, 0, 0, 0, 0, 1]",
+                "end"
+            ],
+            "two files of 5 MiB fill a chunk"
+        );
+        let old = format!(r#"{{{HEAD_TEXT}, {tables}}}"#);
+        assert_eq!(pieces(&old).unwrap(), ["head false", "end"]);
     }
 
     #[test]

@@ -6,11 +6,14 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::{ImportedAttempt, ImportedCase, ImportedChange, Parsed, Row, Stamps, ENTITIES, FORMAT_VERSION};
+use super::{
+    ImportedAttachment, ImportedAttempt, ImportedCase, ImportedChange, Parsed, Row, Stamps, ENTITIES, FORMAT_VERSION,
+};
 use crate::domain::fields::{Check, Msg};
 use crate::domain::time::CallerTime;
 use crate::domain::{
-    AttemptTarget, FieldError, FieldErrors, KeyChange, NewAttempt, NewCase, NewFollowUp, NewLicense, NewMachine,
+    AttachedTo, AttemptTarget, FieldError, FieldErrors, KeyChange, MediaType, NewAttachment, NewAttempt, NewCase,
+    NewFollowUp, NewLicense, NewMachine, UploadError,
 };
 use crate::wire::{AttemptCreate, CaseCreate, FollowUpCreate, HardwareChangeCreate, LicenseCreate, MachineCreate};
 
@@ -38,6 +41,10 @@ pub fn parse(doc: &Value) -> Result<Parsed, FieldErrors> {
         cases: rows(top, "cases", &mut c, case),
         attempts: rows(top, "attempts", &mut c, attempt),
         follow_ups: rows(top, "follow_ups", &mut c, follow_up),
+        attachments: match top.get("attachments") {
+            None => Vec::new(),
+            Some(_) => rows(top, "attachments", &mut c, |m, c, at| attachment(m, c, at, includes_secrets)),
+        },
     };
     c.finish().map_err(at_most)?;
     Ok(out)
@@ -158,7 +165,8 @@ pub(super) fn chunk_of(
         "licenses" => out.licenses = rows_from(items, key, start, &mut c, license),
         "cases" => out.cases = rows_from(items, key, start, &mut c, case),
         "attempts" => out.attempts = rows_from(items, key, start, &mut c, attempt),
-        _ => out.follow_ups = rows_from(items, key, start, &mut c, follow_up),
+        "follow_ups" => out.follow_ups = rows_from(items, key, start, &mut c, follow_up),
+        _ => out.attachments = rows_from(items, key, start, &mut c, |m, c, at| attachment(m, c, at, includes_secrets)),
     }
     c.finish().map_err(at_most)?;
     Ok(out)
@@ -308,4 +316,86 @@ fn follow_up(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<N
     let stamps = stamps(&mut m, c, at);
     let (_, value) = body::<FollowUpCreate, _>(m, c, at)?;
     Some(Row { stamps: stamps?, value })
+}
+
+/// An attachment's fields besides its stamps, as an export writes them.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportedAttachmentFields {
+    entity: AttachedTo,
+    entity_id: i64,
+    #[serde(default)]
+    caption: Option<String>,
+    media_type: MediaType,
+    #[serde(default, with = "super::base64_bytes")]
+    content: Option<std::sync::Arc<Vec<u8>>>,
+}
+
+impl TryFrom<&ImportedAttachmentFields> for ImportedAttachment {
+    type Error = FieldErrors;
+
+    /// The row's fields, and its file checked and kept as an upload is:
+    /// its type sniffed from its bytes (and the row's `media_type` the
+    /// same), at most 20 MiB, location data out, a thumbnail made anew.
+    fn try_from(f: &ImportedAttachmentFields) -> Result<Self, FieldErrors> {
+        let mut c = Check::default();
+        let entity_id = c.record("entity_id", crate::domain::fields::id(&f.entity_id));
+        let caption = match crate::wire::attachment_caption(f.caption.as_deref()) {
+            Ok(caption) => Some(caption),
+            Err(e) => {
+                c.extend(e, "");
+                None
+            }
+        };
+        let file = match (&f.content, entity_id, &caption) {
+            (Some(bytes), Some(entity_id), Some(caption)) => {
+                match NewAttachment::prepare(f.entity, entity_id, caption.clone(), bytes) {
+                    Ok(file) if file.media_type == f.media_type => Some(file),
+                    Ok(file) => {
+                        let m = Msg::new("msg.attachment_import.media_type_differs")
+                            .arg("text", file.media_type)
+                            .arg("given", f.media_type);
+                        c.push("media_type", m);
+                        None
+                    }
+                    Err(UploadError::Unsupported) => {
+                        c.push("content", Msg::new("msg.attachment_import.unsupported"));
+                        None
+                    }
+                    Err(UploadError::Fields(e)) => {
+                        for e in e.0 {
+                            c.push("content", e.message);
+                        }
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        c.finish()?;
+        Ok(ImportedAttachment {
+            entity: f.entity,
+            entity_id: entity_id.unwrap_or_default(),
+            caption: caption.flatten(),
+            media_type: f.media_type,
+            file,
+        })
+    }
+}
+
+/// An attachment row. An export with secrets holds every attachment's
+/// file, and one without holds none: a row that says otherwise is named.
+fn attachment(mut m: Map<String, Value>, c: &mut Check, at: &str, secrets: bool) -> Option<Row<ImportedAttachment>> {
+    let stamps = stamps(&mut m, c, at);
+    // Made again from the file: accepted, never trusted.
+    m.remove("size");
+    m.remove("thumbnail");
+    let (_, value) = body::<ImportedAttachmentFields, ImportedAttachment>(m, c, at)?;
+    let message = match (secrets, value.file.is_some()) {
+        (true, false) => "msg.attachment_import.file_required",
+        (false, true) => "msg.attachment_import.file_without_secrets",
+        _ => return Some(Row { stamps: stamps?, value }),
+    };
+    c.push(format!("{at}.content"), Msg::new(message));
+    None
 }

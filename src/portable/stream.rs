@@ -7,7 +7,10 @@
 //! diff of two exports reads row by row). The CSV zip is written as a
 //! stream (`ZipWriter::new_stream`: no seeking, so stdout and an HTTP body
 //! work); an attempt's questions, which go to their own file after
-//! `attempts.csv`, wait in a temporary file meanwhile.
+//! `attempts.csv`, wait in a temporary file meanwhile, and so do the rows of
+//! `attachments.csv`, while each attachment's file goes into the zip as it
+//! is read (`attachments/3.jpg`). A file is written once, never held
+//! twice: base64 in JSON is encoded as it is written.
 
 use std::io::{Seek, SeekFrom, Write};
 
@@ -15,7 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::csv::{cell, columns, entry_options, HEADER, QUESTIONS};
-use super::{Document, Format, LicenseRow, ENTITIES};
+use super::{AttachmentRow, Document, Format, LicenseRow, ENTITIES};
 use crate::domain::{Attempt, Case, FollowUp, HardwareChange, Machine};
 
 /// One row of an export, of whichever table.
@@ -27,6 +30,7 @@ pub enum ExportRow {
     Case(Case),
     Attempt(Attempt),
     FollowUp(FollowUp),
+    Attachment(AttachmentRow),
 }
 
 impl ExportRow {
@@ -39,6 +43,7 @@ impl ExportRow {
             ExportRow::Case(r) => (3, r.id),
             ExportRow::Attempt(r) => (4, r.id),
             ExportRow::FollowUp(r) => (5, r.id),
+            ExportRow::Attachment(r) => (6, r.attachment.id),
         }
     }
 
@@ -51,6 +56,7 @@ impl ExportRow {
             ExportRow::Case(r) => serde_json::to_writer(w, r),
             ExportRow::Attempt(r) => serde_json::to_writer(w, r),
             ExportRow::FollowUp(r) => serde_json::to_writer(w, r),
+            ExportRow::Attachment(r) => serde_json::to_writer(w, r),
         };
         written.map_err(failed)
     }
@@ -63,6 +69,8 @@ impl ExportRow {
             ExportRow::Case(r) => serde_json::to_value(r),
             ExportRow::Attempt(r) => serde_json::to_value(r),
             ExportRow::FollowUp(r) => serde_json::to_value(r),
+            // The file goes into the zip apart, not into a cell.
+            ExportRow::Attachment(r) => serde_json::to_value(&r.attachment),
         };
         v.map_err(|e| format!("could not write the export: {e}"))
     }
@@ -84,6 +92,7 @@ impl ExportSink for Document {
             ExportRow::Case(r) => self.cases.push(r),
             ExportRow::Attempt(r) => self.attempts.push(r),
             ExportRow::FollowUp(r) => self.follow_ups.push(r),
+            ExportRow::Attachment(r) => self.attachments.push(r),
         }
         Ok(())
     }
@@ -111,7 +120,7 @@ pub struct ExportWriter<W: Write> {
     opened: usize,
     open: bool,
     /// Rows written per table, and in the open table.
-    rows: [usize; 6],
+    rows: [usize; 7],
     in_table: usize,
     secrets: bool,
 }
@@ -124,8 +133,11 @@ enum Form<W: Write> {
 struct Zip<W: Write> {
     zip: zip::ZipWriter<zip::write::StreamWriter<W>>,
     options: zip::write::SimpleFileOptions,
-    /// The questions of the attempts written so far.
+    /// The questions of the attempts written so far, or the rows of
+    /// `attachments.csv` (whose files go into the zip meanwhile).
     questions: Option<::csv::Writer<std::fs::File>>,
+    /// The file the table held in `questions` goes to at its end.
+    held: &'static str,
 }
 
 fn failed(e: impl std::fmt::Display) -> String {
@@ -150,14 +162,14 @@ impl<W: Write> ExportWriter<W> {
             }
             Format::Csv => {
                 let options = entry_options(Some(&head.exported_at));
-                let mut z = Zip { zip: zip::ZipWriter::new_stream(out), options, questions: None };
+                let mut z = Zip { zip: zip::ZipWriter::new_stream(out), options, questions: None, held: "" };
                 z.start("export.csv", &HEADER.map(|(c, _)| c))?;
                 let head = serde_json::to_value(head).map_err(failed)?;
                 z.put(HEADER.iter().map(|(c, _)| cell(head.get(*c))))?;
                 Form::Csv(Box::new(z))
             }
         };
-        Ok(Self { form, opened: 0, open: false, rows: [0; 6], in_table: 0, secrets: head.includes_secrets })
+        Ok(Self { form, opened: 0, open: false, rows: [0; 7], in_table: 0, secrets: head.includes_secrets })
     }
 
     /// Rows written, per table.
@@ -185,12 +197,22 @@ impl<W: Write> ExportWriter<W> {
             Form::Json(out) => write!(out, ",\n  \"{table}\": [").map_err(failed),
             Form::Csv(z) => {
                 let cols: Vec<&str> = columns(table, self.secrets).iter().map(|(c, _)| *c).collect();
-                z.start(&format!("{table}.csv"), &cols)?;
-                if table == "attempts" {
-                    let file = tempfile::tempfile().map_err(failed)?;
-                    let mut w = ::csv::Writer::from_writer(file);
-                    w.write_record(QUESTIONS.iter().map(|(c, _)| *c)).map_err(failed)?;
-                    z.questions = Some(w);
+                let held = |header: &mut dyn Iterator<Item = &str>| {
+                    let mut w = ::csv::Writer::from_writer(tempfile::tempfile().map_err(failed)?);
+                    w.write_record(header).map_err(failed)?;
+                    Ok::<_, String>(w)
+                };
+                match table {
+                    "attempts" => {
+                        z.start("attempts.csv", &cols)?;
+                        z.questions = Some(held(&mut QUESTIONS.iter().map(|(c, _)| *c))?);
+                        z.held = "attempt_questions.csv";
+                    }
+                    "attachments" => {
+                        z.questions = Some(held(&mut cols.iter().copied())?);
+                        z.held = "attachments.csv";
+                    }
+                    _ => z.start(&format!("{table}.csv"), &cols)?,
                 }
                 Ok(())
             }
@@ -204,7 +226,7 @@ impl<W: Write> ExportWriter<W> {
                 Some(w) => {
                     let mut file = w.into_inner().map_err(failed)?;
                     file.seek(SeekFrom::Start(0)).map_err(failed)?;
-                    z.zip.start_file("attempt_questions.csv", z.options).map_err(failed)?;
+                    z.zip.start_file(z.held, z.options).map_err(failed)?;
                     std::io::copy(&mut file, &mut z.zip).map_err(failed)?;
                     Ok(())
                 }
@@ -264,9 +286,21 @@ impl<W: Write> ExportSink for ExportWriter<W> {
                 row.write_json(&mut *out)?;
             }
             Form::Csv(z) => {
-                let value = row.json()?;
+                let mut value = row.json()?;
                 let cols = columns(table, self.secrets);
-                z.put(cols.iter().map(|(c, _)| cell(value.get(*c))))?;
+                if let (ExportRow::Attachment(a), Some(w)) = (&row, z.questions.as_mut()) {
+                    if let (Some(content), Some(v)) = (&a.content, value.as_object_mut()) {
+                        let name = super::csv::file_of(&a.attachment);
+                        v.insert("file".into(), Value::from(name.as_str()));
+                        // Photos and PDFs are compressed already: stored as they are.
+                        let options = z.options.compression_method(zip::CompressionMethod::Stored);
+                        z.zip.start_file(name, options).map_err(failed)?;
+                        z.zip.write_all(content).map_err(failed)?;
+                    }
+                    w.write_record(cols.iter().map(|(c, _)| cell(value.get(*c)))).map_err(failed)?;
+                } else {
+                    z.put(cols.iter().map(|(c, _)| cell(value.get(*c))))?;
+                }
                 if let (ExportRow::Attempt(a), Some(w)) = (&row, z.questions.as_mut()) {
                     for (position, q) in a.questions.iter().enumerate() {
                         let q = serde_json::to_value(q).map_err(failed)?;
@@ -305,7 +339,8 @@ pub fn encode(doc: &Document, format: Format) -> Result<Vec<u8>, String> {
         .chain(doc.licenses.iter().cloned().map(ExportRow::License))
         .chain(doc.cases.iter().cloned().map(ExportRow::Case))
         .chain(doc.attempts.iter().cloned().map(ExportRow::Attempt))
-        .chain(doc.follow_ups.iter().cloned().map(ExportRow::FollowUp));
+        .chain(doc.follow_ups.iter().cloned().map(ExportRow::FollowUp))
+        .chain(doc.attachments.iter().cloned().map(ExportRow::Attachment));
     for r in rows {
         w.row(r)?;
     }

@@ -63,8 +63,9 @@ fn parameter<'a>(doc: &'a mut Value, path: &str, method: &str, name: &str) -> Op
 }
 
 /// Fields of an answer that are left out when they have no value: an
-/// export's product key, present only in an export with secrets.
-const SOMETIMES: &[(&str, &str)] = &[("ExportedLicense", "product_key")];
+/// export's product key and attachments' files, present only in an export
+/// with secrets.
+const SOMETIMES: &[(&str, &str)] = &[("ExportedLicense", "product_key"), ("ExportedAttachment", "content")];
 
 /// Every schema an answer is read with (not a request body): each field is
 /// always sent (`null` when it has no value), so each is `required`; a

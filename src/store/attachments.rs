@@ -78,6 +78,45 @@ pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option
     .transpose()
 }
 
+/// The rows after id `after`, at most `limit`, by id (an export's chunk).
+pub(super) async fn chunk(conn: &mut SqliteConnection, after: i64, limit: i64) -> Result<Vec<Attachment>, StoreError> {
+    sqlx::query_as!(
+        Row,
+        r#"SELECT id AS "id!", entity, entity_id, caption, media_type, size, has_thumbnail AS "has_thumbnail: bool",
+                  created_at, updated_at, archived_at
+           FROM attachments WHERE id > ? ORDER BY id LIMIT ?"#,
+        after,
+        limit
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(Attachment::try_from)
+    .collect()
+}
+
+/// An attachment's file, opened (an export with secrets).
+pub(super) async fn file(store: &Store, conn: &mut SqliteConnection, id: i64) -> Result<Vec<u8>, StoreError> {
+    let sealed = sqlx::query_scalar!("SELECT content_sealed FROM attachment_contents WHERE attachment_id = ?", id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("attachment {id} has no stored bytes")))?;
+    Ok(store.secrets.open_bytes(&sealed)?)
+}
+
+/// Insert an imported attachment with its own id and times, and its file
+/// (as an upload keeps it); what it is attached to must be stored
+/// (archived or not). A row without its file is not written.
+pub(super) async fn import(
+    store: &Store,
+    conn: &mut SqliteConnection,
+    row: &crate::portable::Row<crate::portable::ImportedAttachment>,
+) -> Result<(), StoreError> {
+    let Some(file) = &row.value.file else { return Ok(()) };
+    reference(&mut *conn, Refs::Stored, table_of(file.entity), "entity_id", file.entity_id).await?;
+    insert(store, conn, &NewRow::from(&row.stamps), file, None).await.map(|_| ())
+}
+
 /// Insert an attachment whose entity was checked, sealing its bytes.
 async fn insert(
     store: &Store,

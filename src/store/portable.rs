@@ -6,10 +6,12 @@ use std::collections::{HashMap, HashSet};
 use sqlx::SqliteConnection;
 
 use super::chunk::at_row;
-use super::{audit, cases, follow_ups, hardware_changes, machines, Actor, Known, NewRow, Store, StoreError};
+use super::{
+    attachments, audit, cases, follow_ups, hardware_changes, machines, Actor, Known, NewRow, Store, StoreError,
+};
 use crate::domain::FieldErrors;
 use crate::portable::{
-    self, Counts, Document, ExportRow, ExportSink, Head, ImportReport, Incoming, Parsed, Row, Starts,
+    self, AttachmentRow, Counts, Document, ExportRow, ExportSink, Head, ImportReport, Incoming, Parsed, Row, Starts,
 };
 use sqlx::{Sqlite, Transaction};
 
@@ -66,7 +68,7 @@ fn split<'a, T: PartialEq>(
 /// The stored rows an import compares with: only those whose ids the file
 /// holds, so that what is kept grows with the file, not the journal.
 struct Only {
-    ids: [HashSet<i64>; 6],
+    ids: [HashSet<i64>; 7],
     doc: Document,
 }
 
@@ -83,6 +85,7 @@ impl Only {
                 ids(&file.cases),
                 ids(&file.attempts),
                 ids(&file.follow_ups),
+                ids(&file.attachments),
             ],
             doc: Document::empty(head),
         }
@@ -123,14 +126,8 @@ impl Store {
         if secrets {
             let actor = actor.clone();
             self.write(move |conn| {
-                super::statements::audit(
-                    conn,
-                    &actor,
-                    "reveal_product_key",
-                    "export",
-                    None,
-                    &["product_key", "questions"],
-                )
+                let fields = ["product_key", "questions", "attachments"];
+                super::statements::audit(conn, &actor, "reveal_product_key", "export", None, &fields)
             })
             .await?;
         }
@@ -172,6 +169,11 @@ impl Store {
         stored!(&doc.cases, ExportRow::Case, |after, limit| cases::chunk(conn, after, limit));
         stored!(&doc.attempts, ExportRow::Attempt, |after, limit| self.export_attempts(conn, secrets, after, limit));
         stored!(&doc.follow_ups, ExportRow::FollowUp, |after, limit| follow_ups::chunk(conn, after, limit));
+        if let Some((after, limit)) = range(&doc.attachments) {
+            for a in attachments::chunk(conn, after, limit).await? {
+                sink.row(self.attachment_row(conn, secrets, a).await?).map_err(StoreError::Unavailable)?;
+            }
+        }
         Ok(())
     }
 
@@ -203,7 +205,32 @@ impl Store {
         chunks!(ExportRow::Case, |after| cases::chunk(conn, after, CHUNK));
         chunks!(ExportRow::Attempt, |after| self.export_attempts(conn, secrets, after, CHUNK));
         chunks!(ExportRow::FollowUp, |after| follow_ups::chunk(conn, after, CHUNK));
+        // Attachments' rows a chunk at a time, and each file (with secrets)
+        // read only as its row goes out: memory holds one file.
+        let mut after = 0i64;
+        loop {
+            let rows = attachments::chunk(conn, after, CHUNK).await?;
+            let Some(last) = rows.last().map(|r| r.id) else { break };
+            for a in rows {
+                sink.row(self.attachment_row(conn, secrets, a).await?).map_err(StoreError::Unavailable)?;
+            }
+            after = last;
+        }
         Ok(())
+    }
+
+    /// An attachment as exported: with its file opened when `secrets`.
+    async fn attachment_row(
+        &self,
+        conn: &mut SqliteConnection,
+        secrets: bool,
+        attachment: crate::domain::Attachment,
+    ) -> Result<ExportRow, StoreError> {
+        let content = match secrets {
+            true => Some(std::sync::Arc::new(attachments::file(self, conn, attachment.id).await?)),
+            false => None,
+        };
+        Ok(ExportRow::Attachment(AttachmentRow { attachment, content }))
     }
 
     /// Write a parsed document in one `IMMEDIATE` transaction: every row
@@ -271,7 +298,7 @@ struct Import {
     tx: Transaction<'static, Sqlite>,
     secrets: bool,
     report: ImportReport,
-    seen: [HashSet<i64>; 6],
+    seen: [HashSet<i64>; 7],
     known: Known,
     done: usize,
 }
@@ -302,7 +329,7 @@ impl Import {
         store.read_ranges(&mut self.tx, self.secrets, doc, &mut stored).await?;
         let stored = Parsed::stored(&stored.doc)
             .map_err(|e| StoreError::Corrupt(format!("a stored row does not parse as an import would: {e}")))?;
-        let [s0, s1, s2, s3, s4, s5] = &mut self.seen;
+        let [s0, s1, s2, s3, s4, s5, s6] = &mut self.seen;
         let machines = split("machines", "machine", (starts[0], &doc.machines), &stored.machines, s0)?;
         let changes = split(
             "hardware_changes",
@@ -315,22 +342,30 @@ impl Import {
         let cases = split("cases", "case", (starts[3], &doc.cases), &stored.cases, s3)?;
         let attempts = split("attempts", "attempt", (starts[4], &doc.attempts), &stored.attempts, s4)?;
         let follow_ups = split("follow_ups", "follow-up", (starts[5], &doc.follow_ups), &stored.follow_ups, s5)?;
+        let attached = split("attachments", "attachment", (starts[6], &doc.attachments), &stored.attachments, s6)?;
+        // An attachment listed without its file (an export without secrets) is not written.
+        let without_file = attached.0.iter().filter(|(_, r)| r.value.file.is_none()).count();
         let created = [
-            &machines.0.len(),
-            &changes.0.len(),
-            &licenses.0.len(),
-            &cases.0.len(),
-            &attempts.0.len(),
-            &follow_ups.0.len(),
+            machines.0.len(),
+            changes.0.len(),
+            licenses.0.len(),
+            cases.0.len(),
+            attempts.0.len(),
+            follow_ups.0.len(),
+            attached.0.len() - without_file,
         ];
-        let same = [machines.1, changes.1, licenses.1, cases.1, attempts.1, follow_ups.1];
+        let same = [machines.1, changes.1, licenses.1, cases.1, attempts.1, follow_ups.1, attached.1];
         let mut c = self.report.created.by_entity();
         let mut u = self.report.unchanged.by_entity();
-        for i in 0..6 {
-            c[i] += *created[i];
+        for i in 0..c.len() {
+            c[i] += created[i];
             u[i] += same[i];
         }
-        self.report = ImportReport { created: Counts::from(c), unchanged: Counts::from(u) };
+        self.report = ImportReport {
+            created: Counts::from(c),
+            unchanged: Counts::from(u),
+            attachments_without_file: self.report.attachments_without_file + without_file,
+        };
 
         let tx = &mut self.tx;
         let known = &mut self.known;
@@ -363,6 +398,10 @@ impl Import {
         }
         for (at, row) in &follow_ups.0 {
             follow_ups::import(tx, row).await.map_err(|e| at_row(e, at))?;
+            step();
+        }
+        for (at, row) in &attached.0 {
+            attachments::import(store, tx, row).await.map_err(|e| at_row(e, at))?;
             step();
         }
         Ok(())

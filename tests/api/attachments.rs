@@ -12,7 +12,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Send raw bytes with a token.
-async fn upload(app: &TestApp, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
+pub(crate) async fn upload(app: &TestApp, query: &str, token: &str, bytes: Vec<u8>) -> Answer {
     let res = app
         .client
         .post(format!("{}/api/v1/attachments?{query}", app.base))
@@ -29,7 +29,7 @@ async fn upload(app: &TestApp, query: &str, token: &str, bytes: Vec<u8>) -> Answ
 }
 
 /// GET raw bytes with a token: status, headers, body.
-async fn fetch(app: &TestApp, path: &str, token: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+pub(crate) async fn fetch(app: &TestApp, path: &str, token: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
     let res = app.client.get(format!("{}{path}", app.base)).bearer_auth(token).send().await.unwrap();
     let (status, headers) = (res.status().as_u16(), res.headers().clone());
     (status, headers, res.bytes().await.unwrap().to_vec())

@@ -282,7 +282,7 @@ fn a_bad_import_writes_nothing_and_says_which_row_and_field() {
     );
     std::fs::write(d.join("bad.json"), serde_json::to_vec(&bad).unwrap()).unwrap();
     let mut newer = good.clone();
-    newer["format_version"] = serde_json::json!(2);
+    newer["format_version"] = serde_json::json!(3);
     std::fs::write(d.join("newer.json"), serde_json::to_vec(&newer).unwrap()).unwrap();
     let mut dangling = good.clone();
     dangling["follow_ups"][0]["case_id"] = serde_json::json!(42);
@@ -291,7 +291,7 @@ fn a_bad_import_writes_nothing_and_says_which_row_and_field() {
 
     for (file, expected) in [
         ("bad.json", "attempts[3].installation_id: group"),
-        ("newer.json", "format_version: this file is format 2, written by a newer activation-journal"),
+        ("newer.json", "format_version: this file is format 3, written by a newer activation-journal"),
         ("dangling.json", "follow_ups[0].case_id: there is no case 42"),
         ("notes.txt", "is neither JSON nor a zip"),
         ("missing.json", "could not read missing.json"),
@@ -936,4 +936,66 @@ fn completions_and_the_manual_are_made_from_the_definitions() {
     assert!(page.starts_with(".ie") || page.contains(".TH activation-journal"), "{page}");
     assert!(page.contains("summary") && page.contains("completions"), "{page}");
     assert!(!dir.path().join("activation-journal.db").exists(), "no journal is made for them");
+}
+
+#[test]
+fn attachments_stream_through_export_and_import_as_json_and_zip_with_secrets_only() {
+    use activation_journal::domain::attachment::samples::{jpeg_with_gps, pdf};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(aj(d, &["--db", "a.db", "demo"]).status.success());
+    std::fs::write(d.join("sticker.jpg"), jpeg_with_gps()).unwrap();
+    std::fs::write(d.join("receipt.pdf"), pdf("order 1234")).unwrap();
+    for args in [&["license", "1", "sticker.jpg", "--caption", "the key sticker"][..], &["attempt", "3", "receipt.pdf"]]
+    {
+        let out = aj(d, &[&["--db", "a.db", "attach"][..], args].concat());
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    for (format, file) in [("json", "keys.json"), ("csv", "keys.zip")] {
+        let out = aj(d, &["--db", "a.db", "export", "--include-secrets", "--format", format, "--out", file]);
+        assert!(text(&out.stderr).contains("2 attachments)"), "{}", text(&out.stderr));
+    }
+    assert!(aj(d, &["--db", "a.db", "export", "--include-secrets", "--out", "a.json"]).status.success());
+    // Both forms are read as streams by the command line, into fresh journals.
+    for (db, file) in [("b.db", "keys.json"), ("c.db", "keys.zip")] {
+        let out = aj(d, &["--db", db, "import", file]);
+        assert!(out.status.success(), "{file}: {}", text(&out.stderr));
+        let back = format!("{db}.json");
+        assert!(aj(d, &["--db", db, "export", "--include-secrets", "--out", &back]).status.success());
+        assert_eq!(json_of(&d.join(&back))["attachments"], json_of(&d.join("a.json"))["attachments"], "{file}");
+        let out = aj(d, &["--db", db, "attachment", "get", "1", "--out", "-"]);
+        let first = aj(d, &["--db", "a.db", "attachment", "get", "1", "--out", "-"]);
+        assert_eq!(out.stdout, first.stdout, "{file}: the photo's bytes");
+    }
+    // Without secrets: listed, not their files, and said so both ways.
+    let out = aj(d, &["--db", "a.db", "export", "--out", "plain.json"]);
+    assert!(text(&out.stderr).contains("2 attachments are listed without their files"), "{}", text(&out.stderr));
+    let out = aj(d, &["--db", "p.db", "import", "plain.json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("2 attachments were listed without their files"), "{}", text(&out.stderr));
+    // A bad row is named, exit 1, nothing written; so is a zip without a file its row names.
+    let mut bad = json_of(&d.join("a.json"));
+    bad["exported_at"] = serde_json::json!("2026-12-07T00:00:00Z");
+    bad["attachments"][1]["content"] = serde_json::json!("JVBERi0xLjQK!!");
+    std::fs::write(d.join("bad.json"), serde_json::to_vec(&bad).unwrap()).unwrap();
+    let zip = std::fs::read(d.join("keys.zip")).unwrap();
+    let mut from = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut to = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..from.len() {
+        let file = from.by_index_raw(i).unwrap();
+        if file.name().unwrap() != "attachments/1.jpg" {
+            to.raw_copy_file(file).unwrap();
+        }
+    }
+    std::fs::write(d.join("cut.zip"), to.finish().unwrap().into_inner()).unwrap();
+    for (file, expected) in [
+        ("bad.json", "attachments[1].content: is not base64"),
+        ("cut.zip", "attachments.csv line 2: the file \"attachments/1.jpg\" is not in the zip"),
+    ] {
+        let out = aj(d, &["--db", "fresh.db", "import", file]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        assert!(text(&out.stderr).contains(expected), "{file}: {}", text(&out.stderr));
+    }
+    let out = aj(d, &["--db", "fresh.db", "machine", "list"]);
+    assert!(!text(&out.stdout).contains("PC 1"), "nothing was written");
 }
