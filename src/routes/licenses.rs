@@ -1,13 +1,14 @@
-//! `/licenses`: what was bought, and the audited product-key reveal.
+//! `/licenses`: what was bought, the audited product-key reveal, and what
+//! to have at hand before calling about one.
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::responses::{ArchiveErrors, ListErrors};
+use super::responses::{ArchiveErrors, ListErrors, ReadErrors};
 use super::{collection_and_items, ok, page, resource, ListQuery, NoParams, Params, PathId};
 use crate::auth::{Reader, Writer};
-use crate::domain::{License, Page};
+use crate::domain::{AtHand, License, Page};
 use crate::error::ApiError;
 use crate::store::{Store, WriteCtx};
 use crate::wire::{LicenseCreate, LicenseFields};
@@ -20,6 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         [web::get().to(show), web::patch().to(update), web::delete().to(archive)],
     );
     cfg.service(resource("/licenses/{id}/product-key", "GET").route(web::get().to(reveal)));
+    cfg.service(resource("/licenses/{id}/at-hand", "GET").route(web::get().to(at_hand)));
 }
 
 /// The product key in clear; null when the license has none.
@@ -68,4 +70,19 @@ pub async fn reveal(
 ) -> Result<HttpResponse, ApiError> {
     let product_key = store.reveal_product_key(&WriteCtx::new(&actor), id).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(ProductKeyReveal { product_key }))
+}
+
+/// What to have at hand before calling about a license: for each topic
+/// operators asked on its live calls, the answer given the last time (a
+/// key only masked; `null` when it was asked and never answered), and its
+/// first photos and files (their bytes for write tokens only).
+#[utoipa::path(get, operation_id = "license_at_hand", path = "/api/v1/licenses/{id}/at-hand", tag = "licenses", params(("id" = i64, Path)),
+    responses((status = 200, body = AtHand), ReadErrors), security(("bearer" = [])))]
+pub async fn at_hand(
+    store: web::Data<Store>,
+    _: Reader,
+    _: NoParams,
+    PathId(id): PathId,
+) -> Result<HttpResponse, ApiError> {
+    Ok(ok(&store.at_hand(id).await?))
 }

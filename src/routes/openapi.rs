@@ -69,7 +69,7 @@ impl Modify for MinProperties {
         super::hardware_changes::list, super::hardware_changes::create, super::hardware_changes::show,
         super::hardware_changes::update, super::hardware_changes::archive,
         super::licenses::list, super::licenses::create, super::licenses::show, super::licenses::update,
-        super::licenses::archive, super::licenses::reveal,
+        super::licenses::archive, super::licenses::reveal, super::licenses::at_hand,
         super::cases::list, super::cases::create, super::cases::show, super::cases::update,
         super::attempts::list, super::attempts::create, super::attempts::show, super::attempts::update,
         super::attempts::archive,

@@ -83,3 +83,61 @@ async fn every_license_field_sent_wrong_is_named() {
     assert_eq!(changed.body["product_key_masked"], "*****-*****-*****-*****-9D6T9");
     assert_eq!(app.delete(&format!("/api/v1/licenses/{id}")).await.status, 204);
 }
+
+#[tokio::test]
+async fn at_hand_answers_the_last_answer_of_each_topic_asked_a_key_only_masked_and_the_licenses_photos() {
+    let app = spawn_app().await;
+    let (m, l) = app.machine_and_license("PC 1", "retail_download").await;
+    app.attempt(json!({"machine_id": m, "license_id": l, "started_at": "2014-05-09T18:00:00+09:00",
+        "questions": [{"topic": "box_colour", "question": "what colour is the box?", "answer": "green"},
+                      {"topic": "purchase_site"},
+                      {"topic": "product_key", "answer": format!("it is {KEY}")}]}))
+        .await;
+    app.attempt(json!({"machine_id": m, "license_id": l, "started_at": "2014-05-10T10:00:00+09:00",
+        "questions": [{"topic": "box_colour", "answer": "blue"}]}))
+        .await;
+    let photo = app
+        .client
+        .post(format!("{}/api/v1/attachments?entity=license&entity_id={l}&caption=the%20box", app.base))
+        .bearer_auth(&app.write)
+        .header("Content-Type", "application/octet-stream")
+        .body(activation_journal::domain::attachment::samples::jpeg_with_gps())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(photo.status(), 201);
+
+    // A read token sees it all (the photo's bytes stay behind a write token).
+    let a = app.send(Method::GET, &format!("/api/v1/licenses/{l}/at-hand"), Some(&app.read), None).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["license_id"], l);
+    let answers = a.body["answers"].as_array().unwrap();
+    assert_eq!(answers[0]["topic"], "box_colour", "most recently asked first: {answers:?}");
+    assert_eq!((answers[0]["answer"].as_str(), answers[0]["asked_on"].as_str()), (Some("blue"), Some("2014-05-10")));
+    let of = |t: &str| answers.iter().find(|a| a["topic"] == t).unwrap().clone();
+    assert_eq!(of("purchase_site")["answer"], json!(null), "asked, never answered");
+    assert_eq!(of("product_key")["answer"], "it is *****-*****-*****-*****-9D6T9");
+    assert!(!a.body.to_string().contains("GCRJD"), "the key never in full: {}", a.body);
+    assert_eq!(a.body["attachments"][0]["caption"], "the box");
+    assert_eq!(a.body["more_attachments"], false);
+}
+
+#[tokio::test]
+async fn at_hand_refuses_an_id_that_is_not_one_a_license_not_there_and_any_parameter() {
+    let app = spawn_app().await;
+    let a = app.get("/api/v1/licenses/abc/at-hand").await;
+    assert_problem(&a, 400, "id", "\"abc\" is not an id");
+    let a = app.get("/api/v1/licenses/1.5/at-hand").await;
+    assert_problem(&a, 400, "id", "\"1.5\" is not an id");
+    let a = app.get("/api/v1/licenses/77/at-hand").await;
+    assert_eq!(a.status, 404, "{}", a.body);
+    assert!(a.body["detail"].as_str().unwrap_or("").contains("77"), "{}", a.body);
+    let l = app.license("oem").await;
+    let a = app.get(&format!("/api/v1/licenses/{l}/at-hand?limit=5")).await;
+    assert_problem(&a, 400, "limit", "takes none");
+    assert_eq!(app.send(Method::GET, &format!("/api/v1/licenses/{l}/at-hand"), None, None).await.status, 401);
+    assert_eq!(app.delete(&format!("/api/v1/licenses/{l}")).await.status, 204);
+    assert_eq!(app.get(&format!("/api/v1/licenses/{l}/at-hand")).await.status, 404, "an archived license");
+    let a = app.send(Method::POST, &format!("/api/v1/licenses/{l}/at-hand"), Some(&app.write), None).await;
+    assert_eq!(a.status, 405);
+}

@@ -21,6 +21,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/v1/licenses/{id}"),
     ("delete", "/api/v1/licenses/{id}"),
     ("get", "/api/v1/licenses/{id}/product-key"),
+    ("get", "/api/v1/licenses/{id}/at-hand"),
     ("get", "/api/v1/cases"),
     ("post", "/api/v1/cases"),
     ("get", "/api/v1/cases/{id}"),
