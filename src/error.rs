@@ -40,6 +40,10 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ("too-large", "The body is over the limit (413)."),
     ("unsupported-media-type", "The body is not of a media type the route takes (415)."),
     ("unavailable", "The journal is busy, or product keys cannot be read or sealed; try again (503)."),
+    (
+        "read-only",
+        "The journal cannot be written where the server runs (its file or folder is read-only): reads work, writes do not until it is made writable or copied where it can be written; the detail names the file and what to do (503).",
+    ),
     ("internal", "Something failed on the server; it has been logged (500)."),
 ];
 
@@ -94,6 +98,9 @@ pub enum ApiError {
     Unprocessable { detail: String, errors: Vec<FieldError> },
     #[error("{0}")]
     Unavailable(String),
+    /// The journal cannot be written here: what to do is in the message.
+    #[error("{0}")]
+    ReadOnly(String),
     #[error("internal error")]
     Internal,
 }
@@ -139,6 +146,7 @@ impl ApiError {
             }
             ApiError::Unprocessable { .. } => "invalid-fields",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::ReadOnly(_) => "read-only",
             ApiError::Internal => "internal",
         }
     }
@@ -205,6 +213,10 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %m, "a write was not stored");
                 ApiError::Unavailable(format!("{m}; try again in a moment"))
             }
+            StoreError::ReadOnly(_) => {
+                tracing::warn!(error = %e, "a write was refused: the journal is read-only");
+                ApiError::ReadOnly(e.to_string())
+            }
             StoreError::Busy(_) => {
                 tracing::warn!(error = %e, "database busy");
                 ApiError::Unavailable("the journal is busy; try again in a moment".into())
@@ -231,7 +243,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::ReadOnly(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -454,6 +454,9 @@ mod tests {
             "PC",
             "BCDFGHJKMPQRTVWXY",
             "U",
+            "chmod",
+            "db",
+            "SQLite",
         ];
         let en: std::collections::BTreeMap<String, String> = catalogue("en.yml").into_iter().collect();
         let mut checked = 0;
@@ -463,6 +466,7 @@ mod tests {
                 "what", "group", "groups", "expected", "msg", "c", "n", "text", "time", "zone", "when", "earliest",
                 "year", "to", "from", "max", "min", "lo", "hi", "code", "opened", "closed", "name", "id", "case",
                 "machine", "license", "not", "taken", "detail", "given", "of_case", "ours", "path", "offset", "home",
+                "reading", "file", "folder",
             ] {
                 m = m.arg(name, "7");
             }

@@ -5,6 +5,8 @@
 //! the first write token if there is none (printing it once), refuses a
 //! non-loopback address while no token exists, and shuts down gracefully
 //! on SIGINT or SIGTERM: in-flight requests finish, then the pool closes.
+//! A journal whose file or folder cannot be written is served for reading
+//! (no lock, no key check, no pruning): a write answers what to do.
 
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs as _};
 use std::time::Instant;
@@ -121,23 +123,39 @@ fn is_loopback(bind: &str) -> bool {
 /// Migrate, then serve until SIGINT or SIGTERM.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(?settings, "starting");
-    // Held while serving: `restore` refuses while it is taken.
-    let Some(_lock) = crate::store::backup::try_lock(&settings.db)? else {
-        anyhow::bail!(
-            "another activation-journal server is using {} (it holds {})",
-            settings.db.display(),
-            crate::store::backup::lock_path(&settings.db).display()
-        );
+    // A journal whose file or folder cannot be written is served for
+    // reading: pages and API reads work, a write answers what to do.
+    let folder = settings.db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let read_only =
+        settings.db.exists() && (crate::store::read_only_place(&settings.db) || crate::store::read_only_place(folder));
+    // Held while serving: `restore` refuses while it is taken (a read-only
+    // journal is not restored over, and its folder may not take the lock).
+    let _lock = match read_only {
+        true => None,
+        false => match crate::store::backup::try_lock(&settings.db)? {
+            Some(lock) => Some(lock),
+            None => anyhow::bail!(
+                "another activation-journal server is using {} (it holds {})",
+                settings.db.display(),
+                crate::store::backup::lock_path(&settings.db).display()
+            ),
+        },
     };
-    let store = Store::open_with(&settings.db, &settings.key_file, settings.checkpoints)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))?;
+    let store = match read_only {
+        true => Store::open_read_only(&settings.db, &settings.key_file).await,
+        false => Store::open_with(&settings.db, &settings.key_file, settings.checkpoints).await,
+    }
+    .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))?;
     store.fix_zone(settings.time_zone);
-    // Product keys sealed with one key file and written with another could
-    // never all be read again: refuse to start rather than let that happen.
-    store.check_key_file().await.map_err(|e| anyhow::anyhow!("refusing to start: {e}"))?;
-    // Idempotency records past their time, now and every hour.
-    store.prune_idempotency_periodically();
+    if read_only {
+        tracing::warn!(journal = %settings.db.display(), "the journal cannot be written here: serving it for reading");
+    } else {
+        // Product keys sealed with one key file and written with another could
+        // never all be read again: refuse to start rather than let that happen.
+        store.check_key_file().await.map_err(|e| anyhow::anyhow!("refusing to start: {e}"))?;
+        // Idempotency records past their time, now and every hour.
+        store.prune_idempotency_periodically();
+    }
     let first_token = store.live_token_count().await? == 0;
     if first_token && !is_loopback(&settings.bind) {
         anyhow::bail!(

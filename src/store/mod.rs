@@ -176,7 +176,7 @@ pub enum StoreError {
     /// The file, or the folder it is in, cannot be written: a reading
     /// command works (see [`Store::open_read_only`]), a write does not.
     /// A write through the store names the file and why ([`ReadOnlyPlace`]).
-    #[error("{}", read_only_message(.0.as_deref()))]
+    #[error("{}", read_only_msg(.0.as_deref()).en())]
     ReadOnly(Option<Box<ReadOnlyPlace>>),
     /// A read-only journal whose migrations are not all applied: it cannot
     /// be migrated without write access.
@@ -207,6 +207,7 @@ impl StoreError {
         match self {
             StoreError::NotFound { entity, id } => Some(not_found(entity, *id)),
             StoreError::Missing(m) | StoreError::Conflict(_, m) => Some(m.clone()),
+            StoreError::ReadOnly(place) => Some(read_only_msg(place.as_deref())),
             _ => None,
         }
     }
@@ -589,6 +590,11 @@ impl Store {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// Whether this journal was opened for reading only ([`Store::open_read_only`]).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// The refusal of a write to this journal, naming its file and why it
     /// cannot be written.
     pub(crate) fn read_only_here(&self) -> StoreError {
@@ -668,40 +674,24 @@ impl ReadOnlyPlace {
     }
 }
 
-/// What a refused write says: which file, why, and what to do.
-fn read_only_message(place: Option<&ReadOnlyPlace>) -> String {
-    const READING: &str = "reading commands (lists, summaries, search, export, backup) work";
+/// What a refused write says: which file, why, and what to do — one
+/// catalogue message (`msg.read_only.*`), said in English by the API and
+/// [`StoreError`]'s text, and in their language by the pages and the
+/// command line.
+pub fn read_only_msg(place: Option<&ReadOnlyPlace>) -> crate::i18n::Msg {
+    use crate::i18n::Msg;
+    let reading = Msg::new("msg.read_only.reading");
     let Some(p) = place else {
-        return format!(
-            "the journal is read-only here (the file or its folder cannot be written): {READING}; this one needs \
-             write access"
-        );
+        return Msg::new("msg.read_only.unknown").inner("reading", reading);
     };
-    let file = p.file.display();
-    match &p.why {
-        ReadOnlyWhy::File => format!(
-            "the journal {file} is read-only (the file cannot be written): {READING}; to change it, make the \
-             file writable (chmod u+w {file}) or copy it where you can write and name the copy with --db"
-        ),
-        ReadOnlyWhy::Folder(folder) => format!(
-            "the journal {file} is read-only here (its folder {} cannot be written, and a write needs files \
-             beside the journal): {READING}; to change it, make the folder writable (chmod u+w {}) or copy the \
-             file to a folder you can write and name the copy with --db",
-            folder.display(),
-            folder.display()
-        ),
-        ReadOnlyWhy::Both(folder) => format!(
-            "the journal {file} is read-only here (neither the file nor its folder {} can be written): \
-             {READING}; to change it, make both writable (chmod u+w {file} {}) or copy the file to a folder \
-             you can write and name the copy with --db",
-            folder.display(),
-            folder.display()
-        ),
-        ReadOnlyWhy::Refused => format!(
-            "the journal {file} cannot be written (SQLite refused the write; is its file system mounted \
-             read-only?): {READING}; this one needs write access"
-        ),
-    }
+    let file = p.file.display().to_string();
+    let msg = match &p.why {
+        ReadOnlyWhy::File => Msg::new("msg.read_only.file"),
+        ReadOnlyWhy::Folder(folder) => Msg::new("msg.read_only.folder").arg("folder", folder.display()),
+        ReadOnlyWhy::Both(folder) => Msg::new("msg.read_only.both").arg("folder", folder.display()),
+        ReadOnlyWhy::Refused => Msg::new("msg.read_only.refused"),
+    };
+    msg.arg("file", file).inner("reading", reading)
 }
 
 /// `path` with `suffix` added to its file name (`journal.db-wal`).

@@ -87,7 +87,8 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = row else { return Ok(None) };
-        if now - r.last_seen > TOUCH_EVERY {
+        // A journal opened for reading only keeps its sessions as they are.
+        if now - r.last_seen > TOUCH_EVERY && !self.is_read_only() {
             sqlx::query!("UPDATE web_sessions SET last_seen = ? WHERE id = ?", now, r.id).execute(&self.pool).await?;
         }
         Ok(Some(Session {

@@ -125,6 +125,10 @@ pub enum WebError {
     BadRequest { lang: Lang, message: String },
     #[error("{message}")]
     Unavailable { lang: Lang, message: String },
+    /// A write to a journal that cannot be written here: the message
+    /// names the file and what to do.
+    #[error("{message}")]
+    ReadOnly { lang: Lang, message: String },
     #[error("internal error")]
     Internal { lang: Lang },
 }
@@ -144,7 +148,7 @@ impl ResponseError for WebError {
             WebError::Forbidden { .. } => StatusCode::FORBIDDEN,
             WebError::NotFound { .. } => StatusCode::NOT_FOUND,
             WebError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            WebError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Unavailable { .. } | WebError::ReadOnly { .. } => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -159,11 +163,15 @@ impl ResponseError for WebError {
             WebError::Forbidden { lang, message }
             | WebError::NotFound { lang, message }
             | WebError::BadRequest { lang, message }
-            | WebError::Unavailable { lang, message } => (*lang, message.clone()),
+            | WebError::Unavailable { lang, message }
+            | WebError::ReadOnly { lang, message } => (*lang, message.clone()),
             WebError::Internal { lang } => (*lang, Tr(*lang).s("error.internal")),
         };
         let t = Tr(lang);
-        let title = t.s(&format!("error.title_{}", self.status_code().as_u16()));
+        let title = match self {
+            WebError::ReadOnly { .. } => t.s("error.read_only_journal"),
+            _ => t.s(&format!("error.title_{}", self.status_code().as_u16())),
+        };
         let body = ErrorPage { t, title, message }.render().unwrap_or_else(|_| "error".into());
         page_response(self.status_code()).body(body)
     }
@@ -180,6 +188,11 @@ impl WebError {
             StoreError::Missing(m) => WebError::NotFound { lang, message: t.msg(&m) },
             StoreError::Conflict(_, m) => WebError::BadRequest { lang, message: t.msg(&m) },
             StoreError::Invalid(errors) => WebError::BadRequest { lang, message: t.errors(&errors) },
+            StoreError::ReadOnly(_) => {
+                tracing::warn!(error = %e, "a page's write was refused: the journal is read-only");
+                let message = e.msg().map(|m| t.msg(&m)).unwrap_or_default();
+                WebError::ReadOnly { lang, message }
+            }
             StoreError::Unavailable(_) | StoreError::Busy(_) | StoreError::Secret(_) => {
                 tracing::warn!(error = %e, "a page could not be served");
                 WebError::Unavailable { lang, message: t.s("error.busy") }

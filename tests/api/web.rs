@@ -15,6 +15,7 @@ mod at_hand;
 mod attachments;
 mod calendar;
 mod edit;
+mod read_only;
 
 /// A browser: keeps cookies, does not follow redirects.
 struct Browser {

@@ -93,6 +93,19 @@ fn a_read_only_file_in_a_writable_folder_is_listed_and_not_written() {
         "{message}"
     );
     no_code(&message);
+    // In the run's language: the same catalogue message the pages show.
+    let add = super::aj_env(
+        dir.path(),
+        &[("LANG", "ja_JP.UTF-8")],
+        &["--db", "j.db", "token", "create", "--name", "phone", "--scope", "read"],
+    );
+    assert_eq!(add.status.code(), Some(1));
+    let message = text(&add.stderr);
+    assert!(
+        message.contains(&format!("ジャーナル {} は読み取り専用です", file.display()))
+            && message.contains(&format!("chmod u+w {}", file.display())),
+        "{message}"
+    );
 }
 
 #[test]
