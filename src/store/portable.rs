@@ -1,7 +1,7 @@
 //! SQL side of export and import: one consistent read of every table, and
 //! one all-or-nothing write of a parsed document (see [`crate::portable`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sqlx::SqliteConnection;
 
@@ -31,7 +31,7 @@ fn split<'a, T: PartialEq>(
     noun: &str,
     (start, incoming): (usize, &'a [Row<T>]),
     existing: &[Row<T>],
-    seen: &mut HashSet<i64>,
+    seen: &mut Seen,
 ) -> Result<Split<'a, T>, StoreError> {
     let existing: HashMap<i64, &Row<T>> = existing.iter().map(|r| (r.stamps.id, r)).collect();
     let (mut new, mut same) = (Vec::new(), 0);
@@ -64,7 +64,35 @@ fn split<'a, T: PartialEq>(
     }
 }
 
-/// Keep the stored rows whose ids the file holds.
+/// The ids an import has seen in one table, as runs of consecutive ids
+/// (first → last): an export lists each table's ids in order, so a million
+/// rows are a run or a few, where a set of ids would hold 18 MiB (a
+/// `HashSet<i64>` of a million, more while it grows). Ids in any order are
+/// kept too, a run each at worst.
+#[derive(Debug, Default)]
+struct Seen(BTreeMap<i64, i64>);
+
+impl Seen {
+    /// Note `id`; false when it was seen already.
+    fn insert(&mut self, id: i64) -> bool {
+        let before = self.0.range(..=id).next_back().map(|(lo, hi)| (*lo, *hi));
+        if before.is_some_and(|(_, hi)| id <= hi) {
+            return false;
+        }
+        // A run starting right after `id` joins it.
+        let last = match id.checked_add(1).and_then(|next| self.0.remove(&next)) {
+            Some(hi) => hi,
+            None => id,
+        };
+        match before {
+            // `id` ends the run before it: that run grows.
+            Some((lo, hi)) if hi.checked_add(1) == Some(id) => self.0.insert(lo, last),
+            _ => self.0.insert(id, last),
+        };
+        true
+    }
+}
+
 /// The stored rows an import compares with: only those whose ids the file
 /// holds, so that what is kept grows with the file, not the journal.
 struct Only {
@@ -298,7 +326,7 @@ struct Import {
     tx: Transaction<'static, Sqlite>,
     secrets: bool,
     report: ImportReport,
-    seen: [HashSet<i64>; 7],
+    seen: [Seen; 7],
     known: Known,
     done: usize,
 }
@@ -422,5 +450,40 @@ impl Import {
         audit(&mut self.tx, actor, "import", "journal", None, &written).await?;
         self.tx.commit().await?;
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Seen;
+
+    #[test]
+    fn seen_ids_are_runs_and_a_second_sighting_is_refused_in_any_order() {
+        let mut seen = Seen::default();
+        for id in 1..=100_000 {
+            assert!(seen.insert(id));
+        }
+        assert_eq!(seen.0.len(), 1, "ids in order are one run");
+        assert!(!seen.insert(1) && !seen.insert(50_000) && !seen.insert(100_000));
+        // Out of order, with gaps that close later.
+        let mut seen = Seen::default();
+        for id in [10, 12, 5, 11, 7, 6, i64::MAX, 1] {
+            assert!(seen.insert(id), "{id}");
+        }
+        assert_eq!(
+            seen.0.iter().map(|(a, b)| (*a, *b)).collect::<Vec<_>>(),
+            [(1, 1), (5, 7), (10, 12), (i64::MAX, i64::MAX)]
+        );
+        for id in [1, 5, 6, 7, 10, 11, 12, i64::MAX] {
+            assert!(!seen.insert(id), "{id} twice");
+        }
+        assert!(seen.insert(8) && seen.insert(9));
+        assert_eq!(seen.0.get(&5), Some(&12), "the runs around 8 and 9 are one");
+        // Against a set, on a scrambled sequence with repeats.
+        let (mut runs, mut set) = (Seen::default(), std::collections::HashSet::new());
+        for i in 0..5000i64 {
+            let id = (i * 7919) % 3001 + 1;
+            assert_eq!(runs.insert(id), set.insert(id), "{id}");
+        }
     }
 }
