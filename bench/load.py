@@ -19,9 +19,10 @@ new one (for example the summaries bench's 1,000,000 attempts, kept with
 BENCH_DB): writes then pay what they cost on a large file, and the calls
 go to its existing machines and licenses.
 
-Then the ratios against the targets of the issue that asked for it:
-POST >= 1.0 x raw one-row commits, p99 <= 50 ms at 64 connections,
-GET >= 25 x Datasette, RSS <= 64 MiB. Figures, not assertions: the machine
+Then the ratios against the targets of the issue that asked for them
+(#25): POST at 16 connections >= 2.0 x raw "one POST's work per durable
+commit" and >= 0.5 x raw one-row commits, p99 <= 50 ms at 64
+connections, GET >= 25 x Datasette, RSS <= 64 MiB. Figures, not assertions: the machine
 is shared, so run it twice and read the ratios.
 
 Needs wrk (Debian package) and Datasette (PyPI: installed into
@@ -255,22 +256,23 @@ def main():
     print(f"{'raw SQLite, one POSTs work per durable commit':<60} {results['raw_post']:>9.0f} /s")
     print(f"{'server peak RSS':<60} {results['rss']:>9.1f} MiB")
 
-    post = max(results["post16"]["rps"], results["post64"]["rps"])
+    post = results["post16"]["rps"]
     # No request answered within a run: its latency is unbounded, not 0.
     for r in results.values():
         if isinstance(r, dict) and r["rps"] == 0:
             r["p99"] = float("inf")
     checks = [
-        ("POST / raw one-row commits", post / results["raw_row"], ">= 1.0", post / results["raw_row"] >= 1.0),
-        ("POST / raw one POST's work", post / results["raw_post"], "(context)", True),
+        ("POST 16 conn. / raw one POST's work", post / results["raw_post"], ">= 2.0",
+         post / results["raw_post"] >= 2.0),
+        ("POST 16 conn. / raw one-row commits", post / results["raw_row"], ">= 0.5", post / results["raw_row"] >= 0.5),
         ("p99 at 64 connections, ms", results["post64"]["p99"], "<= 50", results["post64"]["p99"] <= 50),
         ("GET 16 conn. / Datasette", results["get16"]["rps"] / results["ds16"]["rps"], ">= 25",
          results["get16"]["rps"] / results["ds16"]["rps"] >= 25),
         ("peak RSS, MiB", results["rss"], "<= 64", results["rss"] <= 64),
     ]
-    print(f"\n{'ratio':<34} {'value':>9}  {'target':<9} verdict")
+    print(f"\n{'ratio':<38} {'value':>9}  {'target':<9} verdict")
     for label, value, target, met in checks:
-        print(f"{label:<34} {value:>9.2f}  {target:<9} {'met' if met else 'missed'}")
+        print(f"{label:<38} {value:>9.2f}  {target:<9} {'met' if met else 'missed'}")
 
 
 if __name__ == "__main__":

@@ -578,21 +578,18 @@ impl Store {
     /// machine and license, or opens one; an activated attempt closes its case.
     /// A time typed without an offset takes the household's ([`Store::zone`]).
     pub async fn create_attempt(&self, ctx: &WriteCtx<'_>, a: &NewAttempt) -> Result<Created<Attempt>, StoreError> {
-        let a = a.clone().in_zone(&self.zone()).map_err(StoreError::Invalid)?;
-        let (owned, this) = (ctx.owned(), self.clone());
-        self.write(move |conn| {
-            let ctx = &owned.ctx();
+        let a = &a.clone().in_zone(&self.zone()).map_err(StoreError::Invalid)?;
+        on_thread!(self, ctx, [a], |conn, this| {
             if let Some(r) = statements::replay(conn, ctx)? {
                 return Ok(r);
             }
-            let pair = resolve_case(conn, &a)?;
-            let row = insert_on(conn, &NewRow::now(), pair, &a)?;
+            let pair = resolve_case(conn, a)?;
+            let row = insert_on(conn, &NewRow::now(), pair, a)?;
             let id = row.id;
             let questions = this.insert_questions_on(conn, id, a.questions.as_deref().unwrap_or_default())?;
             sync_case_on(conn, pair.0)?;
             statements::finish_create(conn, ctx, Table::Attempts, id, row.into_attempt(questions)?)
         })
-        .await
     }
 
     /// One attempt, with its questions.

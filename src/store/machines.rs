@@ -1,11 +1,12 @@
 //! SQL of machines.
 
 use super::ConflictKind;
-use super::{finish_create, finish_update, replay, visible, Created, NewRow, Store, StoreError, Table, WriteCtx};
+use super::{statements, visible, Created, NewRow, Store, StoreError, Table, WriteCtx};
 use crate::domain::fields::name_key;
 use crate::domain::time::now_system;
 use crate::domain::{FieldErrors, Machine, MachinePatch, NewMachine, Page, PageRequest};
 use crate::portable::Row;
+use rusqlite::{params, Connection, OptionalExtension};
 use sqlx::SqliteConnection;
 
 /// A name already used by the live machine named `taken`.
@@ -68,19 +69,51 @@ pub(super) async fn name_free(conn: &mut SqliteConnection, id: i64) -> Result<()
     Ok(())
 }
 
+const FETCH: &str = "SELECT id, name, owner, notes, created_at, updated_at, archived_at FROM machines WHERE id = ?";
+const NAME_IN_USE: &str = "SELECT name FROM machines WHERE name_key = ? AND archived_at IS NULL AND id <> ? LIMIT 1";
+const CREATE: &str = "INSERT INTO machines (name, name_key, owner, notes, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?) RETURNING id, name, owner, notes, created_at, updated_at, archived_at";
+const UPDATE: &str = "UPDATE machines SET name = ?, name_key = ?, owner = ?, notes = ?, updated_at = ? WHERE id = ?
+     RETURNING id, name, owner, notes, created_at, updated_at, archived_at";
+
+/// The statements of machines the writer's writes run on its rusqlite connection.
+pub(super) fn statements() -> Vec<String> {
+    [FETCH, NAME_IN_USE, CREATE, UPDATE].map(String::from).to_vec()
+}
+
+/// A machine read as [`FETCH`], [`CREATE`] and [`UPDATE`] list its columns.
+fn machine_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Machine> {
+    Ok(Machine {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        owner: r.get(2)?,
+        notes: r.get(3)?,
+        created_at: r.get(4)?,
+        updated_at: r.get(5)?,
+        archived_at: r.get(6)?,
+    })
+}
+
+/// [`name_in_use`] on the writer's rusqlite connection.
+fn name_in_use_on(conn: &Connection, name: &str, except: i64) -> Result<Option<String>, StoreError> {
+    Ok(conn.prepare_cached(NAME_IN_USE)?.query_row(params![name_key(name), except], |r| r.get(0)).optional()?)
+}
+
 impl Store {
     /// Add a machine.
     pub async fn create_machine(&self, ctx: &WriteCtx<'_>, m: &NewMachine) -> Result<Created<Machine>, StoreError> {
-        on_writer!(self, ctx, [m], |tx, this| {
-            if let Some(r) = replay(&mut *tx, ctx).await? {
+        on_thread!(self, ctx, [m], |conn, this| {
+            if let Some(r) = statements::replay(conn, ctx)? {
                 return Ok(r);
             }
-            if let Some(taken) = name_in_use(&mut *tx, &m.name, 0).await? {
+            if let Some(taken) = name_in_use_on(conn, &m.name, 0)? {
                 return Err(name_taken(&m.name, &taken));
             }
-            let id = insert(&mut *tx, &NewRow::now(), m).await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::Machines, id)?;
-            finish_create(tx, ctx, Table::Machines, id, value).await
+            let now = now_system();
+            let value = conn
+                .prepare_cached(CREATE)?
+                .query_row(params![m.name, name_key(&m.name), m.owner, m.notes, now, now], machine_of)?;
+            statements::finish_create(conn, ctx, Table::Machines, value.id, value)
         })
     }
 
@@ -127,27 +160,19 @@ impl Store {
         id: i64,
         patch: &MachinePatch,
     ) -> Result<Machine, StoreError> {
-        on_writer!(self, ctx, [patch], |tx, this| {
-            let current = visible(fetch(&mut *tx, id).await?, false, Table::Machines, id)?;
+        on_thread!(self, ctx, [patch], |conn, this| {
+            let current = conn.prepare_cached(FETCH)?.query_row([id], machine_of).optional()?;
+            let current = visible(current, false, Table::Machines, id)?;
             ctx.check_version(&current)?;
             let m = NewMachine::from(&current).patched(patch);
-            if let Some(taken) = name_in_use(&mut *tx, &m.name, id).await? {
+            if let Some(taken) = name_in_use_on(conn, &m.name, id)? {
                 return Err(name_taken(&m.name, &taken));
             }
-            let now = now_system();
-            let key = name_key(&m.name);
-            sqlx::query!(
-                "UPDATE machines SET name = ?, name_key = ?, owner = ?, notes = ?, updated_at = ? WHERE id = ?",
-                m.name,
-                key,
-                m.owner,
-                m.notes,
-                now,
-                id
-            )
-            .execute(&mut *tx)
-            .await?;
-            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::Machines, id, &patch.fields()).await
+            let updated = conn
+                .prepare_cached(UPDATE)?
+                .query_row(params![m.name, name_key(&m.name), m.owner, m.notes, now_system(), id], machine_of)
+                .optional()?;
+            statements::finish_update(updated, conn, ctx, Table::Machines, id, &patch.fields())
         })
     }
 

@@ -33,6 +33,26 @@ macro_rules! on_writer {
     }};
 }
 
+/// [`on_writer!`] for a write on the writer's rusqlite connection (see
+/// [`Store::write`]): `$body` sees the connection as `$conn`, runs on the
+/// writer's thread from its first statement to its last, and returns its
+/// result (no `.await` inside).
+macro_rules! on_thread {
+    ($store:expr, $ctx:ident, [$($arg:ident),*], |$conn:ident, $this:ident| $body:block) => {{
+        let owned = $ctx.owned();
+        $(let $arg = $arg.clone();)*
+        #[allow(unused_variables)]
+        let $this = $store.clone();
+        $store
+            .write(move |$conn: &rusqlite::Connection| {
+                let $ctx = &owned.ctx();
+                $(let $arg = &$arg;)*
+                $body
+            })
+            .await
+    }};
+}
+
 mod archive;
 mod at_hand;
 mod attachments;

@@ -76,6 +76,7 @@ pub fn all() -> Vec<String> {
     }
     out.extend(super::attempts::statements());
     out.extend(super::cases::statements());
+    out.extend(super::machines::statements());
     out
 }
 
@@ -154,6 +155,23 @@ pub(super) fn finish_create<T: Serialize>(
         )?;
     }
     Ok(Created::New(value))
+}
+
+/// The end of an update: the row as it now stands (`fetched` in the
+/// update's own transaction), indexed for search and audited with the
+/// fields the patch named, handed back as the answer.
+pub(super) fn finish_update<T: super::Archivable>(
+    fetched: Option<T>,
+    conn: &Connection,
+    ctx: &WriteCtx<'_>,
+    table: Table,
+    id: i64,
+    fields: &[&str],
+) -> Result<T, StoreError> {
+    let value = super::visible(fetched, false, table, id)?;
+    index(conn, table, id)?;
+    audit(conn, ctx.actor, "update", table.entity(), Some(id), fields)?;
+    Ok(value)
 }
 
 /// Delete at most `limit` records of `records` made before `before`,
