@@ -478,9 +478,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup { file, force, with_key } => backup(&settings, &file, force, with_key).await,
         Command::Restore { file } => {
             let kept = crate::store::backup::restore(&settings.db, &settings.key_file, &file).await?;
+            let path = file.display().to_string();
             match kept {
-                Some(aside) => eprintln!("restored {}; the previous database is {}", file.display(), aside.display()),
-                None => eprintln!("restored {}", file.display()),
+                Some(aside) => eprintln!(
+                    "{}",
+                    lang::f("cli.restored_aside", &[("path", &path), ("aside", &aside.display().to_string())])
+                ),
+                None => eprintln!("{}", lang::f("cli.restored", &[("path", &path)])),
             }
             Ok(())
         }
@@ -565,18 +569,12 @@ async fn backup(settings: &Settings, file: &std::path::Path, force: bool, with_k
     let result = store.backup(file, force, with_key).await;
     store.close().await;
     result?;
-    eprintln!("wrote {}", file.display());
+    let path = |p: &std::path::Path| p.display().to_string();
+    eprintln!("{}", lang::f("cli.io.wrote", &[("path", &path(file))]));
     if with_key {
-        eprintln!(
-            "wrote {}: the key file, in clear; keep it as safe as the backup",
-            crate::store::backup::key_beside(file).display()
-        );
+        eprintln!("{}", lang::f("cli.backup.wrote_key", &[("path", &path(&crate::store::backup::key_beside(file)))]));
     } else {
-        eprintln!(
-            "the product keys in it are sealed with {}, which the backup does not hold: keep a copy of that \
-             key file with it (or back up with --with-key)",
-            settings.key_file.display()
-        );
+        eprintln!("{}", lang::f("cli.backup.key_elsewhere", &[("path", &path(&settings.key_file))]));
     }
     Ok(())
 }

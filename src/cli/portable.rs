@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{create, open};
+use super::{create, lang, open};
 use crate::config::Settings;
 use crate::portable::Format;
 use crate::store::Actor;
@@ -31,13 +31,13 @@ pub(super) async fn export(
 ) -> anyhow::Result<()> {
     if let Some(path) = &out {
         if path.exists() && !force {
-            anyhow::bail!("{} already exists; pass --force to replace it", path.display());
+            anyhow::bail!(lang::f("cli.io.exists", &[("path", &path.display().to_string())]));
         }
     } else if format == Format::Csv && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        anyhow::bail!("a zip is binary: pass --out FILE, or redirect stdout to a file");
+        anyhow::bail!(lang::s("cli.io.zip_to_terminal"));
     }
     let store = open(settings).await?;
-    let bar = spinner("exporting");
+    let bar = spinner(&lang::s("cli.portable.exporting"));
     let head = crate::portable::Head::now(secrets);
     // Rows go out as they are read: to a temporary file renamed when
     // complete, or to stdout (a reader that closes the pipe ends it quietly).
@@ -68,20 +68,11 @@ pub(super) async fn export(
     store.close().await;
     bar.finish_and_clear();
     let c = result?;
-    let to = out.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "stdout".into());
-    eprintln!(
-        "exported {} rows to {to} ({} machines, {} hardware changes, {} licenses, {} cases, {} attempts, {} follow-ups, {} attachments)",
-        c.total(),
-        c.machines,
-        c.hardware_changes,
-        c.licenses,
-        c.cases,
-        c.attempts,
-        c.follow_ups,
-        c.attachments
-    );
+    let to = out.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| lang::s("cli.io.stdout"));
+    let n = c.total().to_string();
+    eprintln!("{}", lang::f("cli.portable.exported", &[("n", &n), ("to", &to), ("counts", &counted(&c))]));
     if secrets {
-        eprintln!("warning: this export holds product keys in clear; keep it private and delete it when done");
+        eprintln!("{}: {}", lang::s("cli.warning"), lang::s("cli.portable.secrets_in_clear"));
     } else if c.attachments > 0 {
         let note = crate::i18n::Msg::new("cli.portable.files_left_out").arg("n", c.attachments);
         eprintln!("{}", super::lang::t().msg(&note));
@@ -106,7 +97,7 @@ impl Partial {
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
         let tmp = dir.join(format!(".{name}.partial"));
-        let fail = |e: std::io::Error| anyhow::anyhow!("could not write {}: {e}", path.display());
+        let fail = |e: std::io::Error| cannot_write(path, e);
         match std::fs::remove_file(&tmp) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(fail(e)),
             _ => {}
@@ -117,8 +108,7 @@ impl Partial {
 
     /// Put the finished file in place.
     fn keep(mut self) -> anyhow::Result<()> {
-        std::fs::rename(&self.tmp, &self.path)
-            .map_err(|e| anyhow::anyhow!("could not write {}: {e}", self.path.display()))?;
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| cannot_write(&self.path, e))?;
         self.kept = true;
         Ok(())
     }
@@ -132,10 +122,40 @@ impl Drop for Partial {
     }
 }
 
+/// `could not write PATH: why`, in the run's language.
+pub(crate) fn cannot_write(path: &std::path::Path, e: std::io::Error) -> anyhow::Error {
+    anyhow::anyhow!(lang::f(
+        "cli.io.cannot_write",
+        &[("path", &path.display().to_string()), ("detail", &e.to_string())]
+    ))
+}
+
+/// `could not read PATH: why`, in the run's language.
+pub(crate) fn cannot_read(path: &std::path::Path, e: std::io::Error) -> anyhow::Error {
+    let msg = crate::i18n::Msg::new("msg.cannot_read_file").arg("path", path.display()).arg("detail", e);
+    anyhow::anyhow!(lang::t().msg(&msg))
+}
+
+/// An export's rows by kind (`2 PCs, 1 license, …`), in the run's language.
+fn counted(c: &crate::portable::Counts) -> String {
+    let t = lang::t();
+    let parts: Vec<String> = crate::portable::ENTITIES
+        .iter()
+        .zip(c.by_entity())
+        .map(|(e, n)| {
+            t.f(
+                "cli.portable.count",
+                &[("n", &n.to_string()), ("what", &t.s(&format!("cli.portable.rows.{}", e.replace('-', "_"))))],
+            )
+        })
+        .collect();
+    t.list(&parts)
+}
+
 /// Whether a file is a zip (the CSV form of an export), by its first bytes.
 fn is_zip(file: &std::path::Path) -> anyhow::Result<bool> {
     let mut magic = [0u8; 4];
-    let mut f = std::fs::File::open(file).map_err(|e| anyhow::anyhow!("could not read {}: {e}", file.display()))?;
+    let mut f = std::fs::File::open(file).map_err(|e| cannot_read(file, e))?;
     let n = std::io::Read::read(&mut f, &mut magic)?;
     Ok(n == 4 && &magic == b"PK\x03\x04")
 }
@@ -180,14 +200,18 @@ impl<W: std::io::Write> std::io::Write for Quiet<W> {
 }
 
 pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
-    let refused = |e: &dyn std::fmt::Display| anyhow::anyhow!("import refused, nothing was written: {e}");
+    let refused =
+        |e: &dyn std::fmt::Display| anyhow::anyhow!(lang::f("cli.portable.refused", &[("detail", &e.to_string())]));
+    let refused_fields = |e: &crate::domain::FieldErrors| {
+        anyhow::anyhow!(lang::f("cli.portable.refused", &[("detail", &crate::cli::fields_said(e))]))
+    };
     let store = create(settings).await?;
     let bar = if stderr_is_terminal() {
-        indicatif::ProgressBar::new_spinner().with_message("importing")
+        indicatif::ProgressBar::new_spinner().with_message(lang::s("cli.portable.importing"))
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let progress = |done: usize| bar.set_message(format!("importing: {done} rows"));
+    let progress = |done: usize| bar.set_message(lang::f("cli.portable.importing_rows", &[("n", &done.to_string())]));
     let streamed = if file.as_os_str() != "-" {
         // A file, JSON or a CSV zip, is read as a stream: a chunk of rows at a time, never the whole file.
         let zip = is_zip(file)?;
@@ -216,7 +240,9 @@ pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyho
         });
         let written = store.import_stream(&Actor::cli(), &mut rx, &progress).await;
         drop(rx);
-        let read = reader.join().map_err(|_| anyhow::anyhow!("the reader of {} failed", file.display()))?;
+        let read = reader.join().map_err(|_| {
+            anyhow::anyhow!(lang::f("cli.portable.reader_failed", &[("path", &file.display().to_string())]))
+        })?;
         match (read, written) {
             // Not in export order (keys sorted by a tool, CSV rows
             // sorted otherwise): nothing was written; read it whole below.
@@ -224,7 +250,7 @@ pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyho
             // The file's own fault first: it says where.
             (Err(e), _) => Some(Err(refused(&e))),
             (Ok(secrets), Ok(report)) => Some(Ok((report, secrets))),
-            (Ok(_), Err(crate::store::StoreError::Invalid(e))) => Some(Err(refused(&e))),
+            (Ok(_), Err(crate::store::StoreError::Invalid(e))) => Some(Err(refused_fields(&e))),
             (Ok(_), Err(e)) => Some(Err(e.into())),
         }
     } else {
@@ -238,13 +264,13 @@ pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyho
             std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)?;
             buf
         } else {
-            std::fs::read(file).map_err(|e| anyhow::anyhow!("could not read {}: {e}", file.display()))?
+            std::fs::read(file).map_err(|e| cannot_read(file, e))?
         };
         match crate::portable::decode(&bytes, None) {
             Err(e) => Err(refused(&e)),
             Ok(doc) => match store.import(&Actor::cli(), &doc, &progress).await {
                 Ok(report) => Ok((report, doc.includes_secrets)),
-                Err(crate::store::StoreError::Invalid(e)) => Err(refused(&e)),
+                Err(crate::store::StoreError::Invalid(e)) => Err(refused_fields(&e)),
                 Err(e) => Err(e.into()),
             },
         }
@@ -252,14 +278,11 @@ pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyho
     bar.finish_and_clear();
     store.close().await;
     let (report, includes_secrets) = result?;
-    eprintln!(
-        "imported {} rows into {} ({} already there, unchanged)",
-        report.created.total(),
-        settings.db.display(),
-        report.unchanged.total()
-    );
+    let (n, unchanged) = (report.created.total().to_string(), report.unchanged.total().to_string());
+    let path = settings.db.display().to_string();
+    eprintln!("{}", lang::f("cli.portable.imported", &[("n", &n), ("path", &path), ("unchanged", &unchanged)]));
     if !includes_secrets {
-        eprintln!("note: the file was exported without secrets, so it holds no product keys");
+        eprintln!("{}: {}", lang::s("cli.note"), lang::s("cli.portable.no_secrets"));
     }
     if report.attachments_without_file > 0 {
         let note = crate::i18n::Msg::new("cli.portable.not_imported").arg("n", report.attachments_without_file);

@@ -145,3 +145,92 @@ fn tables_fit_80_columns_in_both_languages() {
         }
     }
 }
+
+/// Whether a line the command line printed reads as Japanese: Japanese
+/// words, and no English word left but codes, paths and commands a
+/// Japanese reader types as they are.
+fn no_english_words(said: &str) -> Vec<String> {
+    const AS_THEY_ARE: &[&str] = &[
+        "PC",
+        "ID",
+        "Windows",
+        "OS",
+        "KiB",
+        "MiB",
+        "JPEG",
+        "PNG",
+        "PDF",
+        "db",
+        "json",
+        "jpg",
+        "out",
+        "bak",
+        "key",
+        "activation",
+        "journal",
+        "unarchive",
+        "machine",
+        "license",
+        "case",
+        "attempt",
+        "follow",
+        "up",
+        "hardware",
+        "change",
+        "attachment",
+        "Pro",
+        "Home",
+        "force",
+        "with",
+        "lang",
+        "copy",
+        "plain",
+        "pdf",
+        "before",
+        "restore",
+        "CPU",
+        "SSD",
+        "DVD",
+    ];
+    said.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() > 1 && !AS_THEY_ARE.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn files_archives_and_tables_are_said_in_japanese() {
+    let dir = demo();
+    let ja = |args: &[&str]| {
+        let out = with_locale(dir.path(), &[JA], args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        let program = env!("CARGO_BIN_EXE_activation-journal");
+        let english = no_english_words(&said.replace(program, "").replace(&dir.path().display().to_string(), ""));
+        assert!(english.is_empty(), "{args:?}: English reached it: {english:?} in {said}");
+        said
+    };
+    let exported = ja(&["export", "--out", "out.json", "--include-secrets"]);
+    assert!(exported.contains("書き出しました") && exported.contains("パソコン"), "{exported}");
+    let imported = ja(&["--db", "copy.db", "import", "out.json"]);
+    assert!(imported.contains("読み込みました"), "{imported}");
+    ja(&["--db", "plain.db", "import", "out.json"]);
+    ja(&["export", "--out", "plain.json"]);
+    let plain = ja(&["--db", "plain2.db", "import", "plain.json"]);
+    assert!(plain.contains("プロダクト キーは入っていません"), "{plain}");
+    assert!(ja(&["backup", "b.db"]).contains("鍵ファイル"));
+    assert!(ja(&["backup", "k.db", "--with-key"]).contains("鍵ファイル"));
+    assert!(ja(&["restore", "b.db"]).contains("戻しました"));
+    assert!(ja(&["hardware-change", "list", "--machine", "PC 1"]).contains("交換した部品"));
+    std::fs::write(dir.path().join("r.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    ja(&["attach", "license", "1", "r.pdf", "--caption", "領収書"]);
+    let list = ja(&["attachments", "license", "1"]);
+    assert!(list.contains("PDF") && list.contains("ライセンス 1"), "{list}");
+    assert!(ja(&["attachment", "get", "1", "--out", "r2.pdf"]).contains("書き出しました"));
+    let archived = ja(&["case", "archive", "1"]);
+    assert!(archived.contains("アーカイブしました") && archived.contains("元に戻す"), "{archived}");
+    ja(&["case", "unarchive", "1"]);
+    // Refusals too (paths and the system's own words aside).
+    let again = with_locale(dir.path(), &[JA], &["export", "--out", "out.json"]);
+    assert!(text(&again.stderr).contains("もうあります"), "{}", text(&again.stderr));
+}

@@ -197,7 +197,7 @@ pub fn dir() -> anyhow::Result<PathBuf> {
         Some(s) => s,
         None => match std::env::var_os("HOME").map(PathBuf::from).filter(|p| p.is_absolute()) {
             Some(home) => home.join(".local").join("state"),
-            None => anyhow::bail!("there is no state directory to keep a draft in: set XDG_STATE_HOME or HOME"),
+            None => anyhow::bail!(crate::cli::lang::s("cli.draft.no_state_dir")),
         },
     };
     Ok(state.join("activation-journal"))
@@ -216,20 +216,23 @@ pub fn path(journal: &Path) -> anyhow::Result<PathBuf> {
 pub fn keep(draft: &Draft) -> anyhow::Result<PathBuf> {
     let file = path(&draft.journal)?;
     let dir = dir()?;
-    let io = |what: &str, p: &Path, e: std::io::Error| anyhow::anyhow!("could not {what} {}: {e}", p.display());
-    std::fs::create_dir_all(&dir).map_err(|e| io("make the folder", &dir, e))?;
+    let io = |what: &str, p: &Path, e: std::io::Error| {
+        let (path, detail) = (p.display().to_string(), e.to_string());
+        anyhow::anyhow!(crate::cli::lang::f(what, &[("path", &path), ("detail", &detail)]))
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| io("cli.draft.cannot_make_folder", &dir, e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| io("make private the folder", &dir, e))?;
+            .map_err(|e| io("cli.draft.cannot_make_private", &dir, e))?;
     }
     let json = serde_json::to_vec_pretty(&draft.without_keys())?;
     let tmp = file.with_extension("json.partial");
     let _ = std::fs::remove_file(&tmp);
-    let mut out = crate::secrets::new_file(&tmp, true).map_err(|e| io("write", &tmp, e))?;
-    out.write_all(&json).and_then(|()| out.sync_all()).map_err(|e| io("write", &tmp, e))?;
-    std::fs::rename(&tmp, &file).map_err(|e| io("write", &file, e))?;
+    let mut out = crate::secrets::new_file(&tmp, true).map_err(|e| io("cli.io.cannot_write", &tmp, e))?;
+    out.write_all(&json).and_then(|()| out.sync_all()).map_err(|e| io("cli.io.cannot_write", &tmp, e))?;
+    std::fs::rename(&tmp, &file).map_err(|e| io("cli.io.cannot_write", &file, e))?;
     Ok(file)
 }
 
@@ -239,18 +242,23 @@ pub fn read(journal: &Path) -> anyhow::Result<Option<(PathBuf, Draft)>> {
     let text = match std::fs::read(&file) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => anyhow::bail!("could not read the draft {}: {e}", file.display()),
+        Err(e) => anyhow::bail!(said("cli.draft.cannot_read", &file, &e)),
     };
-    let draft = serde_json::from_slice(&text)
-        .map_err(|e| anyhow::anyhow!("the draft {} cannot be read ({e}); remove it to start anew", file.display()))?;
+    let draft = serde_json::from_slice(&text).map_err(|e| anyhow::anyhow!(said("cli.draft.damaged", &file, &e)))?;
     Ok(Some((file, draft)))
+}
+
+/// A line on the draft file in the run's language, with what went wrong.
+fn said(key: &str, file: &Path, e: &dyn std::fmt::Display) -> String {
+    crate::cli::lang::f(key, &[("path", &file.display().to_string()), ("detail", &e.to_string())])
 }
 
 /// Remove the draft file, once its call is stored (or given up).
 pub fn remove(file: &Path) {
     if let Err(e) = std::fs::remove_file(file) {
         if e.kind() != std::io::ErrorKind::NotFound {
-            eprintln!("warning: could not remove the draft {}: {e}", file.display());
+            let t = crate::cli::lang::t();
+            eprintln!("{}: {}", t.s("cli.warning"), said("cli.draft.cannot_remove", file, &e));
         }
     }
 }

@@ -58,11 +58,11 @@ pub async fn attach(
     json: bool,
 ) -> anyhow::Result<()> {
     let caption = crate::wire::attachment_caption(caption).map_err(|e| anyhow::anyhow!("--{e}"))?;
-    let size = std::fs::metadata(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?.len();
+    let size = std::fs::metadata(file).map_err(|e| crate::cli::portable::cannot_read(file, e))?.len();
     if size > MAX_BYTES as u64 {
         anyhow::bail!("{} is larger than 20 MiB; attachments are at most 20 MiB", file.display());
     }
-    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let bytes = std::fs::read(file).map_err(|e| crate::cli::portable::cannot_read(file, e))?;
     let new = tokio::task::spawn_blocking(move || NewAttachment::prepare(entity, id, caption, &bytes)).await?.map_err(
         |e| match e {
             UploadError::Unsupported => anyhow::anyhow!("{}: {e}", file.display()),
@@ -115,24 +115,25 @@ fn write_out(out: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
     if out == Path::new("-") {
         let stdout = std::io::stdout();
         if stdout.is_terminal() {
-            anyhow::bail!("standard output is a terminal; write the file with --out FILE, or pipe it");
+            anyhow::bail!(crate::cli::lang::s("cli.io.to_terminal"));
         }
         let mut lock = stdout.lock();
         lock.write_all(bytes)?;
         return Ok(lock.flush()?);
     }
-    let io = |e: std::io::Error| anyhow::anyhow!("cannot write {}: {e}", out.display());
+    let io = |e: std::io::Error| crate::cli::portable::cannot_write(out, e);
     let mut file = match crate::secrets::new_file(out, true) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && force => std::fs::File::create(out).map_err(io)?,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            anyhow::bail!("{} exists; give --force to write over it", out.display())
+            anyhow::bail!(crate::cli::lang::f("cli.io.exists", &[("path", &out.display().to_string())]))
         }
         Err(e) => return Err(io(e)),
     };
     file.write_all(bytes).map_err(io)?;
     file.sync_all().map_err(io)?;
-    eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+    let (path, size) = (out.display().to_string(), size(bytes.len() as i64));
+    eprintln!("{}", crate::cli::lang::f("cli.io.wrote_size", &[("path", &path), ("size", &size)]));
     Ok(())
 }
 
@@ -143,9 +144,13 @@ pub(super) fn attachments_table(rows: &[Attachment]) -> comfy_table::Table {
     for a in rows {
         t.add_row(vec![
             a.id.to_string(),
-            format!("{} {}", a.entity, a.entity_id),
+            format!(
+                "{} {}",
+                crate::cli::lang::s(&format!("msg.noun.{}", crate::domain::enums::ClosedSet::name(a.entity))),
+                a.entity_id
+            ),
             or_dash(&a.caption),
-            a.media_type.to_string(),
+            crate::domain::attachment::extension(a.media_type).to_ascii_uppercase(),
             size(a.size),
             here(&a.created_at),
         ]);

@@ -151,7 +151,7 @@ pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result
         }
         AttemptCommand::Edit(AttemptEditArgs { edit: e, questions }) => {
             if !questions.is_empty() && e.clear.iter().any(|f| f.trim().trim_start_matches("--") == "questions") {
-                anyhow::bail!("--question and --clear questions: give the questions, or clear them, not both");
+                anyhow::bail!(crate::cli::lang::s("cli.err.questions_or_clear"));
             }
             let patch = edit_body::<_, crate::domain::AttemptPatch>(&e, |b| b.questions = questions_given(&questions))?;
             let a = written(store.update_attempt(&WriteCtx::new(&actor), e.id, &patch).await)?;

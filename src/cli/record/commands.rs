@@ -133,11 +133,11 @@ pub fn license_body(l: &LicenseFlags, key: Option<String>) -> LicenseCreate {
 /// A product key, read without echo from a terminal, or one line of stdin.
 pub fn read_key() -> anyhow::Result<String> {
     let key = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        inquire::Password::new("Product key (not shown):")
+        inquire::Password::new(&crate::cli::lang::s("cli.key.prompt"))
             .without_confirmation()
             .with_display_mode(inquire::PasswordDisplayMode::Hidden)
             .prompt()
-            .map_err(|e| anyhow::anyhow!("no product key read: {e}"))?
+            .map_err(|e| anyhow::anyhow!(crate::cli::lang::f("cli.key.not_read", &[("detail", &e.to_string())])))?
     } else {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line)?;
@@ -145,7 +145,7 @@ pub fn read_key() -> anyhow::Result<String> {
     };
     let key = key.trim().to_string();
     if key.is_empty() {
-        anyhow::bail!("--key: no product key was given (stdin was empty)");
+        anyhow::bail!(crate::cli::lang::s("cli.key.empty"));
     }
     Ok(key)
 }

@@ -15,11 +15,11 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use super::show::{
     attempts_table, cases_table, follow_ups_table, licenses_table, machine, machines_table, or_dash, print_json,
-    print_table, table, Names,
+    print_table, Names,
 };
 use super::{refused, HardwareChangeCommand, Paging};
 use crate::cli::declared::{Declared, FlagSet};
-use crate::cli::{hint, print_out};
+use crate::cli::{hint, lang, print_out};
 use crate::domain::{FieldError, FieldErrors, HardwareChange};
 use crate::store::{Actor, ConflictKind, Created, Current, Store, StoreError, Table, WriteCtx};
 
@@ -183,17 +183,14 @@ pub(super) struct Entity {
     with: &'static str,
 }
 
-pub(super) const MACHINE: Entity = Entity {
-    table: Table::Machines,
-    noun: "machine",
-    command: "machine",
-    with: ", with its cases, calls and follow-ups",
-};
+pub(super) const MACHINE: Entity =
+    Entity { table: Table::Machines, noun: "machine", command: "machine", with: "cli.archived.with_machine" };
 pub(super) const HARDWARE_CHANGE: Entity =
     Entity { table: Table::HardwareChanges, noun: "hardware change", command: "hardware-change", with: "" };
 pub(super) const LICENSE: Entity =
-    Entity { table: Table::Licenses, noun: "license", command: "license", with: ", with its cases and calls" };
-pub(super) const CASE: Entity = Entity { table: Table::Cases, noun: "case", command: "case", with: ", with its calls" };
+    Entity { table: Table::Licenses, noun: "license", command: "license", with: "cli.archived.with_license" };
+pub(super) const CASE: Entity =
+    Entity { table: Table::Cases, noun: "case", command: "case", with: "cli.archived.with_case" };
 pub(super) const ATTEMPT: Entity = Entity { table: Table::Attempts, noun: "attempt", command: "attempt", with: "" };
 pub(super) const ATTACHMENT: Entity =
     Entity { table: Table::Attachments, noun: "attachment", command: "attachment", with: "" };
@@ -206,12 +203,18 @@ pub(super) async fn archive(store: &Store, e: &Entity, Target { id }: Target) ->
     let ctx = WriteCtx::new(&actor);
     match store.archive(&ctx, e.table, id).await {
         Err(StoreError::Conflict(ConflictKind::AlreadyArchived, _)) => {
-            anyhow::bail!("{} {id} is already archived; `{} unarchive {id}` brings it back", e.noun, e.command)
+            let what = lang::t().msg(&crate::i18n::Msg::new("msg.as_is").noun("text", e.noun));
+            anyhow::bail!(lang::f(
+                "cli.archived.already",
+                &[("what", &what), ("id", &id.to_string()), ("command", e.command)]
+            ))
         }
         r => written(r)?,
     }
-    eprintln!("archived {} {id}{}", e.noun, e.with);
-    hint::elsewhere("undo", &[e.command, "unarchive", &id.to_string()]);
+    let what = lang::t().msg(&crate::i18n::Msg::new("msg.as_is").noun("text", e.noun));
+    let key = if e.with.is_empty() { "cli.archived.done" } else { e.with };
+    eprintln!("{}", lang::f(key, &[("what", &what), ("id", &id.to_string())]));
+    hint::elsewhere(&lang::s("cli.archived.undo"), &[e.command, "unarchive", &id.to_string()]);
     Ok(())
 }
 
@@ -261,14 +264,17 @@ async fn hardware_changes(store: &Store, m: &str, paging: &Paging) -> anyhow::Re
 }
 
 async fn hardware_changes_table(store: &Store, names: &mut Names, rows: &[HardwareChange]) -> comfy_table::Table {
-    let parts = |ps: &[crate::domain::Part]| {
-        if ps.is_empty() {
-            "-".to_string()
-        } else {
-            ps.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-        }
-    };
-    let mut t = table(&["id", "machine", "changed on", "replaced", "kept", "OS reinstalled", "notes"]);
+    let x = crate::cli::table::Words::run();
+    let parts = |ps: &[crate::domain::Part]| if ps.is_empty() { "-".to_string() } else { x.list(ps) };
+    let mut t = x.table(&[
+        "cli.col.id",
+        "cli.col.machine",
+        "cli.col.changed_on",
+        "cli.col.replaced",
+        "cli.col.kept",
+        "cli.col.os_reinstalled",
+        "cli.col.notes",
+    ]);
     for h in rows {
         t.add_row(vec![
             h.id.to_string(),
@@ -276,7 +282,7 @@ async fn hardware_changes_table(store: &Store, names: &mut Names, rows: &[Hardwa
             h.changed_on.to_string(),
             parts(&h.parts_replaced),
             parts(&h.parts_kept),
-            if h.os_reinstalled { "yes".into() } else { "no".into() },
+            x.yes_no(h.os_reinstalled),
             or_dash(&h.notes),
         ]);
     }
@@ -287,15 +293,12 @@ async fn hardware_changes_table(store: &Store, names: &mut Names, rows: &[Hardwa
 /// anywhere with `force`), audited as the API's and the page's reveal are.
 pub(super) async fn reveal(store: &Store, id: i64, force: bool) -> anyhow::Result<()> {
     if !force && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        anyhow::bail!(
-            "license reveal prints the product key to a terminal only, and its output goes to a pipe or a file, \
-             where the key would stay in clear; run it in a terminal, or add --force to print it there anyway"
-        );
+        anyhow::bail!(lang::s("cli.reveal.not_a_terminal"));
     }
     let actor = Actor::cli();
     match written(store.reveal_product_key(&WriteCtx::new(&actor), id).await)? {
         Some(key) => Ok(print_out(format!("{key}\n").as_bytes())?),
-        None => anyhow::bail!("license {id} has no product key (add one with `license edit {id} --key`)"),
+        None => anyhow::bail!(lang::f("cli.reveal.no_key", &[("id", &id.to_string())])),
     }
 }
 
