@@ -13,7 +13,7 @@ fn a_photo_is_attached_listed_and_written_back_without_its_location() {
     assert_eq!((a["media_type"].as_str(), a["thumbnail"].as_bool()), (Some("image/jpeg"), Some(true)));
     let id = a["id"].as_i64().unwrap().to_string();
     let table = ok(dir.path(), &["attachments", "license", "1"]);
-    assert!(table.contains("the key sticker") && table.contains("JPEG"), "{table}");
+    assert!(table.contains("the key sticker") && table.contains("JPG"), "{table}");
     ok(dir.path(), &["attachment", "get", &id, "--out", "back.jpg"]);
     let back = std::fs::read(dir.path().join("back.jpg")).unwrap();
     assert!(!back.windows(GPS.len()).any(|w| w == GPS));
@@ -49,7 +49,7 @@ fn every_attach_argument_given_wrong_is_refused_and_nothing_is_stored() {
         (&["attach", "license", "1", "r.pdf", "--caption", "a\u{7}b"], 1, "--caption: "),
         (&["attach", "printer", "1", "r.pdf"], 2, "printer"),
         (&["attach", "license", "99", "r.pdf"], 1, "99"),
-        (&["attach", "license", "1", "missing.pdf"], 1, "cannot read missing.pdf"),
+        (&["attach", "license", "1", "missing.pdf"], 1, "could not read missing.pdf"),
         (&["attach", "license", "1", "x.gif"], 1, "not a JPEG, PNG, WebP or PDF"),
         (&["attach", "license", "1", "empty.pdf"], 1, "is empty"),
     ];

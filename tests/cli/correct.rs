@@ -305,7 +305,7 @@ fn hardware_changes_are_added_and_listed_by_machine_name() {
     let dir = corrected_household();
     let d = dir.path();
     let list = ok(d, &["hardware-change", "list", "--machine", "PC 1"]);
-    assert!(list.contains("2014-05-09") && list.contains("motherboard, cpu") && list.contains("storage, optical"));
+    assert!(list.contains("2014-05-09") && list.contains("Motherboard, CPU") && list.contains("Drive, DVD drive"));
     assert_eq!(json(d, &["hardware-change", "list", "--machine", "PC 2", "--json"])["items"], serde_json::json!([]));
     for (args, message) in [
         (

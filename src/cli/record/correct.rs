@@ -265,7 +265,6 @@ async fn hardware_changes(store: &Store, m: &str, paging: &Paging) -> anyhow::Re
 
 async fn hardware_changes_table(store: &Store, names: &mut Names, rows: &[HardwareChange]) -> comfy_table::Table {
     let x = crate::cli::table::Words::run();
-    let parts = |ps: &[crate::domain::Part]| if ps.is_empty() { "-".to_string() } else { x.list(ps) };
     let mut t = x.table(&[
         "cli.col.id",
         "cli.col.machine",
@@ -280,8 +279,8 @@ async fn hardware_changes_table(store: &Store, names: &mut Names, rows: &[Hardwa
             h.id.to_string(),
             names.machine(store, h.machine_id).await,
             h.changed_on.to_string(),
-            parts(&h.parts_replaced),
-            parts(&h.parts_kept),
+            x.list(&h.parts_replaced),
+            x.list(&h.parts_kept),
             x.yes_no(h.os_reinstalled),
             or_dash(&h.notes),
         ]);
