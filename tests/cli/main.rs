@@ -647,8 +647,9 @@ fn a_closed_pipe_ends_the_output_quietly_and_flags_are_named_as_flags() {
         assert!(!text(&out.stderr).to_lowercase().contains("broken pipe"), "{args:?}: {}", text(&out.stderr));
     }
     let out = aj(d, &["--db", "j.db", "export", "--out", "all.json"]);
-    assert!(text(&out.stderr)
-        .contains("3000 machines, 0 hardware changes, 0 licenses, 0 cases, 0 attempts and 0 follow-ups"));
+    assert!(text(&out.stderr).contains(
+        "3000 machines, 0 hardware changes, 0 licenses, 0 cases, 0 attempts, 0 follow-ups and 0 attachments"
+    ));
     let out = aj(d, &["--db", "j.db", "summary", "hours", "--machine", "0"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("--machine: 0 is not an id"), "{}", text(&out.stderr));
