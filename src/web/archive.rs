@@ -164,9 +164,10 @@ async fn archived_page(
     let page = p.params(PageRequest::parse(None, cursor, true))?;
     let ids = p.ok(store.archived(entity.table(), &page).await)?;
     let mut rows = Vec::with_capacity(ids.items.len());
+    let zone = store.zone();
     for id in ids.items {
         let row = p.ok(load(store, &t, entity, id, true).await)?;
-        let at = row.json["archived_at"].as_str().map(|a| shown_system(a, None)).unwrap_or_default();
+        let at = row.json["archived_at"].as_str().map(|a| shown_system(a, &zone)).unwrap_or_default();
         rows.push(ArchivedRow { id, title: row.title, archived_at: at, version: row.version });
     }
     let undo = match undo {

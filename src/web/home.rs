@@ -69,15 +69,11 @@ pub async fn home(p: Page, store: web::Data<Store>) -> Result<HttpResponse, WebE
     let (machines, licenses) = (p.ok(machines)?.items, p.ok(licenses)?.items);
     let name = |id: i64| machines.iter().find(|m| m.id == id).map(|m| m.name.clone()).unwrap_or_default();
     let license = |id: i64| licenses.iter().find(|l| l.id == id);
+    let zone = store.zone();
     let rows: Vec<OpenRow> = open
         .cases
         .iter()
         .map(|c| {
-            let offset = c
-                .last_attempt_at
-                .as_deref()
-                .and_then(|a| chrono::DateTime::parse_from_rfc3339(a).ok())
-                .map(|d| *d.offset());
             OpenRow {
                 case_id: c.case_id,
                 machine: name(c.machine_id),
@@ -85,11 +81,7 @@ pub async fn home(p: Page, store: web::Data<Store>) -> Result<HttpResponse, WebE
                 license_id: c.license_id,
                 machine_id: c.machine_id,
                 calls: c.attempts,
-                suggested: c
-                    .suggested_call_at
-                    .as_deref()
-                    .map(|s| shown_system(s, offset))
-                    .unwrap_or_else(|| "–".into()),
+                suggested: c.suggested_call_at.as_deref().map(|s| shown_system(s, &zone)).unwrap_or_else(|| "–".into()),
                 // The one reason the summary gives (no hour known yet), in the page's words.
                 reason: c.suggested_call_reason.as_ref().map(|_| t.s("home.no_good_hour")).unwrap_or_default(),
             }

@@ -260,12 +260,14 @@ pub fn shown_time(at: &str) -> String {
     }
 }
 
-/// A system time (UTC) shown in the offset of `like` (an attempt's time),
-/// or UTC.
-pub fn shown_system(at: &str, offset: Option<chrono::FixedOffset>) -> String {
-    match (chrono::DateTime::parse_from_rfc3339(at), offset) {
-        (Ok(t), Some(o)) => t.with_timezone(&o).format("%Y-%m-%d %H:%M (%:z)").to_string(),
-        (Ok(t), None) => t.format("%Y-%m-%d %H:%M (UTC)").to_string(),
-        (Err(_), _) => at.to_string(),
+/// A system time (stored in UTC) shown in the household's zone, with the
+/// offset it had at that moment: `2014-05-10 10:05 (+09:00)`.
+pub fn shown_system(at: &str, zone: &crate::domain::time::Zone) -> String {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) => {
+            let utc = t.with_timezone(&chrono::Utc);
+            utc.with_timezone(&zone.offset_at(utc)).format("%Y-%m-%d %H:%M (%:z)").to_string()
+        }
+        Err(_) => at.to_string(),
     }
 }

@@ -1250,3 +1250,14 @@ async fn a_calls_warnings_are_said_in_the_pages_language_as_the_api_says_them_in
         assert!(reads_as_japanese(&words), "{w}");
     }
 }
+
+#[tokio::test]
+async fn system_times_are_shown_in_the_households_zone_with_its_offset() {
+    let app = spawn_app().await;
+    let (m, _) = app.machine_and_license("PC 1", "oem").await;
+    assert_eq!(app.delete(&format!("/api/v1/machines/{m}")).await.status, 204);
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let archived = b.get("/archived?kind=machines").await;
+    let at = archived.text("td[data-label='Archived at']");
+    assert!(at.ends_with("(+09:00)") && !at.contains("UTC"), "in Asia/Tokyo: {at:?}");
+}

@@ -195,17 +195,14 @@ pub async fn case(
     let filter = p.params(AttemptFilter::parse([None, None, Some(case.id)], None, None, None, None))?;
     let page = p.params(PageRequest::parse(None, param(&query, "cursor"), true))?;
     let calls = p.ok(store.attempts(&page, &filter).await)?;
-    let offset = calls.items.first().and_then(|a| chrono::DateTime::parse_from_rfc3339(&a.started_at).ok());
+    let zone = store.zone();
     let facts = vec![
         (t.s("field.machine"), n.machines.get(&case.machine_id).cloned().unwrap_or_default()),
         (t.s("field.license"), n.licenses.get(&case.license_id).cloned().unwrap_or_default()),
         (t.s("field.trigger"), t.e(case.trigger)),
         (t.s("case.status"), t.e(case.status)),
-        (t.s("case.opened_at"), shown_system(&case.opened_at, offset.map(|o| *o.offset()))),
-        (
-            t.s("case.closed_at"),
-            case.closed_at.as_deref().map(|c| shown_system(c, offset.map(|o| *o.offset()))).unwrap_or("–".into()),
-        ),
+        (t.s("case.opened_at"), shown_system(&case.opened_at, &zone)),
+        (t.s("case.closed_at"), case.closed_at.as_deref().map(|c| shown_system(c, &zone)).unwrap_or("–".into())),
     ];
     p.render(&CasePage {
         c: p.chrome("case.title"),

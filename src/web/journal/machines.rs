@@ -127,12 +127,7 @@ async fn machine_page(p: &Page, store: &Store, id: i64, query: &Query, f: FormSt
     let page = p.params(TimePageRequest::parse(None, param(query, "cursor"), false))?;
     let tl = p.ok(store.timeline(id, &page).await)?;
     let n = names(p, store).await?;
-    let offset = tl.events.iter().find_map(|e| match e {
-        TimelineEvent::Attempt { attempt, .. } => {
-            chrono::DateTime::parse_from_rfc3339(&attempt.started_at).ok().map(|d| *d.offset())
-        }
-        _ => None,
-    });
+    let zone = store.zone();
     let events = tl
         .events
         .iter()
@@ -148,7 +143,7 @@ async fn machine_page(p: &Page, store: &Store, id: i64, query: &Query, f: FormSt
                 edit: Some(format!("/hardware-changes/{}/edit", h.id)),
             },
             TimelineEvent::Case { case, .. } => EventRow {
-                when: shown_system(&case.opened_at, offset),
+                when: shown_system(&case.opened_at, &zone),
                 kind: t.s("timeline.case"),
                 text: format!(
                     "{} · {} · {}",
@@ -170,7 +165,7 @@ async fn machine_page(p: &Page, store: &Store, id: i64, query: &Query, f: FormSt
                 }
             }
             TimelineEvent::FollowUp { follow_up: f, .. } => EventRow {
-                when: f.due_on.map(|d| d.to_string()).unwrap_or_else(|| shown_system(&f.created_at, offset)),
+                when: f.due_on.map(|d| d.to_string()).unwrap_or_else(|| shown_system(&f.created_at, &zone)),
                 kind: t.s("timeline.follow_up"),
                 text: format!(
                     "{}{}",
