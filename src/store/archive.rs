@@ -2,19 +2,26 @@
 //! not typed again.
 //!
 //! Archiving a row leaves it in the database and in exports, and out of
-//! lists and summaries. Rows that belong to it go with it, stamped with the
-//! same `archived_at`: a case's attempts; a machine's cases, attempts and
-//! follow-ups; a license's cases and attempts — so that summaries and
-//! `open` leave out what an archived machine or license did, with the same
-//! `archived_at IS NULL` every query already has. Unarchiving brings back
-//! exactly the rows that went with it (those with the same stamp), not
-//! rows archived on their own before.
+//! lists and summaries. Rows that belong to it go with it:
 //!
-//! What the database keeps copied from a call's or a case's archived state
-//! (each question's `attempt_archived`, each case's kept facts) is brought
-//! in step here, once for all the rows a restamp touched, a statement a
-//! set: no trigger watches `archived_at` (migration 33), since one per row
-//! made archiving a license of 200,000 calls take 14 s.
+//! - a license's or a machine's cases and calls are archived *through* it
+//!   (migration 35): only the license or machine is stamped, and every
+//!   read of cases and calls (and of the copies kept from them: questions,
+//!   case facts) leaves out those of an archived license or machine with
+//!   [`LIVE_OWNERS`], and answers with their owner's stamp
+//!   ([`OWN_OR_OWNERS`]). Archiving a license of 200,000 calls is one row.
+//! - a case's calls and a machine's follow-ups (a few) are stamped with the
+//!   same `archived_at`.
+//!
+//! Unarchiving brings back exactly the rows that went with it (those with
+//! the same stamp, or archived through it), not rows archived on their own
+//! before. A case or call of an archived license or machine is brought
+//! back with it, not alone (409).
+//!
+//! What the database keeps copied from a call's or a case's own archived
+//! state (each question's `attempt_archived`, each case's kept facts) is
+//! brought in step here, once for all the rows a restamp touched, a
+//! statement a set: no trigger watches `archived_at` (migration 33).
 
 use super::ConflictKind;
 use sqlx::SqliteConnection;
@@ -22,15 +29,26 @@ use sqlx::SqliteConnection;
 use super::{attempts, finish_write, row_state, Store, StoreError, Table, WriteCtx};
 use crate::domain::{Page, PageRequest};
 
+/// The condition, on a row of cases, attempts, `attempt_questions` or
+/// `case_facts` (each holds its `license_id` and `machine_id`), that
+/// neither its license nor its machine is archived. (The views are of
+/// migration 35; a household has a few dozen licenses and machines, read
+/// once a statement.) The compile-checked reads spell it out the same.
+pub(super) const LIVE_OWNERS: &str = "license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines";
+
+/// The archived stamp a case or a call answers with: its own, or else its
+/// license's, or else its machine's.
+pub(super) const OWN_OR_OWNERS: &str = "coalesce(\"archived_at\",
+    (SELECT l.archived_at FROM licenses l WHERE l.id = license_id),
+    (SELECT m.archived_at FROM machines m WHERE m.id = machine_id))";
+
 /// The rows that are archived with a row of `table`: (table, column naming it).
 fn followers(table: Table) -> &'static [(Table, &'static str)] {
     match table {
-        Table::Machines => {
-            &[(Table::Cases, "machine_id"), (Table::Attempts, "machine_id"), (Table::FollowUps, "machine_id")]
-        }
-        Table::Licenses => &[(Table::Cases, "license_id"), (Table::Attempts, "license_id")],
+        // Its cases and calls are archived through it (LIVE_OWNERS).
+        Table::Machines => &[(Table::FollowUps, "machine_id")],
         Table::Cases => &[(Table::Attempts, "case_id")],
-        Table::HardwareChanges | Table::Attempts | Table::FollowUps | Table::Attachments => &[],
+        Table::Licenses | Table::HardwareChanges | Table::Attempts | Table::FollowUps | Table::Attachments => &[],
     }
 }
 
@@ -54,16 +72,13 @@ async fn restamp(
 
 /// The calls and the cases whose kept copies a restamp of row `?1` of
 /// `table` may change, as conditions on `attempts a` and on `cases c`
-/// (`None`: the table's rows have no such copies). A call's case has the
-/// call's machine and license (the calls' foreign key to the cases says so),
-/// so the cases of the calls are among the cases named here.
+/// (`None`: no kept copy changes: the copies hold the rows' own state, and
+/// a license's or machine's cases and calls keep theirs).
 fn touched(table: Table) -> Option<(&'static str, &'static str)> {
     match table {
-        Table::Machines => Some(("a.machine_id = ?1", "c.machine_id = ?1")),
-        Table::Licenses => Some(("a.license_id = ?1", "c.license_id = ?1")),
         Table::Cases => Some(("a.case_id = ?1", "c.id = ?1")),
         Table::Attempts => Some(("a.id = ?1", "c.id = (SELECT case_id FROM attempts WHERE id = ?1)")),
-        Table::HardwareChanges | Table::FollowUps | Table::Attachments => None,
+        Table::Machines | Table::Licenses | Table::HardwareChanges | Table::FollowUps | Table::Attachments => None,
     }
 }
 
@@ -106,6 +121,27 @@ async fn bring_in_step(conn: &mut SqliteConnection, table: Table, id: i64) -> Re
         sqlx::query(&sql).bind(id).execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// The archived license or machine of a case or a call, if either is: the
+/// row is archived through it, and comes back with it, not alone.
+async fn archived_owner(
+    conn: &mut SqliteConnection,
+    table: Table,
+    id: i64,
+) -> Result<Option<(Table, i64)>, StoreError> {
+    if !matches!(table, Table::Cases | Table::Attempts) {
+        return Ok(None);
+    }
+    // The table's name comes from a closed set, never from input; the id is bound.
+    let sql = format!(
+        "SELECT CASE WHEN license_id IN archived_licenses THEN 'license' ELSE 'machine' END, \
+                CASE WHEN license_id IN archived_licenses THEN license_id ELSE machine_id END
+         FROM {} WHERE id = ?1 AND NOT ({LIVE_OWNERS})",
+        table.name()
+    );
+    let owner: Option<(String, i64)> = sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?;
+    Ok(owner.map(|(owner, id)| (if owner == "license" { Table::Licenses } else { Table::Machines }, id)))
 }
 
 impl Store {
@@ -156,13 +192,23 @@ impl Store {
                 Some(Some(at)) => at,
             };
             ctx.check_version_of(&mut *tx, table, id).await?;
+            if let Some((owner, owner_id)) = archived_owner(&mut *tx, table, id).await? {
+                return Err(StoreError::Conflict(
+                    ConflictKind::ParentArchived,
+                    crate::i18n::Msg::new("msg.owner_archived")
+                        .noun("what", table.noun())
+                        .arg("id", id)
+                        .noun("owner", owner.noun())
+                        .arg("owner_id", owner_id),
+                ));
+            }
             // Checked before anything is back: the database's unique indexes
             // would refuse it too, with a vaguer message.
             if table == Table::Machines {
                 super::machines::name_free(&mut *tx, id).await?;
             }
-            if matches!(table, Table::Machines | Table::Licenses | Table::Cases) {
-                super::cases::one_open_case_each(&mut *tx, table, id, &archived_at).await?;
+            if table == Table::Cases {
+                super::cases::no_other_open_case(&mut *tx, id).await?;
             }
             let now = crate::domain::time::now_system();
             restamp(&mut *tx, (table, "id"), id, Some(&archived_at), None, &now).await?;

@@ -153,7 +153,7 @@ impl Row {
 /// the column names come from the fixed list here).
 fn filtered(q: &mut QueryBuilder<'static, Sqlite>, include_archived: bool, f: &AttemptFilter) {
     if !include_archived {
-        q.push(" AND archived_at IS NULL");
+        q.push(" AND archived_at IS NULL AND ").push(super::archive::LIVE_OWNERS);
     }
     for (column, value) in [("machine_id", f.machine_id), ("license_id", f.license_id), ("case_id", f.case_id)] {
         if let Some(v) = value {
@@ -183,13 +183,24 @@ fn filtered(q: &mut QueryBuilder<'static, Sqlite>, include_archived: bool, f: &A
 }
 
 /// `SELECT` of attempt rows, for the caller to add its `WHERE` to; read
-/// them with [`rows`].
+/// them with [`rows`]. A row's `archived_at` is its own, or else its
+/// license's or machine's (as every read answers; [`select_stored`] reads
+/// its own, for export).
 ///
 /// Each row comes packed by SQLite into one JSON object of its columns by
 /// name: sqlx copies every value of every row it hands over (an allocation
 /// or two each), and for a page of 50 attempts of 25 columns those copies
 /// were the top of the list read's profile. One text a row is one copy.
 fn select() -> QueryBuilder<'static, Sqlite> {
+    static SELECT: Statement = Statement::new(|| {
+        format!("SELECT {} FROM attempts", Row::COLUMNS.object_with(&[("archived_at", super::archive::OWN_OR_OWNERS)]))
+    });
+    QueryBuilder::new(SELECT.as_str())
+}
+
+/// [`select`] of the rows as stored, each with its own `archived_at` (an
+/// export's, so that an import stores the same).
+fn select_stored() -> QueryBuilder<'static, Sqlite> {
     static SELECT: Statement = Statement::new(|| format!("SELECT {} FROM attempts", Row::COLUMNS.object()));
     QueryBuilder::new(SELECT.as_str())
 }
@@ -224,7 +235,7 @@ pub(super) async fn of_machine(
     let mut q = select();
     q.push(" WHERE machine_id = ").push_bind(machine_id);
     if !include_archived {
-        q.push(" AND archived_at IS NULL");
+        q.push(" AND archived_at IS NULL AND ").push(super::archive::LIVE_OWNERS);
     }
     q.push(" AND started_utc >= ").push_bind(after.at_millis);
     q.push(" AND (started_utc > ").push_bind(after.at_millis);
@@ -693,7 +704,7 @@ impl Store {
                       confirmation_id AS "confirmation_id!"
                FROM attempts
                WHERE installation_id = ? AND result = 'activated' AND confirmation_id IS NOT NULL
-                 AND archived_at IS NULL
+                 AND archived_at IS NULL AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines
                ORDER BY started_utc DESC, id DESC"#,
             digits
         )

@@ -51,7 +51,7 @@ impl Store {
                 r#"SELECT c.id AS "id!", m.name, l.product
                    FROM cases c INDEXED BY cases_one_open_per_pair
                    JOIN machines m ON m.id = c.machine_id JOIN licenses l ON l.id = c.license_id
-                   WHERE c.status = 'open' AND c.archived_at IS NULL
+                   WHERE c.status = 'open' AND c.archived_at IS NULL AND m.archived_at IS NULL AND l.archived_at IS NULL
                    ORDER BY c.id LIMIT ?"#,
                 FEED_CALLS_MAX
             )

@@ -53,7 +53,9 @@ pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at, notes,
-                  created_at, updated_at, archived_at
+                  created_at, updated_at,
+                  coalesce(archived_at, (SELECT l.archived_at FROM licenses l WHERE l.id = license_id),
+                           (SELECT m.archived_at FROM machines m WHERE m.id = machine_id)) AS "archived_at?: String"
            FROM cases WHERE id = ?"#,
         id
     )
@@ -75,9 +77,12 @@ pub(super) async fn of_machine(
     sqlx::query_as!(
         Row,
         r#"SELECT id AS "id!", machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at, notes,
-                  created_at, updated_at, archived_at
+                  created_at, updated_at,
+                  coalesce(archived_at, (SELECT l.archived_at FROM licenses l WHERE l.id = license_id),
+                           (SELECT m.archived_at FROM machines m WHERE m.id = machine_id)) AS "archived_at?: String"
            FROM cases INDEXED BY cases_machine_opened
-           WHERE machine_id = ?1 AND (?2 OR archived_at IS NULL)
+           WHERE machine_id = ?1
+             AND (?2 OR (archived_at IS NULL AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines))
              AND opened_at >= ?3 AND (opened_at > ?3 OR 1 > ?4 OR (1 = ?4 AND id > ?5))
            ORDER BY opened_at, id LIMIT ?6"#,
         machine_id,
@@ -252,34 +257,22 @@ async fn check_refs(conn: &mut SqliteConnection, c: &NewCase, refs: Refs) -> Res
     }
 }
 
-/// Before the cases archived with the row `id` of `table` (a case, or a
-/// machine's or a license's) at `archived_at` come back: none of them is
-/// open while its pair has another open case.
-pub(super) async fn one_open_case_each(
-    conn: &mut SqliteConnection,
-    table: Table,
-    id: i64,
-    archived_at: &str,
-) -> Result<(), StoreError> {
-    let column = match table {
-        Table::Machines => "machine_id",
-        Table::Licenses => "license_id",
-        _ => "id",
-    };
-    // The column name comes from the closed set above; the values are bound.
-    let sql = format!(
-        "SELECT c.machine_id, c.license_id FROM cases c
-         WHERE c.{column} = ?1 AND c.archived_at = ?2 AND c.status = 'open'
+/// Before an archived case comes back: it is not open while its pair has
+/// another open case. (A license's or machine's cases are archived through
+/// it and never leave the pair's open case index, so only a case's own
+/// unarchive can clash.)
+pub(super) async fn no_other_open_case(conn: &mut SqliteConnection, id: i64) -> Result<(), StoreError> {
+    let sql = "SELECT c.machine_id, c.license_id FROM cases c
+         WHERE c.id = ?1 AND c.status = 'open'
            AND EXISTS (SELECT 1 FROM cases o WHERE o.machine_id = c.machine_id AND o.license_id = c.license_id
                        AND o.status = 'open' AND o.archived_at IS NULL)
-         LIMIT 1"
-    );
+         LIMIT 1";
     #[derive(sqlx::FromRow)]
     struct Pair {
         machine_id: i64,
         license_id: i64,
     }
-    let clash: Option<Pair> = sqlx::query_as(&sql).bind(id).bind(archived_at).fetch_optional(conn).await?;
+    let clash: Option<Pair> = sqlx::query_as(sql).bind(id).fetch_optional(conn).await?;
     match clash.map(|p| (p.machine_id, p.license_id)) {
         Some((m, l)) => Err(StoreError::Conflict(
             ConflictKind::OpenCaseExists,
@@ -346,9 +339,12 @@ impl Store {
         let rows = sqlx::query_as!(
             Row,
             r#"SELECT id AS "id!", machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at, notes,
-                      created_at, updated_at, archived_at
+                      created_at, updated_at,
+                      coalesce(archived_at, (SELECT l.archived_at FROM licenses l WHERE l.id = license_id),
+                               (SELECT m.archived_at FROM machines m WHERE m.id = machine_id)) AS "archived_at?: String"
                FROM cases
-               WHERE id > ? AND (? OR archived_at IS NULL)
+               WHERE id > ?
+                 AND (? OR (archived_at IS NULL AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines))
                  AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4) AND (?5 IS NULL OR status = ?5)
                ORDER BY id LIMIT ?6"#,
             page.after.0,

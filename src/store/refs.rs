@@ -7,14 +7,20 @@ use sqlx::SqliteConnection;
 use super::{StoreError, Table};
 use crate::domain::FieldErrors;
 
-/// Whether a row exists: `None` when it does not, else its `archived_at`.
+/// Whether a row exists: `None` when it does not, else its `archived_at`
+/// (a case's or a call's own, or else its license's or machine's: see
+/// [`super::archive`]).
 pub(super) async fn row_state(
     conn: &mut SqliteConnection,
     table: Table,
     id: i64,
 ) -> Result<Option<Option<String>>, StoreError> {
-    // The table name comes from a closed set, never from input; the id is bound.
-    let sql = format!("SELECT archived_at FROM {} WHERE id = ?", table.name());
+    let archived_at = match table {
+        Table::Cases | Table::Attempts => super::archive::OWN_OR_OWNERS,
+        _ => "archived_at",
+    };
+    // The table name and the expression come from closed sets, never from input; the id is bound.
+    let sql = format!("SELECT {archived_at} FROM {} WHERE id = ?", table.name());
     Ok(sqlx::query_scalar(&sql).bind(id).fetch_optional(conn).await?)
 }
 

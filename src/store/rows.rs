@@ -67,10 +67,20 @@ impl Columns {
     /// columns by name, read back by the row struct's `Deserialize`.
     /// (SQLite hands one text a row, where sqlx would copy every value.)
     pub fn object(&self) -> String {
+        self.object_with(&[])
+    }
+
+    /// [`Columns::object`] with some columns' values read from an
+    /// expression of the code (`(column, expression)`) instead of the
+    /// column itself: what a row answers with that it does not hold.
+    pub fn object_with(&self, instead: &[(&str, &str)]) -> String {
         let mut out = String::from("json_object(");
         for (i, (name, _)) in self.names.iter().enumerate() {
             let sep = if i == 0 { "" } else { ", " };
-            let _ = write!(out, "{sep}'{name}', \"{name}\"");
+            let _ = match instead.iter().find(|(column, _)| column == name) {
+                Some((_, expr)) => write!(out, "{sep}'{name}', {expr}"),
+                None => write!(out, "{sep}'{name}', \"{name}\""),
+            };
         }
         out.push(')');
         out
@@ -127,5 +137,9 @@ mod tests {
             "UPDATE t SET \"trigger\" = ?1->>'trigger', \"sealed\" = unhex(?1->>'sealed') WHERE id = ?2"
         );
         assert_eq!(C.object(), "json_object('id', \"id\", 'trigger', \"trigger\", 'sealed', \"sealed\")");
+        assert_eq!(
+            C.object_with(&[("trigger", "upper(\"trigger\")")]),
+            "json_object('id', \"id\", 'trigger', upper(\"trigger\"), 'sealed', \"sealed\")"
+        );
     }
 }

@@ -105,6 +105,7 @@ impl Store {
                    FROM attempts INDEXED BY attempts_local
                    WHERE local_date >= coalesce(?1, '') AND local_date <= coalesce(?2, '9999-12-31')
                      AND archived_at IS NULL AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+                     AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines
                    GROUP BY result, ivr_result, operator_outcome"#,
                 b.from,
                 b.to,
@@ -122,6 +123,7 @@ impl Store {
                           operator_outcome AS "outcome?: String", count(*) AS "n!: i64"
                    FROM attempts
                    WHERE archived_at IS NULL AND (?1 IS NULL OR machine_id = ?1) AND (?2 IS NULL OR license_id = ?2)
+                     AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines
                    GROUP BY result, ivr_result, operator_outcome"#,
                 b.machine_id,
                 b.license_id
@@ -146,6 +148,7 @@ impl Store {
                                 WHERE local_date >= coalesce(?1, '') AND local_date <= coalesce(?2, '9999-12-31')
                                   AND archived_at IS NULL)
                      AND archived_at IS NULL AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+                     AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines
                    GROUP BY status"#,
                 b.from,
                 b.to,
@@ -161,6 +164,7 @@ impl Store {
             sqlx::query!(
                 r#"SELECT status AS "status!", count(*) AS "n!: i64" FROM cases
                    WHERE archived_at IS NULL AND (?1 IS NULL OR machine_id = ?1) AND (?2 IS NULL OR license_id = ?2)
+                     AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines
                    GROUP BY status"#,
                 b.machine_id,
                 b.license_id
@@ -218,7 +222,8 @@ impl Store {
                SELECT (SELECT group_concat(line, char(10)) FROM case_facts
                        WHERE case_id >= lo AND case_id < lo + 4096 AND attempts > 1
                          AND (?1 IS NULL OR min_date >= ?1) AND (?2 IS NULL OR max_date <= ?2)
-                         AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)) AS "lines?: String"
+                         AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+                         AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines) AS "lines?: String"
                FROM chunks WHERE lo IS NOT NULL"#,
             b.from,
             b.to,
@@ -250,6 +255,7 @@ impl Store {
                          WHERE a.archived_at IS NULL AND (?1 IS NULL OR a.local_date >= ?1)
                            AND (?2 IS NULL OR a.local_date <= ?2)
                            AND (?3 IS NULL OR a.machine_id = ?3) AND (?4 IS NULL OR a.license_id = ?4)
+                           AND a.license_id NOT IN archived_licenses AND a.machine_id NOT IN archived_machines
                          GROUP BY a.case_id HAVING count(*) > 1) s
                    JOIN attempts f ON f.id = (
                         SELECT id FROM attempts WHERE case_id = s.case_id AND archived_at IS NULL
@@ -285,6 +291,7 @@ impl Store {
                      FROM attempts
                      WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
                        AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+                       AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines
                        AND operator_outcome = 'reached' AND wait_seconds IS NOT NULL
                      GROUP BY local_hour, local_weekday, wait_seconds)
                GROUP BY local_hour, local_weekday"#,
@@ -319,6 +326,7 @@ impl Store {
                FROM attempts INDEXED BY attempts_hours
                WHERE archived_at IS NULL AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
                  AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+                 AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines
                GROUP BY local_hour, operator_outcome, result"#,
             b.from,
             b.to,
@@ -350,6 +358,7 @@ impl Store {
                FROM attempt_questions INDEXED BY attempt_questions_summary
                WHERE attempt_archived = 0 AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
                  AND (?3 IS NULL OR machine_id = ?3) AND (?4 IS NULL OR license_id = ?4)
+                 AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines
                GROUP BY topic, license_id"#,
             b.from,
             b.to,
@@ -368,7 +377,9 @@ impl Store {
     pub async fn questions_lately(&self, n: i64) -> Result<Questions, StoreError> {
         let rows = sqlx::query!(
             r#"SELECT topic AS "topic!", license_id AS "license_id!: i64", count(*) AS "n!: i64"
-               FROM (SELECT topic, license_id FROM attempt_questions WHERE attempt_archived = 0 ORDER BY id DESC LIMIT ?)
+               FROM (SELECT topic, license_id FROM attempt_questions
+                     WHERE attempt_archived = 0 AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines
+                     ORDER BY id DESC LIMIT ?)
                GROUP BY topic, license_id"#,
             n
         )
@@ -410,6 +421,7 @@ impl Store {
                       coalesce(x.n, 0) AS "activations!: i64", x.machines AS "machines?: String",
                       (SELECT a.started_at FROM attempts a
                        WHERE a.license_id = l.id AND a.result = 'activated' AND a.archived_at IS NULL
+                         AND a.machine_id NOT IN archived_machines
                          AND a.started_utc = x.last_utc
                        ORDER BY a.id DESC LIMIT 1) AS "last_at?: String"
                FROM licenses l
@@ -418,6 +430,7 @@ impl Store {
                         max(started_utc) AS last_utc
                  FROM attempts
                  WHERE result = 'activated' AND archived_at IS NULL
+                   AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines
                    AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
                    AND (?3 IS NULL OR machine_id = ?3)
                  GROUP BY license_id
@@ -466,6 +479,7 @@ impl Store {
         let good_hours: Vec<u32> = sqlx::query_scalar!(
             r#"SELECT DISTINCT local_hour AS "hour!: i64" FROM attempts INDEXED BY attempts_summary
                WHERE archived_at IS NULL AND operator_outcome = 'reached'
+                 AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines
                  AND (?1 IS NULL OR local_date >= ?1) AND (?2 IS NULL OR local_date <= ?2)
                ORDER BY 1"#,
             from,
@@ -491,6 +505,7 @@ impl Store {
                FROM cases c INDEXED BY cases_one_open_per_pair
                LEFT JOIN attempts a ON a.case_id = c.id AND a.archived_at IS NULL
                WHERE c.status = 'open' AND c.archived_at IS NULL
+                 AND c.license_id NOT IN archived_licenses AND c.machine_id NOT IN archived_machines
                  AND (?1 IS NULL OR c.machine_id = ?1) AND (?2 IS NULL OR c.license_id = ?2)
                GROUP BY c.id ORDER BY c.id"#,
             b.machine_id,

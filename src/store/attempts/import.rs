@@ -5,7 +5,7 @@
 use sqlx::SqliteConnection;
 
 use super::questions::{attach, holds_key, insert_question_rows, questions_of, Of};
-use super::{insert, insert_rows, json_rows, rows, select, Written};
+use super::{insert, insert_rows, json_rows, rows, select_stored, Written};
 use crate::domain::{Attempt, FieldErrors};
 use crate::portable::ImportedAttempt;
 use crate::store::{cases, Known, NewRow, Refs, Store, StoreError};
@@ -20,7 +20,7 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<Attempt>, StoreError> {
-        let mut q = select();
+        let mut q = select_stored();
         q.push(" WHERE id > ").push_bind(after).push(" ORDER BY id LIMIT ").push_bind(limit);
         let rows = rows(&mut q, &mut *conn).await?;
         let (Some(first), Some(last)) = (rows.first().map(|r| r.id), rows.last().map(|r| r.id)) else {
