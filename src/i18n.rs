@@ -466,7 +466,7 @@ mod tests {
                 "what", "group", "groups", "expected", "msg", "c", "n", "text", "time", "zone", "when", "earliest",
                 "year", "to", "from", "max", "min", "lo", "hi", "code", "opened", "closed", "name", "id", "case",
                 "machine", "license", "not", "taken", "detail", "given", "of_case", "ours", "path", "offset", "home",
-                "reading", "file", "folder",
+                "reading", "file", "folder", "owner", "owner_id",
             ] {
                 m = m.arg(name, "7");
             }
