@@ -33,11 +33,13 @@ impl Store {
         for topic in AT_HAND_TOPICS {
             let name = topic.as_str();
             // The partial index's condition (attempt_archived = 0) is
-            // written out so that SQLite may use it.
+            // written out so that SQLite may use it. (The calls of an
+            // archived machine are archived through it: store::archive.)
             let answered = sqlx::query_as!(
                 Row,
                 r#"SELECT question, answer, attempt_id, local_date FROM attempt_questions
                    WHERE topic = ?1 AND license_id = ?2 AND attempt_archived = 0 AND answer IS NOT NULL
+                     AND machine_id NOT IN archived_machines
                    ORDER BY local_date DESC, attempt_id DESC LIMIT 1"#,
                 name,
                 license_id
@@ -51,6 +53,7 @@ impl Store {
                         Row,
                         r#"SELECT question, answer, attempt_id, local_date FROM attempt_questions
                            WHERE topic = ?1 AND license_id = ?2 AND attempt_archived = 0
+                             AND machine_id NOT IN archived_machines
                            ORDER BY local_date DESC, attempt_id DESC LIMIT 1"#,
                         name,
                         license_id
