@@ -451,7 +451,10 @@ static INSERT: Statement =
     Statement::new(|| format!("{} RETURNING {}", Written::COLUMNS.insert(), Row::COLUMNS.object()));
 
 /// The case a call names, as the call needs it: its pair and whether it is live.
-const CASE_OF_CALL: &str = "SELECT machine_id, license_id, archived_at IS NULL FROM cases WHERE id = ?";
+/// (A case of an archived machine or license is archived through it: store::archive.)
+const CASE_OF_CALL: &str = "SELECT machine_id, license_id,
+       archived_at IS NULL AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines
+FROM cases WHERE id = ?";
 
 /// What a call about a pair needs to know, in one read (see [`resolve_case`]).
 const PAIR_OF_CALL: &str = "SELECT machine_live, license_live, open_case,

@@ -70,8 +70,9 @@ async fn a_case_takes_its_attempts_along_and_brings_back_only_those() {
 async fn an_archived_machine_leaves_summaries_and_open_and_comes_back_whole() {
     let app = spawn_app().await;
     let (m, l) = app.machine_and_license("PC 1", "oem").await;
-    app.attempt(json!({"machine_id": m, "license_id": l, "started_at": "2014-05-09T18:00:00+09:00",
-        "operator_outcome": "unavailable", "result": "not_activated", "failure_reason": "operator_unavailable"}))
+    let call = app
+        .attempt(json!({"machine_id": m, "license_id": l, "started_at": "2014-05-09T18:00:00+09:00",
+            "operator_outcome": "unavailable", "result": "not_activated", "failure_reason": "operator_unavailable"}))
         .await;
     app.create("/api/v1/follow-ups", json!({"machine_id": m, "text": "drivers"})).await;
     let open =
@@ -90,6 +91,19 @@ async fn an_archived_machine_leaves_summaries_and_open_and_comes_back_whole() {
     // A license too.
     assert_eq!(app.delete(&format!("/api/v1/licenses/{l}")).await.status, 204);
     assert_eq!(app.get("/api/v1/summary/overview").await.body["attempts"], 0);
+    // Its case and call are archived through it: gone, answering with its
+    // stamp, refusing a new call, and not brought back alone.
+    let license = app.get(&format!("/api/v1/licenses/{l}?include_archived=true")).await.body;
+    let (call_at, case_at) = (format!("/api/v1/attempts/{}", call["id"]), format!("/api/v1/cases/{}", call["case_id"]));
+    for at in [&call_at, &case_at] {
+        assert_eq!(app.get(at).await.status, 404, "{at}");
+        let archived = app.get(&format!("{at}?include_archived=true")).await.body;
+        assert_eq!(archived["archived_at"], license["archived_at"], "{at}");
+        refused(&app.post(&format!("{at}/unarchive"), json!({})).await, 409, "unarchive the license instead");
+    }
+    let late =
+        app.post("/api/v1/attempts", json!({"case_id": call["case_id"], "started_at": "2014-05-10T18:00:00+09:00"}));
+    assert_problem(&late.await, 422, "case_id", "archived");
     assert_eq!(app.post(&format!("/api/v1/licenses/{l}/unarchive"), json!({})).await.status, 200);
     assert_eq!(app.get("/api/v1/summary/overview").await.body["attempts"], 1);
 }
