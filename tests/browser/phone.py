@@ -15,7 +15,11 @@
   "Someone answered" moves focus to the first question; "call again"
   carries the Installation ID over; the error summary links to its fields
   and says "choose a PC and a license, or a case"; without script, Enter
-  sends nothing and "Add a question" asks the server for the row.
+  sends nothing and "Add a question" asks the server for the row;
+- what to have at hand (the answers given on the license's past calls, its
+  photos) on the home page and on the call form fits the screen, and
+  choosing another license puts that license's in place without a reload,
+  the queue timer running on.
 
 Usage: tests/browser/phone.py BINARY   (exit 0: all passed)
 """
@@ -23,8 +27,12 @@ Usage: tests/browser/phone.py BINARY   (exit 0: all passed)
 import base64
 import json
 import os
+import struct
 import sys
 import time
+import urllib.parse
+import urllib.request
+import zlib
 
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
@@ -103,11 +111,31 @@ class Phone(Story):
         self.api("POST", "/attempts", {
             "machine_id": self.pc2, "license_id": download, "started_at": "2014-05-09T18:15:00+09:00",
             "method": "phone", "operator_outcome": "unavailable", "result": "not_activated",
-            "failure_reason": "operator_unavailable"})
+            "failure_reason": "operator_unavailable",
+            "questions": [{"topic": "purchase_site", "question": "どこで購入しましたか？",
+                           "answer": "ヨドバシ・ドット・コム（注文番号 0123456789012345 のメール）"},
+                          {"topic": "box_colour", "question": "パッケージの色は？"},
+                          {"topic": "product_key", "answer": "読み上げた " + KEY}]})
+        self.download = download
+        self.photo(download, "購入履歴のメール（ヨドバシ・ドット・コム）のスクリーンショット")
         self.api("POST", "/follow-ups", {"machine_id": self.pc1, "text": long_ja + "のドライバーを削除する",
                                          "due_on": "2014-05-17"})
         gone = self.api("POST", "/machines", {"name": "PC 3 (gone)"})["id"]
         self.gone = gone
+
+    def photo(self, license_id, caption):
+        """A small PNG attached to a license (the API's upload: the bytes as the body)."""
+        def chunk(kind, data):
+            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        rows = b"".join(b"\x00" + bytes([90, 120, 160]) * 32 for _ in range(16))
+        png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 32, 16, 8, 2, 0, 0, 0))
+               + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+        query = urllib.parse.urlencode({"entity": "license", "entity_id": license_id, "caption": caption})
+        req = urllib.request.Request(self.base + "/api/v1/attachments?" + query, data=png, method="POST",
+                                     headers={"Authorization": "Bearer " + self.token,
+                                              "Content-Type": "application/octet-stream"})
+        with urllib.request.urlopen(req) as res:
+            return json.loads(res.read())["id"]
 
     def pages(self):
         """Every page a phone may open: (path, name)."""
@@ -117,7 +145,8 @@ class Phone(Story):
                (f"/licenses/{self.boxed}", "license"), ("/follow-ups", "follow-ups"),
                ("/archived", "archived"), ("/search?q=operator", "search"), ("/search?q=PC", "search-hits"),
                ("/summaries", "summaries"), ("/settings", "settings"), ("/sign-out", "sign-out"),
-               (f"/machines/{self.pc1}/archive", "archive-question"), ("/attempts/99999", "not-found")]
+               (f"/machines/{self.pc1}/archive", "archive-question"), ("/attempts/99999", "not-found"),
+               (f"/calls/new?machine_id={self.pc2}&license_id={self.download}", "call-form-at-hand")]
         for kind, id_ in [("machines", self.pc1), ("hardware-changes", self.hc), ("licenses", self.boxed),
                           ("cases", self.case), ("attempts", self.attempt), ("follow-ups", 1)]:
             out.append((f"/{kind}/{id_}/edit", f"edit-{kind}"))
@@ -321,6 +350,35 @@ class Phone(Story):
         finally:
             self.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
 
+    def at_hand_in_place(self, lang):
+        """Choosing a license puts what to have at hand for it in place:
+        no reload, the timer running on, the key never in full."""
+        self.phone(320)
+        self.fresh_form(lang)
+        self.by_id("timer-start").click()
+        self.check(f"{lang}: no license chosen, nothing at hand yet",
+                   not self.driver.find_elements(By.CSS_SELECTOR, "#at-hand .at-hand"))
+        self.choose("license_id", str(self.download))
+        self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f"#at-hand-{self.download}")))
+        block = self.el(f"#at-hand-{self.download}")
+        text = block.text
+        self.check(f"{lang}: choosing a license shows what was answered on its calls", "ヨドバシ" in text, text)
+        self.check(f"{lang}: ...with its photo", bool(block.find_elements(By.CSS_SELECTOR, "ul.files img")))
+        self.check(f"{lang}: ...and the key only masked", "9D6T9" in text and KEY not in text, text)
+        self.check(f"{lang}: ...in place (the page is not sent)", self.same_page())
+        self.inspect(f"{lang} 320 px the call form with what to have at hand",
+                     f"phone-320-{lang}-call-at-hand")
+        self.choose("license_id", str(self.boxed))
+        self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f"#at-hand-{self.boxed}")))
+        self.check(f"{lang}: another license's block replaces it",
+                   not self.driver.find_elements(By.CSS_SELECTOR, f"#at-hand-{self.download}"))
+        self.choose("license_id", "new")
+        self.wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#at-hand .at-hand"))
+        self.check(f"{lang}: ...and a new license has none, the timer still running, the page the same",
+                   self.same_page() and self.by_id("timer-stop").is_enabled())
+        self.by_id("timer-stop").click()
+        self.driver.execute_script("localStorage.clear()")
+
     def call_again(self, lang):
         self.go_lang(f"/attempts/{self.attempt}", lang)
         self.driver.execute_script("localStorage.clear()")
@@ -342,6 +400,7 @@ class Phone(Story):
             self.enter_in_each_field(lang)
             self.timer_and_questions(lang)
             self.call_again(lang)
+            self.at_hand_in_place(lang)
             self.without_script(lang)
 
 
