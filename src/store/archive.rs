@@ -42,6 +42,40 @@ pub(super) const OWN_OR_OWNERS: &str = "coalesce(\"archived_at\",
     (SELECT l.archived_at FROM licenses l WHERE l.id = license_id),
     (SELECT m.archived_at FROM machines m WHERE m.id = machine_id))";
 
+/// Whether an attachment's entity is archived (its stamp, or `NULL`), on a
+/// row of `attachments`: a license's or machine's own stamp, a case's or
+/// call's own or its owners' ([`OWN_OR_OWNERS`]). An attachment is archived
+/// through its entity, as a call is through its license: nothing is stamped
+/// on it when its entity is archived, and it comes back with it.
+macro_rules! entity_archived {
+    () => {
+        "CASE entity
+          WHEN 'license' THEN (SELECT l.archived_at FROM licenses l WHERE l.id = entity_id)
+          WHEN 'machine' THEN (SELECT m.archived_at FROM machines m WHERE m.id = entity_id)
+          WHEN 'case' THEN (SELECT coalesce(c.archived_at,
+                (SELECT l.archived_at FROM licenses l WHERE l.id = c.license_id),
+                (SELECT m.archived_at FROM machines m WHERE m.id = c.machine_id)) FROM cases c WHERE c.id = entity_id)
+          WHEN 'attempt' THEN (SELECT coalesce(a.archived_at,
+                (SELECT l.archived_at FROM licenses l WHERE l.id = a.license_id),
+                (SELECT m.archived_at FROM machines m WHERE m.id = a.machine_id)) FROM attempts a WHERE a.id = entity_id)
+         END"
+    };
+}
+
+/// The archived stamp an attachment answers with: its own, or else its
+/// entity's ([`entity_archived`]).
+pub(super) const ATTACHMENT_OWN_OR_ENTITY: &str = concat!("coalesce(\"archived_at\", ", entity_archived!(), ")");
+
+/// The archived stamp a row of `table` answers with, as an expression on
+/// that table's row: its own, or through what it belongs to.
+pub(super) fn stamp_of(table: Table) -> &'static str {
+    match table {
+        Table::Cases | Table::Attempts => OWN_OR_OWNERS,
+        Table::Attachments => ATTACHMENT_OWN_OR_ENTITY,
+        Table::Machines | Table::Licenses | Table::HardwareChanges | Table::FollowUps => "archived_at",
+    }
+}
+
 /// The rows that are archived with a row of `table`: (table, column naming it).
 fn followers(table: Table) -> &'static [(Table, &'static str)] {
     match table {
@@ -130,6 +164,15 @@ async fn archived_owner(
     table: Table,
     id: i64,
 ) -> Result<Option<(Table, i64)>, StoreError> {
+    if table == Table::Attachments {
+        let sql = concat!(
+            "SELECT entity, entity_id FROM attachments WHERE id = ?1 AND (",
+            entity_archived!(),
+            ") IS NOT NULL"
+        );
+        let owner: Option<(String, i64)> = sqlx::query_as(sql).bind(id).fetch_optional(conn).await?;
+        return owner.map(|(entity, id)| Ok((super::attachments::table_of(super::stored(&entity)?), id))).transpose();
+    }
     if !matches!(table, Table::Cases | Table::Attempts) {
         return Ok(None);
     }

@@ -13,6 +13,7 @@ use super::{
 use crate::domain::time::now_system;
 use crate::domain::{AttachedTo, Attachment, AttachmentPatch, NewAttachment, Page, PageRequest};
 
+#[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
     entity: String,
@@ -65,18 +66,17 @@ pub(super) fn table_of(entity: AttachedTo) -> Table {
 }
 
 pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Attachment>, StoreError> {
-    sqlx::query_as!(
-        Row,
-        r#"SELECT id AS "id!", entity, entity_id, caption, media_type, size, has_thumbnail AS "has_thumbnail: bool",
-                  created_at, updated_at, archived_at
-           FROM attachments WHERE id = ?"#,
-        id
-    )
-    .fetch_optional(conn)
-    .await?
-    .map(Attachment::try_from)
-    .transpose()
+    // Answered with its entity's stamp when that is archived (it went with
+    // it); the expression is a constant, the id is bound.
+    let sql = format!(
+        "SELECT {COLUMNS}, {} AS archived_at FROM attachments WHERE id = ?",
+        super::archive::ATTACHMENT_OWN_OR_ENTITY
+    );
+    sqlx::query_as::<_, Row>(&sql).bind(id).fetch_optional(conn).await?.map(Attachment::try_from).transpose()
 }
+
+/// An attachment's columns but its archived stamp, as [`Row`] reads them.
+const COLUMNS: &str = "id, entity, entity_id, caption, media_type, size, has_thumbnail, created_at, updated_at";
 
 /// The rows after id `after`, at most `limit`, by id (an export's chunk).
 pub(super) async fn chunk(conn: &mut SqliteConnection, after: i64, limit: i64) -> Result<Vec<Attachment>, StoreError> {
@@ -221,24 +221,25 @@ impl Store {
             return Err(table.not_found(entity_id));
         }
         let (entity, limit) = (entity.as_str(), page.limit + 1);
-        let rows = sqlx::query_as!(
-            Row,
-            r#"SELECT id AS "id!", entity, entity_id, caption, media_type, size, has_thumbnail AS "has_thumbnail: bool",
-                      created_at, updated_at, archived_at
-               FROM attachments
-               WHERE entity = ?1 AND entity_id = ?2 AND id > ?3 AND (?4 OR archived_at IS NULL)
-               ORDER BY id LIMIT ?5"#,
-            entity,
-            entity_id,
-            page.after.0,
-            page.include_archived,
-            limit
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(Attachment::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
+        // Those of an archived entity went with it: listed only with the
+        // archived, answered with its stamp. The expression is a constant.
+        let sql = format!(
+            "SELECT * FROM (SELECT {COLUMNS}, {} AS archived_at FROM attachments
+                           WHERE entity = ?1 AND entity_id = ?2 AND id > ?3)
+             WHERE ?4 OR archived_at IS NULL ORDER BY id LIMIT ?5",
+            super::archive::ATTACHMENT_OWN_OR_ENTITY
+        );
+        let rows = sqlx::query_as::<_, Row>(&sql)
+            .bind(entity)
+            .bind(entity_id)
+            .bind(page.after.0)
+            .bind(page.include_archived)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(Attachment::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Page::from_rows(rows, page.limit, |a| a.id))
     }
 

@@ -15,10 +15,7 @@ pub(super) async fn row_state(
     table: Table,
     id: i64,
 ) -> Result<Option<Option<String>>, StoreError> {
-    let archived_at = match table {
-        Table::Cases | Table::Attempts => super::archive::OWN_OR_OWNERS,
-        _ => "archived_at",
-    };
+    let archived_at = super::archive::stamp_of(table);
     // The table name and the expression come from closed sets, never from input; the id is bound.
     let sql = format!("SELECT {archived_at} FROM {} WHERE id = ?", table.name());
     Ok(sqlx::query_scalar(&sql).bind(id).fetch_optional(conn).await?)

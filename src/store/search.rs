@@ -262,10 +262,7 @@ impl Store {
             b.push(" AND (CASE d.entity");
             for (table, entity, _) in BODIES {
                 // A case's or call's stamp is its own or its license's or machine's.
-                let archived_at = match table {
-                    Table::Cases | Table::Attempts => super::archive::OWN_OR_OWNERS,
-                    _ => "archived_at",
-                };
+                let archived_at = super::archive::stamp_of(table);
                 b.push(format_args!(
                     " WHEN '{entity}' THEN (SELECT {archived_at} IS NULL FROM {} WHERE id = d.entity_id)",
                     table.name()

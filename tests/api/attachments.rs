@@ -265,3 +265,57 @@ async fn every_caption_sent_wrong_in_a_patch_is_refused_with_its_message() {
     let missing = app.patch("/api/v1/attachments/999", serde_json::json!({"caption": "x"})).await;
     assert_eq!(missing.status, 404, "{}", missing.body);
 }
+
+#[tokio::test]
+async fn attachments_go_with_the_row_they_belong_to_and_come_back_with_it() {
+    let app = spawn_app().await;
+    let (m, l) = app.machine_and_license("PC 1", "retail_box").await;
+    let call = app
+        .attempt(serde_json::json!({"machine_id": m, "license_id": l, "started_at": "2014-05-09T18:00:00+09:00"}))
+        .await;
+    let on = |entity: &str, id: &Value, caption: &str| format!("entity={entity}&entity_id={id}&caption={caption}");
+    let mut ids = Vec::new();
+    for (query, bytes) in [
+        (on("license", &Value::from(l), "boxgreen"), pdf("a")),
+        (on("attempt", &call["id"], "screenshotred"), pdf("b")),
+        (on("case", &call["case_id"], "mailblue"), pdf("c")),
+        (on("license", &Value::from(l), "receiptgrey"), pdf("d")),
+    ] {
+        let a = upload(&app, &query, &app.write, bytes).await;
+        assert_eq!(a.status, 201, "{}", a.body);
+        ids.push(a.body["id"].as_i64().unwrap());
+    }
+    // The receipt was a mistake, archived on its own before the license.
+    assert_eq!(app.delete(&format!("/api/v1/attachments/{}", ids[3])).await.status, 204);
+    assert_eq!(app.delete(&format!("/api/v1/licenses/{l}")).await.status, 204);
+
+    for id in &ids[..3] {
+        assert_eq!(app.get(&format!("/api/v1/attachments/{id}")).await.status, 404, "attachment {id} went with it");
+        let (status, _, _) = fetch(&app, &format!("/api/v1/attachments/{id}/file"), &app.write).await;
+        assert_eq!(status, 404);
+    }
+    for word in ["boxgreen", "screenshotred", "mailblue"] {
+        let found = app.get(&format!("/api/v1/search?q={word}")).await;
+        assert_eq!(found.body["items"], serde_json::json!([]), "{word}: {}", found.body);
+    }
+    let listed = app.get(&format!("/api/v1/attachments?entity=license&entity_id={l}&include_archived=true")).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    assert!(listed.body["items"][0]["archived_at"].is_string(), "answered with its license's stamp: {}", listed.body);
+    // Not alone, while its license is archived: 409 naming the license.
+    let alone = app.post(&format!("/api/v1/attachments/{}/unarchive", ids[0]), serde_json::json!({})).await;
+    assert_eq!(alone.status, 409, "{}", alone.body);
+    assert!(alone.body.to_string().contains(&format!("license {l}")), "{}", alone.body);
+    let again = app.delete(&format!("/api/v1/attachments/{}", ids[1])).await;
+    assert_eq!(again.status, 409, "already archived, through its call's license");
+
+    assert_eq!(app.post(&format!("/api/v1/licenses/{l}/unarchive"), serde_json::json!({})).await.status, 200);
+    for id in &ids[..3] {
+        let shown = app.get(&format!("/api/v1/attachments/{id}")).await;
+        assert_eq!(shown.status, 200, "attachment {id} came back: {}", shown.body);
+        assert_eq!(shown.body["archived_at"], Value::Null);
+    }
+    assert_eq!(app.get("/api/v1/search?q=mailblue").await.body["items"][0]["id"], ids[2]);
+    assert_eq!(app.get(&format!("/api/v1/attachments/{}", ids[3])).await.status, 404, "archived on its own stays");
+    let live = app.get(&format!("/api/v1/attachments?entity=license&entity_id={l}")).await;
+    assert_eq!(live.body["items"].as_array().map(Vec::len), Some(1), "{}", live.body);
+}
