@@ -311,7 +311,18 @@ impl FromRequest for IfMatchHeader {
         }
         let joined: Result<Vec<&str>, _> = values.map(|v| v.to_str()).collect();
         let parsed = match joined {
-            Ok(parts) => IfMatch::parse(&parts.join(", ")),
+            // An empty header is as if absent; one that holds only commas
+            // (`If-Match: ,`) names no tag, and is refused as the
+            // document's pattern refuses it.
+            Ok(parts) => {
+                let joined = parts.join(", ");
+                IfMatch::parse(&joined).and_then(|m| match m {
+                    None if !joined.trim_matches([' ', '\t']).is_empty() => {
+                        Err("names no entity-tag: write \"*\" or tags in double quotes, as ETag sends them".into())
+                    }
+                    m => Ok(m),
+                })
+            }
             Err(_) => Err("holds characters that are not visible ASCII".into()),
         };
         ready(
