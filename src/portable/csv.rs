@@ -27,7 +27,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 use zip::write::SimpleFileOptions;
 
-use super::read::{chunk_full, send_chunk, weight, Incoming};
+use super::read::{send_chunk, Chunks, Incoming};
 use super::rows::head_of;
 use super::{DecodeError, ENTITIES};
 use crate::domain::fields::Check;
@@ -417,7 +417,7 @@ pub fn stream_zip(path: &Path, mut on: impl FnMut(Incoming) -> Result<(), String
             Err(zip::result::ZipError::FileNotFound) => continue,
             Err(e) => return Err(bad(CsvError(format!("{name}: {e}")))),
         };
-        let (mut start, mut chunk, mut last_call, mut bytes) = (0, Vec::new(), i64::MIN, 0);
+        let (mut chunks, mut last_call) = (Chunks::default(), i64::MIN);
         for (i, row) in rows_of(file, &name, &columns(table, true)).map_err(bad)?.enumerate() {
             let mut row = row.map_err(bad)?;
             if *table == "attachments" {
@@ -431,18 +431,12 @@ pub fn stream_zip(path: &Path, mut on: impl FnMut(Incoming) -> Result<(), String
                 last_call = id;
                 row.insert("questions".into(), in_order(questions_of(&mut questions, id)?));
             }
-            let row = Value::Object(row);
-            bytes += weight(&row);
-            chunk.push(row);
-            if chunk_full(chunk.len(), bytes) {
-                let items = std::mem::take(&mut chunk);
-                start += items.len();
-                bytes = 0;
-                send_chunk(&mut on, t, start - items.len(), items, secrets)?;
+            if let Some((start, items)) = chunks.push(Value::Object(row)) {
+                send_chunk(&mut on, t, start, items, secrets)?;
             }
         }
-        if !chunk.is_empty() {
-            send_chunk(&mut on, t, start, chunk, secrets)?;
+        if let Some((start, items)) = chunks.rest() {
+            send_chunk(&mut on, t, start, items, secrets)?;
         }
     }
     if let Some(q) = questions.next() {

@@ -21,15 +21,40 @@ pub const CHUNK: usize = 1000;
 /// few files (one, when they are large), not a thousand.
 pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
 
-/// Whether a chunk of rows of table `t`, now holding `rows` rows and
-/// `bytes` bytes of files, is to be handed on.
-pub(super) fn chunk_full(rows: usize, bytes: usize) -> bool {
-    rows >= CHUNK || bytes >= CHUNK_BYTES
+/// A table's rows gathered into chunks, each handed on when it holds
+/// [`CHUNK`] rows or [`CHUNK_BYTES`] bytes of files (base64 `content`),
+/// with the index of its first row in the table (the JSON and the CSV
+/// readers both gather so).
+#[derive(Default)]
+pub(super) struct Chunks {
+    start: usize,
+    rows: Vec<Value>,
+    bytes: usize,
 }
 
-/// The bytes of file (base64 text) a row holds, in `content`.
-pub(super) fn weight(row: &Value) -> usize {
-    row.get("content").and_then(Value::as_str).map_or(0, str::len)
+impl Chunks {
+    /// Add a row; the chunk to hand on, when it is full.
+    pub(super) fn push(&mut self, row: Value) -> Option<(usize, Vec<Value>)> {
+        self.bytes += row.get("content").and_then(Value::as_str).map_or(0, str::len);
+        self.rows.push(row);
+        if self.rows.len() >= CHUNK || self.bytes >= CHUNK_BYTES {
+            self.rest()
+        } else {
+            None
+        }
+    }
+
+    /// The rows gathered and not yet handed on, if any (the table's last chunk).
+    pub(super) fn rest(&mut self) -> Option<(usize, Vec<Value>)> {
+        if self.rows.is_empty() {
+            return None;
+        }
+        let items = std::mem::take(&mut self.rows);
+        let start = self.start;
+        self.start += items.len();
+        self.bytes = 0;
+        Some((start, items))
+    }
 }
 
 /// What a streamed export yields, in order: its head, chunks of rows, the end.
@@ -191,25 +216,15 @@ impl<'de, F: FnMut(Incoming) -> Result<(), String>> Visitor<'de> for Table<'_, '
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let (state, t) = (self.state, self.t);
-        let (mut start, mut chunk, mut bytes) = (0, Vec::new(), 0);
+        let mut chunks = Chunks::default();
+        let mut send = |full: Option<(usize, Vec<Value>)>| match full {
+            Some((start, items)) => state.send_rows(t, start, items).map_err(|e| fail(state, e)),
+            None => Ok(()),
+        };
         while let Some(row) = seq.next_element::<Value>()? {
-            bytes += weight(&row);
-            chunk.push(row);
-            if chunk_full(chunk.len(), bytes) {
-                let items = std::mem::take(&mut chunk);
-                start += items.len();
-                bytes = 0;
-                if let Err(e) = state.send_rows(t, start - items.len(), items) {
-                    return Err(fail(state, e));
-                }
-            }
+            send(chunks.push(row))?;
         }
-        if !chunk.is_empty() {
-            if let Err(e) = state.send_rows(t, start, chunk) {
-                return Err(fail(state, e));
-            }
-        }
-        Ok(())
+        send(chunks.rest())
     }
 }
 

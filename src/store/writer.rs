@@ -164,21 +164,13 @@ impl Store {
     /// Run `f` on the writer's thread and connection, inside a savepoint
     /// of the next batch; its answer once the batch is committed (or the
     /// commit's error). A journal opened read-only refuses before the
-    /// write is queued.
+    /// write is queued ([`Store::slot`]).
     pub(super) async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
     {
-        if self.read_only {
-            return Err(self.read_only_here());
-        }
-        let (tx, rx) = oneshot::channel::<Result<T, StoreError>>();
-        let slot: Slot<T> = Arc::new(Mutex::new(Some(tx)));
-        let abort_slot = Arc::clone(&slot);
-        let abort = Box::new(move |e: String| {
-            answer(&abort_slot, Err(StoreError::Unavailable(format!("the journal could not begin a write: {e}"))))
-        });
+        let (slot, abort, rx) = self.slot()?;
         let run: Native = Box::new(move |conn| {
             let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(conn))).unwrap_or_else(|_| Err(panicked()));
             reply(slot, result)
@@ -194,12 +186,7 @@ impl Store {
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Result<T, StoreError>> + Send + 'static,
     {
-        let (tx, rx) = oneshot::channel::<Result<T, StoreError>>();
-        let slot: Slot<T> = Arc::new(Mutex::new(Some(tx)));
-        let abort_slot = Arc::clone(&slot);
-        let abort = Box::new(move |e: String| {
-            answer(&abort_slot, Err(StoreError::Unavailable(format!("the journal could not begin a write: {e}"))))
-        });
+        let (slot, abort, rx) = self.slot()?;
         let run: Run = Box::new(move |conn| {
             Box::pin(async move {
                 let result = AssertUnwindSafe(f(conn)).catch_unwind().await.unwrap_or_else(|_| Err(panicked()));
@@ -208,6 +195,25 @@ impl Store {
         });
         self.writer.queue.send(Msg::Sqlx(Job { run, abort })).await.map_err(|_| stopped())?;
         self.answered(rx).await
+    }
+
+    /// Where a write's answer goes, what its caller hears when its batch
+    /// cannot begin, and where the caller waits; a journal opened
+    /// read-only refuses here, before the write is queued.
+    #[allow(clippy::type_complexity)]
+    fn slot<T: Send + 'static>(
+        &self,
+    ) -> Result<(Slot<T>, Box<dyn FnOnce(String) + Send>, oneshot::Receiver<Result<T, StoreError>>), StoreError> {
+        if self.read_only {
+            return Err(self.read_only_here());
+        }
+        let (tx, rx) = oneshot::channel::<Result<T, StoreError>>();
+        let slot: Slot<T> = Arc::new(Mutex::new(Some(tx)));
+        let abort_slot = Arc::clone(&slot);
+        let abort = Box::new(move |e: String| {
+            answer(&abort_slot, Err(StoreError::Unavailable(format!("the journal could not begin a write: {e}"))))
+        });
+        Ok((slot, abort, rx))
     }
 
     async fn answered<T>(&self, rx: oneshot::Receiver<Result<T, StoreError>>) -> Result<T, StoreError> {

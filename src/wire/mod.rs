@@ -269,38 +269,15 @@ macro_rules! bodies {
             )+
         }
 
-        $(#[$patch_doc])*
-        #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
-        #[serde(deny_unknown_fields)]
-        #[schema(min_properties = 1)]
-        pub struct $patch {
-            $(
-                $(#[doc = $doc])*
-                #[serde(default, deserialize_with = "nullable", skip_serializing_if = "Option::is_none")]
-                #[schema($($p)*)]
-                pub $name: $crate::wire::Field<$raw>,
-            )+
-        }
-
-        /// The declarations of the resource's fields, one const a field (named
-        /// as the field) and `ALL` in the bodies' order.
-        #[allow(non_upper_case_globals)]
-        pub mod $decls {
-            use super::*;
-            use $crate::domain::shape::FieldDecl;
-            $(
-                pub const $name: FieldDecl = FieldDecl {
-                    name: stringify!($name),
-                    kind: $kind,
-                    required: $crate::wire::bodies!(@required $($req)?),
-                    label: concat!("field.", stringify!($name)),
-                };
-            )+
-            pub const ALL: &[FieldDecl] = &[$($name),+];
+        // The PATCH body and the declarations, as for a resource with a
+        // PATCH body only (the arm above).
+        $crate::wire::bodies! {
+            $(#[$patch_doc])* pub struct $patch;
+            pub mod $decls;
+            { $( $(#[doc = $doc])* $name : $raw as $kind $(, $req)? => [$($p)*] ),+ }
         }
 
         $crate::wire::bodies!(@body $create, $decls, $($name : $raw),+);
-        $crate::wire::bodies!(@body $patch, $decls, $($name : $raw),+);
     };
     (@required) => { false };
     (@required required) => { true };
