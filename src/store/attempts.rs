@@ -452,7 +452,7 @@ static INSERT: Statement =
 
 /// The case a call names, as the call needs it: its pair and whether it is live.
 /// (A case of an archived machine or license is archived through it: store::archive.)
-const CASE_OF_CALL: &str = "SELECT machine_id, license_id,
+pub(super) const CASE_OF_CALL: &str = "SELECT machine_id, license_id,
        archived_at IS NULL AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines
 FROM cases WHERE id = ?";
 

@@ -1,10 +1,12 @@
-//! SQL of follow-ups.
+//! SQL of follow-ups. Their writes run on the writer's rusqlite
+//! connection ([`statements`]); reads, the export and the import use sqlx.
 
+use rusqlite::{params, Connection, OptionalExtension};
 use sqlx::SqliteConnection;
 
+use super::refs::reference_on;
 use super::{
-    cases, finish_create, finish_update, reference, replay, stored_date, visible, Created, NewRow, Refs, Store,
-    StoreError, Table, WriteCtx,
+    cases, reference, statements, stored_date, visible, Created, NewRow, Refs, Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::time::now_system;
 use crate::domain::{FieldErrors, FollowUp, FollowUpPatch, NewFollowUp, Page, PageRequest};
@@ -127,22 +129,94 @@ async fn machine_of(conn: &mut SqliteConnection, f: &NewFollowUp, refs: Refs) ->
         None => None,
     };
     match (f.machine_id, case) {
-        (Some(m), Some(c)) if c.machine_id != m => Err(StoreError::Invalid(FieldErrors::one(
-            "machine_id",
-            crate::i18n::Msg::new("msg.case_of_other_machine")
-                .arg("case", c.id)
-                .arg("machine", c.machine_id)
-                .arg("not", m),
-        ))),
+        (Some(m), Some(c)) if c.machine_id != m => Err(other_machine(c.id, c.machine_id, m)),
         (_, Some(c)) => Ok(c.machine_id),
         (Some(m), None) => {
             reference(conn, refs, Table::Machines, "machine_id", m).await?;
             Ok(m)
         }
-        (None, None) => {
-            Err(StoreError::Invalid(FieldErrors::one("machine_id", crate::i18n::Msg::new("msg.machine_or_case"))))
-        }
+        (None, None) => Err(no_machine()),
     }
+}
+
+const FETCH: &str = "SELECT id, machine_id, case_id, text, due_on, done, created_at, updated_at, archived_at
+     FROM follow_ups WHERE id = ?";
+const CREATE: &str =
+    "INSERT INTO follow_ups (machine_id, case_id, text, due_on, done, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     RETURNING id, machine_id, case_id, text, due_on, done, created_at, updated_at, archived_at";
+const UPDATE: &str =
+    "UPDATE follow_ups SET machine_id = ?, case_id = ?, text = ?, due_on = ?, done = ?, updated_at = ? WHERE id = ?
+     RETURNING id, machine_id, case_id, text, due_on, done, created_at, updated_at, archived_at";
+
+/// The statements of follow-ups the writer's writes run on its rusqlite connection.
+pub(super) fn statements() -> Vec<String> {
+    [FETCH, CREATE, UPDATE].map(String::from).to_vec()
+}
+
+/// A row read as [`FETCH`], [`CREATE`] and [`UPDATE`] list its columns.
+fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        id: r.get("id")?,
+        machine_id: r.get("machine_id")?,
+        case_id: r.get("case_id")?,
+        text: r.get("text")?,
+        due_on: r.get("due_on")?,
+        done: r.get("done")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        archived_at: r.get("archived_at")?,
+    })
+}
+
+/// [`fetch`] on the writer's rusqlite connection.
+pub(super) fn fetch_on(conn: &Connection, id: i64) -> Result<Option<FollowUp>, StoreError> {
+    conn.prepare_cached(FETCH)?.query_row([id], row_of).optional()?.map(FollowUp::try_from).transpose()
+}
+
+/// [`machine_of`] on the writer's rusqlite connection, for a write of the
+/// API or the command line (both must name live rows).
+fn machine_of_on(conn: &Connection, f: &NewFollowUp) -> Result<i64, StoreError> {
+    let case = match f.case_id {
+        Some(case_id) => Some(cases_machine_on(conn, case_id)?),
+        None => None,
+    };
+    match (f.machine_id, case) {
+        (Some(m), Some((case_id, machine_id))) if machine_id != m => Err(other_machine(case_id, machine_id, m)),
+        (_, Some((_, machine_id))) => Ok(machine_id),
+        (Some(m), None) => {
+            reference_on(conn, Refs::Live, Table::Machines, "machine_id", m)?;
+            Ok(m)
+        }
+        (None, None) => Err(no_machine()),
+    }
+}
+
+/// The machine of the live case `case_id` names, or the field error of `case_id`.
+fn cases_machine_on(conn: &Connection, case_id: i64) -> Result<(i64, i64), StoreError> {
+    let found: Option<(i64, bool)> = conn
+        .prepare_cached(super::attempts::CASE_OF_CALL)?
+        .query_row([case_id], |r| Ok((r.get(0)?, r.get(2)?)))
+        .optional()?;
+    match found {
+        Some((machine_id, true)) => Ok((case_id, machine_id)),
+        found => Err(super::refs::bad_reference(Table::Cases, "case_id", case_id, found.is_some())),
+    }
+}
+
+/// A follow-up naming a machine and a case of another machine.
+fn other_machine(case_id: i64, machine_id: i64, named: i64) -> StoreError {
+    StoreError::Invalid(FieldErrors::one(
+        "machine_id",
+        crate::i18n::Msg::new("msg.case_of_other_machine")
+            .arg("case", case_id)
+            .arg("machine", machine_id)
+            .arg("not", named),
+    ))
+}
+
+/// A follow-up naming neither a machine nor a case.
+fn no_machine() -> StoreError {
+    StoreError::Invalid(FieldErrors::one("machine_id", crate::i18n::Msg::new("msg.machine_or_case")))
 }
 
 /// Insert a follow-up of a machine that was checked.
@@ -173,14 +247,18 @@ async fn insert(
 impl Store {
     /// Add a follow-up.
     pub async fn create_follow_up(&self, ctx: &WriteCtx<'_>, f: &NewFollowUp) -> Result<Created<FollowUp>, StoreError> {
-        on_writer!(self, ctx, [f], |tx, this| {
-            if let Some(r) = replay(&mut *tx, ctx).await? {
+        on_thread!(self, ctx, [f], |conn, this| {
+            if let Some(r) = statements::replay(conn, ctx)? {
                 return Ok(r);
             }
-            let machine_id = machine_of(&mut *tx, f, Refs::Live).await?;
-            let id = insert(&mut *tx, &NewRow::now(), machine_id, f).await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::FollowUps, id)?;
-            finish_create(tx, ctx, Table::FollowUps, id, value).await
+            let machine_id = machine_of_on(conn, f)?;
+            let now = now_system();
+            let due_on = f.due_on.map(|d| d.to_string());
+            let row = conn
+                .prepare_cached(CREATE)?
+                .query_row(params![machine_id, f.case_id, f.text, due_on, f.done, now, now], row_of)?;
+            let value = FollowUp::try_from(row)?;
+            statements::finish_create(conn, ctx, Table::FollowUps, value.id, value)
         })
     }
 
@@ -228,26 +306,19 @@ impl Store {
         id: i64,
         patch: &FollowUpPatch,
     ) -> Result<FollowUp, StoreError> {
-        on_writer!(self, ctx, [patch], |tx, this| {
-            let current = visible(fetch(&mut *tx, id).await?, false, Table::FollowUps, id)?;
+        on_thread!(self, ctx, [patch], |conn, this| {
+            let current = visible(fetch_on(conn, id)?, false, Table::FollowUps, id)?;
             ctx.check_version(&current)?;
             let f = NewFollowUp::from(&current).patched(patch).map_err(StoreError::Invalid)?;
-            let machine_id = machine_of(&mut *tx, &f, Refs::Live).await?;
-            let now = now_system();
+            let machine_id = machine_of_on(conn, &f)?;
             let due_on = f.due_on.map(|d| d.to_string());
-            sqlx::query!(
-            "UPDATE follow_ups SET machine_id = ?, case_id = ?, text = ?, due_on = ?, done = ?, updated_at = ? WHERE id = ?",
-            machine_id,
-            f.case_id,
-            f.text,
-            due_on,
-            f.done,
-            now,
-            id
-        )
-        .execute(&mut *tx)
-        .await?;
-            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::FollowUps, id, &patch.fields()).await
+            let updated = conn
+                .prepare_cached(UPDATE)?
+                .query_row(params![machine_id, f.case_id, f.text, due_on, f.done, now_system(), id], row_of)
+                .optional()?
+                .map(FollowUp::try_from)
+                .transpose()?;
+            statements::finish_update(updated, conn, ctx, Table::FollowUps, id, &patch.fields())
         })
     }
 

@@ -928,6 +928,17 @@ pub enum Table {
 }
 
 impl Table {
+    /// Every table, in the order of the enum.
+    pub(super) const ALL: [Table; 7] = [
+        Table::Machines,
+        Table::HardwareChanges,
+        Table::Licenses,
+        Table::Cases,
+        Table::Attempts,
+        Table::FollowUps,
+        Table::Attachments,
+    ];
+
     /// The table's name in SQL.
     pub(super) fn name(self) -> &'static str {
         match self {

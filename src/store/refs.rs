@@ -1,7 +1,12 @@
 //! References between rows: whether a row a write names exists (and is
 //! live, or at least stored), every failing one named at once, and what an
 //! import has already found stored.
+//!
+//! Each check has a form on the writer's rusqlite connection (`…_on`),
+//! for the writes that run there, and one on a sqlx connection, for the
+//! reads and the import.
 
+use rusqlite::{Connection, OptionalExtension};
 use sqlx::SqliteConnection;
 
 use super::{StoreError, Table};
@@ -15,10 +20,38 @@ pub(super) async fn row_state(
     table: Table,
     id: i64,
 ) -> Result<Option<Option<String>>, StoreError> {
-    let archived_at = super::archive::stamp_of(table);
+    Ok(sqlx::query_scalar(&row_state_sql(table)).bind(id).fetch_optional(conn).await?)
+}
+
+/// The statement of [`row_state`] for `table`: its archived stamp ([`super::archive::stamp_of`]) by id.
+fn row_state_sql(table: Table) -> String {
     // The table name and the expression come from closed sets, never from input; the id is bound.
-    let sql = format!("SELECT {archived_at} FROM {} WHERE id = ?", table.name());
-    Ok(sqlx::query_scalar(&sql).bind(id).fetch_optional(conn).await?)
+    format!("SELECT {} FROM {} WHERE id = ?", super::archive::stamp_of(table), table.name())
+}
+
+/// The statements of this module the writer runs (one a table).
+pub(super) fn statements() -> Vec<String> {
+    Table::ALL.into_iter().map(row_state_sql).collect()
+}
+
+/// [`row_state`] on the writer's rusqlite connection.
+pub(super) fn row_state_on(conn: &Connection, table: Table, id: i64) -> Result<Option<Option<String>>, StoreError> {
+    Ok(conn.prepare_cached(&row_state_sql(table))?.query_row([id], |r| r.get(0)).optional()?)
+}
+
+/// [`reference`] on the writer's rusqlite connection.
+pub(super) fn reference_on(
+    conn: &Connection,
+    refs: Refs,
+    table: Table,
+    field: &str,
+    id: i64,
+) -> Result<(), StoreError> {
+    let live = row_state_on(conn, table, id)?.map(|archived_at| archived_at.is_none());
+    match refused(refs, table, id, live) {
+        None => Ok(()),
+        Some(message) => Err(StoreError::Invalid(FieldErrors::one(field, message))),
+    }
 }
 
 /// What a reference must name: a live row (every write of the API), or any

@@ -77,6 +77,8 @@ pub fn all() -> Vec<String> {
     out.extend(super::attempts::statements());
     out.extend(super::cases::statements());
     out.extend(super::machines::statements());
+    out.extend(super::refs::statements());
+    out.extend(super::follow_ups::statements());
     out
 }
 
