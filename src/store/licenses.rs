@@ -2,12 +2,10 @@
 
 use std::collections::HashMap;
 
+use rusqlite::{params, Connection, OptionalExtension};
 use sqlx::SqliteConnection;
 
-use super::{
-    audit, finish_create, finish_update, replay, stored, stored_date, visible, Created, NewRow, Store, StoreError,
-    Table, WriteCtx,
-};
+use super::{statements, stored, stored_date, visible, Created, NewRow, Store, StoreError, Table, WriteCtx};
 use crate::domain::ids::mask_last_five;
 use crate::domain::license::KeyChange;
 use crate::domain::time::now_system;
@@ -67,6 +65,58 @@ pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option
     .transpose()
 }
 
+/// The columns of a license as every read of one gives them (the key's
+/// last five, or the hint an export without secrets left).
+macro_rules! columns {
+    () => {
+        "id, product, edition, channel, purchased_from, purchased_on, box_colour,
+         coalesce(product_key_last5, product_key_hint) AS product_key_last5, product_key_checks, notes,
+         created_at, updated_at, archived_at"
+    };
+}
+
+const FETCH: &str = concat!("SELECT ", columns!(), " FROM licenses WHERE id = ?");
+const CREATE: &str = concat!(
+    "INSERT INTO licenses (product, edition, channel, purchased_from, purchased_on, box_colour, product_key_sealed,
+                           product_key_last5, product_key_checks, product_key_hint, notes, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
+    columns!()
+);
+const UPDATE: &str = "UPDATE licenses SET product = ?, edition = ?, channel = ?, purchased_from = ?, purchased_on = ?,
+     box_colour = ?, notes = ?, updated_at = ? WHERE id = ?";
+const UPDATE_KEY: &str = "UPDATE licenses SET product_key_sealed = ?, product_key_last5 = ?, product_key_checks = ?,
+     product_key_hint = ? WHERE id = ?";
+const SEALED_KEY: &str = "SELECT product_key_sealed, archived_at FROM licenses WHERE id = ?";
+
+/// The statements of licenses the writer's writes run on its rusqlite connection.
+pub(super) fn statements() -> Vec<String> {
+    [FETCH, CREATE, UPDATE, UPDATE_KEY, SEALED_KEY].map(String::from).to_vec()
+}
+
+/// A license read as [`FETCH`] and [`CREATE`] list its columns, by name.
+fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        id: r.get("id")?,
+        product: r.get("product")?,
+        edition: r.get("edition")?,
+        channel: r.get("channel")?,
+        purchased_from: r.get("purchased_from")?,
+        purchased_on: r.get("purchased_on")?,
+        box_colour: r.get("box_colour")?,
+        product_key_last5: r.get("product_key_last5")?,
+        product_key_checks: r.get("product_key_checks")?,
+        notes: r.get("notes")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        archived_at: r.get("archived_at")?,
+    })
+}
+
+/// [`fetch`] on the writer's rusqlite connection.
+fn fetch_on(conn: &Connection, id: i64) -> Result<Option<License>, StoreError> {
+    conn.prepare_cached(FETCH)?.query_row([id], row_of).optional()?.map(License::try_from).transpose()
+}
+
 /// The sealed key, its last five characters and its check, ready to store.
 /// What is stored of a key: sealed with its last five and whether it
 /// checks, or (from an export without secrets) its last five alone.
@@ -82,6 +132,16 @@ impl SealedKey {
 }
 
 impl Store {
+    /// [`Store::seal_key`] on the writer's rusqlite connection, after the
+    /// key file's check when a key is to be sealed.
+    fn key_to_store(&self, conn: &Connection, change: &KeyChange) -> Result<Option<SealedKey>, StoreError> {
+        if matches!(change, KeyChange::Set(_)) {
+            self.ready_to_seal_on(conn)?;
+        }
+        self.seal_key(change)
+    }
+
+    /// What a key change stores (`None`: the key is kept as it is).
     fn seal_key(&self, change: &KeyChange) -> Result<Option<SealedKey>, StoreError> {
         Ok(match change {
             KeyChange::Keep => None,
@@ -98,13 +158,31 @@ impl Store {
 
     /// Add a license; its product key is sealed before it is stored.
     pub async fn create_license(&self, ctx: &WriteCtx<'_>, l: &NewLicense) -> Result<Created<License>, StoreError> {
-        on_writer!(self, ctx, [l], |tx, this| {
-            if let Some(r) = replay(&mut *tx, ctx).await? {
+        on_thread!(self, ctx, [l], |conn, this| {
+            if let Some(r) = statements::replay(conn, ctx)? {
                 return Ok(r);
             }
-            let id = this.insert_license(&mut *tx, &NewRow::now(), l).await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::Licenses, id)?;
-            finish_create(tx, ctx, Table::Licenses, id, value).await
+            let key = this.key_to_store(conn, &l.product_key)?.unwrap_or(SealedKey::NONE);
+            let now = now_system();
+            let value = License::try_from(conn.prepare_cached(CREATE)?.query_row(
+                params![
+                    l.product,
+                    l.edition,
+                    l.channel.as_str(),
+                    l.purchased_from,
+                    l.purchased_on.map(|d| d.to_string()),
+                    l.box_colour,
+                    key.sealed,
+                    key.last5,
+                    key.checks,
+                    key.hint,
+                    l.notes,
+                    now,
+                    now
+                ],
+                row_of,
+            )?)?;
+            statements::finish_create(conn, ctx, Table::Licenses, value.id, value)
         })
     }
 
@@ -142,45 +220,25 @@ impl Store {
         id: i64,
         patch: &LicensePatch,
     ) -> Result<License, StoreError> {
-        on_writer!(self, ctx, [patch], |tx, this| {
-            let current = visible(fetch(&mut *tx, id).await?, false, Table::Licenses, id)?;
+        on_thread!(self, ctx, [patch], |conn, this| {
+            let current = visible(fetch_on(conn, id)?, false, Table::Licenses, id)?;
             ctx.check_version(&current)?;
             let l = NewLicense::from(&current).patched(patch);
-            let now = now_system();
-            let channel = l.channel.as_str();
-            let purchased_on = l.purchased_on.map(|d| d.to_string());
-            sqlx::query!(
-                "UPDATE licenses SET product = ?, edition = ?, channel = ?, purchased_from = ?, purchased_on = ?,
-                    box_colour = ?, notes = ?, updated_at = ? WHERE id = ?",
+            conn.prepare_cached(UPDATE)?.execute(params![
                 l.product,
                 l.edition,
-                channel,
+                l.channel.as_str(),
                 l.purchased_from,
-                purchased_on,
+                l.purchased_on.map(|d| d.to_string()),
                 l.box_colour,
                 l.notes,
-                now,
+                now_system(),
                 id
-            )
-            .execute(&mut *tx)
-            .await?;
-            if matches!(l.product_key, KeyChange::Set(_)) {
-                this.ready_to_seal(&mut *tx).await?;
+            ])?;
+            if let Some(key) = this.key_to_store(conn, &l.product_key)? {
+                conn.prepare_cached(UPDATE_KEY)?.execute(params![key.sealed, key.last5, key.checks, key.hint, id])?;
             }
-            if let Some(key) = this.seal_key(&l.product_key)? {
-                sqlx::query!(
-                    "UPDATE licenses SET product_key_sealed = ?, product_key_last5 = ?, product_key_checks = ?,
-                        product_key_hint = ? WHERE id = ?",
-                    key.sealed,
-                    key.last5,
-                    key.checks,
-                    key.hint,
-                    id
-                )
-                .execute(&mut *tx)
-                .await?;
-            }
-            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::Licenses, id, &patch.fields()).await
+            statements::finish_update(fetch_on(conn, id)?, conn, ctx, Table::Licenses, id, &patch.fields())
         })
     }
 
@@ -192,16 +250,15 @@ impl Store {
     /// The product key in clear (`None` when the license has none). Writes
     /// an audit row (in a write transaction) before answering.
     pub async fn reveal_product_key(&self, ctx: &WriteCtx<'_>, id: i64) -> Result<Option<String>, StoreError> {
-        on_writer!(self, ctx, [], |tx, this| {
-            let row = sqlx::query!("SELECT product_key_sealed, archived_at FROM licenses WHERE id = ?", id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        on_thread!(self, ctx, [], |conn, this| {
+            let row: Option<(Option<Vec<u8>>, Option<String>)> =
+                conn.prepare_cached(SEALED_KEY)?.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
             let sealed = match row {
-                Some(r) if r.archived_at.is_none() => r.product_key_sealed,
+                Some((sealed, None)) => sealed,
                 _ => return Err(Table::Licenses.not_found(id)),
             };
             let key = sealed.map(|s| this.secrets.open(&s)).transpose()?;
-            audit(&mut *tx, ctx.actor, "reveal_product_key", "license", Some(id), &["product_key"]).await?;
+            statements::audit(conn, ctx.actor, "reveal_product_key", "license", Some(id), &["product_key"])?;
             Ok(key)
         })
     }

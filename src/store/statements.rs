@@ -74,6 +74,7 @@ pub fn all() -> Vec<String> {
             out.extend([new, again]);
         }
     }
+    out.extend(super::licenses::statements());
     out.extend(super::attempts::statements());
     out.extend(super::cases::statements());
     out.extend(super::machines::statements());
