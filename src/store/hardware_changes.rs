@@ -1,11 +1,10 @@
 //! SQL of hardware changes.
 
+use rusqlite::{params, Connection, OptionalExtension};
 use sqlx::SqliteConnection;
 
-use super::{
-    finish_create, finish_update, reference, replay, stored_date, visible, Created, NewRow, Refs, Store, StoreError,
-    Table, WriteCtx,
-};
+use super::refs::reference_on;
+use super::{reference, statements, stored_date, visible, Created, NewRow, Refs, Store, StoreError, Table, WriteCtx};
 use crate::domain::enums::PartSet;
 use crate::domain::time::now_system;
 use crate::domain::{HardwareChange, HardwareChangePatch, NewHardwareChange, Page, PageRequest};
@@ -57,6 +56,61 @@ pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option
     .transpose()
 }
 
+/// The columns of a hardware change as every read of one gives them.
+macro_rules! columns {
+    () => {
+        "id, machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled, notes, created_at, updated_at,
+         archived_at"
+    };
+}
+
+const FETCH: &str = concat!("SELECT ", columns!(), " FROM hardware_changes WHERE id = ?");
+const CREATE: &str = concat!(
+    "INSERT INTO hardware_changes (machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled, notes,
+                                   created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
+    columns!()
+);
+const UPDATE: &str = concat!(
+    "UPDATE hardware_changes SET changed_on = ?, parts_replaced = ?, parts_kept = ?, os_reinstalled = ?, notes = ?,
+         updated_at = ? WHERE id = ? RETURNING ",
+    columns!()
+);
+
+/// The statements of hardware changes the writer's writes run on its rusqlite connection.
+pub(super) fn statements() -> Vec<String> {
+    [FETCH, CREATE, UPDATE].map(String::from).to_vec()
+}
+
+/// A hardware change read as [`FETCH`], [`CREATE`] and [`UPDATE`] list its columns, by name.
+fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        id: r.get("id")?,
+        machine_id: r.get("machine_id")?,
+        changed_on: r.get("changed_on")?,
+        parts_replaced: r.get("parts_replaced")?,
+        parts_kept: r.get("parts_kept")?,
+        os_reinstalled: r.get("os_reinstalled")?,
+        notes: r.get("notes")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        archived_at: r.get("archived_at")?,
+    })
+}
+
+/// The row [`FETCH`] or [`UPDATE`] (`sql`) gives, if there is one.
+fn one(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Option<HardwareChange>, StoreError> {
+    conn.prepare_cached(sql)?.query_row(params, row_of).optional()?.map(HardwareChange::try_from).transpose()
+}
+
+/// A machine's not found, as a write under it says it (not a field error).
+fn machine_not_found(e: StoreError, machine_id: i64) -> StoreError {
+    match e {
+        StoreError::Invalid(_) => StoreError::NotFound { entity: "machine", id: machine_id },
+        other => other,
+    }
+}
+
 /// The hardware changes of a machine, archived ones too if asked (for the timeline).
 pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
@@ -98,23 +152,27 @@ impl Store {
         machine_id: i64,
         h: &NewHardwareChange,
     ) -> Result<Created<HardwareChange>, StoreError> {
-        on_writer!(self, ctx, [h], |tx, this| {
-            if let Some(r) = replay(&mut *tx, ctx).await? {
+        on_thread!(self, ctx, [h], |conn, this| {
+            if let Some(r) = statements::replay(conn, ctx)? {
                 return Ok(r);
             }
-            this.machine_live(&mut *tx, machine_id).await?;
-            let id = insert(&mut *tx, &NewRow::now(), machine_id, h).await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::HardwareChanges, id)?;
-            finish_create(tx, ctx, Table::HardwareChanges, id, value).await
+            reference_on(conn, Refs::Live, Table::Machines, "machine_id", machine_id)
+                .map_err(|e| machine_not_found(e, machine_id))?;
+            let now = now_system();
+            let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
+            let value = HardwareChange::try_from(conn.prepare_cached(CREATE)?.query_row(
+                params![machine_id, h.changed_on.to_string(), replaced, kept, h.os_reinstalled, h.notes, now, now],
+                row_of,
+            )?)?;
+            statements::finish_create(conn, ctx, Table::HardwareChanges, value.id, value)
         })
     }
 
     /// 404 unless the machine exists and is not archived.
     async fn machine_live(&self, conn: &mut SqliteConnection, machine_id: i64) -> Result<(), StoreError> {
-        match reference(conn, Refs::Live, Table::Machines, "machine_id", machine_id).await {
-            Err(StoreError::Invalid(_)) => Err(StoreError::NotFound { entity: "machine", id: machine_id }),
-            other => other,
-        }
+        reference(conn, Refs::Live, Table::Machines, "machine_id", machine_id)
+            .await
+            .map_err(|e| machine_not_found(e, machine_id))
     }
 
     /// One hardware change.
@@ -158,27 +216,17 @@ impl Store {
         id: i64,
         patch: &HardwareChangePatch,
     ) -> Result<HardwareChange, StoreError> {
-        on_writer!(self, ctx, [patch], |tx, this| {
-            let current = visible(fetch(&mut *tx, id).await?, false, Table::HardwareChanges, id)?;
+        on_thread!(self, ctx, [patch], |conn, this| {
+            let current = visible(one(conn, FETCH, [id])?, false, Table::HardwareChanges, id)?;
             ctx.check_version(&current)?;
             let h = NewHardwareChange::from(&current).patched(patch).map_err(StoreError::Invalid)?;
-            let now = now_system();
-            let changed_on = h.changed_on.to_string();
             let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
-            sqlx::query!(
-                "UPDATE hardware_changes SET changed_on = ?, parts_replaced = ?, parts_kept = ?, os_reinstalled = ?,
-                    notes = ?, updated_at = ? WHERE id = ?",
-                changed_on,
-                replaced,
-                kept,
-                h.os_reinstalled,
-                h.notes,
-                now,
-                id
-            )
-            .execute(&mut *tx)
-            .await?;
-            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::HardwareChanges, id, &patch.fields()).await
+            let updated = one(
+                conn,
+                UPDATE,
+                params![h.changed_on.to_string(), replaced, kept, h.os_reinstalled, h.notes, now_system(), id],
+            )?;
+            statements::finish_update(updated, conn, ctx, Table::HardwareChanges, id, &patch.fields())
         })
     }
 

@@ -75,6 +75,7 @@ pub fn all() -> Vec<String> {
         }
     }
     out.extend(super::licenses::statements());
+    out.extend(super::hardware_changes::statements());
     out.extend(super::attempts::statements());
     out.extend(super::cases::statements());
     out.extend(super::machines::statements());
