@@ -89,6 +89,34 @@ impl Msg {
         Msg::new("msg.detail").arg("detail", text)
     }
 
+    /// What the operating system said of a file, in catalogue words by its
+    /// kind (not found, permission denied, the disk full…); a kind we have
+    /// no words for keeps the system's own text.
+    ///
+    /// ```
+    /// use activation_journal::i18n::{Lang, Msg, Tr};
+    /// let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+    /// assert_eq!(Tr(Lang::Ja).msg(&Msg::io(&e)), "そのファイルやフォルダーはありません");
+    /// ```
+    pub fn io(e: &std::io::Error) -> Self {
+        use std::io::ErrorKind as K;
+        let key = match e.kind() {
+            K::NotFound => "msg.io.not_found",
+            K::PermissionDenied => "msg.io.permission_denied",
+            K::AlreadyExists => "msg.io.already_exists",
+            K::StorageFull => "msg.io.storage_full",
+            K::QuotaExceeded => "msg.io.quota_exceeded",
+            K::ReadOnlyFilesystem => "msg.io.read_only_filesystem",
+            K::IsADirectory => "msg.io.is_a_directory",
+            K::NotADirectory => "msg.io.not_a_directory",
+            K::FileTooLarge => "msg.io.file_too_large",
+            K::UnexpectedEof => "msg.io.unexpected_eof",
+            K::InvalidData => "msg.io.invalid_data",
+            _ => return Msg::new("msg.io.other").arg("detail", e),
+        };
+        Msg::new(key)
+    }
+
     /// The message of `key` whose English is `text`, its values read back
     /// as texts (`None` when the text is not that message). A value runs to
     /// the first place the template's next words follow it.
@@ -457,6 +485,14 @@ mod tests {
             "chmod",
             "db",
             "SQLite",
+            // Commands and flags, typed as they are.
+            "migrate",
+            "backup",
+            "restore",
+            "force",
+            "with",
+            "key",
+            "file",
         ];
         let en: std::collections::BTreeMap<String, String> = catalogue("en.yml").into_iter().collect();
         let mut checked = 0;
@@ -466,7 +502,7 @@ mod tests {
                 "what", "group", "groups", "expected", "msg", "c", "n", "text", "time", "zone", "when", "earliest",
                 "year", "to", "from", "max", "min", "lo", "hi", "code", "opened", "closed", "name", "id", "case",
                 "machine", "license", "not", "taken", "detail", "given", "of_case", "ours", "path", "offset", "home",
-                "reading", "file", "folder", "owner", "owner_id",
+                "reading", "file", "folder", "owner", "owner_id", "key", "lock",
             ] {
                 m = m.arg(name, "7");
             }

@@ -22,27 +22,51 @@ const FORMAT: u8 = 1;
 const AAD: &[u8] = b"activation-journal sealed v1";
 
 /// Why a secret could not be sealed or opened.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum SecretError {
     /// The key file is missing, so sealed values cannot be read.
-    #[error("the key file {0} is missing, so stored product keys cannot be read; restore it from a backup")]
     Missing(PathBuf),
     /// The key file does not hold a key.
-    #[error("the key file {0} does not hold a 64-hex-digit key")]
     Malformed(PathBuf),
     /// The key does not open this value (another key file, or damage).
-    #[error("the key file {0} does not open this product key (was it replaced?)")]
     WrongKey(PathBuf),
-    /// The key file could not be read or written.
     /// The key file holds another key than the one the journal's product
     /// keys were sealed with (its fingerprint differs).
-    #[error(
-        "the key file {0} is not the key this journal's product keys are sealed with; put the journal's own key \
-         file back (a backup made with --with-key keeps one beside it), or name it with --key-file"
-    )]
     NotThisJournals(PathBuf),
-    #[error("key file {path}: {source}")]
+    /// The key file could not be read or written.
     Io { path: PathBuf, source: std::io::Error },
+}
+
+impl SecretError {
+    /// What it says to a person, as a catalogue message (the system's
+    /// error in catalogue words by its kind).
+    pub fn msg(&self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        let file = |key: &'static str, path: &std::path::Path| Msg::new(key).arg("file", path.display());
+        match self {
+            SecretError::Missing(p) => file("msg.secret.missing", p),
+            SecretError::Malformed(p) => file("msg.secret.malformed", p),
+            SecretError::WrongKey(p) => file("msg.secret.wrong_key", p),
+            SecretError::NotThisJournals(p) => file("msg.secret.not_this_journals", p),
+            SecretError::Io { path, source } => file("msg.secret.io", path).inner("detail", Msg::io(source)),
+        }
+    }
+}
+
+/// In English, as the API and the logs say it.
+impl std::fmt::Display for SecretError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.msg().en())
+    }
+}
+
+impl std::error::Error for SecretError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SecretError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 /// A key read from its file: the cipher, and the key's fingerprint.

@@ -27,6 +27,7 @@ use crate::config::{Flags, Settings};
 use crate::domain::Scope;
 use crate::portable::Format;
 use crate::store::{Actor, Store};
+use anyhow::Context as _;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -338,7 +339,8 @@ pub fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: could not start the async runtime: {e}");
+            let why = lang::t().msg(&crate::i18n::Msg::io(&e));
+            eprintln!("{}: {}", lang::s("cli.err.prefix"), lang::f("cli.err.runtime", &[("detail", &why)]));
             return ExitCode::FAILURE;
         }
     };
@@ -415,7 +417,7 @@ async fn open(settings: &Settings) -> anyhow::Result<Store> {
     }
     let store = Store::open_read_only(&settings.db, &settings.key_file)
         .await
-        .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))?;
+        .with_context(|| settings.db.display().to_string())?;
     store.fix_zone(settings.time_zone);
     Ok(store)
 }
@@ -425,7 +427,7 @@ async fn open(settings: &Settings) -> anyhow::Result<Store> {
 async fn create(settings: &Settings) -> anyhow::Result<Store> {
     let store = Store::open_with(&settings.db, &settings.key_file, settings.checkpoints)
         .await
-        .map_err(|e| anyhow::anyhow!("{}: {e}", settings.db.display()))?;
+        .with_context(|| settings.db.display().to_string())?;
     store.fix_zone(settings.time_zone);
     Ok(store)
 }
@@ -606,6 +608,18 @@ fn said_any(cause: &(dyn std::error::Error + 'static)) -> String {
     }
     if let Some(e) = cause.downcast_ref::<crate::domain::ids::IdError>() {
         return lang::t().msg(&e.0);
+    }
+    if let Some(e) = cause.downcast_ref::<crate::store::backup::BackupError>() {
+        return match e {
+            crate::store::backup::BackupError::Store(e) => said(e),
+            other => other.msg().map_or_else(|| other.to_string(), |m| lang::t().msg(&m)),
+        };
+    }
+    if let Some(e) = cause.downcast_ref::<crate::secrets::SecretError>() {
+        return lang::t().msg(&e.msg());
+    }
+    if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+        return lang::t().msg(&crate::i18n::Msg::io(e));
     }
     cause.to_string()
 }

@@ -124,16 +124,32 @@ impl Drop for Partial {
 
 /// `could not write PATH: why`, in the run's language.
 pub(crate) fn cannot_write(path: &std::path::Path, e: std::io::Error) -> anyhow::Error {
-    anyhow::anyhow!(lang::f(
-        "cli.io.cannot_write",
-        &[("path", &path.display().to_string()), ("detail", &e.to_string())]
-    ))
+    let msg = crate::i18n::Msg::new("cli.io.cannot_write")
+        .arg("path", path.display())
+        .inner("detail", crate::i18n::Msg::io(&e));
+    anyhow::anyhow!(lang::t().msg(&msg))
 }
 
 /// `could not read PATH: why`, in the run's language.
 pub(crate) fn cannot_read(path: &std::path::Path, e: std::io::Error) -> anyhow::Error {
-    let msg = crate::i18n::Msg::new("msg.cannot_read_file").arg("path", path.display()).arg("detail", e);
+    let msg = crate::i18n::Msg::new("msg.cannot_read_file")
+        .arg("path", path.display())
+        .inner("detail", crate::i18n::Msg::io(&e));
     anyhow::anyhow!(lang::t().msg(&msg))
+}
+
+/// Why a file is not an export, in the run's language: its rows' and
+/// fields' errors, or the parser's own words after ours.
+fn decode_said(e: &crate::portable::DecodeError) -> String {
+    use crate::portable::DecodeError;
+    let t = lang::t();
+    match e {
+        DecodeError::Invalid(fields) => crate::cli::fields_said(fields),
+        DecodeError::NotJson(e) => t.msg(&crate::i18n::Msg::new("cli.portable.not_json").arg("detail", e)),
+        DecodeError::BadZip(d) | DecodeError::Order(d) => {
+            t.msg(&crate::i18n::Msg::new("cli.portable.bad_zip").arg("detail", d))
+        }
+    }
 }
 
 /// An export's rows by kind (`2 PCs, 1 license, …`), in the run's language.
@@ -156,7 +172,7 @@ fn counted(c: &crate::portable::Counts) -> String {
 fn is_zip(file: &std::path::Path) -> anyhow::Result<bool> {
     let mut magic = [0u8; 4];
     let mut f = std::fs::File::open(file).map_err(|e| cannot_read(file, e))?;
-    let n = std::io::Read::read(&mut f, &mut magic)?;
+    let n = std::io::Read::read(&mut f, &mut magic).map_err(|e| cannot_read(file, e))?;
     Ok(n == 4 && &magic == b"PK\x03\x04")
 }
 
@@ -200,8 +216,9 @@ impl<W: std::io::Write> std::io::Write for Quiet<W> {
 }
 
 pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
-    let refused =
-        |e: &dyn std::fmt::Display| anyhow::anyhow!(lang::f("cli.portable.refused", &[("detail", &e.to_string())]));
+    let refused = |e: &crate::portable::DecodeError| {
+        anyhow::anyhow!(lang::f("cli.portable.refused", &[("detail", &decode_said(e))]))
+    };
     let refused_fields = |e: &crate::domain::FieldErrors| {
         anyhow::anyhow!(lang::f("cli.portable.refused", &[("detail", &crate::cli::fields_said(e))]))
     };
@@ -231,7 +248,9 @@ pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyho
                 let f = std::fs::File::open(&path).map_err(|e| {
                     crate::portable::DecodeError::Invalid(crate::domain::FieldErrors::one(
                         "document",
-                        crate::i18n::Msg::new("msg.cannot_read_file").arg("path", path.display()).arg("detail", e),
+                        crate::i18n::Msg::new("msg.cannot_read_file")
+                            .arg("path", path.display())
+                            .inner("detail", crate::i18n::Msg::io(&e)),
                     ))
                 })?;
                 crate::portable::stream_json(f, send)?;

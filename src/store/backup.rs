@@ -21,34 +21,68 @@ use sqlx::{ConnectOptions as _, Connection as _};
 use super::{Store, StoreError, MIGRATOR};
 
 /// Why a backup or restore was refused.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum BackupError {
-    #[error("{0} exists; pass --force to replace it")]
     Exists(PathBuf),
-    #[error("{0} is not a SQLite database: {1}")]
     NotSqlite(PathBuf, String),
-    #[error("{0} fails the integrity check: {1}")]
     Damaged(PathBuf, String),
-    #[error("{0} was written by a newer activation-journal (migration {1}); upgrade the program first")]
     Newer(PathBuf, i64),
-    #[error("{0} is an incomplete backup ({1}): the backup that wrote it was interrupted; take it again")]
     Incomplete(PathBuf, String),
-    #[error(
-        "{0} holds product keys sealed with another key than {1}; name the key file kept with that backup with --key-file"
-    )]
     OtherKey(PathBuf, PathBuf),
-    #[error(
-        "{0} holds sealed product keys, but the key file {1} is missing; name the key file kept with that backup with --key-file"
-    )]
     NoKey(PathBuf, PathBuf),
-    #[error("a server is using {0} (it holds {1}); stop it first")]
     InUse(PathBuf, PathBuf),
-    #[error("the folder {0} does not exist; create it first, or name a file in another folder")]
     NoFolder(PathBuf),
-    #[error("{0}: {1}")]
     Io(PathBuf, std::io::Error),
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl BackupError {
+    /// What it says to a person, as a catalogue message; field errors of
+    /// the store (`None`) are said field by field.
+    pub fn msg(&self) -> Option<crate::i18n::Msg> {
+        use crate::i18n::Msg;
+        let file = |key: &'static str, path: &Path| Msg::new(key).arg("file", path.display());
+        Some(match self {
+            BackupError::Exists(p) => file("msg.backup.exists", p),
+            BackupError::NotSqlite(p, d) => file("msg.backup.not_sqlite", p).arg("detail", d),
+            BackupError::Damaged(p, d) => file("msg.backup.damaged", p).arg("detail", d),
+            BackupError::Newer(p, n) => file("msg.backup.newer", p).arg("n", n),
+            BackupError::Incomplete(p, d) => file("msg.backup.incomplete", p).arg("detail", d),
+            BackupError::OtherKey(p, k) => file("msg.backup.other_key", p).arg("key", k.display()),
+            BackupError::NoKey(p, k) => file("msg.backup.no_key", p).arg("key", k.display()),
+            BackupError::InUse(p, l) => file("msg.backup.in_use", p).arg("lock", l.display()),
+            BackupError::NoFolder(p) => Msg::new("msg.backup.no_folder").arg("folder", p.display()),
+            BackupError::Io(p, e) => file("msg.backup.io", p).inner("detail", Msg::io(e)),
+            BackupError::Store(e) => return e.msg(),
+        })
+    }
+}
+
+/// In English, as the logs say it.
+impl std::fmt::Display for BackupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self, self.msg()) {
+            (BackupError::Store(e), _) => e.fmt(f),
+            (_, Some(m)) => f.write_str(&m.en()),
+            (_, None) => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for BackupError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BackupError::Io(_, e) => Some(e),
+            BackupError::Store(e) => std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for BackupError {
+    fn from(e: StoreError) -> Self {
+        BackupError::Store(e)
+    }
 }
 
 impl From<sqlx::Error> for BackupError {

@@ -146,90 +146,111 @@ pub fn not_found(entity: &str, id: i64) -> crate::i18n::Msg {
     crate::i18n::Msg::new("msg.not_found").noun("what", entity).arg("id", id)
 }
 
-/// What can go wrong in the store.
-#[derive(Debug, thiserror::Error)]
+/// What can go wrong in the store. Each says itself as a catalogue message
+/// ([`StoreError::msg`]): its English is what the API and logs show, and
+/// the command line and pages say it in their reader's language.
+#[derive(Debug)]
 pub enum StoreError {
     /// No such row (or it is archived and archived rows were not asked for).
-    #[error("{}", not_found(entity, *id))]
     NotFound { entity: &'static str, id: i64 },
     /// Something named (not by id) does not exist.
-    #[error("{0}")]
     Missing(crate::i18n::Msg),
     /// A unique rule would be broken (a machine name in use, a second open
     /// case…), or the row is not in the state the write needs; the kind says which.
-    #[error("{1}")]
     Conflict(ConflictKind, crate::i18n::Msg),
     /// The input is not valid against what is stored (a missing reference, a
     /// patch that breaks a rule).
-    #[error("{0}")]
     Invalid(FieldErrors),
     /// An idempotency key was used before with another request.
-    #[error("this Idempotency-Key was already used with a different request")]
     IdempotencyMismatch,
     /// The database holds a migration this program does not know.
-    #[error(
-        "this database was written by a newer activation-journal (migration {0}); upgrade the program or restore a backup"
-    )]
     NewerDatabase(i64),
     /// A sealed value could not be sealed or opened.
-    #[error(transparent)]
-    Secret(#[from] SecretError),
+    Secret(SecretError),
     /// A stored value that does not parse (the database was edited by hand?).
-    #[error("stored data is damaged: {0}")]
     Corrupt(String),
     /// SQLite stayed locked past the busy timeout, or no connection came
     /// free in time: nothing was written, and the same request may succeed
     /// in a moment.
-    #[error("the journal is busy: {0}")]
     Busy(String),
     /// Applying migrations failed.
-    #[error("could not migrate the database: {0}")]
-    Migrate(#[source] sqlx::migrate::MigrateError),
+    Migrate(sqlx::migrate::MigrateError),
     /// The write could not be run or committed (the writer stopped, the
     /// commit failed): nothing of it was stored.
-    #[error("{0}")]
     Unavailable(String),
     /// The write's `If-Match` names another version of the row than the
     /// one stored: nothing was written; this is the row as it now is.
-    #[error("{} changed since it was read (If-Match); this is it as it is now", .0.describe())]
     Precondition(Box<Current>),
     /// The file, or the folder it is in, cannot be written: a reading
     /// command works (see [`Store::open_read_only`]), a write does not.
     /// A write through the store names the file and why ([`ReadOnlyPlace`]).
-    #[error("{}", read_only_msg(.0.as_deref()).en())]
     ReadOnly(Option<Box<ReadOnlyPlace>>),
     /// A read-only journal whose migrations are not all applied: it cannot
     /// be migrated without write access.
-    #[error(
-        "this journal needs {0} migration(s) this program would apply, but it is read-only here; run \
-         `activation-journal migrate` once with write access (or read it with the version that wrote it)"
-    )]
     ReadOnlyPending(usize),
     /// The file is not a SQLite database, or SQLite found it damaged.
-    #[error(
-        "the journal file is damaged or is not a journal ({0}); save what is still readable with \
-         `activation-journal export` or `backup`, then `restore` a good backup"
-    )]
     Damaged(String),
     /// SQLite could not open or create a file: a missing folder, or no
     /// permission to it.
-    #[error("could not open the file: its folder does not exist or cannot be reached ({0})")]
     CannotOpen(String),
     /// Anything else from SQLite.
-    #[error("database error: {0}")]
     Database(String),
 }
 
 impl StoreError {
-    /// What it says to a person, when it is a message of ours (not found,
-    /// missing, a conflict); field errors and failures are said otherwise.
+    /// What it says to a person, as a catalogue message with its values;
+    /// field errors (`None`) are said field by field.
     pub fn msg(&self) -> Option<crate::i18n::Msg> {
+        use crate::i18n::Msg;
+        let detail = |key: &'static str, d: &str| Msg::new(key).arg("detail", d);
+        Some(match self {
+            StoreError::NotFound { entity, id } => not_found(entity, *id),
+            StoreError::Missing(m) | StoreError::Conflict(_, m) => m.clone(),
+            StoreError::Invalid(_) => return None,
+            StoreError::IdempotencyMismatch => Msg::new("msg.store.idempotency_mismatch"),
+            StoreError::NewerDatabase(n) => Msg::new("msg.store.newer").arg("n", n),
+            StoreError::Secret(e) => e.msg(),
+            StoreError::Corrupt(d) => detail("msg.store.corrupt", d),
+            StoreError::Busy(d) => detail("msg.store.busy", d),
+            StoreError::Migrate(e) => detail("msg.store.migrate", &e.to_string()),
+            StoreError::Unavailable(d) => detail("msg.store.unavailable", d),
+            StoreError::Precondition(c) => {
+                Msg::new("msg.store.changed").noun("what", c.table().noun()).arg("id", c.id())
+            }
+            StoreError::ReadOnly(place) => read_only_msg(place.as_deref()),
+            StoreError::ReadOnlyPending(n) => Msg::new("msg.store.read_only_pending").arg("n", n),
+            StoreError::Damaged(d) => detail("msg.store.damaged", d),
+            StoreError::CannotOpen(d) => detail("msg.store.cannot_open", d),
+            StoreError::Database(d) => detail("msg.store.database", d),
+        })
+    }
+}
+
+/// In English, as the API and the logs say it.
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self, self.msg()) {
+            (StoreError::Invalid(errors), _) => errors.fmt(f),
+            (_, Some(m)) => f.write_str(&m.en()),
+            (_, None) => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            StoreError::NotFound { entity, id } => Some(not_found(entity, *id)),
-            StoreError::Missing(m) | StoreError::Conflict(_, m) => Some(m.clone()),
-            StoreError::ReadOnly(place) => Some(read_only_msg(place.as_deref())),
+            StoreError::Migrate(e) => Some(e),
+            // Said as its own (transparent): what lies under it.
+            StoreError::Secret(e) => std::error::Error::source(e),
             _ => None,
         }
+    }
+}
+
+impl From<SecretError> for StoreError {
+    fn from(e: SecretError) -> Self {
+        StoreError::Secret(e)
     }
 }
 

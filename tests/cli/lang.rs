@@ -191,6 +191,16 @@ fn no_english_words(said: &str) -> Vec<String> {
         "CPU",
         "SSD",
         "DVD",
+        "export",
+        "backup",
+        "migrate",
+        "file",
+        "SQLite",
+        "zip",
+        "CSV",
+        "JSON",
+        "WebP",
+        "caption",
     ];
     said.split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| w.len() > 1 && !AS_THEY_ARE.contains(w))
@@ -233,4 +243,62 @@ fn files_archives_and_tables_are_said_in_japanese() {
     // Refusals too (paths and the system's own words aside).
     let again = with_locale(dir.path(), &[JA], &["export", "--out", "out.json"]);
     assert!(text(&again.stderr).contains("もうあります"), "{}", text(&again.stderr));
+}
+
+/// The store's, the key file's, backups' and the operating system's errors
+/// read in Japanese: each refusal in catalogue words, the system's error by
+/// its kind (no such file, a folder…), never its English text.
+#[test]
+fn store_key_file_backup_and_system_errors_read_in_japanese() {
+    let dir = demo();
+    let d = dir.path();
+    assert!(with_locale(d, &[JA], &["backup", "b.db"]).status.success());
+    assert!(with_locale(d, &[], &["--db", "o.db", "demo"]).status.success());
+    std::fs::write(d.join("bad.db"), b"this is no journal").unwrap();
+    std::fs::write(d.join("bad.key"), b"not a key").unwrap();
+    std::fs::write(d.join("x.gif"), b"GIF89a").unwrap();
+    std::fs::write(d.join("bad.json"), b"no JSON here").unwrap();
+    std::fs::copy(d.join("d.db"), d.join("newer.db")).unwrap();
+    rusqlite::Connection::open(d.join("newer.db"))
+        .unwrap()
+        .execute(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (99999, 'from the future', 1, x'00', 0)",
+            [],
+        )
+        .unwrap();
+    for (args, said, words_as_well) in [
+        (&["backup", "nowhere/b.db"][..], "フォルダー nowhere がありません", true),
+        (&["backup", "b.db"], "b.db はもうあります", true),
+        (&["import", "missing.json"], "missing.json を読めませんでした（そのファイルやフォルダーはありません）", true),
+        (&["import", "."], "ファイルではなくフォルダーです", true),
+        (&["export", "--out", "nowhere/x.json"], "そのファイルやフォルダーはありません", true),
+        (&["--db", "bad.db", "case", "list"], "記録のファイルが壊れているか", true),
+        (
+            &["--db", "newer.db", "case", "list"],
+            "新しい版の activation-journal で書かれています (マイグレーション 99999)",
+            true,
+        ),
+        (&["--db", "nowhere/j.db", "migrate"], "ファイルを開けませんでした", true),
+        (&["--key-file", "o.db.key", "restore", "b.db"], "別の鍵で暗号化されています", true),
+        (&["--key-file", "none.key", "restore", "b.db"], "鍵ファイル none.key がありません", true),
+        (&["--key-file", "bad.key", "license", "reveal", "1", "--force"], "16 進数 64 桁の鍵が入っていません", true),
+        (&["--key-file", "none.key", "license", "reveal", "1", "--force"], "鍵ファイル none.key がないため", true),
+        (&["--key-file", "o.db.key", "license", "reveal", "1", "--force"], "ではこのプロダクト キーを開けません", true),
+        (&["attach", "license", "1", "x.gif"], "JPEG、PNG、WebP、PDF のどれでもありません", true),
+        (&["attach", "license", "1", "x.gif", "--caption", "a\u{7}b"], "--caption: 制御文字のない", true),
+        // The parser's own words stay, after ours.
+        (&["import", "bad.json"], "JSON でも、エクスポートした CSV ファイルの zip でもありません", false),
+    ] {
+        let out = with_locale(d, &[JA], args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(err.contains(said), "{args:?}: {err}");
+        let paths = ["nowhere", "missing", "none", "bad", "newer", "gif"];
+        let english: Vec<String> = no_english_words(&err.replace(&d.display().to_string(), ""))
+            .into_iter()
+            .filter(|w| !paths.contains(&w.as_str()))
+            .collect();
+        assert!(!words_as_well || english.is_empty(), "{args:?}: English reached it: {english:?} in {err}");
+    }
 }

@@ -216,9 +216,9 @@ pub fn path(journal: &Path) -> anyhow::Result<PathBuf> {
 pub fn keep(draft: &Draft) -> anyhow::Result<PathBuf> {
     let file = path(&draft.journal)?;
     let dir = dir()?;
-    let io = |what: &str, p: &Path, e: std::io::Error| {
-        let (path, detail) = (p.display().to_string(), e.to_string());
-        anyhow::anyhow!(crate::cli::lang::f(what, &[("path", &path), ("detail", &detail)]))
+    let io = |what: &'static str, p: &Path, e: std::io::Error| {
+        let msg = crate::i18n::Msg::new(what).arg("path", p.display()).inner("detail", crate::i18n::Msg::io(&e));
+        anyhow::anyhow!(crate::cli::lang::t().msg(&msg))
     };
     std::fs::create_dir_all(&dir).map_err(|e| io("cli.draft.cannot_make_folder", &dir, e))?;
     #[cfg(unix)]
@@ -242,7 +242,9 @@ pub fn read(journal: &Path) -> anyhow::Result<Option<(PathBuf, Draft)>> {
     let text = match std::fs::read(&file) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => anyhow::bail!(said("cli.draft.cannot_read", &file, &e)),
+        Err(e) => {
+            anyhow::bail!(said("cli.draft.cannot_read", &file, &crate::cli::lang::t().msg(&crate::i18n::Msg::io(&e))))
+        }
     };
     let draft = serde_json::from_slice(&text).map_err(|e| anyhow::anyhow!(said("cli.draft.damaged", &file, &e)))?;
     Ok(Some((file, draft)))
@@ -258,7 +260,11 @@ pub fn remove(file: &Path) {
     if let Err(e) = std::fs::remove_file(file) {
         if e.kind() != std::io::ErrorKind::NotFound {
             let t = crate::cli::lang::t();
-            eprintln!("{}: {}", t.s("cli.warning"), said("cli.draft.cannot_remove", file, &e));
+            eprintln!(
+                "{}: {}",
+                t.s("cli.warning"),
+                said("cli.draft.cannot_remove", file, &t.msg(&crate::i18n::Msg::io(&e)))
+            );
         }
     }
 }

@@ -60,8 +60,9 @@ pub struct Start {
 /// When a call recorded afterwards started: a local time in the
 /// household's zone or a time with an offset, plausible, as stored.
 fn started(store: &Store, typed: &str) -> anyhow::Result<String> {
-    let t = crate::domain::fields::caller_time(&typed.to_string()).map_err(|e| anyhow::anyhow!("--at: {e}"))?;
-    let (t, _) = t.in_zone(&store.zone()).map_err(|e| anyhow::anyhow!("--at: {e}"))?;
+    let said = |e: crate::i18n::Msg| anyhow::anyhow!("--at: {}", crate::cli::lang::t().msg(&e));
+    let t = crate::domain::fields::caller_time(&typed.to_string()).map_err(said)?;
+    let (t, _) = t.in_zone(&store.zone()).map_err(said)?;
     Ok(t.text().to_string())
 }
 

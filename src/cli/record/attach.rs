@@ -57,17 +57,20 @@ pub async fn attach(
     caption: Option<&str>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let caption = crate::wire::attachment_caption(caption).map_err(|e| anyhow::anyhow!("--{e}"))?;
+    let t = crate::cli::lang::t();
+    let caption =
+        crate::wire::attachment_caption(caption).map_err(|e| anyhow::anyhow!("--{}", crate::cli::fields_said(&e)))?;
+    let refused = |m: &crate::i18n::Msg| anyhow::anyhow!("{}: {}", file.display(), t.msg(m));
     let size = std::fs::metadata(file).map_err(|e| crate::cli::portable::cannot_read(file, e))?.len();
     if size > MAX_BYTES as u64 {
-        anyhow::bail!("{} is larger than 20 MiB; attachments are at most 20 MiB", file.display());
+        return Err(refused(&crate::i18n::Msg::new("msg.file_too_large")));
     }
     let bytes = std::fs::read(file).map_err(|e| crate::cli::portable::cannot_read(file, e))?;
     let new = tokio::task::spawn_blocking(move || NewAttachment::prepare(entity, id, caption, &bytes)).await?.map_err(
         |e| match e {
-            UploadError::Unsupported => anyhow::anyhow!("{}: {e}", file.display()),
+            UploadError::Unsupported => refused(&crate::i18n::Msg::new("msg.attachment_import.unsupported")),
             UploadError::Fields(f) => {
-                anyhow::anyhow!("{}: {}", file.display(), f.to_string().trim_start_matches("file: "))
+                anyhow::anyhow!("{}: {}", file.display(), t.errors(&f).trim_start_matches("file: "))
             }
         },
     )?;
