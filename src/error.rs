@@ -213,9 +213,9 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %m, "a write was not stored");
                 ApiError::Unavailable(format!("{m}; try again in a moment"))
             }
-            StoreError::ReadOnly(_) => {
+            StoreError::ReadOnly(ref place) => {
                 tracing::warn!(error = %e, "a write was refused: the journal is read-only");
-                ApiError::ReadOnly(e.to_string())
+                ApiError::ReadOnly(crate::store::read_only_served_msg(place.as_deref()).en())
             }
             StoreError::Busy(_) => {
                 tracing::warn!(error = %e, "database busy");

@@ -715,22 +715,35 @@ impl ReadOnlyPlace {
     }
 }
 
-/// What a refused write says: which file, why, and what to do — one
-/// catalogue message (`msg.read_only.*`), said in English by the API and
-/// [`StoreError`]'s text, and in their language by the pages and the
-/// command line.
+/// Why a write to the journal was refused and what to do, as the command
+/// line says it: its commands and flags (`--db`).
 pub fn read_only_msg(place: Option<&ReadOnlyPlace>) -> crate::i18n::Msg {
+    read_only_said(place, false)
+}
+
+/// [`read_only_msg`] as the API and the pages say it: what whoever runs
+/// the server can do, without the command line's flags.
+pub fn read_only_served_msg(place: Option<&ReadOnlyPlace>) -> crate::i18n::Msg {
+    read_only_said(place, true)
+}
+
+fn read_only_said(place: Option<&ReadOnlyPlace>, served: bool) -> crate::i18n::Msg {
     use crate::i18n::Msg;
-    let reading = Msg::new("msg.read_only.reading");
+    let key = |cli: Msg, server: Msg| if served { server } else { cli };
+    let reading = key(Msg::new("msg.read_only.reading"), Msg::new("msg.read_only.served.reading"));
     let Some(p) = place else {
-        return Msg::new("msg.read_only.unknown").inner("reading", reading);
+        return key(Msg::new("msg.read_only.unknown"), Msg::new("msg.read_only.served.unknown"))
+            .inner("reading", reading);
     };
     let file = p.file.display().to_string();
     let msg = match &p.why {
-        ReadOnlyWhy::File => Msg::new("msg.read_only.file"),
-        ReadOnlyWhy::Folder(folder) => Msg::new("msg.read_only.folder").arg("folder", folder.display()),
-        ReadOnlyWhy::Both(folder) => Msg::new("msg.read_only.both").arg("folder", folder.display()),
-        ReadOnlyWhy::Refused => Msg::new("msg.read_only.refused"),
+        ReadOnlyWhy::File => key(Msg::new("msg.read_only.file"), Msg::new("msg.read_only.served.file")),
+        ReadOnlyWhy::Folder(folder) => key(Msg::new("msg.read_only.folder"), Msg::new("msg.read_only.served.folder"))
+            .arg("folder", folder.display()),
+        ReadOnlyWhy::Both(folder) => {
+            key(Msg::new("msg.read_only.both"), Msg::new("msg.read_only.served.both")).arg("folder", folder.display())
+        }
+        ReadOnlyWhy::Refused => key(Msg::new("msg.read_only.refused"), Msg::new("msg.read_only.served.refused")),
     };
     msg.arg("file", file).inner("reading", reading)
 }

@@ -188,9 +188,9 @@ impl WebError {
             StoreError::Missing(m) => WebError::NotFound { lang, message: t.msg(&m) },
             StoreError::Conflict(_, m) => WebError::BadRequest { lang, message: t.msg(&m) },
             StoreError::Invalid(errors) => WebError::BadRequest { lang, message: t.errors(&errors) },
-            StoreError::ReadOnly(_) => {
+            StoreError::ReadOnly(ref place) => {
                 tracing::warn!(error = %e, "a page's write was refused: the journal is read-only");
-                let message = e.msg().map(|m| t.msg(&m)).unwrap_or_default();
+                let message = t.msg(&crate::store::read_only_served_msg(place.as_deref()));
                 WebError::ReadOnly { lang, message }
             }
             StoreError::Unavailable(_) | StoreError::Busy(_) | StoreError::Secret(_) => {
