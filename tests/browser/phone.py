@@ -27,6 +27,7 @@ Usage: tests/browser/phone.py BINARY   (exit 0: all passed)
 import base64
 import json
 import os
+import re
 import struct
 import sys
 import time
@@ -44,6 +45,7 @@ from story import CID, IID, KEY, ROOT, SHOTS, Story, main  # noqa: E402
 
 AXE = os.path.join(ROOT, "node_modules", "axe-core", "axe.min.js")
 WIDTHS = [320, 390]
+NEW_CALL = {"en": "Log a call", "ja": "通話を記録"}
 NEED_TARGET = {"en": "choose a PC and a license, or a case", "ja": "PC とライセンス、またはケースを選んでください"}
 
 # Measured in the page: how far it is wider than the screen, boxes that
@@ -224,6 +226,26 @@ class Phone(Story):
         self.check(f"{lang}: every page fits a phone and axe-core finds nothing", not self.failed,
                    f"{len(self.failed)} failures:\n" + "\n".join(self.failed))
 
+    def open_case_row(self, lang):
+        """The home page's open case with a suggested time (an operator was
+        reached at 10:05 on PC 1's call): each of its values a line of the
+        card, and "Log a call" as wide as the card, not squeezed beside them."""
+        for width in WIDTHS:
+            self.phone(width)
+            self.go_lang("/", lang)
+            cells = self.driver.execute_script("""
+                return [...document.querySelectorAll('#open-cases tbody tr:first-child td')].map(td => {
+                  const a = td.querySelector('a'), box = (a || td).getBoundingClientRect();
+                  return {text: td.innerText, width: Math.round(td.getBoundingClientRect().width),
+                          link: a ? Math.round(box.width) : 0, lines: a ? a.getClientRects().length : 0};
+                });""")
+            said = json.dumps(cells, ensure_ascii=False)
+            self.check(f"{lang} {width} px: the open case shows a suggested time",
+                       any(re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", c["text"]) for c in cells), said)
+            call = cells[-1] if cells else {"width": 0, "link": 0, "lines": 0}
+            self.check(f"{lang} {width} px: \"{NEW_CALL[lang]}\" has the card's width and one line",
+                       call["width"] >= width - 60 and call["lines"] == 1 and call["link"] >= 60, said)
+
     def error_summary(self, lang):
         links = {a.get_attribute("href").split("#")[-1]: a.text
                  for a in self.driver.find_elements(By.CSS_SELECTOR, "#form-errors a")}
@@ -397,6 +419,7 @@ class Phone(Story):
         self.wait.until(lambda d: "/archived" in d.current_url)
         for lang in ["en", "ja"]:
             self.every_page(lang)
+            self.open_case_row(lang)
             self.enter_in_each_field(lang)
             self.timer_and_questions(lang)
             self.call_again(lang)
