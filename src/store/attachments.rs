@@ -3,13 +3,16 @@
 //! a blob. The bytes are sealed with the key file in the write's own
 //! transaction (after [`Store::ready_to_seal`]), and opened only when one
 //! file is asked for.
+//!
+//! An upload and a caption's edit run on the writer's rusqlite connection
+//! ([`statements`]); reads, the export and the import use sqlx.
 
+use rusqlite::{params, Connection, OptionalExtension};
 use sqlx::SqliteConnection;
 
-use super::{
-    finish_create, finish_update, reference, replay, stored, visible, Created, NewRow, Refs, Store, StoreError, Table,
-    WriteCtx,
-};
+use super::refs::reference_on;
+use super::rows::Statement;
+use super::{reference, statements, stored, visible, Created, NewRow, Refs, Store, StoreError, Table, WriteCtx};
 use crate::domain::time::now_system;
 use crate::domain::{AttachedTo, Attachment, AttachmentPatch, NewAttachment, Page, PageRequest};
 
@@ -65,14 +68,69 @@ pub(super) fn table_of(entity: AttachedTo) -> Table {
     }
 }
 
-pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Attachment>, StoreError> {
-    // Answered with its entity's stamp when that is archived (it went with
-    // it); the expression is a constant, the id is bound.
-    let sql = format!(
+/// One attachment by id, answered with its entity's stamp when that is
+/// archived (it went with it); the expression is a constant, the id is bound.
+static FETCH: Statement = Statement::new(|| {
+    format!(
         "SELECT {COLUMNS}, {} AS archived_at FROM attachments WHERE id = ?",
         super::archive::ATTACHMENT_OWN_OR_ENTITY
-    );
-    sqlx::query_as::<_, Row>(&sql).bind(id).fetch_optional(conn).await?.map(Attachment::try_from).transpose()
+    )
+});
+
+pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Attachment>, StoreError> {
+    sqlx::query_as::<_, Row>(&FETCH).bind(id).fetch_optional(conn).await?.map(Attachment::try_from).transpose()
+}
+
+const CREATE: &str = "INSERT INTO attachments
+       (id, entity, entity_id, caption, media_type, size, has_thumbnail, created_at, updated_at, archived_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+const CREATE_CONTENTS: &str =
+    "INSERT INTO attachment_contents (attachment_id, content_sealed, thumbnail_sealed) VALUES (?, ?, ?)";
+const UPDATE_CAPTION: &str = "UPDATE attachments SET caption = ?, updated_at = ? WHERE id = ?";
+
+/// The statements of attachments the writer's writes run on its rusqlite connection.
+pub(super) fn statements() -> Vec<String> {
+    vec![FETCH.to_string(), CREATE.into(), CREATE_CONTENTS.into(), UPDATE_CAPTION.into()]
+}
+
+/// A row read as [`FETCH`] lists its columns.
+fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        id: r.get("id")?,
+        entity: r.get("entity")?,
+        entity_id: r.get("entity_id")?,
+        caption: r.get("caption")?,
+        media_type: r.get("media_type")?,
+        size: r.get("size")?,
+        has_thumbnail: r.get("has_thumbnail")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        archived_at: r.get("archived_at")?,
+    })
+}
+
+/// [`fetch`] on the writer's rusqlite connection.
+pub(super) fn fetch_on(conn: &Connection, id: i64) -> Result<Option<Attachment>, StoreError> {
+    conn.prepare_cached(&FETCH)?.query_row([id], row_of).optional()?.map(Attachment::try_from).transpose()
+}
+
+/// An attachment's file and thumbnail as stored, and the file's size.
+struct Sealed {
+    content: Vec<u8>,
+    thumbnail: Option<Vec<u8>>,
+    size: i64,
+}
+
+/// An attachment's file and thumbnail sealed with the key file.
+fn sealed(store: &Store, a: &NewAttachment) -> Result<Sealed, StoreError> {
+    let content = store.secrets.seal_bytes(&a.content)?;
+    let thumbnail = a.thumbnail.as_deref().map(|t| store.secrets.seal_bytes(t)).transpose()?;
+    Ok(Sealed { content, thumbnail, size: size_of(a)? })
+}
+
+/// The file's size in bytes.
+fn size_of(a: &NewAttachment) -> Result<i64, StoreError> {
+    i64::try_from(a.content.len()).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// An attachment's columns but its archived stamp, as [`Row`] reads them.
@@ -117,6 +175,30 @@ pub(super) async fn import(
     insert(store, conn, &NewRow::from(&row.stamps), file, None).await.map(|_| ())
 }
 
+/// Insert an attachment whose entity was checked, sealing its bytes, on
+/// the writer's rusqlite connection. Returns its id.
+fn insert_on(store: &Store, conn: &Connection, row: &NewRow, a: &NewAttachment) -> Result<i64, StoreError> {
+    store.ready_to_seal_on(conn)?;
+    let Sealed { content, thumbnail, size } = sealed(store, a)?;
+    let id: i64 = conn.prepare_cached(CREATE)?.query_row(
+        params![
+            row.id,
+            a.entity.as_str(),
+            a.entity_id,
+            a.caption,
+            a.media_type.as_str(),
+            size,
+            a.thumbnail.is_some(),
+            row.created_at,
+            row.updated_at,
+            row.archived_at
+        ],
+        |r| r.get("id"),
+    )?;
+    conn.prepare_cached(CREATE_CONTENTS)?.execute(params![id, content, thumbnail])?;
+    Ok(id)
+}
+
 /// Insert an attachment whose entity was checked, sealing its bytes.
 async fn insert(
     store: &Store,
@@ -126,15 +208,11 @@ async fn insert(
     sealed: Option<(Vec<u8>, Option<Vec<u8>>)>,
 ) -> Result<i64, StoreError> {
     store.ready_to_seal(conn).await?;
-    let (content, thumbnail) = match sealed {
-        Some(s) => s,
-        None => (
-            store.secrets.seal_bytes(&a.content)?,
-            a.thumbnail.as_deref().map(|t| store.secrets.seal_bytes(t)).transpose()?,
-        ),
+    let Sealed { content, thumbnail, size } = match sealed {
+        Some((content, thumbnail)) => Sealed { content, thumbnail, size: size_of(a)? },
+        None => self::sealed(store, a)?,
     };
     let (entity, media_type) = (a.entity.as_str(), a.media_type.as_str());
-    let size = i64::try_from(a.content.len()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let has_thumbnail = a.thumbnail.is_some();
     let id = sqlx::query_scalar!(
         r#"INSERT INTO attachments (id, entity, entity_id, caption, media_type, size, has_thumbnail, created_at, updated_at, archived_at)
@@ -170,14 +248,14 @@ impl Store {
         ctx: &WriteCtx<'_>,
         a: &NewAttachment,
     ) -> Result<Created<Attachment>, StoreError> {
-        on_writer!(self, ctx, [a], |tx, this| {
-            if let Some(r) = replay(&mut *tx, ctx).await? {
+        on_thread!(self, ctx, [a], |conn, this| {
+            if let Some(r) = statements::replay(conn, ctx)? {
                 return Ok(r);
             }
-            reference(&mut *tx, Refs::Live, table_of(a.entity), "entity_id", a.entity_id).await?;
-            let id = insert(&this, &mut *tx, &NewRow::now(), a, None).await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::Attachments, id)?;
-            finish_create(tx, ctx, Table::Attachments, id, value).await
+            reference_on(conn, Refs::Live, table_of(a.entity), "entity_id", a.entity_id)?;
+            let id = insert_on(&this, conn, &NewRow::now(), a)?;
+            let value = visible(fetch_on(conn, id)?, false, Table::Attachments, id)?;
+            statements::finish_create(conn, ctx, Table::Attachments, id, value)
         })
     }
 
@@ -189,15 +267,12 @@ impl Store {
         id: i64,
         patch: &AttachmentPatch,
     ) -> Result<Attachment, StoreError> {
-        on_writer!(self, ctx, [patch], |tx, this| {
-            let current = visible(fetch(&mut *tx, id).await?, false, Table::Attachments, id)?;
+        on_thread!(self, ctx, [patch], |conn, this| {
+            let current = visible(fetch_on(conn, id)?, false, Table::Attachments, id)?;
             ctx.check_version(&current)?;
             let caption = patch.caption.clone().unwrap_or(current.caption);
-            let now = now_system();
-            sqlx::query!("UPDATE attachments SET caption = ?, updated_at = ? WHERE id = ?", caption, now, id)
-                .execute(&mut *tx)
-                .await?;
-            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::Attachments, id, &patch.fields()).await
+            conn.prepare_cached(UPDATE_CAPTION)?.execute(params![caption, now_system(), id])?;
+            statements::finish_update(fetch_on(conn, id)?, conn, ctx, Table::Attachments, id, &patch.fields())
         })
     }
 

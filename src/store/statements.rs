@@ -81,6 +81,7 @@ pub fn all() -> Vec<String> {
     out.extend(super::machines::statements());
     out.extend(super::refs::statements());
     out.extend(super::follow_ups::statements());
+    out.extend(super::attachments::statements());
     out
 }
 
