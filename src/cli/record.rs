@@ -18,7 +18,7 @@ pub use attach::{attach, attachment_command, list as attachments, AttachmentComm
 pub use attempt::{attempt_command, now_here, AttemptEditArgs, QuestionArg};
 pub use commands::{case_command, follow_up_command, license_body, license_command, machine_command, search};
 pub use correct::hardware_change_command;
-pub use show::{here, license_label, local, machine, minutes};
+pub use show::{license_label, local, machine, minutes};
 
 use clap::{Args, Subcommand};
 

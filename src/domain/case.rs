@@ -16,9 +16,13 @@ pub struct Case {
     pub trigger: Trigger,
     pub hardware_change_id: Option<i64>,
     pub status: CaseStatus,
-    /// When the case was opened (UTC): given, or the start of its first attempt, or its creation.
+    /// When the case was opened, canonical RFC 3339 with an offset: as
+    /// given, or the start of its first attempt as the call gave it, or its
+    /// creation in the household's offset then.
     pub opened_at: String,
-    /// When it was activated or abandoned (UTC); null while open.
+    /// When it was activated (the activating call's end or start, with the
+    /// call's offset) or abandoned (in the household's offset then); null
+    /// while open.
     pub closed_at: Option<String>,
     pub notes: Option<String>,
     pub created_at: String,
@@ -34,14 +38,14 @@ pub struct NewCase {
     pub trigger: Trigger,
     pub hardware_change_id: Option<i64>,
     pub status: CaseStatus,
-    /// As a system time (UTC); `None` means now.
+    /// Canonical RFC 3339 with its offset; `None` means now.
     pub opened_at: Option<String>,
     pub notes: Option<String>,
 }
 
 patch! {
-    /// A parsed change to a case. `opened_at` is a system time; `Some(None)`
-    /// keeps the stored one.
+    /// A parsed change to a case. `opened_at` is canonical RFC 3339 with its
+    /// offset; `Some(None)` keeps the stored one.
     pub struct CasePatch for NewCase {
         trigger: Trigger,
         hardware_change_id: Option<i64>,
@@ -89,11 +93,11 @@ impl From<&Case> for NewCase {
     }
 }
 
-/// A case's `closed_at` is never before its `opened_at` (both system
-/// times, compared as instants).
+/// A case's `closed_at` is never before its `opened_at` (compared as
+/// instants, whatever their offsets).
 pub fn check_open_before_closed(opened_at: &str, closed_at: Option<&str>) -> Result<(), FieldErrors> {
     let Some(closed_at) = closed_at else { return Ok(()) };
-    let instant = |t: &str| CallerTime::parse(t).map(|t| t.utc_millis()).ok();
+    let instant = |t: &str| CallerTime::parse_stored(t).map(|t| t.at()).ok();
     match (instant(opened_at), instant(closed_at)) {
         (Some(o), Some(c)) if o > c => Err(FieldErrors::one(
             "opened_at",
@@ -103,13 +107,14 @@ pub fn check_open_before_closed(opened_at: &str, closed_at: Option<&str>) -> Res
     }
 }
 
-/// An `opened_at` as sent (RFC 3339 with an offset), as a system time.
-/// (A case's time is not read in the household's zone: it needs its offset.)
+/// An `opened_at` as sent (RFC 3339 with an offset), canonical with its
+/// offset. (A case's time is not read in the household's zone: it needs
+/// its offset.)
 #[allow(clippy::ptr_arg)]
 pub fn opened_at(raw: &String) -> Result<Option<String>, Msg> {
     match super::fields::caller_time(raw)? {
         t if t.is_local() => Err(Msg::new("msg.not_rfc3339").arg("text", format!("{:?}", raw.trim()))),
-        t => Ok(Some(t.to_system())),
+        t => Ok(Some(t.text().to_string())),
     }
 }
 

@@ -191,9 +191,21 @@ fn take_id(m: &mut Map<String, Value>, key: &str, c: &mut Check, at: &str) -> Op
 
 /// Take a time out of a row, as a system time. `Some(None)`: absent or null.
 fn take_time(m: &mut Map<String, Value>, key: &str, c: &mut Check, at: &str) -> Option<Option<String>> {
+    take_time_as(m, key, c, at, CallerTime::to_system)
+}
+
+/// [`take_time`], kept as `keep` says (a case's `closed_at` keeps its
+/// offset: canonical text).
+fn take_time_as(
+    m: &mut Map<String, Value>,
+    key: &str,
+    c: &mut Check,
+    at: &str,
+    keep: fn(&CallerTime) -> String,
+) -> Option<Option<String>> {
     match m.remove(key) {
         None | Some(Value::Null) => Some(None),
-        Some(Value::String(s)) => c.record(&format!("{at}.{key}"), CallerTime::parse(&s).map(|t| Some(t.to_system()))),
+        Some(Value::String(s)) => c.record(&format!("{at}.{key}"), CallerTime::parse(&s).map(|t| Some(keep(&t)))),
         Some(other) => {
             c.push(format!("{at}.{key}"), Msg::new("msg.import.not_a_time").arg("text", other));
             None
@@ -282,7 +294,7 @@ pub(super) fn last_five(masked: &str) -> Result<String, Msg> {
 
 fn case(mut m: Map<String, Value>, c: &mut Check, at: &str) -> Option<Row<ImportedCase>> {
     let stamps = stamps(&mut m, c, at);
-    let closed_at = take_time(&mut m, "closed_at", c, at);
+    let closed_at = take_time_as(&mut m, "closed_at", c, at, |t| t.text().to_string());
     let (_, case) = body::<CaseCreate, NewCase>(m, c, at)?;
     let closed_at = closed_at?;
     let open = case.status == crate::domain::CaseStatus::Open;

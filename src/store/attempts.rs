@@ -263,71 +263,70 @@ pub(super) async fn case_of(conn: &mut SqliteConnection, id: i64) -> Result<i64,
 /// need neither, and each statement is a hand-off to the connection's
 /// thread and back.
 pub(super) async fn sync_case(conn: &mut SqliteConnection, case_id: i64) -> Result<(), StoreError> {
-    // `+result`: without statistics (a journal is never analysed) SQLite
-    // would read every activated attempt through attempts_activations to
-    // find this case's; the case's own index reads its few calls.
-    let Some(s) = sqlx::query!(
-        r#"SELECT (SELECT min(coalesce(ended_utc, started_utc)) FROM attempts
-                   WHERE case_id = c.id AND +result = 'activated' AND archived_at IS NULL) AS "first_activation: i64",
-                  (SELECT min(started_utc) FROM attempts WHERE case_id = c.id AND archived_at IS NULL)
-                      AS "first_start: i64",
-                  CAST(unixepoch(c.opened_at, 'subsec') * 1000 AS INTEGER) AS "opened_ms: i64",
-                  c.status, c.closed_at
-           FROM cases c WHERE c.id = ?"#,
-        case_id
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    else {
-        return Ok(());
-    };
+    // The statements of [`sync_case_on`], on a sqlx connection.
+    let state: Option<CaseState> = sqlx::query_as(CASE_STATE).bind(case_id).fetch_optional(&mut *conn).await?;
+    let Some(s) = state else { return Ok(()) };
     let now = now_system();
-    // A case is open from its first attempt on, if that came before it was
-    // opened. The read's milliseconds only rule the update out with a
-    // millisecond to spare; the update compares the instants exactly.
-    if let Some(ms) = s.first_start.filter(|ms| s.opened_ms.is_none_or(|opened| *ms <= opened + 1)) {
-        let opened_at = system_from_millis(ms);
-        sqlx::query!(
-            "UPDATE cases SET opened_at = ?1 WHERE id = ?2 AND julianday(opened_at) > julianday(?1)",
-            opened_at,
-            case_id
-        )
-        .execute(&mut *conn)
-        .await?;
+    if let Some(opened_at) = s.opened_earlier() {
+        sqlx::query(CASE_OPENED_EARLIER).bind(opened_at).bind(case_id).execute(&mut *conn).await?;
     }
-    match s.first_activation {
-        Some(ms) => {
-            let closed_at = system_from_millis(ms);
-            if s.status != "activated" || s.closed_at.as_deref() != Some(closed_at.as_str()) {
-                sqlx::query!(
-                    "UPDATE cases SET status = 'activated', closed_at = ?, updated_at = ?
-                     WHERE id = ? AND (status <> 'activated' OR closed_at IS NOT ?)",
-                    closed_at,
-                    now,
-                    case_id,
-                    closed_at
-                )
-                .execute(&mut *conn)
-                .await?;
-            }
+    match s.change() {
+        CaseChange::Activated(closed) => {
+            sqlx::query(CASE_ACTIVATED).bind(closed).bind(now).bind(case_id).execute(&mut *conn).await?;
         }
-        None if s.status == "activated" => {
-            // Reopen only if the pair has no other open case.
-            sqlx::query!(
-                "UPDATE cases SET status = 'open', closed_at = NULL, updated_at = ?
-                 WHERE id = ? AND status = 'activated'
-                   AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.machine_id = cases.machine_id
-                                   AND o.license_id = cases.license_id AND o.status = 'open'
-                                   AND o.archived_at IS NULL AND o.id <> cases.id)",
-                now,
-                case_id
-            )
-            .execute(&mut *conn)
-            .await?;
+        CaseChange::Reopened => {
+            sqlx::query(CASE_REOPENED).bind(now).bind(case_id).execute(&mut *conn).await?;
         }
-        None => {}
+        CaseChange::None => {}
     }
     Ok(())
+}
+
+/// What [`CASE_STATE`] reads of a case and its live attempts.
+#[derive(sqlx::FromRow)]
+struct CaseState {
+    /// The end (or start) of the earliest activating call, as it gave it.
+    activated_at: Option<String>,
+    /// The start of the first call, as it gave it, and its instant.
+    first_start: Option<String>,
+    first_start_utc: Option<i64>,
+    opened_utc: Option<i64>,
+    status: String,
+    closed_at: Option<String>,
+}
+
+/// What [`sync_case`] changes of a case's status.
+enum CaseChange<'a> {
+    /// Activated (again), closed at this time.
+    Activated(&'a str),
+    /// Open again: no call activates it any more.
+    Reopened,
+    None,
+}
+
+impl CaseState {
+    /// The start of its first call when that came before the case was
+    /// opened (a case is open from its first call on). The read's
+    /// milliseconds only rule the update out with a millisecond to spare;
+    /// the update compares the instants exactly.
+    fn opened_earlier(&self) -> Option<&str> {
+        let first = self.first_start_utc?;
+        self.opened_utc.is_none_or(|opened| first <= opened + 1).then_some(self.first_start.as_deref()).flatten()
+    }
+
+    /// Activated when a live call activated it (closed at the earliest
+    /// such call's end, or start, with its offset), open again when no call
+    /// does any more. Abandoned cases stay so.
+    fn change(&self) -> CaseChange<'_> {
+        match self.activated_at.as_deref() {
+            Some(closed) if self.status != "activated" || self.closed_at.as_deref() != Some(closed) => {
+                CaseChange::Activated(closed)
+            }
+            Some(_) => CaseChange::None,
+            None if self.status == "activated" => CaseChange::Reopened,
+            None => CaseChange::None,
+        }
+    }
 }
 
 row! {
@@ -457,10 +456,11 @@ pub(super) const CASE_OF_CALL: &str = "SELECT machine_id, license_id,
 FROM cases WHERE id = ?";
 
 /// What a call about a pair needs to know, in one read (see [`resolve_case`]).
+/// (`?3` is the call's start in UTC milliseconds: cases close at many offsets.)
 const PAIR_OF_CALL: &str = "SELECT machine_live, license_live, open_case,
        CASE WHEN open_case IS NULL THEN
            (SELECT id FROM cases WHERE machine_id = ?1 AND license_id = ?2 AND archived_at IS NULL
-                AND status <> 'open' AND closed_at >= ?3 ORDER BY closed_at, id LIMIT 1)
+                AND status <> 'open' AND closed_utc >= ?3 ORDER BY closed_utc, id LIMIT 1)
        END,
        CASE WHEN open_case IS NULL THEN
            (SELECT id FROM hardware_changes WHERE machine_id = ?1 AND archived_at IS NULL
@@ -471,13 +471,20 @@ FROM (SELECT (SELECT archived_at IS NULL FROM machines WHERE id = ?1) AS machine
              (SELECT id FROM cases WHERE machine_id = ?1 AND license_id = ?2 AND status = 'open'
                   AND archived_at IS NULL) AS open_case)";
 
-/// What [`sync_case`] reads of a case and its attempts.
-const CASE_STATE: &str = "SELECT (SELECT min(coalesce(ended_utc, started_utc)) FROM attempts
-            WHERE case_id = c.id AND +result = 'activated' AND archived_at IS NULL),
-       (SELECT min(started_utc) FROM attempts WHERE case_id = c.id AND archived_at IS NULL),
-       CAST(unixepoch(c.opened_at, 'subsec') * 1000 AS INTEGER),
-       c.status, c.closed_at
-FROM cases c WHERE c.id = ?";
+/// What [`sync_case`] reads of a case and its attempts ([`CaseState`]).
+/// `+result`: without statistics (a journal is never analysed) SQLite
+/// would read every activated attempt through attempts_activations to
+/// find this case's; the case's own index reads its few calls.
+const CASE_STATE: &str = "SELECT
+       (SELECT coalesce(ended_at, started_at) FROM attempts
+            WHERE case_id = c.id AND +result = 'activated' AND archived_at IS NULL
+            ORDER BY coalesce(ended_utc, started_utc), id LIMIT 1) AS activated_at,
+       f.started_at AS first_start, f.started_utc AS first_start_utc,
+       c.opened_utc, c.status, c.closed_at
+FROM cases c
+LEFT JOIN (SELECT started_at, started_utc FROM attempts WHERE case_id = ?1 AND archived_at IS NULL
+           ORDER BY started_utc, id LIMIT 1) f
+WHERE c.id = ?1";
 const CASE_OPENED_EARLIER: &str =
     "UPDATE cases SET opened_at = ?1 WHERE id = ?2 AND julianday(opened_at) > julianday(?1)";
 const CASE_ACTIVATED: &str = "UPDATE cases SET status = 'activated', closed_at = ?1, updated_at = ?2
@@ -528,7 +535,7 @@ fn resolve_case(conn: &Connection, a: &NewAttempt) -> Result<(i64, i64, i64), St
             // the call belongs to it) and the machine's latest hardware
             // change. (CASE is evaluated lazily: a call joining its open
             // case reads neither.)
-            let started = a.started_at.to_system();
+            let started = a.started_at.utc_millis();
             type Pair = (Option<bool>, Option<bool>, Option<i64>, Option<i64>, Option<i64>);
             let (machine_live, license_live, open_case, earlier_case, latest_change): Pair =
                 conn.prepare_cached(PAIR_OF_CALL)?.query_row(params![machine_id, license_id, started], |r| {
@@ -547,7 +554,7 @@ fn resolve_case(conn: &Connection, a: &NewAttempt) -> Result<(i64, i64, i64), St
             if let Some(case_id) = open_case.or(earlier_case) {
                 return Ok((case_id, machine_id, license_id));
             }
-            let mut new = cases::for_attempt(machine_id, license_id, trigger, started);
+            let mut new = cases::for_attempt(machine_id, license_id, trigger, a.started_at.text().to_string());
             if trigger == Trigger::HardwareChange {
                 // Tie the case to the machine's latest hardware change.
                 new.hardware_change_id = latest_change;
@@ -560,29 +567,32 @@ fn resolve_case(conn: &Connection, a: &NewAttempt) -> Result<(i64, i64, i64), St
 
 /// [`sync_case`] on the writer's rusqlite connection.
 pub(super) fn sync_case_on(conn: &Connection, case_id: i64) -> Result<(), StoreError> {
-    type State = (Option<i64>, Option<i64>, Option<i64>, String, Option<String>);
-    let state: Option<State> = conn
+    let state = conn
         .prepare_cached(CASE_STATE)?
-        .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .query_row([case_id], |r| {
+            Ok(CaseState {
+                activated_at: r.get("activated_at")?,
+                first_start: r.get("first_start")?,
+                first_start_utc: r.get("first_start_utc")?,
+                opened_utc: r.get("opened_utc")?,
+                status: r.get("status")?,
+                closed_at: r.get("closed_at")?,
+            })
+        })
         .optional()?;
-    let Some((first_activation, first_start, opened_ms, status, closed_at)) = state else {
-        return Ok(());
-    };
+    let Some(s) = state else { return Ok(()) };
     let now = now_system();
-    if let Some(ms) = first_start.filter(|ms| opened_ms.is_none_or(|opened| *ms <= opened + 1)) {
-        conn.prepare_cached(CASE_OPENED_EARLIER)?.execute(params![system_from_millis(ms), case_id])?;
+    if let Some(opened_at) = s.opened_earlier() {
+        conn.prepare_cached(CASE_OPENED_EARLIER)?.execute(params![opened_at, case_id])?;
     }
-    match first_activation {
-        Some(ms) => {
-            let closed = system_from_millis(ms);
-            if status != "activated" || closed_at.as_deref() != Some(closed.as_str()) {
-                conn.prepare_cached(CASE_ACTIVATED)?.execute(params![closed, now, case_id])?;
-            }
+    match s.change() {
+        CaseChange::Activated(closed) => {
+            conn.prepare_cached(CASE_ACTIVATED)?.execute(params![closed, now, case_id])?;
         }
-        None if status == "activated" => {
+        CaseChange::Reopened => {
             conn.prepare_cached(CASE_REOPENED)?.execute(params![now, case_id])?;
         }
-        None => {}
+        CaseChange::None => {}
     }
     Ok(())
 }

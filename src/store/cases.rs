@@ -9,7 +9,8 @@ use super::{
     Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::case::check_open_before_closed;
-use crate::domain::time::now_system;
+use crate::domain::time::{now_system, Zone};
+use crate::domain::CallerTime;
 use crate::domain::{Case, CasePatch, CaseStatus, FieldErrors, NewCase, Page, PageRequest, Trigger};
 use crate::portable::ImportedCase;
 
@@ -65,26 +66,27 @@ pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option
     .transpose()
 }
 
-/// The cases of a machine, archived ones too if asked (for the timeline).
+/// The cases of a machine, archived ones too if asked (for the timeline),
+/// each with the instant it opened (UTC milliseconds: the order, whatever
+/// the offsets).
 pub(super) async fn of_machine(
     conn: &mut SqliteConnection,
     machine_id: i64,
     include_archived: bool,
     after: &super::chunk::After,
-) -> Result<Vec<Case>, StoreError> {
-    // Rank 1 among the timeline's kinds; its time is `opened_at`.
-    let (at, rank, id, limit) = (&after.at, after.rank, after.id, after.limit);
-    sqlx::query_as!(
-        Row,
-        r#"SELECT id AS "id!", machine_id, license_id, "trigger", hardware_change_id, status, opened_at, closed_at, notes,
-                  created_at, updated_at,
+) -> Result<Vec<(i64, Case)>, StoreError> {
+    // Rank 1 among the timeline's kinds; its time is `opened_at`'s instant.
+    let (at, rank, id, limit) = (after.at_millis, after.rank, after.id, after.limit);
+    sqlx::query!(
+        r#"SELECT opened_utc AS "opened_utc!: i64", id AS "id!", machine_id, license_id, "trigger", hardware_change_id,
+                  status, opened_at, closed_at, notes, created_at, updated_at,
                   coalesce(archived_at, (SELECT l.archived_at FROM licenses l WHERE l.id = license_id),
                            (SELECT m.archived_at FROM machines m WHERE m.id = machine_id)) AS "archived_at?: String"
            FROM cases INDEXED BY cases_machine_opened
            WHERE machine_id = ?1
              AND (?2 OR (archived_at IS NULL AND license_id NOT IN archived_licenses AND machine_id NOT IN archived_machines))
-             AND opened_at >= ?3 AND (opened_at > ?3 OR 1 > ?4 OR (1 = ?4 AND id > ?5))
-           ORDER BY opened_at, id LIMIT ?6"#,
+             AND opened_utc >= ?3 AND (opened_utc > ?3 OR 1 > ?4 OR (1 = ?4 AND id > ?5))
+           ORDER BY opened_utc, id LIMIT ?6"#,
         machine_id,
         include_archived,
         at,
@@ -95,7 +97,23 @@ pub(super) async fn of_machine(
     .fetch_all(conn)
     .await?
     .into_iter()
-    .map(Case::try_from)
+    .map(|r| {
+        let row = Row {
+            id: r.id,
+            machine_id: r.machine_id,
+            license_id: r.license_id,
+            trigger: r.trigger,
+            hardware_change_id: r.hardware_change_id,
+            status: r.status,
+            opened_at: r.opened_at,
+            closed_at: r.closed_at,
+            notes: r.notes,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            archived_at: r.archived_at,
+        };
+        Ok((r.opened_utc, Case::try_from(row)?))
+    })
     .collect()
 }
 
@@ -300,8 +318,21 @@ async fn only_open_case(conn: &mut SqliteConnection, c: &NewCase, this: Option<i
     Ok(())
 }
 
+/// A time a case is given by hand (opened or closed with no call to say
+/// when): now, in whole seconds, with the household's offset at it.
+fn by_hand(zone: &Zone) -> String {
+    use chrono::SubsecRound as _;
+    in_household(zone, chrono::Utc::now().trunc_subsecs(0))
+}
+
+/// An instant as a case's time with the household's offset at it (canonical).
+fn in_household(zone: &Zone, at: chrono::DateTime<chrono::Utc>) -> String {
+    CallerTime::from_instant(zone.at(at)).text().to_string()
+}
+
 impl Store {
-    /// Open a case.
+    /// Open a case. Without `opened_at` it opens now, and a case created
+    /// closed closes now, with the household's offset.
     pub async fn create_case(&self, ctx: &WriteCtx<'_>, c: &NewCase) -> Result<Created<Case>, StoreError> {
         on_writer!(self, ctx, [c], |tx, this| {
             if let Some(r) = replay(&mut *tx, ctx).await? {
@@ -310,7 +341,9 @@ impl Store {
             check_refs(&mut *tx, c, Refs::Live).await?;
             only_open_case(&mut *tx, c, None).await?;
             let row = NewRow::now();
-            let closed_at = (c.status != CaseStatus::Open).then_some(row.created_at.as_str());
+            let now = by_hand(&this.zone());
+            let c = &NewCase { opened_at: Some(c.opened_at.clone().unwrap_or_else(|| now.clone())), ..c.clone() };
+            let closed_at = (c.status != CaseStatus::Open).then_some(now.as_str());
             if let Some(opened_at) = &c.opened_at {
                 check_open_before_closed(opened_at, closed_at).map_err(StoreError::Invalid)?;
             }
@@ -362,8 +395,9 @@ impl Store {
         Ok(Page::from_rows(rows, page.limit, |c| c.id))
     }
 
-    /// Change the fields a patch names. Closing a case stamps `closed_at`;
-    /// reopening clears it (and needs the pair to have no other open case).
+    /// Change the fields a patch names. Closing a case stamps `closed_at`
+    /// (now, with the household's offset); reopening clears it (and needs
+    /// the pair to have no other open case).
     pub async fn update_case(&self, ctx: &WriteCtx<'_>, id: i64, patch: &CasePatch) -> Result<Case, StoreError> {
         on_writer!(self, ctx, [patch], |tx, this| {
             let current = visible(fetch(&mut *tx, id).await?, false, Table::Cases, id)?;
@@ -372,10 +406,11 @@ impl Store {
             check_refs(&mut *tx, &c, Refs::Live).await?;
             only_open_case(&mut *tx, &c, Some(id)).await?;
             let now = now_system();
+            let closing = by_hand(&this.zone());
             let closed_at = match (current.status, c.status) {
                 (_, CaseStatus::Open) => None,
-                (CaseStatus::Open, _) => Some(now.clone()),
-                (_, _) => current.closed_at.clone().or_else(|| Some(now.clone())),
+                (CaseStatus::Open, _) => Some(closing),
+                (_, _) => current.closed_at.clone().or(Some(closing)),
             };
             let (trigger, status) = (c.trigger.as_str(), c.status.as_str());
             let opened_at = c.opened_at.clone().unwrap_or_else(|| current.opened_at.clone());
@@ -415,6 +450,49 @@ pub(super) fn for_attempt(machine_id: i64, license_id: i64, trigger: Trigger, op
         opened_at: Some(opened_at),
         notes: None,
     }
+}
+
+/// Give the cases whose times no call gave (listed by the migration that
+/// gave cases' times offsets) the household's offset kept in the journal,
+/// a page at a time; without one they stay in UTC. Returns how many
+/// cases were changed.
+pub(super) async fn zone_unzoned(conn: &mut SqliteConnection) -> Result<u64, StoreError> {
+    let kept = sqlx::query_scalar!("SELECT value FROM household_settings WHERE name = 'time_zone'")
+        .fetch_optional(&mut *conn)
+        .await?;
+    let zone = kept.and_then(|name| Zone::parse(&name).ok());
+    let Some(zone) = zone else { return finish_unzoned(conn, 0).await };
+    let (mut changed, mut after) = (0, 0);
+    loop {
+        let page = sqlx::query!(
+            r#"SELECT u.id AS "id!", u.opened AS "opened: bool", u.closed AS "closed: bool", c.opened_at, c.closed_at
+               FROM cases_unzoned u JOIN cases c ON c.id = u.id WHERE u.id > ? ORDER BY u.id LIMIT 500"#,
+            after
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        let zoned = |text: String| match CallerTime::parse_stored(&text) {
+            Ok(t) => in_household(&zone, t.at().to_utc()),
+            Err(_) => text,
+        };
+        for u in page {
+            let opened_at = if u.opened { zoned(u.opened_at) } else { u.opened_at };
+            let closed_at = if u.closed { u.closed_at.map(zoned) } else { u.closed_at };
+            sqlx::query!("UPDATE cases SET opened_at = ?, closed_at = ? WHERE id = ?", opened_at, closed_at, u.id)
+                .execute(&mut *conn)
+                .await?;
+            changed += 1;
+        }
+    }
+    finish_unzoned(conn, changed).await
+}
+
+/// Empty the list of cases to give the household's offset: done.
+async fn finish_unzoned(conn: &mut SqliteConnection, changed: u64) -> Result<u64, StoreError> {
+    sqlx::query!("DELETE FROM cases_unzoned").execute(&mut *conn).await?;
+    Ok(changed)
 }
 
 /// Every case, archived ones too (for export).

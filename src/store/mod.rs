@@ -596,6 +596,10 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         machines::key_names(&mut tx).await?;
+        let zoned = cases::zone_unzoned(&mut tx).await?;
+        if zoned > 0 {
+            tracing::info!(cases = zoned, "gave cases' times the household's offset");
+        }
         let indexed = search::catch_up(&mut tx, search::Look::IfBehind).await?;
         if indexed > 0 {
             tracing::info!(rows = indexed, "indexed for search");

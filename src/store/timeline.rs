@@ -95,8 +95,9 @@ impl Store {
         for h in hardware_changes::of_machine(&mut tx, machine_id, include_archived, &after).await? {
             events.push(TimelineEvent::HardwareChange { at: midnight(h.changed_on), hardware_change: h });
         }
-        for c in cases::of_machine(&mut tx, machine_id, include_archived, &after).await? {
-            events.push(TimelineEvent::Case { at: c.opened_at.clone(), case: c });
+        for (opened_utc, c) in cases::of_machine(&mut tx, machine_id, include_archived, &after).await? {
+            // From the indexed UTC milliseconds, as the cursor compares them.
+            events.push(TimelineEvent::Case { at: system_from_millis(opened_utc), case: c });
         }
         for a in attempts::of_machine(&mut tx, machine_id, include_archived, &after).await? {
             // From the indexed UTC milliseconds, as the cursor compares them.

@@ -30,10 +30,7 @@ async fn attempts_open_and_close_their_case() {
     assert_eq!(day2["case_id"], case);
     assert_eq!(day2["questions"][1]["topic"], "box_colour");
     let c = app.get(&format!("/api/v1/cases/{case}")).await.body;
-    assert_eq!(
-        (c["status"].clone(), c["closed_at"].clone()),
-        (json!("activated"), json!("2014-05-10T01:05:00.000000Z"))
-    );
+    assert_eq!((c["status"].clone(), c["closed_at"].clone()), (json!("activated"), json!("2014-05-10T10:05:00+09:00")));
     let found = app.get(&format!("/api/v1/confirmation-ids?installation_id={IID}")).await;
     assert_eq!(found.body["items"][0]["confirmation_id"], CID);
     assert_eq!(app.get("/api/v1/confirmation-ids?installation_id=123").await.status, 400);

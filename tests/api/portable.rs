@@ -59,6 +59,11 @@ async fn an_export_round_trips_through_a_fresh_journal_and_a_second_import_adds_
     assert_eq!(exported["includes_secrets"], false);
     assert_eq!(exported["machines"].as_array().unwrap().len(), 3, "archived rows are exported");
     assert!(exported["licenses"][0].get("product_key").is_none(), "no key without secrets");
+    // A case's times travel with their calls' offsets.
+    let case = &exported["cases"][0];
+    for t in [&case["opened_at"], &case["closed_at"]] {
+        assert!(t.as_str().is_some_and(|t| t.ends_with("+09:00")), "{case}");
+    }
 
     let first = import(&b, bytes.clone(), "application/json", &b.write).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);

@@ -1261,3 +1261,18 @@ async fn system_times_are_shown_in_the_households_zone_with_its_offset() {
     let at = archived.text("td[data-label='Archived at']");
     assert!(at.ends_with("(+09:00)") && !at.contains("UTC"), "in Asia/Tokyo: {at:?}");
 }
+
+/// A case's page shows its times at their own offsets (a call's from
+/// Berlin as it was made), not moved to the household's zone.
+#[tokio::test]
+async fn a_cases_page_shows_its_times_at_their_own_offsets() {
+    let app = spawn_app().await;
+    let (m, l) = app.machine_and_license("PC 1", "oem").await;
+    let call = json!({"machine_id": m, "license_id": l, "started_at": "2014-05-09T18:02:00+02:00"});
+    let case = app.attempt(call).await["case_id"].as_i64().unwrap();
+    let b = Browser::signed_in(&app, &app.write, "en").await;
+    let facts = b.get(&format!("/cases/{case}")).await.text("dl.facts");
+    assert!(facts.contains("2014-05-09 18:02 (+02:00)"), "{facts}");
+    let timeline = b.get(&format!("/machines/{m}")).await.text("main");
+    assert!(!timeline.contains("2014-05-10 01:02"), "{timeline}");
+}

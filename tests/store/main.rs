@@ -284,7 +284,7 @@ async fn an_attempt_opens_a_case_and_an_activated_one_closes_it() {
         (case.status, case.trigger, case.hardware_change_id),
         (CaseStatus::Open, Trigger::HardwareChange, Some(h.id))
     );
-    assert_eq!(case.opened_at, "2014-05-09T09:02:00.000000Z");
+    assert_eq!(case.opened_at, "2014-05-09T18:02:00+09:00", "the call's time, as it gave it");
     let mut day2 = call(m.id, l.id, "2014-05-10T10:05:00+09:00");
     day2.ended_at = Some(CallerTime::parse("2014-05-10T10:20:00+09:00").unwrap());
     day2.installation_id = Some(IID.parse().unwrap());
@@ -296,7 +296,7 @@ async fn an_attempt_opens_a_case_and_an_activated_one_closes_it() {
     assert_eq!(day2.case_id, day1.case_id, "the second call joins the open case");
     assert_eq!(day2.started_at, "2014-05-10T10:05:00+09:00");
     let case = s.case(day1.case_id, false).await.unwrap();
-    assert_eq!((case.status, case.closed_at.as_deref()), (CaseStatus::Activated, Some("2014-05-10T01:20:00.000000Z")));
+    assert_eq!((case.status, case.closed_at.as_deref()), (CaseStatus::Activated, Some("2014-05-10T10:20:00+09:00")));
     // The IID now finds its CID.
     let iid: InstallationId = IID.parse().unwrap();
     let found = s.confirmation_ids(&iid).await.unwrap();
@@ -369,9 +369,13 @@ async fn a_call_before_its_case_was_opened_moves_the_opening_back_and_a_later_on
     attempt(s, call_in(case.id, "2014-05-10T13:00:00+09:00")).await.unwrap();
     assert_eq!(s.case(case.id, false).await.unwrap().opened_at, "2014-05-10T03:00:00.000000Z", "a later call");
     attempt(s, call_in(case.id, "2014-05-10T11:59:59.999+09:00")).await.unwrap();
-    assert_eq!(s.case(case.id, false).await.unwrap().opened_at, "2014-05-10T02:59:59.999000Z", "a millisecond before");
+    assert_eq!(
+        s.case(case.id, false).await.unwrap().opened_at,
+        "2014-05-10T11:59:59.999+09:00",
+        "a millisecond before"
+    );
     attempt(s, call_in(case.id, "2014-05-10T09:30:00+09:00")).await.unwrap();
-    assert_eq!(s.case(case.id, false).await.unwrap().opened_at, "2014-05-10T00:30:00.000000Z");
+    assert_eq!(s.case(case.id, false).await.unwrap().opened_at, "2014-05-10T09:30:00+09:00");
 }
 
 #[tokio::test]
@@ -768,6 +772,46 @@ async fn the_case_facts_dates_migration_dates_earlier_cases_for_dated_retries() 
 }
 
 #[tokio::test]
+async fn the_case_times_migration_gives_cases_the_offset_of_their_call_or_the_household() {
+    let (_dir, s) = store_before_migration("20261208000036").await;
+    // Case 1 opened and closed by calls (in Tokyo, then from Berlin); case 2
+    // by hand, as UTC system times; the journal keeps Europe/Berlin.
+    sqlx::raw_sql(
+        "INSERT INTO household_settings (name, value, updated_at) VALUES ('time_zone', 'Europe/Berlin', 'x');
+         INSERT INTO machines (id, name, created_at, updated_at) VALUES (1, 'PC 1', 'x', 'x');
+         INSERT INTO licenses (id, product, channel, created_at, updated_at)
+             VALUES (1, 'Windows 8.1', 'oem', 'x', 'x'), (2, 'Windows 7', 'oem', 'x', 'x');
+         INSERT INTO cases (id, machine_id, license_id, status, opened_at, closed_at, created_at, updated_at)
+             VALUES (1, 1, 1, 'activated', '2014-05-09T09:02:00.000000Z', '2014-05-10T01:20:30.000000Z', 'x', 'x'),
+                    (2, 1, 2, 'abandoned', '2014-05-10T10:00:00.123456Z', '2014-07-10T10:00:00.000000Z', 'x', 'x');
+         INSERT INTO attempts (id, case_id, machine_id, license_id, started_at, started_utc, utc_offset, local_date,
+                               local_hour, local_weekday, ended_at, ended_utc, result, created_at, updated_at)
+         VALUES (1, 1, 1, 1, '2014-05-09T18:02:00+09:00', 1399626120000, 32400, '2014-05-09', 18, 4, NULL, NULL,
+                 NULL, 'x', 'x'),
+                (2, 1, 1, 1, '2014-05-10T03:05:00+02:00', 1399683900000, 7200, '2014-05-10', 3, 5,
+                 '2014-05-10T03:20:30+02:00', 1399684830000, 'activated', 'x', 'x');",
+    )
+    .execute(s.pool())
+    .await
+    .unwrap();
+    s.migrate().await.unwrap();
+    let times: Vec<(i64, String, String, i64)> =
+        sqlx::query_as("SELECT id, opened_at, closed_at, opened_utc FROM cases ORDER BY id")
+            .fetch_all(s.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        times,
+        vec![
+            (1, "2014-05-09T18:02:00+09:00".into(), "2014-05-10T03:20:30+02:00".into(), 1399626120000),
+            (2, "2014-05-10T12:00:00.123456+02:00".into(), "2014-07-10T12:00:00+02:00".into(), 1399716000123),
+        ]
+    );
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM cases_unzoned").fetch_one(s.pool()).await.unwrap();
+    assert_eq!(left, 0, "the cases to zone are done with");
+}
+
+#[tokio::test]
 async fn the_question_filters_migration_fills_the_copies_of_earlier_questions() {
     let (_dir, s) = store_before_migration("20261125000012").await;
     sqlx::raw_sql(&format!(
@@ -860,7 +904,7 @@ async fn every_entity_is_read_listed_and_hidden_once_archived_with_an_audit_row_
     // Read back as written, and listed; the case opened with its first attempt.
     assert_eq!(s.license(l.id, false).await.unwrap(), l);
     assert_eq!(s.hardware_change(h.id, false).await.unwrap(), h);
-    let c = Case { opened_at: "2014-05-09T09:00:00.000000Z".into(), ..c };
+    let c = Case { opened_at: "2014-05-09T18:00:00+09:00".into(), ..c };
     assert_eq!(s.case(c.id, false).await.unwrap(), c);
     assert_eq!(s.attempt(at.id, false).await.unwrap(), at);
     assert_eq!(s.follow_up(f.id, false).await.unwrap(), f);

@@ -303,7 +303,7 @@ async fn open_case(store: &Store, d: &Draft) -> anyhow::Result<Option<(i64, Stri
         return Ok(None);
     };
     let open = store.cases(&PageRequest::default(), Some(*machine), Some(*license), Some(CaseStatus::Open)).await?;
-    Ok(open.items.into_iter().next().map(|c| (c.id, record::here(&c.opened_at))))
+    Ok(open.items.into_iter().next().map(|c| (c.id, record::local(&c.opened_at))))
 }
 
 /// Why storing failed, and the question to go back to on resume.

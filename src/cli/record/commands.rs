@@ -61,7 +61,7 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
                         x.f("cli.tl.replaced", &[("parts", &x.list(&h.parts_replaced))]),
                     ],
                     E::Case { case: c, .. } => vec![
-                        here(&c.opened_at),
+                        local(&c.opened_at),
                         x.s("cli.tl.case_opened"),
                         c.id.to_string(),
                         x.f(

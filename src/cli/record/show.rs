@@ -190,8 +190,8 @@ pub(super) async fn cases_table(store: &Store, names: &mut Names, rows: &[Case])
             names.license(store, c.license_id).await,
             x.e(c.trigger),
             x.e(c.status),
-            here(&c.opened_at),
-            c.closed_at.as_deref().map(here).unwrap_or_else(|| "-".into()),
+            local(&c.opened_at),
+            c.closed_at.as_deref().map(local).unwrap_or_else(|| "-".into()),
             or_dash(&c.notes),
         ]);
     }

@@ -10,7 +10,7 @@ use crate::domain::{Attempt, AttemptResult, OperatorOutcome, PageRequest, TimePa
 use crate::store::{AttemptFilter, Store};
 use crate::web::form::choices;
 use crate::web::session::{next_link, param, Form, FormState, Query};
-use crate::web::{shown_system, shown_time, Chrome, Page, Tr, WebError};
+use crate::web::{shown_time, Chrome, Page, Tr, WebError};
 
 /// One call as a table row.
 pub struct AttemptRow {
@@ -195,14 +195,13 @@ pub async fn case(
     let filter = p.params(AttemptFilter::parse([None, None, Some(case.id)], None, None, None, None))?;
     let page = p.params(PageRequest::parse(None, param(&query, "cursor"), true))?;
     let calls = p.ok(store.attempts(&page, &filter).await)?;
-    let zone = store.zone();
     let facts = vec![
         (t.s("field.machine"), n.machines.get(&case.machine_id).cloned().unwrap_or_default()),
         (t.s("field.license"), n.licenses.get(&case.license_id).cloned().unwrap_or_default()),
         (t.s("field.trigger"), t.e(case.trigger)),
         (t.s("case.status"), t.e(case.status)),
-        (t.s("case.opened_at"), shown_system(&case.opened_at, &zone)),
-        (t.s("case.closed_at"), case.closed_at.as_deref().map(|c| shown_system(c, &zone)).unwrap_or("–".into())),
+        (t.s("case.opened_at"), shown_time(&case.opened_at)),
+        (t.s("case.closed_at"), case.closed_at.as_deref().map(shown_time).unwrap_or("–".into())),
     ];
     p.render(&CasePage {
         c: p.chrome("case.title"),

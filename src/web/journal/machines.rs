@@ -10,7 +10,7 @@ use crate::domain::{FieldErrors, NewHardwareChange, NewMachine, PageRequest, Tim
 use crate::store::{Store, TimelineEvent};
 use crate::web::form::{field_views, parsed, with_boxes_read, FieldView, Once};
 use crate::web::session::{next_link, param, Form, FormState, Query};
-use crate::web::{refusal, shown_system, Chrome, Page, Posted, WebError};
+use crate::web::{refusal, shown_system, shown_time, Chrome, Page, Posted, WebError};
 use crate::wire::{Body, HardwareChangeCreate, MachineCreate};
 
 #[derive(Template)]
@@ -143,7 +143,7 @@ async fn machine_page(p: &Page, store: &Store, id: i64, query: &Query, f: FormSt
                 edit: Some(format!("/hardware-changes/{}/edit", h.id)),
             },
             TimelineEvent::Case { case, .. } => EventRow {
-                when: shown_system(&case.opened_at, &zone),
+                when: shown_time(&case.opened_at),
                 kind: t.s("timeline.case"),
                 text: format!(
                     "{} · {} · {}",
