@@ -12,8 +12,7 @@ use utoipa::ToSchema;
 
 use super::rows::{row, Statement};
 use super::{
-    cases, finish_update, refused, statements, stored, stored_opt, visible, Created, NewRow, Refs, Store, StoreError,
-    Table, WriteCtx,
+    cases, refused, statements, stored, stored_opt, visible, Created, NewRow, Refs, Store, StoreError, Table, WriteCtx,
 };
 use crate::domain::fields::Check;
 use crate::domain::time::{canonical_text, now_system, system_from_millis, CallerTime, TimeBound};
@@ -192,11 +191,16 @@ fn filtered(q: &mut QueryBuilder<'static, Sqlite>, include_archived: bool, f: &A
 /// or two each), and for a page of 50 attempts of 25 columns those copies
 /// were the top of the list read's profile. One text a row is one copy.
 fn select() -> QueryBuilder<'static, Sqlite> {
-    static SELECT: Statement = Statement::new(|| {
-        format!("SELECT {} FROM attempts", Row::COLUMNS.object_with(&[("archived_at", super::archive::OWN_OR_OWNERS)]))
-    });
     QueryBuilder::new(SELECT.as_str())
 }
+
+/// The text of [`select`].
+static SELECT: Statement = Statement::new(|| {
+    format!("SELECT {} FROM attempts", Row::COLUMNS.object_with(&[("archived_at", super::archive::OWN_OR_OWNERS)]))
+});
+
+/// [`select`] of one attempt, on the writer's rusqlite connection ([`fetch_on`]).
+static FETCH: Statement = Statement::new(|| format!("{} WHERE id = ?", SELECT.as_str()));
 
 /// [`select`] of the rows as stored, each with its own `archived_at` (an
 /// export's, so that an import stores the same).
@@ -221,6 +225,14 @@ pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option
     q.push(" WHERE id = ").push_bind(id);
     let rows = rows(&mut q, &mut *conn).await?;
     Ok(with_questions(conn, rows).await?.pop())
+}
+
+/// [`fetch`] on the writer's rusqlite connection.
+fn fetch_on(conn: &Connection, id: i64) -> Result<Option<Attempt>, StoreError> {
+    let packed: Option<String> = conn.prepare_cached(&FETCH)?.query_row([id], |r| r.get(0)).optional()?;
+    let Some(row) = packed.as_deref().map(unpack).transpose()? else { return Ok(None) };
+    let questions = questions::of_attempt_on(conn, id)?;
+    row.into_attempt(questions).map(Some)
 }
 
 /// The attempts of a machine, archived ones too if asked (for the timeline).
@@ -495,9 +507,13 @@ const CASE_REOPENED: &str = "UPDATE cases SET status = 'open', closed_at = NULL,
                        AND o.license_id = cases.license_id AND o.status = 'open'
                        AND o.archived_at IS NULL AND o.id <> cases.id)";
 
+/// The one update of an attempt: every column but [`KEPT_BY_UPDATE`], from one [`Written`] row.
+static UPDATE: Statement = Statement::new(|| Written::COLUMNS.update(KEPT_BY_UPDATE));
+
 /// The statements of attempts the writer's writes run on its rusqlite connection.
 pub(super) fn statements() -> Vec<String> {
-    let mut out = vec![INSERT.to_string(), questions::INSERT.to_string()];
+    let mut out = vec![INSERT.to_string(), questions::INSERT.to_string(), FETCH.to_string(), UPDATE.to_string()];
+    out.extend(questions::statements());
     out.extend(
         [CASE_OF_CALL, PAIR_OF_CALL, CASE_STATE, CASE_OPENED_EARLIER, CASE_ACTIVATED, CASE_REOPENED].map(String::from),
     );
@@ -676,30 +692,26 @@ impl Store {
         id: i64,
         patch: &AttemptPatch,
     ) -> Result<Attempt, StoreError> {
-        on_writer!(self, ctx, [patch], |tx, this| {
-            let current = visible(fetch(&mut *tx, id).await?, false, Table::Attempts, id)?;
+        on_thread!(self, ctx, [patch], |conn, this| {
+            let current = visible(fetch_on(conn, id)?, false, Table::Attempts, id)?;
             ctx.check_version(&current)?;
             let stored = NewAttempt::try_from(&current).map_err(StoreError::Corrupt)?;
-            let a = stored
-                .patched((current.case_id, current.machine_id, current.license_id), patch)
-                .and_then(|a| a.in_zone(&this.zone()))
-                .map_err(StoreError::Invalid)?;
             let pair = (current.case_id, current.machine_id, current.license_id);
+            let a = stored.patched(pair, patch).and_then(|a| a.in_zone(&this.zone())).map_err(StoreError::Invalid)?;
             let row = NewRow {
                 id: Some(id),
                 created_at: current.created_at.clone(),
                 updated_at: now_system(),
                 archived_at: None,
             };
-            static UPDATE: Statement = Statement::new(|| Written::COLUMNS.update(KEPT_BY_UPDATE));
             let written = serde_json::to_string(&Written::of(&a, &row, pair))
                 .map_err(|e| StoreError::Corrupt(format!("an attempt could not be written as JSON: {e}")))?;
-            sqlx::query(UPDATE.as_str()).bind(written).bind(id).execute(&mut *tx).await?;
+            conn.prepare_cached(&UPDATE)?.execute(params![written, id])?;
             if let Some(qs) = &a.questions {
-                this.write_questions(&mut *tx, id, qs).await?;
+                this.write_questions_on(conn, id, qs)?;
             }
-            sync_case(&mut *tx, current.case_id).await?;
-            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::Attempts, id, &patch.fields()).await
+            sync_case_on(conn, current.case_id)?;
+            statements::finish_update(fetch_on(conn, id)?, conn, ctx, Table::Attempts, id, &patch.fields())
         })
     }
 

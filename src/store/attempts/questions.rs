@@ -103,21 +103,46 @@ pub(super) async fn insert_question_rows(conn: &mut SqliteConnection, rows: &str
     Ok(())
 }
 
+/// The questions of one attempt, in order, answers as shown ([`of_attempt_on`]).
+const OF_ATTEMPT: &str = "SELECT topic, question, answer FROM attempt_questions WHERE attempt_id = ? ORDER BY position";
+/// The answers of an attempt that hold a sealed key ([`sealed_answers_on`]).
+const SEALED_ANSWERS: &str = "SELECT position, topic, answer, answer_sealed FROM attempt_questions
+     WHERE attempt_id = ? AND answer IS NOT NULL AND answer_sealed IS NOT NULL ORDER BY position";
+const DELETE: &str = "DELETE FROM attempt_questions WHERE attempt_id = ?";
+
+/// The statements of questions the writer's writes run, besides [`INSERT`].
+pub(super) fn statements() -> Vec<String> {
+    [OF_ATTEMPT, SEALED_ANSWERS, DELETE].map(String::from).to_vec()
+}
+
+/// The questions of one attempt as a read shows them, on the writer's rusqlite connection.
+pub(super) fn of_attempt_on(conn: &rusqlite::Connection, attempt_id: i64) -> Result<Vec<Question>, StoreError> {
+    let mut statement = conn.prepare_cached(OF_ATTEMPT)?;
+    let rows = statement
+        .query_map([attempt_id], |r| Ok((r.get::<_, String>("topic")?, r.get("question")?, r.get("answer")?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (topic, question, answer) = row?;
+        out.push(Question { topic: stored(&topic)?, question, answer });
+    }
+    Ok(out)
+}
+
 impl Store {
     /// Questions of an attempt, replacing any it had; answers holding a key
     /// are sealed. An answer sent back as the stored answer's mask (what
     /// every read shows: an edit form, a PATCH built from a GET) keeps the
     /// key sealed beside it, so that editing a call's questions does not
-    /// turn its product key into its mask.
-    pub(super) async fn write_questions(
+    /// turn its product key into its mask. On the writer's rusqlite connection.
+    pub(super) fn write_questions_on(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &rusqlite::Connection,
         attempt_id: i64,
         qs: &[NewQuestion],
     ) -> Result<Vec<Question>, StoreError> {
-        let mut kept = sealed_answers(conn, attempt_id).await?;
-        sqlx::query!("DELETE FROM attempt_questions WHERE attempt_id = ?", attempt_id).execute(&mut *conn).await?;
-        self.insert_questions_keeping(conn, attempt_id, qs, &mut kept).await
+        let mut kept = sealed_answers_on(conn, attempt_id)?;
+        conn.prepare_cached(DELETE)?.execute([attempt_id])?;
+        self.insert_questions_keeping_on(conn, attempt_id, qs, &mut kept)
     }
 
     /// A question's answer as stored: as given, or, when it holds a product
@@ -142,7 +167,15 @@ impl Store {
         attempt_id: i64,
         qs: &[NewQuestion],
     ) -> Result<Vec<Question>, StoreError> {
-        self.insert_questions_keeping(conn, attempt_id, qs, &mut Vec::new()).await
+        if qs.is_empty() {
+            return Ok(Vec::new());
+        }
+        if holds_key(qs) {
+            self.ready_to_seal(conn).await?;
+        }
+        let (rows, shown) = self.question_rows(attempt_id, qs, &mut Vec::new())?;
+        insert_question_rows(conn, &json_rows(&rows)?).await?;
+        Ok(shown)
     }
 
     /// [`Store::insert_questions`] on the writer's rusqlite connection.
@@ -152,30 +185,14 @@ impl Store {
         attempt_id: i64,
         qs: &[NewQuestion],
     ) -> Result<Vec<Question>, StoreError> {
-        if qs.is_empty() {
-            return Ok(Vec::new());
-        }
-        if holds_key(qs) {
-            self.ready_to_seal_on(conn)?;
-        }
-        let rows = qs
-            .iter()
-            .enumerate()
-            .map(|(position, q)| self.question_row(attempt_id, position, q))
-            .collect::<Result<Vec<_>, _>>()?;
-        conn.prepare_cached(&INSERT)?.execute([json_rows(&rows)?])?;
-        Ok(rows
-            .into_iter()
-            .zip(qs)
-            .map(|(row, q)| Question { topic: q.topic, question: row.question, answer: row.answer })
-            .collect())
+        self.insert_questions_keeping_on(conn, attempt_id, qs, &mut Vec::new())
     }
 
-    /// [`Store::insert_questions`], an answer equal to one of `kept`'s
+    /// [`Store::insert_questions_on`], an answer equal to one of `kept`'s
     /// masks (of the same topic) keeping that one's sealed key.
-    async fn insert_questions_keeping(
+    fn insert_questions_keeping_on(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &rusqlite::Connection,
         attempt_id: i64,
         qs: &[NewQuestion],
         kept: &mut Vec<SealedAnswer>,
@@ -184,10 +201,25 @@ impl Store {
             return Ok(Vec::new());
         }
         if holds_key(qs) {
-            self.ready_to_seal(conn).await?;
+            self.ready_to_seal_on(conn)?;
         }
+        let (rows, shown) = self.question_rows(attempt_id, qs, kept)?;
+        conn.prepare_cached(&INSERT)?.execute([json_rows(&rows)?])?;
+        Ok(shown)
+    }
+
+    /// The rows of an attempt's questions as written, and the questions as
+    /// a read shows them: an answer equal to one of `kept`'s masks (of the
+    /// same topic) keeps that one's sealed key; other answers holding a key
+    /// are sealed.
+    fn question_rows(
+        &self,
+        attempt_id: i64,
+        qs: &[NewQuestion],
+        kept: &mut Vec<SealedAnswer>,
+    ) -> Result<(Vec<QuestionWritten>, Vec<Question>), StoreError> {
         let mut rows = Vec::with_capacity(qs.len());
-        let mut shown_questions = Vec::with_capacity(qs.len());
+        let mut shown = Vec::with_capacity(qs.len());
         for (position, q) in qs.iter().enumerate() {
             let row = match take_sealed(kept, position, q) {
                 Some(k) => QuestionWritten {
@@ -200,15 +232,10 @@ impl Store {
                 },
                 None => self.question_row(attempt_id, position, q)?,
             };
-            shown_questions.push(Question {
-                topic: q.topic,
-                question: row.question.clone(),
-                answer: row.answer.clone(),
-            });
+            shown.push(Question { topic: q.topic, question: row.question.clone(), answer: row.answer.clone() });
             rows.push(row);
         }
-        insert_question_rows(conn, &json_rows(&rows)?).await?;
-        Ok(shown_questions)
+        Ok((rows, shown))
     }
 
     /// A question's row: its answer as given, or masked with the key sealed beside it.
@@ -245,19 +272,17 @@ pub(super) struct SealedAnswer {
 }
 
 /// The answers of an attempt that hold a sealed key, in order.
-async fn sealed_answers(conn: &mut SqliteConnection, attempt_id: i64) -> Result<Vec<SealedAnswer>, StoreError> {
-    Ok(sqlx::query!(
-        r#"SELECT position, topic, answer AS "answer!", answer_sealed AS "answer_sealed!"
-           FROM attempt_questions
-           WHERE attempt_id = ? AND answer IS NOT NULL AND answer_sealed IS NOT NULL
-           ORDER BY position"#,
-        attempt_id
-    )
-    .fetch_all(conn)
-    .await?
-    .into_iter()
-    .map(|r| SealedAnswer { position: r.position, topic: r.topic, answer: r.answer, sealed: r.answer_sealed })
-    .collect())
+fn sealed_answers_on(conn: &rusqlite::Connection, attempt_id: i64) -> Result<Vec<SealedAnswer>, StoreError> {
+    let mut statement = conn.prepare_cached(SEALED_ANSWERS)?;
+    let rows = statement.query_map([attempt_id], |r| {
+        Ok(SealedAnswer {
+            position: r.get("position")?,
+            topic: r.get("topic")?,
+            answer: r.get("answer")?,
+            sealed: r.get("answer_sealed")?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// The stored answer `q` (at `position`) sends back unchanged: one of
