@@ -22,11 +22,14 @@
 //! state (each question's `attempt_archived`, each case's kept facts) is
 //! brought in step here, once for all the rows a restamp touched, a
 //! statement a set: no trigger watches `archived_at` (migration 33).
+//!
+//! Both writes run on the writer's rusqlite connection; [`statements`]
+//! lists every statement they run, for their test.
 
-use super::ConflictKind;
-use sqlx::SqliteConnection;
+use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{attempts, finish_write, row_state, Store, StoreError, Table, WriteCtx};
+use super::refs::row_state_on;
+use super::{attempts, statements, ConflictKind, Store, StoreError, Table, WriteCtx};
 use crate::domain::{Page, PageRequest};
 
 /// The condition, on a row of cases, attempts, `attempt_questions` or
@@ -86,22 +89,23 @@ fn followers(table: Table) -> &'static [(Table, &'static str)] {
     }
 }
 
+/// The statement of [`restamp`] for the rows of `table` named by `column`.
+fn restamp_sql((table, column): (Table, &str)) -> String {
+    // Table and column names come from closed sets, never from input; the values are bound.
+    format!("UPDATE {} SET archived_at = ?1, updated_at = ?2 WHERE {column} = ?3 AND archived_at IS ?4", table.name())
+}
+
 /// Set `archived_at` (and `updated_at`) of the rows of `table` whose
 /// `column` is `id` and whose `archived_at` is `from` (`None`: live rows).
-async fn restamp(
-    conn: &mut SqliteConnection,
-    (table, column): (Table, &str),
+fn restamp(
+    conn: &Connection,
+    named: (Table, &str),
     id: i64,
     from: Option<&str>,
     to: Option<&str>,
     now: &str,
-) -> Result<u64, StoreError> {
-    // Table and column names come from closed sets, never from input; the values are bound.
-    let sql = format!(
-        "UPDATE {} SET archived_at = ?1, updated_at = ?2 WHERE {column} = ?3 AND archived_at IS ?4",
-        table.name()
-    );
-    Ok(sqlx::query(&sql).bind(to).bind(now).bind(id).bind(from).execute(conn).await?.rows_affected())
+) -> Result<usize, StoreError> {
+    Ok(conn.prepare_cached(&restamp_sql(named))?.execute(params![to, now, id, from])?)
 }
 
 /// The calls and the cases whose kept copies a restamp of row `?1` of
@@ -116,13 +120,12 @@ fn touched(table: Table) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// Bring the questions' copy of their call's archived state and the kept
-/// facts of the cases touched by restamping row `id` of `table` (and the
-/// rows that went with it) in step with the rows as they are now.
-async fn bring_in_step(conn: &mut SqliteConnection, table: Table, id: i64) -> Result<(), StoreError> {
-    let Some((calls, cases)) = touched(table) else { return Ok(()) };
+/// The statements of [`bring_in_step`] for `table` (none when nothing
+/// kept is touched).
+fn in_step_sql(table: Table) -> Vec<String> {
+    let Some((calls, cases)) = touched(table) else { return Vec::new() };
     // The conditions come from the closed set above, never from input; the id is bound.
-    let statements = [
+    vec![
         format!(
             "UPDATE attempt_questions SET attempt_archived = a.archived_at IS NOT NULL FROM attempts a
              WHERE {calls} AND attempt_questions.attempt_id = a.id
@@ -150,41 +153,63 @@ async fn bring_in_step(conn: &mut SqliteConnection, table: Table, id: i64) -> Re
              LEFT JOIN attempts v ON v.id = (SELECT id FROM attempts WHERE case_id = s.case_id AND archived_at IS NULL
                                                AND result = 'activated' ORDER BY started_utc, id LIMIT 1)"
         ),
-    ];
-    for sql in statements {
-        sqlx::query(&sql).bind(id).execute(&mut *conn).await?;
+    ]
+}
+
+/// Bring the questions' copy of their call's archived state and the kept
+/// facts of the cases touched by restamping row `id` of `table` (and the
+/// rows that went with it) in step with the rows as they are now.
+fn bring_in_step(conn: &Connection, table: Table, id: i64) -> Result<(), StoreError> {
+    for sql in in_step_sql(table) {
+        conn.prepare_cached(&sql)?.execute([id])?;
     }
     Ok(())
 }
 
-/// The archived license or machine of a case or a call, if either is: the
-/// row is archived through it, and comes back with it, not alone.
-async fn archived_owner(
-    conn: &mut SqliteConnection,
-    table: Table,
-    id: i64,
-) -> Result<Option<(Table, i64)>, StoreError> {
-    if table == Table::Attachments {
-        let sql = concat!(
-            "SELECT entity, entity_id FROM attachments WHERE id = ?1 AND (",
-            entity_archived!(),
-            ") IS NOT NULL"
-        );
-        let owner: Option<(String, i64)> = sqlx::query_as(sql).bind(id).fetch_optional(conn).await?;
-        return owner.map(|(entity, id)| Ok((super::attachments::table_of(super::stored(&entity)?), id))).transpose();
+/// The archived entity of an attachment, if it is.
+const ARCHIVED_ENTITY: &str = concat!(
+    "SELECT entity AS owner, entity_id AS owner_id FROM attachments WHERE id = ?1 AND (",
+    entity_archived!(),
+    ") IS NOT NULL"
+);
+
+/// The statement of [`archived_owner`] for a row of `table`, if a row of
+/// it can be archived through another.
+fn owner_sql(table: Table) -> Option<String> {
+    match table {
+        Table::Attachments => Some(ARCHIVED_ENTITY.to_string()),
+        // The table's name comes from a closed set, never from input; the id is bound.
+        Table::Cases | Table::Attempts => Some(format!(
+            "SELECT CASE WHEN license_id IN archived_licenses THEN 'license' ELSE 'machine' END AS owner, \
+                    CASE WHEN license_id IN archived_licenses THEN license_id ELSE machine_id END AS owner_id
+             FROM {} WHERE id = ?1 AND NOT ({LIVE_OWNERS})",
+            table.name()
+        )),
+        Table::Machines | Table::Licenses | Table::HardwareChanges | Table::FollowUps => None,
     }
-    if !matches!(table, Table::Cases | Table::Attempts) {
-        return Ok(None);
+}
+
+/// The archived license or machine of a case or a call, or the archived
+/// row an attachment is attached to, if there is one: the row is archived
+/// through it, and comes back with it, not alone.
+fn archived_owner(conn: &Connection, table: Table, id: i64) -> Result<Option<(Table, i64)>, StoreError> {
+    let Some(sql) = owner_sql(table) else { return Ok(None) };
+    let owner: Option<(String, i64)> =
+        conn.prepare_cached(&sql)?.query_row([id], |r| Ok((r.get("owner")?, r.get("owner_id")?))).optional()?;
+    // Both statements name the owner by its entity's name (`license`, `machine`, …).
+    owner.map(|(entity, id)| Ok((super::attachments::table_of(super::stored(&entity)?), id))).transpose()
+}
+
+/// The statements the archive and unarchive of every table run, for their test.
+pub(super) fn statements() -> Vec<String> {
+    let mut out = Vec::new();
+    for table in Table::ALL {
+        out.push(restamp_sql((table, "id")));
+        out.extend(followers(table).iter().map(|f| restamp_sql(*f)));
+        out.extend(in_step_sql(table));
+        out.extend(owner_sql(table));
     }
-    // The table's name comes from a closed set, never from input; the id is bound.
-    let sql = format!(
-        "SELECT CASE WHEN license_id IN archived_licenses THEN 'license' ELSE 'machine' END, \
-                CASE WHEN license_id IN archived_licenses THEN license_id ELSE machine_id END
-         FROM {} WHERE id = ?1 AND NOT ({LIVE_OWNERS})",
-        table.name()
-    );
-    let owner: Option<(String, i64)> = sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?;
-    Ok(owner.map(|(owner, id)| (if owner == "license" { Table::Licenses } else { Table::Machines }, id)))
+    out
 }
 
 impl Store {
@@ -193,8 +218,8 @@ impl Store {
     /// `archive_<entity>` name the table; the pages and the command line,
     /// which know the table already, call this as they call [`Store::unarchive`].)
     pub async fn archive(&self, ctx: &WriteCtx<'_>, table: Table, id: i64) -> Result<(), StoreError> {
-        on_writer!(self, ctx, [], |tx, this| {
-            match row_state(&mut *tx, table, id).await? {
+        on_thread!(self, ctx, [], |conn, this| {
+            match row_state_on(conn, table, id)? {
                 None => return Err(table.not_found(id)),
                 Some(Some(_)) => {
                     return Err(StoreError::Conflict(
@@ -204,18 +229,17 @@ impl Store {
                 }
                 Some(None) => {}
             }
-            ctx.check_version_of(&mut *tx, table, id).await?;
+            ctx.check_version_on(conn, table, id)?;
             let now = crate::domain::time::now_system();
-            restamp(&mut *tx, (table, "id"), id, None, Some(&now), &now).await?;
+            restamp(conn, (table, "id"), id, None, Some(&now), &now)?;
             for follower in followers(table) {
-                restamp(&mut *tx, *follower, id, None, Some(&now), &now).await?;
+                restamp(conn, *follower, id, None, Some(&now), &now)?;
             }
-            bring_in_step(&mut *tx, table, id).await?;
+            bring_in_step(conn, table, id)?;
             if table == Table::Attempts {
-                let case_id = attempts::case_of(&mut *tx, id).await?;
-                attempts::sync_case(&mut *tx, case_id).await?;
+                attempts::sync_case_on(conn, attempts::case_of_on(conn, id)?)?;
             }
-            finish_write(tx, ctx.actor, "archive", table, id, &[]).await
+            statements::audit(conn, ctx.actor, "archive", table.entity(), Some(id), &[])
         })
     }
 
@@ -223,8 +247,8 @@ impl Store {
     /// (409) when that would break a rule: a machine name now in use, a
     /// second open case for a pair, an attempt of a case that is archived.
     pub async fn unarchive(&self, ctx: &WriteCtx<'_>, table: Table, id: i64) -> Result<(), StoreError> {
-        on_writer!(self, ctx, [], |tx, this| {
-            let archived_at = match row_state(&mut *tx, table, id).await? {
+        on_thread!(self, ctx, [], |conn, this| {
+            let archived_at = match row_state_on(conn, table, id)? {
                 None => return Err(table.not_found(id)),
                 Some(None) => {
                     return Err(StoreError::Conflict(
@@ -234,8 +258,8 @@ impl Store {
                 }
                 Some(Some(at)) => at,
             };
-            ctx.check_version_of(&mut *tx, table, id).await?;
-            if let Some((owner, owner_id)) = archived_owner(&mut *tx, table, id).await? {
+            ctx.check_version_on(conn, table, id)?;
+            if let Some((owner, owner_id)) = archived_owner(conn, table, id)? {
                 return Err(StoreError::Conflict(
                     ConflictKind::ParentArchived,
                     crate::i18n::Msg::new("msg.owner_archived")
@@ -248,38 +272,38 @@ impl Store {
             // Checked before anything is back: the database's unique indexes
             // would refuse it too, with a vaguer message.
             if table == Table::Machines {
-                super::machines::name_free(&mut *tx, id).await?;
+                super::machines::name_free_on(conn, id)?;
             }
             if table == Table::Cases {
-                super::cases::no_other_open_case(&mut *tx, id).await?;
+                super::cases::no_other_open_case_on(conn, id)?;
             }
             let now = crate::domain::time::now_system();
-            restamp(&mut *tx, (table, "id"), id, Some(&archived_at), None, &now).await?;
+            restamp(conn, (table, "id"), id, Some(&archived_at), None, &now)?;
             for follower in followers(table) {
-                restamp(&mut *tx, *follower, id, Some(&archived_at), None, &now).await?;
+                restamp(conn, *follower, id, Some(&archived_at), None, &now)?;
             }
-            bring_in_step(&mut *tx, table, id).await?;
-            this.still_valid(&mut *tx, table, id).await?;
-            finish_write(tx, ctx.actor, "unarchive", table, id, &[]).await
+            bring_in_step(conn, table, id)?;
+            still_valid(conn, table, id)?;
+            statements::audit(conn, ctx.actor, "unarchive", table.entity(), Some(id), &[])
         })
     }
+}
 
-    /// The rules a row brought back must keep that are checked once it is back.
-    async fn still_valid(&self, conn: &mut SqliteConnection, table: Table, id: i64) -> Result<(), StoreError> {
-        match table {
-            Table::Machines | Table::Cases | Table::Licenses => Ok(()),
-            Table::Attempts => {
-                let case_id = attempts::case_of(conn, id).await?;
-                if matches!(row_state(conn, Table::Cases, case_id).await?, Some(Some(_))) {
-                    return Err(StoreError::Conflict(
-                        ConflictKind::ParentArchived,
-                        crate::i18n::Msg::new("msg.parent_archived").arg("id", id).arg("case", case_id),
-                    ));
-                }
-                attempts::sync_case(conn, case_id).await
+/// The rules a row brought back must keep that are checked once it is back.
+fn still_valid(conn: &Connection, table: Table, id: i64) -> Result<(), StoreError> {
+    match table {
+        Table::Machines | Table::Cases | Table::Licenses => Ok(()),
+        Table::Attempts => {
+            let case_id = attempts::case_of_on(conn, id)?;
+            if matches!(row_state_on(conn, Table::Cases, case_id)?, Some(Some(_))) {
+                return Err(StoreError::Conflict(
+                    ConflictKind::ParentArchived,
+                    crate::i18n::Msg::new("msg.parent_archived").arg("id", id).arg("case", case_id),
+                ));
             }
-            Table::HardwareChanges | Table::FollowUps | Table::Attachments => Ok(()),
+            attempts::sync_case_on(conn, case_id)
         }
+        Table::HardwareChanges | Table::FollowUps | Table::Attachments => Ok(()),
     }
 }
 

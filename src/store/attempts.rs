@@ -228,7 +228,7 @@ pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option
 }
 
 /// [`fetch`] on the writer's rusqlite connection.
-fn fetch_on(conn: &Connection, id: i64) -> Result<Option<Attempt>, StoreError> {
+pub(super) fn fetch_on(conn: &Connection, id: i64) -> Result<Option<Attempt>, StoreError> {
     let packed: Option<String> = conn.prepare_cached(&FETCH)?.query_row([id], |r| r.get(0)).optional()?;
     let Some(row) = packed.as_deref().map(unpack).transpose()? else { return Ok(None) };
     let questions = questions::of_attempt_on(conn, id)?;
@@ -258,44 +258,15 @@ pub(super) async fn of_machine(
     with_questions(conn, rows).await
 }
 
-/// The case of an attempt, archived or not.
-pub(super) async fn case_of(conn: &mut SqliteConnection, id: i64) -> Result<i64, StoreError> {
-    sqlx::query_scalar!("SELECT case_id FROM attempts WHERE id = ?", id)
-        .fetch_optional(conn)
-        .await?
+/// The case of an attempt, archived or not (on the writer's rusqlite connection).
+pub(super) fn case_of_on(conn: &Connection, id: i64) -> Result<i64, StoreError> {
+    conn.prepare_cached(CASE_OF)?
+        .query_row([id], |r| r.get("case_id"))
+        .optional()?
         .ok_or(StoreError::NotFound { entity: "attempt", id })
 }
 
-/// Bring a case's status in line with its attempts: activated when a live
-/// attempt activated it (closed at the earliest such attempt's end, or
-/// start), open again when no attempt does any more. Abandoned cases stay so.
-///
-/// One read decides which of the two updates can change anything; most
-/// writes (a call that did not activate, made after the case was opened)
-/// need neither, and each statement is a hand-off to the connection's
-/// thread and back.
-pub(super) async fn sync_case(conn: &mut SqliteConnection, case_id: i64) -> Result<(), StoreError> {
-    // The statements of [`sync_case_on`], on a sqlx connection.
-    let state: Option<CaseState> = sqlx::query_as(CASE_STATE).bind(case_id).fetch_optional(&mut *conn).await?;
-    let Some(s) = state else { return Ok(()) };
-    let now = now_system();
-    if let Some(opened_at) = s.opened_earlier() {
-        sqlx::query(CASE_OPENED_EARLIER).bind(opened_at).bind(case_id).execute(&mut *conn).await?;
-    }
-    match s.change() {
-        CaseChange::Activated(closed) => {
-            sqlx::query(CASE_ACTIVATED).bind(closed).bind(now).bind(case_id).execute(&mut *conn).await?;
-        }
-        CaseChange::Reopened => {
-            sqlx::query(CASE_REOPENED).bind(now).bind(case_id).execute(&mut *conn).await?;
-        }
-        CaseChange::None => {}
-    }
-    Ok(())
-}
-
 /// What [`CASE_STATE`] reads of a case and its live attempts.
-#[derive(sqlx::FromRow)]
 struct CaseState {
     /// The end (or start) of the earliest activating call, as it gave it.
     activated_at: Option<String>,
@@ -307,7 +278,7 @@ struct CaseState {
     closed_at: Option<String>,
 }
 
-/// What [`sync_case`] changes of a case's status.
+/// What [`sync_case_on`] changes of a case's status.
 enum CaseChange<'a> {
     /// Activated (again), closed at this time.
     Activated(&'a str),
@@ -483,7 +454,7 @@ FROM (SELECT (SELECT archived_at IS NULL FROM machines WHERE id = ?1) AS machine
              (SELECT id FROM cases WHERE machine_id = ?1 AND license_id = ?2 AND status = 'open'
                   AND archived_at IS NULL) AS open_case)";
 
-/// What [`sync_case`] reads of a case and its attempts ([`CaseState`]).
+/// What [`sync_case_on`] reads of a case and its attempts ([`CaseState`]).
 /// `+result`: without statistics (a journal is never analysed) SQLite
 /// would read every activated attempt through attempts_activations to
 /// find this case's; the case's own index reads its few calls.
@@ -510,12 +481,16 @@ const CASE_REOPENED: &str = "UPDATE cases SET status = 'open', closed_at = NULL,
 /// The one update of an attempt: every column but [`KEPT_BY_UPDATE`], from one [`Written`] row.
 static UPDATE: Statement = Statement::new(|| Written::COLUMNS.update(KEPT_BY_UPDATE));
 
+/// What [`case_of_on`] reads.
+const CASE_OF: &str = "SELECT case_id FROM attempts WHERE id = ?";
+
 /// The statements of attempts the writer's writes run on its rusqlite connection.
 pub(super) fn statements() -> Vec<String> {
     let mut out = vec![INSERT.to_string(), questions::INSERT.to_string(), FETCH.to_string(), UPDATE.to_string()];
     out.extend(questions::statements());
     out.extend(
-        [CASE_OF_CALL, PAIR_OF_CALL, CASE_STATE, CASE_OPENED_EARLIER, CASE_ACTIVATED, CASE_REOPENED].map(String::from),
+        [CASE_OF, CASE_OF_CALL, PAIR_OF_CALL, CASE_STATE, CASE_OPENED_EARLIER, CASE_ACTIVATED, CASE_REOPENED]
+            .map(String::from),
     );
     out
 }
@@ -581,7 +556,13 @@ fn resolve_case(conn: &Connection, a: &NewAttempt) -> Result<(i64, i64, i64), St
     }
 }
 
-/// [`sync_case`] on the writer's rusqlite connection.
+/// Bring a case's status in line with its attempts: activated when a live
+/// attempt activated it (closed at the earliest such attempt's end, or
+/// start), open again when no attempt does any more. Abandoned cases stay so.
+///
+/// One read decides which of the two updates can change anything; most
+/// writes (a call that did not activate, made after the case was opened)
+/// need neither.
 pub(super) fn sync_case_on(conn: &Connection, case_id: i64) -> Result<(), StoreError> {
     let state = conn
         .prepare_cached(CASE_STATE)?

@@ -1,6 +1,7 @@
 //! SQL of cases, including the one open case per machine and license.
 
 use super::ConflictKind;
+use rusqlite::OptionalExtension;
 use sqlx::SqliteConnection;
 
 use super::rows::{row, Statement};
@@ -48,6 +49,45 @@ impl TryFrom<Row> for Case {
             archived_at: r.archived_at,
         })
     }
+}
+
+/// What [`no_other_open_case_on`] reads: the pair of case `?1` when it is
+/// open and the pair has another open live case.
+const OTHER_OPEN_CASE: &str = "SELECT c.machine_id, c.license_id FROM cases c
+     WHERE c.id = ?1 AND c.status = 'open'
+       AND EXISTS (SELECT 1 FROM cases o WHERE o.machine_id = c.machine_id AND o.license_id = c.license_id
+                   AND o.status = 'open' AND o.archived_at IS NULL)
+     LIMIT 1";
+
+/// One case as [`fetch`] reads it (its archived stamp its own or its owners').
+const FETCH: &str =
+    "SELECT id, machine_id, license_id, \"trigger\", hardware_change_id, status, opened_at, closed_at, notes,
+            created_at, updated_at,
+            coalesce(archived_at, (SELECT l.archived_at FROM licenses l WHERE l.id = license_id),
+                     (SELECT m.archived_at FROM machines m WHERE m.id = machine_id)) AS archived_at
+     FROM cases WHERE id = ?";
+
+/// A case read as [`FETCH`] lists its columns, by name.
+fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        id: r.get("id")?,
+        machine_id: r.get("machine_id")?,
+        license_id: r.get("license_id")?,
+        trigger: r.get("trigger")?,
+        hardware_change_id: r.get("hardware_change_id")?,
+        status: r.get("status")?,
+        opened_at: r.get("opened_at")?,
+        closed_at: r.get("closed_at")?,
+        notes: r.get("notes")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        archived_at: r.get("archived_at")?,
+    })
+}
+
+/// [`fetch`] on the writer's rusqlite connection.
+pub(super) fn fetch_on(conn: &rusqlite::Connection, id: i64) -> Result<Option<Case>, StoreError> {
+    conn.prepare_cached(FETCH)?.query_row([id], row_of).optional()?.map(Case::try_from).transpose()
 }
 
 pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Case>, StoreError> {
@@ -205,7 +245,7 @@ static INSERT: Statement = Statement::new(|| format!("{} RETURNING id", Written:
 
 /// The statements of cases the writer's writes run on its rusqlite connection.
 pub(super) fn statements() -> Vec<String> {
-    vec![INSERT.to_string()]
+    vec![INSERT.to_string(), FETCH.into(), OTHER_OPEN_CASE.into()]
 }
 
 /// [`insert`] on the writer's rusqlite connection.
@@ -279,19 +319,13 @@ async fn check_refs(conn: &mut SqliteConnection, c: &NewCase, refs: Refs) -> Res
 /// another open case. (A license's or machine's cases are archived through
 /// it and never leave the pair's open case index, so only a case's own
 /// unarchive can clash.)
-pub(super) async fn no_other_open_case(conn: &mut SqliteConnection, id: i64) -> Result<(), StoreError> {
-    let sql = "SELECT c.machine_id, c.license_id FROM cases c
-         WHERE c.id = ?1 AND c.status = 'open'
-           AND EXISTS (SELECT 1 FROM cases o WHERE o.machine_id = c.machine_id AND o.license_id = c.license_id
-                       AND o.status = 'open' AND o.archived_at IS NULL)
-         LIMIT 1";
-    #[derive(sqlx::FromRow)]
-    struct Pair {
-        machine_id: i64,
-        license_id: i64,
-    }
-    let clash: Option<Pair> = sqlx::query_as(sql).bind(id).fetch_optional(conn).await?;
-    match clash.map(|p| (p.machine_id, p.license_id)) {
+/// (On the writer's rusqlite connection.)
+pub(super) fn no_other_open_case_on(conn: &rusqlite::Connection, id: i64) -> Result<(), StoreError> {
+    let clash: Option<(i64, i64)> = conn
+        .prepare_cached(OTHER_OPEN_CASE)?
+        .query_row([id], |r| Ok((r.get("machine_id")?, r.get("license_id")?)))
+        .optional()?;
+    match clash {
         Some((m, l)) => Err(StoreError::Conflict(
             ConflictKind::OpenCaseExists,
             crate::i18n::Msg::new("msg.pair_has_open_case").arg("machine", m).arg("license", l),

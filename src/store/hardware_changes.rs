@@ -98,6 +98,11 @@ fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     })
 }
 
+/// [`fetch`] on the writer's rusqlite connection.
+pub(super) fn fetch_on(conn: &Connection, id: i64) -> Result<Option<HardwareChange>, StoreError> {
+    one(conn, FETCH, [id])
+}
+
 /// The row [`FETCH`] or [`UPDATE`] (`sql`) gives, if there is one.
 fn one(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Option<HardwareChange>, StoreError> {
     conn.prepare_cached(sql)?.query_row(params, row_of).optional()?.map(HardwareChange::try_from).transpose()
@@ -217,7 +222,7 @@ impl Store {
         patch: &HardwareChangePatch,
     ) -> Result<HardwareChange, StoreError> {
         on_thread!(self, ctx, [patch], |conn, this| {
-            let current = visible(one(conn, FETCH, [id])?, false, Table::HardwareChanges, id)?;
+            let current = visible(fetch_on(conn, id)?, false, Table::HardwareChanges, id)?;
             ctx.check_version(&current)?;
             let h = NewHardwareChange::from(&current).patched(patch).map_err(StoreError::Invalid)?;
             let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());

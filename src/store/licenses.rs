@@ -113,7 +113,7 @@ fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 }
 
 /// [`fetch`] on the writer's rusqlite connection.
-fn fetch_on(conn: &Connection, id: i64) -> Result<Option<License>, StoreError> {
+pub(super) fn fetch_on(conn: &Connection, id: i64) -> Result<Option<License>, StoreError> {
     conn.prepare_cached(FETCH)?.query_row([id], row_of).optional()?.map(License::try_from).transpose()
 }
 

@@ -60,15 +60,6 @@ pub(super) async fn key_names(conn: &mut SqliteConnection) -> Result<(), StoreEr
     Ok(())
 }
 
-/// A machine brought back must not share its name with a live one.
-pub(super) async fn name_free(conn: &mut SqliteConnection, id: i64) -> Result<(), StoreError> {
-    let Some(m) = fetch(conn, id).await? else { return Err(Table::Machines.not_found(id)) };
-    if let Some(taken) = name_in_use(conn, &m.name, id).await? {
-        return Err(name_taken(&m.name, &taken));
-    }
-    Ok(())
-}
-
 const FETCH: &str = "SELECT id, name, owner, notes, created_at, updated_at, archived_at FROM machines WHERE id = ?";
 const NAME_IN_USE: &str = "SELECT name FROM machines WHERE name_key = ? AND archived_at IS NULL AND id <> ? LIMIT 1";
 const CREATE: &str = "INSERT INTO machines (name, name_key, owner, notes, created_at, updated_at)
@@ -92,6 +83,20 @@ fn machine_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Machine> {
         updated_at: r.get(5)?,
         archived_at: r.get(6)?,
     })
+}
+
+/// [`fetch`] on the writer's rusqlite connection.
+pub(super) fn fetch_on(conn: &Connection, id: i64) -> Result<Option<Machine>, StoreError> {
+    Ok(conn.prepare_cached(FETCH)?.query_row([id], machine_of).optional()?)
+}
+
+/// A machine brought back must not share its name with a live one.
+pub(super) fn name_free_on(conn: &Connection, id: i64) -> Result<(), StoreError> {
+    let Some(m) = fetch_on(conn, id)? else { return Err(Table::Machines.not_found(id)) };
+    if let Some(taken) = name_in_use_on(conn, &m.name, id)? {
+        return Err(name_taken(&m.name, &taken));
+    }
+    Ok(())
 }
 
 /// [`name_in_use`] on the writer's rusqlite connection.
@@ -161,8 +166,7 @@ impl Store {
         patch: &MachinePatch,
     ) -> Result<Machine, StoreError> {
         on_thread!(self, ctx, [patch], |conn, this| {
-            let current = conn.prepare_cached(FETCH)?.query_row([id], machine_of).optional()?;
-            let current = visible(current, false, Table::Machines, id)?;
+            let current = visible(fetch_on(conn, id)?, false, Table::Machines, id)?;
             ctx.check_version(&current)?;
             let m = NewMachine::from(&current).patched(patch);
             if let Some(taken) = name_in_use_on(conn, &m.name, id)? {

@@ -82,6 +82,7 @@ pub fn all() -> Vec<String> {
     out.extend(super::refs::statements());
     out.extend(super::follow_ups::statements());
     out.extend(super::attachments::statements());
+    out.extend(super::archive::statements());
     out
 }
 

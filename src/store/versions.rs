@@ -13,7 +13,6 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::SqliteConnection;
 
 use super::{StoreError, Table, WriteCtx};
 use crate::domain::{Attachment, Attempt, Case, FollowUp, HardwareChange, License, Machine};
@@ -168,11 +167,12 @@ impl WriteCtx<'_> {
     }
 
     /// [`WriteCtx::check_version`] for a row known by table and id (an
-    /// archive or unarchive, which otherwise read only its state). Reads the
-    /// row only when the write carries an `If-Match`.
-    pub(super) async fn check_version_of(
+    /// archive or unarchive, which otherwise read only its state), on the
+    /// writer's rusqlite connection. Reads the row only when the write
+    /// carries an `If-Match`.
+    pub(super) fn check_version_on(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &rusqlite::Connection,
         table: Table,
         id: i64,
     ) -> Result<(), StoreError> {
@@ -180,13 +180,13 @@ impl WriteCtx<'_> {
             return Ok(());
         }
         let row: Option<Current> = match table {
-            Table::Machines => super::machines::fetch(conn, id).await?.map(Into::into),
-            Table::HardwareChanges => super::hardware_changes::fetch(conn, id).await?.map(Into::into),
-            Table::Licenses => super::licenses::fetch(conn, id).await?.map(Into::into),
-            Table::Cases => super::cases::fetch(conn, id).await?.map(Into::into),
-            Table::Attempts => super::attempts::fetch(conn, id).await?.map(Into::into),
-            Table::FollowUps => super::follow_ups::fetch(conn, id).await?.map(Into::into),
-            Table::Attachments => super::attachments::fetch(conn, id).await?.map(Into::into),
+            Table::Machines => super::machines::fetch_on(conn, id)?.map(Into::into),
+            Table::HardwareChanges => super::hardware_changes::fetch_on(conn, id)?.map(Into::into),
+            Table::Licenses => super::licenses::fetch_on(conn, id)?.map(Into::into),
+            Table::Cases => super::cases::fetch_on(conn, id)?.map(Into::into),
+            Table::Attempts => super::attempts::fetch_on(conn, id)?.map(Into::into),
+            Table::FollowUps => super::follow_ups::fetch_on(conn, id)?.map(Into::into),
+            Table::Attachments => super::attachments::fetch_on(conn, id)?.map(Into::into),
         };
         match row {
             Some(row) => self.check_version(&row),
