@@ -4,12 +4,22 @@
 //! the effective one in memory, read by every write that meets a time
 //! without an offset and by every timeline and summary that places a date.
 //! It must not decide anything else about time ([`crate::domain::time`]
-//! does).
+//! does). Keeping the zone is a write on the writer's rusqlite thread
+//! ([`statements`]); reading it back at open uses sqlx.
 
 use std::sync::{Arc, RwLock};
 
 use super::{Store, StoreError};
 use crate::domain::time::{now_system, Zone};
+
+/// What [`Store::set_zone`] writes.
+const SET_ZONE: &str = "INSERT INTO household_settings (name, value, updated_at) VALUES ('time_zone', ?1, ?2)
+     ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
+
+/// The statements of settings the writer runs on its rusqlite connection.
+pub(super) fn statements() -> Vec<String> {
+    vec![SET_ZONE.to_string()]
+}
 
 /// Where the household's time zone came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,17 +82,11 @@ impl Store {
     /// once unless a flag or the environment fixed another for this run.
     pub async fn set_zone(&self, zone: Zone) -> Result<(), StoreError> {
         let name = zone.name();
-        let now = now_system();
-        let mut tx = self.begin_write().await?;
-        sqlx::query!(
-            "INSERT INTO household_settings (name, value, updated_at) VALUES ('time_zone', ?1, ?2)
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            name,
-            now
-        )
-        .execute(&mut *tx)
+        self.write(move |conn| {
+            conn.prepare_cached(SET_ZONE)?.execute(rusqlite::params![name, now_system()])?;
+            Ok(())
+        })
         .await?;
-        tx.commit().await?;
         if self.household.get().1 != ZoneSource::Fixed {
             self.household.set((zone, ZoneSource::Journal));
         }

@@ -83,6 +83,7 @@ pub fn all() -> Vec<String> {
     out.extend(super::follow_ups::statements());
     out.extend(super::attachments::statements());
     out.extend(super::archive::statements());
+    out.extend(super::settings::statements());
     out
 }
 
