@@ -77,13 +77,13 @@ macro_rules! columns {
 
 const FETCH: &str = concat!("SELECT ", columns!(), " FROM licenses WHERE id = ?");
 const CREATE: &str = concat!(
-    "INSERT INTO licenses (product, edition, channel, purchased_from, purchased_on, box_colour, product_key_sealed,
-                           product_key_last5, product_key_checks, product_key_hint, notes, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
+    "INSERT INTO licenses (product, edition, channel, purchased_from, purchased_on, box_colour, notes, created_at,
+                           updated_at, product_key_sealed, product_key_last5, product_key_checks, product_key_hint)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12) RETURNING ",
     columns!()
 );
-const UPDATE: &str = "UPDATE licenses SET product = ?, edition = ?, channel = ?, purchased_from = ?, purchased_on = ?,
-     box_colour = ?, notes = ?, updated_at = ? WHERE id = ?";
+const UPDATE: &str = "UPDATE licenses SET product = ?1, edition = ?2, channel = ?3, purchased_from = ?4,
+     purchased_on = ?5, box_colour = ?6, notes = ?7, updated_at = ?8 WHERE id = ?9";
 const UPDATE_KEY: &str = "UPDATE licenses SET product_key_sealed = ?, product_key_last5 = ?, product_key_checks = ?,
      product_key_hint = ? WHERE id = ?";
 const SEALED_KEY: &str = "SELECT product_key_sealed, archived_at FROM licenses WHERE id = ?";
@@ -110,6 +110,25 @@ fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         updated_at: r.get("updated_at")?,
         archived_at: r.get("archived_at")?,
     })
+}
+
+/// A license's fields as [`CREATE`] and [`UPDATE`] bind them (`?1` to
+/// `?8`; `stored` its channel and purchase date as stored, and its time of
+/// change), then `rest` (the key, or the id).
+fn bind<'a>(
+    l: &'a NewLicense,
+    stored: &'a (&'static str, Option<String>, String),
+    rest: &[&'a dyn rusqlite::ToSql],
+) -> impl rusqlite::Params + 'a {
+    let (channel, purchased_on, now) = stored;
+    let fields: [&dyn rusqlite::ToSql; 8] =
+        [&l.product, &l.edition, channel, &l.purchased_from, purchased_on, &l.box_colour, &l.notes, now];
+    rusqlite::params_from_iter(fields.into_iter().chain(rest.iter().copied()).collect::<Vec<_>>())
+}
+
+/// What [`bind`] binds of `l` as stored, changed at `now`.
+fn stored_fields(l: &NewLicense, now: String) -> (&'static str, Option<String>, String) {
+    (l.channel.as_str(), l.purchased_on.map(|d| d.to_string()), now)
 }
 
 /// [`fetch`] on the writer's rusqlite connection.
@@ -163,25 +182,9 @@ impl Store {
                 return Ok(r);
             }
             let key = this.key_to_store(conn, &l.product_key)?.unwrap_or(SealedKey::NONE);
-            let now = now_system();
-            let value = License::try_from(conn.prepare_cached(CREATE)?.query_row(
-                params![
-                    l.product,
-                    l.edition,
-                    l.channel.as_str(),
-                    l.purchased_from,
-                    l.purchased_on.map(|d| d.to_string()),
-                    l.box_colour,
-                    key.sealed,
-                    key.last5,
-                    key.checks,
-                    key.hint,
-                    l.notes,
-                    now,
-                    now
-                ],
-                row_of,
-            )?)?;
+            let stored = stored_fields(l, now_system());
+            let params = bind(l, &stored, &[&key.sealed, &key.last5, &key.checks, &key.hint]);
+            let value = License::try_from(conn.prepare_cached(CREATE)?.query_row(params, row_of)?)?;
             statements::finish_create(conn, ctx, Table::Licenses, value.id, value)
         })
     }
@@ -224,17 +227,8 @@ impl Store {
             let current = visible(fetch_on(conn, id)?, false, Table::Licenses, id)?;
             ctx.check_version(&current)?;
             let l = NewLicense::from(&current).patched(patch);
-            conn.prepare_cached(UPDATE)?.execute(params![
-                l.product,
-                l.edition,
-                l.channel.as_str(),
-                l.purchased_from,
-                l.purchased_on.map(|d| d.to_string()),
-                l.box_colour,
-                l.notes,
-                now_system(),
-                id
-            ])?;
+            let stored = stored_fields(&l, now_system());
+            conn.prepare_cached(UPDATE)?.execute(bind(&l, &stored, &[&id]))?;
             if let Some(key) = this.key_to_store(conn, &l.product_key)? {
                 conn.prepare_cached(UPDATE_KEY)?.execute(params![key.sealed, key.last5, key.checks, key.hint, id])?;
             }
