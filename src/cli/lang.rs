@@ -7,8 +7,9 @@
 //! `--json` and `--format tsv` keep the codes, so scripts read the same
 //! whatever the locale. clap's own help and usage errors stay English.
 //!
-//! Decided once a run ([`set`]), like the table format: it describes the
-//! process's environment, which every command shares.
+//! Decided once a run ([`set`]): it describes the process's environment,
+//! which every command shares. Tables take it as a value
+//! ([`crate::cli::table::Words`]) with how they are printed.
 
 use std::sync::OnceLock;
 

@@ -462,7 +462,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         (false, Some(OutputFormat::Json | OutputFormat::Csv)) => anyhow::bail!(lang::s("cli.err.table_format")),
         (false, _) => Format::Json,
     };
-    table::set(table::Output::detect(cli.format));
+    let words = table::Words::new(table::Output::detect(cli.format), lang::t().0);
+    let x = &words;
     match cli.command {
         Command::Serve { .. } => crate::startup::serve(settings).await,
         Command::Migrate => {
@@ -473,7 +474,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token(t) => {
             let store = open(&settings).await?;
-            let result = token(&store, t).await;
+            let result = token(&store, x, t).await;
             store.close().await;
             result
         }
@@ -499,7 +500,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open(&settings).await?;
             let result = store.audit_log(&page, &filter).await;
             store.close().await;
-            reports::print_audit(&result?, json)
+            reports::print_audit(x, &result?, json)
         }
         Command::Call { machine, license, resume, at } => {
             with_store(&settings, async |store| {
@@ -507,26 +508,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .await
         }
-        Command::Machine(c) => with_store(&settings, async |store| record::machine_command(store, c).await).await,
+        Command::Machine(c) => with_store(&settings, async |store| record::machine_command(store, x, c).await).await,
         Command::HardwareChange(c) => {
-            with_store(&settings, async |store| record::hardware_change_command(store, c).await).await
+            with_store(&settings, async |store| record::hardware_change_command(store, x, c).await).await
         }
-        Command::License(c) => with_store(&settings, async |store| record::license_command(store, c).await).await,
-        Command::Attempt(c) => with_store(&settings, async |store| record::attempt_command(store, c).await).await,
-        Command::Case(c) => with_store(&settings, async |store| record::case_command(store, c).await).await,
-        Command::FollowUp(c) => with_store(&settings, async |store| record::follow_up_command(store, c).await).await,
+        Command::License(c) => with_store(&settings, async |store| record::license_command(store, x, c).await).await,
+        Command::Attempt(c) => with_store(&settings, async |store| record::attempt_command(store, x, c).await).await,
+        Command::Case(c) => with_store(&settings, async |store| record::case_command(store, x, c).await).await,
+        Command::FollowUp(c) => with_store(&settings, async |store| record::follow_up_command(store, x, c).await).await,
         Command::Attach { entity, id, file, caption, json } => {
             with_store(&settings, async |store| {
-                record::attach(store, entity, id, &file, caption.as_deref(), json).await
+                record::attach(store, x, entity, id, &file, caption.as_deref(), json).await
             })
             .await
         }
         Command::Attachments { entity, id, paging } => {
-            with_store(&settings, async |store| record::attachments(store, entity, id, &paging).await).await
+            with_store(&settings, async |store| record::attachments(store, x, entity, id, &paging).await).await
         }
-        Command::Attachment(c) => with_store(&settings, async |store| record::attachment_command(store, c).await).await,
+        Command::Attachment(c) => {
+            with_store(&settings, async |store| record::attachment_command(store, x, c).await).await
+        }
         Command::Search { text, paging } => {
-            with_store(&settings, async |store| record::search(store, &text, &paging).await).await
+            with_store(&settings, async |store| record::search(store, x, &text, &paging).await).await
         }
         Command::Completions { shell } => {
             let mut out = Vec::new();
@@ -559,7 +562,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open(&settings).await?;
             let result = store.summary(name, &filter, &page, chrono::Utc::now()).await;
             store.close().await;
-            reports::print_summary(&result?, json)
+            reports::print_summary(x, &result?, json)
         }
     }
 }
@@ -682,7 +685,7 @@ fn flags_named(e: crate::domain::FieldErrors) -> crate::domain::FieldErrors {
     )
 }
 
-async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
+async fn token(store: &Store, x: &table::Words, command: TokenCommand) -> anyhow::Result<()> {
     let actor = Actor::cli();
     match command {
         TokenCommand::Create { name, scope } => {
@@ -694,13 +697,12 @@ async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
             if tokens.is_empty() {
                 eprintln!("{}", lang::s("cli.token.none"));
             }
-            let x = table::Words::run();
             let mut list = x.table(&["cli.col.name", "cli.col.scope", "cli.col.created", "cli.col.revoked"]);
             for t in tokens {
                 let revoked = t.revoked_at.as_deref().map(table::local).unwrap_or_else(|| "-".into());
                 list.add_row(vec![t.name.clone(), x.e(t.scope), table::local(&t.created_at), revoked]);
             }
-            table::print(&list)?;
+            x.print(&list)?;
         }
         TokenCommand::Revoke { name } => {
             store.revoke_token(&actor, &name).await?;

@@ -29,12 +29,11 @@ pub(super) fn audit_query(
 }
 
 /// A page of the audit log, as JSON or a table (and how to get the next).
-pub(super) fn print_audit(rows: &Page<AuditEntry>, json: bool) -> anyhow::Result<()> {
+pub(super) fn print_audit(x: &table::Words, rows: &Page<AuditEntry>, json: bool) -> anyhow::Result<()> {
     if json {
         print_out(format!("{}\n", serde_json::to_string(rows)?).as_bytes())?;
         return Ok(());
     }
-    let x = table::Words::run();
     let mut t =
         x.table(&["cli.col.when_utc", "cli.col.who", "cli.col.what", "cli.col.entity", "cli.col.id", "cli.col.fields"]);
     for e in &rows.items {
@@ -47,18 +46,18 @@ pub(super) fn print_audit(rows: &Page<AuditEntry>, json: bool) -> anyhow::Result
             e.fields.join(", "),
         ]);
     }
-    table::print(&t)?;
+    x.print(&t)?;
     super::hint::more(&rows.next_cursor);
     Ok(())
 }
 
 /// A summary, as JSON or as text (and how to get the next page of retries).
-pub(super) fn print_summary(summary: &Summary, json: bool) -> anyhow::Result<()> {
+pub(super) fn print_summary(x: &table::Words, summary: &Summary, json: bool) -> anyhow::Result<()> {
     if json {
         print_out(format!("{}\n", serde_json::to_string(summary)?).as_bytes())?;
         return Ok(());
     }
-    print_parts(&crate::summary::render::parts(summary, &table::Words::run()))?;
+    print_parts(x, &crate::summary::render::parts(summary, x))?;
     if let Summary::Retries(Retries { next_cursor, .. }) = summary {
         super::hint::more_of(&super::lang::s("cli.hint.more_cases"), next_cursor);
     }
@@ -66,23 +65,23 @@ pub(super) fn print_summary(summary: &Summary, json: bool) -> anyhow::Result<()>
 }
 
 /// A summary's headings, tables and notes, a blank line between tables.
-fn print_parts(parts: &[Part]) -> std::io::Result<()> {
+fn print_parts(x: &table::Words, parts: &[Part]) -> std::io::Result<()> {
     let mut first = true;
     for part in parts {
         match part {
             Part::Heading(h) => {
                 if !first {
-                    table::say("")?;
+                    x.say("")?;
                 }
-                table::say(h)?;
+                x.say(h)?;
             }
             Part::Table(t) => {
-                if !first && table::output().tsv {
+                if !first && x.out.tsv {
                     print_out(b"\n")?;
                 }
-                table::print(t)?;
+                x.print(t)?;
             }
-            Part::Note(n) => table::say(n)?,
+            Part::Note(n) => x.say(n)?,
         }
         first = false;
     }

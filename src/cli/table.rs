@@ -11,10 +11,11 @@
 //!   break inside a cell becomes a space).
 //!
 //! How to print is decided once per run from the flag and the environment
-//! ([`Output::detect`], [`set`]); the tables are built by the commands
-//! with [`new`] and printed with [`print`]. Nothing here knows a record.
-
-use std::sync::OnceLock;
+//! ([`Output::detect`]) and handed to the commands as a value ([`Words`],
+//! which carries it with the words of the run's language), never read from
+//! a global: a test renders with the width and format it gives. The tables
+//! are built by the commands with [`Words::table`] and printed with
+//! [`Words::print`]. Nothing here knows a record.
 
 use clap::ValueEnum;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ColumnConstraint, ContentArrangement, Table, Width};
@@ -84,20 +85,6 @@ impl Output {
     }
 }
 
-static OUTPUT: OnceLock<Output> = OnceLock::new();
-
-/// Decide how this run prints its tables; the first call wins. It is
-/// process-wide because it describes the process's stdout, which every
-/// command shares; the commands need not pass it around.
-pub fn set(output: Output) {
-    let _ = OUTPUT.set(output);
-}
-
-/// How this run prints its tables ([`Output::default`] before [`set`]).
-pub fn output() -> Output {
-    OUTPUT.get().copied().unwrap_or_default()
-}
-
 /// An empty table with this header, as every command draws it.
 pub fn new<S: ToString>(header: &[S]) -> Table {
     let mut t = Table::new();
@@ -112,22 +99,49 @@ pub fn local(at: &str) -> String {
         .unwrap_or_else(|_| at.to_string())
 }
 
-/// The words of a table: its headers, and codes as words, in the run's
-/// language for people; for scripts (`--format tsv`) English headers and
-/// the codes themselves (`operator_unavailable`), whatever the language.
+/// The words of a table and how it is printed: its headers, and codes as
+/// words, in the run's language for people; for scripts (`--format tsv`)
+/// English headers and the codes themselves (`operator_unavailable`),
+/// whatever the language.
 #[derive(Debug, Clone, Copy)]
 pub struct Words {
     /// The catalogue of the words.
     pub t: Tr,
     /// Codes stay codes (TSV).
     pub codes: bool,
+    /// How tables are printed.
+    pub out: Output,
 }
 
 impl Words {
-    /// This run's words ([`crate::cli::lang`], [`output`]).
-    pub fn run() -> Self {
-        let codes = output().tsv;
-        Words { t: if codes { Tr(Lang::En) } else { super::lang::t() }, codes }
+    /// The words of a run that prints as `out`, in `lang` (English with
+    /// TSV, for scripts).
+    pub fn new(out: Output, lang: Lang) -> Self {
+        let codes = out.tsv;
+        Words { t: Tr(if codes { Lang::En } else { lang }), codes, out }
+    }
+
+    /// Words for people, to say a value in a prompt or a line (never a
+    /// table for scripts): the call's dialogue.
+    pub fn people(lang: Lang) -> Self {
+        Self::new(Output::default(), lang)
+    }
+
+    /// Print a table to stdout as this run prints tables.
+    pub fn print(&self, t: &Table) -> std::io::Result<()> {
+        super::print_out(render(t, &self.out).as_bytes())
+    }
+
+    /// Text around tables (a heading, a count, a hint): on stdout with
+    /// drawn tables; on stderr with TSV, which keeps stdout to the tables
+    /// alone.
+    pub fn say(&self, text: &str) -> std::io::Result<()> {
+        if self.out.tsv {
+            eprintln!("{text}");
+            Ok(())
+        } else {
+            super::print_out(format!("{text}\n").as_bytes())
+        }
     }
 
     /// An empty table whose header is these catalogue keys' texts.
@@ -310,22 +324,6 @@ fn tsv(t: &Table) -> String {
     text
 }
 
-/// Print a table to stdout as this run prints tables.
-pub fn print(t: &Table) -> std::io::Result<()> {
-    super::print_out(render(t, &output()).as_bytes())
-}
-
-/// Text around tables (a heading, a count, a hint): on stdout with drawn
-/// tables; on stderr with TSV, which keeps stdout to the tables alone.
-pub fn say(text: &str) -> std::io::Result<()> {
-    if output().tsv {
-        eprintln!("{text}");
-        Ok(())
-    } else {
-        super::print_out(format!("{text}\n").as_bytes())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,6 +360,28 @@ mod tests {
             if width >= 80 {
                 assert!(text.contains("PC 2"), "{text}");
                 assert!(text.contains("machine") && text.contains("operator"), "headers are not split: {text}");
+            }
+        }
+    }
+
+    /// How to print is a value each call is given: two in one process,
+    /// each with its own `COLUMNS` and format, do not see each other's.
+    #[test]
+    fn each_call_prints_as_its_own_words_say() {
+        use crate::domain::Channel;
+        let narrow = Words::new(Output::from_parts(None, Some("40"), false, false, false, None), Lang::Ja);
+        let script =
+            Words::new(Output::from_parts(Some(OutputFormat::Tsv), Some("40"), false, false, false, None), Lang::Ja);
+        for x in [narrow, script] {
+            let mut t = x.table(&["cli.col.id", "cli.col.channel", "cli.col.notes"]);
+            t.add_row(vec!["1".to_string(), x.e(Channel::RetailBox), "居間のパソコン（マザーボード交換後）".repeat(3)]);
+            let text = render(&t, &x.out);
+            if x.out.tsv {
+                assert_eq!(text.lines().count(), 2, "{text}");
+                assert!(text.contains("retail_box") && text.starts_with("id\t"), "{text}");
+            } else {
+                assert!(text.lines().all(|l| width_of(l) <= 40), "{text}");
+                assert!(text.contains("パッケージ版") && !text.contains("retail_box"), "{text}");
             }
         }
     }

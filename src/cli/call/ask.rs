@@ -297,7 +297,7 @@ pub fn license(d: &mut Draft, licenses: &[License]) -> Result<Moved, Stop> {
                     .iter()
                     .enumerate()
                     .map(|(i, l)| {
-                        let label = license_label(l);
+                        let label = license_label(&crate::cli::table::Words::people(lang::t().0), l);
                         let id = l.id.to_string();
                         let shown = match l.product_key_masked.as_deref() {
                             Some(k) => {
@@ -320,7 +320,7 @@ pub fn license(d: &mut Draft, licenses: &[License]) -> Result<Moved, Stop> {
                         let l = &licenses[i];
                         d.license = Some(LicensePick::Stored {
                             id: l.id,
-                            label: license_label(l),
+                            label: license_label(&crate::cli::table::Words::people(lang::t().0), l),
                             channel: l.channel.to_string(),
                         });
                         return Ok(Moved::Next);

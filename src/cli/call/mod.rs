@@ -113,8 +113,11 @@ async fn go(store: &Store, journal: &Path, start: Start) -> anyhow::Result<()> {
         }
         if let Some(id) = license {
             let l = store.license(id, false).await.map_err(|e| anyhow::anyhow!("--license: {}", super::said(&e)))?;
-            d.license =
-                Some(LicensePick::Stored { id: l.id, label: license_label(&l), channel: l.channel.to_string() });
+            d.license = Some(LicensePick::Stored {
+                id: l.id,
+                label: license_label(&crate::cli::table::Words::people(lang::t().0), &l),
+                channel: l.channel.to_string(),
+            });
             if d.at == Step::License {
                 d.at = Step::Trigger;
             }
@@ -430,7 +433,8 @@ async fn save(store: &Store, d: &Draft) -> Result<(), Failure> {
             let sent = d.without_keys().license;
             match store.create_license(&part(&actor, d, "license", &sent), &l).await {
                 Ok(Created::New(l)) => {
-                    let (id, label) = (l.id.to_string(), license_label(&l));
+                    let (id, label) =
+                        (l.id.to_string(), license_label(&crate::cli::table::Words::people(lang::t().0), &l));
                     eprintln!("{}", lang::f("cli.call.added_license", &[("id", &id), ("label", &label)]));
                     l.id
                 }

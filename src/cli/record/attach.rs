@@ -11,9 +11,10 @@ use clap::Subcommand;
 use super::correct::{
     archive, edit_body, print_row, unarchive, written, AttachmentEdit, Edit, Shown, Target, ATTACHMENT,
 };
-use super::show::{here, or_dash, print_json, print_table, table};
+use super::show::{here, or_dash, print_json, print_table};
 use super::{stored, Paging};
 use crate::cli::hint::more;
+use crate::cli::table::Words;
 use crate::domain::attachment::MAX_BYTES;
 use crate::domain::{AttachedTo, Attachment, NewAttachment, UploadError};
 use crate::store::{Actor, AttachmentBytes, Store, WriteCtx};
@@ -51,6 +52,7 @@ pub enum AttachmentCommand {
 /// `attach ENTITY ID FILE`: attach a photo or PDF.
 pub async fn attach(
     store: &Store,
+    x: &Words,
     entity: AttachedTo,
     id: i64,
     file: &Path,
@@ -79,22 +81,22 @@ pub async fn attach(
     if json {
         return print_json(&a);
     }
-    print_table(&attachments_table(std::slice::from_ref(&a)))
+    print_table(x, &attachments_table(x, std::slice::from_ref(&a)))
 }
 
 /// `attachments ENTITY ID`: the attachments of one row.
-pub async fn list(store: &Store, entity: AttachedTo, id: i64, paging: &Paging) -> anyhow::Result<()> {
+pub async fn list(store: &Store, x: &Words, entity: AttachedTo, id: i64, paging: &Paging) -> anyhow::Result<()> {
     let page = store.attachments(entity, id, &paging.page()?).await?;
     if paging.json {
         return print_json(&page);
     }
-    print_table(&attachments_table(&page.items))?;
+    print_table(x, &attachments_table(x, &page.items))?;
     more(&page.next_cursor);
     Ok(())
 }
 
 /// `attachment …`
-pub async fn attachment_command(store: &Store, c: AttachmentCommand) -> anyhow::Result<()> {
+pub async fn attachment_command(store: &Store, x: &Words, c: AttachmentCommand) -> anyhow::Result<()> {
     match c {
         AttachmentCommand::Get { id, out, force } => {
             let (_, bytes) = store.attachment_bytes(id, AttachmentBytes::File).await?;
@@ -104,10 +106,10 @@ pub async fn attachment_command(store: &Store, c: AttachmentCommand) -> anyhow::
             let patch = edit_body::<_, crate::domain::AttachmentPatch>(&e, |_| {})?;
             let actor = Actor::cli();
             let a = written(store.update_attachment(&WriteCtx::new(&actor), e.id, &patch).await)?;
-            print_row(store, a, e.json).await
+            print_row(store, x, a, e.json).await
         }
         AttachmentCommand::Archive(t) => archive(store, &ATTACHMENT, t).await,
-        AttachmentCommand::Unarchive(s) => unarchive(store, &ATTACHMENT, s).await,
+        AttachmentCommand::Unarchive(s) => unarchive(store, x, &ATTACHMENT, s).await,
     }
 }
 
@@ -141,9 +143,9 @@ fn write_out(out: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
 }
 
 /// Attachments as people read them.
-pub(super) fn attachments_table(rows: &[Attachment]) -> comfy_table::Table {
+pub(super) fn attachments_table(x: &Words, rows: &[Attachment]) -> comfy_table::Table {
     let mut t =
-        table(&["cli.col.id", "cli.col.entity", "cli.col.caption", "cli.col.type", "cli.col.size", "cli.col.added"]);
+        x.table(&["cli.col.id", "cli.col.entity", "cli.col.caption", "cli.col.type", "cli.col.size", "cli.col.added"]);
     for a in rows {
         t.add_row(vec![
             a.id.to_string(),

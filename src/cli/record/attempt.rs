@@ -6,6 +6,7 @@ use super::show::{attempts_table, machine, print_json, print_table, Names};
 use super::{given, parse_body, refused, stored, AttemptCommand, AttemptFlags};
 use crate::cli::flags_named;
 use crate::cli::hint::more;
+use crate::cli::table::Words;
 use crate::domain::TimePageRequest;
 use crate::store::{Actor, AttemptFilter, Idempotency, Store, WriteCtx};
 use crate::wire::{AttemptCreate, QuestionFields};
@@ -108,7 +109,7 @@ pub fn now_here(store: &Store) -> String {
     store.zone().at(chrono::Utc::now()).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
-pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result<()> {
+pub async fn attempt_command(store: &Store, x: &Words, c: AttemptCommand) -> anyhow::Result<()> {
     let actor = Actor::cli();
     match c {
         AttemptCommand::Add { attempt, idempotency_key, json } => {
@@ -122,7 +123,7 @@ pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result
             if json {
                 return print_json(&a);
             }
-            print_table(&attempts_table(store, &mut Names::default(), std::slice::from_ref(&a)).await)?;
+            print_table(x, &attempts_table(store, &mut Names::new(x), std::slice::from_ref(&a)).await)?;
             crate::cli::warn(&a.warnings);
             Ok(())
         }
@@ -145,7 +146,7 @@ pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result
             if paging.json {
                 return print_json(&rows);
             }
-            print_table(&attempts_table(store, &mut Names::default(), &rows.items).await)?;
+            print_table(x, &attempts_table(store, &mut Names::new(x), &rows.items).await)?;
             more(&rows.next_cursor);
             Ok(())
         }
@@ -155,9 +156,9 @@ pub async fn attempt_command(store: &Store, c: AttemptCommand) -> anyhow::Result
             }
             let patch = edit_body::<_, crate::domain::AttemptPatch>(&e, |b| b.questions = questions_given(&questions))?;
             let a = written(store.update_attempt(&WriteCtx::new(&actor), e.id, &patch).await)?;
-            print_row(store, a, e.json).await
+            print_row(store, x, a, e.json).await
         }
         AttemptCommand::Archive(t) => archive(store, &ATTEMPT, t).await,
-        AttemptCommand::Unarchive(s) => unarchive(store, &ATTEMPT, s).await,
+        AttemptCommand::Unarchive(s) => unarchive(store, x, &ATTEMPT, s).await,
     }
 }

@@ -3,7 +3,7 @@
 use super::correct::{archive, edit_body, print_row, reveal, unarchive, written, CASE, FOLLOW_UP, LICENSE, MACHINE};
 use super::show::{
     attempts_table, cases_table, follow_ups_table, here, licenses_table, local, machine, machines_table, minutes,
-    outcome, print_json, print_table, table, Names,
+    outcome, print_json, print_table, Names,
 };
 use super::{
     given, parse_body, refused, stored, CaseCommand, FollowUpCommand, LicenseCommand, LicenseFlags, MachineCommand,
@@ -16,7 +16,7 @@ use crate::domain::{FieldErrors, FollowUpPatch, Page, TimePageRequest};
 use crate::store::{Actor, AttemptFilter, Store, WriteCtx};
 use crate::wire::{FollowUpCreate, FollowUpFields, LicenseCreate, MachineCreate};
 
-pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result<()> {
+pub async fn machine_command(store: &Store, x: &Words, c: MachineCommand) -> anyhow::Result<()> {
     let actor = Actor::cli();
     match c {
         MachineCommand::Add { name, owner, notes, json } => {
@@ -29,14 +29,14 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
             if json {
                 return print_json(&m);
             }
-            print_table(&machines_table(std::slice::from_ref(&m)))
+            print_table(x, &machines_table(x, std::slice::from_ref(&m)))
         }
         MachineCommand::List(p) => {
             let page = store.machines(&p.page()?).await?;
             if p.json {
                 return print_json(&page);
             }
-            print_table(&machines_table(&page.items))?;
+            print_table(x, &machines_table(x, &page.items))?;
             more(&page.next_cursor);
             Ok(())
         }
@@ -47,10 +47,9 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
             if json {
                 return print_json(&timeline);
             }
-            print_table(&machines_table(std::slice::from_ref(&m)))?;
-            let mut names = Names::default();
-            let x = Words::run();
-            let mut t = table(&["cli.col.when", "cli.col.what", "cli.col.id", "cli.col.details"]);
+            print_table(x, &machines_table(x, std::slice::from_ref(&m)))?;
+            let mut names = Names::new(x);
+            let mut t = x.table(&["cli.col.when", "cli.col.what", "cli.col.id", "cli.col.details"]);
             for e in &timeline.events {
                 use crate::store::TimelineEvent as E;
                 let row = match e {
@@ -85,7 +84,7 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
                                     ("ivr", &x.oe(&a.ivr_result)),
                                     ("operator", &x.oe(&a.operator_outcome)),
                                     ("wait", &wait.unwrap_or_default()),
-                                    ("result", &outcome(&x, a)),
+                                    ("result", &outcome(x, a)),
                                 ],
                             ),
                         ]
@@ -99,7 +98,7 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
                 };
                 t.add_row(row);
             }
-            print_table(&t)?;
+            print_table(x, &t)?;
             more(&timeline.next_cursor);
             Ok(())
         }
@@ -109,10 +108,10 @@ pub async fn machine_command(store: &Store, c: MachineCommand) -> anyhow::Result
                 Err(crate::store::StoreError::Conflict(_, msg)) => anyhow::bail!("--name: {msg}"),
                 r => written(r)?,
             };
-            print_row(store, m, e.json).await
+            print_row(store, x, m, e.json).await
         }
         MachineCommand::Archive(t) => archive(store, &MACHINE, t).await,
-        MachineCommand::Unarchive(s) => unarchive(store, &MACHINE, s).await,
+        MachineCommand::Unarchive(s) => unarchive(store, x, &MACHINE, s).await,
     }
 }
 
@@ -150,7 +149,7 @@ pub fn read_key() -> anyhow::Result<String> {
     Ok(key)
 }
 
-pub async fn license_command(store: &Store, c: LicenseCommand) -> anyhow::Result<()> {
+pub async fn license_command(store: &Store, x: &Words, c: LicenseCommand) -> anyhow::Result<()> {
     let actor = Actor::cli();
     match c {
         LicenseCommand::Add { license, key, json } => {
@@ -160,14 +159,14 @@ pub async fn license_command(store: &Store, c: LicenseCommand) -> anyhow::Result
             if json {
                 return print_json(&l);
             }
-            print_table(&licenses_table(std::slice::from_ref(&l)))
+            print_table(x, &licenses_table(x, std::slice::from_ref(&l)))
         }
         LicenseCommand::List(p) => {
             let page = store.licenses(&p.page()?).await?;
             if p.json {
                 return print_json(&page);
             }
-            print_table(&licenses_table(&page.items))?;
+            print_table(x, &licenses_table(x, &page.items))?;
             more(&page.next_cursor);
             Ok(())
         }
@@ -179,15 +178,15 @@ pub async fn license_command(store: &Store, c: LicenseCommand) -> anyhow::Result
                 }
             })?;
             let l = written(store.update_license(&WriteCtx::new(&actor), e.id, &patch).await)?;
-            print_row(store, l, e.json).await
+            print_row(store, x, l, e.json).await
         }
         LicenseCommand::Archive(t) => archive(store, &LICENSE, t).await,
-        LicenseCommand::Unarchive(s) => unarchive(store, &LICENSE, s).await,
+        LicenseCommand::Unarchive(s) => unarchive(store, x, &LICENSE, s).await,
         LicenseCommand::Reveal { id, force } => reveal(store, id, force).await,
     }
 }
 
-pub async fn case_command(store: &Store, c: CaseCommand) -> anyhow::Result<()> {
+pub async fn case_command(store: &Store, x: &Words, c: CaseCommand) -> anyhow::Result<()> {
     match c {
         CaseCommand::List { machine: m, license, status, paging } => {
             let machine_id = match &m {
@@ -201,7 +200,7 @@ pub async fn case_command(store: &Store, c: CaseCommand) -> anyhow::Result<()> {
             if paging.json {
                 return print_json(&rows);
             }
-            print_table(&cases_table(store, &mut Names::default(), &rows.items).await)?;
+            print_table(x, &cases_table(store, &mut Names::new(x), &rows.items).await)?;
             more(&rows.next_cursor);
             Ok(())
         }
@@ -210,13 +209,13 @@ pub async fn case_command(store: &Store, c: CaseCommand) -> anyhow::Result<()> {
             if json {
                 return print_json(&case);
             }
-            let mut names = Names::default();
-            print_table(&cases_table(store, &mut names, std::slice::from_ref(&case)).await)?;
+            let mut names = Names::new(x);
+            print_table(x, &cases_table(store, &mut names, std::slice::from_ref(&case)).await)?;
             let filter = AttemptFilter { case_id: Some(id), ..AttemptFilter::default() };
             let page = TimePageRequest::parse(Some(crate::domain::page::MAX_LIMIT), None, false)
                 .map_err(|e| refused(flags_named(e)))?;
             let calls = store.attempts_newest_first(&page, &filter).await?;
-            print_table(&attempts_table(store, &mut names, &calls.items).await)?;
+            print_table(x, &attempts_table(store, &mut names, &calls.items).await)?;
             if calls.next_cursor.is_some() {
                 let label = crate::cli::lang::s("cli.hint.more_calls");
                 crate::cli::hint::elsewhere(&label, &["attempt", "list", "--case", &id.to_string()]);
@@ -226,14 +225,14 @@ pub async fn case_command(store: &Store, c: CaseCommand) -> anyhow::Result<()> {
         CaseCommand::Edit(e) => {
             let patch = edit_body::<_, crate::domain::CasePatch>(&e, |_| {})?;
             let c = written(store.update_case(&WriteCtx::new(&Actor::cli()), e.id, &patch).await)?;
-            print_row(store, c, e.json).await
+            print_row(store, x, c, e.json).await
         }
         CaseCommand::Archive(t) => archive(store, &CASE, t).await,
-        CaseCommand::Unarchive(s) => unarchive(store, &CASE, s).await,
+        CaseCommand::Unarchive(s) => unarchive(store, x, &CASE, s).await,
     }
 }
 
-pub async fn follow_up_command(store: &Store, c: FollowUpCommand) -> anyhow::Result<()> {
+pub async fn follow_up_command(store: &Store, x: &Words, c: FollowUpCommand) -> anyhow::Result<()> {
     let actor = Actor::cli();
     match c {
         FollowUpCommand::Add { text: what, machine: m, case_id, due, json } => {
@@ -252,7 +251,7 @@ pub async fn follow_up_command(store: &Store, c: FollowUpCommand) -> anyhow::Res
             if json {
                 return print_json(&f);
             }
-            print_table(&follow_ups_table(store, &mut Names::default(), std::slice::from_ref(&f)).await)
+            print_table(x, &follow_ups_table(store, &mut Names::new(x), std::slice::from_ref(&f)).await)
         }
         FollowUpCommand::List { machine: m, done, any, paging } => {
             let machine_id = match &m {
@@ -264,7 +263,7 @@ pub async fn follow_up_command(store: &Store, c: FollowUpCommand) -> anyhow::Res
             if paging.json {
                 return print_json(&rows);
             }
-            print_table(&follow_ups_table(store, &mut Names::default(), &rows.items).await)?;
+            print_table(x, &follow_ups_table(store, &mut Names::new(x), &rows.items).await)?;
             more(&rows.next_cursor);
             Ok(())
         }
@@ -274,20 +273,20 @@ pub async fn follow_up_command(store: &Store, c: FollowUpCommand) -> anyhow::Res
             if json {
                 return print_json(&f);
             }
-            print_table(&follow_ups_table(store, &mut Names::default(), std::slice::from_ref(&f)).await)
+            print_table(x, &follow_ups_table(store, &mut Names::new(x), std::slice::from_ref(&f)).await)
         }
         FollowUpCommand::Edit(e) => {
             let patch = edit_body::<_, FollowUpPatch>(&e, |_| {})?;
             let f = written(store.update_follow_up(&WriteCtx::new(&actor), e.id, &patch).await)?;
-            print_row(store, f, e.json).await
+            print_row(store, x, f, e.json).await
         }
         FollowUpCommand::Archive(t) => archive(store, &FOLLOW_UP, t).await,
-        FollowUpCommand::Unarchive(s) => unarchive(store, &FOLLOW_UP, s).await,
+        FollowUpCommand::Unarchive(s) => unarchive(store, x, &FOLLOW_UP, s).await,
     }
 }
 
 /// `search TEXT`: what matches, newest first.
-pub async fn search(store: &Store, words: &[String], paging: &Paging) -> anyhow::Result<()> {
+pub async fn search(store: &Store, x: &Words, words: &[String], paging: &Paging) -> anyhow::Result<()> {
     let joined = words.join(" ");
     let q = crate::domain::search::SearchQuery::parse(Some(&joined)).map_err(|e| {
         refused(FieldErrors(
@@ -302,12 +301,11 @@ pub async fn search(store: &Store, words: &[String], paging: &Paging) -> anyhow:
         eprintln!("{}", crate::cli::lang::f("cli.search.nothing", &[("text", &joined)]));
         return Ok(());
     }
-    let x = Words::run();
     let mut t = x.table(&["cli.col.what", "cli.col.id", "cli.col.matches"]);
     for h in &hits.items {
         t.add_row(vec![x.e(h.entity), h.id.to_string(), h.snippet.clone()]);
     }
-    print_table(&t)?;
+    print_table(x, &t)?;
     more(&hits.next_cursor);
     Ok(())
 }

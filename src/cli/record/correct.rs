@@ -19,6 +19,7 @@ use super::show::{
 };
 use super::{refused, HardwareChangeCommand, Paging};
 use crate::cli::declared::{Declared, FlagSet};
+use crate::cli::table::Words;
 use crate::cli::{hint, lang, print_out};
 use crate::domain::{FieldError, FieldErrors, HardwareChange};
 use crate::store::{Actor, ConflictKind, Created, Current, Store, StoreError, Table, WriteCtx};
@@ -158,21 +159,24 @@ async fn fetch(store: &Store, table: Table, id: i64) -> Result<Current, StoreErr
 }
 
 /// A row written, as the API's JSON or as a table.
-pub(super) async fn print_row(store: &Store, row: impl Into<Current>, json: bool) -> anyhow::Result<()> {
+pub(super) async fn print_row(store: &Store, x: &Words, row: impl Into<Current>, json: bool) -> anyhow::Result<()> {
     let row = row.into();
     if json {
         return print_json(&row);
     }
-    let mut names = Names::default();
-    print_table(&match &row {
-        Current::Machine(r) => machines_table(from_ref(r)),
-        Current::HardwareChange(r) => hardware_changes_table(store, &mut names, from_ref(r)).await,
-        Current::License(r) => licenses_table(from_ref(r)),
-        Current::Case(r) => cases_table(store, &mut names, from_ref(r)).await,
-        Current::Attempt(r) => attempts_table(store, &mut names, from_ref(r)).await,
-        Current::FollowUp(r) => follow_ups_table(store, &mut names, from_ref(r)).await,
-        Current::Attachment(r) => super::attach::attachments_table(from_ref(r)),
-    })
+    let mut names = Names::new(x);
+    print_table(
+        x,
+        &match &row {
+            Current::Machine(r) => machines_table(x, from_ref(r)),
+            Current::HardwareChange(r) => hardware_changes_table(store, x, &mut names, from_ref(r)).await,
+            Current::License(r) => licenses_table(x, from_ref(r)),
+            Current::Case(r) => cases_table(store, &mut names, from_ref(r)).await,
+            Current::Attempt(r) => attempts_table(store, &mut names, from_ref(r)).await,
+            Current::FollowUp(r) => follow_ups_table(store, &mut names, from_ref(r)).await,
+            Current::Attachment(r) => super::attach::attachments_table(x, from_ref(r)),
+        },
+    )
 }
 
 /// What an entity is called on the command line, and what goes with it when archived.
@@ -219,14 +223,14 @@ pub(super) async fn archive(store: &Store, e: &Entity, Target { id }: Target) ->
 }
 
 /// `… unarchive ID`: the row back (with what was archived with it), printed.
-pub(super) async fn unarchive(store: &Store, e: &Entity, Shown { id, json }: Shown) -> anyhow::Result<()> {
+pub(super) async fn unarchive(store: &Store, x: &Words, e: &Entity, Shown { id, json }: Shown) -> anyhow::Result<()> {
     let actor = Actor::cli();
     written(store.unarchive(&WriteCtx::new(&actor), e.table, id).await)?;
-    print_row(store, fetch(store, e.table, id).await?, json).await
+    print_row(store, x, fetch(store, e.table, id).await?, json).await
 }
 
 /// `hardware-change …`
-pub async fn hardware_change_command(store: &Store, c: HardwareChangeCommand) -> anyhow::Result<()> {
+pub async fn hardware_change_command(store: &Store, x: &Words, c: HardwareChangeCommand) -> anyhow::Result<()> {
     let actor = Actor::cli();
     match c {
         HardwareChangeCommand::Add { machine: m, fields, json } => {
@@ -238,33 +242,38 @@ pub async fn hardware_change_command(store: &Store, c: HardwareChangeCommand) ->
                 Created::New(h) => h,
                 Created::Replay { entity_id, .. } => store.hardware_change(entity_id, false).await?,
             };
-            print_row(store, h, json).await
+            print_row(store, x, h, json).await
         }
-        HardwareChangeCommand::List { machine: m, paging } => hardware_changes(store, &m, &paging).await,
+        HardwareChangeCommand::List { machine: m, paging } => hardware_changes(store, x, &m, &paging).await,
         HardwareChangeCommand::Edit(e) => {
             let patch = edit_body::<_, crate::domain::HardwareChangePatch>(&e, |_| {})?;
             let h = written(store.update_hardware_change(&WriteCtx::new(&actor), e.id, &patch).await)?;
-            print_row(store, h, e.json).await
+            print_row(store, x, h, e.json).await
         }
         HardwareChangeCommand::Archive(t) => archive(store, &HARDWARE_CHANGE, t).await,
-        HardwareChangeCommand::Unarchive(s) => unarchive(store, &HARDWARE_CHANGE, s).await,
+        HardwareChangeCommand::Unarchive(s) => unarchive(store, x, &HARDWARE_CHANGE, s).await,
     }
 }
 
 /// `hardware-change list --machine M`: a machine's changes, a page at a time.
-async fn hardware_changes(store: &Store, m: &str, paging: &Paging) -> anyhow::Result<()> {
+async fn hardware_changes(store: &Store, x: &Words, m: &str, paging: &Paging) -> anyhow::Result<()> {
     let machine_id = machine(store, m).await?.id;
     let page = store.hardware_changes(machine_id, &paging.page()?).await?;
     if paging.json {
         return print_json(&page);
     }
-    print_table(&hardware_changes_table(store, &mut Names::default(), &page.items).await)?;
+    print_table(x, &hardware_changes_table(store, x, &mut Names::new(x), &page.items).await)?;
     hint::more(&page.next_cursor);
     Ok(())
 }
 
-async fn hardware_changes_table(store: &Store, names: &mut Names, rows: &[HardwareChange]) -> comfy_table::Table {
-    let x = crate::cli::table::Words::run();
+async fn hardware_changes_table(
+    store: &Store,
+    x: &Words,
+    names: &mut Names,
+    rows: &[HardwareChange],
+) -> comfy_table::Table {
+    let x = *x;
     let mut t = x.table(&[
         "cli.col.id",
         "cli.col.machine",

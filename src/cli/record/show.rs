@@ -14,14 +14,9 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// An empty table whose header is these catalogue keys' texts (see [`crate::cli::table`]).
-pub(super) fn table(keys: &[&str]) -> comfy_table::Table {
-    Words::run().table(keys)
-}
-
 /// Print a table fitted to the terminal, or as TSV with `--format tsv`.
-pub(super) fn print_table(t: &comfy_table::Table) -> anyhow::Result<()> {
-    crate::cli::table::print(t)?;
+pub(super) fn print_table(x: &Words, t: &comfy_table::Table) -> anyhow::Result<()> {
+    x.print(t)?;
     Ok(())
 }
 
@@ -40,9 +35,9 @@ pub(super) fn or_dash<T: ToString>(v: &Option<T>) -> String {
 
 /// A license as people name it: `Windows 8.1 Pro (retail box)`, the
 /// channel in the run's words.
-pub fn license_label(l: &License) -> String {
+pub fn license_label(x: &Words, l: &License) -> String {
     let name = crate::summary::license_name(&l.product, l.edition.as_deref());
-    format!("{name} ({})", Words::run().e(l.channel))
+    format!("{name} ({})", x.e(l.channel))
 }
 
 /// The machine named (by name, or else by id) on the command line.
@@ -63,14 +58,20 @@ pub async fn machine(store: &Store, given: &str) -> anyhow::Result<Machine> {
     anyhow::bail!(crate::cli::lang::f("cli.err.no_machine_named", &[("given", given), ("names", &names.join(", "))]))
 }
 
-/// Names of machines and labels of licenses, looked up once each.
-#[derive(Default)]
+/// Names of machines and labels of licenses, looked up once each, and the
+/// words of the tables they go in.
 pub struct Names {
+    x: Words,
     machines: HashMap<i64, String>,
     licenses: HashMap<i64, String>,
 }
 
 impl Names {
+    /// None looked up yet; labels in `x`'s words.
+    pub fn new(x: &Words) -> Self {
+        Names { x: *x, machines: HashMap::new(), licenses: HashMap::new() }
+    }
+
     pub(super) async fn machine(&mut self, store: &Store, id: i64) -> String {
         if let Some(n) = self.machines.get(&id) {
             return n.clone();
@@ -84,14 +85,17 @@ impl Names {
         if let Some(n) = self.licenses.get(&id) {
             return n.clone();
         }
-        let n = store.license(id, true).await.map(|l| license_label(&l)).unwrap_or_else(|_| format!("license {id}"));
+        let n = store
+            .license(id, true)
+            .await
+            .map(|l| license_label(&self.x, &l))
+            .unwrap_or_else(|_| format!("license {id}"));
         self.licenses.insert(id, n.clone());
         n
     }
 }
 
-pub(super) fn machines_table(rows: &[Machine]) -> comfy_table::Table {
-    let x = Words::run();
+pub(super) fn machines_table(x: &Words, rows: &[Machine]) -> comfy_table::Table {
     let mut t = x.table(&["cli.col.id", "cli.col.name", "cli.col.owner", "cli.col.notes", "cli.col.added"]);
     for m in rows {
         t.add_row(vec![m.id.to_string(), m.name.clone(), or_dash(&m.owner), or_dash(&m.notes), here(&m.created_at)]);
@@ -99,8 +103,7 @@ pub(super) fn machines_table(rows: &[Machine]) -> comfy_table::Table {
     t
 }
 
-pub(super) fn licenses_table(rows: &[License]) -> comfy_table::Table {
-    let x = Words::run();
+pub(super) fn licenses_table(x: &Words, rows: &[License]) -> comfy_table::Table {
     let mut t = x.table(&[
         "cli.col.id",
         "cli.col.product",
@@ -137,7 +140,7 @@ pub fn outcome(x: &Words, a: &Attempt) -> String {
 
 /// Attempts as people read them: when (own offset), where, what happened.
 pub async fn attempts_table(store: &Store, names: &mut Names, rows: &[Attempt]) -> comfy_table::Table {
-    let x = Words::run();
+    let x = names.x;
     let mut t = x.table(&[
         "cli.col.id",
         "cli.col.when",
@@ -172,7 +175,7 @@ pub fn minutes(s: i64) -> String {
 }
 
 pub(super) async fn cases_table(store: &Store, names: &mut Names, rows: &[Case]) -> comfy_table::Table {
-    let x = Words::run();
+    let x = names.x;
     let mut t = x.table(&[
         "cli.col.id",
         "cli.col.machine",
@@ -199,7 +202,7 @@ pub(super) async fn cases_table(store: &Store, names: &mut Names, rows: &[Case])
 }
 
 pub(super) async fn follow_ups_table(store: &Store, names: &mut Names, rows: &[FollowUp]) -> comfy_table::Table {
-    let x = Words::run();
+    let x = names.x;
     let mut t =
         x.table(&["cli.col.id", "cli.col.machine", "cli.col.case", "cli.col.to_do", "cli.col.due", "cli.col.done"]);
     for f in rows {
