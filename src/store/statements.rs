@@ -84,6 +84,7 @@ pub fn all() -> Vec<String> {
     out.extend(super::attachments::statements());
     out.extend(super::archive::statements());
     out.extend(super::settings::statements());
+    out.extend(super::tokens::statements());
     out
 }
 

@@ -11,6 +11,7 @@
 //! (it may be newer than the cache), and a hit reads the cache again.
 
 use super::ConflictKind;
+use rusqlite::{params, OptionalExtension};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
@@ -22,7 +23,7 @@ use rand::RngCore as _;
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
-use super::{audit, stored, Actor, Store, StoreError};
+use super::{stored, Actor, Store, StoreError};
 use crate::domain::fields::NAME_MAX;
 use crate::domain::shape::{FieldDecl, Kind};
 use crate::domain::time::now_system;
@@ -83,6 +84,17 @@ fn stamp_of(path: &Path) -> Stamp {
     Some((m.modified().ok()?, m.len(), m.ino()))
 }
 
+const NAME_TAKEN: &str = "SELECT count(*) FROM api_tokens WHERE name = ? AND revoked_at IS NULL";
+const CREATE: &str = "INSERT INTO api_tokens (name, scope, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id";
+const REVOKE: &str = "UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL RETURNING id";
+const END_SESSIONS: &str = "DELETE FROM web_sessions WHERE token_id = ?";
+
+/// The statements of tokens the writer runs on its rusqlite connection
+/// (making and revoking one).
+pub(super) fn statements() -> Vec<String> {
+    [NAME_TAKEN, CREATE, REVOKE, END_SESSIONS].map(String::from).to_vec()
+}
+
 impl Store {
     /// Say that tokens changed: replace the stamp file (a new file, so a
     /// new inode, whatever the clock's resolution).
@@ -108,27 +120,22 @@ impl Store {
         let hash = digest(&token);
         let now = now_system();
         let scope_name = scope.as_str();
-        let mut tx = self.begin_write().await?;
-        let taken = sqlx::query_scalar!("SELECT count(*) FROM api_tokens WHERE name = ? AND revoked_at IS NULL", name)
-            .fetch_one(&mut *tx)
+        let (who, named, at) = (actor.clone(), name.clone(), now.clone());
+        let id = self
+            .write(move |conn| {
+                let taken: i64 = conn.prepare_cached(NAME_TAKEN)?.query_row([&named], |r| r.get(0))?;
+                if taken > 0 {
+                    return Err(StoreError::Conflict(
+                        ConflictKind::NameTaken,
+                        crate::i18n::Msg::new("msg.token_name_taken").arg("name", format!("{named:?}")),
+                    ));
+                }
+                let id: i64 =
+                    conn.prepare_cached(CREATE)?.query_row(params![named, scope_name, hash, at], |r| r.get("id"))?;
+                super::statements::audit(conn, &who, "token_create", "api_token", Some(id), &["name", "scope"])?;
+                Ok(id)
+            })
             .await?;
-        if taken > 0 {
-            return Err(StoreError::Conflict(
-                ConflictKind::NameTaken,
-                crate::i18n::Msg::new("msg.token_name_taken").arg("name", format!("{name:?}")),
-            ));
-        }
-        let id = sqlx::query_scalar!(
-            "INSERT INTO api_tokens (name, scope, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id AS \"id!\"",
-            name,
-            scope_name,
-            hash,
-            now
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        audit(&mut tx, actor, "token_create", "api_token", Some(id), &["name", "scope"]).await?;
-        tx.commit().await?;
         self.tokens_changed();
         Ok(NewToken { info: TokenInfo { id, name, scope, created_at: now, revoked_at: None }, token })
     }
@@ -161,23 +168,20 @@ impl Store {
     /// Revoke the live token with this name.
     pub async fn revoke_token(&self, actor: &Actor, name: &str) -> Result<(), StoreError> {
         let now = now_system();
-        let mut tx = self.begin_write().await?;
-        let id = sqlx::query_scalar!(
-            "UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL RETURNING id AS \"id!\"",
-            now,
-            name
-        )
-        .fetch_optional(&mut *tx)
+        let (who, name) = (actor.clone(), name.to_string());
+        self.write(move |conn| {
+            let id: Option<i64> =
+                conn.prepare_cached(REVOKE)?.query_row(params![now, name], |r| r.get("id")).optional()?;
+            let Some(id) = id else {
+                return Err(StoreError::Missing(
+                    crate::i18n::Msg::new("msg.no_such_token").arg("name", format!("{name:?}")),
+                ));
+            };
+            // Its browser sessions end with it.
+            conn.prepare_cached(END_SESSIONS)?.execute([id])?;
+            super::statements::audit(conn, &who, "token_revoke", "api_token", Some(id), &[])
+        })
         .await?;
-        let Some(id) = id else {
-            return Err(StoreError::Missing(
-                crate::i18n::Msg::new("msg.no_such_token").arg("name", format!("{name:?}")),
-            ));
-        };
-        // Its browser sessions end with it.
-        sqlx::query!("DELETE FROM web_sessions WHERE token_id = ?", id).execute(&mut *tx).await?;
-        audit(&mut tx, actor, "token_revoke", "api_token", Some(id), &[]).await?;
-        tx.commit().await?;
         self.tokens_changed();
         Ok(())
     }
