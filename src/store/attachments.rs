@@ -1,7 +1,7 @@
 //! SQL of attachments (migration 32): the row in `attachments`, its sealed
 //! bytes and thumbnail in `attachment_contents`, so that a list never reads
 //! a blob. The bytes are sealed with the key file in the write's own
-//! transaction (after [`Store::ready_to_seal`]), and opened only when one
+//! transaction (after [`Store::ready_to_seal_on`]), and opened only when one
 //! file is asked for.
 //!
 //! An upload and a caption's edit run on the writer's rusqlite connection
@@ -12,7 +12,7 @@ use sqlx::SqliteConnection;
 
 use super::refs::reference_on;
 use super::rows::Statement;
-use super::{reference, statements, stored, visible, Created, NewRow, Refs, Store, StoreError, Table, WriteCtx};
+use super::{statements, stored, visible, Created, NewRow, Refs, Store, StoreError, Table, WriteCtx};
 use crate::domain::time::now_system;
 use crate::domain::{AttachedTo, Attachment, AttachmentPatch, NewAttachment, Page, PageRequest};
 
@@ -162,22 +162,9 @@ pub(super) async fn file(store: &Store, conn: &mut SqliteConnection, id: i64) ->
     Ok(store.secrets.open_bytes(&sealed)?)
 }
 
-/// Insert an imported attachment with its own id and times, and its file
-/// (as an upload keeps it); what it is attached to must be stored
-/// (archived or not). A row without its file is not written.
-pub(super) async fn import(
-    store: &Store,
-    conn: &mut SqliteConnection,
-    row: &crate::portable::Row<crate::portable::ImportedAttachment>,
-) -> Result<(), StoreError> {
-    let Some(file) = &row.value.file else { return Ok(()) };
-    reference(&mut *conn, Refs::Stored, table_of(file.entity), "entity_id", file.entity_id).await?;
-    insert(store, conn, &NewRow::from(&row.stamps), file, None).await.map(|_| ())
-}
-
 /// Insert an attachment whose entity was checked, sealing its bytes, on
 /// the writer's rusqlite connection. Returns its id.
-fn insert_on(store: &Store, conn: &Connection, row: &NewRow, a: &NewAttachment) -> Result<i64, StoreError> {
+pub(super) fn insert_on(store: &Store, conn: &Connection, row: &NewRow, a: &NewAttachment) -> Result<i64, StoreError> {
     store.ready_to_seal_on(conn)?;
     let Sealed { content, thumbnail, size } = sealed(store, a)?;
     let id: i64 = conn.prepare_cached(CREATE)?.query_row(
@@ -196,48 +183,6 @@ fn insert_on(store: &Store, conn: &Connection, row: &NewRow, a: &NewAttachment) 
         |r| r.get("id"),
     )?;
     conn.prepare_cached(CREATE_CONTENTS)?.execute(params![id, content, thumbnail])?;
-    Ok(id)
-}
-
-/// Insert an attachment whose entity was checked, sealing its bytes.
-async fn insert(
-    store: &Store,
-    conn: &mut SqliteConnection,
-    row: &NewRow,
-    a: &NewAttachment,
-    sealed: Option<(Vec<u8>, Option<Vec<u8>>)>,
-) -> Result<i64, StoreError> {
-    store.ready_to_seal(conn).await?;
-    let Sealed { content, thumbnail, size } = match sealed {
-        Some((content, thumbnail)) => Sealed { content, thumbnail, size: size_of(a)? },
-        None => self::sealed(store, a)?,
-    };
-    let (entity, media_type) = (a.entity.as_str(), a.media_type.as_str());
-    let has_thumbnail = a.thumbnail.is_some();
-    let id = sqlx::query_scalar!(
-        r#"INSERT INTO attachments (id, entity, entity_id, caption, media_type, size, has_thumbnail, created_at, updated_at, archived_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
-        row.id,
-        entity,
-        a.entity_id,
-        a.caption,
-        media_type,
-        size,
-        has_thumbnail,
-        row.created_at,
-        row.updated_at,
-        row.archived_at
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO attachment_contents (attachment_id, content_sealed, thumbnail_sealed) VALUES (?, ?, ?)",
-        id,
-        content,
-        thumbnail
-    )
-    .execute(&mut *conn)
-    .await?;
     Ok(id)
 }
 

@@ -397,38 +397,15 @@ impl Written {
 /// What an update of an attempt never changes.
 const KEPT_BY_UPDATE: &[&str] = &["id", "case_id", "machine_id", "license_id", "created_at", "archived_at"];
 
-/// Insert an attempt into its case (`(case_id, machine_id, license_id)`,
-/// checked). Returns the stored row, read back by the insert itself (its
-/// `RETURNING` packs [`Row`] as [`select`] does; the store's tests hold a
-/// create's answer equal to the attempt read again); its questions are the
-/// caller's to write.
-async fn insert(
-    conn: &mut SqliteConnection,
-    row: &NewRow,
-    pair: (i64, i64, i64),
-    a: &NewAttempt,
-) -> Result<Row, StoreError> {
-    let rows = json_rows(&[Written::of(a, row, pair)])?;
-    match insert_rows(conn, &rows).await?.as_slice() {
-        [packed] => unpack(packed),
-        _ => Err(StoreError::Corrupt("an insert of one attempt did not give back one row".into())),
-    }
-}
-
 /// Rows as one JSON array of objects, as the inserts read them.
 fn json_rows<T: serde::Serialize>(rows: &[T]) -> Result<String, StoreError> {
     serde_json::to_string(rows).map_err(|e| StoreError::Corrupt(format!("a row could not be written as JSON: {e}")))
 }
 
-/// Insert attempts given as one JSON array of [`Written`] rows (an id of
-/// null is given one), in one statement: the one insert of attempts, of a
-/// call recorded and of an import's hundreds alike. Returns the rows
-/// stored, packed as [`select`] packs them.
-async fn insert_rows(conn: &mut SqliteConnection, rows: &str) -> Result<Vec<String>, StoreError> {
-    Ok(sqlx::query_scalar(INSERT.as_str()).bind(rows).fetch_all(conn).await?)
-}
-
-/// The one insert of attempts ([`insert_rows`]).
+/// The one insert of attempts: rows given as one JSON array of [`Written`]
+/// rows (an id of null is given one), of a call recorded and of an
+/// import's hundreds alike; it gives back the rows stored, packed as
+/// [`select`] packs them.
 static INSERT: Statement =
     Statement::new(|| format!("{} RETURNING {}", Written::COLUMNS.insert(), Row::COLUMNS.object()));
 
@@ -495,7 +472,11 @@ pub(super) fn statements() -> Vec<String> {
     out
 }
 
-/// [`insert`] on the writer's rusqlite connection.
+/// Insert an attempt into its case (`(case_id, machine_id, license_id)`,
+/// checked). Returns the stored row, read back by the insert itself (its
+/// `RETURNING` packs [`Row`] as [`select`] does; the store's tests hold a
+/// create's answer equal to the attempt read again); its questions are the
+/// caller's to write.
 fn insert_on(conn: &Connection, row: &NewRow, pair: (i64, i64, i64), a: &NewAttempt) -> Result<Row, StoreError> {
     let rows = json_rows(&[Written::of(a, row, pair)])?;
     let packed = conn.prepare_cached(&INSERT)?.query_map([rows], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;

@@ -6,14 +6,13 @@ use sqlx::SqliteConnection;
 
 use super::rows::{row, Statement};
 use super::{
-    all_exist, bad_reference, finish_create, finish_update, replay, stored, visible, Created, Known, NewRow, Refs,
-    Store, StoreError, Table, WriteCtx,
+    all_exist, finish_create, finish_update, replay, stored, visible, Created, NewRow, Refs, Store, StoreError, Table,
+    WriteCtx,
 };
 use crate::domain::case::check_open_before_closed;
 use crate::domain::time::{now_system, Zone};
 use crate::domain::CallerTime;
 use crate::domain::{Case, CasePatch, CaseStatus, FieldErrors, NewCase, Page, PageRequest, Trigger};
-use crate::portable::ImportedCase;
 
 pub(super) struct Row {
     id: i64,
@@ -157,20 +156,6 @@ pub(super) async fn of_machine(
     .collect()
 }
 
-/// The case an attempt or follow-up names in `field`, which must name a
-/// case as `refs` says.
-pub(super) async fn referenced(
-    conn: &mut SqliteConnection,
-    refs: Refs,
-    case_id: i64,
-    field: &str,
-) -> Result<Case, StoreError> {
-    match fetch(conn, case_id).await? {
-        Some(c) if c.archived_at.is_none() || refs == Refs::Stored => Ok(c),
-        found => Err(bad_reference(Table::Cases, field, case_id, found.is_some())),
-    }
-}
-
 /// The open case of a pair, if any.
 pub(super) async fn open_case_of(
     conn: &mut SqliteConnection,
@@ -204,7 +189,7 @@ row! {
     /// A case's row as written, by column name: one list for a case opened
     /// (by itself or by a call) and for an import's chunks.
     #[derive(serde::Serialize)]
-    struct Written in "cases" {
+    pub(super) struct Written in "cases" {
         id: Option<i64>,
         machine_id: i64,
         license_id: i64,
@@ -220,7 +205,7 @@ row! {
     }
 }
 
-fn case_row(row: &NewRow, c: &NewCase, closed_at: Option<&str>) -> Written {
+pub(super) fn case_row(row: &NewRow, c: &NewCase, closed_at: Option<&str>) -> Written {
     Written {
         id: row.id,
         machine_id: c.machine_id,
@@ -255,13 +240,16 @@ pub(super) fn insert_on(
     c: &NewCase,
     closed_at: Option<&str>,
 ) -> Result<i64, StoreError> {
-    let rows = serde_json::to_string(&[case_row(row, c, closed_at)])
-        .map_err(|e| StoreError::Corrupt(format!("a case as JSON: {e}")))?;
-    let ids = conn.prepare_cached(&INSERT)?.query_map([rows], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
-    match ids.as_slice() {
+    match insert_rows_on(conn, &[case_row(row, c, closed_at)])?.as_slice() {
         [id] => Ok(*id),
         _ => Err(StoreError::Corrupt("an insert of one case did not give back one id".into())),
     }
+}
+
+/// [`insert_rows`] on the writer's rusqlite connection.
+pub(super) fn insert_rows_on(conn: &rusqlite::Connection, rows: &[Written]) -> Result<Vec<i64>, StoreError> {
+    let rows = serde_json::to_string(rows).map_err(|e| StoreError::Corrupt(format!("a case as JSON: {e}")))?;
+    Ok(conn.prepare_cached(&INSERT)?.query_map([rows], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?)
 }
 
 async fn insert_rows(conn: &mut SqliteConnection, rows: &[Written]) -> Result<Vec<i64>, StoreError> {
@@ -287,31 +275,26 @@ async fn check_refs(conn: &mut SqliteConnection, c: &NewCase, refs: Refs) -> Res
         )
         .fetch_optional(&mut *conn)
         .await?;
-        match owner {
-            None => errors.0.extend(
-                FieldErrors::one(
-                    "hardware_change_id",
-                    super::refs::bad_reference_message(Table::HardwareChanges, h, false),
-                )
-                .0,
-            ),
-            Some(m) if m != c.machine_id => errors.0.extend(
-                FieldErrors::one(
-                    "hardware_change_id",
-                    crate::i18n::Msg::new("msg.change_of_other_machine")
-                        .arg("id", h)
-                        .arg("machine", m)
-                        .arg("not", c.machine_id),
-                )
-                .0,
-            ),
-            Some(_) => {}
+        if let Some(message) = change_refused(h, owner, c.machine_id) {
+            errors.0.extend(FieldErrors::one("hardware_change_id", message).0);
         }
     }
     if errors.0.is_empty() {
         Ok(())
     } else {
         Err(StoreError::Invalid(errors))
+    }
+}
+
+/// What is wrong with a case's hardware change `h` of machine `owner`
+/// (`None`: not there) for a case of `machine_id`.
+pub(super) fn change_refused(h: i64, owner: Option<i64>, machine_id: i64) -> Option<crate::i18n::Msg> {
+    match owner {
+        None => Some(super::refs::bad_reference_message(Table::HardwareChanges, h, false)),
+        Some(m) if m != machine_id => Some(
+            crate::i18n::Msg::new("msg.change_of_other_machine").arg("id", h).arg("machine", m).arg("not", machine_id),
+        ),
+        Some(_) => None,
     }
 }
 
@@ -334,18 +317,20 @@ pub(super) fn no_other_open_case_on(conn: &rusqlite::Connection, id: i64) -> Res
     }
 }
 
+/// What a case says when its pair has the open case `other` already.
+pub(super) fn already_open(other: i64, c: &NewCase) -> crate::i18n::Msg {
+    crate::i18n::Msg::new("msg.case_already_open")
+        .arg("case", other)
+        .arg("machine", c.machine_id)
+        .arg("license", c.license_id)
+}
+
 /// An open live case must be its pair's only one (`this` is the case itself, on update).
 async fn only_open_case(conn: &mut SqliteConnection, c: &NewCase, this: Option<i64>) -> Result<(), StoreError> {
     if c.status == CaseStatus::Open {
         if let Some(other) = open_case_of(conn, c.machine_id, c.license_id).await? {
             if Some(other) != this {
-                return Err(StoreError::Conflict(
-                    ConflictKind::OpenCaseExists,
-                    crate::i18n::Msg::new("msg.case_already_open")
-                        .arg("case", other)
-                        .arg("machine", c.machine_id)
-                        .arg("license", c.license_id),
-                ));
+                return Err(StoreError::Conflict(ConflictKind::OpenCaseExists, already_open(other, c)));
             }
         }
     }
@@ -544,62 +529,4 @@ pub(super) async fn chunk(conn: &mut SqliteConnection, after: i64, limit: i64) -
     .into_iter()
     .map(Case::try_from)
     .collect()
-}
-
-/// Insert an imported case with its own id, times and status. Its machine,
-/// license and hardware change must be stored (archived or not), and a live
-/// open case must be its pair's only one.
-pub(super) async fn import(
-    conn: &mut SqliteConnection,
-    known: &mut Known,
-    row: &crate::portable::Row<ImportedCase>,
-) -> Result<(), StoreError> {
-    let (s, c) = (&row.stamps, &row.value.case);
-    check_import_refs(conn, known, c).await?;
-    if s.archived_at.is_none() {
-        only_open_case(conn, c, None).await.map_err(|e| match e {
-            StoreError::Conflict(_, message) => StoreError::Invalid(FieldErrors::one("status", message)),
-            other => other,
-        })?;
-    }
-    insert(conn, &NewRow::from(s), c, row.value.closed_at.as_deref()).await.map(|_| ())
-}
-
-/// Check an imported case's references, unless its machine and license are
-/// known to be stored and it names no hardware change.
-async fn check_import_refs(conn: &mut SqliteConnection, known: &mut Known, c: &NewCase) -> Result<(), StoreError> {
-    let pair = [(Table::Machines, c.machine_id), (Table::Licenses, c.license_id)];
-    if c.hardware_change_id.is_some() || !pair.iter().all(|(t, id)| known.has(*t, *id)) {
-        check_refs(conn, c, Refs::Stored).await?;
-        for (t, id) in pair {
-            known.add(t, id);
-        }
-    }
-    Ok(())
-}
-
-/// The new cases of one chunk of an import, each with its name in the file
-/// (`cases[3]`), as [`import`] writes them one by one, but in one
-/// statement: one open case a pair is left to the unique index. When the
-/// statement refuses the chunk, it is rolled back and written again a row
-/// at a time, so that the refusal names its row.
-pub(super) async fn import_chunk(
-    conn: &mut SqliteConnection,
-    known: &mut Known,
-    rows: &[(String, &crate::portable::Row<ImportedCase>)],
-) -> Result<(), StoreError> {
-    let mut cases = Vec::with_capacity(rows.len());
-    for (at, row) in rows {
-        let (s, c) = (&row.stamps, &row.value.case);
-        check_import_refs(conn, known, c).await.map_err(|e| super::chunk::at_row(e, at))?;
-        cases.push(case_row(&NewRow::from(s), c, row.value.closed_at.as_deref()));
-    }
-    let mut chunk = sqlx::Connection::begin(&mut *conn).await?;
-    let written = insert_rows(&mut chunk, &cases).await.map(|_| ());
-    let Some(refused) = super::chunk::keep_or_undo(chunk, written).await? else { return Ok(()) };
-    for (at, row) in rows {
-        import(conn, known, row).await.map_err(|e| super::chunk::at_row(e, at))?;
-    }
-    // Written a row at a time, nothing was refused: the chunk's refusal stands.
-    Err(refused)
 }

@@ -3,8 +3,6 @@
 //! for it: where a timeline page's source starts, and how an import chunk's
 //! savepoint ends and names the row at fault.
 
-use sqlx::{Sqlite, Transaction};
-
 use super::StoreError;
 use crate::domain::FieldErrors;
 
@@ -30,18 +28,22 @@ pub(super) struct After {
     pub at_midnight: bool,
 }
 
-/// End the savepoint a chunk of an import was written in: kept when its
-/// statements succeeded (`None`); rolled back when they were refused, and
-/// the refusal handed back, for the caller to write the chunk again a row
-/// at a time and name the row at fault.
-pub(super) async fn keep_or_undo(
-    chunk: Transaction<'_, Sqlite>,
-    written: Result<(), StoreError>,
+/// Run an import chunk's `write` in a savepoint of its own: kept when it
+/// succeeded (`None`); rolled back when it was refused, and the refusal
+/// handed back, for the caller to write the chunk again a row at a time
+/// and name the row at fault.
+pub(super) fn keep_or_undo(
+    conn: &rusqlite::Connection,
+    write: impl FnOnce() -> Result<(), StoreError>,
 ) -> Result<Option<StoreError>, StoreError> {
-    match written {
-        Ok(()) => chunk.commit().await.map(|()| None).map_err(StoreError::from),
+    conn.execute_batch("SAVEPOINT chunk")?;
+    match write() {
+        Ok(()) => {
+            conn.execute_batch("RELEASE chunk")?;
+            Ok(None)
+        }
         Err(refused) => {
-            chunk.rollback().await?;
+            conn.execute_batch("ROLLBACK TO chunk; RELEASE chunk")?;
             Ok(Some(refused))
         }
     }

@@ -5,9 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use sqlx::SqliteConnection;
 
 use super::refs::reference_on;
-use super::{
-    cases, reference, statements, stored_date, visible, Created, NewRow, Refs, Store, StoreError, Table, WriteCtx,
-};
+use super::{statements, stored_date, visible, Created, Refs, Store, StoreError, Table, WriteCtx};
 use crate::domain::time::now_system;
 use crate::domain::{FieldErrors, FollowUp, FollowUpPatch, NewFollowUp, Page, PageRequest};
 
@@ -121,24 +119,6 @@ pub(super) async fn pending(conn: &mut SqliteConnection, machine_id: Option<i64>
     .collect()
 }
 
-/// The machine a follow-up belongs to: the one given, or its case's. Both
-/// must name rows as `refs` says.
-async fn machine_of(conn: &mut SqliteConnection, f: &NewFollowUp, refs: Refs) -> Result<i64, StoreError> {
-    let case = match f.case_id {
-        Some(case_id) => Some(cases::referenced(conn, refs, case_id, "case_id").await?),
-        None => None,
-    };
-    match (f.machine_id, case) {
-        (Some(m), Some(c)) if c.machine_id != m => Err(other_machine(c.id, c.machine_id, m)),
-        (_, Some(c)) => Ok(c.machine_id),
-        (Some(m), None) => {
-            reference(conn, refs, Table::Machines, "machine_id", m).await?;
-            Ok(m)
-        }
-        (None, None) => Err(no_machine()),
-    }
-}
-
 const FETCH: &str = "SELECT id, machine_id, case_id, text, due_on, done, created_at, updated_at, archived_at
      FROM follow_ups WHERE id = ?";
 const CREATE: &str =
@@ -173,32 +153,34 @@ pub(super) fn fetch_on(conn: &Connection, id: i64) -> Result<Option<FollowUp>, S
     conn.prepare_cached(FETCH)?.query_row([id], row_of).optional()?.map(FollowUp::try_from).transpose()
 }
 
-/// [`machine_of`] on the writer's rusqlite connection, for a write of the
-/// API or the command line (both must name live rows).
-fn machine_of_on(conn: &Connection, f: &NewFollowUp) -> Result<i64, StoreError> {
+/// The machine a follow-up belongs to: the one given, or its case's. Both
+/// must name rows as `refs` says (live for a write of the API or the
+/// command line, stored for an import).
+pub(super) fn machine_of_on(conn: &Connection, f: &NewFollowUp, refs: Refs) -> Result<i64, StoreError> {
     let case = match f.case_id {
-        Some(case_id) => Some(cases_machine_on(conn, case_id)?),
+        Some(case_id) => Some(cases_machine_on(conn, case_id, refs)?),
         None => None,
     };
     match (f.machine_id, case) {
         (Some(m), Some((case_id, machine_id))) if machine_id != m => Err(other_machine(case_id, machine_id, m)),
         (_, Some((_, machine_id))) => Ok(machine_id),
         (Some(m), None) => {
-            reference_on(conn, Refs::Live, Table::Machines, "machine_id", m)?;
+            reference_on(conn, refs, Table::Machines, "machine_id", m)?;
             Ok(m)
         }
         (None, None) => Err(no_machine()),
     }
 }
 
-/// The machine of the live case `case_id` names, or the field error of `case_id`.
-fn cases_machine_on(conn: &Connection, case_id: i64) -> Result<(i64, i64), StoreError> {
+/// The machine of the case `case_id` names (live, or only stored as
+/// `refs` says), or the field error of `case_id`.
+fn cases_machine_on(conn: &Connection, case_id: i64, refs: Refs) -> Result<(i64, i64), StoreError> {
     let found: Option<(i64, bool)> = conn
         .prepare_cached(super::attempts::CASE_OF_CALL)?
         .query_row([case_id], |r| Ok((r.get(0)?, r.get(2)?)))
         .optional()?;
     match found {
-        Some((machine_id, true)) => Ok((case_id, machine_id)),
+        Some((machine_id, live)) if live || refs == Refs::Stored => Ok((case_id, machine_id)),
         found => Err(super::refs::bad_reference(Table::Cases, "case_id", case_id, found.is_some())),
     }
 }
@@ -219,31 +201,6 @@ fn no_machine() -> StoreError {
     StoreError::Invalid(FieldErrors::one("machine_id", crate::i18n::Msg::new("msg.machine_or_case")))
 }
 
-/// Insert a follow-up of a machine that was checked.
-async fn insert(
-    conn: &mut SqliteConnection,
-    row: &NewRow,
-    machine_id: i64,
-    f: &NewFollowUp,
-) -> Result<i64, StoreError> {
-    let due_on = f.due_on.map(|d| d.to_string());
-    Ok(sqlx::query_scalar!(
-        r#"INSERT INTO follow_ups (id, machine_id, case_id, text, due_on, done, created_at, updated_at, archived_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
-        row.id,
-        machine_id,
-        f.case_id,
-        f.text,
-        due_on,
-        f.done,
-        row.created_at,
-        row.updated_at,
-        row.archived_at
-    )
-    .fetch_one(conn)
-    .await?)
-}
-
 impl Store {
     /// Add a follow-up.
     pub async fn create_follow_up(&self, ctx: &WriteCtx<'_>, f: &NewFollowUp) -> Result<Created<FollowUp>, StoreError> {
@@ -251,7 +208,7 @@ impl Store {
             if let Some(r) = statements::replay(conn, ctx)? {
                 return Ok(r);
             }
-            let machine_id = machine_of_on(conn, f)?;
+            let machine_id = machine_of_on(conn, f, Refs::Live)?;
             let now = now_system();
             let due_on = f.due_on.map(|d| d.to_string());
             let row = conn
@@ -310,7 +267,7 @@ impl Store {
             let current = visible(fetch_on(conn, id)?, false, Table::FollowUps, id)?;
             ctx.check_version(&current)?;
             let f = NewFollowUp::from(&current).patched(patch).map_err(StoreError::Invalid)?;
-            let machine_id = machine_of_on(conn, &f)?;
+            let machine_id = machine_of_on(conn, &f, Refs::Live)?;
             let due_on = f.due_on.map(|d| d.to_string());
             let updated = conn
                 .prepare_cached(UPDATE)?
@@ -342,14 +299,4 @@ pub(super) async fn chunk(conn: &mut SqliteConnection, after: i64, limit: i64) -
     .into_iter()
     .map(FollowUp::try_from)
     .collect()
-}
-
-/// Insert an imported follow-up with its own id and times. Its machine is
-/// the one given or its case's; both must be stored (archived or not).
-pub(super) async fn import(
-    conn: &mut SqliteConnection,
-    row: &crate::portable::Row<NewFollowUp>,
-) -> Result<(), StoreError> {
-    let machine_id = machine_of(conn, &row.value, Refs::Stored).await?;
-    insert(conn, &NewRow::from(&row.stamps), machine_id, &row.value).await.map(|_| ())
 }

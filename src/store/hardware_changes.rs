@@ -4,11 +4,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use sqlx::SqliteConnection;
 
 use super::refs::reference_on;
-use super::{reference, statements, stored_date, visible, Created, NewRow, Refs, Store, StoreError, Table, WriteCtx};
+use super::{reference, statements, stored_date, visible, Created, Refs, Store, StoreError, Table, WriteCtx};
 use crate::domain::enums::PartSet;
 use crate::domain::time::now_system;
 use crate::domain::{HardwareChange, HardwareChangePatch, NewHardwareChange, Page, PageRequest};
-use crate::portable::ImportedChange;
 
 struct Row {
     id: i64,
@@ -260,42 +259,4 @@ pub(super) async fn chunk(
     .into_iter()
     .map(HardwareChange::try_from)
     .collect()
-}
-
-/// Insert a hardware change of a machine that was checked.
-async fn insert(
-    conn: &mut SqliteConnection,
-    row: &NewRow,
-    machine_id: i64,
-    h: &NewHardwareChange,
-) -> Result<i64, StoreError> {
-    let changed_on = h.changed_on.to_string();
-    let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
-    Ok(sqlx::query_scalar!(
-        r#"INSERT INTO hardware_changes (id, machine_id, changed_on, parts_replaced, parts_kept, os_reinstalled, notes,
-                                        created_at, updated_at, archived_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
-        row.id,
-        machine_id,
-        changed_on,
-        replaced,
-        kept,
-        h.os_reinstalled,
-        h.notes,
-        row.created_at,
-        row.updated_at,
-        row.archived_at
-    )
-    .fetch_one(conn)
-    .await?)
-}
-
-/// Insert an imported hardware change with its own id and times; its
-/// machine must be stored (archived or not).
-pub(super) async fn import(
-    conn: &mut SqliteConnection,
-    row: &crate::portable::Row<ImportedChange>,
-) -> Result<(), StoreError> {
-    reference(conn, Refs::Stored, Table::Machines, "machine_id", row.value.machine_id).await?;
-    insert(conn, &NewRow::from(&row.stamps), row.value.machine_id, &row.value.change).await.map(|_| ())
 }

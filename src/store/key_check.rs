@@ -86,9 +86,4 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
-
-    /// Before a write seals something, in its transaction.
-    pub(super) async fn ready_to_seal(&self, conn: &mut SqliteConnection) -> Result<(), StoreError> {
-        self.check_key(conn, true).await
-    }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension};
 use sqlx::SqliteConnection;
 
-use super::{statements, stored, stored_date, visible, Created, NewRow, Store, StoreError, Table, WriteCtx};
+use super::{statements, stored, stored_date, visible, Created, Store, StoreError, Table, WriteCtx};
 use crate::domain::ids::mask_last_five;
 use crate::domain::license::KeyChange;
 use crate::domain::time::now_system;
@@ -139,21 +139,21 @@ pub(super) fn fetch_on(conn: &Connection, id: i64) -> Result<Option<License>, St
 /// The sealed key, its last five characters and its check, ready to store.
 /// What is stored of a key: sealed with its last five and whether it
 /// checks, or (from an export without secrets) its last five alone.
-struct SealedKey {
-    sealed: Option<Vec<u8>>,
-    last5: Option<String>,
-    checks: Option<bool>,
-    hint: Option<String>,
+pub(super) struct SealedKey {
+    pub sealed: Option<Vec<u8>>,
+    pub last5: Option<String>,
+    pub checks: Option<bool>,
+    pub hint: Option<String>,
 }
 
 impl SealedKey {
-    const NONE: SealedKey = SealedKey { sealed: None, last5: None, checks: None, hint: None };
+    pub(super) const NONE: SealedKey = SealedKey { sealed: None, last5: None, checks: None, hint: None };
 }
 
 impl Store {
     /// [`Store::seal_key`] on the writer's rusqlite connection, after the
     /// key file's check when a key is to be sealed.
-    fn key_to_store(&self, conn: &Connection, change: &KeyChange) -> Result<Option<SealedKey>, StoreError> {
+    pub(super) fn key_to_store(&self, conn: &Connection, change: &KeyChange) -> Result<Option<SealedKey>, StoreError> {
         if matches!(change, KeyChange::Set(_)) {
             self.ready_to_seal_on(conn)?;
         }
@@ -301,43 +301,5 @@ impl Store {
                 Ok(LicenseRow::new(License::try_from(r)?, key))
             })
             .collect()
-    }
-
-    /// Insert a license; its key, if it has one, is sealed first.
-    pub(super) async fn insert_license(
-        &self,
-        conn: &mut SqliteConnection,
-        row: &NewRow,
-        l: &NewLicense,
-    ) -> Result<i64, StoreError> {
-        if matches!(l.product_key, KeyChange::Set(_)) {
-            self.ready_to_seal(conn).await?;
-        }
-        let key = self.seal_key(&l.product_key)?.unwrap_or(SealedKey::NONE);
-        let channel = l.channel.as_str();
-        let purchased_on = l.purchased_on.map(|d| d.to_string());
-        Ok(sqlx::query_scalar!(
-            r#"INSERT INTO licenses (id, product, edition, channel, purchased_from, purchased_on, box_colour,
-                                    product_key_sealed, product_key_last5, product_key_checks, product_key_hint, notes,
-                                    created_at, updated_at, archived_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
-            row.id,
-            l.product,
-            l.edition,
-            channel,
-            l.purchased_from,
-            purchased_on,
-            l.box_colour,
-            key.sealed,
-            key.last5,
-            key.checks,
-            key.hint,
-            l.notes,
-            row.created_at,
-            row.updated_at,
-            row.archived_at
-        )
-        .fetch_one(conn)
-        .await?)
     }
 }

@@ -1,11 +1,10 @@
 //! SQL of machines.
 
 use super::ConflictKind;
-use super::{statements, visible, Created, NewRow, Store, StoreError, Table, WriteCtx};
+use super::{statements, visible, Created, Store, StoreError, Table, WriteCtx};
 use crate::domain::fields::name_key;
 use crate::domain::time::now_system;
-use crate::domain::{FieldErrors, Machine, MachinePatch, NewMachine, Page, PageRequest};
-use crate::portable::Row;
+use crate::domain::{Machine, MachinePatch, NewMachine, Page, PageRequest};
 use rusqlite::{params, Connection, OptionalExtension};
 use sqlx::SqliteConnection;
 
@@ -15,7 +14,7 @@ fn name_taken(name: &str, taken: &str) -> StoreError {
 }
 
 /// What [`name_taken`] says.
-fn name_taken_msg(name: &str, taken: &str) -> crate::i18n::Msg {
+pub(super) fn name_taken_msg(name: &str, taken: &str) -> crate::i18n::Msg {
     if name == taken {
         crate::i18n::Msg::new("msg.machine_name_taken").arg("name", name)
     } else {
@@ -100,7 +99,7 @@ pub(super) fn name_free_on(conn: &Connection, id: i64) -> Result<(), StoreError>
 }
 
 /// [`name_in_use`] on the writer's rusqlite connection.
-fn name_in_use_on(conn: &Connection, name: &str, except: i64) -> Result<Option<String>, StoreError> {
+pub(super) fn name_in_use_on(conn: &Connection, name: &str, except: i64) -> Result<Option<String>, StoreError> {
     Ok(conn.prepare_cached(NAME_IN_USE)?.query_row(params![name_key(name), except], |r| r.get(0)).optional()?)
 }
 
@@ -197,34 +196,4 @@ pub(super) async fn chunk(conn: &mut SqliteConnection, after: i64, limit: i64) -
     )
     .fetch_all(conn)
     .await?)
-}
-
-/// Insert a machine whose name was checked.
-async fn insert(conn: &mut SqliteConnection, row: &NewRow, m: &NewMachine) -> Result<i64, StoreError> {
-    let key = name_key(&m.name);
-    Ok(sqlx::query_scalar!(
-        r#"INSERT INTO machines (id, name, name_key, owner, notes, created_at, updated_at, archived_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
-        row.id,
-        m.name,
-        key,
-        m.owner,
-        m.notes,
-        row.created_at,
-        row.updated_at,
-        row.archived_at
-    )
-    .fetch_one(conn)
-    .await?)
-}
-
-/// Insert an imported machine with its own id and times; a live one needs
-/// a name no other live machine has.
-pub(super) async fn import(conn: &mut SqliteConnection, row: &Row<NewMachine>) -> Result<(), StoreError> {
-    let (s, m) = (&row.stamps, &row.value);
-    let taken = if s.archived_at.is_none() { name_in_use(conn, &m.name, s.id).await? } else { None };
-    if let Some(taken) = taken {
-        return Err(StoreError::Invalid(FieldErrors::one("name", name_taken_msg(&m.name, &taken))));
-    }
-    insert(conn, &NewRow::from(s), m).await.map(|_| ())
 }

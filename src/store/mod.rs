@@ -65,6 +65,7 @@ mod chunk;
 mod follow_ups;
 mod hardware_changes;
 pub mod idempotency;
+mod import_rows;
 mod key_check;
 mod licenses;
 mod machines;
@@ -93,7 +94,7 @@ use crate::config::Checkpoints;
 use crate::domain::{FieldErrors, Scope};
 use crate::secrets::{SecretError, Secrets};
 
-use refs::{all_exist, bad_reference, reference, refused, row_state, Known, Refs};
+use refs::{all_exist, reference, refused, row_state, Known, Refs};
 
 pub use attachments::Bytes as AttachmentBytes;
 pub use attempts::{AttemptFilter, ConfirmationMatch};
@@ -662,6 +663,8 @@ impl Store {
 fn writer_connection(path: &Path, checkpoints: Checkpoints) -> Result<rusqlite::Connection, StoreError> {
     let conn = rusqlite::Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(10))?;
+    // Room for every statement the writer runs (rusqlite keeps 16).
+    conn.set_prepared_statement_cache_capacity(256);
     conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
          PRAGMA wal_autocheckpoint = {}; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY",

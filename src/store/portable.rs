@@ -5,34 +5,28 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sqlx::SqliteConnection;
 
-use super::chunk::at_row;
-use super::{
-    attachments, audit, cases, follow_ups, hardware_changes, machines, Actor, Known, NewRow, Store, StoreError,
-};
+use super::import_rows::{Named, NewRows};
+use super::writer::HeldWrite;
+use super::{attachments, cases, follow_ups, hardware_changes, machines, Actor, Known, Store, StoreError};
 use crate::domain::FieldErrors;
 use crate::portable::{
     self, AttachmentRow, Counts, Document, ExportRow, ExportSink, Head, ImportReport, Incoming, Parsed, Row, Starts,
 };
-use sqlx::{Sqlite, Transaction};
-
-/// The most cases or attempts an import writes in one statement (their
-/// JSON is bound as one value: about 1 KiB an attempt).
-const AT_ONCE: usize = 500;
 
 /// The rows of one entity to insert, each with its name (`machines[0]`),
 /// and how many were already stored.
-type Split<'a, T> = (Vec<(String, &'a Row<T>)>, usize);
+type Split<T> = (Vec<Named<T>>, usize);
 
 /// Rows of one entity that are new (with their index in the file), and how
 /// many were already there, the same. A row whose id holds something else,
 /// or an id listed twice, refuses the whole import.
-fn split<'a, T: PartialEq>(
+fn split<T: PartialEq + Clone>(
     entity: &str,
     noun: &str,
-    (start, incoming): (usize, &'a [Row<T>]),
+    (start, incoming): (usize, &[Row<T>]),
     existing: &[Row<T>],
     seen: &mut Seen,
-) -> Result<Split<'a, T>, StoreError> {
+) -> Result<Split<T>, StoreError> {
     let existing: HashMap<i64, &Row<T>> = existing.iter().map(|r| (r.stamps.id, r)).collect();
     let (mut new, mut same) = (Vec::new(), 0);
     let mut errors = FieldErrors::default();
@@ -46,7 +40,7 @@ fn split<'a, T: PartialEq>(
             continue;
         }
         match existing.get(&id) {
-            None => new.push((at, row)),
+            None => new.push((at, row.clone())),
             Some(stored) if *stored == row => same += 1,
             Some(_) => errors.0.extend(
                 FieldErrors::one(
@@ -320,25 +314,33 @@ impl Store {
     }
 }
 
-/// An import under way: its transaction, what it did so far, and the ids
-/// it saw (an id listed twice is refused, in whichever chunks).
+/// An import under way: its write, held open on the writer's thread
+/// while chunks arrive (one step a chunk, see [`super::import_rows`]), what
+/// it did so far, and the ids it saw (an id listed twice is refused, in
+/// whichever chunks).
+///
+/// The whole import is one write of the writer, in one transaction: a
+/// refused row in the last chunk leaves nothing of the first, as a file
+/// imported in one statement would. The stored rows a chunk is compared
+/// with are read through the pool: the held write has SQLite's write lock
+/// from its start, so nothing commits meanwhile and the pool reads what
+/// the write sees, but for the rows it wrote itself, whose ids the file
+/// cannot list again.
 struct Import {
-    tx: Transaction<'static, Sqlite>,
+    write: HeldWrite<Known, ()>,
     secrets: bool,
     report: ImportReport,
     seen: [Seen; 7],
-    known: Known,
     done: usize,
 }
 
 impl Import {
     async fn begin(store: &Store, secrets: bool) -> Result<Self, StoreError> {
         Ok(Import {
-            tx: store.begin_write().await?,
+            write: store.write_held(Known::default()).await?,
             secrets,
             report: ImportReport::default(),
             seen: Default::default(),
-            known: Known::default(),
             done: 0,
         })
     }
@@ -354,7 +356,7 @@ impl Import {
         progress: &dyn Fn(usize),
     ) -> Result<(), StoreError> {
         let mut stored = Only::new(doc, &Head::now(self.secrets));
-        store.read_ranges(&mut self.tx, self.secrets, doc, &mut stored).await?;
+        store.read_ranges(&mut *store.pool.acquire().await?, self.secrets, doc, &mut stored).await?;
         let stored = Parsed::stored(&stored.doc)
             .map_err(|e| StoreError::Corrupt(format!("a stored row does not parse as an import would: {e}")))?;
         let [s0, s1, s2, s3, s4, s5, s6] = &mut self.seen;
@@ -394,61 +396,43 @@ impl Import {
             unchanged: Counts::from(u),
             attachments_without_file: self.report.attachments_without_file + without_file,
         };
-
-        let tx = &mut self.tx;
-        let known = &mut self.known;
-        let done = &mut self.done;
-        let mut step = || {
-            *done += 1;
-            if (*done).is_multiple_of(100) {
-                progress(*done);
-            }
+        let rows = NewRows {
+            machines: machines.0,
+            changes: changes.0,
+            licenses: licenses.0,
+            cases: cases.0,
+            attempts: attempts.0,
+            follow_ups: follow_ups.0,
+            attachments: attached.0,
         };
-        for (at, row) in &machines.0 {
-            machines::import(tx, row).await.map_err(|e| at_row(e, at))?;
-            step();
-        }
-        for (at, row) in &changes.0 {
-            hardware_changes::import(tx, row).await.map_err(|e| at_row(e, at))?;
-            step();
-        }
-        for (at, row) in &licenses.0 {
-            store.insert_license(tx, &NewRow::from(&row.stamps), &row.value).await.map_err(|e| at_row(e, at))?;
-            step();
-        }
-        for rows in cases.0.chunks(AT_ONCE) {
-            cases::import_chunk(tx, known, rows).await?;
-            rows.iter().for_each(|_| step());
-        }
-        for rows in attempts.0.chunks(AT_ONCE) {
-            store.import_attempts(tx, known, rows).await?;
-            rows.iter().for_each(|_| step());
-        }
-        for (at, row) in &follow_ups.0 {
-            follow_ups::import(tx, row).await.map_err(|e| at_row(e, at))?;
-            step();
-        }
-        for (at, row) in &attached.0 {
-            attachments::import(store, tx, row).await.map_err(|e| at_row(e, at))?;
-            step();
+        let written = rows.len();
+        if written > 0 {
+            let store = store.clone();
+            self.write.step(move |conn, known| super::import_rows::write(&store, conn, known, &rows)).await?;
+            self.done += written;
+            progress(self.done);
         }
         Ok(())
     }
 
     /// Index what was written for search, audit, commit.
-    async fn finish(mut self, actor: &Actor) -> Result<ImportReport, StoreError> {
+    async fn finish(self, actor: &Actor) -> Result<ImportReport, StoreError> {
         let report = self.report;
-        let written: Vec<&str> = portable::ENTITIES
+        let written: Vec<&'static str> = portable::ENTITIES
             .iter()
             .zip(report.created.by_entity())
             .filter(|(_, n)| *n > 0)
             .map(|(e, _)| *e)
             .collect();
-        if report.created.total() > 0 {
-            super::search::catch_up(&mut self.tx, super::search::Look::Always).await?;
-        }
-        audit(&mut self.tx, actor, "import", "journal", None, &written).await?;
-        self.tx.commit().await?;
+        let (actor, any) = (actor.clone(), report.created.total() > 0);
+        self.write
+            .finish(move |conn, _| {
+                if any {
+                    super::search::catch_up_on(conn)?;
+                }
+                super::statements::audit(conn, &actor, "import", "journal", None, &written)
+            })
+            .await?;
         Ok(report)
     }
 }

@@ -71,6 +71,11 @@ pub(super) async fn reference(
     id: i64,
 ) -> Result<(), StoreError> {
     let live = row_state(conn, table, id).await?.map(|archived_at| archived_at.is_none());
+    refuse(refs, table, field, id, live)
+}
+
+/// [`refused`] as the field error of `field`.
+fn refuse(refs: Refs, table: Table, field: &str, id: i64, live: Option<bool>) -> Result<(), StoreError> {
     match refused(refs, table, id, live) {
         None => Ok(()),
         Some(message) => Err(StoreError::Invalid(FieldErrors::one(field, message))),
@@ -163,9 +168,9 @@ impl Known {
     /// of an import: a chunk's worth, bound as one JSON array) that are not
     /// known yet. A case that is not stored stays unknown, for the row that
     /// names it to be refused as one row's reference is.
-    pub(super) async fn read_cases(
+    pub(super) fn read_cases(
         &mut self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &rusqlite::Connection,
         ids: impl Iterator<Item = i64>,
     ) -> Result<(), StoreError> {
         let ids: Vec<i64> = ids.collect();
@@ -178,15 +183,16 @@ impl Known {
             return Ok(());
         }
         let list = serde_json::to_string(&missing).unwrap_or_else(|_| "[]".into());
-        let rows = sqlx::query!(
-            r#"SELECT id AS "id!", machine_id, license_id FROM cases WHERE id IN (SELECT value FROM json_each(?))"#,
-            list
-        )
-        .fetch_all(conn)
-        .await?;
-        for r in rows {
-            self.cases.insert(r.id, (r.machine_id, r.license_id));
+        let mut read = conn.prepare_cached(READ_CASES)?;
+        let rows = read.query_map([list], |r| Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?))))?;
+        for row in rows {
+            let (id, pair) = row?;
+            self.cases.insert(id, pair);
         }
         Ok(())
     }
 }
+
+/// The machine and license of the cases of a JSON array of ids ([`Known::read_cases`]).
+pub(super) const READ_CASES: &str =
+    "SELECT id, machine_id, license_id FROM cases WHERE id IN (SELECT value FROM json_each(?))";

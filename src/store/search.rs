@@ -127,12 +127,74 @@ pub(super) enum Look {
     Always,
 }
 
+/// The documents [`catch_up`] reads a chunk of at a time.
+const CATCH_UP_CHUNK: i64 = 2_000;
+
+/// [`catch_up`]'s statement that gives every row of `table` without a
+/// document one (bound: the entity, twice), numbered in id order.
+fn new_docs_sql(table: Table) -> String {
+    format!(
+        "INSERT INTO search_docs (entity, entity_id)
+         SELECT ?, t.id FROM {} t
+         WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.entity = ? AND d.entity_id = t.id) ORDER BY t.id",
+        table.name()
+    )
+}
+
+/// [`catch_up`]'s statement over the new documents of a chunk, after the
+/// document bound: the documents drive, read in id order from the last
+/// one done (CROSS JOIN and the `+` keep SQLite from walking every
+/// document of the entity through the (entity, entity_id) index and
+/// sorting them, once a chunk: quadratic, most of an import's time at a
+/// million rows).
+fn docs_after_sql(table: Table, entity: &str, body: &str) -> String {
+    format!(
+        "{} WHERE d.id > ? AND +d.entity = '{entity}' ORDER BY d.id LIMIT {CATCH_UP_CHUNK}",
+        bodies_sql("d.id", &format!("search_docs d CROSS JOIN {} t ON t.id = d.entity_id", table.name()), body)
+    )
+}
+
+/// The statements of [`catch_up_on`], for the writer's test.
+pub(super) fn statements() -> Vec<String> {
+    BODIES
+        .iter()
+        .flat_map(|(table, entity, body)| [new_docs_sql(*table), docs_after_sql(*table, entity, body)])
+        .collect()
+}
+
+/// [`catch_up`] (always looking) on the writer's rusqlite connection:
+/// what an import runs before it commits.
+pub(super) fn catch_up_on(conn: &rusqlite::Connection) -> Result<u64, StoreError> {
+    let mut written = 0;
+    for (table, entity, body) in BODIES {
+        let first: i64 = conn.prepare_cached(LAST_DOC)?.query_row([], |r| r.get(0))?;
+        conn.prepare_cached(&new_docs_sql(table))?.execute([entity, entity])?;
+        let mut read = conn.prepare_cached(&docs_after_sql(table, entity, body))?;
+        let mut write = conn.prepare_cached(super::statements::SEARCH_TEXT_NEW)?;
+        let mut after = first;
+        loop {
+            let docs = read
+                .query_map([after], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            let Some((last, _)) = docs.last() else { break };
+            after = *last;
+            for (doc, text) in &docs {
+                write.execute(rusqlite::params![doc, normalise(text.as_deref().unwrap_or(""))])?;
+            }
+            written += docs.len() as u64;
+        }
+    }
+    Ok(written)
+}
+
+/// The last document's id (0: none yet).
+const LAST_DOC: &str = "SELECT coalesce(max(id), 0) FROM search_docs";
+
 /// Index every row that has no document yet: rows from before migration
 /// 22, and imported ones. Set-based: the documents are numbered in one
 /// statement (in id order, so the oldest rows are the oldest documents),
 /// then their texts are read, normalised and written a chunk at a time.
 pub(super) async fn catch_up(conn: &mut SqliteConnection, look: Look) -> Result<u64, StoreError> {
-    const CHUNK: i64 = 2_000;
     let mut written = 0;
     for (table, entity, body) in BODIES {
         if look == Look::IfBehind {
@@ -148,27 +210,9 @@ pub(super) async fn catch_up(conn: &mut SqliteConnection, look: Look) -> Result<
                 continue;
             }
         }
-        let first: i64 =
-            sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM search_docs").fetch_one(&mut *conn).await?;
-        sqlx::query(&format!(
-            "INSERT INTO search_docs (entity, entity_id)
-             SELECT ?, t.id FROM {} t
-             WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.entity = ? AND d.entity_id = t.id) ORDER BY t.id",
-            table.name()
-        ))
-        .bind(entity)
-        .bind(entity)
-        .execute(&mut *conn)
-        .await?;
-        // The body statement over the new documents of a chunk: the
-        // documents drive, read in id order from the last one done (CROSS
-        // JOIN and the `+` keep SQLite from walking every document of the
-        // entity through the (entity, entity_id) index and sorting them,
-        // once a chunk: quadratic, most of an import's time at a million rows).
-        let chunk = format!(
-            "{} WHERE d.id > ? AND +d.entity = '{entity}' ORDER BY d.id LIMIT {CHUNK}",
-            bodies_sql("d.id", &format!("search_docs d CROSS JOIN {} t ON t.id = d.entity_id", table.name()), body)
-        );
+        let first: i64 = sqlx::query_scalar(LAST_DOC).fetch_one(&mut *conn).await?;
+        sqlx::query(&new_docs_sql(table)).bind(entity).bind(entity).execute(&mut *conn).await?;
+        let chunk = docs_after_sql(table, entity, body);
         let mut after = first;
         loop {
             let rows: Vec<Doc> = sqlx::query_as(&chunk).bind(after).fetch_all(&mut *conn).await?;

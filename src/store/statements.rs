@@ -45,7 +45,7 @@ const FINGERPRINT: &str = "SELECT fingerprint FROM key_fingerprint WHERE id = 1"
 const RECORD_FINGERPRINT: &str = "INSERT INTO key_fingerprint (id, fingerprint, recorded_at) VALUES (1, ?1, ?2)
      ON CONFLICT (id) DO UPDATE SET fingerprint = ?1, recorded_at = ?2 WHERE fingerprint <> ?1";
 
-const SEARCH_TEXT_NEW: &str = "INSERT INTO search_text (rowid, body) VALUES (?, ?)";
+pub(super) const SEARCH_TEXT_NEW: &str = "INSERT INTO search_text (rowid, body) VALUES (?, ?)";
 const SEARCH_TEXT_AGAIN: &str =
     "UPDATE search_text SET body = ? WHERE rowid = (SELECT id FROM search_docs WHERE entity = ? AND entity_id = ?)";
 
@@ -85,6 +85,7 @@ pub fn all() -> Vec<String> {
     out.extend(super::archive::statements());
     out.extend(super::settings::statements());
     out.extend(super::tokens::statements());
+    out.extend(super::import_rows::statements());
     out
 }
 

@@ -386,3 +386,105 @@ fn sqlx_batch(
         answer_all(replies, step.map(|e| e.to_string()));
     });
 }
+
+/// A step of a held write ([`Store::write_held`]), run on the writer's
+/// thread with the write's state.
+type Step<S> = Box<dyn FnOnce(&rusqlite::Connection, &mut S) -> Result<(), StoreError> + Send>;
+
+/// Its last step, whose answer is the write's.
+type Last<S, T> = Box<dyn FnOnce(&rusqlite::Connection, S) -> Result<T, StoreError> + Send>;
+
+enum Held<S, T> {
+    /// A step, and where to say it succeeded.
+    Step(Step<S>, oneshot::Sender<()>),
+    Finish(Last<S, T>),
+}
+
+/// A write too big to hand over in one closure (an import, whose rows
+/// arrive a chunk at a time while a file is read): one write of the
+/// writer, run in one savepoint of one batch as any write is, that takes
+/// its steps one by one while it runs. Every step or none is committed:
+/// a failed step, or steps that stop before [`HeldWrite::finish`] (the
+/// holder dropped it, its reader failed), roll the whole write back.
+/// While it runs the writer runs nothing else; writes queued meanwhile
+/// wait for it, as they would wait for SQLite's lock.
+pub(super) struct HeldWrite<S, T> {
+    steps: mpsc::Sender<Held<S, T>>,
+    done: tokio::task::JoinHandle<Result<T, StoreError>>,
+}
+
+impl Store {
+    /// Begin a held write with its `state`; answered once the writer has
+    /// begun it (its transaction holds SQLite's write lock from then on,
+    /// so what the pool reads meanwhile is what the write sees but its own rows).
+    pub(super) async fn write_held<S, T>(&self, state: S) -> Result<HeldWrite<S, T>, StoreError>
+    where
+        S: Send + 'static,
+        T: Send + 'static,
+    {
+        let (steps, mut rx) = mpsc::channel::<Held<S, T>>(1);
+        let (begun, on_begun) = oneshot::channel::<()>();
+        let store = self.clone();
+        let done = tokio::spawn(async move {
+            store
+                .write(move |conn| {
+                    let _ = begun.send(());
+                    let mut state = state;
+                    loop {
+                        match rx.blocking_recv() {
+                            Some(Held::Step(step, ok)) => {
+                                step(conn, &mut state)?;
+                                let _ = ok.send(());
+                            }
+                            Some(Held::Finish(last)) => return last(conn, state),
+                            None => {
+                                return Err(StoreError::Unavailable(
+                                    "the write stopped before its end; nothing of it was stored".into(),
+                                ))
+                            }
+                        }
+                    }
+                })
+                .await
+        });
+        let mut held = HeldWrite { steps, done };
+        if on_begun.await.is_err() {
+            return Err(held.failed().await);
+        }
+        Ok(held)
+    }
+}
+
+impl<S: Send + 'static, T: Send + 'static> HeldWrite<S, T> {
+    /// Run `step` on the writer's thread; its error is the write's (rolled back).
+    pub(super) async fn step<F>(&mut self, step: F) -> Result<(), StoreError>
+    where
+        F: FnOnce(&rusqlite::Connection, &mut S) -> Result<(), StoreError> + Send + 'static,
+    {
+        let (ok, on_ok) = oneshot::channel();
+        if self.steps.send(Held::Step(Box::new(step), ok)).await.is_err() || on_ok.await.is_err() {
+            return Err(self.failed().await);
+        }
+        Ok(())
+    }
+
+    /// Run the last step and commit; its answer once committed.
+    pub(super) async fn finish<F>(mut self, last: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&rusqlite::Connection, S) -> Result<T, StoreError> + Send + 'static,
+    {
+        if self.steps.send(Held::Finish(Box::new(last))).await.is_err() {
+            return Err(self.failed().await);
+        }
+        (&mut self.done).await.unwrap_or_else(|_| Err(panicked()))
+    }
+
+    /// Why the write ended before its steps did.
+    async fn failed(&mut self) -> StoreError {
+        match (&mut self.done).await {
+            Ok(Err(e)) => e,
+            Ok(Ok(_)) => StoreError::Corrupt("a held write ended before its last step".into()),
+            Err(_) => panicked(),
+        }
+    }
+}

@@ -1456,3 +1456,75 @@ async fn topics_are_offered_in_the_order_operators_asked_them_lately_for_the_cha
 mod archive;
 mod at_hand;
 mod checkpoints;
+
+/// An import is one write of the writer held open across its chunks: a row
+/// refused in a later chunk, or a file that stops before its end, leaves
+/// nothing of the chunks before; a write queued meanwhile waits for the
+/// import and then stands on its own.
+#[tokio::test]
+async fn an_import_in_chunks_is_all_or_nothing_and_writes_queued_meanwhile_wait() {
+    use activation_journal::portable::{Incoming, Parsed};
+    let (a, b) = (store().await, store().await);
+    activation_journal::demo::load(&a.store).await.unwrap();
+    let doc = a.store.export(&cli(), true).await.unwrap();
+    let parsed = activation_journal::portable::parse(&serde_json::to_value(&doc).unwrap()).unwrap();
+    let first = Parsed {
+        includes_secrets: true,
+        machines: parsed.machines.clone(),
+        hardware_changes: parsed.hardware_changes.clone(),
+        licenses: parsed.licenses.clone(),
+        ..Parsed::default()
+    };
+    let mut second = Parsed {
+        includes_secrets: true,
+        cases: parsed.cases.clone(),
+        attempts: parsed.attempts.clone(),
+        ..Parsed::default()
+    };
+    let bad = second.attempts.len() - 1;
+    second.attempts[bad].value.case_id = 999_999;
+    let machines = |s: &Store| {
+        let s = s.clone();
+        async move { s.overview(&Default::default()).await.unwrap().machines }
+    };
+
+    // Refused in the second chunk: the first chunk's machines are gone too.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+    tx.send(Incoming::Head { includes_secrets: true }).await.unwrap();
+    tx.send(Incoming::Rows { starts: [0; 7], rows: first.clone() }).await.unwrap();
+    tx.send(Incoming::Rows { starts: [0; 7], rows: second }).await.unwrap();
+    tx.send(Incoming::End).await.unwrap();
+    let e = b.store.import_stream(&cli(), &mut rx, &|_| {}).await.unwrap_err();
+    assert!(e.to_string().contains(&format!("attempts[{bad}].case_id")), "{e}");
+    assert_eq!(machines(&b.store).await, 0, "nothing of the first chunk stays");
+
+    // A file that stops after its first chunk: nothing written.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+    tx.send(Incoming::Head { includes_secrets: true }).await.unwrap();
+    tx.send(Incoming::Rows { starts: [0; 7], rows: first.clone() }).await.unwrap();
+    drop(tx);
+    assert!(b.store.import_stream(&cli(), &mut rx, &|_| {}).await.is_err());
+    assert_eq!(machines(&b.store).await, 0, "nothing of a file that stopped");
+
+    // A write queued while the import holds the writer waits for it, and stands.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+    tx.send(Incoming::Head { includes_secrets: true }).await.unwrap();
+    tx.send(Incoming::Rows { starts: [0; 7], rows: first }).await.unwrap();
+    let actor = cli();
+    let importing = b.store.import_stream(&actor, &mut rx, &|_| {});
+    let meanwhile = async {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let queued = {
+            let s = b.store.clone();
+            tokio::spawn(async move { s.create_machine(&WriteCtx::new(&cli()), &named("Queued PC")).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(!queued.is_finished(), "the write waits for the import");
+        tx.send(Incoming::End).await.unwrap();
+        queued.await.unwrap()
+    };
+    let (report, queued) = tokio::join!(importing, meanwhile);
+    let report = report.unwrap();
+    new(queued.unwrap());
+    assert_eq!(machines(&b.store).await, report.created.machines as i64 + 1);
+}

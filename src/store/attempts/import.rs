@@ -2,13 +2,14 @@
 //! (sealed answers opened only when asked), and an import's chunk written
 //! in two statements, or a row at a time to name the row a refusal is of.
 
+use rusqlite::Connection;
 use sqlx::SqliteConnection;
 
-use super::questions::{attach, holds_key, insert_question_rows, questions_of, Of};
-use super::{insert, insert_rows, json_rows, rows, select_stored, Written};
+use super::questions::{self, attach, holds_key, questions_of, Of};
+use super::{insert_on, json_rows, rows, select_stored, Written, INSERT};
 use crate::domain::{Attempt, FieldErrors};
 use crate::portable::ImportedAttempt;
-use crate::store::{cases, Known, NewRow, Refs, Store, StoreError};
+use crate::store::{Known, NewRow, Store, StoreError};
 
 impl Store {
     /// Up to `limit` attempts after id `after`, with their questions, archived ones too, as exported:
@@ -34,53 +35,56 @@ impl Store {
     /// names (which must be stored, and of the machine and license the row
     /// names, if it names them). The case's status is taken from the import
     /// as it is, not recomputed.
-    pub(in crate::store) async fn import_attempt(
+    fn import_attempt(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &Connection,
         known: &mut Known,
         row: &crate::portable::Row<ImportedAttempt>,
     ) -> Result<(), StoreError> {
-        let (case_id, machine_id, license_id) = import_case_of(conn, known, &row.value).await?;
+        let pair = import_case_of(conn, known, &row.value)?;
         let a = self.placed(&row.value.attempt)?;
-        let id = insert(conn, &NewRow::from(&row.stamps), (case_id, machine_id, license_id), &a).await?.id;
-        self.insert_questions(conn, id, row.value.attempt.questions.as_deref().unwrap_or_default()).await.map(|_| ())
+        let id = insert_on(conn, &NewRow::from(&row.stamps), pair, &a)?.id;
+        self.insert_questions_on(conn, id, row.value.attempt.questions.as_deref().unwrap_or_default()).map(|_| ())
     }
 
     /// The new attempts of one chunk of an import, each with its name in the
     /// file (`attempts[7]`), as [`Store::import_attempt`] writes them one by
     /// one, but in a few statements: the cases the chunk names read at once,
-    /// then every row in one `INSERT`, every question in another, instead
-    /// of two statements (two hand-offs to the connection's thread) an
-    /// attempt. When a statement refuses the chunk (a constraint), it is
-    /// rolled back and written again a row at a time, so that the refusal
-    /// names its row.
-    pub(in crate::store) async fn import_attempts(
+    /// then every row in one `INSERT`, every question in another. When a
+    /// statement refuses the chunk (a constraint), it is rolled back and
+    /// written again a row at a time, so that the refusal names its row.
+    pub(in crate::store) fn import_attempts(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &Connection,
         known: &mut Known,
-        rows: &[(String, &crate::portable::Row<ImportedAttempt>)],
+        rows: &[(String, crate::portable::Row<ImportedAttempt>)],
     ) -> Result<(), StoreError> {
         let named = |e: StoreError, at: &str| crate::store::chunk::at_row(e, at);
-        known.read_cases(conn, rows.iter().map(|(_, r)| r.value.case_id)).await?;
+        known.read_cases(conn, rows.iter().map(|(_, r)| r.value.case_id))?;
         if rows.iter().any(|(_, r)| holds_key(r.value.attempt.questions.as_deref().unwrap_or_default())) {
-            self.ready_to_seal(conn).await?;
+            self.ready_to_seal_on(conn)?;
         }
         let mut attempts = Vec::with_capacity(rows.len());
         let mut questions = Vec::new();
         for (at, row) in rows {
             let (s, a) = (&row.stamps, &row.value.attempt);
-            let pair = import_case_of(conn, known, &row.value).await.map_err(|e| named(e, at))?;
+            let pair = import_case_of(conn, known, &row.value).map_err(|e| named(e, at))?;
             attempts.push(Written::of(&self.placed(a).map_err(|e| named(e, at))?, &NewRow::from(s), pair));
             for (position, q) in a.questions.as_deref().unwrap_or_default().iter().enumerate() {
                 questions.push(self.question_row(s.id, position, q)?);
             }
         }
         let (attempts, questions) = (json_rows(&attempts)?, json_rows(&questions)?);
-        let mut chunk = sqlx::Connection::begin(&mut *conn).await?;
-        let written = insert_json(&mut chunk, &attempts, &questions).await;
-        let Some(refused) = crate::store::chunk::keep_or_undo(chunk, written).await? else { return Ok(()) };
+        let written = || {
+            conn.prepare_cached(&INSERT)?
+                .query_map([attempts], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            conn.prepare_cached(&questions::INSERT)?.execute([questions])?;
+            Ok(())
+        };
+        let Some(refused) = crate::store::chunk::keep_or_undo(conn, written)? else { return Ok(()) };
         for (at, row) in rows {
-            self.import_attempt(conn, known, row).await.map_err(|e| named(e, at))?;
+            self.import_attempt(conn, known, row).map_err(|e| named(e, at))?;
         }
         // Written a row at a time, nothing was refused: the chunk's refusal stands.
         Err(refused)
@@ -96,26 +100,16 @@ impl Store {
     }
 }
 
-/// Attempts and their questions, each a JSON array of rows by name, in two statements.
-async fn insert_json(conn: &mut SqliteConnection, attempts: &str, questions: &str) -> Result<(), StoreError> {
-    insert_rows(conn, attempts).await?;
-    insert_question_rows(conn, questions).await
-}
-
 /// The case an imported attempt joins, as `(case_id, machine_id,
 /// license_id)`: it must be stored, and of the machine and license the
 /// row names, if it names them.
-async fn import_case_of(
-    conn: &mut SqliteConnection,
-    known: &mut Known,
-    i: &ImportedAttempt,
-) -> Result<(i64, i64, i64), StoreError> {
+fn import_case_of(conn: &Connection, known: &mut Known, i: &ImportedAttempt) -> Result<(i64, i64, i64), StoreError> {
     let (machine_id, license_id) = match known.case(i.case_id) {
         Some(pair) => pair,
         None => {
-            let case = cases::referenced(conn, Refs::Stored, i.case_id, "case_id").await?;
-            known.add_case(case.id, (case.machine_id, case.license_id));
-            (case.machine_id, case.license_id)
+            let pair = crate::store::import_rows::case_pair(conn, i.case_id, "case_id")?;
+            known.add_case(i.case_id, pair);
+            pair
         }
     };
     for (name, given, of_case) in [("machine_id", i.machine_id, machine_id), ("license_id", i.license_id, license_id)] {

@@ -81,7 +81,7 @@ pub(super) async fn with_questions(conn: &mut SqliteConnection, rows: Vec<Row>) 
     attach(rows, questions)
 }
 
-/// The one insert of questions ([`insert_question_rows`]).
+/// The one insert of questions: rows given as one JSON array of [`QuestionWritten`].
 pub(super) static INSERT: Statement = Statement::new(|| QuestionWritten::COLUMNS.insert());
 
 row! {
@@ -95,12 +95,6 @@ row! {
         answer: Option<String>,
         answer_sealed: Option<String> as hex,
     }
-}
-
-/// Insert questions given as one JSON array of [`QuestionWritten`] rows.
-pub(super) async fn insert_question_rows(conn: &mut SqliteConnection, rows: &str) -> Result<(), StoreError> {
-    sqlx::query(INSERT.as_str()).bind(rows).execute(conn).await?;
-    Ok(())
 }
 
 /// The questions of one attempt, in order, answers as shown ([`of_attempt_on`]).
@@ -147,7 +141,7 @@ impl Store {
 
     /// A question's answer as stored: as given, or, when it holds a product
     /// key, masked with the key sealed beside it (the caller checked the key
-    /// file first with [`Store::ready_to_seal`], see [`holds_key`]).
+    /// file first with [`Store::ready_to_seal_on`], see [`holds_key`]).
     fn stored_answer(&self, q: &NewQuestion) -> Result<(Option<String>, Option<Vec<u8>>), StoreError> {
         Ok(match q.answer.as_deref() {
             Some(answer) => match masked_answer(answer) {
@@ -158,27 +152,9 @@ impl Store {
         })
     }
 
-    /// Questions of an attempt that has none yet, in one statement; answers
-    /// holding a key are sealed. Returns them as stored (as a read of the
-    /// attempt shows them).
-    pub(super) async fn insert_questions(
-        &self,
-        conn: &mut SqliteConnection,
-        attempt_id: i64,
-        qs: &[NewQuestion],
-    ) -> Result<Vec<Question>, StoreError> {
-        if qs.is_empty() {
-            return Ok(Vec::new());
-        }
-        if holds_key(qs) {
-            self.ready_to_seal(conn).await?;
-        }
-        let (rows, shown) = self.question_rows(attempt_id, qs, &mut Vec::new())?;
-        insert_question_rows(conn, &json_rows(&rows)?).await?;
-        Ok(shown)
-    }
-
-    /// [`Store::insert_questions`] on the writer's rusqlite connection.
+    /// Questions of an attempt that has none yet, in one statement, on the
+    /// writer's rusqlite connection; answers holding a key are sealed.
+    /// Returns them as stored (as a read of the attempt shows them).
     pub(super) fn insert_questions_on(
         &self,
         conn: &rusqlite::Connection,
