@@ -234,13 +234,20 @@ pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyho
         let zip = is_zip(file)?;
         let (tx, mut rx) = tokio::sync::mpsc::channel(2);
         let path = file.to_path_buf();
+        // Set when the reader stopped because the import had stopped first
+        // (a refused row): then the import's reason is the one to say.
+        let cut = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let cut_by_import = std::sync::Arc::clone(&cut);
         let reader = std::thread::spawn(move || -> Result<bool, crate::portable::DecodeError> {
             let mut secrets = false;
             let send = |piece: crate::portable::Incoming| {
                 if let crate::portable::Incoming::Head { includes_secrets } = &piece {
                     secrets = *includes_secrets;
                 }
-                tx.blocking_send(piece).map_err(|_| "the import stopped".to_string())
+                tx.blocking_send(piece).map_err(|_| {
+                    cut_by_import.store(true, std::sync::atomic::Ordering::Relaxed);
+                    "the import stopped".to_string()
+                })
             };
             if zip {
                 crate::portable::stream_zip(&path, send)?;
@@ -262,15 +269,18 @@ pub(super) async fn import(settings: &Settings, file: &std::path::Path) -> anyho
         let read = reader.join().map_err(|_| {
             anyhow::anyhow!(lang::f("cli.portable.reader_failed", &[("path", &file.display().to_string())]))
         })?;
+        let cut = cut.load(std::sync::atomic::Ordering::Relaxed);
         match (read, written) {
             // Not in export order (keys sorted by a tool, CSV rows
             // sorted otherwise): nothing was written; read it whole below.
             (Err(crate::portable::DecodeError::Order(_)), _) => None,
-            // The file's own fault first: it says where.
-            (Err(e), _) => Some(Err(refused(&e))),
+            // The file's own fault first: it says where (unless the
+            // reader stopped only because the import had refused a row).
+            (Err(e), _) if !cut => Some(Err(refused(&e))),
             (Ok(secrets), Ok(report)) => Some(Ok((report, secrets))),
-            (Ok(_), Err(crate::store::StoreError::Invalid(e))) => Some(Err(refused_fields(&e))),
-            (Ok(_), Err(e)) => Some(Err(e.into())),
+            (_, Err(crate::store::StoreError::Invalid(e))) => Some(Err(refused_fields(&e))),
+            (_, Err(e)) => Some(Err(e.into())),
+            (Err(e), Ok(_)) => Some(Err(refused(&e))),
         }
     } else {
         None
