@@ -32,21 +32,6 @@ pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option
     .await?)
 }
 
-/// Whether a live machine other than `except` has this name, compared as
-/// [`name_key`] compares names (`pc1`, `ＰＣ１` and `PC1` are one name).
-/// A household has a handful of machines: they are compared here, in Rust,
-/// where NFKC is.
-async fn name_in_use(conn: &mut SqliteConnection, name: &str, except: i64) -> Result<Option<String>, StoreError> {
-    let key = name_key(name);
-    Ok(sqlx::query_scalar!(
-        "SELECT name FROM machines WHERE name_key = ? AND archived_at IS NULL AND id <> ? LIMIT 1",
-        key,
-        except
-    )
-    .fetch_optional(conn)
-    .await?)
-}
-
 /// Give every machine without one its `name_key` (rows from before
 /// migration 19, whose key SQL cannot compute). Run when the store opens.
 pub(super) async fn key_names(conn: &mut SqliteConnection) -> Result<(), StoreError> {
@@ -98,7 +83,10 @@ pub(super) fn name_free_on(conn: &Connection, id: i64) -> Result<(), StoreError>
     Ok(())
 }
 
-/// [`name_in_use`] on the writer's rusqlite connection.
+/// Whether a live machine other than `except` has this name, compared as
+/// [`name_key`] compares names (`pc1`, `ＰＣ１` and `PC1` are one name).
+/// A household has a handful of machines: they are compared here, in Rust,
+/// where NFKC is.
 pub(super) fn name_in_use_on(conn: &Connection, name: &str, except: i64) -> Result<Option<String>, StoreError> {
     Ok(conn.prepare_cached(NAME_IN_USE)?.query_row(params![name_key(name), except], |r| r.get(0)).optional()?)
 }
