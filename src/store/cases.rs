@@ -1,18 +1,18 @@
 //! SQL of cases, including the one open case per machine and license.
 
 use super::ConflictKind;
-use rusqlite::OptionalExtension;
 use sqlx::SqliteConnection;
 
 use super::rows::{row, Statement};
 use super::{
-    all_exist, finish_create, finish_update, replay, stored, visible, Created, NewRow, Refs, Store, StoreError, Table,
+    all_exist, statements, stored, visible, Created, NewRow, Refs, Store, StoreError, Table,
     WriteCtx,
 };
 use crate::domain::case::check_open_before_closed;
 use crate::domain::time::{now_system, Zone};
 use crate::domain::CallerTime;
 use crate::domain::{Case, CasePatch, CaseStatus, FieldErrors, NewCase, Page, PageRequest, Trigger};
+use rusqlite::{params, OptionalExtension};
 
 pub(super) struct Row {
     id: i64,
@@ -228,9 +228,48 @@ pub(super) fn case_row(row: &NewRow, c: &NewCase, closed_at: Option<&str>) -> Wr
 /// The one insert of cases: rows given as one JSON array of [`Written`].
 static INSERT: Statement = Statement::new(|| format!("{} RETURNING id", Written::COLUMNS.insert()));
 
+/// The machine of a hardware change a case names, if it is live.
+const CHANGE_OWNER: &str = "SELECT machine_id FROM hardware_changes WHERE id = ? AND archived_at IS NULL";
+/// The open live case of a pair.
+const OPEN_CASE_OF: &str =
+    "SELECT id FROM cases WHERE machine_id = ? AND license_id = ? AND status = 'open' AND archived_at IS NULL";
+const UPDATE: &str = r#"UPDATE cases SET "trigger" = ?1, hardware_change_id = ?2, status = ?3, opened_at = ?4,
+       closed_at = ?5, notes = ?6, updated_at = ?7 WHERE id = ?8"#;
+
 /// The statements of cases the writer's writes run on its rusqlite connection.
 pub(super) fn statements() -> Vec<String> {
-    vec![INSERT.to_string(), FETCH.into(), OTHER_OPEN_CASE.into()]
+    let mut out = vec![INSERT.to_string()];
+    out.extend([FETCH, OTHER_OPEN_CASE, CHANGE_OWNER, OPEN_CASE_OF, UPDATE].map(String::from));
+    out
+}
+
+/// [`check_refs`] of a case written by hand (its references live), on the
+/// writer's rusqlite connection.
+fn check_refs_on(conn: &rusqlite::Connection, c: &NewCase) -> Result<(), StoreError> {
+    let mut errors = FieldErrors::default();
+    for (table, field, id) in
+        [(Table::Machines, "machine_id", c.machine_id), (Table::Licenses, "license_id", c.license_id)]
+    {
+        match super::refs::reference_on(conn, Refs::Live, table, field, id) {
+            Ok(()) => {}
+            Err(StoreError::Invalid(e)) => errors.0.extend(e.0),
+            Err(other) => return Err(other),
+        }
+    }
+    let owner = match c.hardware_change_id {
+        Some(h) => conn.prepare_cached(CHANGE_OWNER)?.query_row([h], |r| r.get(0)).optional()?,
+        None => None,
+    };
+    refs_refused(errors, c, owner)
+}
+
+/// [`only_open_case`] on the writer's rusqlite connection.
+fn only_open_case_on(conn: &rusqlite::Connection, c: &NewCase, this: Option<i64>) -> Result<(), StoreError> {
+    if c.status != CaseStatus::Open {
+        return Ok(());
+    }
+    let other = conn.prepare_cached(OPEN_CASE_OF)?.query_row([c.machine_id, c.license_id], |r| r.get(0)).optional()?;
+    open_case_clash(other, c, this)
 }
 
 /// [`insert`] on the writer's rusqlite connection.
@@ -261,20 +300,32 @@ async fn insert_rows(conn: &mut SqliteConnection, rows: &[Written]) -> Result<Ve
 /// (`refs` says whether they must be live), the change of that machine.
 async fn check_refs(conn: &mut SqliteConnection, c: &NewCase, refs: Refs) -> Result<(), StoreError> {
     let pair = [(Table::Machines, "machine_id", c.machine_id), (Table::Licenses, "license_id", c.license_id)];
-    let mut errors = match all_exist(conn, refs, &pair).await {
+    let errors = match all_exist(conn, refs, &pair).await {
         Ok(()) => FieldErrors::default(),
         Err(StoreError::Invalid(e)) => e,
         Err(other) => return Err(other),
     };
+    let owner = match c.hardware_change_id {
+        Some(h) => {
+            let stored = refs == Refs::Stored;
+            sqlx::query_scalar!(
+                "SELECT machine_id FROM hardware_changes WHERE id = ? AND (? OR archived_at IS NULL)",
+                h,
+                stored
+            )
+            .fetch_optional(&mut *conn)
+            .await?
+        }
+        None => None,
+    };
+    refs_refused(errors, c, owner)
+}
+
+/// The refusal of a case's references, if any: `errors` of its machine
+/// and license, and of its hardware change, whose machine is `owner`
+/// (`None`: there is no such change, or it may not be named).
+fn refs_refused(mut errors: FieldErrors, c: &NewCase, owner: Option<i64>) -> Result<(), StoreError> {
     if let Some(h) = c.hardware_change_id {
-        let stored = refs == Refs::Stored;
-        let owner = sqlx::query_scalar!(
-            "SELECT machine_id FROM hardware_changes WHERE id = ? AND (? OR archived_at IS NULL)",
-            h,
-            stored
-        )
-        .fetch_optional(&mut *conn)
-        .await?;
         if let Some(message) = change_refused(h, owner, c.machine_id) {
             errors.0.extend(FieldErrors::one("hardware_change_id", message).0);
         }
@@ -327,14 +378,22 @@ pub(super) fn already_open(other: i64, c: &NewCase) -> crate::i18n::Msg {
 
 /// An open live case must be its pair's only one (`this` is the case itself, on update).
 async fn only_open_case(conn: &mut SqliteConnection, c: &NewCase, this: Option<i64>) -> Result<(), StoreError> {
-    if c.status == CaseStatus::Open {
-        if let Some(other) = open_case_of(conn, c.machine_id, c.license_id).await? {
-            if Some(other) != this {
-                return Err(StoreError::Conflict(ConflictKind::OpenCaseExists, already_open(other, c)));
-            }
-        }
+    if c.status != CaseStatus::Open {
+        return Ok(());
     }
-    Ok(())
+    open_case_clash(open_case_of(conn, c.machine_id, c.license_id).await?, c, this)
+}
+
+/// The refusal of an open case `c` when its pair's open case is `other`
+/// and that is not `this` (the case itself, on update).
+fn open_case_clash(other: Option<i64>, c: &NewCase, this: Option<i64>) -> Result<(), StoreError> {
+    match other {
+        Some(other) if Some(other) != this => Err(StoreError::Conflict(
+            ConflictKind::OpenCaseExists,
+            already_open(other, c),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// A time a case is given by hand (opened or closed with no call to say
@@ -353,12 +412,12 @@ impl Store {
     /// Open a case. Without `opened_at` it opens now, and a case created
     /// closed closes now, with the household's offset.
     pub async fn create_case(&self, ctx: &WriteCtx<'_>, c: &NewCase) -> Result<Created<Case>, StoreError> {
-        on_writer!(self, ctx, [c], |tx, this| {
-            if let Some(r) = replay(&mut *tx, ctx).await? {
+        on_thread!(self, ctx, [c], |conn, this| {
+            if let Some(r) = statements::replay(conn, ctx)? {
                 return Ok(r);
             }
-            check_refs(&mut *tx, c, Refs::Live).await?;
-            only_open_case(&mut *tx, c, None).await?;
+            check_refs_on(conn, c)?;
+            only_open_case_on(conn, c, None)?;
             let row = NewRow::now();
             let now = by_hand(&this.zone());
             let c = &NewCase { opened_at: Some(c.opened_at.clone().unwrap_or_else(|| now.clone())), ..c.clone() };
@@ -366,9 +425,9 @@ impl Store {
             if let Some(opened_at) = &c.opened_at {
                 check_open_before_closed(opened_at, closed_at).map_err(StoreError::Invalid)?;
             }
-            let id = insert(&mut *tx, &row, c, closed_at).await?;
-            let value = visible(fetch(&mut *tx, id).await?, false, Table::Cases, id)?;
-            finish_create(tx, ctx, Table::Cases, id, value).await
+            let id = insert_on(conn, &row, c, closed_at)?;
+            let value = visible(fetch_on(conn, id)?, false, Table::Cases, id)?;
+            statements::finish_create(conn, ctx, Table::Cases, id, value)
         })
     }
 
@@ -418,37 +477,31 @@ impl Store {
     /// (now, with the household's offset); reopening clears it (and needs
     /// the pair to have no other open case).
     pub async fn update_case(&self, ctx: &WriteCtx<'_>, id: i64, patch: &CasePatch) -> Result<Case, StoreError> {
-        on_writer!(self, ctx, [patch], |tx, this| {
-            let current = visible(fetch(&mut *tx, id).await?, false, Table::Cases, id)?;
+        on_thread!(self, ctx, [patch], |conn, this| {
+            let current = visible(fetch_on(conn, id)?, false, Table::Cases, id)?;
             ctx.check_version(&current)?;
             let c = NewCase::from(&current).patched(patch).map_err(StoreError::Invalid)?;
-            check_refs(&mut *tx, &c, Refs::Live).await?;
-            only_open_case(&mut *tx, &c, Some(id)).await?;
-            let now = now_system();
+            check_refs_on(conn, &c)?;
+            only_open_case_on(conn, &c, Some(id))?;
             let closing = by_hand(&this.zone());
             let closed_at = match (current.status, c.status) {
                 (_, CaseStatus::Open) => None,
                 (CaseStatus::Open, _) => Some(closing),
                 (_, _) => current.closed_at.clone().or(Some(closing)),
             };
-            let (trigger, status) = (c.trigger.as_str(), c.status.as_str());
             let opened_at = c.opened_at.clone().unwrap_or_else(|| current.opened_at.clone());
             check_open_before_closed(&opened_at, closed_at.as_deref()).map_err(StoreError::Invalid)?;
-            sqlx::query!(
-                r#"UPDATE cases SET "trigger" = ?, hardware_change_id = ?, status = ?, opened_at = ?, closed_at = ?,
-                      notes = ?, updated_at = ? WHERE id = ?"#,
-                trigger,
+            conn.prepare_cached(UPDATE)?.execute(params![
+                c.trigger.as_str(),
                 c.hardware_change_id,
-                status,
+                c.status.as_str(),
                 opened_at,
                 closed_at,
                 c.notes,
-                now,
+                now_system(),
                 id
-            )
-            .execute(&mut *tx)
-            .await?;
-            finish_update(fetch(&mut *tx, id).await?, tx, ctx, Table::Cases, id, &patch.fields()).await
+            ])?;
+            statements::finish_update(fetch_on(conn, id)?, conn, ctx, Table::Cases, id, &patch.fields())
         })
     }
 

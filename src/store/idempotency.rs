@@ -12,8 +12,6 @@
 
 use std::time::Duration;
 
-use sqlx::SqliteConnection;
-
 use super::{Store, StoreError};
 use crate::domain::time::format_system;
 
@@ -44,43 +42,6 @@ pub(super) enum Records {
 /// The oldest `created_at` kept at `now`.
 pub(super) fn cutoff(now: chrono::DateTime<chrono::Utc>) -> String {
     format_system(now - chrono::Duration::days(KEEP_DAYS))
-}
-
-/// Delete at most `limit` records of `records` made before `before`,
-/// oldest first; how many were deleted.
-pub(super) async fn prune_batch(
-    conn: &mut SqliteConnection,
-    records: Records,
-    before: &str,
-    limit: i64,
-) -> Result<u64, StoreError> {
-    let done = match records {
-        Records::Api => sqlx::query!(
-            "DELETE FROM idempotency_keys WHERE (token_id, key) IN
-               (SELECT token_id, key FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)",
-            before,
-            limit
-        )
-        .execute(conn)
-        .await?
-        .rows_affected(),
-        Records::Cli => sqlx::query!(
-            "DELETE FROM cli_idempotency_keys WHERE key IN
-               (SELECT key FROM cli_idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)",
-            before,
-            limit
-        )
-        .execute(conn)
-        .await?
-        .rows_affected(),
-    };
-    Ok(done)
-}
-
-/// One small batch of `records` expired at `now`, pruned by a keyed create
-/// in its own transaction.
-pub(super) async fn prune_beside_create(conn: &mut SqliteConnection, records: Records) -> Result<(), StoreError> {
-    prune_batch(conn, records, &cutoff(chrono::Utc::now()), BESIDE_A_CREATE).await.map(|_| ())
 }
 
 impl Store {

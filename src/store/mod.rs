@@ -86,7 +86,6 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
@@ -793,87 +792,6 @@ async fn audit(
     .execute(conn)
     .await?;
     Ok(())
-}
-
-/// The first answer to an earlier request with this idempotency key, if any:
-/// a token's keys are its own; the command line's (no token) are kept apart.
-async fn replay<T>(conn: &mut SqliteConnection, ctx: &WriteCtx<'_>) -> Result<Option<Created<T>>, StoreError> {
-    let Some(idem) = &ctx.idempotency else {
-        return Ok(None);
-    };
-    let row = match ctx.actor.token_id {
-        Some(token_id) => sqlx::query!(
-            "SELECT request_hash, status, entity_id, body FROM idempotency_keys WHERE token_id = ? AND key = ?",
-            token_id,
-            idem.key
-        )
-        .fetch_optional(conn)
-        .await?
-        .map(|r| (r.request_hash, r.status, r.entity_id, r.body)),
-        None => sqlx::query!(
-            "SELECT request_hash, status, entity_id, body FROM cli_idempotency_keys WHERE key = ?",
-            idem.key
-        )
-        .fetch_optional(conn)
-        .await?
-        .map(|r| (r.request_hash, r.status, r.entity_id, r.body)),
-    };
-    match row {
-        None => Ok(None),
-        Some((hash, status, entity_id, body)) if hash == idem.request_hash => {
-            Ok(Some(Created::Replay { status: u16::try_from(status).unwrap_or(201), entity_id, body }))
-        }
-        Some(_) => Err(StoreError::IdempotencyMismatch),
-    }
-}
-
-/// Finish a create: search document, audit row, idempotency record (the
-/// writer commits).
-async fn finish_create<T: Serialize>(
-    tx: &mut SqliteConnection,
-    ctx: &WriteCtx<'_>,
-    table: Table,
-    id: i64,
-    value: T,
-) -> Result<Created<T>, StoreError> {
-    search::index(tx, table, id).await?;
-    audit(tx, ctx.actor, "create", table.entity(), Some(id), &[]).await?;
-    if let Some(idem) = &ctx.idempotency {
-        let body = serde_json::to_string(&value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let now = crate::domain::time::now_system();
-        match ctx.actor.token_id {
-            Some(token_id) => {
-                sqlx::query!(
-                    "INSERT INTO idempotency_keys (token_id, key, request_hash, status, entity_id, body, created_at)
-                 VALUES (?, ?, ?, 201, ?, ?, ?)",
-                    token_id,
-                    idem.key,
-                    idem.request_hash,
-                    id,
-                    body,
-                    now
-                )
-                .execute(&mut *tx)
-                .await?;
-                idempotency::prune_beside_create(tx, idempotency::Records::Api).await?;
-            }
-            None => {
-                sqlx::query!(
-                    "INSERT INTO cli_idempotency_keys (key, request_hash, status, entity_id, body, created_at)
-                 VALUES (?, ?, 201, ?, ?, ?)",
-                    idem.key,
-                    idem.request_hash,
-                    id,
-                    body,
-                    now
-                )
-                .execute(&mut *tx)
-                .await?;
-                idempotency::prune_beside_create(tx, idempotency::Records::Cli).await?;
-            }
-        }
-    }
-    Ok(Created::New(value))
 }
 
 /// The end of an update: the row as it now stands (`fetched` in the
