@@ -794,22 +794,6 @@ async fn audit(
     Ok(())
 }
 
-/// The end of an update: the row as it now stands (`fetched` in the
-/// update's own transaction), indexed for search and audited with the
-/// fields the patch named, handed back as the answer.
-async fn finish_update<T: Archivable>(
-    fetched: Option<T>,
-    tx: &mut SqliteConnection,
-    ctx: &WriteCtx<'_>,
-    table: Table,
-    id: i64,
-    fields: &[&str],
-) -> Result<T, StoreError> {
-    let value = visible(fetched, false, table, id)?;
-    finish_write(tx, ctx.actor, "update", table, id, fields).await?;
-    Ok(value)
-}
-
 /// Finish an update or archive: search document (an update's), audit row
 /// (the writer commits).
 async fn finish_write(
