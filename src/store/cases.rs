@@ -4,10 +4,7 @@ use super::ConflictKind;
 use sqlx::SqliteConnection;
 
 use super::rows::{row, Statement};
-use super::{
-    all_exist, statements, stored, visible, Created, NewRow, Refs, Store, StoreError, Table,
-    WriteCtx,
-};
+use super::{statements, stored, visible, Created, NewRow, Refs, Store, StoreError, Table, WriteCtx};
 use crate::domain::case::check_open_before_closed;
 use crate::domain::time::{now_system, Zone};
 use crate::domain::CallerTime;
@@ -156,35 +153,6 @@ pub(super) async fn of_machine(
     .collect()
 }
 
-/// The open case of a pair, if any.
-pub(super) async fn open_case_of(
-    conn: &mut SqliteConnection,
-    machine_id: i64,
-    license_id: i64,
-) -> Result<Option<i64>, StoreError> {
-    Ok(sqlx::query_scalar!(
-        "SELECT id AS \"id!\" FROM cases WHERE machine_id = ? AND license_id = ? AND status = 'open' AND archived_at IS NULL",
-        machine_id,
-        license_id
-    )
-    .fetch_optional(conn)
-    .await?)
-}
-
-/// Insert a case whose references were checked. Returns its id. It was
-/// opened when it says, or when it was created.
-pub(super) async fn insert(
-    conn: &mut SqliteConnection,
-    row: &NewRow,
-    c: &NewCase,
-    closed_at: Option<&str>,
-) -> Result<i64, StoreError> {
-    match insert_rows(conn, &[case_row(row, c, closed_at)]).await?.as_slice() {
-        [id] => Ok(*id),
-        _ => Err(StoreError::Corrupt("an insert of one case did not give back one id".into())),
-    }
-}
-
 row! {
     /// A case's row as written, by column name: one list for a case opened
     /// (by itself or by a call) and for an import's chunks.
@@ -291,36 +259,6 @@ pub(super) fn insert_rows_on(conn: &rusqlite::Connection, rows: &[Written]) -> R
     Ok(conn.prepare_cached(&INSERT)?.query_map([rows], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?)
 }
 
-async fn insert_rows(conn: &mut SqliteConnection, rows: &[Written]) -> Result<Vec<i64>, StoreError> {
-    let rows = serde_json::to_string(rows).map_err(|e| StoreError::Corrupt(format!("a case as JSON: {e}")))?;
-    Ok(sqlx::query_scalar(INSERT.as_str()).bind(rows).fetch_all(conn).await?)
-}
-
-/// Check what a case refers to: its machine, license and hardware change
-/// (`refs` says whether they must be live), the change of that machine.
-async fn check_refs(conn: &mut SqliteConnection, c: &NewCase, refs: Refs) -> Result<(), StoreError> {
-    let pair = [(Table::Machines, "machine_id", c.machine_id), (Table::Licenses, "license_id", c.license_id)];
-    let errors = match all_exist(conn, refs, &pair).await {
-        Ok(()) => FieldErrors::default(),
-        Err(StoreError::Invalid(e)) => e,
-        Err(other) => return Err(other),
-    };
-    let owner = match c.hardware_change_id {
-        Some(h) => {
-            let stored = refs == Refs::Stored;
-            sqlx::query_scalar!(
-                "SELECT machine_id FROM hardware_changes WHERE id = ? AND (? OR archived_at IS NULL)",
-                h,
-                stored
-            )
-            .fetch_optional(&mut *conn)
-            .await?
-        }
-        None => None,
-    };
-    refs_refused(errors, c, owner)
-}
-
 /// The refusal of a case's references, if any: `errors` of its machine
 /// and license, and of its hardware change, whose machine is `owner`
 /// (`None`: there is no such change, or it may not be named).
@@ -376,22 +314,13 @@ pub(super) fn already_open(other: i64, c: &NewCase) -> crate::i18n::Msg {
         .arg("license", c.license_id)
 }
 
-/// An open live case must be its pair's only one (`this` is the case itself, on update).
-async fn only_open_case(conn: &mut SqliteConnection, c: &NewCase, this: Option<i64>) -> Result<(), StoreError> {
-    if c.status != CaseStatus::Open {
-        return Ok(());
-    }
-    open_case_clash(open_case_of(conn, c.machine_id, c.license_id).await?, c, this)
-}
-
 /// The refusal of an open case `c` when its pair's open case is `other`
 /// and that is not `this` (the case itself, on update).
 fn open_case_clash(other: Option<i64>, c: &NewCase, this: Option<i64>) -> Result<(), StoreError> {
     match other {
-        Some(other) if Some(other) != this => Err(StoreError::Conflict(
-            ConflictKind::OpenCaseExists,
-            already_open(other, c),
-        )),
+        Some(other) if Some(other) != this => {
+            Err(StoreError::Conflict(ConflictKind::OpenCaseExists, already_open(other, c)))
+        }
         _ => Ok(()),
     }
 }

@@ -10,33 +10,13 @@
 //! use `query!`/`query_as!` (checked at build time against `.sqlx/`);
 //! dynamic filters use `QueryBuilder` with bound values only.
 
-/// One write of a store method, run on the writer's connection (see
-/// [`writer`]): `$body` sees the connection as `$tx`, the write's context
-/// as `ctx`, each listed argument as a reference to its own copy (the write
-/// runs on the writer's task, so it owns what it uses), and the store as
-/// `$this`. Its answer comes once the batch is committed.
-macro_rules! on_writer {
-    ($store:expr, $ctx:ident, [$($arg:ident),*], |$tx:ident, $this:ident| $body:block) => {{
-        let owned = $ctx.owned();
-        $(let $arg = $arg.clone();)*
-        #[allow(unused_variables)]
-        let $this = $store.clone();
-        $store
-            .write_sqlx(move |$tx: &mut sqlx::SqliteConnection| -> futures_util::future::BoxFuture<'_, Result<_, StoreError>> {
-                Box::pin(async move {
-                    let $ctx = &owned.ctx();
-                    $(let $arg = &$arg;)*
-                    $body
-                })
-            })
-            .await
-    }};
-}
-
-/// [`on_writer!`] for a write on the writer's rusqlite connection (see
-/// [`Store::write`]): `$body` sees the connection as `$conn`, runs on the
-/// writer's thread from its first statement to its last, and returns its
-/// result (no `.await` inside).
+/// One write of a store method, run on the writer's thread and its
+/// rusqlite connection (see [`writer`] and [`Store::write`]): `$body` sees
+/// the connection as `$conn`, the write's context as `ctx`, each listed
+/// argument as a reference to its own copy (the write runs on the writer's
+/// thread, so it owns what it uses), and the store as `$this`; it runs
+/// from its first statement to its last there (no `.await` inside), and
+/// its answer comes once the batch is committed.
 macro_rules! on_thread {
     ($store:expr, $ctx:ident, [$($arg:ident),*], |$conn:ident, $this:ident| $body:block) => {{
         let owned = $ctx.owned();
@@ -93,7 +73,7 @@ use crate::config::Checkpoints;
 use crate::domain::{FieldErrors, Scope};
 use crate::secrets::{SecretError, Secrets};
 
-use refs::{all_exist, reference, refused, row_state, Known, Refs};
+use refs::{reference, refused, row_state, Known, Refs};
 
 pub use attachments::Bytes as AttachmentBytes;
 pub use attempts::{AttemptFilter, ConfirmationMatch};
@@ -468,10 +448,7 @@ impl Store {
         // The writer touches every index of every table it writes: a page
         // cache of 16 MiB (SQLite's default is 2) keeps them in memory
         // instead of reading them again from the OS for each write.
-        let writer_options = options.clone().pragma("cache_size", "-16384");
-        let native = writer_connection(path, checkpoints)?;
-        let sqlx = sqlx::Connection::connect_with(&writer_options).await?;
-        let writer = writer::Writer::start(writer::Connections { native: Some(native), sqlx })?;
+        let writer = writer::Writer::start(Some(writer_connection(path, checkpoints)?))?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
@@ -504,9 +481,8 @@ impl Store {
             .immutable(immutable)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        // No rusqlite connection: its writes are refused before they queue.
-        let sqlx = sqlx::Connection::connect_with(&options).await?;
-        let writer = writer::Writer::start(writer::Connections { native: None, sqlx })?;
+        // No writer's connection: its writes are refused before they queue.
+        let writer = writer::Writer::start(None)?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
@@ -766,49 +742,6 @@ fn beside(path: &Path, suffix: &str) -> std::path::PathBuf {
     let mut p = path.as_os_str().to_owned();
     p.push(suffix);
     p.into()
-}
-
-/// One audit-log row, in the write's own transaction.
-async fn audit(
-    conn: &mut SqliteConnection,
-    actor: &Actor,
-    action: &str,
-    entity: &str,
-    entity_id: Option<i64>,
-    fields: &[&str],
-) -> Result<(), StoreError> {
-    let at = crate::domain::time::now_system();
-    let detail = serde_json::to_string(fields).unwrap_or_else(|_| "[]".into());
-    sqlx::query!(
-        "INSERT INTO audit_log (at, token_id, actor, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        at,
-        actor.token_id,
-        actor.name,
-        action,
-        entity,
-        entity_id,
-        detail
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Finish an update or archive: search document (an update's), audit row
-/// (the writer commits).
-async fn finish_write(
-    tx: &mut SqliteConnection,
-    actor: &Actor,
-    action: &str,
-    table: Table,
-    id: i64,
-    fields: &[&str],
-) -> Result<(), StoreError> {
-    if action == "update" {
-        search::index(tx, table, id).await?;
-    }
-    audit(tx, actor, action, table.entity(), Some(id), fields).await?;
-    Ok(())
 }
 
 /// Parse a stored closed-set value.

@@ -103,28 +103,6 @@ pub(super) fn bad_reference_message(table: Table, id: i64, archived: bool) -> cr
     crate::i18n::Msg::new(key).noun("what", table.noun()).arg("id", id)
 }
 
-/// Every reference that must name a row as `refs` says, with all failing
-/// ones named at once; errors other than a missing or archived row pass through.
-pub(super) async fn all_exist(
-    conn: &mut SqliteConnection,
-    refs: Refs,
-    names: &[(Table, &str, i64)],
-) -> Result<(), StoreError> {
-    let mut errors = FieldErrors::default();
-    for (table, field, id) in names {
-        match reference(conn, refs, *table, field, *id).await {
-            Ok(()) => {}
-            Err(StoreError::Invalid(e)) => errors.0.extend(e.0),
-            Err(other) => return Err(other),
-        }
-    }
-    if errors.0.is_empty() {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid(errors))
-    }
-}
-
 /// Rows an import found stored, so that the rows after them that refer to
 /// them need not look again (each look-up is a statement, and an export
 /// lists rows that refer to the same one close together): ids of machines

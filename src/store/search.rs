@@ -71,51 +71,6 @@ pub(super) fn body_of(table: Table) -> Option<(&'static str, &'static str)> {
     BODIES.iter().find(|(t, _, _)| *t == table).map(|(_, e, body)| (*e, *body))
 }
 
-/// Index a row as it is now, in the caller's transaction. Tables that are
-/// not searched (hardware changes) are left alone.
-///
-/// A row without a document yet (a create) gets one and its text read in
-/// one statement, then the text written: two statements, each a hand-off
-/// to the connection's thread. A row indexed before keeps its document's
-/// rowid, and so its place in "newest first"; only its text is written again.
-pub(super) async fn index(conn: &mut SqliteConnection, table: Table, id: i64) -> Result<(), StoreError> {
-    let Some((entity, body)) = body_of(table) else { return Ok(()) };
-    let new: Option<Doc> = sqlx::query_as(&format!(
-        "INSERT INTO search_docs (entity, entity_id) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM {table} WHERE id = ?2)
-         ON CONFLICT DO NOTHING RETURNING id AS doc, (SELECT {body} FROM {table} t WHERE t.id = ?2) AS body",
-        table = table.name()
-    ))
-    .bind(entity)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(Doc { doc, body: text }) = new {
-        sqlx::query("INSERT INTO search_text (rowid, body) VALUES (?, ?)")
-            .bind(doc)
-            .bind(normalise(text.as_deref().unwrap_or("")))
-            .execute(&mut *conn)
-            .await?;
-        return Ok(());
-    }
-    let row: Option<Doc> =
-        sqlx::query_as(&format!("{} WHERE t.id = ?", bodies_sql("t.id", &format!("{} t", table.name()), body)))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some(Doc { body: text, .. }) = row {
-        sqlx::query(
-            "UPDATE search_text SET body = ?
-             WHERE rowid = (SELECT id FROM search_docs WHERE entity = ? AND entity_id = ?)",
-        )
-        .bind(normalise(text.as_deref().unwrap_or("")))
-        .bind(entity)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
 /// When [`catch_up`] looks for rows without a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Look {

@@ -18,19 +18,13 @@
 //! (two attempts for one new machine and license pair open one case; an
 //! idempotency key used twice in one batch creates one row).
 //!
-//! Writes not yet written for this connection are still async closures
-//! over a sqlx connection ([`Store::write_sqlx`]); the same thread owns
-//! that connection too, and runs the batch's sqlx writes as a transaction
-//! of their own right after the rusqlite ones (the writes of one batch are
-//! concurrent: any order of them is one their callers could have seen).
+//! Every write of the journal runs here: sqlx serves the reads, the
+//! migrations and the compile-checked read queries, never a write.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use futures_util::future::BoxFuture;
-use futures_util::FutureExt;
-use sqlx::{Connection, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{Store, StoreError};
@@ -47,10 +41,7 @@ type Reply = Box<dyn FnOnce(Option<String>) + Send>;
 
 /// Run a write on the writer's rusqlite connection: whether it succeeded
 /// (its savepoint stays) and how to answer it.
-type Native = Box<dyn FnOnce(&rusqlite::Connection) -> (bool, Reply) + Send>;
-
-/// Run a write on the writer's sqlx connection.
-type Run = Box<dyn for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, (bool, Reply)> + Send>;
+type Run = Box<dyn FnOnce(&rusqlite::Connection) -> (bool, Reply) + Send>;
 
 /// A write as the writer runs it, and, when it cannot run at all, how to
 /// tell its caller why.
@@ -60,8 +51,7 @@ struct Job<W> {
 }
 
 enum Msg {
-    Native(Job<Native>),
-    Sqlx(Job<Run>),
+    Write(Job<Run>),
     /// Finish what is queued, close the connections, then say so.
     Close(oneshot::Sender<()>),
 }
@@ -87,28 +77,16 @@ pub struct WriterStats {
     pub writes: u64,
 }
 
-/// The connections the writer's thread owns: rusqlite's (none for a
-/// journal opened read-only, whose writes are refused before they queue)
-/// and sqlx's.
-pub(super) struct Connections {
-    pub native: Option<rusqlite::Connection>,
-    pub sqlx: SqliteConnection,
-}
-
 impl Writer {
-    /// Start the writer's thread on `conns`.
-    pub(super) fn start(conns: Connections) -> Result<Self, StoreError> {
+    /// Start the writer's thread on `conn` (none for a journal opened
+    /// read-only, whose writes are refused before they queue).
+    pub(super) fn start(conn: Option<rusqlite::Connection>) -> Result<Self, StoreError> {
         let (queue, rx) = mpsc::channel(QUEUE);
         let stats = Arc::new(Stats::default());
-        // The sqlx connection's futures need a runtime of their own here.
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| StoreError::Unavailable(format!("could not start the journal's writer: {e}")))?;
         let thread_stats = Arc::clone(&stats);
         std::thread::Builder::new()
             .name("journal-writer".into())
-            .spawn(move || run(conns, rx, &thread_stats, &rt))
+            .spawn(move || run(conn, rx, &thread_stats))
             .map_err(|e| StoreError::Unavailable(format!("could not start the journal's writer: {e}")))?;
         Ok(Self { queue, stats })
     }
@@ -171,29 +149,11 @@ impl Store {
         F: FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let (slot, abort, rx) = self.slot()?;
-        let run: Native = Box::new(move |conn| {
+        let run: Run = Box::new(move |conn| {
             let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(conn))).unwrap_or_else(|_| Err(panicked()));
             reply(slot, result)
         });
-        self.writer.queue.send(Msg::Native(Job { run, abort })).await.map_err(|_| stopped())?;
-        self.answered(rx).await
-    }
-
-    /// [`Store::write`] for a write still written for sqlx: an async
-    /// closure over the writer's sqlx connection.
-    pub(super) async fn write_sqlx<T, F>(&self, f: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Result<T, StoreError>> + Send + 'static,
-    {
-        let (slot, abort, rx) = self.slot()?;
-        let run: Run = Box::new(move |conn| {
-            Box::pin(async move {
-                let result = AssertUnwindSafe(f(conn)).catch_unwind().await.unwrap_or_else(|_| Err(panicked()));
-                reply(slot, result)
-            })
-        });
-        self.writer.queue.send(Msg::Sqlx(Job { run, abort })).await.map_err(|_| stopped())?;
+        self.writer.queue.send(Msg::Write(Job { run, abort })).await.map_err(|_| stopped())?;
         self.answered(rx).await
     }
 
@@ -226,13 +186,12 @@ impl Store {
 }
 
 /// The writer's thread: a batch at a time until closed (or every handle dropped).
-fn run(mut conns: Connections, mut rx: mpsc::Receiver<Msg>, stats: &Stats, rt: &tokio::runtime::Runtime) {
+fn run(conn: Option<rusqlite::Connection>, mut rx: mpsc::Receiver<Msg>, stats: &Stats) {
     let mut closing: Option<oneshot::Sender<()>> = None;
     while closing.is_none() {
-        let (mut native, mut sqlx) = (Vec::new(), Vec::new());
+        let mut jobs = Vec::new();
         match rx.blocking_recv() {
-            Some(Msg::Native(job)) => native.push(job),
-            Some(Msg::Sqlx(job)) => sqlx.push(job),
+            Some(Msg::Write(job)) => jobs.push(job),
             Some(Msg::Close(done)) => {
                 closing = Some(done);
                 break;
@@ -241,28 +200,22 @@ fn run(mut conns: Connections, mut rx: mpsc::Receiver<Msg>, stats: &Stats, rt: &
         }
         // Begin first: writes that arrive while SQLite's lock is awaited
         // (another process may hold it) join this batch.
-        let begun = match (&native.first(), &conns.native) {
-            (Some(_), Some(conn)) => conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| e.to_string()),
-            (Some(_), None) => Err("the journal is read-only here".to_string()),
-            (None, _) => rt
-                .block_on(sqlx::query("BEGIN IMMEDIATE").execute(&mut conns.sqlx))
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+        let begun = match &conn {
+            Some(conn) => conn.execute_batch("BEGIN IMMEDIATE").map(|()| conn).map_err(|e| e.to_string()),
+            None => Err("the journal is read-only here".to_string()),
         };
-        if let Err(e) = begun {
-            for job in native {
-                (job.abort)(e.clone());
+        let conn = match begun {
+            Ok(conn) => conn,
+            Err(e) => {
+                for job in jobs {
+                    (job.abort)(e.clone());
+                }
+                continue;
             }
-            for job in sqlx {
-                (job.abort)(e.clone());
-            }
-            continue;
-        }
-        let first_native = !native.is_empty();
-        while native.len() + sqlx.len() < BATCH_MAX {
+        };
+        while jobs.len() < BATCH_MAX {
             match rx.try_recv() {
-                Ok(Msg::Native(job)) => native.push(job),
-                Ok(Msg::Sqlx(job)) => sqlx.push(job),
+                Ok(Msg::Write(job)) => jobs.push(job),
                 Ok(Msg::Close(done)) => {
                     closing = Some(done);
                     break;
@@ -270,27 +223,11 @@ fn run(mut conns: Connections, mut rx: mpsc::Receiver<Msg>, stats: &Stats, rt: &
                 Err(_) => break,
             }
         }
-        if first_native {
-            if let Some(conn) = &conns.native {
-                native_batch(conn, native, true, stats);
-            }
-            sqlx_batch(rt, &mut conns.sqlx, sqlx, false, stats);
-        } else {
-            sqlx_batch(rt, &mut conns.sqlx, sqlx, true, stats);
-            match &conns.native {
-                Some(conn) => native_batch(conn, native, false, stats),
-                None => {
-                    for job in native {
-                        (job.abort)("the journal is read-only here".into());
-                    }
-                }
-            }
-        }
+        batch(conn, jobs, stats);
     }
-    if let Some(conn) = conns.native.take() {
+    if let Some(conn) = conn {
         let _ = conn.close();
     }
-    let _ = rt.block_on(conns.sqlx.close());
     if let Some(done) = closing {
         let _ = done.send(());
     }
@@ -303,17 +240,13 @@ fn answer_all(replies: Vec<Reply>, error: Option<String>) {
     }
 }
 
-/// Run a batch's writes on the rusqlite connection, each in its own
+/// Run a batch's writes in the transaction begun for it, each in its own
 /// savepoint (kept when it succeeded, rolled back alone when it failed),
-/// and commit; then answer them. `begun`: the transaction is open already.
-fn native_batch(conn: &rusqlite::Connection, jobs: Vec<Job<Native>>, begun: bool, stats: &Stats) {
-    if jobs.is_empty() {
-        return;
-    }
+/// and commit; then answer them.
+fn batch(conn: &rusqlite::Connection, jobs: Vec<Job<Run>>, stats: &Stats) {
     let mut jobs = jobs.into_iter();
     let mut replies: Vec<Reply> = Vec::with_capacity(jobs.len());
-    let begin = if begun { "SAVEPOINT write" } else { "BEGIN IMMEDIATE; SAVEPOINT write" };
-    let mut step = conn.execute_batch(begin).err();
+    let mut step = conn.execute_batch("SAVEPOINT write").err();
     stats.batches.fetch_add(1, Ordering::Relaxed);
     while let Some(job) = jobs.next() {
         if let Some(e) = &step {
@@ -341,52 +274,6 @@ fn native_batch(conn: &rusqlite::Connection, jobs: Vec<Job<Native>>, begun: bool
     }
     answer_all(replies, step.map(|e| e.to_string()));
 }
-
-/// [`native_batch`] for the writes still written for sqlx, on its connection.
-fn sqlx_batch(
-    rt: &tokio::runtime::Runtime,
-    conn: &mut SqliteConnection,
-    jobs: Vec<Job<Run>>,
-    begun: bool,
-    stats: &Stats,
-) {
-    if jobs.is_empty() {
-        return;
-    }
-    rt.block_on(async {
-        let mut replies: Vec<Reply> = Vec::with_capacity(jobs.len());
-        let mut jobs = jobs.into_iter();
-        let begin = if begun { "SAVEPOINT write" } else { "BEGIN IMMEDIATE; SAVEPOINT write" };
-        let mut step = sqlx::query(begin).execute(&mut *conn).await.err();
-        stats.batches.fetch_add(1, Ordering::Relaxed);
-        while let Some(job) = jobs.next() {
-            if let Some(e) = &step {
-                let e = e.to_string();
-                (job.abort)(e.clone());
-                for rest in jobs {
-                    (rest.abort)(e.clone());
-                }
-                let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-                return answer_all(replies, Some(e));
-            }
-            stats.writes.fetch_add(1, Ordering::Relaxed);
-            let (ok, reply) = (job.run)(conn).await;
-            replies.push(reply);
-            let end = match (ok, jobs.len() == 0) {
-                (true, false) => "RELEASE write; SAVEPOINT write",
-                (false, false) => "ROLLBACK TO write; RELEASE write; SAVEPOINT write",
-                (true, true) => "RELEASE write; COMMIT",
-                (false, true) => "ROLLBACK TO write; RELEASE write; COMMIT",
-            };
-            step = sqlx::query(end).execute(&mut *conn).await.err();
-        }
-        if step.is_some() {
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-        }
-        answer_all(replies, step.map(|e| e.to_string()));
-    });
-}
-
 /// A step of a held write ([`Store::write_held`]), run on the writer's
 /// thread with the write's state.
 type Step<S> = Box<dyn FnOnce(&rusqlite::Connection, &mut S) -> Result<(), StoreError> + Send>;
