@@ -16,18 +16,20 @@ use super::{statements, stored, visible, Created, NewRow, Refs, Store, StoreErro
 use crate::domain::time::now_system;
 use crate::domain::{AttachedTo, Attachment, AttachmentPatch, NewAttachment, Page, PageRequest};
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    entity: String,
-    entity_id: i64,
-    caption: Option<String>,
-    media_type: String,
-    size: i64,
-    has_thumbnail: bool,
-    created_at: String,
-    updated_at: String,
-    archived_at: Option<String>,
+super::rows::by_name! {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        entity: String,
+        entity_id: i64,
+        caption: Option<String>,
+        media_type: String,
+        size: i64,
+        has_thumbnail: bool,
+        created_at: String,
+        updated_at: String,
+        archived_at: Option<String>,
+    }
 }
 
 impl TryFrom<Row> for Attachment {
@@ -93,25 +95,9 @@ pub(super) fn statements() -> Vec<String> {
     vec![FETCH.to_string(), CREATE.into(), CREATE_CONTENTS.into(), UPDATE_CAPTION.into()]
 }
 
-/// A row read as [`FETCH`] lists its columns.
-fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok(Row {
-        id: r.get("id")?,
-        entity: r.get("entity")?,
-        entity_id: r.get("entity_id")?,
-        caption: r.get("caption")?,
-        media_type: r.get("media_type")?,
-        size: r.get("size")?,
-        has_thumbnail: r.get("has_thumbnail")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-        archived_at: r.get("archived_at")?,
-    })
-}
-
 /// [`fetch`] on the writer's rusqlite connection.
 pub(super) fn fetch_on(conn: &Connection, id: i64) -> Result<Option<Attachment>, StoreError> {
-    conn.prepare_cached(&FETCH)?.query_row([id], row_of).optional()?.map(Attachment::try_from).transpose()
+    conn.prepare_cached(&FETCH)?.query_row([id], Row::by_name).optional()?.map(Attachment::try_from).transpose()
 }
 
 /// An attachment's file and thumbnail as stored, and the file's size.

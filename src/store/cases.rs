@@ -11,19 +11,21 @@ use crate::domain::CallerTime;
 use crate::domain::{Case, CasePatch, CaseStatus, FieldErrors, NewCase, Page, PageRequest, Trigger};
 use rusqlite::{params, OptionalExtension};
 
-pub(super) struct Row {
-    id: i64,
-    machine_id: i64,
-    license_id: i64,
-    trigger: String,
-    hardware_change_id: Option<i64>,
-    status: String,
-    opened_at: String,
-    closed_at: Option<String>,
-    notes: Option<String>,
-    created_at: String,
-    updated_at: String,
-    archived_at: Option<String>,
+super::rows::by_name! {
+    pub(super) struct Row {
+        id: i64,
+        machine_id: i64,
+        license_id: i64,
+        trigger: String,
+        hardware_change_id: Option<i64>,
+        status: String,
+        opened_at: String,
+        closed_at: Option<String>,
+        notes: Option<String>,
+        created_at: String,
+        updated_at: String,
+        archived_at: Option<String>,
+    }
 }
 
 impl TryFrom<Row> for Case {
@@ -63,27 +65,9 @@ const FETCH: &str =
                      (SELECT m.archived_at FROM machines m WHERE m.id = machine_id)) AS archived_at
      FROM cases WHERE id = ?";
 
-/// A case read as [`FETCH`] lists its columns, by name.
-fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok(Row {
-        id: r.get("id")?,
-        machine_id: r.get("machine_id")?,
-        license_id: r.get("license_id")?,
-        trigger: r.get("trigger")?,
-        hardware_change_id: r.get("hardware_change_id")?,
-        status: r.get("status")?,
-        opened_at: r.get("opened_at")?,
-        closed_at: r.get("closed_at")?,
-        notes: r.get("notes")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-        archived_at: r.get("archived_at")?,
-    })
-}
-
 /// [`fetch`] on the writer's rusqlite connection.
 pub(super) fn fetch_on(conn: &rusqlite::Connection, id: i64) -> Result<Option<Case>, StoreError> {
-    conn.prepare_cached(FETCH)?.query_row([id], row_of).optional()?.map(Case::try_from).transpose()
+    conn.prepare_cached(FETCH)?.query_row([id], Row::by_name).optional()?.map(Case::try_from).transpose()
 }
 
 pub(super) async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<Case>, StoreError> {

@@ -9,16 +9,18 @@ use super::{statements, stored_date, visible, Created, Refs, Store, StoreError, 
 use crate::domain::time::now_system;
 use crate::domain::{FieldErrors, FollowUp, FollowUpPatch, NewFollowUp, Page, PageRequest};
 
-struct Row {
-    id: i64,
-    machine_id: i64,
-    case_id: Option<i64>,
-    text: String,
-    due_on: Option<String>,
-    done: bool,
-    created_at: String,
-    updated_at: String,
-    archived_at: Option<String>,
+super::rows::by_name! {
+    struct Row {
+        id: i64,
+        machine_id: i64,
+        case_id: Option<i64>,
+        text: String,
+        due_on: Option<String>,
+        done: bool,
+        created_at: String,
+        updated_at: String,
+        archived_at: Option<String>,
+    }
 }
 
 impl TryFrom<Row> for FollowUp {
@@ -133,24 +135,9 @@ pub(super) fn statements() -> Vec<String> {
     [FETCH, CREATE, UPDATE].map(String::from).to_vec()
 }
 
-/// A row read as [`FETCH`], [`CREATE`] and [`UPDATE`] list its columns.
-fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok(Row {
-        id: r.get("id")?,
-        machine_id: r.get("machine_id")?,
-        case_id: r.get("case_id")?,
-        text: r.get("text")?,
-        due_on: r.get("due_on")?,
-        done: r.get("done")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-        archived_at: r.get("archived_at")?,
-    })
-}
-
 /// [`fetch`] on the writer's rusqlite connection.
 pub(super) fn fetch_on(conn: &Connection, id: i64) -> Result<Option<FollowUp>, StoreError> {
-    conn.prepare_cached(FETCH)?.query_row([id], row_of).optional()?.map(FollowUp::try_from).transpose()
+    conn.prepare_cached(FETCH)?.query_row([id], Row::by_name).optional()?.map(FollowUp::try_from).transpose()
 }
 
 /// The machine a follow-up belongs to: the one given, or its case's. Both
@@ -213,7 +200,7 @@ impl Store {
             let due_on = f.due_on.map(|d| d.to_string());
             let row = conn
                 .prepare_cached(CREATE)?
-                .query_row(params![machine_id, f.case_id, f.text, due_on, f.done, now, now], row_of)?;
+                .query_row(params![machine_id, f.case_id, f.text, due_on, f.done, now, now], Row::by_name)?;
             let value = FollowUp::try_from(row)?;
             statements::finish_create(conn, ctx, Table::FollowUps, value.id, value)
         })
@@ -271,7 +258,7 @@ impl Store {
             let due_on = f.due_on.map(|d| d.to_string());
             let updated = conn
                 .prepare_cached(UPDATE)?
-                .query_row(params![machine_id, f.case_id, f.text, due_on, f.done, now_system(), id], row_of)
+                .query_row(params![machine_id, f.case_id, f.text, due_on, f.done, now_system(), id], Row::by_name)
                 .optional()?
                 .map(FollowUp::try_from)
                 .transpose()?;

@@ -9,17 +9,19 @@ use crate::domain::enums::PartSet;
 use crate::domain::time::now_system;
 use crate::domain::{HardwareChange, HardwareChangePatch, NewHardwareChange, Page, PageRequest};
 
-struct Row {
-    id: i64,
-    machine_id: i64,
-    changed_on: String,
-    parts_replaced: i64,
-    parts_kept: i64,
-    os_reinstalled: bool,
-    notes: Option<String>,
-    created_at: String,
-    updated_at: String,
-    archived_at: Option<String>,
+super::rows::by_name! {
+    struct Row {
+        id: i64,
+        machine_id: i64,
+        changed_on: String,
+        parts_replaced: i64,
+        parts_kept: i64,
+        os_reinstalled: bool,
+        notes: Option<String>,
+        created_at: String,
+        updated_at: String,
+        archived_at: Option<String>,
+    }
 }
 
 impl TryFrom<Row> for HardwareChange {
@@ -81,22 +83,6 @@ pub(super) fn statements() -> Vec<String> {
     [FETCH, CREATE, UPDATE].map(String::from).to_vec()
 }
 
-/// A hardware change read as [`FETCH`], [`CREATE`] and [`UPDATE`] list its columns, by name.
-fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok(Row {
-        id: r.get("id")?,
-        machine_id: r.get("machine_id")?,
-        changed_on: r.get("changed_on")?,
-        parts_replaced: r.get("parts_replaced")?,
-        parts_kept: r.get("parts_kept")?,
-        os_reinstalled: r.get("os_reinstalled")?,
-        notes: r.get("notes")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-        archived_at: r.get("archived_at")?,
-    })
-}
-
 /// [`fetch`] on the writer's rusqlite connection.
 pub(super) fn fetch_on(conn: &Connection, id: i64) -> Result<Option<HardwareChange>, StoreError> {
     one(conn, FETCH, [id])
@@ -104,7 +90,7 @@ pub(super) fn fetch_on(conn: &Connection, id: i64) -> Result<Option<HardwareChan
 
 /// The row [`FETCH`] or [`UPDATE`] (`sql`) gives, if there is one.
 fn one(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Option<HardwareChange>, StoreError> {
-    conn.prepare_cached(sql)?.query_row(params, row_of).optional()?.map(HardwareChange::try_from).transpose()
+    conn.prepare_cached(sql)?.query_row(params, Row::by_name).optional()?.map(HardwareChange::try_from).transpose()
 }
 
 /// A machine's not found, as a write under it says it (not a field error).
@@ -166,7 +152,7 @@ impl Store {
             let (replaced, kept) = (h.parts_replaced.bits(), h.parts_kept.bits());
             let value = HardwareChange::try_from(conn.prepare_cached(CREATE)?.query_row(
                 params![machine_id, h.changed_on.to_string(), replaced, kept, h.os_reinstalled, h.notes, now, now],
-                row_of,
+                Row::by_name,
             )?)?;
             statements::finish_create(conn, ctx, Table::HardwareChanges, value.id, value)
         })

@@ -12,20 +12,22 @@ use crate::domain::time::now_system;
 use crate::domain::{License, LicensePatch, NewLicense, Page, PageRequest};
 use crate::portable::LicenseRow;
 
-struct Row {
-    id: i64,
-    product: String,
-    edition: Option<String>,
-    channel: String,
-    purchased_from: Option<String>,
-    purchased_on: Option<String>,
-    box_colour: Option<String>,
-    product_key_last5: Option<String>,
-    product_key_checks: Option<bool>,
-    notes: Option<String>,
-    created_at: String,
-    updated_at: String,
-    archived_at: Option<String>,
+super::rows::by_name! {
+    struct Row {
+        id: i64,
+        product: String,
+        edition: Option<String>,
+        channel: String,
+        purchased_from: Option<String>,
+        purchased_on: Option<String>,
+        box_colour: Option<String>,
+        product_key_last5: Option<String>,
+        product_key_checks: Option<bool>,
+        notes: Option<String>,
+        created_at: String,
+        updated_at: String,
+        archived_at: Option<String>,
+    }
 }
 
 impl TryFrom<Row> for License {
@@ -93,25 +95,6 @@ pub(super) fn statements() -> Vec<String> {
     [FETCH, CREATE, UPDATE, UPDATE_KEY, SEALED_KEY].map(String::from).to_vec()
 }
 
-/// A license read as [`FETCH`] and [`CREATE`] list its columns, by name.
-fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok(Row {
-        id: r.get("id")?,
-        product: r.get("product")?,
-        edition: r.get("edition")?,
-        channel: r.get("channel")?,
-        purchased_from: r.get("purchased_from")?,
-        purchased_on: r.get("purchased_on")?,
-        box_colour: r.get("box_colour")?,
-        product_key_last5: r.get("product_key_last5")?,
-        product_key_checks: r.get("product_key_checks")?,
-        notes: r.get("notes")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-        archived_at: r.get("archived_at")?,
-    })
-}
-
 /// A license's fields as [`CREATE`] and [`UPDATE`] bind them (`?1` to
 /// `?8`; `stored` its channel and purchase date as stored, and its time of
 /// change), then `rest` (the key, or the id).
@@ -133,7 +116,7 @@ fn stored_fields(l: &NewLicense, now: String) -> (&'static str, Option<String>, 
 
 /// [`fetch`] on the writer's rusqlite connection.
 pub(super) fn fetch_on(conn: &Connection, id: i64) -> Result<Option<License>, StoreError> {
-    conn.prepare_cached(FETCH)?.query_row([id], row_of).optional()?.map(License::try_from).transpose()
+    conn.prepare_cached(FETCH)?.query_row([id], Row::by_name).optional()?.map(License::try_from).transpose()
 }
 
 /// The sealed key, its last five characters and its check, ready to store.
@@ -184,7 +167,7 @@ impl Store {
             let key = this.key_to_store(conn, &l.product_key)?.unwrap_or(SealedKey::NONE);
             let stored = stored_fields(l, now_system());
             let params = bind(l, &stored, &[&key.sealed, &key.last5, &key.checks, &key.hint]);
-            let value = License::try_from(conn.prepare_cached(CREATE)?.query_row(params, row_of)?)?;
+            let value = License::try_from(conn.prepare_cached(CREATE)?.query_row(params, Row::by_name)?)?;
             statements::finish_create(conn, ctx, Table::Licenses, value.id, value)
         })
     }

@@ -115,6 +115,25 @@ macro_rules! row {
 }
 pub(super) use row;
 
+/// A struct whose rows the writer reads by their columns' names: declares
+/// the struct as written and `Self::by_name`, which reads each field from
+/// the column of the same name of a rusqlite row (so a statement's column
+/// order never matters, and a field is listed once).
+macro_rules! by_name {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($field:ident : $ty:ty),+ $(,)? }) => {
+        $(#[$meta])*
+        $vis struct $name { $($field: $ty),+ }
+
+        impl $name {
+            /// A row read by its columns' names.
+            fn by_name(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                Ok(Self { $($field: r.get(stringify!($field))?),+ })
+            }
+        }
+    };
+}
+pub(super) use by_name;
+
 /// A statement made once from a column list.
 pub(super) type Statement = std::sync::LazyLock<String>;
 
