@@ -624,6 +624,9 @@ fn said_any(cause: &(dyn std::error::Error + 'static)) -> String {
     if let Some(e) = cause.downcast_ref::<std::io::Error>() {
         return lang::t().msg(&crate::i18n::Msg::io(e));
     }
+    if let Some(m) = cause.downcast_ref::<crate::i18n::Msg>() {
+        return lang::t().msg(m);
+    }
     cause.to_string()
 }
 

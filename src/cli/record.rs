@@ -444,8 +444,10 @@ fn refused(e: FieldErrors) -> anyhow::Error {
 fn stored<T: serde::de::DeserializeOwned>(r: Result<Created<T>, crate::store::StoreError>) -> anyhow::Result<T> {
     match r {
         Ok(Created::New(v)) => Ok(v),
-        Ok(Created::Replay { body, entity_id, .. }) => serde_json::from_str(&body)
-            .map_err(|e| anyhow::anyhow!("the first answer stored for this key (row {entity_id}) does not read: {e}")),
+        Ok(Created::Replay { body, entity_id, .. }) => serde_json::from_str(&body).map_err(|e| {
+            let msg = crate::i18n::Msg::new("cli.err.replay_unreadable").arg("id", entity_id).arg("detail", e);
+            anyhow::Error::new(msg)
+        }),
         Err(crate::store::StoreError::Invalid(e)) => Err(refused(flags_named(e))),
         Err(crate::store::StoreError::IdempotencyMismatch) => {
             anyhow::bail!(crate::cli::lang::s("cli.err.key_used"))

@@ -82,7 +82,7 @@ fn a_caption_is_edited_and_cleared_and_a_wrong_one_refused_naming_the_flag() {
         (&["attachment", "edit", &id, "--caption", "a\u{202e}b"], "--caption: "),
         (&["attachment", "edit", &id], "give at least one field to change"),
         (&["attachment", "edit", "99", "--caption", "x"], "attachment 99 not found"),
-        (&["attachment", "edit", &id, "--clear", "media_type"], "--clear: unknown field `media_type`"),
+        (&["attachment", "edit", &id, "--clear", "media_type"], "--clear media-type: this record has no such field"),
     ] {
         let (code, err) = refused(dir.path(), args);
         assert_eq!(code, 1, "{args:?}: {err}");

@@ -195,7 +195,7 @@ fn a_bad_value_for_each_edit_flag_is_refused_naming_the_flag_and_nothing_changes
         // An unknown id, a field that is not one, no field at all.
         for (args, message) in [
             (&["edit", "9", "--clear", clearable][..], format!("{} 9 not found", noun)),
-            (&["edit", "1", "--clear", "colour"], "--clear: unknown field `colour`".into()),
+            (&["edit", "1", "--clear", "colour"], "--clear colour: this record has no such field".into()),
             (&["edit", "1"], "give at least one field to change".into()),
             (&["archive", "9"], format!("{} 9 not found", noun)),
             (&["unarchive", "9"], format!("{} 9 not found", noun)),

@@ -287,6 +287,7 @@ fn store_key_file_backup_and_system_errors_read_in_japanese() {
         (&["--key-file", "o.db.key", "license", "reveal", "1", "--force"], "ではこのプロダクト キーを開けません", true),
         (&["attach", "license", "1", "x.gif"], "JPEG、PNG、WebP、PDF のどれでもありません", true),
         (&["attach", "license", "1", "x.gif", "--caption", "a\u{7}b"], "--caption: 制御文字のない", true),
+        (&["machine", "edit", "1", "--clear", "colour"], "--clear colour: この記録にその項目はありません", false),
         // The parser's own words stay, after ours.
         (&["import", "bad.json"], "JSON でも、エクスポートした CSV ファイルの zip でもありません", false),
     ] {

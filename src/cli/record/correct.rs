@@ -8,6 +8,7 @@
 //! same reason as through the API, named after the flag typed. Nothing here
 //! decides a rule of its own.
 
+use crate::i18n::Msg;
 use std::slice::from_ref;
 
 use clap::Args;
@@ -128,7 +129,23 @@ fn cleared<B: Serialize + DeserializeOwned>(body: B, fields: &[String]) -> anyho
             o.insert(f.trim().trim_start_matches("--").replace('-', "_"), serde_json::Value::Null);
         }
     }
-    serde_json::from_value(value).map_err(|e| anyhow::anyhow!("--clear: {e}"))
+    serde_json::from_value(value).map_err(|e| anyhow::Error::new(clear_refused(&e.to_string())))
+}
+
+/// What `--clear` says when the body refuses a field, in the run's
+/// language: serde names an unknown field and the fields there are
+/// (`unknown field `colour`, expected one of `name`, `notes``), said
+/// here as the flags are spelt; any other refusal keeps serde's detail.
+fn clear_refused(detail: &str) -> Msg {
+    let flags = |s: &str| s.replace('`', "").replace('_', "-");
+    match detail.strip_prefix("unknown field `").and_then(|rest| rest.split_once('`')) {
+        Some((field, rest)) => {
+            let known =
+                rest.trim_start_matches(", ").trim_start_matches("expected one of ").trim_start_matches("expected ");
+            Msg::new("cli.err.clear_unknown").arg("field", flags(field)).arg("fields", flags(known))
+        }
+        None => Msg::new("cli.err.clear_refused").arg("detail", detail),
+    }
 }
 
 /// The parsed value of what an edit was given (`fill` sets what has a flag of its own).
