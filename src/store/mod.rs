@@ -633,13 +633,6 @@ impl Store {
 /// checkpoints) and a page cache of 16 MiB (SQLite's default is 2): the
 /// writer touches every index of every table it writes, and keeps them in
 /// memory instead of reading them again from the OS for each write.
-///
-/// Its temporary storage is in memory (`temp_store = MEMORY`): each write
-/// runs in a savepoint, and SQLite keeps the pages a savepoint may have to
-/// undo in a sub-journal, a temporary file once past 64 KiB. A call's write
-/// touches more than that, so each write cost a file's worth of `pwrite`s
-/// (a quarter of the writer's time under load); in memory it holds a
-/// write's pages at a time, and is emptied at each `RELEASE`.
 fn writer_connection(path: &Path, checkpoints: Checkpoints) -> Result<rusqlite::Connection, StoreError> {
     let conn = rusqlite::Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(10))?;
@@ -647,7 +640,7 @@ fn writer_connection(path: &Path, checkpoints: Checkpoints) -> Result<rusqlite::
     conn.set_prepared_statement_cache_capacity(256);
     conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-         PRAGMA wal_autocheckpoint = {}; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY",
+         PRAGMA wal_autocheckpoint = {}; PRAGMA cache_size = -16384",
         checkpoints.wal_autocheckpoint()
     ))?;
     Ok(conn)
