@@ -80,7 +80,10 @@ async fn assert_in_step(s: &Store, after: &str) {
 /// machine), the calls, cases and search hits (live, and with archived
 /// ones) and a machine's timeline, each as its JSON.
 async fn seen(s: &Store) -> Value {
-    let now = chrono::Utc::now();
+    // One "now" for every comparison: a suggested call time is made from
+    // it, and two reads a minute apart would differ for that alone.
+    static NOW: std::sync::OnceLock<chrono::DateTime<chrono::Utc>> = std::sync::OnceLock::new();
+    let now = *NOW.get_or_init(chrono::Utc::now);
     let mut out = Vec::new();
     let one = SummaryFilter { license_id: Some(2), machine_id: Some(3), ..Default::default() };
     for f in [SummaryFilter::default(), one] {
