@@ -5,7 +5,8 @@
 //! English. Prompts, table headers, the words for codes in tables, notes
 //! and errors come from the catalogues (`cli.*` keys) in that language;
 //! `--json` and `--format tsv` keep the codes, so scripts read the same
-//! whatever the locale. clap's own help and usage errors stay English.
+//! whatever the locale. clap's refusals of a command line are said in the
+//! run's language ([`crate::cli::usage`]); clap's own help stays English.
 //!
 //! Decided once a run ([`set`]): it describes the process's environment,
 //! which every command shares. Tables take it as a value

@@ -16,6 +16,7 @@ mod portable;
 mod record;
 mod reports;
 pub mod table;
+pub mod usage;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -332,7 +333,13 @@ impl From<ScopeArg> for Scope {
 
 /// Parse the command line, run the command, and turn failure into an exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+            return usage::report(e, usage::language(&args));
+        }
+    };
     lang::set(lang::detect(cli.lang, |v| std::env::var(v).ok()));
     let serving = matches!(cli.command, Command::Serve { .. });
     init_tracing(if serving { "info" } else { "warn" });

@@ -303,3 +303,30 @@ fn store_key_file_backup_and_system_errors_read_in_japanese() {
         assert!(!words_as_well || english.is_empty(), "{args:?}: English reached it: {english:?} in {err}");
     }
 }
+
+/// clap's refusals of a command line are said in Japanese with what it
+/// found (and its suggestion), exit 2 as clap's; help stays clap's.
+#[test]
+fn a_command_line_clap_refuses_is_said_in_japanese() {
+    let dir = demo();
+    let d = dir.path();
+    for (args, said) in [
+        (&["machine", "lst"][..], "lst というコマンドはありません"),
+        (&["machine", "list", "--bogus"], "ここに --bogus という引数はありません"),
+        (&["machine", "list", "--format", "xml"], "に xml は使えません。使えるのは table, tsv, json, csv です"),
+        (&["attachments"], "を指定してください"),
+    ] {
+        let out = with_locale(d, &[JA], args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains(said), "{args:?}: {err}");
+        assert!(err.contains("activation-journal --help"), "{args:?}: {err}");
+        assert!(!err.contains("error:"), "{args:?}: clap's English reached it: {err}");
+    }
+    let out = with_locale(d, &[JA], &["machine", "lst"]);
+    assert!(text(&out.stderr).contains("list のことですか"), "{}", text(&out.stderr));
+    // In English, clap's own words.
+    let out = with_locale(d, &[], &["machine", "lst"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unrecognized subcommand 'lst'"), "{}", text(&out.stderr));
+}
