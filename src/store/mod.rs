@@ -605,9 +605,9 @@ impl Store {
     /// Begin a write transaction on the pool: `BEGIN IMMEDIATE` takes the
     /// write lock up front, so a read-then-write never fails on a stale
     /// snapshot. Only for what runs outside serving's writes: opening the
-    /// journal (after its migrations: name keys, the search catch-up), the
-    /// key file's check before `serve`, and tools that wrote rows straight
-    /// into the file (the benchmarks' indexing). Every write of the journal's
+    /// journal (after its migrations: name keys, the search catch-up) and
+    /// tools that wrote rows straight into the file (the benchmarks'
+    /// indexing). Every write of the journal's
     /// use goes through the writer ([`Store::write`]).
     async fn begin_write(&self) -> Result<Tx, StoreError> {
         if self.read_only {

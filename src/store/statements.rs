@@ -231,9 +231,21 @@ pub(super) fn index(conn: &Connection, table: Table, id: i64) -> Result<(), Stor
 
 impl Store {
     /// Before a write seals something, in its transaction: the key file's
-    /// check (see [`Store::check_key`]), a key file made when there is none
+    /// check ([`Store::key_check_on`]), a key file made when there is none
     /// and nothing is sealed yet.
     pub(super) fn ready_to_seal_on(&self, conn: &Connection) -> Result<(), StoreError> {
+        self.key_check_on(conn, true)
+    }
+
+    /// The key file's check, in the write's transaction: when the journal
+    /// holds sealed values, the key file must be the one they were sealed
+    /// with — the one whose fingerprint is recorded, or (in a journal sealed
+    /// before fingerprints were kept) one that opens a sealed value, whose
+    /// fingerprint is then recorded. With nothing sealed yet, any key file
+    /// will do (one is made when `create` and there is none) and its
+    /// fingerprint is recorded. A missing or different key file is never
+    /// replaced silently.
+    pub(super) fn key_check_on(&self, conn: &Connection, create: bool) -> Result<(), StoreError> {
         let path = || self.secrets.path().to_path_buf();
         let recorded = || -> Result<Option<String>, StoreError> {
             Ok(conn.prepare_cached(FINGERPRINT)?.query_row([], |r| r.get(0)).optional()?)
@@ -261,7 +273,11 @@ impl Store {
                 }
             };
         }
-        record(&self.secrets.fingerprint_or_create()?)
+        let actual = if create { Some(self.secrets.fingerprint_or_create()?) } else { self.secrets.fingerprint()? };
+        match actual {
+            Some(fingerprint) => record(&fingerprint),
+            None => Ok(()),
+        }
     }
 }
 
